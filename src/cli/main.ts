@@ -1,0 +1,229 @@
+/**
+ * The `liptako` command: a thin shell over the same services the HTTP API calls.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { readConfig, type Config } from '../core/config.js';
+import { openDatabase, type Database } from '../core/db.js';
+import { isAppError, formatMessage } from '../core/errors.js';
+import { buildApp, formatBytes, VERSION } from '../core/http.js';
+import { pickLanguage } from '../core/i18n.js';
+import { migrate } from '../core/migrate.js';
+import { loadDemo } from '../demo/demo.js';
+import { GEO_IMPORT_LIMIT } from '../geo/routes.js';
+import { importGeoFile } from '../geo/service.js';
+import { progressBar } from './progress.js';
+
+const language = pickLanguage(process.env.LC_ALL ?? process.env.LC_MESSAGES ?? process.env.LANG?.replace('_', '-'));
+
+function parsePort(value: string): number {
+  const port = Number(value);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
+  return port;
+}
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
+  return value;
+}
+
+function parseYear(value: string): number {
+  const year = Number(value);
+  if (!Number.isInteger(year) || year < 1950 || year > 2100) throw new InvalidArgumentError('expected a year such as 2023');
+  return year;
+}
+
+async function withDatabase<T>(config: Config, work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config);
+  try {
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+function describeDatabase(config: Config): string {
+  return config.databaseUrl === null ? `PGlite in ${config.dataDir}` : 'PostgreSQL (DATABASE_URL)';
+}
+
+async function runMigrations(db: Database): Promise<void> {
+  const applied = await migrate(db, { onApplied: (migration) => console.log(`  migration ${migration.version} ${migration.name} applied`) });
+  if (applied.length === 0) console.log('  database schema is up to date');
+}
+
+async function runDemo(db: Database): Promise<void> {
+  const bar = progressBar('demo gazetteer');
+  try {
+    const report = await loadDemo(db, (done, total) => bar.update(done, total));
+    bar.stop();
+    console.log(
+      report.alreadyImported
+        ? '  demo data already loaded'
+        : `  demo data loaded: ${report.added} admin units of Burkina Faso, Mali and Niger (names and P-codes, no boundaries)`,
+    );
+  } finally {
+    bar.stop();
+  }
+}
+
+async function serve(db: Database, config: Config): Promise<void> {
+  const app = await buildApp({ db, logLevel: config.logLevel });
+  const shutdown = (signal: string): void => {
+    app.log.info({ signal }, 'shutting down');
+    app
+      .close()
+      .then(() => db.close())
+      .then(() => process.exit(0))
+      .catch(() => process.exit(1));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  await app.listen({ port: config.port, host: config.host });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  console.log(`\nLiptako ${VERSION} is running on ${describeDatabase(config)}.`);
+  console.log(`  Open http://${shownHost}:${port}/  ·  API documentation: http://${shownHost}:${port}/api/docs`);
+  console.log('  Stop it with Ctrl+C.\n');
+}
+
+const program = new Command()
+  .name('liptako')
+  .description('Liptako: information system for the Central Sahel crisis response.')
+  .version(VERSION)
+  .showHelpAfterError();
+
+const serverOptions = (command: Command): Command =>
+  command
+    .addOption(new Option('-p, --port <port>', 'port to listen on (env PORT)').argParser(parsePort))
+    .addOption(new Option('-H, --host <host>', 'address to listen on (env HOST)'));
+
+serverOptions(
+  program
+    .command('serve')
+    .description('Migrate the database if needed and serve the API and web app.'),
+).action(async (options: { port?: number; host?: string }) => {
+  const config = { ...readConfig(), ...options };
+  const db = await openDatabase(config);
+  await runMigrations(db);
+  await serve(db, config);
+});
+
+serverOptions(
+  program
+    .command('start')
+    .description('First-run friendly: migrate, load the demo data once, and serve (what `npm start` runs).'),
+).action(async (options: { port?: number; host?: string }) => {
+  const config = { ...readConfig(), ...options };
+  console.log(`Liptako ${VERSION} — database: ${describeDatabase(config)}`);
+  const db = await openDatabase(config);
+  await runMigrations(db);
+  await runDemo(db);
+  await serve(db, config);
+});
+
+program
+  .command('migrate')
+  .description('Apply the database migrations that are missing.')
+  .action(async () => {
+    const config = readConfig();
+    await withDatabase(config, runMigrations);
+  });
+
+program
+  .command('demo')
+  .description('Load the demo data (the admin units of Burkina Faso, Mali and Niger). Loading it again changes nothing.')
+  .action(async () => {
+    const config = readConfig();
+    await withDatabase(config, async (db) => {
+      await runMigrations(db);
+      await runDemo(db);
+    });
+  });
+
+const geoCommand = program.command('geo').description('Geography: gazetteers, boundaries, population.');
+
+geoCommand
+  .command('import')
+  .description(
+    'Import geography files: the HDX global P-code CSV, COD-AB boundaries (GeoJSON or TopoJSON) or a COD-PS population CSV. ' +
+      'Each file is one transaction; importing the same file again changes nothing.',
+  )
+  .argument('<files...>', 'files to import, in order (gazetteer before boundaries and population)')
+  .addOption(new Option('--valid-from <date>', 'the boundaries are a new version valid from this date (boundary reform)').argParser(parseDate))
+  .addOption(new Option('--year <year>', 'reference year of a population table without a year column').argParser(parseYear))
+  .option('--skip-refused', 'import the valid rows and skip refused ones instead of refusing the file')
+  .action(async (files: string[], options: { validFrom?: string; year?: number; skipRefused?: boolean }) => {
+    const config = readConfig();
+    await withDatabase(config, async (db) => {
+      await migrate(db);
+      for (const file of files) {
+        const size = statSync(file).size;
+        if (size > GEO_IMPORT_LIMIT) {
+          throw new CliError(`${file}: ${formatMessage('request.tooLarge', language, { limit: formatBytes(GEO_IMPORT_LIMIT) })}`);
+        }
+        const bar = progressBar(path.basename(file));
+        try {
+          const report = await importGeoFile(db, {
+            bytes: readFileSync(file),
+            fileName: path.basename(file),
+            validFrom: options.validFrom,
+            year: options.year,
+            skipRefused: options.skipRefused,
+            language,
+            onProgress: (done, total) => bar.update(done, total),
+          });
+          bar.stop();
+          printReport(report);
+        } finally {
+          bar.stop();
+        }
+      }
+    });
+  });
+
+function printReport(report: Awaited<ReturnType<typeof importGeoFile>>): void {
+  const where = [report.country, report.level === null ? null : `admin${report.level}`].filter(Boolean).join(' ');
+  if (report.alreadyImported) {
+    console.log(`${report.fileName}: already imported (import ${report.id}); nothing changed.`);
+    return;
+  }
+  console.log(`${report.fileName}: ${report.kind}${where ? ` · ${where}` : ''} · import ${report.id}`);
+  console.log(`  added ${report.added} · updated ${report.updated} · unchanged ${report.unchanged} · refused ${report.refused.length}`);
+  for (const version of report.versions) {
+    console.log(`  new version of ${version.country} admin${version.level} from ${version.validFrom} (${version.closed} earlier units closed)`);
+  }
+  const list = (label: string, pcodes: string[]): void => {
+    if (pcodes.length === 0) return;
+    const shown = pcodes.slice(0, 20).join(', ');
+    console.log(`  ${label} (${pcodes.length}): ${shown}${pcodes.length > 20 ? ', …' : ''}`);
+  };
+  list('in the file but not in the gazetteer', report.withoutGazetteer);
+  list('in the gazetteer but without geometry', report.withoutGeometry);
+  for (const mismatch of report.nameMismatches) {
+    console.log(`  name differs for ${mismatch.pcode}: gazetteer “${mismatch.gazetteerName}”, file “${mismatch.fileName}”`);
+  }
+  for (const refused of report.refused.slice(0, 50)) {
+    console.log(`  refused row ${refused.row}${refused.column ? ` column ${refused.column}` : ''}: ${refused.message}`);
+  }
+}
+
+class CliError extends Error {}
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  if (isAppError(error)) {
+    console.error(`liptako: ${error.localisedMessage(language)}`);
+    const details = error.details as { refused?: Array<{ row: number; column: string | null; message: string }> } | undefined;
+    for (const refused of details?.refused?.slice(0, 50) ?? []) {
+      console.error(`  row ${refused.row}${refused.column ? ` column ${refused.column}` : ''}: ${refused.message}`);
+    }
+  } else if (error instanceof CliError) {
+    console.error(`liptako: ${error.message}`);
+  } else if (error instanceof Error && 'code' in error && (error.code === 'ENOENT' || error.code === 'EACCES' || error.code === 'EISDIR')) {
+    console.error(`liptako: ${error.message}`);
+  } else {
+    console.error('liptako: unexpected error', error);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,232 @@
+/**
+ * The database boundary. Liptako speaks PostgreSQL SQL to either PGlite (embedded, the default)
+ * or a PostgreSQL server (DATABASE_URL). Everything above this file sees one interface, and
+ * database errors are translated into catalogue errors here and nowhere else.
+ */
+import { mkdirSync } from 'node:fs';
+import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import pg from 'pg';
+import { AppError } from './errors.js';
+
+export type DatabaseKind = 'pglite' | 'postgres';
+
+export interface Queryable {
+  readonly kind: DatabaseKind;
+  /** One parameterised statement. */
+  query<Row extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** A script of several statements without parameters (migrations). */
+  exec(script: string): Promise<void>;
+  /** Runs `work` in a transaction; nested calls become savepoints. */
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+}
+
+export interface Database extends Queryable {
+  close(): Promise<void>;
+}
+
+// Dates stay 'YYYY-MM-DD' strings: a JS Date would shift them with the server's time zone.
+const DATE_OID = 1082;
+const INT8_OID = 20;
+const identity = (value: string): string => value;
+
+/** SQLSTATE → catalogue. Anything not listed is a programming error and stays a 500. */
+export function translateDbError(error: unknown): unknown {
+  if (error instanceof AppError) return error;
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  const details =
+    typeof error === 'object' && error !== null && 'constraint' in error && typeof error.constraint === 'string'
+      ? { constraint: error.constraint }
+      : undefined;
+  if (code === '23505') return new AppError('resource.exists', {}, { cause: error, details });
+  if (code === '23503') return new AppError('reference.missing', {}, { cause: error, details });
+  if (code === '23514' || code === '23502' || code.startsWith('22')) {
+    return new AppError('value.rejected', {}, { cause: error, details });
+  }
+  if (code === '40001' || code === '40P01') return new AppError('db.retry', {}, { cause: error });
+  if (
+    code.startsWith('08') ||
+    code === '57P01' ||
+    code === '57P02' ||
+    code === '57P03' ||
+    code === 'ECONNREFUSED' ||
+    code === 'ECONNRESET' ||
+    code === 'ETIMEDOUT'
+  ) {
+    return new AppError('db.unavailable', {}, { cause: error });
+  }
+  return error;
+}
+
+async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw translateDbError(error);
+  }
+}
+
+/**
+ * A single connection already inside a transaction (a PGlite transaction, a checked-out pg
+ * client, or a test's rolled-back session). Nested transactions become savepoints so that a
+ * service can always call `transaction()` without knowing who called it.
+ */
+export class SessionQueryable implements Queryable {
+  private savepoints = 0;
+
+  constructor(
+    readonly kind: DatabaseKind,
+    private readonly run: (sql: string, params: readonly unknown[]) => Promise<object[]>,
+    private readonly runScript: (script: string) => Promise<void>,
+  ) {}
+
+  query<Row extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return translated(async () => (await this.run(sql, params)) as Row[]);
+  }
+
+  exec(script: string): Promise<void> {
+    return translated(() => this.runScript(script));
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const name = `sp_${++this.savepoints}`;
+    await this.exec(`SAVEPOINT ${name}`);
+    try {
+      const result = await work(this);
+      await this.exec(`RELEASE SAVEPOINT ${name}`);
+      return result;
+    } catch (error) {
+      await this.exec(`ROLLBACK TO SAVEPOINT ${name}`);
+      throw error;
+    }
+  }
+}
+
+function pgliteSession(tx: Pick<PgliteTransaction, 'query' | 'exec'>): SessionQueryable {
+  return new SessionQueryable(
+    'pglite',
+    async (sql, params) => (await tx.query<object>(sql, params as unknown[])).rows,
+    async (script) => {
+      await tx.exec(script);
+    },
+  );
+}
+
+export class PgliteDatabase implements Database {
+  readonly kind = 'pglite' as const;
+
+  private constructor(readonly pglite: PGlite) {}
+
+  /** `dataDir` undefined means in memory (tests). */
+  static async open(dataDir?: string): Promise<PgliteDatabase> {
+    if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
+    const pglite = await PGlite.create({ dataDir, parsers: { [DATE_OID]: identity, [INT8_OID]: Number } });
+    return new PgliteDatabase(pglite);
+  }
+
+  query<Row extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return translated(async () => (await this.pglite.query<Row>(sql, params as unknown[])).rows);
+  }
+
+  exec(script: string): Promise<void> {
+    return translated(async () => {
+      await this.pglite.exec(script);
+    });
+  }
+
+  // PGlite's own transaction holds its single connection for the duration, so concurrent
+  // requests queue behind a write instead of slipping into it.
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return translated(() => this.pglite.transaction((tx) => work(pgliteSession(tx))));
+  }
+
+  /** A raw session on the single connection, for the test harness's per-test rollback. */
+  session(): SessionQueryable {
+    return pgliteSession(this.pglite);
+  }
+
+  async close(): Promise<void> {
+    if (!this.pglite.closed) await this.pglite.close();
+  }
+}
+
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+    if (oid === DATE_OID) return identity;
+    if (oid === INT8_OID) return Number;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+function clientSession(client: pg.ClientBase): SessionQueryable {
+  return new SessionQueryable(
+    'postgres',
+    async (sql, params) => (await client.query<object>(sql, params as unknown[])).rows,
+    async (script) => {
+      await client.query(script);
+    },
+  );
+}
+
+export class PostgresDatabase implements Database {
+  readonly kind = 'postgres' as const;
+
+  private constructor(readonly pool: pg.Pool) {}
+
+  static open(connectionString: string, options: { max?: number } = {}): PostgresDatabase {
+    const pool = new pg.Pool({
+      connectionString,
+      max: options.max ?? 10,
+      types: pgTypes,
+      connectionTimeoutMillis: 5_000,
+      idleTimeoutMillis: 30_000,
+    });
+    // An idle client losing its server (restart, network) must not crash the process.
+    pool.on('error', () => undefined);
+    return new PostgresDatabase(pool);
+  }
+
+  query<Row extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
+    return translated(async () => (await this.pool.query<Row>(sql, params as unknown[])).rows);
+  }
+
+  exec(script: string): Promise<void> {
+    return translated(async () => {
+      await this.pool.query(script);
+    });
+  }
+
+  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    const client = await translated(() => this.pool.connect());
+    let broken = false;
+    try {
+      await translated(() => client.query('BEGIN'));
+      const result = await work(clientSession(client));
+      await translated(() => client.query('COMMIT'));
+      return result;
+    } catch (error) {
+      try {
+        await client.query('ROLLBACK');
+      } catch {
+        broken = true;
+      }
+      throw translateDbError(error);
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** A dedicated connection, for the test harness's per-test rollback. */
+  async session(): Promise<{ session: SessionQueryable; release: () => void }> {
+    const client = await this.pool.connect();
+    return { session: clientSession(client), release: () => client.release() };
+  }
+
+  async close(): Promise<void> {
+    await this.pool.end();
+  }
+}
+
+export async function openDatabase(settings: { databaseUrl: string | null; dataDir?: string }): Promise<Database> {
+  if (settings.databaseUrl !== null) return PostgresDatabase.open(settings.databaseUrl);
+  return PgliteDatabase.open(settings.dataDir);
+}

@@ -1,0 +1,209 @@
+/**
+ * The HTTP application: Fastify with one JSON schema per route (TypeBox), which validates
+ * input, types the handler and feeds the OpenAPI document at /api/docs. Errors leave through
+ * one handler that speaks the catalogue in the caller's language.
+ */
+import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Type } from '@sinclair/typebox';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { geoRoutes } from '../geo/routes.js';
+import type { Database } from './db.js';
+import { AppError, formatMessage, isAppError, type Language } from './errors.js';
+import { pickLanguage } from './i18n.js';
+import { migrationLevel } from './migrate.js';
+
+export type LiptakoApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
+
+export interface AppContext {
+  db: Database;
+  version: string;
+}
+
+export const VERSION: string = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
+
+export const ErrorBody = Type.Object(
+  {
+    error: Type.Object({
+      code: Type.String({ description: 'Stable code from the error catalogue' }),
+      message: Type.String({ description: 'Message in the language asked by Accept-Language' }),
+      details: Type.Optional(Type.Unknown()),
+    }),
+  },
+  { $id: 'ErrorBody', title: 'Error' },
+);
+
+/** Standard error responses for a route's schema, so OpenAPI documents them. */
+export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
+  return Object.fromEntries(statuses.map((status) => [status, ErrorBody]));
+}
+
+export function languageOf(request: FastifyRequest): Language {
+  return pickLanguage(request.headers['accept-language']);
+}
+
+/** Paths that belong to the API; everything else may be a page of the web app. */
+const API_PREFIXES = ['/api/', '/dtm/', '/hapi/'];
+const isApiPath = (url: string): boolean => url === '/api' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
+
+function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
+  const language = languageOf(request);
+  return reply
+    .status(error.status)
+    .header('content-language', language)
+    .send({
+      error: {
+        code: error.code,
+        message: formatMessage(error.code, language, error.params),
+        ...(error.details === undefined ? {} : { details: error.details }),
+      },
+    });
+}
+
+function toAppError(error: FastifyError, request: FastifyRequest): AppError {
+  if (isAppError(error)) return error;
+  if (error.validation) {
+    const detail = error.validation
+      .map((issue) => `${issue.instancePath || error.validationContext || ''} ${issue.message ?? ''}`.trim())
+      .join('; ');
+    return new AppError('request.invalid', { detail }, { details: error.validation, cause: error });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('request.tooLarge', { limit: formatBytes(request.routeOptions.bodyLimit ?? 0) }, { cause: error });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('request.unsupportedMediaType', { contentType: request.headers['content-type'] ?? '—' }, { cause: error });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('request.notJson', {}, { cause: error });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('request.invalid', { detail: 'Content-Length' }, { cause: error });
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('request.notJson', {}, { cause: error });
+  return new AppError('internal', { reference: String(request.id) }, { cause: error });
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1024 * 1024) return `${Math.round(bytes / (1024 * 1024))} MB`;
+  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${bytes} B`;
+}
+
+export interface BuildAppOptions {
+  db: Database;
+  /** false in tests; otherwise JSON lines at this level. */
+  logLevel?: string | false;
+  /** Folder of the built web app; null to serve the API only. */
+  webRoot?: string | null;
+}
+
+export const DEFAULT_WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
+
+export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
+  const app = Fastify({
+    logger:
+      options.logLevel === false || options.logLevel === undefined
+        ? false
+        : {
+            level: options.logLevel,
+            // Only method, path and id: query strings may carry names, bodies personal data.
+            serializers: {
+              req: (request) => ({ id: request.id, method: request.method, path: request.url.split('?')[0] }),
+              res: (reply) => ({ statusCode: reply.statusCode }),
+            },
+          },
+    genReqId: () => randomUUID(),
+    bodyLimit: 1024 * 1024,
+    ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const context: AppContext = { db: options.db, version: VERSION };
+
+  app.addSchema(ErrorBody);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.0.3',
+      info: {
+        title: 'Liptako API',
+        version: VERSION,
+        description:
+          'Liptako: plans and funding, displacement tracking, field collection, response monitoring, assistance, protection and publishing for the Central Sahel crisis response. Errors use one catalogue; send Accept-Language: fr for French messages.',
+      },
+      tags: [
+        { name: 'system', description: 'Health and documentation' },
+        { name: 'geography', description: 'Admin units, P-codes, boundaries and population' },
+      ],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const appError = toAppError(error, request);
+    if (appError.status >= 500) {
+      request.log.error({ err: error, code: appError.code }, 'request failed');
+    } else {
+      request.log.info({ code: appError.code }, 'request refused');
+    }
+    return sendError(reply, request, appError);
+  });
+
+  const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
+  const serveWeb = webRoot !== null && existsSync(`${webRoot}/index.html`);
+  if (serveWeb) {
+    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false });
+  }
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0] ?? '/';
+    if (serveWeb && request.method === 'GET' && !isApiPath(path)) {
+      // Client-side routes (/geography, …) all load the same page.
+      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+    }
+    return sendError(reply, request, new AppError('route.notFound', { method: request.method, url: path.slice(0, 200) }));
+  });
+
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Is the server up, which database and migration level',
+        response: {
+          200: Type.Object({
+            status: Type.Literal('ok'),
+            version: Type.String(),
+            database: Type.Union([Type.Literal('pglite'), Type.Literal('postgres')]),
+            migration: Type.Integer(),
+          }),
+          ...errorResponses(503),
+        },
+      },
+    },
+    async () => ({
+      status: 'ok' as const,
+      version: VERSION,
+      database: options.db.kind,
+      migration: await migrationLevel(options.db),
+    }),
+  );
+
+  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+
+  await app.register((scope, _opts, done) => {
+    geoRoutes(scope as unknown as LiptakoApp, context);
+    done();
+  });
+
+  return app;
+}

@@ -1,0 +1,293 @@
+/**
+ * Reading uploaded tabular files (CSV and friends) into rows with their original row numbers.
+ * Shared by every import — geography, DTM rounds, 4W, funding — so it knows nothing about their
+ * columns. Pure functions: bytes in, records or a catalogued AppError out.
+ */
+import { CsvError, parse } from 'csv-parse/sync';
+import { AppError, formatMessage, type ErrorCode, type ErrorParams, type Language } from './errors.js';
+
+/**
+ * One refused row (or feature) of an import: where, what was found and why, as a catalogue code
+ * so that the user reads it in their language. `row` is the 1-based row as a spreadsheet shows
+ * it (header = 1); for GeoJSON/TopoJSON it is the 1-based feature index.
+ */
+export interface RowIssue {
+  row: number;
+  column: string | null;
+  value: string | null;
+  code: ErrorCode;
+  params: Record<string, string | number>;
+}
+
+/** Echoed values are cut here: a hostile cell of megabytes must not travel back in every message. */
+export const ECHO_LIMIT = 200;
+
+/** Shortens text for echoing in messages, without splitting a surrogate pair. */
+export function truncateForEcho(value: string, limit: number = ECHO_LIMIT): string {
+  if (value.length <= limit) return value;
+  let end = limit;
+  const last = value.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end -= 1;
+  return `${value.slice(0, end)}…`;
+}
+
+/** Builds a RowIssue, truncating the echoed value and any string parameter. */
+export function rowIssue(
+  row: number,
+  column: string | null,
+  value: string | null,
+  code: ErrorCode,
+  params: ErrorParams = {},
+): RowIssue {
+  const safeParams: Record<string, string | number> = {};
+  for (const [key, param] of Object.entries(params)) {
+    safeParams[key] = typeof param === 'string' ? truncateForEcho(param) : param;
+  }
+  return { row, column, value: value === null ? null : truncateForEcho(value), code, params: safeParams };
+}
+
+/** "Row 12, column P-Code: …" in the user's language. */
+export function formatRowIssue(issue: RowIssue, language: Language): string {
+  const message = formatMessage(issue.code, language, issue.params);
+  return issue.column === null
+    ? formatMessage('import.rowIssueNoColumn', language, { row: issue.row, message })
+    : formatMessage('import.rowIssue', language, { row: issue.row, column: issue.column, message });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bytes → text
+// ---------------------------------------------------------------------------------------------
+
+/** Signatures of binary formats people upload by mistake, named so the message can say what it saw. */
+const BINARY_SIGNATURES: ReadonlyArray<{ bytes: readonly number[]; format: string }> = [
+  { bytes: [0x50, 0x4b, 0x03, 0x04], format: 'ZIP (XLSX, DOCX, KMZ…)' },
+  { bytes: [0x50, 0x4b, 0x05, 0x06], format: 'ZIP (XLSX, DOCX, KMZ…)' },
+  { bytes: [0x50, 0x4b, 0x07, 0x08], format: 'ZIP (XLSX, DOCX, KMZ…)' },
+  { bytes: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], format: 'XLS/DOC (OLE2)' },
+  { bytes: [0x1f, 0x8b], format: 'gzip' },
+  { bytes: [0x25, 0x50, 0x44, 0x46, 0x2d], format: 'PDF' },
+  { bytes: [0x89, 0x50, 0x4e, 0x47], format: 'PNG' },
+  { bytes: [0xff, 0xd8, 0xff], format: 'JPEG' },
+  { bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c], format: '7z' },
+  { bytes: [0x52, 0x61, 0x72, 0x21], format: 'RAR' },
+  { bytes: [0x50, 0x41, 0x52, 0x31], format: 'Parquet' },
+  { bytes: [0x53, 0x51, 0x4c, 0x69, 0x74, 0x65, 0x20, 0x66], format: 'SQLite' },
+];
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  if (bytes.length < prefix.length) return false;
+  return prefix.every((byte, index) => bytes[index] === byte);
+}
+
+/**
+ * Control characters other than tab, line breaks, form feed and the DOS end-of-file mark. A few
+ * slip into real spreadsheets (vertical tabs from Excel line breaks), so only a density of them
+ * means binary.
+ */
+function isStrayControl(byte: number): boolean {
+  return byte < 0x20 && byte !== 0x09 && byte !== 0x0a && byte !== 0x0b && byte !== 0x0c && byte !== 0x0d && byte !== 0x1a;
+}
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+
+/**
+ * Decodes an uploaded file. UTF-8 (BOM stripped) first; text that is not valid UTF-8 is taken as
+ * windows-1252, which is what French Excel on Windows writes (a superset of Latin-1 for the
+ * accents of Ségou or Tillabéri). UTF-16 with a BOM (Excel's "Unicode text") is read too.
+ * Binary content is refused instead of being decoded into nonsense that later fails far from its
+ * cause.
+ */
+export function decodeText(bytes: Uint8Array): string {
+  for (const signature of BINARY_SIGNATURES) {
+    if (startsWith(bytes, signature.bytes)) throw new AppError('import.notText', { format: signature.format });
+  }
+  if (startsWith(bytes, [0xff, 0xfe]) || startsWith(bytes, [0xfe, 0xff])) {
+    const encoding = bytes[0] === 0xff ? 'utf-16le' : 'utf-16be';
+    try {
+      const text = new TextDecoder(encoding, { fatal: true }).decode(bytes.subarray(2));
+      if (text.includes('\u0000')) throw new AppError('import.notText', { format: 'binary' });
+      return text;
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      throw new AppError('import.notText', { format: 'binary' }, { cause: error });
+    }
+  }
+
+  let strayControls = 0;
+  for (const byte of bytes) {
+    if (byte === 0) throw new AppError('import.notText', { format: 'binary' });
+    if (isStrayControl(byte)) strayControls += 1;
+  }
+  if (strayControls > 8 && strayControls * 100 > bytes.length) {
+    throw new AppError('import.notText', { format: 'binary' });
+  }
+
+  const body = startsWith(bytes, UTF8_BOM) ? bytes.subarray(UTF8_BOM.length) : bytes;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    return new TextDecoder('windows-1252').decode(body);
+  }
+}
+
+/** Removes a leading BOM left by a caller that decoded the bytes itself. */
+export function stripBom(text: string): string {
+  return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text → CSV records
+// ---------------------------------------------------------------------------------------------
+
+export type CsvDelimiter = ',' | ';' | '\t';
+
+export interface ParseCsvOptions {
+  /** Forces the delimiter; by default the most frequent of `,` `;` tab in the header line wins. */
+  delimiter?: CsvDelimiter;
+  /** Refuses files with more data rows than this (import.tooManyRows). No limit by default. */
+  maxRecords?: number;
+}
+
+export interface CsvRecord {
+  /** 1-based row as a spreadsheet shows it: the header is row 1, blank lines count, a quoted cell spanning lines does not add rows. */
+  row: number;
+  /** Cell values keyed by header, verbatim (not trimmed); missing trailing cells are ''. */
+  values: Record<string, string>;
+}
+
+export interface ParsedCsv {
+  /** Header cells, trimmed; blank ones named `column_N`, repeats suffixed ` (2)`, ` (3)`. */
+  header: string[];
+  records: CsvRecord[];
+  /** Rows left out of `records` because they cannot be aligned with the header. */
+  refused: RowIssue[];
+  delimiter: CsvDelimiter;
+  /** Row number of the header (1 unless the file starts with blank lines). */
+  headerRow: number;
+}
+
+const DELIMITERS: readonly CsvDelimiter[] = [',', ';', '\t'];
+
+/** Counts each candidate delimiter in the first non-blank line, outside quotes. */
+export function detectDelimiter(text: string): CsvDelimiter {
+  const counts = new Map<CsvDelimiter, number>(DELIMITERS.map((d) => [d, 0]));
+  let inQuotes = false;
+  let seenContent = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const char = text[i];
+    if (char === '"') {
+      inQuotes = !inQuotes;
+      seenContent = true;
+    } else if (!inQuotes && (char === '\n' || char === '\r')) {
+      if (seenContent) break;
+    } else if (!inQuotes && (char === ',' || char === ';' || char === '\t')) {
+      counts.set(char, (counts.get(char) ?? 0) + 1);
+      seenContent = true;
+    } else if (char !== ' ') {
+      seenContent = true;
+    }
+  }
+  let best: CsvDelimiter = ',';
+  let bestCount = 0;
+  for (const delimiter of DELIMITERS) {
+    const count = counts.get(delimiter) ?? 0;
+    if (count > bestCount) {
+      best = delimiter;
+      bestCount = count;
+    }
+  }
+  return best;
+}
+
+function isBlankRecord(cells: readonly string[]): boolean {
+  return cells.every((cell) => cell.trim() === '');
+}
+
+function uniqueHeader(cells: readonly string[]): string[] {
+  const seen = new Map<string, number>();
+  return cells.map((cell, index) => {
+    const base = cell.trim() === '' ? `column_${index + 1}` : cell.trim();
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base} (${count})`;
+  });
+}
+
+function csvRowOf(error: CsvError): number {
+  // csv-parse counts the records completed before the failure, blank lines included: the
+  // failing record is the next one, which is also the spreadsheet row number.
+  const records = error.records;
+  return typeof records === 'number' ? records + 1 : 1;
+}
+
+/**
+ * Parses CSV text into records keyed by header. Decisions, for every import:
+ * - the delimiter is detected from the header line (`,` `;` tab), so French Excel files work;
+ * - blank rows are skipped but still counted, so row numbers match what the user sees;
+ * - rows with fewer cells than the header are padded with '' (Excel drops trailing empties);
+ * - rows with more cells are tolerated when the extra cells are blank (trailing separators),
+ *   otherwise refused as `import.tooManyCells`: the columns are shifted, and guessing which value
+ *   belongs where would store wrong figures. They are listed in `refused`, not thrown, so the user
+ *   sees all of them at once;
+ * - an unclosed quote (often a truncated file) stops the parse with `import.unclosedQuote` naming
+ *   the row where the quote opened; other structural breaks give `import.malformedCsv`;
+ * - a file without a header line gives `import.empty`.
+ */
+export function parseCsv(text: string, options: ParseCsvOptions = {}): ParsedCsv {
+  const source = stripBom(text);
+  const delimiter = options.delimiter ?? detectDelimiter(source);
+
+  let rows: string[][];
+  try {
+    rows = parse(source, {
+      delimiter,
+      relax_column_count: true,
+      // Stray quotes inside unquoted cells (`Pont "A"`) are common in hand-made files and harmless.
+      relax_quotes: true,
+      skip_empty_lines: false,
+    });
+  } catch (error) {
+    if (error instanceof CsvError) {
+      const row = csvRowOf(error);
+      if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new AppError('import.unclosedQuote', { row }, { cause: error });
+      throw new AppError('import.malformedCsv', { row }, { cause: error, details: { reason: error.code } });
+    }
+    throw error;
+  }
+
+  const headerIndex = rows.findIndex((cells) => !isBlankRecord(cells));
+  const headerCells = headerIndex === -1 ? undefined : rows[headerIndex];
+  if (headerCells === undefined) throw new AppError('import.empty');
+  const header = uniqueHeader(headerCells);
+
+  const records: CsvRecord[] = [];
+  const refused: RowIssue[] = [];
+  for (let index = headerIndex + 1; index < rows.length; index += 1) {
+    const cells = rows[index] ?? [];
+    if (isBlankRecord(cells)) continue;
+    const row = index + 1;
+    if (cells.length > header.length && !isBlankRecord(cells.slice(header.length))) {
+      refused.push(
+        rowIssue(row, null, cells.join(delimiter), 'import.tooManyCells', {
+          found: cells.length,
+          expected: header.length,
+        }),
+      );
+      continue;
+    }
+    const values: Record<string, string> = {};
+    header.forEach((name, column) => {
+      values[name] = cells[column] ?? '';
+    });
+    records.push({ row, values });
+    if (options.maxRecords !== undefined && records.length > options.maxRecords) {
+      throw new AppError('import.tooManyRows', { limit: options.maxRecords });
+    }
+  }
+  return { header, records, refused, delimiter, headerRow: headerIndex + 1 };
+}
+
+/** Header matching that ignores case, spaces, hyphens and underscores (`P-Code` = `pcode`). */
+export function headerKey(name: string): string {
+  return name.toLowerCase().replace(/[\s_\-.]+/g, '');
+}

@@ -1,0 +1,37 @@
+/**
+ * Demo data for a fresh installation: the admin0/1/2 names and P-codes of Burkina Faso, Mali
+ * and Niger (public facts, no geometry), loaded through the ordinary gazetteer import so the
+ * demo follows the same rules as real data and loading it twice is a no-op.
+ */
+import { createRequire } from 'node:module';
+import type { Queryable } from '../core/db.js';
+import { importGeoFile, type GeoImportReport } from '../geo/service.js';
+
+type DemoCountries = Record<string, { validFrom: string; admin1: Array<[string, string, Array<[string, string]>]> }>;
+
+const csvCell = (value: string): string => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
+
+/** The demo gazetteer in the HDX global P-code CSV layout. */
+export function demoGazetteerCsv(): string {
+  const countries = createRequire(import.meta.url)('./sahel-admin.json') as DemoCountries;
+  const lines = ['Location,Admin Level,P-Code,Name,Parent P-Code,Valid from date'];
+  for (const [iso3, country] of Object.entries(countries)) {
+    for (const [pcode, name] of country.admin1) {
+      lines.push([iso3, '1', pcode, csvCell(name), iso3, country.validFrom].join(','));
+    }
+    for (const [parent, , units] of country.admin1) {
+      for (const [pcode, name] of units) lines.push([iso3, '2', pcode, csvCell(name), parent, country.validFrom].join(','));
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export const DEMO_GAZETTEER_FILE = 'liptako-demo-sahel-gazetteer.csv';
+
+export async function loadDemo(db: Queryable, onProgress?: (done: number, total: number) => void): Promise<GeoImportReport> {
+  return importGeoFile(db, {
+    bytes: new TextEncoder().encode(demoGazetteerCsv()),
+    fileName: DEMO_GAZETTEER_FILE,
+    onProgress,
+  });
+}

@@ -1,0 +1,748 @@
+/**
+ * Geography rules: importing gazetteers, boundaries and population as versioned admin units,
+ * and answering lookups "as of" a date. SQL lives in queries.ts; parsing in formats.ts.
+ */
+import { createHash } from 'node:crypto';
+import type { Geometry } from 'geojson';
+import type { Queryable } from '../core/db.js';
+import { AppError, formatMessage, type ErrorCode, type Language } from '../core/errors.js';
+import { decodeText, type RowIssue } from '../core/tabular.js';
+import {
+  detectGeoFormat,
+  parseBoundaries,
+  parseGazetteer,
+  parsePcodeLengths,
+  parsePopulation,
+  type BoundaryUnit,
+  type GazetteerUnit,
+} from './formats.js';
+import { matchName, nameKey } from './names.js';
+import { countryOf, iso2ToIso3, normalisePcode, parentOf, loadSchemesFromLengthsCsv } from './pcode.js';
+import { countryOutline } from './outlines.js';
+import * as q from './queries.js';
+
+export type GeoImportKind = 'gazetteer' | 'boundaries' | 'population' | 'pcode-lengths';
+
+export interface RefusedRow {
+  row: number;
+  column: string | null;
+  value: string | null;
+  code: string;
+  message: string;
+}
+
+export interface RowOutcome {
+  row: number;
+  pcode: string;
+  outcome: 'added' | 'updated' | 'unchanged';
+}
+
+export interface VersionChange {
+  country: string;
+  level: number;
+  validFrom: string;
+  closed: number;
+}
+
+export interface GeoImportReport {
+  id: string;
+  fileName: string;
+  kind: GeoImportKind;
+  sha256: string;
+  alreadyImported: boolean;
+  country: string | null;
+  level: number | null;
+  added: number;
+  updated: number;
+  unchanged: number;
+  refused: RefusedRow[];
+  outcomes: RowOutcome[];
+  withoutGazetteer: string[];
+  withoutGeometry: string[];
+  nameMismatches: Array<{ pcode: string; gazetteerName: string; fileName: string }>;
+  versions: VersionChange[];
+  notes: string[];
+  createdAt: string;
+}
+
+export interface GeoImportRequest {
+  bytes: Uint8Array;
+  fileName: string;
+  /** Opens a new version of the geography from this date (boundary reforms). */
+  validFrom?: string;
+  /** Reference year of a population table that has no year column. */
+  year?: number;
+  /** Import the valid rows and skip the refused ones, instead of refusing the whole file. */
+  skipRefused?: boolean;
+  language?: Language;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export const today = (): string => new Date().toISOString().slice(0, 10);
+
+function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+function refusedRows(issues: readonly RowIssue[], language: Language): RefusedRow[] {
+  return issues.map((issue) => ({
+    row: issue.row,
+    column: issue.column,
+    value: issue.value,
+    code: issue.code,
+    message: formatMessage(issue.code as ErrorCode, language, issue.params),
+  }));
+}
+
+/** French short names from ICU ("Burkina Faso", "Mali", "Niger"); the P-code as a last resort. */
+function countryName(iso2: string): string {
+  try {
+    return new Intl.DisplayNames(['fr'], { type: 'region' }).of(iso2) ?? iso2;
+  } catch {
+    return iso2;
+  }
+}
+
+function emptyReport(request: GeoImportRequest, kind: GeoImportKind, hash: string): Omit<GeoImportReport, 'id' | 'createdAt'> {
+  return {
+    fileName: request.fileName,
+    kind,
+    sha256: hash,
+    alreadyImported: false,
+    country: null,
+    level: null,
+    added: 0,
+    updated: 0,
+    unchanged: 0,
+    refused: [],
+    outcomes: [],
+    withoutGazetteer: [],
+    withoutGeometry: [],
+    nameMismatches: [],
+    versions: [],
+    notes: [],
+  };
+}
+
+type WorkingReport = ReturnType<typeof emptyReport>;
+
+function count(report: WorkingReport, row: number, pcode: string, outcome: RowOutcome['outcome']): void {
+  report[outcome] += 1;
+  report.outcomes.push({ row, pcode, outcome });
+}
+
+/** Makes sure the country (admin0) exists from `date` on. */
+async function ensureCountry(tx: Queryable, country: string, date: string, importId: q.GeoImportId): Promise<void> {
+  const history = await q.unitHistory(tx, country);
+  const first = history[0];
+  if (first === undefined) {
+    await q.insertUnit(tx, {
+      pcode: country,
+      country,
+      level: 0,
+      parentPcode: null,
+      name: countryName(country),
+      nameKey: nameKey(countryName(country)),
+      altNames: [],
+      validFrom: date,
+      validTo: null,
+      importId,
+    });
+  } else if (first.valid_from > date) {
+    await q.setValidFrom(tx, first.id, date);
+  }
+}
+
+interface IncomingUnit {
+  row: number;
+  pcode: string;
+  level: number;
+  name: string;
+  altNames: readonly string[];
+  parentPcode: string | null;
+}
+
+function sameUnit(existing: q.AdminUnitRow, incoming: IncomingUnit): boolean {
+  return existing.name_key === nameKey(incoming.name) && existing.parent_pcode === incoming.parentPcode;
+}
+
+/**
+ * Applies the complete list of a country's units at one level valid from `validFrom`.
+ * - Nothing there yet, or the same version: units are added or updated in place.
+ * - An earlier version that the file restates exactly: nothing changes.
+ * - An earlier version that differs: a reform. The earlier units are closed at `validFrom` and
+ *   the file's units open a new version; geometry and population carry over to units whose
+ *   P-code and name did not change.
+ * Returns the unit rows of the version the file now describes, by P-code.
+ */
+async function applyVersion(
+  tx: Queryable,
+  report: WorkingReport,
+  target: { country: string; level: number; validFrom: string; importId: q.GeoImportId },
+  incoming: readonly IncomingUnit[],
+): Promise<Map<string, q.AdminUnitRow>> {
+  const { country, level, validFrom, importId } = target;
+  await ensureCountry(tx, country, validFrom, importId);
+  const current = await q.unitsValidAt(tx, country, level, validFrom);
+  const older = current.filter((unit) => unit.valid_from < validFrom);
+  const sameVersion = new Map(current.filter((unit) => unit.valid_from === validFrom).map((unit) => [unit.pcode, unit]));
+  const olderByPcode = new Map(older.map((unit) => [unit.pcode, unit]));
+  const incomingPcodes = new Set(incoming.map((unit) => unit.pcode));
+
+  const reform =
+    older.length > 0 &&
+    (incoming.some((unit) => {
+      const existing = olderByPcode.get(unit.pcode);
+      return existing === undefined || !sameUnit(existing, unit);
+    }) ||
+      older.some((unit) => !incomingPcodes.has(unit.pcode)));
+
+  let validTo = current[0]?.valid_to ?? (await q.nextVersionStart(tx, country, level, validFrom));
+  if (reform) {
+    await q.closeUnits(tx, older.map((unit) => unit.id), validFrom);
+    report.versions.push({ country, level, validFrom, closed: older.length });
+    validTo = older[0]?.valid_to ?? validTo;
+  }
+
+  for (const unit of incoming) {
+    const existing = sameVersion.get(unit.pcode) ?? (reform ? undefined : olderByPcode.get(unit.pcode));
+    if (existing) {
+      if (sameUnit(existing, unit) && sameNames(existing.alt_names, unit.altNames) && existing.name === unit.name) {
+        count(report, unit.row, unit.pcode, 'unchanged');
+      } else {
+        await q.updateUnitNames(tx, existing.id, {
+          name: unit.name,
+          nameKey: nameKey(unit.name),
+          altNames: unit.altNames,
+          parentPcode: unit.parentPcode,
+          importId,
+        });
+        count(report, unit.row, unit.pcode, 'updated');
+      }
+      continue;
+    }
+    const id = await q.insertUnit(tx, {
+      pcode: unit.pcode,
+      country,
+      level,
+      parentPcode: unit.parentPcode,
+      name: unit.name,
+      nameKey: nameKey(unit.name),
+      altNames: unit.altNames,
+      validFrom,
+      validTo,
+      importId,
+    });
+    const predecessor = olderByPcode.get(unit.pcode);
+    if (predecessor && sameUnit(predecessor, unit)) await q.copyAttachments(tx, predecessor.id, id);
+    count(report, unit.row, unit.pcode, 'added');
+  }
+  const result = await q.unitsValidAt(tx, country, level, validFrom);
+  return new Map(result.map((unit) => [unit.pcode, unit]));
+}
+
+function sameNames(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((name, index) => name === b[index]);
+}
+
+async function applyGazetteer(tx: Queryable, report: WorkingReport, importId: q.GeoImportId, units: readonly GazetteerUnit[], progress: Progress): Promise<void> {
+  const groups = new Map<string, GazetteerUnit[]>();
+  for (const unit of units) {
+    const key = `${unit.country}|${unit.level}|${unit.validFrom}`;
+    groups.set(key, [...(groups.get(key) ?? []), unit]);
+  }
+  // Parents first, so a level's parents exist when it is applied; earlier versions first.
+  const ordered = [...groups.values()].sort((a, b) => (a[0]!.level - b[0]!.level) || a[0]!.validFrom.localeCompare(b[0]!.validFrom));
+  for (const group of ordered) {
+    const first = group[0]!;
+    if (first.level === 0) {
+      for (const unit of group) {
+        await ensureCountry(tx, unit.country, unit.validFrom, importId);
+        count(report, unit.row, unit.pcode, 'unchanged');
+      }
+      continue;
+    }
+    await applyVersion(
+      tx,
+      report,
+      { country: first.country, level: first.level, validFrom: first.validFrom, importId },
+      group.map((unit) => ({ row: unit.row, pcode: unit.pcode, level: unit.level, name: unit.name, altNames: [], parentPcode: unit.parentPcode })),
+    );
+    progress.advance(group.length);
+  }
+  const countries = new Set(units.map((unit) => unit.country));
+  report.country = countries.size === 1 ? [...countries][0]! : null;
+  const levels = new Set(units.map((unit) => unit.level));
+  report.level = levels.size === 1 ? [...levels][0]! : null;
+}
+
+/** Names disagree when even a fuzzy match does not recognise one as the other. */
+function namesDisagree(gazetteerName: string, fileName: string | null): boolean {
+  if (fileName === null || fileName.trim() === '') return false;
+  const [match] = matchName(fileName, [{ pcode: 'x', names: [gazetteerName] }], { minConfidence: 0 });
+  return (match?.confidence ?? 0) < 0.75;
+}
+
+async function applyBoundaries(
+  tx: Queryable,
+  report: WorkingReport,
+  importId: q.GeoImportId,
+  parsed: { level: number; units: readonly BoundaryUnit[]; validFrom: string | null },
+  validFrom: string | undefined,
+  progress: Progress,
+): Promise<void> {
+  const byCountry = new Map<string, BoundaryUnit[]>();
+  for (const unit of parsed.units) {
+    const country = countryOf(unit.pcode);
+    byCountry.set(country, [...(byCountry.get(country) ?? []), unit]);
+  }
+  report.country = byCountry.size === 1 ? [...byCountry.keys()][0]! : null;
+  report.level = parsed.level;
+
+  for (const [country, units] of byCountry) {
+    const level = parsed.level;
+    let targets: Map<string, q.AdminUnitRow>;
+    const incoming = (unit: BoundaryUnit): IncomingUnit => ({
+      row: unit.row,
+      pcode: unit.pcode,
+      level,
+      name: unit.name?.trim() ? unit.name.trim() : unit.pcode,
+      altNames: unit.altNames,
+      parentPcode: unit.parentPcode ?? parentOf(unit.pcode) ?? country,
+    });
+
+    if (validFrom !== undefined) {
+      // An explicit date: the file is the complete level from that date (a reform, or a restatement).
+      targets = await applyVersion(tx, report, { country, level, validFrom, importId }, units.map(incoming));
+      report.outcomes = [];
+      report.added = 0;
+      report.updated = 0;
+      report.unchanged = 0;
+    } else {
+      const date = today();
+      const current = await q.unitsValidAt(tx, country, level, date);
+      if (current.length === 0) {
+        // No gazetteer for this level (e.g. communes): the boundary file founds it.
+        const parents = [...new Set(units.map((unit) => incoming(unit).parentPcode).filter((p): p is string => p !== null))];
+        const founded = parsed.validFrom ?? (await q.earliestValidFrom(tx, parents)) ?? date;
+        report.withoutGazetteer = units.map((unit) => unit.pcode);
+        report.notes.push(`created:${country}:${level}:${founded}`);
+        targets = await applyVersion(tx, report, { country, level, validFrom: founded, importId }, units.map(incoming));
+        report.outcomes = [];
+        report.added = 0;
+        report.updated = 0;
+        report.unchanged = 0;
+      } else {
+        targets = new Map(current.map((unit) => [unit.pcode, unit]));
+        const mismatches = units
+          .map((unit) => ({ unit, existing: targets.get(unit.pcode) }))
+          .filter(({ unit, existing }) => existing !== undefined && namesDisagree(existing.name, unit.name))
+          .map(({ unit, existing }) => ({ pcode: unit.pcode, gazetteerName: existing!.name, fileName: unit.name ?? '' }));
+        if (mismatches.length >= 3 || (mismatches.length > 0 && mismatches.length >= units.length / 4)) {
+          throw new AppError('geo.import.reformNeedsDate', { count: mismatches.length, country, level }, { details: { nameMismatches: mismatches } });
+        }
+        report.nameMismatches.push(...mismatches);
+        report.withoutGazetteer.push(...units.filter((unit) => !targets.has(unit.pcode)).map((unit) => unit.pcode));
+      }
+    }
+
+    const matched = units.filter((unit) => targets.has(unit.pcode));
+    const hashes = await q.geometryHashes(tx, matched.map((unit) => targets.get(unit.pcode)!.id));
+    for (const unit of matched) {
+      const target = targets.get(unit.pcode)!;
+      const hash = sha256(new TextEncoder().encode(JSON.stringify(unit.geometry)));
+      const previous = hashes.get(Number(target.id));
+      if (previous === hash) {
+        count(report, unit.row, unit.pcode, 'unchanged');
+      } else {
+        await q.upsertGeometry(tx, {
+          unitId: target.id,
+          geometry: unit.geometry,
+          simplified: unit.simplified,
+          bbox: unit.bbox,
+          vertexCount: unit.vertexCount,
+          sha256: hash,
+          importId,
+        });
+        count(report, unit.row, unit.pcode, previous === undefined ? 'added' : 'updated');
+      }
+      progress.advance(1);
+    }
+    const inFile = new Set(units.map((unit) => unit.pcode));
+    const withGeometry = await q.geometryHashes(tx, [...targets.values()].map((unit) => unit.id));
+    report.withoutGeometry.push(
+      ...[...targets.values()].filter((unit) => !inFile.has(unit.pcode) && !withGeometry.has(Number(unit.id))).map((unit) => unit.pcode),
+    );
+  }
+}
+
+async function applyPopulation(
+  tx: Queryable,
+  report: WorkingReport,
+  importId: q.GeoImportId,
+  parsed: ReturnType<typeof parsePopulation>,
+  yearOption: number | undefined,
+  skipRefused: boolean,
+  language: Language,
+  progress: Progress,
+): Promise<void> {
+  const refused: RowIssue[] = [];
+  const levels = new Set(parsed.units.map((unit) => unit.level));
+  report.level = levels.size === 1 ? [...levels][0]! : null;
+  const countries = new Set(parsed.units.map((unit) => countryOf(unit.pcode)));
+  report.country = countries.size === 1 ? [...countries][0]! : null;
+  for (const unit of parsed.units) {
+    const year = unit.year ?? yearOption ?? parsed.year;
+    if (year === null || year === undefined) throw new AppError('geo.import.populationYearMissing');
+    // Population of a year belongs to the units valid that year, not to a later reform's.
+    const [target] = await q.searchUnits(tx, { pcodes: [unit.pcode], asOf: `${year}-07-01`, limit: 1, offset: 0 });
+    if (!target) {
+      refused.push({ row: unit.row, column: null, value: unit.pcode, code: 'geo.import.unknownPcode', params: { pcode: unit.pcode, date: `${year}-07-01` } });
+      continue;
+    }
+    const outcome = await q.upsertPopulation(tx, {
+      unitId: target.id,
+      year,
+      total: unit.total,
+      female: unit.female,
+      male: unit.male,
+      byAgeSex: unit.byAgeSex,
+      importId,
+    });
+    count(report, unit.row, unit.pcode, outcome);
+    progress.advance(1);
+  }
+  if (refused.length > 0) {
+    if (!skipRefused) throw rowsRefused(refusedRows(refused, language));
+    report.refused.push(...refusedRows(refused, language));
+  }
+}
+
+function rowsRefused(refused: RefusedRow[]): AppError {
+  return new AppError('geo.import.rowsRefused', { count: refused.length }, { details: { refused: refused.slice(0, 1000) } });
+}
+
+interface Progress {
+  advance(rows: number): void;
+}
+
+function progressOf(total: number, onProgress: GeoImportRequest['onProgress']): Progress {
+  let done = 0;
+  onProgress?.(0, total);
+  return {
+    advance(rows) {
+      done = Math.min(total, done + rows);
+      onProgress?.(done, total);
+    },
+  };
+}
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+/**
+ * Imports one geography file in one transaction: all of it or nothing. The raw bytes and the
+ * report are stored with it; the same bytes with the same options come back as a no-op.
+ */
+export async function importGeoFile(db: Queryable, request: GeoImportRequest): Promise<GeoImportReport> {
+  const language = request.language ?? 'en';
+  if (request.validFrom !== undefined && (!DATE.test(request.validFrom) || Number.isNaN(Date.parse(request.validFrom)))) {
+    throw new AppError('request.invalid', { detail: `validFrom: ${request.validFrom.slice(0, 40)}` });
+  }
+  if (request.bytes.byteLength === 0) throw new AppError('import.empty');
+  const hash = sha256(request.bytes);
+  const options = { validFrom: request.validFrom ?? null, year: request.year ?? null, skipRefused: request.skipRefused ?? false };
+  const importKey = `${hash}:${options.validFrom ?? ''}:${options.year ?? ''}`;
+
+  const previous = await q.findImportByKey(db, importKey);
+  if (previous) return { ...(previous.report as GeoImportReport), alreadyImported: true };
+
+  const kind = detectGeoFormat(request.bytes, request.fileName);
+  const text = decodeText(request.bytes);
+  const report = emptyReport(request, kind, hash);
+
+  // Parse everything before touching the database: a bad file stores nothing.
+  let apply: (tx: Queryable, importId: q.GeoImportId) => Promise<void>;
+  switch (kind) {
+    case 'gazetteer': {
+      const parsed = parseGazetteer(text);
+      if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
+      report.refused.push(...refusedRows(parsed.refused, language));
+      if (parsed.units.length === 0) throw new AppError('import.empty');
+      const progress = progressOf(parsed.units.length, request.onProgress);
+      apply = (tx, importId) => applyGazetteer(tx, report, importId, parsed.units, progress);
+      break;
+    }
+    case 'boundaries': {
+      const parsed = parseBoundaries(text);
+      if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
+      report.refused.push(...refusedRows(parsed.refused, language));
+      if (parsed.units.length === 0) throw new AppError('import.empty');
+      const progress = progressOf(parsed.units.length, request.onProgress);
+      apply = (tx, importId) => applyBoundaries(tx, report, importId, parsed, request.validFrom, progress);
+      break;
+    }
+    case 'population': {
+      const parsed = parsePopulation(text);
+      if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
+      report.refused.push(...refusedRows(parsed.refused, language));
+      if (parsed.units.length === 0) throw new AppError('import.empty');
+      const progress = progressOf(parsed.units.length, request.onProgress);
+      apply = (tx, importId) => applyPopulation(tx, report, importId, parsed, request.year, request.skipRefused ?? false, language, progress);
+      break;
+    }
+    case 'pcode-lengths': {
+      const schemes = loadSchemesFromLengthsCsv(parsePcodeLengths(text));
+      report.notes.push(`schemes:${Object.keys(schemes).length}`);
+      apply = () => Promise.resolve();
+      break;
+    }
+  }
+
+  return db.transaction(async (tx) => {
+    const stored = await q.insertImport(tx, { fileName: request.fileName, kind, sha256: hash, importKey, options, raw: request.bytes });
+    await apply(tx, stored.id);
+    const finished: GeoImportReport = { ...report, id: String(stored.id), createdAt: new Date(stored.created_at).toISOString() };
+    await q.saveImportReport(tx, stored.id, finished);
+    return finished;
+  });
+}
+
+export async function listGeoImports(db: Queryable, limit = 50): Promise<GeoImportReport[]> {
+  const rows = await q.listImports(db, limit);
+  return rows.map((row) => ({ ...(row.report as GeoImportReport), id: String(row.id), alreadyImported: false }));
+}
+
+// ---- lookups -------------------------------------------------------------------------------
+
+export interface AdminUnitView {
+  pcode: string;
+  level: number;
+  name: string;
+  altNames: string[];
+  parentPcode: string | null;
+  country: string;
+  validFrom: string;
+  validTo: string | null;
+  hasGeometry: boolean;
+  population: number | null;
+}
+
+function view(row: q.UnitListRow): AdminUnitView {
+  return {
+    pcode: row.pcode,
+    level: row.level,
+    name: row.name,
+    altNames: row.alt_names,
+    parentPcode: row.parent_pcode,
+    country: row.country,
+    validFrom: row.valid_from,
+    validTo: row.valid_to,
+    hasGeometry: row.has_geometry,
+    population: row.population === null ? null : Number(row.population),
+  };
+}
+
+/** A code-ish filter ("ML09", "mli09") is normalised; a P-code filter that cannot be is refused. */
+function requirePcode(input: string, field: string): string {
+  const result = normalisePcode(input);
+  if (result.status === 'ok') return result.pcode;
+  if (result.status === 'ambiguous') {
+    throw new AppError('geo.pcode.ambiguous', { input: input.slice(0, 40), candidates: result.candidates.join(', ') }, { details: { field } });
+  }
+  throw new AppError('geo.pcode.invalid', { input: input.slice(0, 40) }, { details: { field } });
+}
+
+export interface UnitSearch {
+  country?: string;
+  level?: number;
+  parent?: string;
+  q?: string;
+  code?: string;
+  asOf?: string;
+  limit?: number;
+  offset?: number;
+}
+
+export async function searchUnits(db: Queryable, search: UnitSearch): Promise<{ total: number; units: AdminUnitView[] }> {
+  const text = search.q?.trim();
+  const looksLikeCode = text !== undefined && /^[A-Za-z]{2,3}\d*$/.test(text) && normalisePcode(text).status === 'ok';
+  const rows = await q.searchUnits(db, {
+    country: search.country === undefined ? undefined : requireCountry(search.country),
+    level: search.level,
+    parent: search.parent === undefined ? undefined : requirePcode(search.parent, 'parent'),
+    pcodes: search.code === undefined ? undefined : [requirePcode(search.code, 'code')],
+    nameKey: text === undefined || text === '' ? undefined : nameKey(text),
+    pcodePrefix: looksLikeCode ? requirePcode(text, 'q') : text?.toUpperCase().replace(/[^A-Z0-9]/g, ''),
+    asOf: search.asOf ?? today(),
+    limit: search.limit ?? 100,
+    offset: search.offset ?? 0,
+  });
+  return { total: Number(rows[0]?.total ?? 0), units: rows.map(view) };
+}
+
+function requireCountry(input: string): string {
+  const result = normalisePcode(input);
+  if (result.status === 'ok' && result.level === 0) return result.pcode;
+  throw new AppError('geo.country.unknown', { input: input.slice(0, 40) });
+}
+
+export async function getUnit(
+  db: Queryable,
+  pcodeInput: string,
+  asOf?: string,
+): Promise<{ unit: AdminUnitView; ancestors: AdminUnitView[]; children: AdminUnitView[]; versions: Array<{ name: string; validFrom: string; validTo: string | null }> }> {
+  const pcode = requirePcode(pcodeInput, 'pcode');
+  const date = asOf ?? today();
+  const [row] = await q.searchUnits(db, { pcodes: [pcode], asOf: date, limit: 1, offset: 0 });
+  if (!row) throw new AppError('geo.unit.notFound', { pcode });
+  const ancestors: AdminUnitView[] = [];
+  let parent = row.parent_pcode;
+  while (parent !== null) {
+    const [ancestor] = await q.searchUnits(db, { pcodes: [parent], asOf: date, limit: 1, offset: 0 });
+    if (!ancestor) break;
+    ancestors.unshift(view(ancestor));
+    parent = ancestor.parent_pcode;
+  }
+  const children = await q.searchUnits(db, { parent: pcode, asOf: date, limit: 1000, offset: 0 });
+  const history = await q.unitHistory(db, pcode);
+  return {
+    unit: view(row),
+    ancestors,
+    children: children.map(view),
+    versions: history.map((version) => ({ name: version.name, validFrom: version.valid_from, validTo: version.valid_to })),
+  };
+}
+
+export interface TreeNode {
+  pcode: string;
+  name: string;
+  level: number;
+  children: TreeNode[];
+}
+
+export async function unitTree(db: Queryable, countryInput: string, asOf?: string, maxLevel = 3): Promise<TreeNode> {
+  const country = requireCountry(countryInput);
+  const rows = await q.searchUnits(db, { country, asOf: asOf ?? today(), limit: 100_000, offset: 0 });
+  const nodes = new Map<string, TreeNode>();
+  for (const row of rows) {
+    if (row.level <= maxLevel) nodes.set(row.pcode, { pcode: row.pcode, name: row.name, level: row.level, children: [] });
+  }
+  const root = nodes.get(country);
+  if (!root) throw new AppError('geo.unit.notFound', { pcode: country });
+  for (const row of rows) {
+    const node = nodes.get(row.pcode);
+    if (node && row.parent_pcode !== null) nodes.get(row.parent_pcode)?.children.push(node);
+  }
+  return root;
+}
+
+export interface CountrySummary {
+  pcode: string;
+  iso3: string;
+  name: string;
+  levels: Array<{ level: number; units: number; withGeometry: number }>;
+}
+
+export async function countries(db: Queryable, asOf?: string): Promise<CountrySummary[]> {
+  const rows = await q.levelSummary(db, asOf ?? today());
+  const result = new Map<string, CountrySummary>();
+  for (const row of rows) {
+    const summary = result.get(row.country) ?? {
+      pcode: row.country,
+      iso3: iso2ToIso3(row.country) ?? row.country,
+      name: row.country_name ?? countryName(row.country),
+      levels: [],
+    };
+    summary.levels.push({ level: row.level, units: row.units, withGeometry: row.with_geometry });
+    result.set(row.country, summary);
+  }
+  return [...result.values()];
+}
+
+export interface BoundaryFeature {
+  type: 'Feature';
+  id: string;
+  properties: { pcode: string; name: string; level: number; parentPcode: string | null; population: number | null };
+  geometry: Geometry;
+}
+
+/** A GeoJSON FeatureCollection with a foreign member saying where the geometry came from. */
+export interface BoundaryCollection {
+  type: 'FeatureCollection';
+  features: BoundaryFeature[];
+  liptako: { country: string; level: number; geometrySource: 'boundaries' | 'outline'; unitsWithoutGeometry: number };
+}
+
+/**
+ * GeoJSON of one level for maps. Without imported boundaries the country outline is sent, so a
+ * map can still be drawn, and `geometrySource: "outline"` tells the page to say so.
+ */
+export async function boundaryCollection(
+  db: Queryable,
+  request: { country: string; level: number; asOf?: string; detail?: 'simplified' | 'full' },
+): Promise<BoundaryCollection> {
+  const country = requireCountry(request.country);
+  const rows = await q.boundaries(db, {
+    country,
+    level: request.level,
+    asOf: request.asOf ?? today(),
+    detail: request.detail ?? 'simplified',
+  });
+  const withGeometry = rows.filter((row) => row.geometry !== null);
+  if (withGeometry.length === 0) {
+    const outline = countryOutline(country);
+    const [admin0] = await q.searchUnits(db, { pcodes: [country], asOf: request.asOf ?? today(), limit: 1, offset: 0 });
+    return {
+      type: 'FeatureCollection',
+      features: outline
+        ? [
+            {
+              type: 'Feature',
+              id: country,
+              properties: { pcode: country, name: admin0?.name ?? countryName(country), level: 0, parentPcode: null, population: null },
+              geometry: outline,
+            },
+          ]
+        : [],
+      liptako: { country, level: request.level, geometrySource: 'outline', unitsWithoutGeometry: rows.length },
+    };
+  }
+  return {
+    type: 'FeatureCollection',
+    features: withGeometry.map(
+      (row): BoundaryFeature => ({
+        type: 'Feature',
+        id: row.pcode,
+        properties: {
+          pcode: row.pcode,
+          name: row.name,
+          level: row.level,
+          parentPcode: row.parent_pcode,
+          population: row.population === null ? null : Number(row.population),
+        },
+        geometry: row.geometry!,
+      }),
+    ),
+    liptako: { country, level: request.level, geometrySource: 'boundaries', unitsWithoutGeometry: rows.length - withGeometry.length },
+  };
+}
+
+/** Name candidates for a file that carries names only. */
+export async function matchUnitName(
+  db: Queryable,
+  request: { name: string; country?: string; level?: number; parent?: string; asOf?: string },
+): Promise<Array<{ pcode: string; name: string; level: number; parentPcode: string | null; confidence: number; matchedOn: string }>> {
+  const rows = await q.searchUnits(db, {
+    country: request.country === undefined ? undefined : requireCountry(request.country),
+    level: request.level,
+    parent: request.parent === undefined ? undefined : requirePcode(request.parent, 'parent'),
+    asOf: request.asOf ?? today(),
+    limit: 100_000,
+    offset: 0,
+  });
+  const byPcode = new Map(rows.map((row) => [row.pcode, row]));
+  return matchName(request.name, rows.map((row) => ({ pcode: row.pcode, names: [row.name, ...row.alt_names] }))).map((match) => {
+    const row = byPcode.get(match.pcode)!;
+    return { pcode: match.pcode, name: match.name, level: row.level, parentPcode: row.parent_pcode, confidence: match.confidence, matchedOn: match.matchedOn };
+  });
+}
