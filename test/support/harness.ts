@@ -96,7 +96,7 @@ export interface TestContext {
 export function describeEachDatabase(
   name: string,
   body: (context: TestContext) => void,
-  options: { setup?: (app: LiptakoApp) => void } = {},
+  options: { setup?: (app: LiptakoApp, db: Database) => void } = {},
 ): void {
   for (const kind of databaseKinds) {
     describe(`${name} [${kind}]`, () => {
@@ -112,7 +112,7 @@ export function describeEachDatabase(
         dispose = opened.dispose;
         await migrate(real);
         app = await buildApp({ db: rollback, logLevel: false, webRoot: null });
-        options.setup?.(app);
+        options.setup?.(app, rollback);
         await app.ready();
       });
 
