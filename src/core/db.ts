@@ -33,14 +33,10 @@ const identity = (value: string): string => value;
 export function translateDbError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
-  const details =
-    typeof error === 'object' && error !== null && 'constraint' in error && typeof error.constraint === 'string'
-      ? { constraint: error.constraint }
-      : undefined;
-  if (code === '23505') return new AppError('resource.exists', {}, { cause: error, details });
-  if (code === '23503') return new AppError('reference.missing', {}, { cause: error, details });
+  if (code === '23505') return new AppError('resource.exists', {}, { cause: error });
+  if (code === '23503') return new AppError('reference.missing', {}, { cause: error });
   if (code === '23514' || code === '23502' || code.startsWith('22')) {
-    return new AppError('value.rejected', {}, { cause: error, details });
+    return new AppError('value.rejected', {}, { cause: error });
   }
   if (code === '40001' || code === '40P01') return new AppError('db.retry', {}, { cause: error });
   if (

@@ -29,8 +29,8 @@ export const geoMessages = {
   },
   'geo.import.reformNeedsDate': {
     status: 409,
-    en: 'The names of {count} unit(s) of {country} level {level} in this file differ from the current ones: it looks like a boundary reform. Give the date from which the new boundaries are valid to import them as a new version.',
-    fr: 'Les noms de {count} unité(s) de {country} niveau {level} diffèrent des noms actuels : il semble s’agir d’un redécoupage. Indiquez la date d’entrée en vigueur des nouvelles limites pour les importer comme une nouvelle version.',
+    en: 'The names of {count} unit(s) of {country} level {level} in this file differ from the current ones under the same P-codes: the file is another version of the boundaries (a reform, or an older edition). Give the date from which its boundaries are valid to import it as its own version.',
+    fr: 'Les noms de {count} unité(s) de {country} niveau {level} diffèrent des noms actuels sous les mêmes P-codes : le fichier est une autre version des limites (un redécoupage, ou une édition plus ancienne). Indiquez la date d’entrée en vigueur de ses limites pour l’importer comme une version à part.',
   },
   'geo.import.populationYearMissing': {
     status: 422,

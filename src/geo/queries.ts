@@ -260,7 +260,8 @@ export async function searchUnits(db: Queryable, filters: UnitFilters): Promise<
       params.push(`${escapeLike(filters.pcodePrefix)}%`);
       clauses.push(`u.pcode LIKE $${params.length}`);
     }
-    if (clauses.length > 0) where.push(`(${clauses.join(' OR ')})`);
+    // A search of punctuation only matches nothing rather than everything.
+    where.push(clauses.length > 0 ? `(${clauses.join(' OR ')})` : 'false');
   }
   params.push(filters.limit, filters.offset);
   return db.query<UnitListRow>(

@@ -339,7 +339,11 @@ async function applyBoundaries(
           .filter(({ unit, existing }) => existing !== undefined && namesDisagree(existing.name, unit.name))
           .map(({ unit, existing }) => ({ pcode: unit.pcode, gazetteerName: existing!.name, fileName: unit.name ?? '' }));
         if (mismatches.length >= 3 || (mismatches.length > 0 && mismatches.length >= units.length / 4)) {
-          throw new AppError('geo.import.reformNeedsDate', { count: mismatches.length, country, level }, { details: { nameMismatches: mismatches } });
+          throw new AppError(
+            'geo.import.reformNeedsDate',
+            { count: mismatches.length, country, level },
+            { details: { nameMismatches: mismatches, suggestedValidFrom: parsed.validFrom } },
+          );
         }
         report.nameMismatches.push(...mismatches);
         report.withoutGazetteer.push(...units.filter((unit) => !targets.has(unit.pcode)).map((unit) => unit.pcode));
@@ -572,7 +576,8 @@ export async function searchUnits(db: Queryable, search: UnitSearch): Promise<{ 
     parent: search.parent === undefined ? undefined : requirePcode(search.parent, 'parent'),
     pcodes: search.code === undefined ? undefined : [requirePcode(search.code, 'code')],
     nameKey: text === undefined || text === '' ? undefined : nameKey(text),
-    pcodePrefix: looksLikeCode ? requirePcode(text, 'q') : text?.toUpperCase().replace(/[^A-Z0-9]/g, ''),
+    // Present but empty when the text has no letters or digits: the query then matches nothing.
+    pcodePrefix: text === undefined || text === '' ? undefined : looksLikeCode ? requirePcode(text, 'q') : text.toUpperCase().replace(/[^A-Z0-9]/g, ''),
     asOf: search.asOf ?? today(),
     limit: search.limit ?? 100,
     offset: search.offset ?? 0,

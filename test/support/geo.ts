@@ -1,0 +1,91 @@
+/** Small synthetic geography files for tests that must not depend on the shared fixtures. */
+import type { LiptakoApp } from '../../src/core/http.js';
+
+export interface SquareUnit {
+  pcode: string;
+  name: string | null;
+  /** Lower-left corner, in degrees. */
+  x: number;
+  y: number;
+  size?: number;
+}
+
+/** A GeoJSON FeatureCollection of squares, with COD-style property names for `level`. */
+export function squaresGeoJson(level: number, units: readonly SquareUnit[], extraProperties: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    type: 'FeatureCollection',
+    features: units.map((unit) => {
+      const size = unit.size ?? 1;
+      return {
+        type: 'Feature',
+        properties: { [`admin${level}Pcode`]: unit.pcode, [`admin${level}Name_fr`]: unit.name, ...extraProperties },
+        geometry: {
+          type: 'Polygon',
+          coordinates: [
+            [
+              [unit.x, unit.y],
+              [unit.x + size, unit.y],
+              [unit.x + size, unit.y + size],
+              [unit.x, unit.y + size],
+              [unit.x, unit.y],
+            ],
+          ],
+        },
+      };
+    }),
+  });
+}
+
+export const GAZETTEER_HEADER = 'Location,Admin Level,P-Code,Name,Parent P-Code,Valid from date';
+
+export function gazetteerCsv(rows: ReadonlyArray<readonly [string, number, string, string, string, string]>): string {
+  const cell = (value: string | number): string => {
+    const text = String(value);
+    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  };
+  return [GAZETTEER_HEADER, ...rows.map((row) => row.map(cell).join(','))].join('\n') + '\n';
+}
+
+export interface ImportResponse {
+  statusCode: number;
+  body: {
+    import?: {
+      id: string;
+      kind: string;
+      alreadyImported: boolean;
+      added: number;
+      updated: number;
+      unchanged: number;
+      refused: Array<{ row: number; column: string | null; value: string | null; code: string; message: string }>;
+      withoutGazetteer: string[];
+      withoutGeometry: string[];
+      versions: Array<{ country: string; level: number; validFrom: string; closed: number }>;
+      nameMismatches: Array<{ pcode: string }>;
+      country: string | null;
+      level: number | null;
+    };
+    error?: { code: string; message: string; details?: unknown };
+  };
+}
+
+export async function importGeo(
+  app: LiptakoApp,
+  file: string | Uint8Array,
+  fileName: string,
+  query: Record<string, string> = {},
+  headers: Record<string, string> = {},
+): Promise<ImportResponse> {
+  const search = new URLSearchParams({ fileName, ...query });
+  const response = await app.inject({
+    method: 'POST',
+    url: `/api/geo/imports?${search.toString()}`,
+    headers: { 'content-type': 'application/octet-stream', ...headers },
+    payload: typeof file === 'string' ? Buffer.from(file, 'utf8') : Buffer.from(file),
+  });
+  return { statusCode: response.statusCode, body: response.json() };
+}
+
+export async function unitCount(app: LiptakoApp, query: string): Promise<number> {
+  const response = await app.inject({ method: 'GET', url: `/api/geo/units?limit=1&${query}` });
+  return response.json<{ total: number }>().total;
+}
