@@ -1,0 +1,179 @@
+/**
+ * Typed helpers to talk to the Liptako server. Every request says which language the user reads
+ * (`Accept-Language`) so that error messages come back translated. Errors become an ApiError whose
+ * message can be shown as is.
+ */
+import { currentLanguage, i18n } from './i18n.js';
+
+/** The error body every route of the server uses. */
+export interface ApiErrorBody {
+  error: { code: string; message: string; details?: unknown };
+}
+
+export type ApiErrorKind =
+  /** The server answered with an error status. */
+  | 'http'
+  /** The server could not be reached (offline, DNS, connection reset, proxy gateway error). */
+  | 'network'
+  /** The request was cancelled by the interface. */
+  | 'aborted';
+
+export class ApiError extends Error {
+  readonly kind: ApiErrorKind;
+  /** HTTP status, or null when there was no answer. */
+  readonly status: number | null;
+  /** Stable error code from the server's catalogue, when the server sent one. */
+  readonly code: string | null;
+  readonly details: unknown;
+
+  constructor(kind: ApiErrorKind, message: string, status: number | null = null, code: string | null = null, details?: unknown) {
+    super(message);
+    this.name = 'ApiError';
+    this.kind = kind;
+    this.status = status;
+    this.code = code;
+    this.details = details;
+  }
+
+  /** Worth trying again as is: no answer, server overloaded or down. */
+  get retryable(): boolean {
+    if (this.kind === 'network') return true;
+    return this.status !== null && (this.status >= 500 || this.status === 408 || this.status === 429);
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+function isErrorBody(value: unknown): value is ApiErrorBody {
+  if (typeof value !== 'object' || value === null || !('error' in value)) return false;
+  const error = value.error;
+  return (
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { message?: unknown }).message === 'string' &&
+    typeof (error as { code?: unknown }).code === 'string'
+  );
+}
+
+/** Turns an error answer (body already read as text) into an ApiError with a readable message. */
+export function errorFromResponse(status: number, bodyText: string): ApiError {
+  let body: unknown;
+  try {
+    body = JSON.parse(bodyText);
+  } catch {
+    body = undefined;
+  }
+  if (isErrorBody(body)) {
+    return new ApiError('http', body.error.message, status, body.error.code, body.error.details);
+  }
+  // No catalogue error: a gateway or proxy answered (server down or restarting).
+  if (status === 502 || status === 503 || status === 504) {
+    return new ApiError('network', i18n.t('errors.unavailable', { status }), status);
+  }
+  return new ApiError('http', i18n.t('errors.unexpected', { status }), status);
+}
+
+export type QueryValue = string | number | boolean | null | undefined;
+
+/** "/api/geo/units" + { country: 'BF', q: '' } → "/api/geo/units?country=BF" (empty values left out). */
+export function buildUrl(path: string, params: Record<string, QueryValue> = {}): string {
+  const search = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value === null || value === undefined || value === '') continue;
+    search.set(key, String(value));
+  }
+  const query = search.toString();
+  return query ? `${path}?${query}` : path;
+}
+
+function requestHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...extra };
+}
+
+/** GET a JSON resource. Rejects with an ApiError. */
+export async function getJson<T>(url: string, options: { signal?: AbortSignal } = {}): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: requestHeaders(), signal: options.signal ?? null });
+  } catch (error) {
+    if (options.signal?.aborted) throw new ApiError('aborted', 'aborted');
+    throw new ApiError('network', i18n.t('errors.network'), null, null, error);
+  }
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    if (options.signal?.aborted) throw new ApiError('aborted', 'aborted');
+    throw new ApiError('network', i18n.t('errors.network'), null, null, error);
+  }
+  if (!response.ok) throw errorFromResponse(response.status, text);
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    throw new ApiError('http', i18n.t('errors.badResponse'), response.status);
+  }
+}
+
+export interface UploadProgress {
+  loaded: number;
+  /** Null when the browser cannot tell the size. */
+  total: number | null;
+}
+
+export interface UploadResult<T> {
+  status: number;
+  data: T;
+}
+
+/**
+ * POSTs raw bytes with XMLHttpRequest (fetch has no upload progress). Calls onProgress while the
+ * body is sent and onSent once it is all sent (the server then works on it).
+ */
+export function uploadFile<T>(
+  url: string,
+  body: Blob,
+  options: {
+    onProgress?: (progress: UploadProgress) => void;
+    onSent?: () => void;
+    signal?: AbortSignal;
+  } = {},
+): Promise<UploadResult<T>> {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open('POST', url);
+    for (const [name, value] of Object.entries(requestHeaders({ 'Content-Type': 'application/octet-stream' }))) {
+      xhr.setRequestHeader(name, value);
+    }
+    xhr.upload.onprogress = (event) => {
+      options.onProgress?.({ loaded: event.loaded, total: event.lengthComputable ? event.total : null });
+    };
+    xhr.upload.onload = () => {
+      options.onProgress?.({ loaded: body.size, total: body.size });
+      options.onSent?.();
+    };
+    xhr.onload = () => {
+      if (xhr.status < 200 || xhr.status >= 300) {
+        reject(errorFromResponse(xhr.status, xhr.responseText));
+        return;
+      }
+      try {
+        resolve({ status: xhr.status, data: JSON.parse(xhr.responseText) as T });
+      } catch {
+        reject(new ApiError('http', i18n.t('errors.badResponse'), xhr.status));
+      }
+    };
+    xhr.onerror = () => reject(new ApiError('network', i18n.t('errors.network')));
+    xhr.ontimeout = () => reject(new ApiError('network', i18n.t('errors.timeout')));
+    xhr.onabort = () => reject(new ApiError('aborted', 'aborted'));
+    if (options.signal) {
+      if (options.signal.aborted) {
+        reject(new ApiError('aborted', 'aborted'));
+        return;
+      }
+      options.signal.addEventListener('abort', () => xhr.abort(), { once: true });
+    }
+    xhr.send(body);
+  });
+}

@@ -1,0 +1,30 @@
+import { useTranslation } from 'react-i18next';
+import type { ApiError } from '../api.js';
+
+/** An error from the server or the network, with a retry button when trying again can help. */
+export function ErrorNotice({ error, onRetry }: { error: ApiError; onRetry?: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <div className="notice notice-error" role="alert">
+      <p>{error.message}</p>
+      {onRetry && error.retryable ? (
+        <button type="button" className="button" onClick={onRetry}>
+          {t('common.retry')}
+        </button>
+      ) : null}
+    </div>
+  );
+}
+
+/** A polite live region: screen readers announce loading without moving the focus. */
+export function LoadingStatus({ loading, label }: { loading: boolean; label: string }) {
+  return (
+    <p className="loading-status" role="status" aria-live="polite">
+      {loading ? (
+        <>
+          <span className="spinner" aria-hidden="true" /> {label}
+        </>
+      ) : null}
+    </p>
+  );
+}

@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import en from './locales/en.json' with { type: 'json' };
+import fr from './locales/fr.json' with { type: 'json' };
+import { MODULES, moduleForPath } from './modules.js';
+
+describe('modules', () => {
+  it('have unique ids and paths', () => {
+    expect(new Set(MODULES.map((m) => m.id)).size).toBe(MODULES.length);
+    expect(new Set(MODULES.map((m) => m.path)).size).toBe(MODULES.length);
+  });
+  it('each have a label in French and English', () => {
+    for (const module of MODULES) {
+      expect(en.nav.modules).toHaveProperty(module.id);
+      expect(fr.nav.modules).toHaveProperty(module.id);
+    }
+  });
+  it('start with geography as the only available module', () => {
+    expect(MODULES.filter((m) => m.available).map((m) => m.id)).toEqual(['geography']);
+  });
+  it('find the module of a location', () => {
+    expect(moduleForPath('/geography')?.id).toBe('geography');
+    expect(moduleForPath('/geography/BF46')?.id).toBe('geography');
+    expect(moduleForPath('/geographyx')).toBeUndefined();
+    expect(moduleForPath('/')).toBeUndefined();
+  });
+});
+
+type Tree = { [key: string]: string | Tree };
+
+function keys(tree: Tree, prefix = ''): string[] {
+  return Object.entries(tree).flatMap(([key, value]) =>
+    typeof value === 'string' ? [`${prefix}${key}`] : keys(value, `${prefix}${key}.`),
+  );
+}
+
+describe('translations', () => {
+  it('have the same keys in French and English', () => {
+    expect(keys(fr as Tree).sort()).toEqual(keys(en as Tree).sort());
+  });
+});

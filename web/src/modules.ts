@@ -1,0 +1,28 @@
+/**
+ * The modules of Liptako, in navigation order. Adding a module to the interface is one line here
+ * (plus its label in locales/*.json under nav.modules and its route in App.tsx).
+ */
+export interface ModuleEntry {
+  /** Stable id; the label is `nav.modules.<id>` in the translation files. */
+  readonly id: string;
+  /** Route of the module's first page. */
+  readonly path: string;
+  /** False while the module is not built yet: shown disabled with a "coming" hint. */
+  readonly available: boolean;
+}
+
+export const MODULES: readonly ModuleEntry[] = [
+  { id: 'geography', path: '/geography', available: true },
+  { id: 'plans', path: '/plans', available: false },
+  { id: 'displacement', path: '/displacement', available: false },
+  { id: 'collection', path: '/collection', available: false },
+  { id: 'response', path: '/response', available: false },
+  { id: 'assistance', path: '/assistance', available: false },
+  { id: 'protection', path: '/protection', available: false },
+  { id: 'publishing', path: '/publishing', available: false },
+];
+
+/** The module whose section contains this location ("/geography?x" → geography), if any. */
+export function moduleForPath(pathname: string, modules: readonly ModuleEntry[] = MODULES): ModuleEntry | undefined {
+  return modules.find((module) => pathname === module.path || pathname.startsWith(`${module.path}/`));
+}
