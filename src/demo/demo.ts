@@ -3,19 +3,16 @@
  * and Niger (public facts, no geometry), loaded through the ordinary gazetteer import so the
  * demo follows the same rules as real data and loading it twice is a no-op.
  */
-import { createRequire } from 'node:module';
 import type { Queryable } from '../core/db.js';
 import { importGeoFile, type GeoImportReport } from '../geo/service.js';
-
-type DemoCountries = Record<string, { validFrom: string; admin1: Array<[string, string, Array<[string, string]>]> }>;
+import { SAHEL_ADMIN } from './sahel-admin.js';
 
 const csvCell = (value: string): string => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
 
 /** The demo gazetteer in the HDX global P-code CSV layout. */
 export function demoGazetteerCsv(): string {
-  const countries = createRequire(import.meta.url)('./sahel-admin.json') as DemoCountries;
   const lines = ['Location,Admin Level,P-Code,Name,Parent P-Code,Valid from date'];
-  for (const [iso3, country] of Object.entries(countries)) {
+  for (const [iso3, country] of Object.entries(SAHEL_ADMIN)) {
     for (const [pcode, name] of country.admin1) {
       lines.push([iso3, '1', pcode, csvCell(name), iso3, country.validFrom].join(','));
     }

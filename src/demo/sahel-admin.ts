@@ -1,3 +1,9 @@
+/**
+ * Admin1 and admin2 names and P-codes of Burkina Faso, Mali and Niger as published in OCHA's
+ * global P-code gazetteer (public facts; the dates are the gazetteer's validity dates).
+ * Shape: ISO3 → { validFrom, admin1: [pcode, name, [[admin2 pcode, name], …]] }.
+ */
+export const SAHEL_ADMIN: Record<string, { validFrom: string; admin1: Array<[string, string, Array<[string, string]>]> }> = 
 {
   "BFA": {"validFrom": "2020-03-23", "admin1": [
     ["BF13", "Centre", [["BF1300", "Kadiogo"]]],
@@ -36,4 +42,4 @@
     ["NE007", "Zinder", [["NE007001", "Belbedji"], ["NE007002", "Damagaram Takaya"], ["NE007003", "Dungass"], ["NE007004", "Goure"], ["NE007005", "Kantche"], ["NE007006", "Magaria"], ["NE007007", "Mirriah"], ["NE007008", "Takeita"], ["NE007009", "Tanout"], ["NE007010", "Tesker"], ["NE007011", "Ville de Zinder"]]],
     ["NE008", "Niamey", [["NE008001", "Ville de Niamey"]]]
   ]}
-}
+};
