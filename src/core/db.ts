@@ -146,10 +146,11 @@ export class PgliteDatabase implements Database {
 }
 
 const pgTypes = {
-  getTypeParser: ((oid: number, format?: 'text' | 'binary') => {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary'): unknown => {
     if (oid === DATE_OID) return identity;
     if (oid === INT8_OID) return Number;
-    return pg.types.getTypeParser(oid, format);
+    // pg types its own parser table loosely; the cast below restores the public signature.
+    return pg.types.getTypeParser(oid, format) as unknown;
   }) as typeof pg.types.getTypeParser,
 };
 

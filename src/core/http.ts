@@ -201,7 +201,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
   app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
 
   await app.register((scope, _opts, done) => {
-    geoRoutes(scope as unknown as LiptakoApp, context);
+    geoRoutes(scope, context);
     done();
   });
 

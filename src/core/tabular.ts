@@ -91,6 +91,28 @@ function isStrayControl(byte: number): boolean {
 const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
 
 /**
+ * windows-1252 code points for bytes 0x80–0x9F (€, ‚, ƒ, „, …, œ, Ÿ); the rest of the code page is
+ * Latin-1. Spelled out because Node's TextDecoder('windows-1252') decodes as plain Latin-1 in the
+ * Node versions we support, turning € and œ into invisible control characters.
+ */
+const WINDOWS_1252_HIGH = [
+  0x20ac, 0x81, 0x201a, 0x192, 0x201e, 0x2026, 0x2020, 0x2021, 0x2c6, 0x2030, 0x160, 0x2039, 0x152, 0x8d, 0x17d, 0x8f,
+  0x90, 0x2018, 0x2019, 0x201c, 0x201d, 0x2022, 0x2013, 0x2014, 0x2dc, 0x2122, 0x161, 0x203a, 0x153, 0x9d, 0x17e, 0x178,
+] as const;
+
+function decodeWindows1252(bytes: Uint8Array): string {
+  const parts: string[] = [];
+  const chunk = 8192;
+  for (let start = 0; start < bytes.length; start += chunk) {
+    const codes = Array.from(bytes.subarray(start, start + chunk), (byte) =>
+      byte >= 0x80 && byte < 0xa0 ? (WINDOWS_1252_HIGH[byte - 0x80] ?? byte) : byte,
+    );
+    parts.push(String.fromCharCode(...codes));
+  }
+  return parts.join('');
+}
+
+/**
  * Decodes an uploaded file. UTF-8 (BOM stripped) first; text that is not valid UTF-8 is taken as
  * windows-1252, which is what French Excel on Windows writes (a superset of Latin-1 for the
  * accents of Ségou or Tillabéri). UTF-16 with a BOM (Excel's "Unicode text") is read too.
@@ -126,7 +148,7 @@ export function decodeText(bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
   } catch {
-    return new TextDecoder('windows-1252').decode(body);
+    return decodeWindows1252(body);
   }
 }
 

@@ -1,5 +1,5 @@
 /** HTTP routes of the geography module: parse, (later) authorise, call the service. */
-import { Type, type Static } from '@sinclair/typebox';
+import { Type } from '@sinclair/typebox';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http.js';
 import * as geo from './service.js';
 
@@ -278,7 +278,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
         },
       },
       async (request, reply) => {
-        const query = request.query as Static<typeof ImportQuery>;
+        const query = request.query;
         const body = request.body;
         const bytes = body instanceof Uint8Array ? body : new Uint8Array();
         const report = await geo.importGeoFile(db, {

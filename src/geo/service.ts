@@ -5,7 +5,7 @@
 import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
 import type { Queryable } from '../core/db.js';
-import { AppError, formatMessage, type ErrorCode, type Language } from '../core/errors.js';
+import { AppError, formatMessage, type Language } from '../core/errors.js';
 import { decodeText, type RowIssue } from '../core/tabular.js';
 import {
   detectGeoFormat,
@@ -90,7 +90,7 @@ function refusedRows(issues: readonly RowIssue[], language: Language): RefusedRo
     column: issue.column,
     value: issue.value,
     code: issue.code,
-    message: formatMessage(issue.code as ErrorCode, language, issue.params),
+    message: formatMessage(issue.code, language, issue.params),
   }));
 }
 

@@ -95,7 +95,7 @@ describeEachDatabase(
         return {};
       });
       app.post('/api/test/echo', (request) => ({ received: request.body }));
-      app.get('/api/test/boom', async () => {
+      app.get('/api/test/boom', () => {
         throw new Error('SELECT password FROM secret_table failed');
       });
       app.get('/api/test/conflict', () => {

@@ -1,0 +1,87 @@
+/**
+ * The geography explorer in a real browser against a real server: French by default for a
+ * French browser, switch to English (remembered), import boundaries through the page, see the map.
+ */
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { squaresGeoJson } from '../support/geo.js';
+import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
+
+const ready = chromiumAvailable() && builtAppAvailable();
+
+// Burkina Faso's 13 regions of the demo gazetteer, as a 5 × 3 grid of squares over the country.
+const BF_REGIONS = ['BF13', 'BF46', 'BF47', 'BF48', 'BF49', 'BF50', 'BF51', 'BF52', 'BF53', 'BF54', 'BF55', 'BF56', 'BF57'];
+const bfBoundaries = squaresGeoJson(
+  1,
+  BF_REGIONS.map((pcode, index) => ({ pcode, name: null, x: -5 + (index % 5) * 1.4, y: 10 + Math.floor(index / 5) * 1.6, size: 1.4 })),
+);
+
+describe.skipIf(!ready)('geography explorer in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    mkdirSync('test-results', { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('speaks French to a French browser, switches to English and remembers it', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const consoleErrors: string[] = [];
+    page.on('console', (message) => {
+      if (message.type() === 'error') consoleErrors.push(message.text());
+    });
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    await page.screenshot({ path: 'test-results/e2e-home-fr.png' });
+
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Geography');
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.reload();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Geography');
+    await page.screenshot({ path: 'test-results/e2e-home-en.png' });
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('shows country outlines before boundaries exist, then the map of imported boundaries', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/geography?country=BF&level=1`);
+    const map = page.getByTestId('boundary-map');
+    await expect.poll(() => map.getAttribute('data-geometry-source')).toBe('outline');
+    await expect.poll(() => page.getByTestId('outline-notice').isVisible()).toBe(true);
+    expect(await page.getByTestId('unit-table').locator('tbody tr').count()).toBe(13);
+
+    await page.getByTestId('geo-import').locator('input[type=file]').setInputFiles({
+      name: 'bfa_adm1_test.geojson',
+      mimeType: 'application/geo+json',
+      buffer: Buffer.from(bfBoundaries),
+    });
+    await page.getByTestId('geo-import-submit').click();
+    await expect.poll(() => page.getByTestId('import-report').isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await page.getByTestId('import-added').textContent()).toContain('13');
+
+    await expect.poll(() => map.getAttribute('data-geometry-source'), { timeout: 15_000 }).toBe('boundaries');
+    await expect.poll(() => map.locator('path[data-pcode]').count()).toBe(13);
+    await map.locator('path[data-pcode="BF46"]').click();
+    await expect.poll(() => page.getByTestId('unit-table').locator('tr.selected').getAttribute('data-pcode')).toBe('BF46');
+    await page.screenshot({ path: 'test-results/e2e-map-en.png', fullPage: true });
+
+    await page.getByRole('button', { name: 'FR', exact: true }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
+    expect(await map.locator('path[data-pcode]').count()).toBe(13);
+    await page.screenshot({ path: 'test-results/e2e-map-fr.png', fullPage: true });
+    await context.close();
+  });
+});
