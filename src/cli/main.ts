@@ -15,7 +15,8 @@ import { GEO_IMPORT_LIMIT } from '../geo/routes.js';
 import { importGeoFile } from '../geo/service.js';
 import { progressBar } from './progress.js';
 
-const language = pickLanguage(process.env.LC_ALL ?? process.env.LC_MESSAGES ?? process.env.LANG?.replace('_', '-'));
+// The terminal's locale chooses the language of messages, as for any command-line tool.
+const language = pickLanguage((process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '').replace('_', '-'));
 
 function parsePort(value: string): number {
   const port = Number(value);
@@ -26,6 +27,12 @@ function parsePort(value: string): number {
 function parseDate(value: string): string {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
   return value;
+}
+
+function parseLevel(value: string): number {
+  const level = Number(value);
+  if (!Number.isInteger(level) || level < 0 || level > 5) throw new InvalidArgumentError('an admin level is a whole number from 0 to 5');
+  return level;
 }
 
 function parseYear(value: string): number {
@@ -153,8 +160,9 @@ geoCommand
   .argument('<files...>', 'files to import, in order (gazetteer before boundaries and population)')
   .addOption(new Option('--valid-from <date>', 'the boundaries are a new version valid from this date (boundary reform)').argParser(parseDate))
   .addOption(new Option('--year <year>', 'reference year of a population table without a year column').argParser(parseYear))
+  .addOption(new Option('--level <level>', 'admin level to read a population table at (0 for a national table)').argParser(parseLevel))
   .option('--skip-refused', 'import the valid rows and skip refused ones instead of refusing the file')
-  .action(async (files: string[], options: { validFrom?: string; year?: number; skipRefused?: boolean }) => {
+  .action(async (files: string[], options: { validFrom?: string; year?: number; level?: number; skipRefused?: boolean }) => {
     const config = readConfig();
     await withDatabase(config, async (db) => {
       await migrate(db);
@@ -170,6 +178,7 @@ geoCommand
             fileName: path.basename(file),
             validFrom: options.validFrom,
             year: options.year,
+            level: options.level,
             skipRefused: options.skipRefused,
             language,
             onProgress: (done, total) => bar.update(done, total),

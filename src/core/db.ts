@@ -3,7 +3,8 @@
  * or a PostgreSQL server (DATABASE_URL). Everything above this file sees one interface, and
  * database errors are translated into catalogue errors here and nowhere else.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import pg from 'pg';
 import { AppError } from './errors.js';
@@ -107,16 +108,62 @@ function pgliteSession(tx: Pick<PgliteTransaction, 'query' | 'exec'>): SessionQu
   );
 }
 
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same folder (a CLI import while
+ * the server runs) would corrupt it. A lock file with the owner's pid prevents that; a lock left
+ * by a process that no longer exists (power cut) is taken over.
+ */
+function lockDataDir(dataDir: string): () => void {
+  const lockFile = path.join(dataDir, 'liptako.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
+      const release = (): void => rmSync(lockFile, { force: true });
+      process.once('exit', release);
+      return release;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      const owner = Number(readFileSync(lockFile, 'utf8').trim());
+      if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && processAlive(owner)) {
+        throw new AppError('db.locked', { pid: owner, folder: dataDir });
+      }
+      rmSync(lockFile, { force: true });
+    }
+  }
+  throw new AppError('db.locked', { pid: '?', folder: dataDir });
+}
+
 export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
 
-  private constructor(readonly pglite: PGlite) {}
+  private constructor(
+    readonly pglite: PGlite,
+    private readonly unlock: () => void,
+  ) {}
 
   /** `dataDir` undefined means in memory (tests). */
   static async open(dataDir?: string): Promise<PgliteDatabase> {
-    if (dataDir !== undefined) mkdirSync(dataDir, { recursive: true });
-    const pglite = await PGlite.create({ dataDir, parsers: { [DATE_OID]: identity, [INT8_OID]: Number } });
-    return new PgliteDatabase(pglite);
+    let unlock = (): void => undefined;
+    if (dataDir !== undefined) {
+      mkdirSync(dataDir, { recursive: true });
+      unlock = lockDataDir(dataDir);
+    }
+    try {
+      const pglite = await PGlite.create({ dataDir, parsers: { [DATE_OID]: identity, [INT8_OID]: Number } });
+      return new PgliteDatabase(pglite, unlock);
+    } catch (error) {
+      unlock();
+      throw error;
+    }
   }
 
   query<Row extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -142,6 +189,7 @@ export class PgliteDatabase implements Database {
 
   async close(): Promise<void> {
     if (!this.pglite.closed) await this.pglite.close();
+    this.unlock();
   }
 }
 

@@ -72,6 +72,11 @@ export const coreMessages = {
     en: 'The database is unavailable for the moment; try again shortly.',
     fr: 'La base de données est momentanément indisponible ; réessayez dans un instant.',
   },
+  'db.locked': {
+    status: 503,
+    en: 'Another Liptako process (pid {pid}) is using the data folder {folder}. Stop it first, or do this work through it (web app or API).',
+    fr: 'Un autre processus Liptako (pid {pid}) utilise le dossier de données {folder}. Arrêtez-le d’abord, ou faites ce travail à travers lui (application web ou API).',
+  },
   'db.retry': {
     status: 503,
     en: 'The database was busy with a conflicting change; try again.',

@@ -61,7 +61,8 @@ const ImportReport = Type.Object(
 const ImportQuery = Type.Object({
   fileName: Type.String({ minLength: 1, maxLength: 255 }),
   validFrom: Type.Optional(DateString),
-  year: Type.Optional(Type.Integer({ minimum: 1950, maximum: 2100 })),
+  year: Type.Optional(Type.Integer({ minimum: 1950, maximum: 2100, description: 'Reference year of a population table without a year column' })),
+  level: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, description: 'Admin level to read a population table at (e.g. 0 for a national table that also names a region)' })),
   skipRefused: Type.Optional(Type.Boolean()),
 });
 
@@ -286,6 +287,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
           fileName: query.fileName,
           validFrom: query.validFrom,
           year: query.year,
+          level: query.level,
           skipRefused: query.skipRefused,
           language: languageOf(request),
         });

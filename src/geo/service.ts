@@ -72,6 +72,8 @@ export interface GeoImportRequest {
   validFrom?: string;
   /** Reference year of a population table that has no year column. */
   year?: number;
+  /** Admin level to read a population table at, when its columns say more than one. */
+  level?: number;
   /** Import the valid rows and skip the refused ones, instead of refusing the whole file. */
   skipRefused?: boolean;
   language?: Language;
@@ -454,8 +456,13 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
   }
   if (request.bytes.byteLength === 0) throw new AppError('import.empty');
   const hash = sha256(request.bytes);
-  const options = { validFrom: request.validFrom ?? null, year: request.year ?? null, skipRefused: request.skipRefused ?? false };
-  const importKey = `${hash}:${options.validFrom ?? ''}:${options.year ?? ''}`;
+  const options = {
+    validFrom: request.validFrom ?? null,
+    year: request.year ?? null,
+    level: request.level ?? null,
+    skipRefused: request.skipRefused ?? false,
+  };
+  const importKey = `${hash}:${options.validFrom ?? ''}:${options.year ?? ''}:${options.level ?? ''}`;
 
   const previous = await q.findImportByKey(db, importKey);
   if (previous) return { ...(previous.report as GeoImportReport), alreadyImported: true };
@@ -486,7 +493,7 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
       break;
     }
     case 'population': {
-      const parsed = parsePopulation(text);
+      const parsed = parsePopulation(text, request.level === undefined ? {} : { level: request.level });
       if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
       report.refused.push(...refusedRows(parsed.refused, language));
       if (parsed.units.length === 0) throw new AppError('import.empty');

@@ -1,0 +1,79 @@
+/** The `liptako` command, run as users run it: a child process on its own data folder. */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { gazetteerCsv, squaresGeoJson } from '../support/geo.js';
+
+let workDir: string;
+
+function liptako(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    env: { ...process.env, LIPTAKO_DATA_DIR: path.join(workDir, 'data'), DATABASE_URL: '', LANG: 'en_GB.UTF-8' },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+describe('the liptako command', () => {
+  beforeAll(() => {
+    workDir = mkdtempSync(path.join(tmpdir(), 'liptako-cli-'));
+  });
+  afterAll(() => rmSync(workDir, { recursive: true, force: true }));
+
+  it.each(['', 'serve', 'start', 'migrate', 'demo', 'geo', 'geo import'])('has help for `liptako %s`', (command) => {
+    const result = liptako(...command.split(' ').filter(Boolean), '--help');
+    expect(result.status).toBe(0);
+    expect(result.stdout).toMatch(/Usage: liptako/);
+  });
+
+  it('imports a gazetteer and boundaries, reports them, and changes nothing the second time', () => {
+    const gazetteer = path.join(workDir, 'mli.csv');
+    writeFileSync(gazetteer, gazetteerCsv([['MLI', 1, 'ML05', 'Mopti', 'MLI', '2021-12-20'], ['MLI', 1, 'ML06', 'Tombouctou', 'MLI', '2021-12-20']]));
+    const boundaries = path.join(workDir, 'mli_adm1.geojson');
+    writeFileSync(boundaries, squaresGeoJson(1, [{ pcode: 'MLI05', name: 'Mopti', x: -4, y: 14 }, { pcode: 'ML07', name: 'Gao', x: 0, y: 16 }]));
+
+    const first = liptako('geo', 'import', gazetteer, boundaries);
+    expect(first.stderr).not.toMatch(/error/i);
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/mli\.csv: gazetteer · ML admin1/);
+    expect(first.stdout).toMatch(/added 2 · updated 0 · unchanged 0 · refused 0/);
+    expect(first.stdout).toMatch(/in the file but not in the gazetteer \(1\): ML07/);
+    expect(first.stdout).toMatch(/in the gazetteer but without geometry \(1\): ML06/);
+
+    const again = liptako('geo', 'import', gazetteer);
+    expect(again.status).toBe(0);
+    expect(again.stdout).toMatch(/already imported/);
+  });
+
+  it('fails with a clear message and exit code 1 on a bad file, a missing file or a bad option', () => {
+    const junk = path.join(workDir, 'junk.geojson');
+    writeFileSync(junk, '{"type":"FeatureCollection","features":[');
+    const bad = liptako('geo', 'import', junk);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toMatch(/^liptako: /);
+    expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/);
+
+    const missing = liptako('geo', 'import', path.join(workDir, 'nowhere.csv'));
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toMatch(/ENOENT|no such file/);
+
+    const badDate = liptako('geo', 'import', '--valid-from', '2025-13-01', junk);
+    expect(badDate.status).not.toBe(0);
+    expect(badDate.stderr).toMatch(/YYYY-MM-DD/);
+  });
+
+  it('answers in French when the terminal is French', () => {
+    const junk = path.join(workDir, 'empty.csv');
+    writeFileSync(junk, '');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'geo', 'import', junk], {
+      env: { ...process.env, LIPTAKO_DATA_DIR: path.join(workDir, 'data'), DATABASE_URL: '', LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(result.status).toBe(1);
+    expect(result.stderr).toMatch(/fichier|vide/i);
+  });
+});
