@@ -102,6 +102,8 @@ export interface BuildAppOptions {
   db: Database;
   /** false in tests; otherwise JSON lines at this level. */
   logLevel?: string | false;
+  /** Where log lines go (standard output by default). */
+  logStream?: { write(line: string): void };
   /** Folder of the built web app; null to serve the API only. */
   webRoot?: string | null;
 }
@@ -115,6 +117,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
         ? false
         : {
             level: options.logLevel,
+            ...(options.logStream ? { stream: options.logStream } : {}),
             // Only method, path and id: query strings may carry names, bodies personal data.
             serializers: {
               req: (request) => ({ id: request.id, method: request.method, path: request.url.split('?')[0] }),

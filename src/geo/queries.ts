@@ -120,6 +120,36 @@ export async function insertUnit(db: Queryable, unit: NewUnit): Promise<UnitRowI
   return row.id;
 }
 
+/** Many units in one statement (a gazetteer can carry tens of thousands). Returns ids by P-code. */
+export async function insertUnits(db: Queryable, units: readonly NewUnit[]): Promise<Map<string, UnitRowId>> {
+  if (units.length === 0) return new Map();
+  const rows = await db.query<{ id: UnitRowId; pcode: string }>(
+    `INSERT INTO admin_unit (pcode, country, level, parent_pcode, name, name_key, alt_names, valid_from, valid_to, source_import_id)
+     SELECT u.pcode, u.country, u.level, u.parent_pcode, u.name, u.name_key,
+            ARRAY(SELECT jsonb_array_elements_text(u.alt_names)), u.valid_from, u.valid_to, u.import_id
+       FROM jsonb_to_recordset($1::jsonb) AS u(pcode text, country text, level smallint, parent_pcode text, name text,
+            name_key text, alt_names jsonb, valid_from date, valid_to date, import_id bigint)
+     RETURNING id, pcode`,
+    [
+      JSON.stringify(
+        units.map((unit) => ({
+          pcode: unit.pcode,
+          country: unit.country,
+          level: unit.level,
+          parent_pcode: unit.parentPcode,
+          name: unit.name,
+          name_key: unit.nameKey,
+          alt_names: unit.altNames,
+          valid_from: unit.validFrom,
+          valid_to: unit.validTo,
+          import_id: unit.importId,
+        })),
+      ),
+    ],
+  );
+  return new Map(rows.map((row) => [row.pcode, row.id]));
+}
+
 export async function updateUnitNames(
   db: Queryable,
   id: UnitRowId,

@@ -206,6 +206,7 @@ async function applyVersion(
     validTo = older[0]?.valid_to ?? validTo;
   }
 
+  const toInsert: IncomingUnit[] = [];
   for (const unit of incoming) {
     const existing = sameVersion.get(unit.pcode) ?? (reform ? undefined : olderByPcode.get(unit.pcode));
     if (existing) {
@@ -223,7 +224,11 @@ async function applyVersion(
       }
       continue;
     }
-    const id = await q.insertUnit(tx, {
+    toInsert.push(unit);
+  }
+  const inserted = await q.insertUnits(
+    tx,
+    toInsert.map((unit) => ({
       pcode: unit.pcode,
       country,
       level,
@@ -234,9 +239,11 @@ async function applyVersion(
       validFrom,
       validTo,
       importId,
-    });
+    })),
+  );
+  for (const unit of toInsert) {
     const predecessor = olderByPcode.get(unit.pcode);
-    if (predecessor && sameUnit(predecessor, unit)) await q.copyAttachments(tx, predecessor.id, id);
+    if (predecessor && sameUnit(predecessor, unit)) await q.copyAttachments(tx, predecessor.id, inserted.get(unit.pcode)!);
     count(report, unit.row, unit.pcode, 'added');
   }
   const result = await q.unitsValidAt(tx, country, level, validFrom);

@@ -14,6 +14,8 @@ describe('formatDate', () => {
   it('formats a calendar date without shifting it by the time zone', () => {
     expect(formatDate('2020-03-23', 'fr')).toBe('23 mars 2020');
     expect(formatDate('2020-03-23', 'en')).toBe('Mar 23, 2020');
+    expect(formatDate('2025-07-02', 'fr', 'long')).toBe('2 juillet 2025');
+    expect(formatDate('2025-07-02', 'en', 'long')).toBe('July 2, 2025');
   });
   it('leaves what is not a date as is', () => {
     expect(formatDate('soon', 'en')).toBe('soon');

@@ -52,14 +52,17 @@ export function formatBytes(bytes: number, language: Language): string {
 
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
-/** A calendar date "YYYY-MM-DD" → "23 mars 2020" / "Mar 23, 2020". Anything else is returned as is. */
-export function formatDate(isoDate: string | null | undefined, language: Language): string {
+/**
+ * A calendar date "YYYY-MM-DD" → "23 mars 2020" / "Mar 23, 2020" ("long": "23 mars 2020" /
+ * "March 23, 2020"). Anything else is returned as is.
+ */
+export function formatDate(isoDate: string | null | undefined, language: Language, style: 'medium' | 'long' = 'medium'): string {
   if (!isoDate) return '';
   const match = ISO_DATE.exec(isoDate);
   if (!match) return isoDate;
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   if (Number.isNaN(date.getTime())) return isoDate;
-  return new Intl.DateTimeFormat(language, { dateStyle: 'medium', timeZone: 'UTC' }).format(date);
+  return new Intl.DateTimeFormat(language, { dateStyle: style, timeZone: 'UTC' }).format(date);
 }
 
 /** A timestamp (ISO 8601) → date and time in the browser's time zone. */

@@ -5,7 +5,7 @@ import { formatBytes, formatDate, formatDateTime, formatNumber, toLanguage, type
 export interface Formatters {
   language: Language;
   number: (value: number) => string;
-  date: (isoDate: string | null | undefined) => string;
+  date: (isoDate: string | null | undefined, style?: 'medium' | 'long') => string;
   dateTime: (timestamp: string | null | undefined) => string;
   bytes: (bytes: number) => string;
 }
@@ -18,7 +18,7 @@ export function useFormat(): Formatters {
     () => ({
       language,
       number: (value) => formatNumber(value, language),
-      date: (isoDate) => formatDate(isoDate, language),
+      date: (isoDate, style) => formatDate(isoDate, language, style),
       dateTime: (timestamp) => formatDateTime(timestamp, language),
       bytes: (bytes) => formatBytes(bytes, language),
     }),

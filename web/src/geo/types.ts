@@ -1,87 +1,33 @@
-/** Shapes of the geography API (see the API contract in DESIGN/issue). */
-import type { Feature, FeatureCollection, Geometry } from 'geojson';
+/**
+ * Shapes of the geography API. The server's own types are used (type-only imports are erased by
+ * the build, so no server code reaches the bundle); only the envelopes are declared here.
+ */
+import type {
+  AdminUnitView,
+  BoundaryCollection,
+  CountrySummary,
+  GeoImportKind,
+  GeoImportReport,
+  RefusedRow,
+  RowOutcome,
+  VersionChange,
+} from '../../../src/geo/service.js';
 
-export interface LevelSummary {
-  level: number;
-  units: number;
-  withGeometry: number;
-}
+export type { BoundaryCollection, RefusedRow, RowOutcome, VersionChange };
 
-export interface Country {
-  pcode: string;
-  iso3: string;
-  name: string;
-  levels: LevelSummary[];
-}
+export type Country = CountrySummary;
+export type AdminUnit = AdminUnitView;
+export type ImportKind = GeoImportKind;
+export type ImportReport = GeoImportReport;
+export type NameMismatch = GeoImportReport['nameMismatches'][number];
 
 export interface CountriesResponse {
   countries: Country[];
 }
 
-export interface AdminUnit {
-  pcode: string;
-  level: number;
-  name: string;
-  altNames: string[];
-  parentPcode: string | null;
-  country: string;
-  validFrom: string | null;
-  validTo: string | null;
-  hasGeometry: boolean;
-  population: number | null;
-}
-
 export interface UnitsResponse {
   total: number;
   units: AdminUnit[];
-}
-
-export interface BoundaryProperties {
-  pcode: string;
-  name: string;
-  level: number;
-  parentPcode: string | null;
-  population: number | null;
-}
-
-export type BoundaryFeature = Feature<Geometry | null, BoundaryProperties>;
-
-export interface BoundaryCollection extends FeatureCollection<Geometry | null, BoundaryProperties> {
-  liptako: {
-    country: string;
-    level: number;
-    geometrySource: 'boundaries' | 'outline';
-    unitsWithoutGeometry: number;
-  };
-}
-
-export type ImportKind = 'gazetteer' | 'boundaries' | 'population' | 'pcode-lengths';
-
-export interface RefusedRow {
-  row: number;
-  column: string | null;
-  value: string | null;
-  code: string;
-  message: string;
-}
-
-export interface ImportReport {
-  id: string;
-  fileName: string;
-  kind: ImportKind;
-  sha256: string;
-  alreadyImported: boolean;
-  country: string | null;
-  level: number | null;
-  added: number;
-  updated: number;
-  unchanged: number;
-  refused: RefusedRow[];
-  /** P-codes in the file with no gazetteer unit. */
-  withoutGazetteer: string[];
-  /** Gazetteer units of that level with no geometry in the file. */
-  withoutGeometry: string[];
-  createdAt: string;
 }
 
 export interface ImportResponse {
