@@ -1,17 +1,25 @@
 /**
  * The geography explorer in a real browser against a real server: French by default for a
- * French browser, switch to English (remembered), import boundaries through the page, see the map.
+ * French browser, switch to English (remembered), import boundaries through the page, see the map;
+ * a file with a bad row is refused as a whole, then imported without that row on request.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { squaresGeoJson } from '../support/geo.js';
+import { gazetteerCsv, squaresGeoJson } from '../support/geo.js';
 import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
 
 const ready = chromiumAvailable() && builtAppAvailable();
 
 // Burkina Faso's 13 regions of the demo gazetteer, as a 5 × 3 grid of squares over the country.
 const BF_REGIONS = ['BF13', 'BF46', 'BF47', 'BF48', 'BF49', 'BF50', 'BF51', 'BF52', 'BF53', 'BF54', 'BF55', 'BF56', 'BF57'];
+// Two communes of Bandiagara (Mali, admin3: not in the demo gazetteer) and, in row 3, a P-code
+// with a letter in it.
+const mliCommunes = gazetteerCsv([
+  ['MLI', 3, 'ML050101', 'Bandiagara', 'ML0501', '2021-12-20'],
+  ['MLI', 3, 'ML05X1', 'Dourou', 'ML0501', '2021-12-20'],
+  ['MLI', 3, 'ML050102', 'Doucombo', 'ML0501', '2021-12-20'],
+]);
 const bfBoundaries = squaresGeoJson(
   1,
   BF_REGIONS.map((pcode, index) => ({ pcode, name: null, x: -5 + (index % 5) * 1.4, y: 10 + Math.floor(index / 5) * 1.6, size: 1.4 })),
@@ -82,6 +90,54 @@ describe.skipIf(!ready)('geography explorer in Chromium', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
     expect(await map.locator('path[data-pcode]').count()).toBe(13);
     await page.screenshot({ path: 'test-results/e2e-map-fr.png', fullPage: true });
+    await context.close();
+  });
+
+  it('lists refused rows and imports nothing, then imports the good rows when asked to skip them', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/geography?country=ML&level=2`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
+
+    await page.getByTestId('geo-import').locator('input[type=file]').setInputFiles({
+      name: 'mli_adm3_test.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(mliCommunes),
+    });
+    await page.getByTestId('geo-import-submit').click();
+    const refusedRows = page.getByTestId('geo-import-refused-rows').locator('tbody tr');
+    await expect.poll(() => refusedRows.count(), { timeout: 30_000 }).toBe(1);
+    const problem = page.getByTestId('geo-import-error');
+    expect(await problem.getAttribute('data-code')).toBe('geo.import.rowsRefused');
+    expect(await problem.getByRole('alert').textContent()).toContain('rien n’a été importé');
+    const refused = refusedRows.first();
+    expect(await refused.getAttribute('data-row')).toBe('3');
+    expect(await refused.locator('td').first().textContent()).toBe('3');
+    expect(await refused.locator('td').nth(1).textContent()).toBe('P-Code');
+    expect(await refused.locator('td').nth(2).textContent()).toBe('ML05X1');
+    expect(await refused.locator('td').nth(3).textContent()).toContain('n’est pas un P-code valide');
+    expect(await page.getByTestId('import-report').count()).toBe(0);
+
+    const anyway = page.getByTestId('geo-import-anyway');
+    expect(await anyway.textContent()).toBe('Importer quand même en ignorant la ligne refusée');
+    await page.screenshot({ path: 'test-results/e2e-import-refused-fr.png', fullPage: true });
+    await anyway.click();
+
+    const report = page.getByTestId('import-report');
+    await expect.poll(() => report.isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await page.getByTestId('geo-import-error').count()).toBe(0);
+    expect(await report.getByTestId('import-added').textContent()).toContain('2');
+    expect(await report.getByTestId('import-refused').textContent()).toContain('1');
+    expect(await report.getByTestId('import-refused-rows').locator('tbody tr').first().getAttribute('data-row')).toBe('3');
+    // Row by row, once opened: rows 2 and 4 added.
+    const outcomes = report.getByTestId('import-outcomes');
+    await outcomes.locator('summary').click();
+    await expect.poll(() => outcomes.locator('tbody tr').count()).toBe(2);
+    expect(await outcomes.locator('tbody tr td:first-child').allTextContents()).toEqual(['2', '4']);
+    // The page follows the import to Mali admin3, where the two communes now are.
+    await expect.poll(() => page.getByTestId('geo-level').inputValue(), { timeout: 15_000 }).toBe('3');
+    await expect.poll(() => page.getByTestId('unit-table').locator('tbody tr[data-pcode]').count(), { timeout: 15_000 }).toBe(2);
+    await page.screenshot({ path: 'test-results/e2e-import-skipped-fr.png', fullPage: true });
     await context.close();
   });
 });

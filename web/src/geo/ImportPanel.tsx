@@ -4,7 +4,8 @@ import { ApiError, buildUrl, uploadFile } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
-import { ImportReport } from './ImportReport.js';
+import { importProblem, MAX_YEAR, MIN_YEAR, parseYear, REFUSED_LIST_LIMIT, type ImportProblem } from './importErrors.js';
+import { ImportReport, NameMismatchTable, RefusedTable } from './ImportReport.js';
 import type { ImportResponse, ImportReport as Report, ImportsResponse } from './types.js';
 
 type Phase =
@@ -13,7 +14,10 @@ type Phase =
   | { name: 'processing' }
   | { name: 'done'; report: Report }
   | { name: 'cancelled' }
-  | { name: 'error'; error: ApiError };
+  | { name: 'error'; error: ApiError; problem: ImportProblem };
+
+/** Admin levels a population table can be read at (the server accepts 0–5). */
+const LEVELS = [0, 1, 2, 3, 4, 5];
 
 export const IMPORT_ACCEPT = '.csv,.json,.geojson,.topojson';
 
@@ -66,30 +70,72 @@ function ImportHistory({ version }: { version: number }) {
   );
 }
 
-/** Upload a COD-AB file (raw bytes) with a real progress bar, then show the import report. */
+/**
+ * Upload a COD-AB or COD-PS file (raw bytes) with a real progress bar, then show the import
+ * report. The errors the user can act on are spelled out: refused rows (import anyway, skipping
+ * them), a boundary reform (names that changed; needs its valid-from date), a population table
+ * without a year (advanced options).
+ */
 export function ImportPanel({ onImported, version }: { onImported: (report: Report) => void; version: number }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const ids = { file: useId(), fileHelp: useId(), validFrom: useId(), validFromHelp: useId(), title: useId() };
+  const ids = {
+    file: useId(),
+    fileHelp: useId(),
+    validFrom: useId(),
+    validFromHelp: useId(),
+    year: useId(),
+    yearHelp: useId(),
+    level: useId(),
+    levelHelp: useId(),
+    title: useId(),
+  };
   const [file, setFile] = useState<File | null>(null);
   const [validFrom, setValidFrom] = useState('');
+  const [year, setYear] = useState('');
+  const [level, setLevel] = useState('');
+  const [advancedOpen, setAdvancedOpen] = useState(false);
+  const [yearInvalid, setYearInvalid] = useState(false);
   const [phase, setPhase] = useState<Phase>({ name: 'idle' });
   const [missingFile, setMissingFile] = useState(false);
   const controller = useRef<AbortController | null>(null);
   const validFromInput = useRef<HTMLInputElement>(null);
+  const yearInput = useRef<HTMLInputElement>(null);
+  /** The field to take the user to once the next render is on screen. */
+  const focusNext = useRef<'validFrom' | 'year' | null>(null);
   const busy = phase.name === 'uploading' || phase.name === 'processing';
-  const needsDate = phase.name === 'error' && phase.error.status === 409 && !validFrom;
+  const problem: ImportProblem = phase.name === 'error' ? phase.problem : { kind: 'other' };
 
-  // A reform file needs its "valid from" date (409): take the user to that field.
   useEffect(() => {
-    if (needsDate) validFromInput.current?.focus();
-  }, [needsDate]);
+    const target = focusNext.current;
+    if (target === null) return;
+    focusNext.current = null;
+    (target === 'year' ? yearInput : validFromInput).current?.focus();
+  });
 
-  function start(selected: File) {
+  function askForYear() {
+    setAdvancedOpen(true);
+    focusNext.current = 'year';
+  }
+
+  function start(selected: File, skipRefused = false) {
+    const yearValue = parseYear(year);
+    // A number input reads "" when what is typed is not a number: that is not "no year".
+    if (yearValue === undefined || yearInput.current?.validity.badInput) {
+      setYearInvalid(true);
+      askForYear();
+      return;
+    }
     const abort = new AbortController();
     controller.current = abort;
     setPhase({ name: 'uploading', loaded: 0, total: selected.size });
-    const url = buildUrl('/api/geo/imports', { fileName: selected.name, validFrom });
+    const url = buildUrl('/api/geo/imports', {
+      fileName: selected.name,
+      validFrom,
+      year: yearValue,
+      level,
+      skipRefused: skipRefused || undefined,
+    });
     uploadFile<ImportResponse>(url, selected, {
       signal: abort.signal,
       onProgress: ({ loaded, total }) => setPhase({ name: 'uploading', loaded, total: total ?? selected.size }),
@@ -105,7 +151,15 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
           return;
         }
         const apiError = error instanceof ApiError ? error : new ApiError('network', String(error));
-        setPhase({ name: 'error', error: apiError });
+        const found = importProblem(apiError.code, apiError.details);
+        setPhase({ name: 'error', error: apiError, problem: found });
+        if (found.kind === 'reformNeedsDate') {
+          // The server asks for the date only when none was sent: the field is empty.
+          if (found.suggestedValidFrom) setValidFrom(found.suggestedValidFrom);
+          focusNext.current = 'validFrom';
+        } else if (found.kind === 'populationYearMissing') {
+          askForYear();
+        }
       },
     );
   }
@@ -121,6 +175,10 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
   }
 
   const percent = phase.name === 'uploading' && phase.total > 0 ? Math.round((phase.loaded / phase.total) * 100) : 0;
+  const advancedSummary = [
+    year.trim() ? t('geo.import.advanced.yearSummary', { year: year.trim() }) : null,
+    level ? t('geo.levelName', { level }) : null,
+  ].filter((part): part is string => part !== null);
 
   return (
     <section className="panel import-panel" data-testid="geo-import" aria-labelledby={ids.title}>
@@ -140,6 +198,8 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
             onChange={(event) => {
               setFile(event.currentTarget.files?.[0] ?? null);
               setMissingFile(false);
+              // An error about the previous file no longer applies; a report stays until replaced.
+              setPhase((previous) => (previous.name === 'error' ? { name: 'idle' } : previous));
             }}
           />
           <span id={ids.fileHelp} className="help">
@@ -154,6 +214,7 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
             id={ids.validFrom}
             name="validFrom"
             type="date"
+            data-testid="geo-import-valid-from"
             value={validFrom}
             disabled={busy}
             aria-describedby={ids.validFromHelp}
@@ -163,6 +224,69 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
             {t('geo.import.validFromHelp')}
           </span>
         </div>
+        <details
+          className="advanced-options"
+          data-testid="geo-import-advanced"
+          open={advancedOpen}
+          onToggle={(event) => setAdvancedOpen(event.currentTarget.open)}
+        >
+          <summary>
+            {t('geo.import.advanced.title')}
+            {advancedSummary.length > 0 ? <span className="muted"> ({advancedSummary.join(', ')})</span> : null}
+          </summary>
+          <div className="advanced-fields">
+            <div className="field">
+              <label htmlFor={ids.year}>{t('geo.import.advanced.year')}</label>
+              <input
+                ref={yearInput}
+                id={ids.year}
+                name="year"
+                type="number"
+                inputMode="numeric"
+                min={MIN_YEAR}
+                max={MAX_YEAR}
+                step={1}
+                data-testid="geo-import-year"
+                value={year}
+                disabled={busy}
+                aria-describedby={ids.yearHelp}
+                aria-invalid={yearInvalid || undefined}
+                onChange={(event) => {
+                  setYear(event.currentTarget.value);
+                  setYearInvalid(false);
+                }}
+              />
+              <span id={ids.yearHelp} className="help">
+                {yearInvalid ? (
+                  <span className="field-error">{t('geo.import.advanced.yearInvalid', { min: MIN_YEAR, max: MAX_YEAR })} </span>
+                ) : null}
+                {t('geo.import.advanced.yearHelp')}
+              </span>
+            </div>
+            <div className="field">
+              <label htmlFor={ids.level}>{t('geo.import.advanced.level')}</label>
+              <select
+                id={ids.level}
+                name="level"
+                data-testid="geo-import-level"
+                value={level}
+                disabled={busy}
+                aria-describedby={ids.levelHelp}
+                onChange={(event) => setLevel(event.currentTarget.value)}
+              >
+                <option value="">{t('geo.import.advanced.levelAuto')}</option>
+                {LEVELS.map((value) => (
+                  <option key={value} value={String(value)}>
+                    {t('geo.levelName', { level: value })}
+                  </option>
+                ))}
+              </select>
+              <span id={ids.levelHelp} className="help">
+                {t('geo.import.advanced.levelHelp')}
+              </span>
+            </div>
+          </div>
+        </details>
         <div className="form-actions">
           <button type="submit" className="button primary" disabled={busy} data-testid="geo-import-submit">
             {t('geo.import.submit')}
@@ -201,8 +325,44 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
         {phase.name === 'cancelled' ? <p>{t('geo.import.cancelled')}</p> : null}
       </div>
       {phase.name === 'error' ? (
-        <div data-testid="geo-import-error">
+        <div className="import-problem" data-testid="geo-import-error" data-code={phase.error.code ?? undefined}>
           <ErrorNotice error={phase.error} onRetry={file ? () => start(file) : undefined} />
+          {problem.kind === 'rowsRefused' ? (
+            <div className="refused" data-testid="geo-import-refused">
+              <h3>{t('geo.import.report.refusedTitle')}</h3>
+              <RefusedTable rows={problem.refused} testId="geo-import-refused-rows" />
+              <div className="form-actions">
+                <button
+                  type="button"
+                  className="button primary"
+                  data-testid="geo-import-anyway"
+                  disabled={!file}
+                  onClick={() => {
+                    if (file) start(file, true);
+                  }}
+                >
+                  {problem.refused.length >= REFUSED_LIST_LIMIT
+                    ? t('geo.import.importAnywayAtLeast', { limit: problem.refused.length })
+                    : t('geo.import.importAnyway', { count: problem.refused.length })}
+                </button>
+              </div>
+            </div>
+          ) : null}
+          {problem.kind === 'reformNeedsDate' ? (
+            <div className="name-mismatches" data-testid="geo-import-reform">
+              <p>
+                {problem.suggestedValidFrom
+                  ? t('geo.import.reform.dateSuggested', { date: format.date(problem.suggestedValidFrom, 'long') })
+                  : t('geo.import.reform.dateNeeded')}
+              </p>
+              {problem.nameMismatches.length > 0 ? (
+                <>
+                  <h3>{t('geo.import.reform.title', { count: problem.nameMismatches.length })}</h3>
+                  <NameMismatchTable rows={problem.nameMismatches} testId="geo-import-mismatches" />
+                </>
+              ) : null}
+            </div>
+          ) : null}
         </div>
       ) : null}
       {phase.name === 'done' ? <ImportReport report={phase.report} /> : null}

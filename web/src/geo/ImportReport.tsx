@@ -215,7 +215,7 @@ export function ImportReport({ report }: { report: Report }) {
       {report.refused.length > 0 ? (
         <div className="refused">
           <h4>{t('geo.import.report.refusedTitle')}</h4>
-          <RefusedTable rows={report.refused} testId="import-refused" />
+          <RefusedTable rows={report.refused} testId="import-refused-rows" />
         </div>
       ) : null}
 
