@@ -13,6 +13,8 @@ import { migrate } from '../core/migrate.js';
 import { loadDemo } from '../demo/demo.js';
 import { GEO_IMPORT_LIMIT } from '../geo/routes.js';
 import { importGeoFile } from '../geo/service.js';
+import { PLAN_IMPORT_LIMIT } from '../plans/routes.js';
+import { importPlanFile } from '../plans/service.js';
 import { progressBar } from './progress.js';
 
 // The terminal's locale chooses the language of messages, as for any command-line tool.
@@ -65,10 +67,11 @@ async function runDemo(db: Database): Promise<void> {
     const report = await loadDemo(db, (done, total) => bar.update(done, total));
     bar.stop();
     console.log(
-      report.alreadyImported
-        ? '  demo data already loaded'
-        : `  demo data loaded: ${report.added} admin units of Burkina Faso, Mali and Niger (names and P-codes, no boundaries)`,
+      report.gazetteer.alreadyImported
+        ? '  demo gazetteer already loaded'
+        : `  demo gazetteer loaded: ${report.gazetteer.added} admin units of Burkina Faso, Mali and Niger (names and P-codes, no boundaries)`,
     );
+    console.log(report.plan.alreadyImported ? '  demo plan already loaded' : `  demo plan loaded: ${report.plan.plans.map((plan) => plan.code).join(', ')}`);
   } finally {
     bar.stop();
   }
@@ -187,6 +190,50 @@ geoCommand
           printReport(report);
         } finally {
           bar.stop();
+        }
+      }
+    });
+  });
+
+const plansCommand = program.command('plans').description('Response plans and funding.');
+
+plansCommand
+  .command('import')
+  .description(
+    'Import plan files: a plan definition (YAML or JSON, see docs/plan-definition.md), an FTS requirements-and-funding CSV, ' +
+      'or FTS flows (CSV or JSON). Each file is one transaction; the same file again changes nothing; flows are matched by FTS id.',
+  )
+  .argument('<files...>', 'files to import, in order')
+  .option('--skip-refused', 'import the valid rows and skip refused ones instead of refusing the file')
+  .action(async (files: string[], options: { skipRefused?: boolean }) => {
+    const config = readConfig();
+    await withDatabase(config, async (db) => {
+      await migrate(db);
+      for (const file of files) {
+        const size = statSync(file).size;
+        if (size > PLAN_IMPORT_LIMIT) {
+          throw new CliError(`${file}: ${formatMessage('request.tooLarge', language, { limit: formatBytes(PLAN_IMPORT_LIMIT) })}`);
+        }
+        const report = await importPlanFile(db, {
+          bytes: readFileSync(file),
+          fileName: path.basename(file),
+          actor: 'cli',
+          language,
+          skipRefused: options.skipRefused,
+        });
+        if (report.alreadyImported) {
+          console.log(`${report.fileName}: already imported (import ${report.id}); nothing changed.`);
+          continue;
+        }
+        console.log(`${report.fileName}: ${report.kind} · import ${report.id}`);
+        for (const plan of report.plans) console.log(`  plan ${plan.code}: ${plan.outcome}`);
+        const contributions = report.contributions;
+        if (contributions.added + contributions.updated + contributions.unchanged > 0) {
+          console.log(`  contributions: added ${contributions.added} · updated ${contributions.updated} · unchanged ${contributions.unchanged}`);
+        }
+        if (report.skipped.length > 0) console.log(`  skipped ${report.skipped.length} row(s) without an appeal code (funding outside appeals)`);
+        for (const refused of report.refused.slice(0, 50)) {
+          console.log(`  refused row ${refused.row}${refused.column ? ` column ${refused.column}` : ''}: ${refused.message}`);
         }
       }
     });

@@ -4,6 +4,8 @@
  * (e.g. src/geo/messages.ts) and are merged here so that one test can check them all.
  */
 import { geoMessages } from '../geo/messages.js';
+import { fundingMessages } from '../plans/funding-messages.js';
+import { planMessages } from '../plans/messages.js';
 import { importMessages } from './import-messages.js';
 
 export type Language = 'fr' | 'en';
@@ -89,7 +91,7 @@ export const coreMessages = {
   },
 } satisfies Record<string, CatalogueEntry>;
 
-export const catalogue = { ...coreMessages, ...importMessages, ...geoMessages } satisfies Record<string, CatalogueEntry>;
+export const catalogue = { ...coreMessages, ...importMessages, ...geoMessages, ...fundingMessages, ...planMessages } satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof catalogue;
 

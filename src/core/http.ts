@@ -13,6 +13,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { geoRoutes } from '../geo/routes.js';
+import { planRoutes } from '../plans/routes.js';
 import type { Database } from './db.js';
 import { AppError, formatMessage, isAppError, type Language } from './errors.js';
 import { pickLanguage } from './i18n.js';
@@ -146,6 +147,8 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
       tags: [
         { name: 'system', description: 'Health and documentation' },
         { name: 'geography', description: 'Admin units, P-codes, boundaries and population' },
+        { name: 'plans', description: 'Response plans, revisions, contributions and funding status' },
+        { name: 'publishing', description: 'HDX HAPI and DTM API compatible endpoints (published data only)' },
       ],
     },
   });
@@ -205,6 +208,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
 
   await app.register((scope, _opts, done) => {
     geoRoutes(scope, context);
+    planRoutes(scope, context);
     done();
   });
 

@@ -1,9 +1,13 @@
 /**
  * Demo data for a fresh installation: the admin0/1/2 names and P-codes of Burkina Faso, Mali
- * and Niger (public facts, no geometry), loaded through the ordinary gazetteer import so the
- * demo follows the same rules as real data and loading it twice is a no-op.
+ * and Niger (public facts, no geometry) and the 2021 Central Sahel plan, loaded through the
+ * ordinary imports so the demo follows the same rules as real data and loading it twice is a no-op.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Queryable } from '../core/db.js';
+import { importPlanFile, type PlanImportReport } from '../plans/service.js';
 import { importGeoFile, type GeoImportReport } from '../geo/service.js';
 import { SAHEL_ADMIN } from './sahel-admin.js';
 
@@ -25,10 +29,20 @@ export function demoGazetteerCsv(): string {
 
 export const DEMO_GAZETTEER_FILE = 'liptako-demo-sahel-gazetteer.csv';
 
-export async function loadDemo(db: Queryable, onProgress?: (done: number, total: number) => void): Promise<GeoImportReport> {
-  return importGeoFile(db, {
+/** The 2021 Central Sahel plan, shipped as a plan definition file in the repository. */
+export const DEMO_PLAN_FILE = fileURLToPath(new URL('../../plans/iom-csahel-2021.yaml', import.meta.url));
+
+export interface DemoReport {
+  gazetteer: GeoImportReport;
+  plan: PlanImportReport;
+}
+
+export async function loadDemo(db: Queryable, onProgress?: (done: number, total: number) => void): Promise<DemoReport> {
+  const gazetteer = await importGeoFile(db, {
     bytes: new TextEncoder().encode(demoGazetteerCsv()),
     fileName: DEMO_GAZETTEER_FILE,
     onProgress,
   });
+  const plan = await importPlanFile(db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: path.basename(DEMO_PLAN_FILE), actor: 'demo' });
+  return { gazetteer, plan };
 }

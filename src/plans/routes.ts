@@ -1,0 +1,390 @@
+/** HTTP routes of plans and funding, and the HDX-HAPI-compatible funding endpoint. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
+import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http.js';
+import * as plans from './service.js';
+import { CONTRIBUTION_STATUSES, EARMARK_LEVELS } from './types.js';
+
+const PlanCode = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$', description: 'Plan code, e.g. IOM-CSAHEL-2021 or HBFA21' });
+const DateString = Type.String({ format: 'date', maxLength: 10 });
+const NullableDate = Type.Union([DateString, Type.Null()]);
+const Amount = Type.Number({ exclusiveMinimum: 0, maximum: 1e13 });
+const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+
+const ContributionBody = Type.Object(
+  {
+    donor: Type.String({ minLength: 1, maxLength: 300 }),
+    currency: Type.String({ minLength: 3, maxLength: 3 }),
+    amount: Amount,
+    usdPerUnit: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1e6 })),
+    usdPerEur: Type.Optional(Type.Number({ exclusiveMinimum: 0, maximum: 1e6 })),
+    status: Type.Union(CONTRIBUTION_STATUSES.map((status) => Type.Literal(status))),
+    pledgedOn: Type.Optional(NullableDate),
+    committedOn: Type.Optional(NullableDate),
+    paidOn: Type.Optional(NullableDate),
+    earmark: Type.Object(
+      {
+        level: Type.Union(EARMARK_LEVELS.map((level) => Type.Literal(level))),
+        objectiveId: Type.Optional(Type.Union([Id, Type.Null()])),
+        activityAreaId: Type.Optional(Type.Union([Id, Type.Null()])),
+        country: Type.Optional(Type.Union([Type.String({ minLength: 2, maxLength: 3 }), Type.Null()])),
+      },
+      { additionalProperties: false },
+    ),
+    ftsFlowId: Type.Optional(Type.Union([Type.String({ maxLength: 40, pattern: '^[0-9A-Za-z-]+$' }), Type.Null()])),
+    description: Type.Optional(Type.Union([Type.String({ maxLength: 2000 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+const ContributionUpdateBody = Type.Object(
+  { ...ContributionBody.properties, version: Type.Integer({ minimum: 1 }), reason: Type.Optional(Type.String({ maxLength: 1000 })) },
+  { additionalProperties: false },
+);
+
+const RevisionBody = Type.Object(
+  {
+    version: Type.Integer({ minimum: 1 }),
+    requirementsUsd: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1e13 }), Type.Null()])),
+    peopleTargeted: Type.Optional(Type.Union([Type.Integer({ minimum: 0, maximum: 1e10 }), Type.Null()])),
+    reason: Type.Optional(Type.String({ maxLength: 1000 })),
+  },
+  { additionalProperties: false },
+);
+
+// Responses are described loosely here and precisely by the service types; the web app imports those.
+const Anything = Type.Unknown();
+
+/** The actor of a write until access control lands (issue: access and audit). */
+const ANONYMOUS = 'anonymous';
+
+export const PLAN_IMPORT_LIMIT = 32 * 1024 * 1024;
+
+function fundingColumns(language: 'fr' | 'en'): Array<ExportColumn<FundingExportRow>> {
+  const fr = language === 'fr';
+  return [
+    { key: 'level', header: fr ? 'Niveau' : 'Level', hxl: '#indicator+level', value: (row) => row.level },
+    { key: 'code', header: fr ? 'Code' : 'Code', hxl: '#activity+code', value: (row) => row.code },
+    { key: 'name', header: fr ? 'Intitulé' : 'Name', hxl: '#activity+name', value: (row) => row.name },
+    { key: 'sector', header: fr ? 'Secteur' : 'Sector', hxl: '#sector+code', value: (row) => row.sector },
+    { key: 'required', header: fr ? 'Besoins (USD)' : 'Required (USD)', hxl: '#value+funding+required+usd', value: (row) => row.required, type: 'number' },
+    { key: 'original', header: fr ? 'Besoins initiaux (USD)' : 'Original requirements (USD)', hxl: '#value+funding+required+original+usd', value: (row) => row.original, type: 'number' },
+    { key: 'funded', header: fr ? 'Financé (USD)' : 'Funded (USD)', hxl: '#value+funding+total+usd', value: (row) => row.funded, type: 'number' },
+    { key: 'pledged', header: fr ? 'Annoncé (USD)' : 'Pledged (USD)', hxl: '#value+funding+pledged+usd', value: (row) => row.pledged, type: 'number' },
+    { key: 'gap', header: fr ? 'Déficit (USD)' : 'Gap (USD)', hxl: '#value+funding+gap+usd', value: (row) => row.gap, type: 'number' },
+    { key: 'pct', header: fr ? '% financé' : '% funded', hxl: '#value+funding+pct', value: (row) => row.percent, type: 'number' },
+    { key: 'people', header: fr ? 'Personnes ciblées' : 'People targeted', hxl: '#targeted+ind', value: (row) => row.peopleTargeted, type: 'number' },
+  ];
+}
+
+interface FundingExportRow {
+  level: string;
+  code: string;
+  name: string;
+  sector: string | null;
+  required: number | null;
+  original: number | null;
+  funded: number;
+  pledged: number;
+  gap: number | null;
+  percent: number | null;
+  peopleTargeted: number | null;
+}
+
+function fundingRows(plan: plans.PlanView, language: 'fr' | 'en'): FundingExportRow[] {
+  const row = (
+    level: string,
+    code: string,
+    name: plans.Names,
+    sector: string | null,
+    requirements: plans.Requirements,
+    funding: { fundedUsd: number; pledgedUsd: number; gapUsd: number | null; percentFunded: number | null },
+    peopleTargeted: number | null,
+  ): FundingExportRow => ({
+    level,
+    code,
+    name: name[language],
+    sector,
+    required: requirements.revisedUsd,
+    original: requirements.originalUsd,
+    funded: funding.fundedUsd,
+    pledged: funding.pledgedUsd,
+    gap: funding.gapUsd,
+    percent: funding.percentFunded,
+    peopleTargeted,
+  });
+  return [
+    row('plan', plan.code, plan.name, null, plan.requirements, plan.funding, plan.peopleTargeted),
+    ...plan.objectives.flatMap((objective) => [
+      row('objective', `${plan.code}/O${objective.position}`, objective.name, null, objective.requirements, objective.funding, objective.peopleTargeted),
+      ...objective.areas.map((area) => row('activity-area', area.code, area.name, area.sectorCode, area.requirements, area.funding, area.peopleTargeted)),
+    ]),
+  ];
+}
+
+function contributionColumns(language: 'fr' | 'en'): Array<ExportColumn<plans.ContributionView>> {
+  const fr = language === 'fr';
+  return [
+    { key: 'id', header: 'Id', hxl: '#contribution+id', value: (row) => row.id, type: 'number' },
+    { key: 'fts', header: fr ? 'Flux FTS' : 'FTS flow', hxl: '#contribution+id+fts', value: (row) => row.ftsFlowId },
+    { key: 'donor', header: fr ? 'Bailleur' : 'Donor', hxl: '#org+name+funder', value: (row) => row.donor },
+    { key: 'currency', header: fr ? 'Devise' : 'Currency', hxl: '#currency+code', value: (row) => row.currency },
+    { key: 'amount', header: fr ? 'Montant (devise)' : 'Amount (currency)', hxl: '#value+original', value: (row) => row.amountOriginal, type: 'number' },
+    { key: 'rate', header: fr ? 'Taux (USD par unité)' : 'Rate (USD per unit)', hxl: '#value+rate', value: (row) => row.exchangeRate, type: 'number' },
+    { key: 'usd', header: 'USD', hxl: '#value+usd', value: (row) => row.amountUsd, type: 'number' },
+    { key: 'status', header: fr ? 'Statut' : 'Status', hxl: '#status', value: (row) => row.status },
+    { key: 'pledged', header: fr ? 'Annoncé le' : 'Pledged on', hxl: '#date+pledged', value: (row) => row.pledgedOn, type: 'date' },
+    { key: 'committed', header: fr ? 'Engagé le' : 'Committed on', hxl: '#date+committed', value: (row) => row.committedOn, type: 'date' },
+    { key: 'paid', header: fr ? 'Versé le' : 'Paid on', hxl: '#date+paid', value: (row) => row.paidOn, type: 'date' },
+    { key: 'earmark', header: fr ? 'Affectation' : 'Earmarking', hxl: '#indicator+earmark', value: (row) => row.earmark.level },
+    { key: 'description', header: fr ? 'Description' : 'Description', hxl: '#description', value: (row) => row.description },
+  ];
+}
+
+async function sendTable<Row>(
+  reply: FastifyReply,
+  format: 'csv' | 'xlsx',
+  fileStem: string,
+  columns: Array<ExportColumn<Row>>,
+  rows: Row[],
+): Promise<FastifyReply> {
+  const safeStem = fileStem.replace(/[^A-Za-z0-9-]/g, '_');
+  if (format === 'csv') {
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${safeStem}.csv"`)
+      .send(toCsv(columns, rows));
+  }
+  const workbook = await toXlsx(columns, rows, { sheetName: safeStem.slice(0, 31) });
+  return reply
+    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .header('content-disposition', `attachment; filename="${safeStem}.xlsx"`)
+    .send(workbook);
+}
+
+const HAPI_COLUMNS: Array<ExportColumn<plans.HapiFundingRow>> = (
+  ['appeal_code', 'appeal_name', 'appeal_type', 'requirements_usd', 'funding_usd', 'funding_pct', 'location_code', 'location_name', 'reference_period_start', 'reference_period_end'] as const
+).map((key) => ({ key, header: key, hxl: null, value: (row) => row[key] }));
+
+export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
+  app.get(
+    '/api/plans',
+    { schema: { tags: ['plans'], summary: 'Plans with their requirements and funding', response: { 200: Type.Object({ plans: Type.Array(Anything) }) } } },
+    async () => ({ plans: await plans.listPlans(db) }),
+  );
+
+  app.get(
+    '/api/plans/:code',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'A plan: objectives, activity areas, targets, funding at every level, consistency report',
+        params: Type.Object({ code: PlanCode }),
+        response: { 200: Anything, ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => plans.getPlan(db, request.params.code, languageOf(request)),
+  );
+
+  app.get(
+    '/api/plans/:code/funding-over-time',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Cumulative pledged, funded and paid amounts by date',
+        params: Type.Object({ code: PlanCode }),
+        response: {
+          200: Type.Object({ series: Type.Array(Type.Object({ date: Type.String(), pledgedUsd: Type.Number(), fundedUsd: Type.Number(), paidUsd: Type.Number() })) }),
+          ...errorResponses(400, 404),
+        },
+      },
+    },
+    async (request) => ({ series: await plans.planFundingOverTime(db, request.params.code) }),
+  );
+
+  app.get(
+    '/api/plans/:code/changes',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Who changed what and when in a plan and its contributions',
+        params: Type.Object({ code: PlanCode }),
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }),
+        response: { 200: Type.Object({ changes: Type.Array(Anything) }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => ({
+      changes: (await plans.planChanges(db, request.params.code, request.query.limit)).map((change) => ({
+        id: change.id,
+        entity: change.entity,
+        entityId: change.entity_id,
+        field: change.field,
+        oldValue: change.old_value,
+        newValue: change.new_value,
+        reason: change.reason,
+        changedBy: change.changed_by,
+        changedAt: new Date(change.changed_at).toISOString(),
+      })),
+    }),
+  );
+
+  const revisionRoute = (url: string, target: (params: { code: string; id?: number }) => plans.RevisionTarget, withId: boolean): void => {
+    app.patch(
+      url,
+      {
+        schema: {
+          tags: ['plans'],
+          summary: 'Revise requirements or people targeted (the original value is kept; a stale version gets 409)',
+          params: withId ? Type.Object({ code: PlanCode, id: Id }) : Type.Object({ code: PlanCode }),
+          body: RevisionBody,
+          response: { 200: Type.Object({ plan: Anything }), ...errorResponses(400, 404, 409, 422) },
+        },
+      },
+      async (request) => {
+        const params = request.params as { code: string; id?: number };
+        const plan = await plans.revise(db, params.code, target(params), request.body, ANONYMOUS);
+        return { plan: await plans.getPlan(db, plan.code, languageOf(request)) };
+      },
+    );
+  };
+  revisionRoute('/api/plans/:code', () => ({ entity: 'plan' }), false);
+  revisionRoute('/api/plans/:code/objectives/:id', (params) => ({ entity: 'objective', id: params.id! }), true);
+  revisionRoute('/api/plans/:code/areas/:id', (params) => ({ entity: 'activity-area', id: params.id! }), true);
+  revisionRoute('/api/plans/:code/country-lines/:id', (params) => ({ entity: 'country-line', id: params.id! }), true);
+
+  app.get(
+    '/api/plans/:code/contributions',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Contributions to a plan',
+        params: Type.Object({ code: PlanCode }),
+        response: { 200: Type.Object({ contributions: Type.Array(Anything) }), ...errorResponses(400, 404) },
+      },
+    },
+    async (request) => ({ contributions: await plans.listContributions(db, request.params.code) }),
+  );
+
+  app.post(
+    '/api/plans/:code/contributions',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Record a contribution (any currency; XOF/XAF through the euro peg)',
+        params: Type.Object({ code: PlanCode }),
+        body: ContributionBody,
+        response: { 201: Type.Object({ contribution: Anything }), ...errorResponses(400, 404, 409, 415, 422) },
+      },
+    },
+    async (request, reply) => {
+      const contribution = await plans.addContribution(db, request.params.code, request.body, ANONYMOUS);
+      return reply.status(201).send({ contribution });
+    },
+  );
+
+  app.patch(
+    '/api/plans/:code/contributions/:id',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Change a contribution (status, dates, amounts, earmarking); a stale version gets 409',
+        params: Type.Object({ code: PlanCode, id: Id }),
+        body: ContributionUpdateBody,
+        response: { 200: Type.Object({ contribution: Anything }), ...errorResponses(400, 404, 409, 422) },
+      },
+    },
+    async (request) => ({
+      contribution: await plans.updateContribution(db, request.params.code, request.params.id, request.body, ANONYMOUS),
+    }),
+  );
+
+  app.get(
+    '/api/plans/:code/export',
+    {
+      schema: {
+        tags: ['plans'],
+        summary: 'Funding table or contributions as CSV or XLSX, with an HXL row',
+        params: Type.Object({ code: PlanCode }),
+        querystring: Type.Object({
+          table: Type.Union([Type.Literal('funding'), Type.Literal('contributions')], { default: 'funding' }),
+          format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default: 'csv' }),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const language = languageOf(request);
+      const { table, format } = request.query;
+      const plan = await plans.getPlan(db, request.params.code, language);
+      if (table === 'contributions') {
+        return sendTable(reply, format, `${plan.code}-contributions`, contributionColumns(language), await plans.listContributions(db, plan.code));
+      }
+      return sendTable(reply, format, `${plan.code}-funding`, fundingColumns(language), fundingRows(plan, language));
+    },
+  );
+
+  app.get(
+    '/hapi/v2/coordination-context/funding',
+    {
+      schema: {
+        tags: ['publishing'],
+        summary: 'HDX HAPI v2 compatible funding (published plans only)',
+        querystring: Type.Object({
+          output_format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 10_000 }),
+          offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
+          appeal_code: Type.Optional(Type.String({ maxLength: 40 })),
+          location_code: Type.Optional(Type.String({ maxLength: 3 })),
+          location_name: Type.Optional(Type.String({ maxLength: 100 })),
+          app_identifier: Type.Optional(Type.String({ maxLength: 200 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const query = request.query;
+      const rows = (await plans.hapiFundingRows(db)).filter(
+        (row) =>
+          (query.appeal_code === undefined || row.appeal_code === query.appeal_code.toUpperCase()) &&
+          (query.location_code === undefined || row.location_code === query.location_code.toUpperCase()) &&
+          (query.location_name === undefined || row.location_name.toLowerCase().includes(query.location_name.toLowerCase())),
+      );
+      const page = rows.slice(query.offset, query.offset + query.limit);
+      if (query.output_format === 'csv') {
+        return reply.type('text/csv; charset=utf-8').send(toCsv(HAPI_COLUMNS, page, { hxl: false }));
+      }
+      return { data: page };
+    },
+  );
+
+  // Plan files arrive as raw bytes (YAML/JSON definitions, FTS CSV/JSON), whatever the content type.
+  app.register((scope, _options, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PLAN_IMPORT_LIMIT }, (_request, body, parsed) => parsed(null, body));
+    (scope as unknown as LiptakoApp).post(
+      '/api/plans/imports',
+      {
+        bodyLimit: PLAN_IMPORT_LIMIT,
+        schema: {
+          tags: ['plans'],
+          summary: 'Import a plan definition (YAML/JSON), an FTS requirements-and-funding CSV or FTS flows (CSV/JSON)',
+          description: 'Raw body. One transaction: all or nothing. The same file again is a no-op (200, alreadyImported); FTS flows are matched by flow id.',
+          querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), skipRefused: Type.Optional(Type.Boolean()) }),
+          response: { 200: Type.Object({ import: Anything }), 201: Type.Object({ import: Anything }), ...errorResponses(400, 409, 413, 415, 422) },
+        },
+      },
+      async (request, reply) => {
+        const query = request.query;
+        const body = request.body;
+        const report = await plans.importPlanFile(db, {
+          bytes: body instanceof Uint8Array ? body : new Uint8Array(),
+          fileName: query.fileName,
+          actor: ANONYMOUS,
+          language: languageOf(request),
+          skipRefused: query.skipRefused,
+        });
+        return reply.status(report.alreadyImported ? 200 : 201).send({ import: report });
+      },
+    );
+    done();
+  });
+}
