@@ -23,7 +23,7 @@ describe('the liptako command', () => {
   });
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it.each(['', 'serve', 'start', 'migrate', 'demo', 'geo', 'geo import'])('has help for `liptako %s`', (command) => {
+  it.each(['', 'serve', 'start', 'migrate', 'demo', 'geo', 'geo import', 'plans', 'plans import'])('has help for `liptako %s`', (command) => {
     const result = liptako(...command.split(' ').filter(Boolean), '--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Usage: liptako/);
@@ -46,6 +46,20 @@ describe('the liptako command', () => {
     const again = liptako('geo', 'import', gazetteer);
     expect(again.status).toBe(0);
     expect(again.stdout).toMatch(/already imported/);
+  });
+
+  it('imports the 2021 plan definition once; the second time changes nothing', () => {
+    const first = liptako('plans', 'import', 'plans/iom-csahel-2021.yaml');
+    expect(first.stderr).toBe('');
+    expect(first.status).toBe(0);
+    expect(first.stdout).toMatch(/plan IOM-CSAHEL-2021: added/);
+    const again = liptako('plans', 'import', 'plans/iom-csahel-2021.yaml');
+    expect(again.stdout).toMatch(/already imported/);
+    const bad = path.join(workDir, 'bad-plan.yaml');
+    writeFileSync(bad, 'code: X\nobjectives: {');
+    const refused = liptako('plans', 'import', bad);
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/^liptako: /);
   });
 
   it('fails with a clear message and exit code 1 on a bad file, a missing file or a bad option', () => {
