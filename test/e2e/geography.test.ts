@@ -47,7 +47,7 @@ describe.skipIf(!ready)('geography explorer in Chromium', () => {
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
-    await page.goto(`${server.url}/`);
+    await page.goto(`${server.url}/geography`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     await page.screenshot({ path: 'test-results/e2e-home-fr.png' });

@@ -92,20 +92,19 @@ function requestHeaders(extra: Record<string, string> = {}): Record<string, stri
   return { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...extra };
 }
 
-/** GET a JSON resource. Rejects with an ApiError. */
-export async function getJson<T>(url: string, options: { signal?: AbortSignal } = {}): Promise<T> {
+async function requestJson<T>(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { headers: requestHeaders(), signal: options.signal ?? null });
+    response = await fetch(url, { ...init, signal: signal ?? null });
   } catch (error) {
-    if (options.signal?.aborted) throw new ApiError('aborted', 'aborted');
+    if (signal?.aborted) throw new ApiError('aborted', 'aborted');
     throw new ApiError('network', i18n.t('errors.network'), null, null, error);
   }
   let text: string;
   try {
     text = await response.text();
   } catch (error) {
-    if (options.signal?.aborted) throw new ApiError('aborted', 'aborted');
+    if (signal?.aborted) throw new ApiError('aborted', 'aborted');
     throw new ApiError('network', i18n.t('errors.network'), null, null, error);
   }
   if (!response.ok) throw errorFromResponse(response.status, text);
@@ -114,6 +113,25 @@ export async function getJson<T>(url: string, options: { signal?: AbortSignal } 
   } catch {
     throw new ApiError('http', i18n.t('errors.badResponse'), response.status);
   }
+}
+
+/** GET a JSON resource. Rejects with an ApiError. */
+export async function getJson<T>(url: string, options: { signal?: AbortSignal } = {}): Promise<T> {
+  return requestJson<T>(url, { headers: requestHeaders() }, options.signal);
+}
+
+/** POST / PATCH a JSON body and read the JSON answer. Rejects with an ApiError. */
+export async function sendJson<T>(
+  method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
+  url: string,
+  body: unknown,
+  options: { signal?: AbortSignal } = {},
+): Promise<T> {
+  return requestJson<T>(
+    url,
+    { method, headers: requestHeaders({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) },
+    options.signal,
+  );
 }
 
 export interface UploadProgress {

@@ -87,3 +87,58 @@ export function isIsoDate(value: string): boolean {
   const date = new Date(Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3])));
   return date.toISOString().slice(0, 10) === value;
 }
+
+/** Currencies shown with their symbol in French ("68 350 000 $US", "1 000 000 €"); others by code. */
+const FRENCH_SYMBOLS = new Set(['USD', 'EUR']);
+
+/**
+ * An amount of money: "68 350 000 $US" / "655 957 000 XOF" in French, "USD 68,350,000" in English
+ * (codes, never a bare "$": XOF and XAF must stay apart). Cents only when there are some.
+ */
+export function formatMoney(value: number, currency: string, language: Language): string {
+  const code = currency.toUpperCase();
+  const digits = Number.isInteger(Math.round(value * 100) / 100) ? 0 : 2;
+  try {
+    return numberFormat(language, {
+      style: 'currency',
+      currency: code,
+      currencyDisplay: language === 'fr' && FRENCH_SYMBOLS.has(code) ? 'symbol' : 'code',
+      minimumFractionDigits: digits,
+      maximumFractionDigits: digits,
+    }).format(value);
+  } catch {
+    // Not a currency Intl knows: the number, then the code as given.
+    return `${numberFormat(language, { maximumFractionDigits: 2 }).format(value)} ${currency}`;
+  }
+}
+
+/** A percentage given as 0–100 (12.3 → "12,3 %" / "12.3%"). */
+export function formatPercent(percent: number, language: Language): string {
+  return numberFormat(language, { style: 'percent', maximumFractionDigits: 1 }).format(percent / 100);
+}
+
+/** A short number for chart axes: 1200000 → "1,2 M" / "1.2M"; 1250000 → "1,25 M". */
+export function formatCompact(value: number, language: Language): string {
+  return numberFormat(language, { notation: 'compact', maximumFractionDigits: 2 }).format(value);
+}
+
+/** A decimal with up to `digits` decimals ("0,001829" / "0.001829"). */
+export function formatDecimal(value: number, language: Language, digits = 6): string {
+  return numberFormat(language, { maximumFractionDigits: digits }).format(value);
+}
+
+const regionNames = new Map<Language, Intl.DisplayNames>();
+
+/** ISO 3166 alpha-2 code → country name in the language ("NE" → "Niger"); the code when unknown. */
+export function formatCountry(iso2: string, language: Language): string {
+  let names = regionNames.get(language);
+  if (!names) {
+    names = new Intl.DisplayNames([language], { type: 'region' });
+    regionNames.set(language, names);
+  }
+  try {
+    return names.of(iso2.toUpperCase()) ?? iso2;
+  } catch {
+    return iso2;
+  }
+}

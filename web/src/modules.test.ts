@@ -14,14 +14,16 @@ describe('modules', () => {
       expect(fr.nav.modules).toHaveProperty(module.id);
     }
   });
-  it('start with geography as the only available module', () => {
-    expect(MODULES.filter((m) => m.available).map((m) => m.id)).toEqual(['geography']);
+  it('have geography and plans (the home page) available', () => {
+    expect(MODULES.filter((m) => m.available).map((m) => m.id)).toEqual(['geography', 'plans']);
   });
   it('find the module of a location', () => {
     expect(moduleForPath('/geography')?.id).toBe('geography');
     expect(moduleForPath('/geography/BF46')?.id).toBe('geography');
     expect(moduleForPath('/geographyx')).toBeUndefined();
-    expect(moduleForPath('/')).toBeUndefined();
+    expect(moduleForPath('/plans/IOM-CSAHEL-2021')?.id).toBe('plans');
+    expect(moduleForPath('/')?.id).toBe('plans');
+    expect(moduleForPath('/unknown')).toBeUndefined();
   });
 });
 

@@ -13,7 +13,7 @@ export interface ModuleEntry {
 
 export const MODULES: readonly ModuleEntry[] = [
   { id: 'geography', path: '/geography', available: true },
-  { id: 'plans', path: '/plans', available: false },
+  { id: 'plans', path: '/plans', available: true },
   { id: 'displacement', path: '/displacement', available: false },
   { id: 'collection', path: '/collection', available: false },
   { id: 'response', path: '/response', available: false },
@@ -22,7 +22,11 @@ export const MODULES: readonly ModuleEntry[] = [
   { id: 'publishing', path: '/publishing', available: false },
 ];
 
+/** The module of the home page ("/"): plans and funding. */
+export const HOME_MODULE_ID = 'plans';
+
 /** The module whose section contains this location ("/geography?x" → geography), if any. */
 export function moduleForPath(pathname: string, modules: readonly ModuleEntry[] = MODULES): ModuleEntry | undefined {
+  if (pathname === '/') return modules.find((module) => module.id === HOME_MODULE_ID);
   return modules.find((module) => pathname === module.path || pathname.startsWith(`${module.path}/`));
 }

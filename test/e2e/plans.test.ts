@@ -1,0 +1,229 @@
+/**
+ * Plans and funding in a real browser against a real server (the demo loads the IOM Central Sahel
+ * Crisis Response Plan 2021): the home page shows the plan's key figures in French; on the plan
+ * page a contribution in euros earmarked to an activity area shrinks that area's gap by its USD
+ * value; one in CFA francs goes through the euro peg; dates in the wrong order get the server's
+ * French message next to the dates.
+ */
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlanView } from '../../src/plans/service.js';
+import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
+
+const ready = chromiumAvailable() && builtAppAvailable();
+const PLAN = 'IOM-CSAHEL-2021';
+
+/** Intl puts narrow no-break spaces between thousands in French: compare with plain spaces. */
+const plain = (text: string | null): string => (text ?? '').replace(/[\u202f\u00a0]/g, ' ');
+
+function collectConsoleErrors(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+describe.skipIf(!ready)('plans and funding in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+  let plan: PlanView;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    mkdirSync('test-results', { recursive: true });
+    const response = await fetch(`${server.url}/api/plans/${PLAN}`, { headers: { Accept: 'application/json' } });
+    expect(response.status, await response.clone().text()).toBe(200);
+    plan = (await response.json()) as PlanView;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('opens on the plan overview, in French, with the 2021 plan’s key figures', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const consoleErrors = collectConsoleErrors(page);
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Plans et financements');
+    expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+
+    const figures = page.getByTestId('featured-plan').getByTestId('plan-key-figures');
+    await expect.poll(async () => plain(await figures.getByTestId('plan-required').textContent())).toBe('68 350 000 $US');
+    expect(plain(await figures.getByTestId('plan-people-targeted').textContent())).toBe('4 073 000');
+    await expect.poll(() => figures.getByTestId('plan-entities-targeted').textContent()).toBe('96');
+    expect(await figures.getByTestId('plan-objectives-count').textContent()).toBe('4');
+    expect(await figures.getByTestId('plan-areas-count').textContent()).toBe('9');
+    expect(await figures.getByTestId('plan-target-groups').textContent()).toContain('PDI');
+
+    const row = page.getByTestId('plans-list').getByTestId(`plan-row-${PLAN}`);
+    expect(plain(await row.textContent())).toContain('68 350 000');
+    expect(plain(await row.textContent())).toContain('4 073 000');
+    // The navigation marks Plans and funding as the current module on the home page.
+    expect(await page.locator('a.nav-item[aria-current=page]').textContent()).toBe('Plans et financements');
+    await page.screenshot({ path: 'test-results/e2e-plans-overview-fr.png', fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+
+  it('records contributions through the form: the area’s gap shrinks, CFA francs go through the euro', async () => {
+    const area = plan.objectives.flatMap((objective) => objective.areas).find((candidate) => candidate.code === 'shelter-nfi') ?? plan.objectives[0]!.areas[0]!;
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const page = await context.newPage();
+    const consoleErrors = collectConsoleErrors(page);
+    await page.goto(`${server.url}/`);
+    await page.getByTestId('featured-plan').getByRole('link', { name: 'Ouvrir le plan' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe(plan.name.fr);
+    expect(new URL(page.url()).pathname).toBe(`/plans/${PLAN}`);
+
+    const keyFigures = page.getByTestId('plan-key-figures');
+    expect(plain(await keyFigures.getByTestId('plan-required').textContent())).toBe('68 350 000 $US');
+    expect(await page.getByTestId('objective-1').isVisible()).toBe(true);
+    expect(await page.getByTestId('objective-4').isVisible()).toBe(true);
+    // De-duplicated people targeted: information, never an error.
+    const report = page.getByTestId('consistency-report');
+    expect(await report.locator('.notice-error').count()).toBe(0);
+    const expected = report.locator('[data-severity=expected]');
+    expect(await expected.count()).toBeGreaterThan(0);
+    expect(plain(await expected.first().textContent())).toContain('4 073 000');
+    expect(await page.getByTestId('funding-chart').locator('svg[role=img] title').textContent()).toBe('Financement dans le temps');
+
+    const areaRow = page.getByTestId(`area-${area.code}`);
+    const gapOf = async () => Number(await areaRow.getByTestId('area-gap').getAttribute('data-value'));
+    const gapBefore = await gapOf();
+    expect(gapBefore).toBeGreaterThan(1_200_000);
+
+    // 1,000,000 EUR at 1.2 USD per EUR, paid, earmarked to the area.
+    const form = page.getByTestId('contribution-form');
+    await form.getByTestId('contribution-donor').fill('Union européenne (ECHO)');
+    await form.getByTestId('contribution-currency').selectOption('EUR');
+    await form.getByTestId('contribution-amount-input').fill('1 000 000');
+    await form.getByTestId('contribution-rate').fill('1,2');
+    expect(plain(await form.getByTestId('contribution-usd-preview').textContent())).toContain('1 000 000 € = 1 200 000 $US');
+    await form.getByTestId('contribution-status').selectOption('paid');
+    await form.getByTestId('contribution-pledged-on').fill('2021-03-01');
+    await form.getByTestId('contribution-committed-on').fill('2021-03-15');
+    await form.getByTestId('contribution-paid-on').fill('2021-04-01');
+    await form.getByTestId('contribution-earmark-level').selectOption('activity-area');
+    await form.getByTestId('contribution-earmark-target').selectOption(String(area.id));
+    await form.getByTestId('contribution-submit').click();
+
+    const success = page.getByTestId('contribution-success');
+    await expect.poll(() => success.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(plain(await success.textContent())).toContain('Union européenne (ECHO)');
+    expect(plain(await success.textContent())).toContain('1 200 000 $US');
+    await expect.poll(gapOf, { timeout: 15_000 }).toBe(gapBefore - 1_200_000);
+    expect(plain(await areaRow.getByTestId('area-gap').textContent())).toBe(
+      `${new Intl.NumberFormat('fr-FR').format(gapBefore - 1_200_000).replace(/[\u202f\u00a0]/g, ' ')} $US`,
+    );
+    expect(Number(await areaRow.getByTestId('area-funded').getAttribute('data-value'))).toBeGreaterThanOrEqual(1_200_000);
+    await expect.poll(() => page.getByTestId('funding-chart').getAttribute('data-points')).not.toBe('0');
+    const echo = page.getByTestId('contributions-table').locator('tbody tr', { hasText: 'Union européenne (ECHO)' });
+    expect(await echo.count()).toBe(1);
+    expect(await echo.getByTestId('contribution-earmark').textContent()).toBe(`Domaine : ${area.name.fr}`);
+    await page.screenshot({ path: 'test-results/e2e-plan-contribution-fr.png', fullPage: true });
+    await keyFigures.screenshot({ path: 'test-results/e2e-plan-key-figures-fr.png' });
+    await page.getByTestId('objective-1').screenshot({ path: 'test-results/e2e-plan-objective-1-fr.png' });
+
+    // 655,957,000 XOF: the form asks for USD per EUR and shows USD per XOF and the USD amount.
+    const unearmarkedBefore = Number(await page.getByTestId('plan-unearmarked').getAttribute('data-value'));
+    await form.getByTestId('contribution-donor').fill('Coopération luxembourgeoise');
+    await form.getByTestId('contribution-currency').selectOption('XOF');
+    await form.getByTestId('contribution-amount-input').fill('655 957 000');
+    await form.getByTestId('contribution-rate').fill('1,2');
+    const preview = plain(await form.getByTestId('contribution-usd-preview').textContent());
+    expect(preview).toContain('1 XOF = 0,001829 USD');
+    expect(preview).toContain('655 957 000 XOF = 1 200 000 $US');
+    await form.getByTestId('contribution-status').selectOption('commitment');
+    await form.getByTestId('contribution-pledged-on').fill('2021-05-03');
+    await form.getByTestId('contribution-committed-on').fill('2021-05-10');
+    await form.getByTestId('contribution-earmark-level').selectOption('plan');
+    await form.getByTestId('contribution-submit').click();
+    await expect.poll(async () => plain(await success.textContent()), { timeout: 15_000 }).toContain('Coopération luxembourgeoise');
+    const xof = page.getByTestId('contributions-table').locator('tbody tr', { hasText: 'Coopération luxembourgeoise' });
+    await expect.poll(() => xof.count(), { timeout: 15_000 }).toBe(1);
+    expect(plain(await xof.getByTestId('contribution-amount').textContent())).toContain('655 957 000 XOF');
+    expect(await xof.getByTestId('contribution-usd').getAttribute('data-value')).toBe('1200000');
+    expect(await xof.getByTestId('contribution-earmark').textContent()).toBe('Plan entier (non affecté)');
+    await expect
+      .poll(async () => Number(await page.getByTestId('plan-unearmarked').getAttribute('data-value')), { timeout: 15_000 })
+      .toBe(unearmarkedBefore + 1_200_000);
+    // The XOF commitment is paid: corrected in place (PATCH with its version).
+    await xof.getByTestId('contribution-edit').click();
+    expect(await form.getByTestId('contribution-amount-input').inputValue()).toBe('655957000');
+    expect(await form.getByTestId('contribution-rate').inputValue()).toBe('1.2');
+    await form.getByTestId('contribution-status').selectOption('paid');
+    await form.getByTestId('contribution-paid-on').fill('2021-06-20');
+    await form.getByTestId('contribution-submit').click();
+    await expect.poll(async () => plain(await success.textContent()), { timeout: 15_000 }).toContain('Contribution de Coopération luxembourgeoise modifiée');
+    await expect.poll(() => xof.getAttribute('data-status'), { timeout: 15_000 }).toBe('paid');
+    expect(await page.getByTestId('contributions-table').locator('tbody tr').count()).toBe(2);
+    await page.getByTestId('funding-chart').screenshot({ path: 'test-results/e2e-plan-chart-fr.png' });
+    await page.getByTestId('contributions-table').screenshot({ path: 'test-results/e2e-plan-contributions-fr.png' });
+
+    // Paid before it was pledged: the server refuses, in French, next to the dates.
+    const invalid = {
+      donor: 'Fondation test',
+      currency: 'USD',
+      amount: 5000,
+      status: 'paid',
+      pledgedOn: '2021-06-15',
+      committedOn: null,
+      paidOn: '2021-06-01',
+      earmark: { level: 'plan' },
+      ftsFlowId: null,
+      description: null,
+    };
+    const direct = await fetch(`${server.url}/api/plans/${PLAN}/contributions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': 'fr' },
+      body: JSON.stringify(invalid),
+    });
+    expect(direct.status).toBe(422);
+    const frenchMessage = ((await direct.json()) as { error: { code: string; message: string } }).error;
+
+    await form.getByTestId('contribution-donor').fill(invalid.donor);
+    await form.getByTestId('contribution-currency').selectOption('USD');
+    await form.getByTestId('contribution-amount-input').fill('5 000');
+    await form.getByTestId('contribution-status').selectOption('paid');
+    await form.getByTestId('contribution-pledged-on').fill(invalid.pledgedOn);
+    await form.getByTestId('contribution-committed-on').fill('');
+    await form.getByTestId('contribution-paid-on').fill(invalid.paidOn);
+    await form.getByTestId('contribution-submit').click();
+    const error = page.getByTestId('contribution-error');
+    await expect.poll(() => error.isVisible(), { timeout: 15_000 }).toBe(true);
+    expect(await error.getAttribute('data-code')).toBe(frenchMessage.code);
+    expect(await error.textContent()).toBe(frenchMessage.message);
+    // Shown by the dates it is about, not as a generic failure.
+    expect(await form.locator('fieldset.dates').getByTestId('contribution-error').count()).toBe(1);
+    expect(await page.getByTestId('contributions-table').locator('tbody tr', { hasText: 'Fondation test' }).count()).toBe(0);
+    await form.getByTestId('contribution-pledged-on').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: 'test-results/e2e-plan-form-error-fr.png' });
+
+    // The browser reports the refused request itself (422) as a console error; nothing else.
+    expect(consoleErrors.filter((message) => !/status of 422/.test(message))).toEqual([]);
+    await context.close();
+  });
+
+  it('shows the plan in English with English money formatting', async () => {
+    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const consoleErrors = collectConsoleErrors(page);
+    await page.goto(`${server.url}/plans/${PLAN}`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(plan.name.en);
+    expect(await page.getByTestId('plan-required').textContent()).toBe('USD\u00a068,350,000');
+    expect(await page.getByTestId('plan-people-targeted').textContent()).toBe('4,073,000');
+    expect(await page.getByTestId('plan-target-groups').textContent()).toContain('IDPs');
+    expect(await page.getByTestId('export-funding-xlsx').getAttribute('href')).toBe(`/api/plans/${PLAN}/export?table=funding&format=xlsx`);
+    const csv = await fetch(`${server.url}${await page.getByTestId('export-contributions-csv').getAttribute('href')}`);
+    expect(csv.status).toBe(200);
+    await page.screenshot({ path: 'test-results/e2e-plan-en.png', fullPage: true });
+    expect(consoleErrors).toEqual([]);
+    await context.close();
+  });
+});

@@ -1,0 +1,76 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ErrorNotice } from '../components/Status.js';
+import { useApi } from '../useApi.js';
+import { useFormat, type Formatters } from '../useFormat.js';
+import { planUrl, type ChangesResponse } from './types.js';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A recorded value in a few words: numbers formatted, a contribution as donor and amount. */
+function describeValue(value: unknown, format: Formatters, none: string): string {
+  if (value === null || value === undefined) return none;
+  if (typeof value === 'number') return format.number(value);
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return String(value);
+  if (isRecord(value)) {
+    const donor = typeof value.donor === 'string' ? value.donor : null;
+    const usd = typeof value.amountUsd === 'number' ? format.money(value.amountUsd) : null;
+    const status = typeof value.status === 'string' ? value.status : null;
+    const parts = [donor, usd, status].filter((part): part is string => part !== null);
+    if (parts.length > 0) return parts.join(' · ');
+  }
+  const text = JSON.stringify(value);
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+/** Who changed which figure, when and why (loaded only when opened). */
+export function ChangeHistory({ code, version }: { code: string; version: number }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const [open, setOpen] = useState(false);
+  const history = useApi<ChangesResponse>(open ? planUrl(code, '/changes') : null, { version });
+  const changes = history.data?.changes;
+  const none = t('common.none');
+  return (
+    <details className="panel change-history" data-testid="plan-changes" onToggle={(event) => setOpen(event.currentTarget.open)}>
+      <summary>{changes ? t('plans.changes.titleCount', { count: changes.length }) : t('plans.changes.title')}</summary>
+      {history.error ? <ErrorNotice error={history.error} onRetry={history.retry} /> : null}
+      {history.loading && !changes ? <p role="status">{t('common.loading')}</p> : null}
+      {changes && changes.length === 0 ? <p>{t('plans.changes.empty')}</p> : null}
+      {changes && changes.length > 0 ? (
+        <div className="table-scroll">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('plans.changes.when')}</th>
+                <th scope="col">{t('plans.changes.who')}</th>
+                <th scope="col">{t('plans.changes.what')}</th>
+                <th scope="col">{t('plans.changes.before')}</th>
+                <th scope="col">{t('plans.changes.after')}</th>
+                <th scope="col">{t('plans.changes.reason')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {changes.map((change) => (
+                <tr key={change.id}>
+                  <td className="date">{format.dateTime(change.changedAt)}</td>
+                  <td>{change.changedBy}</td>
+                  <td>
+                    {t(`plans.changes.entities.${change.entity}`, { defaultValue: change.entity })} #{change.entityId} ·{' '}
+                    {t(`plans.changes.fields.${change.field}`, { defaultValue: change.field })}
+                  </td>
+                  <td>{describeValue(change.oldValue, format, none)}</td>
+                  <td>{describeValue(change.newValue, format, none)}</td>
+                  <td>{change.reason ?? none}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      ) : null}
+    </details>
+  );
+}
