@@ -11,6 +11,7 @@ import { buildApp, formatBytes, VERSION } from '../core/http.js';
 import { pickLanguage } from '../core/i18n.js';
 import { migrate } from '../core/migrate.js';
 import { loadDemo } from '../demo/demo.js';
+import { audit, createAdministrator, DEMO_ACCOUNTS, ensureDemoAccounts, SYSTEM_ACTOR } from '../access/service.js';
 import { GEO_IMPORT_LIMIT } from '../geo/routes.js';
 import { importGeoFile } from '../geo/service.js';
 import { PLAN_IMPORT_LIMIT } from '../plans/routes.js';
@@ -72,6 +73,10 @@ async function runDemo(db: Database): Promise<void> {
         : `  demo gazetteer loaded: ${report.gazetteer.added} admin units of Burkina Faso, Mali and Niger (names and P-codes, no boundaries)`,
     );
     console.log(report.plan.alreadyImported ? '  demo plan already loaded' : `  demo plan loaded: ${report.plan.plans.map((plan) => plan.code).join(', ')}`);
+    const accounts = await ensureDemoAccounts(db);
+    if (accounts.created > 0) await audit(db, SYSTEM_ACTOR, { action: 'demo.load', summary: { accounts: accounts.created } });
+    console.log('  demo accounts (password in brackets; change them on any shared server):');
+    for (const account of DEMO_ACCOUNTS) console.log(`    ${account.role.padEnd(18)} ${account.scope.padEnd(12)} ${account.email}  [${account.password}]`);
   } finally {
     bar.stop();
   }
@@ -187,6 +192,7 @@ geoCommand
             onProgress: (done, total) => bar.update(done, total),
           });
           bar.stop();
+          if (!report.alreadyImported) await audit(db, SYSTEM_ACTOR, { action: 'geo.import', objectType: 'geo-import', objectId: report.id, summary: { file: report.fileName, via: 'cli' } });
           printReport(report);
         } finally {
           bar.stop();
@@ -194,6 +200,35 @@ geoCommand
       }
     });
   });
+
+const usersCommand = program.command('users').description('User accounts.');
+
+usersCommand
+  .command('create-admin')
+  .description('Create the first administrator (or another one). The password is read from LIPTAKO_ADMIN_PASSWORD or asked for.')
+  .requiredOption('--email <email>', 'e-mail address, used to sign in')
+  .requiredOption('--name <name>', 'full name')
+  .addOption(new Option('--language <language>', 'language of the account').choices(['fr', 'en']).default('fr'))
+  .action(async (options: { email: string; name: string; language: 'fr' | 'en' }) => {
+    const password = process.env.LIPTAKO_ADMIN_PASSWORD ?? (await askPassword());
+    const config = readConfig();
+    await withDatabase(config, async (db) => {
+      await migrate(db);
+      const user = await createAdministrator(db, { email: options.email, name: options.name, password, language: options.language });
+      console.log(`Administrator ${user.email} created (id ${user.id}). Sign in at the web app.`);
+    });
+  });
+
+async function askPassword(): Promise<string> {
+  if (!process.stdin.isTTY) throw new CliError('Give the password in LIPTAKO_ADMIN_PASSWORD (no terminal to ask it in).');
+  const { createInterface } = await import('node:readline/promises');
+  const terminal = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  try {
+    return await terminal.question('Password (at least 12 characters, not a common one): ');
+  } finally {
+    terminal.close();
+  }
+}
 
 const plansCommand = program.command('plans').description('Response plans and funding.');
 
@@ -225,6 +260,7 @@ plansCommand
           console.log(`${report.fileName}: already imported (import ${report.id}); nothing changed.`);
           continue;
         }
+        await audit(db, SYSTEM_ACTOR, { action: 'plan.import', objectType: 'plan-import', objectId: report.id, summary: { file: report.fileName, via: 'cli' } });
         console.log(`${report.fileName}: ${report.kind} · import ${report.id}`);
         for (const plan of report.plans) console.log(`  plan ${plan.code}: ${plan.outcome}`);
         const contributions = report.contributions;

@@ -3,6 +3,7 @@
  * message in French and English. Module-specific entries live beside their module
  * (e.g. src/geo/messages.ts) and are merged here so that one test can check them all.
  */
+import { accessMessages } from '../access/messages.js';
 import { geoMessages } from '../geo/messages.js';
 import { fundingMessages } from '../plans/funding-messages.js';
 import { planMessages } from '../plans/messages.js';
@@ -91,7 +92,14 @@ export const coreMessages = {
   },
 } satisfies Record<string, CatalogueEntry>;
 
-export const catalogue = { ...coreMessages, ...importMessages, ...geoMessages, ...fundingMessages, ...planMessages } satisfies Record<string, CatalogueEntry>;
+export const catalogue = {
+  ...coreMessages,
+  ...importMessages,
+  ...accessMessages,
+  ...geoMessages,
+  ...planMessages,
+  ...fundingMessages,
+} satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof catalogue;
 

@@ -6,12 +6,16 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import fastifyCookie from '@fastify/cookie';
+import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import { installAccessControl, type RouteGuardReport } from '../access/http.js';
+import { accessRoutes } from '../access/routes.js';
 import { geoRoutes } from '../geo/routes.js';
 import { planRoutes } from '../plans/routes.js';
 import type { Database } from './db.js';
@@ -24,6 +28,13 @@ export type LiptakoApp = FastifyInstance<Server, IncomingMessage, ServerResponse
 export interface AppContext {
   db: Database;
   version: string;
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Every registered route and the verb it declares (read by the route-coverage test). */
+    guardedRoutes: RouteGuardReport[];
+  }
 }
 
 export const VERSION: string = (
@@ -135,6 +146,29 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
 
   app.addSchema(ErrorBody);
 
+  // A strict Content-Security-Policy the web app works under: only its own scripts, styles,
+  // images and API; no inline script, no framing.
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  await app.register(fastifyCookie);
+  app.decorate('guardedRoutes', installAccessControl(app, options.db));
+
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.0.3',
@@ -148,11 +182,13 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
         { name: 'system', description: 'Health and documentation' },
         { name: 'geography', description: 'Admin units, P-codes, boundaries and population' },
         { name: 'plans', description: 'Response plans, revisions, contributions and funding status' },
+        { name: 'access', description: 'Sign-in, accounts, users and roles, API tokens, audit log' },
         { name: 'publishing', description: 'HDX HAPI and DTM API compatible endpoints (published data only)' },
       ],
     },
   });
-  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs' });
+  // The documentation viewer brings its own inline styles and scripts: it sets its own policy.
+  await app.register(fastifySwaggerUi, { routePrefix: '/api/docs', staticCSP: true });
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const appError = toAppError(error, request);
@@ -182,6 +218,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
   app.get(
     '/api/health',
     {
+      config: { verb: 'system.read' },
       schema: {
         tags: ['system'],
         summary: 'Is the server up, which database and migration level',
@@ -204,9 +241,10 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     }),
   );
 
-  app.get('/api/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  app.get('/api/openapi.json', { config: { verb: 'system.read' }, schema: { hide: true } }, () => app.swagger());
 
   await app.register((scope, _opts, done) => {
+    accessRoutes(scope, context);
     geoRoutes(scope, context);
     planRoutes(scope, context);
     done();

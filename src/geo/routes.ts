@@ -116,6 +116,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   app.get(
     '/api/geo/countries',
     {
+      config: { verb: 'geo.read' },
       schema: {
         tags: ['geography'],
         summary: 'Countries with their admin levels, unit counts and how many units have boundaries',
@@ -141,6 +142,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   app.get(
     '/api/geo/units',
     {
+      config: { verb: 'geo.read' },
       schema: {
         tags: ['geography'],
         summary: 'List or search admin units by country, level, parent, name or code, as of a date',
@@ -154,6 +156,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   app.get(
     '/api/geo/units/:pcode',
     {
+      config: { verb: 'geo.read' },
       schema: {
         tags: ['geography'],
         summary: 'One admin unit with its ancestors, children and versions',
@@ -176,6 +179,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   app.get(
     '/api/geo/tree',
     {
+      config: { verb: 'geo.read' },
       schema: {
         tags: ['geography'],
         summary: 'The admin tree of a country as of a date',
@@ -194,6 +198,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   app.get(
     '/api/geo/boundaries',
     {
+      config: { verb: 'geo.read' },
       schema: {
         tags: ['geography'],
         summary: 'GeoJSON of one admin level for maps (simplified by default, full on request)',
@@ -215,6 +220,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   app.get(
     '/api/geo/match',
     {
+      config: { verb: 'geo.read' },
       schema: {
         tags: ['geography'],
         summary: 'Candidate admin units for a place name, with a confidence (for files that carry names only)',
@@ -248,6 +254,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   app.get(
     '/api/geo/imports',
     {
+      config: { verb: 'geo.read' },
       schema: {
         tags: ['geography'],
         summary: 'Geography imports, newest first, with their reports',
@@ -269,6 +276,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
       '/api/geo/imports',
       {
         bodyLimit: GEO_IMPORT_LIMIT,
+        config: { verb: 'geo.import' },
         schema: {
           tags: ['geography'],
           summary: 'Import a gazetteer (HDX global P-codes CSV), COD-AB boundaries (GeoJSON/TopoJSON) or a COD-PS population table',

@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http.js';
+import { actorOf } from '../access/verbs.js';
 import * as plans from './service.js';
 import { CONTRIBUTION_STATUSES, EARMARK_LEVELS } from './types.js';
 
@@ -55,9 +56,6 @@ const RevisionBody = Type.Object(
 
 // Responses are described loosely here and precisely by the service types; the web app imports those.
 const Anything = Type.Unknown();
-
-/** The actor of a write until access control lands (issue: access and audit). */
-const ANONYMOUS = 'anonymous';
 
 export const PLAN_IMPORT_LIMIT = 32 * 1024 * 1024;
 
@@ -170,13 +168,13 @@ const HAPI_COLUMNS: Array<ExportColumn<plans.HapiFundingRow>> = (
 export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
   app.get(
     '/api/plans',
-    { schema: { tags: ['plans'], summary: 'Plans with their requirements and funding', response: { 200: Type.Object({ plans: Type.Array(Anything) }) } } },
-    async () => ({ plans: await plans.listPlans(db) }),
+    { config: { verb: 'plan.read' },  schema: { tags: ['plans'], summary: 'Plans with their requirements and funding', response: { 200: Type.Object({ plans: Type.Array(Anything) }) } } },
+    async (request) => ({ plans: await plans.listPlans(db, request.principal) }),
   );
 
   app.get(
     '/api/plans/:code',
-    {
+    { config: { verb: 'plan.read' }, 
       schema: {
         tags: ['plans'],
         summary: 'A plan: objectives, activity areas, targets, funding at every level, consistency report',
@@ -184,12 +182,15 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
         response: { 200: Anything, ...errorResponses(400, 404) },
       },
     },
-    async (request) => plans.getPlan(db, request.params.code, languageOf(request)),
+    async (request) => {
+      await plans.authorisePlan(db, request.params.code, request.principal, 'plan.read');
+      return plans.getPlan(db, request.params.code, languageOf(request));
+    },
   );
 
   app.get(
     '/api/plans/:code/funding-over-time',
-    {
+    { config: { verb: 'plan.read' }, 
       schema: {
         tags: ['plans'],
         summary: 'Cumulative pledged, funded and paid amounts by date',
@@ -200,12 +201,15 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
         },
       },
     },
-    async (request) => ({ series: await plans.planFundingOverTime(db, request.params.code) }),
+    async (request) => {
+      await plans.authorisePlan(db, request.params.code, request.principal, 'plan.read');
+      return { series: await plans.planFundingOverTime(db, request.params.code) };
+    },
   );
 
   app.get(
     '/api/plans/:code/changes',
-    {
+    { config: { verb: 'plan.read' }, 
       schema: {
         tags: ['plans'],
         summary: 'Who changed what and when in a plan and its contributions',
@@ -214,7 +218,9 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
         response: { 200: Type.Object({ changes: Type.Array(Anything) }), ...errorResponses(400, 404) },
       },
     },
-    async (request) => ({
+    async (request) => {
+      await plans.authorisePlan(db, request.params.code, request.principal, 'plan.read');
+      return {
       changes: (await plans.planChanges(db, request.params.code, request.query.limit)).map((change) => ({
         id: change.id,
         entity: change.entity,
@@ -226,13 +232,15 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
         changedBy: change.changed_by,
         changedAt: new Date(change.changed_at).toISOString(),
       })),
-    }),
+      };
+    },
   );
 
   const revisionRoute = (url: string, target: (params: { code: string; id?: number }) => plans.RevisionTarget, withId: boolean): void => {
     app.patch(
       url,
       {
+        config: { verb: 'plan.edit', audit: 'plan.revise' },
         schema: {
           tags: ['plans'],
           summary: 'Revise requirements or people targeted (the original value is kept; a stale version gets 409)',
@@ -243,7 +251,8 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
       },
       async (request) => {
         const params = request.params as { code: string; id?: number };
-        const plan = await plans.revise(db, params.code, target(params), request.body, ANONYMOUS);
+        await plans.authorisePlan(db, params.code, request.principal, 'plan.edit');
+        const plan = await plans.revise(db, params.code, target(params), request.body, actorOf(request.principal));
         return { plan: await plans.getPlan(db, plan.code, languageOf(request)) };
       },
     );
@@ -255,7 +264,7 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
 
   app.get(
     '/api/plans/:code/contributions',
-    {
+    { config: { verb: 'plan.read' }, 
       schema: {
         tags: ['plans'],
         summary: 'Contributions to a plan',
@@ -263,12 +272,15 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
         response: { 200: Type.Object({ contributions: Type.Array(Anything) }), ...errorResponses(400, 404) },
       },
     },
-    async (request) => ({ contributions: await plans.listContributions(db, request.params.code) }),
+    async (request) => {
+      await plans.authorisePlan(db, request.params.code, request.principal, 'plan.read');
+      return { contributions: await plans.listContributions(db, request.params.code) };
+    },
   );
 
   app.post(
     '/api/plans/:code/contributions',
-    {
+    { config: { verb: 'contribution.record', audit: 'contribution.create' }, 
       schema: {
         tags: ['plans'],
         summary: 'Record a contribution (any currency; XOF/XAF through the euro peg)',
@@ -278,14 +290,16 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
       },
     },
     async (request, reply) => {
-      const contribution = await plans.addContribution(db, request.params.code, request.body, ANONYMOUS);
+      await plans.authorisePlan(db, request.params.code, request.principal, 'contribution.record');
+      const contribution = await plans.addContribution(db, request.params.code, request.body, actorOf(request.principal));
+      request.auditObject = { type: 'contribution', id: contribution.id, summary: { plan: request.params.code, amountUsd: contribution.amountUsd, status: contribution.status } };
       return reply.status(201).send({ contribution });
     },
   );
 
   app.patch(
     '/api/plans/:code/contributions/:id',
-    {
+    { config: { verb: 'contribution.record', audit: 'contribution.update' }, 
       schema: {
         tags: ['plans'],
         summary: 'Change a contribution (status, dates, amounts, earmarking); a stale version gets 409',
@@ -294,14 +308,17 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
         response: { 200: Type.Object({ contribution: Anything }), ...errorResponses(400, 404, 409, 422) },
       },
     },
-    async (request) => ({
-      contribution: await plans.updateContribution(db, request.params.code, request.params.id, request.body, ANONYMOUS),
-    }),
+    async (request) => {
+      await plans.authorisePlan(db, request.params.code, request.principal, 'contribution.record');
+      const contribution = await plans.updateContribution(db, request.params.code, request.params.id, request.body, actorOf(request.principal));
+      request.auditObject = { type: 'contribution', id: contribution.id, summary: { plan: request.params.code, version: contribution.version } };
+      return { contribution };
+    },
   );
 
   app.get(
     '/api/plans/:code/export',
-    {
+    { config: { verb: 'export.download', audit: 'plan.export' }, 
       schema: {
         tags: ['plans'],
         summary: 'Funding table or contributions as CSV or XLSX, with an HXL row',
@@ -315,7 +332,9 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
     async (request, reply) => {
       const language = languageOf(request);
       const { table, format } = request.query;
+      await plans.authorisePlan(db, request.params.code, request.principal, 'plan.read');
       const plan = await plans.getPlan(db, request.params.code, language);
+      request.auditObject = { type: 'plan', id: plan.code, summary: { table, format } };
       if (table === 'contributions') {
         return sendTable(reply, format, `${plan.code}-contributions`, contributionColumns(language), await plans.listContributions(db, plan.code));
       }
@@ -325,7 +344,7 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
 
   app.get(
     '/hapi/v2/coordination-context/funding',
-    {
+    { config: { verb: 'hapi.read' }, 
       schema: {
         tags: ['publishing'],
         summary: 'HDX HAPI v2 compatible funding (published plans only)',
@@ -364,6 +383,7 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
       '/api/plans/imports',
       {
         bodyLimit: PLAN_IMPORT_LIMIT,
+        config: { verb: 'plan.import' },
         schema: {
           tags: ['plans'],
           summary: 'Import a plan definition (YAML/JSON), an FTS requirements-and-funding CSV or FTS flows (CSV/JSON)',
@@ -378,7 +398,7 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
         const report = await plans.importPlanFile(db, {
           bytes: body instanceof Uint8Array ? body : new Uint8Array(),
           fileName: query.fileName,
-          actor: ANONYMOUS,
+          actor: actorOf(request.principal),
           language: languageOf(request),
           skipRefused: query.skipRefused,
         });

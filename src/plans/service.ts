@@ -3,6 +3,7 @@
  * any currency, funding status at every level, and imports of plan definitions and FTS files.
  */
 import { createHash } from 'node:crypto';
+import { can, type Principal, type Verb } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError, formatMessage, type Language } from '../core/errors.js';
 import { decodeText, type RowIssue } from '../core/tabular.js';
@@ -13,6 +14,18 @@ import { parseFtsFlows, parseFtsRequirementsFunding } from './fts.js';
 import { computeFunding, fundingOverTime, type FundingPoint, type FundingStatus } from './funding.js';
 import * as q from './queries.js';
 import type { ConsistencyFinding, ContributionStatus, EarmarkLevel, PlanDefinition } from './types.js';
+
+// ---- who may see and change a plan ----------------------------------------------------------------
+
+/**
+ * A plan the principal may act on, or 404 (never 403): the public sees published plans only;
+ * others need the verb in a scope covering one of the plan's countries.
+ */
+export async function authorisePlan(db: Queryable, code: string, principal: Principal, verb: Verb): Promise<void> {
+  const plan = await requirePlan(db, code);
+  const visible = principal.kind === 'anonymous' ? plan.status === 'published' : can(principal, verb, { countries: plan.countries });
+  if (!visible) throw new AppError('plans.notFound', { code: code.slice(0, 40) });
+}
 
 // ---- reading ------------------------------------------------------------------------------------
 
@@ -234,8 +247,10 @@ export async function getPlan(db: Queryable, code: string, language: Language = 
   };
 }
 
-export async function listPlans(db: Queryable): Promise<PlanSummary[]> {
-  const plans = await q.listPlans(db);
+export async function listPlans(db: Queryable, principal?: Principal): Promise<PlanSummary[]> {
+  const plans = (await q.listPlans(db)).filter(
+    (plan) => principal === undefined || (principal.kind === 'anonymous' ? plan.status === 'published' : can(principal, 'plan.read', { countries: plan.countries })),
+  );
   const summaries: PlanSummary[] = [];
   for (const plan of plans) {
     const sums = await q.fundingSums(db, plan.id);

@@ -88,17 +88,17 @@ describeEachDatabase(
   },
   {
     setup(app, db) {
-      app.get('/api/test/constraint', async () => {
+      app.get('/api/test/constraint', { config: { verb: 'system.read' } }, async () => {
         await db.transaction((tx) =>
           tx.query("INSERT INTO admin_unit (pcode, country, level, name, name_key, valid_from) VALUES ('ml 09', 'ML', 1, 'x', 'x', '2020-01-01')"),
         );
         return {};
       });
-      app.post('/api/test/echo', (request) => ({ received: request.body }));
-      app.get('/api/test/boom', () => {
+      app.post('/api/test/echo', { config: { verb: 'system.read' } }, (request) => ({ received: request.body }));
+      app.get('/api/test/boom', { config: { verb: 'system.read' } }, () => {
         throw new Error('SELECT password FROM secret_table failed');
       });
-      app.get('/api/test/conflict', () => {
+      app.get('/api/test/conflict', { config: { verb: 'system.read' } }, () => {
         throw new AppError('resource.exists');
       });
     },

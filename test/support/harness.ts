@@ -8,6 +8,9 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { PgliteDatabase, PostgresDatabase, type Database, type DatabaseKind, type Queryable, type SessionQueryable } from '../../src/core/db.js';
+import type { InjectOptions } from 'fastify';
+import * as access from '../../src/access/service.js';
+import type { AssignmentInput } from '../../src/access/service.js';
 import { buildApp, type LiptakoApp } from '../../src/core/http.js';
 import { migrate } from '../../src/core/migrate.js';
 
@@ -81,12 +84,61 @@ class RollbackDatabase implements Database {
   }
 }
 
+export type Persona = 'admin' | 'imOfficerMali' | 'programmeManager' | 'enumeratorNiger' | 'partner' | 'viewer' | 'anonymous';
+
+/** The named people of permission tests: each with a role, a scope and an API token. */
+export const PERSONAS: Record<Exclude<Persona, 'anonymous'>, { email: string; role: string; scope: AssignmentInput['scope'] }> = {
+  admin: { email: 'admin@test.liptako.org', role: 'administrator', scope: { kind: 'response' } },
+  imOfficerMali: { email: 'im.mali@test.liptako.org', role: 'im-officer', scope: { kind: 'country', value: 'ML' } },
+  programmeManager: { email: 'manager@test.liptako.org', role: 'programme-manager', scope: { kind: 'response' } },
+  enumeratorNiger: { email: 'enum.niger@test.liptako.org', role: 'enumerator', scope: { kind: 'country', value: 'NE' } },
+  partner: { email: 'partner@test.liptako.org', role: 'partner-reporter', scope: { kind: 'organisation', value: 'ORG' } },
+  viewer: { email: 'viewer@test.liptako.org', role: 'viewer', scope: { kind: 'response' } },
+};
+
+export const TEST_PASSWORD = 'correct horse battery staple 2021';
+
+async function createPersonas(db: Database): Promise<Record<Exclude<Persona, 'anonymous'>, string>> {
+  const organisation = await access.createOrganisation(db, { name: 'Test Partner NGO', acronym: 'TPN' });
+  const tokens = {} as Record<Exclude<Persona, 'anonymous'>, string>;
+  for (const [persona, definition] of Object.entries(PERSONAS) as Array<[Exclude<Persona, 'anonymous'>, (typeof PERSONAS)[keyof typeof PERSONAS]]>) {
+    const scope = definition.scope.kind === 'organisation' ? { kind: 'organisation' as const, value: String(organisation.id) } : definition.scope;
+    const user = await access.createUser(db, {
+      email: definition.email,
+      name: persona,
+      password: TEST_PASSWORD,
+      organisationId: definition.scope.kind === 'organisation' ? organisation.id : null,
+      assignments: [{ role: definition.role, scope }],
+    });
+    const { secret } = await access.createToken(
+      db,
+      { kind: 'user', userId: user.id, email: user.email, name: user.name, language: 'fr', organisationId: user.organisationId, assignments: [], via: 'system' },
+      { name: 'tests', expiresInDays: 1 },
+    );
+    tokens[persona] = secret;
+  }
+  return tokens;
+}
+
+/** The app as seen by one persona: every inject carries that persona's API token. */
+function appAs(app: LiptakoApp, token: string | null): LiptakoApp {
+  return new Proxy(app, {
+    get(target, property, receiver) {
+      if (property !== 'inject' || token === null) return Reflect.get(target, property, receiver) as unknown;
+      return (options: InjectOptions) =>
+        target.inject({ ...options, headers: { authorization: `Bearer ${token}`, ...(options.headers ?? {}) } });
+    },
+  });
+}
+
 export interface TestContext {
   readonly kind: DatabaseKind;
   /** The database, inside the current test's transaction. */
   readonly db: Database;
-  /** The HTTP app in-process (use app.inject), on the same transaction. */
+  /** The HTTP app in-process (use app.inject), signed in as the administrator. */
   readonly app: LiptakoApp;
+  /** The same app seen by another persona ('anonymous' sends no credentials). */
+  as(persona: Persona): LiptakoApp;
 }
 
 /**
@@ -105,12 +157,14 @@ export function describeEachDatabase(
       let release: (() => void) | undefined;
       const rollback = new RollbackDatabase(kind);
       let app: LiptakoApp | undefined;
+      let tokens: Record<Exclude<Persona, 'anonymous'>, string> | undefined;
 
       beforeAll(async () => {
         const opened = await openEmptyDatabase(kind);
         real = opened.db;
         dispose = opened.dispose;
         await migrate(real);
+        tokens = await createPersonas(real);
         app = await buildApp({ db: rollback, logLevel: false, webRoot: null });
         options.setup?.(app, rollback);
         await app.ready();
@@ -139,13 +193,17 @@ export function describeEachDatabase(
         release = undefined;
       });
 
+      const as = (persona: Persona): LiptakoApp => {
+        if (app === undefined || tokens === undefined) throw new Error('The app is built in beforeAll.');
+        return appAs(app, persona === 'anonymous' ? null : tokens[persona]);
+      };
       body({
         kind,
         db: rollback,
         get app() {
-          if (app === undefined) throw new Error('The app is built in beforeAll.');
-          return app;
+          return as('admin');
         },
+        as,
       });
     });
   }

@@ -1,0 +1,116 @@
+/**
+ * Access control in the HTTP layer: every API route declares the verb it needs
+ * (`config: { verb }`), a route without one cannot even be registered, and one hook
+ * authenticates the caller, checks the verb, refuses cross-site writes, and audits.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
+import type { Database } from '../core/db.js';
+import { AppError } from '../core/errors.js';
+import { audit, authenticate, sameSecret, SESSION_COOKIE } from './service.js';
+import { can, type Principal, type Verb } from './verbs.js';
+
+/** `public`: anyone, signed in or not (sign-in itself); otherwise a verb of a role. */
+export type RouteVerb = Verb | 'public';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    verb?: RouteVerb;
+    /** Audit action for this route: writes are audited anyway; GET routes only when named (exports). */
+    audit?: string;
+  }
+  interface FastifyRequest {
+    principal: Principal;
+    /** What a handler wants recorded about the object it touched. */
+    auditObject?: { type: string; id?: string | number | null; summary?: object };
+  }
+}
+
+const API_PREFIXES = ['/api/', '/dtm/', '/hapi/'];
+export const isApiUrl = (url: string): boolean => API_PREFIXES.some((prefix) => url.startsWith(prefix));
+
+// Plugin routes that serve documentation assets: readable by anyone allowed to read the system.
+const DOCUMENTATION_PREFIX = '/api/docs';
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+export interface RouteGuardReport {
+  method: string;
+  url: string;
+  verb: RouteVerb | undefined;
+}
+
+/**
+ * Registers the guard. Returns the list of registered routes and their verbs, which the
+ * route-coverage test reads.
+ */
+export function installAccessControl(app: FastifyInstance, db: Database): RouteGuardReport[] {
+  const routes: RouteGuardReport[] = [];
+  app.decorateRequest('principal', null as never);
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const url = route.url;
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (url.startsWith(DOCUMENTATION_PREFIX) && route.config?.verb === undefined) {
+      route.config = { ...route.config, verb: 'system.read' };
+    }
+    const verb = route.config?.verb;
+    if (isApiUrl(url) && verb === undefined) {
+      throw new Error(`Route ${methods.join(',')} ${url} declares no verb: add config: { verb } (see src/access/verbs.ts).`);
+    }
+    for (const method of methods) routes.push({ method, url, verb });
+  });
+
+  app.addHook('onRequest', async (request: FastifyRequest) => {
+    const authorization = request.headers.authorization;
+    const bearer = typeof authorization === 'string' && /^Bearer\s+/i.test(authorization) ? authorization.replace(/^Bearer\s+/i, '').trim() : undefined;
+    const cookies = request.cookies as Record<string, string | undefined> | undefined;
+    const principal = await authenticate(db, { bearerToken: bearer, sessionToken: cookies?.[SESSION_COOKIE] });
+    if (principal === 'invalid-token') throw new AppError('auth.token.invalid');
+    request.principal = principal;
+
+    const verb = request.routeOptions.config?.verb;
+    // Unknown URLs reach the not-found handler, which has no verb: nothing to guard there.
+    if (verb === undefined || verb === 'public') return;
+    if (!can(principal, verb)) throw new AppError(principal.kind === 'anonymous' ? 'auth.required' : 'auth.forbidden', { verb });
+
+    if (principal.kind === 'user' && principal.via === 'session' && UNSAFE.has(request.method)) {
+      // Cookies travel with cross-site requests; the token in a header cannot be forged by another site.
+      const sent = request.headers['x-csrf-token'];
+      if (typeof sent !== 'string' || principal.csrfToken === undefined || !sameSecret(sent, principal.csrfToken)) throw new AppError('auth.csrf');
+    }
+    if (principal.kind === 'user' && principal.via === 'token') {
+      await audit(db, principal, {
+        action: 'token.use',
+        objectType: 'api-token',
+        objectId: principal.tokenId,
+        summary: { method: request.method, route: request.routeOptions.url },
+        requestId: request.id,
+      });
+    }
+  });
+
+  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+    const config = request.routeOptions.config;
+    if (config?.verb === undefined || request.principal === null) return;
+    const named = config.audit;
+    const write = UNSAFE.has(request.method);
+    if (!write && named === undefined) return;
+    if (reply.statusCode >= 400 && !write) return;
+    const params = (request.params ?? {}) as Record<string, unknown>;
+    const object = request.auditObject;
+    try {
+      await audit(db, request.principal, {
+        action: named ?? `${request.method} ${request.routeOptions.url}`,
+        objectType: object?.type ?? null,
+        objectId: object?.id ?? (typeof params.code === 'string' ? params.code : typeof params.id === 'number' || typeof params.id === 'string' ? String(params.id) : null),
+        outcome: reply.statusCode < 400 ? 'success' : 'failure',
+        summary: { status: reply.statusCode, route: request.routeOptions.url, ...(object?.summary ?? {}) },
+        requestId: request.id,
+      });
+    } catch (error) {
+      request.log.error({ err: error }, 'audit write failed');
+    }
+  });
+
+  return routes;
+}

@@ -1,0 +1,324 @@
+/** HTTP routes of sign-in, account, users and roles, API tokens and the audit log. */
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { toCsv, type ExportColumn } from '../core/exports.js';
+import { errorResponses, type AppContext, type LiptakoApp } from '../core/http.js';
+import { AppError } from '../core/errors.js';
+import * as access from './service.js';
+import { verbsOf, VERBS, type Principal } from './verbs.js';
+
+const Email = Type.String({ minLength: 3, maxLength: 320 });
+const Password = Type.String({ minLength: 1, maxLength: 256 });
+const Language = Type.Union([Type.Literal('fr'), Type.Literal('en')]);
+const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const DateString = Type.String({ format: 'date', maxLength: 10 });
+const Scope = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('response'), Type.Literal('country'), Type.Literal('organisation')]),
+    value: Type.Optional(Type.Union([Type.String({ maxLength: 20 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+const AssignmentBody = Type.Object({ role: Type.String({ maxLength: 40 }), scope: Scope }, { additionalProperties: false });
+const Anything = Type.Unknown();
+
+/** Small bodies only on these routes: a sign-in is a few hundred bytes. */
+const SMALL = 16 * 1024;
+
+// Per-address throttle on sign-in, on top of the per-account lock: slows password spraying.
+const attempts = new Map<string, { count: number; since: number }>();
+const WINDOW_MS = 15 * 60 * 1000;
+const MAX_PER_WINDOW = 100;
+
+function throttle(address: string): void {
+  const now = Date.now();
+  const entry = attempts.get(address);
+  if (!entry || now - entry.since > WINDOW_MS) {
+    attempts.set(address, { count: 1, since: now });
+    if (attempts.size > 10_000) attempts.clear();
+    return;
+  }
+  entry.count += 1;
+  if (entry.count > MAX_PER_WINDOW) throw new AppError('auth.signIn.throttled');
+}
+
+function me(principal: Principal, csrfToken: string | null): object {
+  if (principal.kind === 'anonymous') return { user: null, csrfToken: null, verbs: verbsOf(principal) };
+  return {
+    user: {
+      id: principal.userId,
+      email: principal.email,
+      name: principal.name,
+      language: principal.language,
+      organisationId: principal.organisationId,
+      assignments: principal.assignments.map((assignment) => ({ role: assignment.role, scope: assignment.scope })),
+    },
+    csrfToken,
+    verbs: verbsOf(principal),
+  };
+}
+
+function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
+  reply.setCookie(access.SESSION_COOKIE, token, {
+    httpOnly: true,
+    sameSite: 'strict',
+    secure: 'auto',
+    path: '/',
+    expires: expiresAt,
+  });
+}
+
+const AUDIT_COLUMNS: Array<ExportColumn<{ id: number; occurredAt: string; actor: string; action: string; object_type: string | null; object_id: string | null; outcome: string; summary: unknown }>> = [
+  { key: 'id', header: 'id', hxl: null, value: (row) => row.id, type: 'number' },
+  { key: 'occurredAt', header: 'occurred_at', hxl: '#date+occurred', value: (row) => row.occurredAt },
+  { key: 'actor', header: 'actor', hxl: '#contact+email', value: (row) => row.actor },
+  { key: 'action', header: 'action', hxl: '#activity+code', value: (row) => row.action },
+  { key: 'objectType', header: 'object_type', hxl: null, value: (row) => row.object_type },
+  { key: 'objectId', header: 'object_id', hxl: null, value: (row) => row.object_id },
+  { key: 'outcome', header: 'outcome', hxl: '#status', value: (row) => row.outcome },
+  { key: 'summary', header: 'summary', hxl: null, value: (row) => JSON.stringify(row.summary) },
+];
+
+export function accessRoutes(app: LiptakoApp, { db }: AppContext): void {
+  app.post(
+    '/api/auth/sign-in',
+    {
+      bodyLimit: SMALL,
+      config: { verb: 'public' },
+      schema: {
+        tags: ['access'],
+        summary: 'Sign in with e-mail and password; sets an HttpOnly session cookie and returns the anti-forgery token',
+        body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
+        response: { 200: Anything, ...errorResponses(400, 401, 429) },
+      },
+    },
+    async (request, reply) => {
+      throttle(request.ip);
+      const result = await access.signIn(db, { email: request.body.email, password: request.body.password, requestId: request.id });
+      setSessionCookie(reply, result.sessionToken, result.expiresAt);
+      return me(result.principal, result.csrfToken);
+    },
+  );
+
+  app.get(
+    '/api/auth/me',
+    { config: { verb: 'public' }, schema: { tags: ['access'], summary: 'Who am I: the signed-in user (or null), what I may do, the anti-forgery token', response: { 200: Anything } } },
+    (request) => me(request.principal, request.principal.kind === 'user' ? (request.principal.csrfToken ?? null) : null),
+  );
+
+  app.post(
+    '/api/auth/sign-out',
+    {
+      bodyLimit: SMALL,
+      config: { verb: 'account.manage', audit: 'auth.sign-out' },
+      schema: { tags: ['access'], summary: 'End this session (everywhere: true ends every session of the account)', body: Type.Optional(Type.Object({ everywhere: Type.Optional(Type.Boolean()) }, { additionalProperties: false })) },
+    },
+    async (request, reply) => {
+      const ended = await access.signOut(db, request.principal, request.body?.everywhere === true);
+      request.auditObject = { type: 'session', summary: { ended, everywhere: request.body?.everywhere === true } };
+      reply.clearCookie(access.SESSION_COOKIE, { path: '/' });
+      return { ended };
+    },
+  );
+
+  app.patch(
+    '/api/account',
+    {
+      bodyLimit: SMALL,
+      config: { verb: 'account.manage' },
+      schema: {
+        tags: ['access'],
+        summary: 'Change my name or language',
+        body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), language: Type.Optional(Language) }, { additionalProperties: false }),
+      },
+    },
+    async (request) => {
+      const principal = request.principal;
+      if (principal.kind !== 'user') throw new AppError('auth.required');
+      return { user: await access.updateUser(db, principal.userId, request.body) };
+    },
+  );
+
+  app.post(
+    '/api/account/password',
+    {
+      bodyLimit: SMALL,
+      config: { verb: 'account.manage', audit: 'account.password' },
+      schema: { tags: ['access'], summary: 'Change my password (other sessions end)', body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }) },
+    },
+    async (request, reply) => {
+      await access.changeOwnPassword(db, request.principal, request.body.currentPassword, request.body.newPassword);
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/tokens',
+    { config: { verb: 'account.manage' }, schema: { tags: ['access'], summary: 'My API tokens (never their secrets)', response: { 200: Type.Object({ tokens: Type.Array(Anything) }) } } },
+    async (request) => ({ tokens: await access.listTokens(db, request.principal) }),
+  );
+
+  app.post(
+    '/api/tokens',
+    {
+      bodyLimit: SMALL,
+      config: { verb: 'account.manage', audit: 'token.create' },
+      schema: {
+        tags: ['access'],
+        summary: 'Create an API token: the secret is shown once, only its hash is kept',
+        body: Type.Object(
+          {
+            name: Type.String({ minLength: 1, maxLength: 100 }),
+            expiresInDays: Type.Integer({ minimum: 1, maximum: 366 }),
+            verbs: Type.Optional(Type.Array(Type.Union(VERBS.map((verb) => Type.Literal(verb))), { maxItems: VERBS.length })),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Anything, ...errorResponses(400, 401, 403, 422) },
+      },
+    },
+    async (request, reply) => {
+      const created = await access.createToken(db, request.principal, request.body);
+      request.auditObject = { type: 'api-token', id: created.token.id, summary: { name: created.token.name, verbs: created.token.verbs } };
+      return reply.status(201).send(created);
+    },
+  );
+
+  app.delete(
+    '/api/tokens/:id',
+    { config: { verb: 'account.manage', audit: 'token.revoke' }, schema: { tags: ['access'], summary: 'Revoke one of my API tokens (effective at once)', params: Type.Object({ id: Id }) } },
+    async (request, reply) => {
+      await access.revokeToken(db, request.principal, request.params.id);
+      request.auditObject = { type: 'api-token', id: request.params.id };
+      return reply.status(204).send();
+    },
+  );
+
+  app.get(
+    '/api/roles',
+    { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Roles and their verbs', response: { 200: Type.Object({ roles: Type.Array(Anything), verbs: Type.Array(Type.String()) }) } } },
+    async () => ({
+      roles: await access.listRoles(db),
+      verbs: [...VERBS],
+    }),
+  );
+
+  app.get(
+    '/api/organisations',
+    { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Organisations', response: { 200: Type.Object({ organisations: Type.Array(Anything) }) } } },
+    async () => ({ organisations: await access.listOrganisations(db) }),
+  );
+
+  app.post(
+    '/api/organisations',
+    {
+      bodyLimit: SMALL,
+      config: { verb: 'user.manage', audit: 'organisation.create' },
+      schema: {
+        tags: ['access'],
+        summary: 'Add an organisation',
+        body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 300 }), acronym: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })), type: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+      },
+    },
+    async (request, reply) => {
+      const organisation = await access.createOrganisation(db, request.body);
+      request.auditObject = { type: 'organisation', id: organisation.id };
+      return reply.status(201).send({ organisation });
+    },
+  );
+
+  app.get(
+    '/api/users',
+    { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Users with their roles and scopes', response: { 200: Type.Object({ users: Type.Array(Anything) }) } } },
+    async () => ({ users: await access.listUsers(db) }),
+  );
+
+  app.post(
+    '/api/users',
+    {
+      bodyLimit: SMALL,
+      config: { verb: 'user.manage', audit: 'user.create' },
+      schema: {
+        tags: ['access'],
+        summary: 'Create a user with roles and scopes',
+        body: Type.Object(
+          {
+            email: Email,
+            name: Type.String({ minLength: 1, maxLength: 200 }),
+            language: Type.Optional(Language),
+            organisationId: Type.Optional(Type.Union([Id, Type.Null()])),
+            password: Password,
+            assignments: Type.Array(AssignmentBody, { maxItems: 50 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Anything, ...errorResponses(400, 401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const user = await access.createUser(db, request.body);
+      request.auditObject = { type: 'user', id: user.id, summary: { email: user.email, assignments: user.assignments } };
+      return reply.status(201).send({ user });
+    },
+  );
+
+  app.patch(
+    '/api/users/:id',
+    {
+      bodyLimit: SMALL,
+      config: { verb: 'user.manage', audit: 'user.update' },
+      schema: {
+        tags: ['access'],
+        summary: 'Change a user: name, language, organisation, roles, disable, reset password',
+        params: Type.Object({ id: Id }),
+        body: Type.Object(
+          {
+            name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+            language: Type.Optional(Language),
+            organisationId: Type.Optional(Type.Union([Id, Type.Null()])),
+            disabled: Type.Optional(Type.Boolean()),
+            password: Type.Optional(Password),
+            assignments: Type.Optional(Type.Array(AssignmentBody, { maxItems: 50 })),
+          },
+          { additionalProperties: false },
+        ),
+      },
+    },
+    async (request) => {
+      const user = await access.updateUser(db, request.params.id, request.body);
+      const { password: _password, ...changes } = request.body;
+      request.auditObject = { type: 'user', id: user.id, summary: { changes: Object.keys(changes), passwordReset: _password !== undefined } };
+      return { user };
+    },
+  );
+
+  const AuditQuery = Type.Object({
+    actor: Type.Optional(Type.String({ maxLength: 320 })),
+    action: Type.Optional(Type.String({ maxLength: 100 })),
+    objectType: Type.Optional(Type.String({ maxLength: 50 })),
+    objectId: Type.Optional(Type.String({ maxLength: 100 })),
+    outcome: Type.Optional(Type.Union([Type.Literal('success'), Type.Literal('failure')])),
+    from: Type.Optional(DateString),
+    to: Type.Optional(DateString),
+    limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
+    offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
+  });
+
+  app.get(
+    '/api/audit',
+    { config: { verb: 'audit.read' }, schema: { tags: ['access'], summary: 'Search the audit log (newest first)', querystring: AuditQuery, response: { 200: Anything } } },
+    async (request) => access.searchAudit(db, request.query),
+  );
+
+  app.get(
+    '/api/audit/export',
+    {
+      config: { verb: 'audit.read', audit: 'audit.export' },
+      schema: { tags: ['access'], summary: 'The audit log as CSV (same filters, up to 100,000 events)', querystring: Type.Omit(AuditQuery, ['limit', 'offset']) },
+    },
+    async (request, reply) => {
+      const { events } = await access.searchAudit(db, { ...request.query, limit: 100_000, offset: 0 });
+      return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="liptako-audit.csv"').send(toCsv(AUDIT_COLUMNS, events));
+    },
+  );
+}

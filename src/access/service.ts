@@ -1,0 +1,372 @@
+/**
+ * Users, sign-in, sessions, API tokens, roles and the audit log.
+ */
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Queryable } from '../core/db.js';
+import { AppError } from '../core/errors.js';
+import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from './passwords.js';
+import * as q from './queries.js';
+import { actorOf, isVerb, type Assignment, type Principal, type ScopeKind } from './verbs.js';
+
+export const SESSION_COOKIE = 'liptako_session';
+export const SESSION_DAYS = 7;
+export const SESSION_IDLE_MINUTES = 12 * 60;
+export const LOCK_AFTER_FAILURES = 20;
+export const LOCK_MINUTES = 15;
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
+const secret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
+
+export function sameSecret(a: string, b: string): boolean {
+  const left = Buffer.from(a);
+  const right = Buffer.from(b);
+  return left.length === right.length && timingSafeEqual(left, right);
+}
+
+let publicVerbs: { verbs: readonly string[]; at: number } | undefined;
+
+export async function anonymous(db: Queryable): Promise<Principal> {
+  // The public role changes only by migration; a minute of caching spares a query per request.
+  if (!publicVerbs || Date.now() - publicVerbs.at > 60_000) publicVerbs = { verbs: await q.roleVerbs(db, 'public'), at: Date.now() };
+  return { kind: 'anonymous', verbs: publicVerbs.verbs };
+}
+
+function assignmentsFrom(rows: readonly q.AssignmentRow[]): Assignment[] {
+  return rows.map((row) => ({ role: row.role_code, verbs: row.verbs, scope: { kind: row.scope_kind, value: row.scope_value } }));
+}
+
+async function principalFor(db: Queryable, user: q.UserRow, extras: Partial<Extract<Principal, { kind: 'user' }>> & { via: 'session' | 'token' | 'system' }): Promise<Principal> {
+  return {
+    kind: 'user',
+    userId: user.id,
+    email: user.email,
+    name: user.name,
+    language: user.language,
+    organisationId: user.organisation_id,
+    assignments: assignmentsFrom(await q.assignmentsOf(db, [user.id])),
+    ...extras,
+  };
+}
+
+/** The system itself (CLI, demo): all verbs everywhere, recorded as such in the audit log. */
+export const SYSTEM_ACTOR = 'system';
+
+/** Who is calling, from a session cookie or a bearer token; anonymous when neither is valid. */
+export async function authenticate(db: Queryable, credentials: { sessionToken?: string; bearerToken?: string }): Promise<Principal | 'invalid-token'> {
+  if (credentials.bearerToken !== undefined) {
+    const token = await q.liveToken(db, sha256(credentials.bearerToken));
+    if (!token) return 'invalid-token';
+    const user = await q.userById(db, token.user_id);
+    if (!user) return 'invalid-token';
+    return principalFor(db, user, { via: 'token', tokenId: token.id, tokenVerbs: token.verbs });
+  }
+  if (credentials.sessionToken !== undefined && credentials.sessionToken.length < 200) {
+    const session = await q.liveSession(db, sha256(credentials.sessionToken), SESSION_IDLE_MINUTES);
+    if (session) {
+      const user = await q.userById(db, session.user_id);
+      if (user) return principalFor(db, user, { via: 'session', sessionId: session.id, csrfToken: session.csrf_token });
+    }
+  }
+  return anonymous(db);
+}
+
+export interface SignInResult {
+  sessionToken: string;
+  csrfToken: string;
+  expiresAt: Date;
+  principal: Principal;
+}
+
+/**
+ * Checks a password. Wrong passwords count towards a temporary lock (20 in a row lock the
+ * account for 15 minutes); every attempt is audited; unknown e-mails take the same time.
+ */
+export async function signIn(db: Queryable, request: { email: string; password: string; requestId: string }): Promise<SignInResult> {
+  const email = request.email.trim();
+  const user = await q.userByEmail(db, email);
+  const audit = (outcome: 'success' | 'failure', reason: string, userId: number | null): Promise<void> =>
+    q.insertAudit(db, {
+      actorUserId: userId,
+      actor: email.slice(0, 320),
+      action: 'auth.sign-in',
+      objectType: 'user',
+      objectId: userId === null ? null : String(userId),
+      outcome,
+      summary: { reason },
+      requestId: request.requestId,
+    });
+  if (!user) {
+    await verifyPassword(await decoyHash(), request.password);
+    await audit('failure', 'unknown-email', null);
+    throw new AppError('auth.signIn.failed');
+  }
+  if (user.disabled_at !== null) {
+    await audit('failure', 'disabled', user.id);
+    throw new AppError('auth.signIn.failed');
+  }
+  if (user.locked_until !== null && new Date(user.locked_until) > new Date()) {
+    await audit('failure', 'locked', user.id);
+    throw new AppError('auth.signIn.locked', { minutes: LOCK_MINUTES });
+  }
+  if (!(await verifyPassword(user.password_hash, request.password))) {
+    const { locked } = await q.recordFailedSignIn(db, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
+    await audit('failure', locked ? 'wrong-password-locked' : 'wrong-password', user.id);
+    if (locked) throw new AppError('auth.signIn.locked', { minutes: LOCK_MINUTES });
+    throw new AppError('auth.signIn.failed');
+  }
+  await q.resetFailedSignIns(db, user.id);
+  const sessionToken = secret();
+  const csrfToken = secret(24);
+  const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
+  const sessionId = await q.insertSession(db, { tokenSha256: sha256(sessionToken), csrfToken, userId: user.id, expiresAt });
+  await audit('success', 'password', user.id);
+  return { sessionToken, csrfToken, expiresAt, principal: await principalFor(db, user, { via: 'session', sessionId, csrfToken }) };
+}
+
+export async function signOut(db: Queryable, principal: Principal, everywhere: boolean): Promise<number> {
+  if (principal.kind !== 'user') return 0;
+  if (everywhere) return q.revokeSessionsOf(db, principal.userId);
+  if (principal.sessionId !== undefined) await q.revokeSession(db, principal.sessionId);
+  return 1;
+}
+
+// ---- users ----------------------------------------------------------------------------------------
+
+export interface AssignmentInput {
+  role: string;
+  scope: { kind: ScopeKind; value?: string | null };
+}
+
+export interface UserView {
+  id: number;
+  email: string;
+  name: string;
+  language: 'fr' | 'en';
+  organisationId: number | null;
+  disabled: boolean;
+  locked: boolean;
+  assignments: Array<{ role: string; scope: { kind: ScopeKind; value: string | null } }>;
+  createdAt: string;
+}
+
+function userView(user: q.UserRow, assignments: readonly q.AssignmentRow[]): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    language: user.language,
+    organisationId: user.organisation_id,
+    disabled: user.disabled_at !== null,
+    locked: user.locked_until !== null && new Date(user.locked_until) > new Date(),
+    assignments: assignments.filter((row) => row.user_id === user.id).map((row) => ({ role: row.role_code, scope: { kind: row.scope_kind, value: row.scope_value } })),
+    createdAt: new Date(user.created_at).toISOString(),
+  };
+}
+
+async function checkAssignments(db: Queryable, assignments: readonly AssignmentInput[]): Promise<Array<{ role: string; scopeKind: ScopeKind; scopeValue: string | null }>> {
+  const roles = new Set((await q.listRoles(db)).map((role) => role.code));
+  return assignments.map((assignment) => {
+    if (!roles.has(assignment.role) || assignment.role === 'public') throw new AppError('auth.role.unknown', { role: assignment.role.slice(0, 40) });
+    const value = assignment.scope.kind === 'response' ? null : (assignment.scope.value ?? '').trim().toUpperCase();
+    if (assignment.scope.kind === 'country' && !/^[A-Z]{2}$/.test(value ?? '')) throw new AppError('auth.scope.invalid', { scope: `${assignment.scope.kind}:${value ?? ''}` });
+    if (assignment.scope.kind === 'organisation' && !/^\d{1,18}$/.test(value ?? '')) throw new AppError('auth.scope.invalid', { scope: `${assignment.scope.kind}:${value ?? ''}` });
+    return { role: assignment.role, scopeKind: assignment.scope.kind, scopeValue: value };
+  });
+}
+
+export interface NewUserInput {
+  email: string;
+  name: string;
+  language?: 'fr' | 'en';
+  organisationId?: number | null;
+  password: string;
+  assignments: AssignmentInput[];
+}
+
+export async function createUser(db: Queryable, input: NewUserInput): Promise<UserView> {
+  const email = input.email.trim();
+  checkPasswordPolicy(input.password, { email, name: input.name });
+  const passwordHash = await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    if (await q.userByEmail(tx, email)) throw new AppError('auth.user.exists', { email: email.slice(0, 320) });
+    const assignments = await checkAssignments(tx, input.assignments);
+    const id = await q.insertUser(tx, { email, name: input.name.trim(), language: input.language ?? 'fr', organisationId: input.organisationId ?? null, passwordHash });
+    await q.replaceAssignments(tx, id, assignments);
+    return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]));
+  });
+}
+
+export async function updateUser(
+  db: Queryable,
+  id: number,
+  input: { name?: string; language?: 'fr' | 'en'; organisationId?: number | null; disabled?: boolean; assignments?: AssignmentInput[]; password?: string },
+): Promise<UserView> {
+  const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
+  return db.transaction(async (tx) => {
+    const user = await q.userById(tx, id);
+    if (!user) throw new AppError('resource.notFound', { what: 'User', id });
+    if (input.password !== undefined) checkPasswordPolicy(input.password, { email: user.email, name: input.name ?? user.name });
+    await q.updateUser(tx, id, { name: input.name?.trim(), language: input.language, organisationId: input.organisationId, disabled: input.disabled, passwordHash });
+    if (input.assignments !== undefined) await q.replaceAssignments(tx, id, await checkAssignments(tx, input.assignments));
+    if (input.disabled === true || input.password !== undefined) await q.revokeSessionsOf(tx, id);
+    return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]));
+  });
+}
+
+export async function listUsers(db: Queryable): Promise<UserView[]> {
+  const users = await q.listUsers(db);
+  const assignments = await q.assignmentsOf(db, users.map((user) => user.id));
+  return users.map((user) => userView(user, assignments));
+}
+
+export async function changeOwnPassword(db: Queryable, principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+  if (principal.kind !== 'user') throw new AppError('auth.required');
+  const user = await q.userById(db, principal.userId);
+  if (!user || !(await verifyPassword(user.password_hash, currentPassword))) throw new AppError('auth.password.wrongCurrent');
+  checkPasswordPolicy(newPassword, { email: user.email, name: user.name });
+  await q.updateUser(db, user.id, { passwordHash: await hashPassword(newPassword) });
+  // Other sessions end; this one goes on.
+  await db.query('UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id <> $2', [user.id, principal.sessionId ?? -1]);
+}
+
+// ---- tokens -------------------------------------------------------------------------------------
+
+export interface TokenView {
+  id: number;
+  name: string;
+  prefix: string;
+  verbs: string[];
+  createdAt: string;
+  expiresAt: string;
+  lastUsedAt: string | null;
+  revoked: boolean;
+}
+
+const tokenView = (row: q.TokenRow): TokenView => ({
+  id: row.id,
+  name: row.name,
+  prefix: row.prefix,
+  verbs: row.verbs,
+  createdAt: new Date(row.created_at).toISOString(),
+  expiresAt: new Date(row.expires_at).toISOString(),
+  lastUsedAt: row.last_used_at === null ? null : new Date(row.last_used_at).toISOString(),
+  revoked: row.revoked_at !== null,
+});
+
+/** Creates an API token; the secret is returned once and only its hash is kept. */
+export async function createToken(
+  db: Queryable,
+  principal: Principal,
+  input: { name: string; expiresInDays: number; verbs?: string[] },
+): Promise<{ token: TokenView; secret: string }> {
+  if (principal.kind !== 'user') throw new AppError('auth.required');
+  const verbs = input.verbs ?? [];
+  for (const verb of verbs) if (!isVerb(verb)) throw new AppError('auth.verb.unknown', { verb: verb.slice(0, 40) });
+  const value = `lpk_${secret(30)}`;
+  const row = await q.insertToken(db, {
+    userId: principal.userId,
+    name: input.name.trim(),
+    tokenSha256: sha256(value),
+    prefix: value.slice(0, 8),
+    verbs,
+    expiresAt: new Date(Date.now() + input.expiresInDays * 24 * 3600 * 1000),
+  });
+  return { token: tokenView(row), secret: value };
+}
+
+export async function listTokens(db: Queryable, principal: Principal): Promise<TokenView[]> {
+  if (principal.kind !== 'user') throw new AppError('auth.required');
+  return (await q.tokensOf(db, principal.userId)).map(tokenView);
+}
+
+export async function revokeToken(db: Queryable, principal: Principal, id: number): Promise<void> {
+  if (principal.kind !== 'user') throw new AppError('auth.required');
+  if (!(await q.revokeToken(db, principal.userId, id))) throw new AppError('resource.notFound', { what: 'Token', id });
+}
+
+// ---- audit --------------------------------------------------------------------------------------
+
+export async function audit(
+  db: Queryable,
+  principal: Principal | typeof SYSTEM_ACTOR,
+  event: { action: string; objectType?: string | null; objectId?: string | number | null; outcome?: 'success' | 'failure'; summary?: object; requestId?: string | null },
+): Promise<void> {
+  await q.insertAudit(db, {
+    actorUserId: principal !== SYSTEM_ACTOR && principal.kind === 'user' ? principal.userId : null,
+    actor: principal === SYSTEM_ACTOR ? SYSTEM_ACTOR : actorOf(principal),
+    action: event.action,
+    objectType: event.objectType ?? null,
+    objectId: event.objectId === undefined || event.objectId === null ? null : String(event.objectId),
+    outcome: event.outcome ?? 'success',
+    summary: event.summary ?? {},
+    requestId: event.requestId ?? null,
+  });
+}
+
+export async function searchAudit(db: Queryable, filters: q.AuditFilters): Promise<{ total: number; events: Array<Omit<q.AuditRow, 'total' | 'occurred_at'> & { occurredAt: string }> }> {
+  const rows = await q.searchAudit(db, filters);
+  return {
+    total: Number(rows[0]?.total ?? 0),
+    events: rows.map(({ total: _total, occurred_at, ...row }) => ({ ...row, occurredAt: new Date(occurred_at).toISOString() })),
+  };
+}
+
+// ---- bootstrap ------------------------------------------------------------------------------------
+
+export async function createAdministrator(db: Queryable, input: { email: string; name: string; password: string; language?: 'fr' | 'en' }): Promise<UserView> {
+  const user = await createUser(db, { ...input, assignments: [{ role: 'administrator', scope: { kind: 'response' } }] });
+  await audit(db, SYSTEM_ACTOR, { action: 'user.create-admin', objectType: 'user', objectId: user.id, summary: { email: user.email } });
+  return user;
+}
+
+export interface DemoAccount {
+  email: string;
+  password: string;
+  role: string;
+  scope: string;
+}
+
+/** Demo accounts, one per persona, created once; the demo prints them. */
+export const DEMO_ACCOUNTS: ReadonlyArray<DemoAccount & { name: string; organisation?: string; assignment: AssignmentInput }> = [
+  { email: 'admin@demo.liptako.org', password: 'demo-Admin-Sahel-2021', name: 'Awa Admin', role: 'administrator', scope: 'response', assignment: { role: 'administrator', scope: { kind: 'response' } } },
+  { email: 'im.mali@demo.liptako.org', password: 'demo-IM-Mopti-2021', name: 'Moussa Diarra', role: 'im-officer', scope: 'ML', assignment: { role: 'im-officer', scope: { kind: 'country', value: 'ML' } } },
+  { email: 'manager@demo.liptako.org', password: 'demo-Manager-Plan-2021', name: 'Fatimata Ouédraogo', role: 'programme-manager', scope: 'response', assignment: { role: 'programme-manager', scope: { kind: 'response' } } },
+  { email: 'enumerator.niger@demo.liptako.org', password: 'demo-Enum-Tillaberi-2021', name: 'Issoufou Moussa', role: 'enumerator', scope: 'NE', assignment: { role: 'enumerator', scope: { kind: 'country', value: 'NE' } } },
+  { email: 'partner@demo.liptako.org', password: 'demo-Partner-NGO-2021', name: 'Aminata Koné', role: 'partner-reporter', scope: 'organisation', organisation: 'Demo Partner NGO', assignment: { role: 'partner-reporter', scope: { kind: 'organisation', value: null } } },
+  { email: 'viewer@demo.liptako.org', password: 'demo-Viewer-Read-2021', name: 'Paul Viewer', role: 'viewer', scope: 'response', assignment: { role: 'viewer', scope: { kind: 'response' } } },
+];
+
+export async function ensureDemoAccounts(db: Queryable): Promise<{ created: number }> {
+  let created = 0;
+  for (const account of DEMO_ACCOUNTS) {
+    if (await q.userByEmail(db, account.email)) continue;
+    let organisationId: number | null = null;
+    let assignment = account.assignment;
+    if (account.organisation) {
+      organisationId = (await q.organisationByName(db, account.organisation))?.id ?? (await q.insertOrganisation(db, { name: account.organisation, acronym: 'DPN', orgType: 'International NGO' }));
+      assignment = { ...assignment, scope: { kind: 'organisation', value: String(organisationId) } };
+    }
+    await createUser(db, { email: account.email, name: account.name, password: account.password, organisationId, language: 'fr', assignments: [assignment] });
+    created += 1;
+  }
+  if (created > 0) await audit(db, SYSTEM_ACTOR, { action: 'user.demo-accounts', summary: { created } });
+  return { created };
+}
+
+// ---- roles and organisations --------------------------------------------------------------------
+
+export async function listRoles(db: Queryable): Promise<Array<{ code: string; name: { en: string; fr: string }; verbs: string[] }>> {
+  return (await q.listRoles(db)).map((role) => ({ code: role.code, name: { en: role.name_en, fr: role.name_fr }, verbs: role.verbs }));
+}
+
+export async function listOrganisations(db: Queryable): Promise<q.OrganisationRow[]> {
+  return q.listOrganisations(db);
+}
+
+export async function createOrganisation(db: Queryable, input: { name: string; acronym?: string; type?: string }): Promise<q.OrganisationRow> {
+  const name = input.name.trim();
+  if (await q.organisationByName(db, name)) throw new AppError('resource.exists');
+  const values = { name, acronym: input.acronym?.trim() || null, orgType: input.type?.trim() || null };
+  const id = await q.insertOrganisation(db, values);
+  return { id, name, acronym: values.acronym, org_type: values.orgType };
+}

@@ -1,0 +1,83 @@
+/**
+ * Verbs: what a role allows. Every route declares the verb it needs (`config.verb`); roles are
+ * lists of verbs stored in the database (migrations/0004_access_audit.sql).
+ */
+export const VERBS = [
+  'system.read',
+  'geo.read',
+  'geo.import',
+  'plan.read',
+  'plan.edit',
+  'plan.import',
+  'contribution.record',
+  'export.download',
+  'hapi.read',
+  'user.manage',
+  'audit.read',
+  'account.manage',
+] as const;
+
+export type Verb = (typeof VERBS)[number];
+
+export const isVerb = (value: string): value is Verb => (VERBS as readonly string[]).includes(value);
+
+export type ScopeKind = 'response' | 'country' | 'organisation';
+
+export interface Assignment {
+  role: string;
+  verbs: readonly string[];
+  scope: { kind: ScopeKind; value: string | null };
+}
+
+/** Who is calling. Anonymous callers get the verbs of the `public` role. */
+export type Principal =
+  | { kind: 'anonymous'; verbs: readonly string[] }
+  | {
+      kind: 'user';
+      userId: number;
+      email: string;
+      name: string;
+      language: 'fr' | 'en';
+      organisationId: number | null;
+      assignments: readonly Assignment[];
+      via: 'session' | 'token' | 'system';
+      sessionId?: number;
+      csrfToken?: string;
+      tokenId?: number;
+      /** A token may narrow its owner's verbs; empty means no narrowing. */
+      tokenVerbs?: readonly string[];
+    };
+
+/** What a permission is asked about: where it is, who owns it. Nothing means "anywhere". */
+export interface ScopedObject {
+  countries?: readonly string[];
+  organisationId?: number | null;
+}
+
+/**
+ * The one authorisation question: may this principal do `verb` on `object`? Route guards ask
+ * without an object ("anywhere in your scope?"); services ask with one.
+ */
+export function can(principal: Principal, verb: Verb, object?: ScopedObject): boolean {
+  if (principal.kind === 'anonymous') return principal.verbs.includes(verb);
+  if (principal.tokenVerbs && principal.tokenVerbs.length > 0 && !principal.tokenVerbs.includes(verb)) return false;
+  return principal.assignments.some((assignment) => {
+    if (!assignment.verbs.includes(verb)) return false;
+    const { kind, value } = assignment.scope;
+    if (kind === 'response' || object === undefined) return true;
+    if (kind === 'country') return object.countries === undefined || (value !== null && object.countries.includes(value));
+    return object.organisationId === undefined || (object.organisationId !== null && String(object.organisationId) === value);
+  });
+}
+
+/** Every verb the principal has somewhere (for the web app to show what it may do). */
+export function verbsOf(principal: Principal): string[] {
+  if (principal.kind === 'anonymous') return [...principal.verbs].sort();
+  const all = new Set(principal.assignments.flatMap((assignment) => assignment.verbs));
+  const narrowed = principal.tokenVerbs && principal.tokenVerbs.length > 0 ? [...all].filter((verb) => principal.tokenVerbs!.includes(verb)) : [...all];
+  return narrowed.sort();
+}
+
+export function actorOf(principal: Principal): string {
+  return principal.kind === 'user' ? principal.email : 'anonymous';
+}
