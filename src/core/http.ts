@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
 import fastifyStatic from '@fastify/static';
@@ -167,6 +168,8 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     crossOriginEmbedderPolicy: false,
   });
   await app.register(fastifyCookie);
+  // Offices work over satellite links: compress what is worth it (JSON, GeoJSON, CSV, scripts).
+  await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
   app.decorate('guardedRoutes', installAccessControl(app, options.db));
 
   await app.register(fastifySwagger, {
@@ -203,7 +206,15 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
   const webRoot = options.webRoot === undefined ? DEFAULT_WEB_ROOT : options.webRoot;
   const serveWeb = webRoot !== null && existsSync(`${webRoot}/index.html`);
   if (serveWeb) {
-    await app.register(fastifyStatic, { root: webRoot, wildcard: false, index: false });
+    await app.register(fastifyStatic, {
+      root: webRoot,
+      wildcard: false,
+      index: false,
+      // Vite fingerprints asset names, so they can be cached for good; the page itself never is.
+      setHeaders: (response, filePath) => {
+        response.header('cache-control', filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
+      },
+    });
   }
 
   app.setNotFoundHandler((request, reply) => {
