@@ -26,6 +26,13 @@ describeEachDatabase(
       expect([200, 302]).toContain(docs.statusCode);
     });
 
+    it('compresses large responses for clients that accept it (satellite links)', async () => {
+      const plain = await context.app.inject({ method: 'GET', url: '/api/openapi.json' });
+      const compressed = await context.app.inject({ method: 'GET', url: '/api/openapi.json', headers: { 'accept-encoding': 'br, gzip' } });
+      expect(compressed.headers['content-encoding']).toMatch(/br|gzip/);
+      expect(compressed.rawPayload.length).toBeLessThan(plain.rawPayload.length / 3);
+    });
+
     it('answers an unknown API address with a catalogued 404 in the asked language', async () => {
       const english = await context.app.inject({ method: 'GET', url: '/api/nothing-here?name=x' });
       expect(english.statusCode).toBe(404);
