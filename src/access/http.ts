@@ -104,7 +104,8 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
         objectType: object?.type ?? null,
         objectId: object?.id ?? (typeof params.code === 'string' ? params.code : typeof params.id === 'number' || typeof params.id === 'string' ? String(params.id) : null),
         outcome: reply.statusCode < 400 ? 'success' : 'failure',
-        summary: { status: reply.statusCode, route: request.routeOptions.url, ...(object?.summary ?? {}) },
+        // The HTTP status and route come last: what a handler adds cannot overwrite them.
+        summary: { ...(object?.summary ?? {}), status: reply.statusCode, route: request.routeOptions.url },
         requestId: request.id,
       });
     } catch (error) {

@@ -112,6 +112,11 @@ export function accessRoutes(app: LiptakoApp, { db }: AppContext): void {
       bodyLimit: SMALL,
       config: { verb: 'account.manage', audit: 'auth.sign-out' },
       schema: { tags: ['access'], summary: 'End this session (everywhere: true ends every session of the account)', body: Type.Optional(Type.Object({ everywhere: Type.Optional(Type.Boolean()) }, { additionalProperties: false })) },
+      // The body is optional: a bare POST (no body at all) signs out of this session.
+      preValidation: (request, _reply, done) => {
+        request.body ??= {};
+        done();
+      },
     },
     async (request, reply) => {
       const ended = await access.signOut(db, request.principal, request.body?.everywhere === true);

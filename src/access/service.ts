@@ -260,8 +260,12 @@ export async function createToken(
   input: { name: string; expiresInDays: number; verbs?: string[] },
 ): Promise<{ token: TokenView; secret: string }> {
   if (principal.kind !== 'user') throw new AppError('auth.required');
-  const verbs = input.verbs ?? [];
+  // A narrowed token may only create tokens as narrow as itself (an empty list would mean "all verbs").
+  const narrowedTo = principal.tokenVerbs !== undefined && principal.tokenVerbs.length > 0 ? principal.tokenVerbs : undefined;
+  const verbs = input.verbs !== undefined && input.verbs.length > 0 ? input.verbs : [...(narrowedTo ?? [])];
   for (const verb of verbs) if (!isVerb(verb)) throw new AppError('auth.verb.unknown', { verb: verb.slice(0, 40) });
+  const wider = narrowedTo === undefined ? undefined : verbs.find((verb) => !narrowedTo.includes(verb));
+  if (wider !== undefined) throw new AppError('auth.forbidden', { verb: wider });
   const value = `lpk_${secret(30)}`;
   const row = await q.insertToken(db, {
     userId: principal.userId,
@@ -328,12 +332,12 @@ export interface DemoAccount {
 
 /** Demo accounts, one per persona, created once; the demo prints them. */
 export const DEMO_ACCOUNTS: ReadonlyArray<DemoAccount & { name: string; organisation?: string; assignment: AssignmentInput }> = [
-  { email: 'admin@demo.liptako.org', password: 'demo-Admin-Sahel-2021', name: 'Awa Admin', role: 'administrator', scope: 'response', assignment: { role: 'administrator', scope: { kind: 'response' } } },
+  { email: 'admin@demo.liptako.org', password: 'demo-Direction-Sahel-2021', name: 'Awa Admin', role: 'administrator', scope: 'response', assignment: { role: 'administrator', scope: { kind: 'response' } } },
   { email: 'im.mali@demo.liptako.org', password: 'demo-IM-Mopti-2021', name: 'Moussa Diarra', role: 'im-officer', scope: 'ML', assignment: { role: 'im-officer', scope: { kind: 'country', value: 'ML' } } },
-  { email: 'manager@demo.liptako.org', password: 'demo-Manager-Plan-2021', name: 'Fatimata Ouédraogo', role: 'programme-manager', scope: 'response', assignment: { role: 'programme-manager', scope: { kind: 'response' } } },
+  { email: 'manager@demo.liptako.org', password: 'demo-Budget-Objectifs-2021', name: 'Fatimata Ouédraogo', role: 'programme-manager', scope: 'response', assignment: { role: 'programme-manager', scope: { kind: 'response' } } },
   { email: 'enumerator.niger@demo.liptako.org', password: 'demo-Enum-Tillaberi-2021', name: 'Issoufou Moussa', role: 'enumerator', scope: 'NE', assignment: { role: 'enumerator', scope: { kind: 'country', value: 'NE' } } },
-  { email: 'partner@demo.liptako.org', password: 'demo-Partner-NGO-2021', name: 'Aminata Koné', role: 'partner-reporter', scope: 'organisation', organisation: 'Demo Partner NGO', assignment: { role: 'partner-reporter', scope: { kind: 'organisation', value: null } } },
-  { email: 'viewer@demo.liptako.org', password: 'demo-Viewer-Read-2021', name: 'Paul Viewer', role: 'viewer', scope: 'response', assignment: { role: 'viewer', scope: { kind: 'response' } } },
+  { email: 'partner@demo.liptako.org', password: 'demo-ONG-Mopti-2021', name: 'Aminata Koné', role: 'partner-reporter', scope: 'organisation', organisation: 'Demo Partner NGO', assignment: { role: 'partner-reporter', scope: { kind: 'organisation', value: null } } },
+  { email: 'viewer@demo.liptako.org', password: 'demo-Lecture-Seule-2021', name: 'Paul Viewer', role: 'viewer', scope: 'response', assignment: { role: 'viewer', scope: { kind: 'response' } } },
 ];
 
 export async function ensureDemoAccounts(db: Queryable): Promise<{ created: number }> {

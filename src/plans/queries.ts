@@ -48,6 +48,11 @@ export async function planByCode(db: Queryable, code: string): Promise<PlanRow |
   return row;
 }
 
+export async function planById(db: Queryable, id: number): Promise<PlanRow | undefined> {
+  const [row] = await db.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM plan p WHERE p.id = $1`, [id]);
+  return row;
+}
+
 export async function planByFtsId(db: Queryable, ftsPlanId: number): Promise<PlanRow | undefined> {
   const [row] = await db.query<PlanRow>(`SELECT ${PLAN_COLUMNS} FROM plan p WHERE p.fts_plan_id = $1 ORDER BY p.id LIMIT 1`, [ftsPlanId]);
   return row;

@@ -292,7 +292,7 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
     async (request, reply) => {
       await plans.authorisePlan(db, request.params.code, request.principal, 'contribution.record');
       const contribution = await plans.addContribution(db, request.params.code, request.body, actorOf(request.principal));
-      request.auditObject = { type: 'contribution', id: contribution.id, summary: { plan: request.params.code, amountUsd: contribution.amountUsd, status: contribution.status } };
+      request.auditObject = { type: 'contribution', id: contribution.id, summary: { plan: request.params.code, amountUsd: contribution.amountUsd, contributionStatus: contribution.status } };
       return reply.status(201).send({ contribution });
     },
   );
@@ -389,7 +389,7 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
           summary: 'Import a plan definition (YAML/JSON), an FTS requirements-and-funding CSV or FTS flows (CSV/JSON)',
           description: 'Raw body. One transaction: all or nothing. The same file again is a no-op (200, alreadyImported); FTS flows are matched by flow id.',
           querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), skipRefused: Type.Optional(Type.Boolean()) }),
-          response: { 200: Type.Object({ import: Anything }), 201: Type.Object({ import: Anything }), ...errorResponses(400, 409, 413, 415, 422) },
+          response: { 200: Type.Object({ import: Anything }), 201: Type.Object({ import: Anything }), ...errorResponses(400, 403, 409, 413, 415, 422) },
         },
       },
       async (request, reply) => {
@@ -401,6 +401,7 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
           actor: actorOf(request.principal),
           language: languageOf(request),
           skipRefused: query.skipRefused,
+          principal: request.principal,
         });
         return reply.status(report.alreadyImported ? 200 : 201).send({ import: report });
       },

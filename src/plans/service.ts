@@ -564,9 +564,14 @@ const PLAN_TYPE_BY_FTS: Record<string, string> = {
  */
 export async function importPlanFile(
   db: Queryable,
-  request: { bytes: Uint8Array; fileName: string; actor: string; language?: Language; skipRefused?: boolean },
+  request: { bytes: Uint8Array; fileName: string; actor: string; language?: Language; skipRefused?: boolean; principal?: Principal },
 ): Promise<PlanImportReport> {
   const language = request.language ?? 'en';
+  // Whoever imports through the API may only create or change plans of countries in their scope
+  // (the CLI and the demo import as the system, without a principal).
+  const inScope = (countries: readonly string[]): void => {
+    if (request.principal !== undefined && !can(request.principal, 'plan.import', { countries })) throw new AppError('auth.forbidden', { verb: 'plan.import' });
+  };
   if (request.bytes.byteLength === 0) throw new AppError('import.empty');
   const sha256 = createHash('sha256').update(request.bytes).digest('hex');
   const importKey = `${sha256}:${request.skipRefused ? 'skip' : ''}`;
@@ -589,7 +594,7 @@ export async function importPlanFile(
   if (kind === 'plan-definition') {
     const definition = parsePlanDefinition(text, request.fileName);
     apply = async (tx, importId) => {
-      report.plans.push({ code: definition.code, outcome: await storeDefinition(tx, definition, importId, request.actor) });
+      report.plans.push({ code: definition.code, outcome: await storeDefinition(tx, definition, importId, request.actor, inScope) });
     };
   } else if (kind === 'fts-requirements') {
     const parsed = parseFtsRequirementsFunding(text);
@@ -598,7 +603,7 @@ export async function importPlanFile(
     report.skipped.push(...parsed.skipped);
     if (parsed.appeals.length === 0) throw new AppError('import.empty');
     apply = async (tx, importId) => {
-      for (const appeal of parsed.appeals) report.plans.push({ code: appeal.code, outcome: await storeFtsAppeal(tx, appeal, importId) });
+      for (const appeal of parsed.appeals) report.plans.push({ code: appeal.code, outcome: await storeFtsAppeal(tx, appeal, importId, inScope) });
     };
   } else {
     const parsed = parseFtsFlows(text, request.fileName);
@@ -608,7 +613,7 @@ export async function importPlanFile(
     apply = async (tx, importId) => {
       const refused: RowIssue[] = [];
       for (const flow of parsed.flows) {
-        const outcome = await storeFtsFlow(tx, flow, importId, request.actor);
+        const outcome = await storeFtsFlow(tx, flow, importId, request.actor, inScope);
         if (typeof outcome === 'string') report.contributions[outcome] += 1;
         else refused.push(outcome);
       }
@@ -633,8 +638,16 @@ function rowsRefused(refused: PlanImportReport['refused']): AppError {
 }
 
 /** A new plan is created whole; an existing one may only gain parts and change figures. */
-async function storeDefinition(tx: Queryable, definition: PlanDefinition, importId: q.PlanImportId, actor: string): Promise<'added' | 'updated' | 'unchanged'> {
+async function storeDefinition(
+  tx: Queryable,
+  definition: PlanDefinition,
+  importId: q.PlanImportId,
+  actor: string,
+  inScope: (countries: readonly string[]) => void,
+): Promise<'added' | 'updated' | 'unchanged'> {
   const existing = await q.planByCode(tx, definition.code);
+  inScope(definition.countries);
+  if (existing) inScope(existing.countries);
   if (!existing) {
     const planId = await q.insertPlan(tx, {
       code: definition.code,
@@ -718,11 +731,17 @@ async function storeDefinition(tx: Queryable, definition: PlanDefinition, import
   return changed ? 'updated' : 'unchanged';
 }
 
-async function storeFtsAppeal(tx: Queryable, appeal: ReturnType<typeof parseFtsRequirementsFunding>['appeals'][number], importId: q.PlanImportId): Promise<'added' | 'updated' | 'unchanged'> {
+async function storeFtsAppeal(
+  tx: Queryable,
+  appeal: ReturnType<typeof parseFtsRequirementsFunding>['appeals'][number],
+  importId: q.PlanImportId,
+  inScope: (countries: readonly string[]) => void,
+): Promise<'added' | 'updated' | 'unchanged'> {
   const code = appeal.code.trim().toUpperCase();
   const asOf = new Date().toISOString().slice(0, 10);
   const existing = await q.planByCode(tx, code);
   const country = iso3ToIso2(appeal.countryIso3) ?? null;
+  inScope(existing ? existing.countries : country ? [country] : []);
   if (!existing) {
     const year = appeal.year ?? Number((appeal.startDate ?? '').slice(0, 4));
     await q.insertPlan(tx, {
@@ -757,6 +776,7 @@ async function storeFtsFlow(
   flow: ReturnType<typeof parseFtsFlows>['flows'][number],
   importId: q.PlanImportId,
   actor: string,
+  inScope: (countries: readonly string[]) => void,
 ): Promise<'added' | 'updated' | 'unchanged' | RowIssue> {
   // FTS flows name their plan by FTS id; Liptako plans also have codes. Either finds it.
   const plan =
@@ -765,6 +785,7 @@ async function storeFtsFlow(
   if (!plan) {
     return { row: flow.row, column: 'plan', value: flow.planCode, code: 'plans.notFound', params: { code: flow.planCode ?? String(flow.ftsPlanId ?? '—') } };
   }
+  inScope(plan.countries);
   const date = flow.date ?? flow.decisionDate;
   const values: q.ContributionValues = {
     donor: flow.donor,
@@ -786,6 +807,10 @@ async function storeFtsFlow(
   };
   if (values.pledgedOn && (values.committedOn ?? values.paidOn) && values.pledgedOn > (values.committedOn ?? values.paidOn)!) values.pledgedOn = null;
   const existing = await q.contributionByFlowId(tx, flow.flowId);
+  if (existing && existing.plan_id !== plan.id) {
+    const owner = await q.planById(tx, existing.plan_id);
+    if (owner) inScope(owner.countries);
+  }
   if (!existing) {
     await q.insertContribution(tx, plan.id, values, { createdBy: actor, importId });
     return 'added';

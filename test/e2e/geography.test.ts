@@ -1,13 +1,16 @@
 /**
  * The geography explorer in a real browser against a real server: French by default for a
- * French browser, switch to English (remembered), import boundaries through the page, see the map;
- * a file with a bad row is refused as a whole, then imported without that row on request.
+ * French browser, switch to English (remembered), import boundaries through the page (signed in as
+ * the administrator), see the map; a file with a bad row is refused as a whole, then imported
+ * without that row on request (signed in as the IM officer for Mali). Anonymous visitors get a
+ * "sign in to import" hint instead of the import panel.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gazetteerCsv, squaresGeoJson } from '../support/geo.js';
 import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
+import { DEMO, signIn } from './browser.js';
 
 const ready = chromiumAvailable() && builtAppAvailable();
 
@@ -50,6 +53,10 @@ describe.skipIf(!ready)('geography explorer in Chromium', () => {
     await page.goto(`${server.url}/geography`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
+    // Not signed in: a hint with a sign-in link instead of the import panel.
+    await expect.poll(() => page.getByTestId('geo-import-sign-in').isVisible()).toBe(true);
+    expect(await page.getByTestId('geo-import').count()).toBe(0);
+    expect(await page.getByTestId('geo-import-sign-in').getByRole('link').getAttribute('href')).toBe('/sign-in?next=%2Fgeography');
     await page.screenshot({ path: 'test-results/e2e-home-fr.png' });
 
     await page.getByRole('button', { name: 'EN', exact: true }).click();
@@ -65,7 +72,11 @@ describe.skipIf(!ready)('geography explorer in Chromium', () => {
   it('shows country outlines before boundaries exist, then the map of imported boundaries', async () => {
     const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/geography?country=BF&level=1`);
+    await signIn(page, server.url, DEMO.admin, '/geography?country=BF&level=1');
+    // The administrator's account is in French and no language was chosen here: back to English.
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Geography');
     const map = page.getByTestId('boundary-map');
     await expect.poll(() => map.getAttribute('data-geometry-source')).toBe('outline');
     await expect.poll(() => page.getByTestId('outline-notice').isVisible()).toBe(true);
@@ -96,7 +107,7 @@ describe.skipIf(!ready)('geography explorer in Chromium', () => {
   it('lists refused rows and imports nothing, then imports the good rows when asked to skip them', async () => {
     const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
-    await page.goto(`${server.url}/geography?country=ML&level=2`);
+    await signIn(page, server.url, DEMO.imMali, '/geography?country=ML&level=2');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
 
     await page.getByTestId('geo-import').locator('input[type=file]').setInputFiles({

@@ -1,15 +1,17 @@
 /**
  * Plans and funding in a real browser against a real server (the demo loads the IOM Central Sahel
  * Crisis Response Plan 2021): the home page shows the plan's key figures in French; on the plan
- * page a contribution in euros earmarked to an activity area shrinks that area's gap by its USD
- * value; one in CFA francs goes through the euro peg; dates in the wrong order get the server's
- * French message next to the dates.
+ * page, once the programme manager has signed in (from the plan page's "sign in to record" hint,
+ * coming back to it), a contribution in euros earmarked to an activity area shrinks that area's
+ * gap by its USD value; one in CFA francs goes through the euro peg; dates in the wrong order get
+ * the server's French message next to the dates. Exports need a signed-in reader.
  */
 import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanView } from '../../src/plans/service.js';
 import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
+import { DEMO, fetchFromPage, pathAndQuery, submitSignIn } from './browser.js';
 
 const ready = chromiumAvailable() && builtAppAvailable();
 const PLAN = 'IOM-CSAHEL-2021';
@@ -81,6 +83,18 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe(plan.name.fr);
     expect(new URL(page.url()).pathname).toBe(`/plans/${PLAN}`);
 
+    // Not signed in: no form, a hint whose link signs in and comes back here.
+    const hint = page.getByTestId('contribution-form-sign-in');
+    await expect.poll(() => hint.isVisible()).toBe(true);
+    expect(await page.getByTestId('contribution-form').count()).toBe(0);
+    expect(await page.getByTestId('contribution-edit').count()).toBe(0);
+    expect(await hint.textContent()).toContain('Connectez-vous pour enregistrer une contribution.');
+    await hint.getByRole('link').click();
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/sign-in');
+    await submitSignIn(page, DEMO.manager);
+    await expect.poll(() => pathAndQuery(page)).toBe(`/plans/${PLAN}`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(plan.name.fr);
+
     const keyFigures = page.getByTestId('plan-key-figures');
     expect(plain(await keyFigures.getByTestId('plan-required').textContent())).toBe('68 350 000 $US');
     expect(await page.getByTestId('objective-1').isVisible()).toBe(true);
@@ -100,6 +114,7 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
 
     // 1,000,000 EUR at 1.2 USD per EUR, paid, earmarked to the area.
     const form = page.getByTestId('contribution-form');
+    await expect.poll(() => form.isVisible()).toBe(true);
     await form.getByTestId('contribution-donor').fill('Union européenne (ECHO)');
     await form.getByTestId('contribution-currency').selectOption('EUR');
     await form.getByTestId('contribution-amount-input').fill('1 000 000');
@@ -179,13 +194,17 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
       ftsFlowId: null,
       description: null,
     };
-    const direct = await fetch(`${server.url}/api/plans/${PLAN}/contributions`, {
+    // Anonymous callers may not record: 401 before anything else.
+    const anonymous = await fetch(`${server.url}/api/plans/${PLAN}/contributions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': 'fr' },
       body: JSON.stringify(invalid),
     });
+    expect(anonymous.status).toBe(401);
+    // The manager's session (cookie and anti-forgery token of the page) gets the real answer.
+    const direct = await fetchFromPage(page, 'POST', `/api/plans/${PLAN}/contributions`, invalid);
     expect(direct.status).toBe(422);
-    const frenchMessage = ((await direct.json()) as { error: { code: string; message: string } }).error;
+    const frenchMessage = (direct.body as { error: { code: string; message: string } }).error;
 
     await form.getByTestId('contribution-donor').fill(invalid.donor);
     await form.getByTestId('contribution-currency').selectOption('USD');
@@ -210,7 +229,7 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
     await context.close();
   });
 
-  it('shows the plan in English with English money formatting', async () => {
+  it('shows the plan in English with English money formatting; exports once signed in', async () => {
     const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const consoleErrors = collectConsoleErrors(page);
@@ -219,9 +238,25 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
     expect(await page.getByTestId('plan-required').textContent()).toBe('USD\u00a068,350,000');
     expect(await page.getByTestId('plan-people-targeted').textContent()).toBe('4,073,000');
     expect(await page.getByTestId('plan-target-groups').textContent()).toContain('IDPs');
+    // Exports need a signed-in user (verb export.download).
+    await expect.poll(() => page.getByTestId('plan-exports-sign-in').isVisible()).toBe(true);
+    expect(await page.getByTestId('plan-exports').count()).toBe(0);
+    const anonymousCsv = await fetch(`${server.url}/api/plans/${PLAN}/export?table=contributions&format=csv`);
+    expect(anonymousCsv.status).toBe(401);
+
+    // English chosen in this browser stays English for the viewer, whose account says French.
+    await page.getByRole('button', { name: 'EN', exact: true }).click();
+    await page.getByTestId('sign-in-link').click();
+    await submitSignIn(page, DEMO.viewer);
+    await expect.poll(() => pathAndQuery(page)).toBe(`/plans/${PLAN}`);
+    await expect.poll(() => page.locator('h1').textContent()).toBe(plan.name.en);
+    await expect.poll(() => page.getByTestId('plan-exports').isVisible()).toBe(true);
     expect(await page.getByTestId('export-funding-xlsx').getAttribute('href')).toBe(`/api/plans/${PLAN}/export?table=funding&format=xlsx`);
-    const csv = await fetch(`${server.url}${await page.getByTestId('export-contributions-csv').getAttribute('href')}`);
+    const csv = await fetchFromPage(page, 'GET', (await page.getByTestId('export-contributions-csv').getAttribute('href'))!);
     expect(csv.status).toBe(200);
+    expect(csv.contentType).toContain('text/csv');
+    // The viewer reads and downloads; recording is not for this role.
+    expect(await page.getByTestId('contribution-form-not-allowed').textContent()).toBe('Your role does not allow recording contributions.');
     await page.screenshot({ path: 'test-results/e2e-plan-en.png', fullPage: true });
     expect(consoleErrors).toEqual([]);
     await context.close();

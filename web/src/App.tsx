@@ -4,10 +4,16 @@ import { Link, Route, Switch } from 'wouter';
 import { Layout } from './components/Layout.js';
 import { LoadingStatus } from './components/Status.js';
 import { PlansOverview } from './plans/PlansOverview.js';
+import { SessionProvider, useSession } from './session.js';
 
-// Loaded on demand: the home page does not carry d3-geo, the chart or the contribution form.
+// Loaded on demand: the home page does not carry d3-geo, the chart, the contribution form, nor
+// the sign-in, account and administration pages.
 const GeographyPage = lazy(() => import('./geo/GeographyPage.js').then((module) => ({ default: module.GeographyPage })));
 const PlanPage = lazy(() => import('./plans/PlanPage.js').then((module) => ({ default: module.PlanPage })));
+const SignInPage = lazy(() => import('./access/SignInPage.js').then((module) => ({ default: module.SignInPage })));
+const AccountPage = lazy(() => import('./access/AccountPage.js').then((module) => ({ default: module.AccountPage })));
+const UsersPage = lazy(() => import('./access/UsersPage.js').then((module) => ({ default: module.UsersPage })));
+const AuditPage = lazy(() => import('./access/AuditPage.js').then((module) => ({ default: module.AuditPage })));
 
 function NotFound() {
   const { t } = useTranslation();
@@ -30,18 +36,32 @@ function PageLoading() {
   return <LoadingStatus loading label={t('common.loadingPage')} />;
 }
 
+function Pages() {
+  // A new session (sign-in, sign-out) starts every page afresh: what a user may see differs.
+  const { generation } = useSession();
+  return (
+    <Suspense key={generation} fallback={<PageLoading />}>
+      <Switch>
+        <Route path="/" component={PlansOverview} />
+        <Route path="/plans" component={PlansOverview} />
+        <Route path="/plans/:code">{(params) => <PlanPage code={params.code} />}</Route>
+        <Route path="/geography" component={GeographyPage} />
+        <Route path="/sign-in" component={SignInPage} />
+        <Route path="/account" component={AccountPage} />
+        <Route path="/admin/users" component={UsersPage} />
+        <Route path="/admin/audit" component={AuditPage} />
+        <Route component={NotFound} />
+      </Switch>
+    </Suspense>
+  );
+}
+
 export function App() {
   return (
-    <Layout>
-      <Suspense fallback={<PageLoading />}>
-        <Switch>
-          <Route path="/" component={PlansOverview} />
-          <Route path="/plans" component={PlansOverview} />
-          <Route path="/plans/:code">{(params) => <PlanPage code={params.code} />}</Route>
-          <Route path="/geography" component={GeographyPage} />
-          <Route component={NotFound} />
-        </Switch>
-      </Suspense>
-    </Layout>
+    <SessionProvider>
+      <Layout>
+        <Pages />
+      </Layout>
+    </SessionProvider>
   );
 }

@@ -2,6 +2,12 @@
  * Typed helpers to talk to the Liptako server. Every request says which language the user reads
  * (`Accept-Language`) so that error messages come back translated. Errors become an ApiError whose
  * message can be shown as is.
+ *
+ * Writes (POST, PUT, PATCH, DELETE, uploads) carry the session's anti-forgery token in
+ * `X-CSRF-Token`: the session context (session.tsx) sets it with setCsrfToken. A write refused
+ * with `auth.csrf` (the session changed in another tab) refreshes the token once and is sent again.
+ * Any answer `auth.required` (401) is reported to the session context, which tells the user that
+ * the session has ended.
  */
 import { currentLanguage, i18n } from './i18n.js';
 
@@ -88,8 +94,58 @@ export function buildUrl(path: string, params: Record<string, QueryValue> = {}):
   return query ? `${path}?${query}` : path;
 }
 
+// ---- session hooks (set by the session context) ----------------------------------------------
+
+let csrfToken: string | null = null;
+let csrfRefresher: (() => Promise<string | null>) | null = null;
+let authRequiredListener: ((error: ApiError) => void) | null = null;
+
+/** The anti-forgery token of the current session (null when signed out). */
+export function setCsrfToken(token: string | null): void {
+  csrfToken = token;
+}
+
+/** How to get a fresh token after an `auth.csrf` refusal (reads /api/auth/me again). */
+export function setCsrfRefresher(refresher: (() => Promise<string | null>) | null): void {
+  csrfRefresher = refresher;
+}
+
+/** Called with every `auth.required` answer (401): the session has ended, or never began. */
+export function setAuthRequiredListener(listener: ((error: ApiError) => void) | null): void {
+  authRequiredListener = listener;
+}
+
+function reportAuthRequired(error: ApiError): void {
+  if (error.status === 401 && error.code === 'auth.required') authRequiredListener?.(error);
+}
+
+/** A refused write worth sending again once with a fresh anti-forgery token. */
+function isCsrfRefusal(error: unknown): boolean {
+  return error instanceof ApiError && error.status === 403 && error.code === 'auth.csrf' && csrfRefresher !== null;
+}
+
+async function withCsrfRetry<T>(send: () => Promise<T>): Promise<T> {
+  try {
+    return await send();
+  } catch (error) {
+    if (!isCsrfRefusal(error) || csrfRefresher === null) throw error;
+    let fresh: string | null;
+    try {
+      fresh = await csrfRefresher();
+    } catch {
+      throw error;
+    }
+    if (fresh === null) throw error;
+    return send();
+  }
+}
+
 function requestHeaders(extra: Record<string, string> = {}): Record<string, string> {
   return { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...extra };
+}
+
+function writeHeaders(extra: Record<string, string> = {}): Record<string, string> {
+  return requestHeaders(csrfToken === null ? extra : { ...extra, 'X-CSRF-Token': csrfToken });
 }
 
 async function requestJson<T>(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<T> {
@@ -107,7 +163,13 @@ async function requestJson<T>(url: string, init: RequestInit, signal: AbortSigna
     if (signal?.aborted) throw new ApiError('aborted', 'aborted');
     throw new ApiError('network', i18n.t('errors.network'), null, null, error);
   }
-  if (!response.ok) throw errorFromResponse(response.status, text);
+  if (!response.ok) {
+    const error = errorFromResponse(response.status, text);
+    reportAuthRequired(error);
+    throw error;
+  }
+  // 204 No Content (sign-out, password change, token revocation): nothing to read.
+  if (response.status === 204 || text.trim() === '') return undefined as T;
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -120,17 +182,24 @@ export async function getJson<T>(url: string, options: { signal?: AbortSignal } 
   return requestJson<T>(url, { headers: requestHeaders() }, options.signal);
 }
 
-/** POST / PATCH a JSON body and read the JSON answer. Rejects with an ApiError. */
+/**
+ * POST / PATCH / PUT / DELETE a JSON body (none when `body` is undefined) and read the JSON
+ * answer (undefined for 204). Sends the anti-forgery token. Rejects with an ApiError.
+ */
 export async function sendJson<T>(
   method: 'POST' | 'PATCH' | 'PUT' | 'DELETE',
   url: string,
   body: unknown,
   options: { signal?: AbortSignal } = {},
 ): Promise<T> {
-  return requestJson<T>(
-    url,
-    { method, headers: requestHeaders({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) },
-    options.signal,
+  return withCsrfRetry(() =>
+    requestJson<T>(
+      url,
+      body === undefined
+        ? { method, headers: writeHeaders() }
+        : { method, headers: writeHeaders({ 'Content-Type': 'application/json' }), body: JSON.stringify(body) },
+      options.signal,
+    ),
   );
 }
 
@@ -147,9 +216,22 @@ export interface UploadResult<T> {
 
 /**
  * POSTs raw bytes with XMLHttpRequest (fetch has no upload progress). Calls onProgress while the
- * body is sent and onSent once it is all sent (the server then works on it).
+ * body is sent and onSent once it is all sent (the server then works on it). Sends the
+ * anti-forgery token.
  */
 export function uploadFile<T>(
+  url: string,
+  body: Blob,
+  options: {
+    onProgress?: (progress: UploadProgress) => void;
+    onSent?: () => void;
+    signal?: AbortSignal;
+  } = {},
+): Promise<UploadResult<T>> {
+  return withCsrfRetry(() => uploadOnce<T>(url, body, options));
+}
+
+function uploadOnce<T>(
   url: string,
   body: Blob,
   options: {
@@ -161,7 +243,7 @@ export function uploadFile<T>(
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();
     xhr.open('POST', url);
-    for (const [name, value] of Object.entries(requestHeaders({ 'Content-Type': 'application/octet-stream' }))) {
+    for (const [name, value] of Object.entries(writeHeaders({ 'Content-Type': 'application/octet-stream' }))) {
       xhr.setRequestHeader(name, value);
     }
     xhr.upload.onprogress = (event) => {
@@ -173,7 +255,9 @@ export function uploadFile<T>(
     };
     xhr.onload = () => {
       if (xhr.status < 200 || xhr.status >= 300) {
-        reject(errorFromResponse(xhr.status, xhr.responseText));
+        const error = errorFromResponse(xhr.status, xhr.responseText);
+        reportAuthRequired(error);
+        reject(error);
         return;
       }
       try {

@@ -57,3 +57,21 @@ export function setLanguage(language: Language): void {
   }
   void i18n.changeLanguage(language);
 }
+
+/** True when the user picked a language in this browser (the header switch). */
+export function hasChosenLanguage(): boolean {
+  try {
+    return isLanguage(localStorage.getItem(LANGUAGE_STORAGE_KEY));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Shows the interface in the signed-in user's language, unless a language was chosen in this
+ * browser (that choice wins). Not saved: another user of this browser gets their own.
+ */
+export function applyAccountLanguage(language: Language): void {
+  if (hasChosenLanguage() || currentLanguage() === language) return;
+  void i18n.changeLanguage(language);
+}

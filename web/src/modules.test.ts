@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import en from './locales/en.json' with { type: 'json' };
 import fr from './locales/fr.json' with { type: 'json' };
-import { MODULES, moduleForPath } from './modules.js';
+import { ADMIN_PAGES, MODULES, moduleForPath } from './modules.js';
 
 describe('modules', () => {
   it('have unique ids and paths', () => {
@@ -16,6 +16,15 @@ describe('modules', () => {
   });
   it('have geography and plans (the home page) available', () => {
     expect(MODULES.filter((m) => m.available).map((m) => m.id)).toEqual(['geography', 'plans']);
+  });
+  it('have administration pages with a label and a verb each', () => {
+    for (const page of ADMIN_PAGES) {
+      expect(en.nav.adminPages).toHaveProperty(page.id);
+      expect(fr.nav.adminPages).toHaveProperty(page.id);
+      expect(page.path.startsWith('/admin/')).toBe(true);
+      expect(page.verb).toMatch(/^[a-z]+\.[a-z]+$/);
+      expect(moduleForPath(page.path)).toBeUndefined();
+    }
   });
   it('find the module of a location', () => {
     expect(moduleForPath('/geography')?.id).toBe('geography');

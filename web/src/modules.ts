@@ -30,3 +30,16 @@ export function moduleForPath(pathname: string, modules: readonly ModuleEntry[] 
   if (pathname === '/') return modules.find((module) => module.id === HOME_MODULE_ID);
   return modules.find((module) => pathname === module.path || pathname.startsWith(`${module.path}/`));
 }
+
+/** Administration pages: in the navigation only for users whose role has the verb. */
+export interface AdminPage {
+  /** Label: `nav.adminPages.<id>`. */
+  readonly id: string;
+  readonly path: string;
+  readonly verb: string;
+}
+
+export const ADMIN_PAGES: readonly AdminPage[] = [
+  { id: 'users', path: '/admin/users', verb: 'user.manage' },
+  { id: 'audit', path: '/admin/audit', verb: 'audit.read' },
+];

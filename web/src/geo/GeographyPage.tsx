@@ -2,6 +2,7 @@ import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'wouter';
 import { buildUrl } from '../api.js';
+import { ActionGate } from '../components/Access.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { isIsoDate, todayIso } from '../format.js';
 import { clearApiCache, useApi } from '../useApi.js';
@@ -268,7 +269,9 @@ export function GeographyPage() {
         </div>
       ) : null}
 
-      <ImportPanel onImported={onImported} version={version} />
+      <ActionGate verb="geo.import" signInText={t('geo.import.signIn')} deniedText={t('geo.import.notAllowed')} testId="geo-import">
+        <ImportPanel onImported={onImported} version={version} />
+      </ActionGate>
     </section>
   );
 }

@@ -37,7 +37,8 @@ export interface ContributionsTableProps {
   loading: boolean;
   /** The contribution being edited in the form, if any. */
   editingId: number | null;
-  onEdit: (contribution: ContributionView) => void;
+  /** Null when the user may not change contributions: no edit buttons. */
+  onEdit: ((contribution: ContributionView) => void) | null;
 }
 
 /** Every contribution: donor, amount as given and in USD, status, dates, where the money goes. */
@@ -84,16 +85,18 @@ export function ContributionsTable({ plan, contributions, loading, editingId, on
                   {contribution.donor}
                   {contribution.description ? <span className="sub muted">{contribution.description}</span> : null}
                   {contribution.ftsFlowId ? <span className="sub muted code">FTS {contribution.ftsFlowId}</span> : null}
-                  <button
-                    type="button"
-                    className="link-button edit-link"
-                    aria-label={t('plans.contributions.editLabel', { donor: contribution.donor })}
-                    aria-pressed={contribution.id === editingId}
-                    data-testid="contribution-edit"
-                    onClick={() => onEdit(contribution)}
-                  >
-                    {t('plans.contributions.edit')}
-                  </button>
+                  {onEdit ? (
+                    <button
+                      type="button"
+                      className="link-button edit-link"
+                      aria-label={t('plans.contributions.editLabel', { donor: contribution.donor })}
+                      aria-pressed={contribution.id === editingId}
+                      data-testid="contribution-edit"
+                      onClick={() => onEdit(contribution)}
+                    >
+                      {t('plans.contributions.edit')}
+                    </button>
+                  ) : null}
                 </th>
                 <td className="num" data-testid="contribution-amount">
                   {format.money(contribution.amountOriginal, contribution.currency)}

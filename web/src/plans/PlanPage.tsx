@@ -1,7 +1,9 @@
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { ActionGate } from '../components/Access.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
+import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import { ChangeHistory } from './ChangeHistory.js';
@@ -26,6 +28,8 @@ interface Saved {
 export function PlanPage({ code }: { code: string }) {
   const { t } = useTranslation();
   const format = useFormat();
+  const session = useSession();
+  const canRecord = session.can('contribution.record');
   const [version, setVersion] = useState(0);
   const [editing, setEditing] = useState<ContributionView | null>(null);
   const [saved, setSaved] = useState<Saved | null>(null);
@@ -144,7 +148,9 @@ export function PlanPage({ code }: { code: string }) {
           <section className="panel contributions" aria-labelledby="contributions-title" id="contributions">
             <div className="section-title">
               <h2 id="contributions-title">{t('plans.contributions.title')}</h2>
-              <ExportLinks code={plan.code} />
+              <ActionGate verb="export.download" signInText={t('plans.exports.signIn')} testId="plan-exports" compact>
+                <ExportLinks code={plan.code} />
+              </ActionGate>
             </div>
             {contributions.error ? <ErrorNotice error={contributions.error} onRetry={contributions.retry} /> : null}
             <ContributionsTable
@@ -152,7 +158,7 @@ export function PlanPage({ code }: { code: string }) {
               contributions={contributions.data?.contributions}
               loading={contributions.loading}
               editingId={editing?.id ?? null}
-              onEdit={onEdit}
+              onEdit={canRecord ? onEdit : null}
             />
             <div ref={formAnchor} className="form-anchor">
               {saved ? (
@@ -166,17 +172,24 @@ export function PlanPage({ code }: { code: string }) {
                   </p>
                 </div>
               ) : null}
-              <ContributionForm
-                key={editing ? `edit-${editing.id}-${editing.version}` : 'new'}
-                plan={plan}
-                editing={editing}
-                onSaved={onSaved}
-                onCancelEdit={() => setEditing(null)}
-                onStale={() => {
-                  setEditing(null);
-                  setVersion((n) => n + 1);
-                }}
-              />
+              <ActionGate
+                verb="contribution.record"
+                signInText={t('plans.form.signIn')}
+                deniedText={t('plans.form.notAllowed')}
+                testId="contribution-form"
+              >
+                <ContributionForm
+                  key={editing ? `edit-${editing.id}-${editing.version}` : 'new'}
+                  plan={plan}
+                  editing={editing}
+                  onSaved={onSaved}
+                  onCancelEdit={() => setEditing(null)}
+                  onStale={() => {
+                    setEditing(null);
+                    setVersion((n) => n + 1);
+                  }}
+                />
+              </ActionGate>
             </div>
           </section>
 

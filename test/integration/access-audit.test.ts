@@ -1,0 +1,105 @@
+/** The audit log: append-only in the database itself, fed by every write, searchable and exportable. */
+import { expect, it } from 'vitest';
+import { describeEachDatabase, PERSONAS } from '../support/harness.js';
+import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
+import { auditEvents, countRows, paidUsd, send } from '../support/access.js';
+
+describeEachDatabase('the audit log', (context) => {
+  /** Something in the log first: row triggers do not fire on an empty table. */
+  async function someEvents(): Promise<number> {
+    await loadCsahelPlan(context.app);
+    expect((await send(context.as('programmeManager'), 'POST', `/api/plans/${CSAHEL}/contributions`, { payload: paidUsd(10) })).statusCode).toBe(201);
+    const count = await countRows(context.db, 'audit_event');
+    expect(count).toBeGreaterThan(1);
+    return count;
+  }
+
+  it.each([
+    ['UPDATE', "UPDATE audit_event SET action = 'x'"],
+    ['UPDATE of one event', "UPDATE audit_event SET outcome = 'success' WHERE id = (SELECT min(id) FROM audit_event)"],
+    ['DELETE', 'DELETE FROM audit_event'],
+    ['TRUNCATE', 'TRUNCATE audit_event'],
+  ])('refuses %s in the database itself', async (_label, sql) => {
+    const before = await someEvents();
+    const [first] = await context.db.query<{ id: number; action: string }>('SELECT id, action FROM audit_event ORDER BY id LIMIT 1');
+    // A savepoint confines the failure, so the test's transaction goes on.
+    await expect(context.db.transaction((tx) => tx.query(sql))).rejects.toThrow(/audit_event is append-only/);
+    expect(await countRows(context.db, 'audit_event')).toBe(before);
+    expect(await countRows(context.db, 'audit_event', "action = 'x'")).toBe(0);
+    const [still] = await context.db.query<{ action: string }>('SELECT action FROM audit_event WHERE id = $1', [first!.id]);
+    expect(still!.action).toBe(first!.action);
+  });
+
+  it('still accepts new events after a refused change', async () => {
+    const before = await someEvents();
+    await expect(context.db.transaction((tx) => tx.query('DELETE FROM audit_event'))).rejects.toThrow();
+    expect((await send(context.app, 'POST', `/api/plans/${CSAHEL}/contributions`, { payload: paidUsd(20) })).statusCode).toBe(201);
+    expect(await countRows(context.db, 'audit_event')).toBeGreaterThan(before);
+  });
+
+  it('records a contribution with who, what, which object and the outcome, and the refused attempts as failures', async () => {
+    await loadCsahelPlan(context.app);
+    const created = await send<{ contribution: { id: number } }>(context.as('programmeManager'), 'POST', `/api/plans/${CSAHEL}/contributions`, { payload: paidUsd(1234) });
+    expect(created.statusCode).toBe(201);
+    expect((await send(context.as('enumeratorNiger'), 'POST', `/api/plans/${CSAHEL}/contributions`, { payload: paidUsd(99) })).statusCode).toBe(403);
+    expect((await send(context.as('anonymous'), 'POST', `/api/plans/${CSAHEL}/contributions`, { payload: paidUsd(98) })).statusCode).toBe(401);
+    // A refused value (stale or invalid) is a failure too, by someone who was allowed to try.
+    expect((await send(context.as('programmeManager'), 'POST', `/api/plans/${CSAHEL}/contributions`, { payload: paidUsd(5, { currency: 'EUR' }) })).statusCode).toBe(422);
+
+    const { events } = await auditEvents(context.app, { action: 'contribution.create' });
+    const rows = events.map((event) => ({ actor: event.actor, outcome: event.outcome, status: event.summary.status })).reverse();
+    expect(rows).toEqual([
+      { actor: PERSONAS.programmeManager.email, outcome: 'success', status: 201 },
+      { actor: PERSONAS.enumeratorNiger.email, outcome: 'failure', status: 403 },
+      { actor: 'anonymous', outcome: 'failure', status: 401 },
+      { actor: PERSONAS.programmeManager.email, outcome: 'failure', status: 422 },
+    ]);
+    const success = events.find((event) => event.outcome === 'success')!;
+    expect(success).toMatchObject({ object_type: 'contribution', object_id: String(created.body.contribution.id), summary: { plan: CSAHEL, amountUsd: 1234, contributionStatus: 'paid', status: 201 } });
+    expect(Date.now() - new Date(success.occurredAt).getTime()).toBeLessThan(10 * 60 * 1000);
+
+    // The filters narrow it down.
+    expect((await auditEvents(context.app, { action: 'contribution.create', outcome: 'failure' })).total).toBe(3);
+    expect((await auditEvents(context.app, { objectType: 'contribution', objectId: String(created.body.contribution.id) })).total).toBe(1);
+    expect((await auditEvents(context.app, { actor: 'ENUM.NIGER' })).events.every((event) => event.actor === PERSONAS.enumeratorNiger.email)).toBe(true);
+    const today = new Date().toISOString().slice(0, 10);
+    expect((await auditEvents(context.app, { action: 'contribution.create', from: today, to: today })).total).toBe(4);
+    expect((await auditEvents(context.app, { action: 'contribution.create', to: '2000-01-01' })).total).toBe(0);
+  });
+
+  it('records revisions, users created, and plan exports (a read worth knowing about)', async () => {
+    await loadCsahelPlan(context.app);
+    const plan = (await send<{ version: number }>(context.app, 'GET', `/api/plans/${CSAHEL}`)).body;
+    expect((await send(context.as('programmeManager'), 'PATCH', `/api/plans/${CSAHEL}`, { payload: { version: plan.version, peopleTargeted: 4_100_000 } })).statusCode).toBe(200);
+    expect((await send(context.app, 'POST', '/api/users', { payload: { email: 'new.officer@test.liptako.org', name: 'New Officer', password: 'une phrase assez longue 2021', assignments: [{ role: 'im-officer', scope: { kind: 'country', value: 'NE' } }] } })).statusCode).toBe(201);
+    expect((await send(context.as('viewer'), 'GET', `/api/plans/${CSAHEL}/export?table=contributions`)).statusCode).toBe(200);
+
+    const revise = await auditEvents(context.app, { action: 'plan.revise' });
+    expect(revise.events[0]).toMatchObject({ actor: PERSONAS.programmeManager.email, object_id: CSAHEL, outcome: 'success' });
+    const user = await auditEvents(context.app, { action: 'user.create' });
+    expect(user.events[0]).toMatchObject({ actor: PERSONAS.admin.email, object_type: 'user', summary: { email: 'new.officer@test.liptako.org' } });
+    expect(JSON.stringify(user.events[0])).not.toContain('une phrase');
+    const exported = await auditEvents(context.app, { action: 'plan.export' });
+    expect(exported.events[0]).toMatchObject({ actor: PERSONAS.viewer.email, object_type: 'plan', object_id: CSAHEL, summary: { table: 'contributions', format: 'csv' } });
+    // Ordinary reads are not logged (only token use is).
+    expect((await auditEvents(context.app, { action: 'GET' })).total).toBe(0);
+  });
+
+  it('exports as CSV with a header row, the same filters, and is itself audited', async () => {
+    await loadCsahelPlan(context.app);
+    expect((await send(context.as('programmeManager'), 'POST', `/api/plans/${CSAHEL}/contributions`, { payload: paidUsd(10, { donor: 'Donor, "quoted"' }) })).statusCode).toBe(201);
+    const csv = await send(context.app, 'GET', '/api/audit/export?action=contribution.create');
+    expect(csv.statusCode).toBe(200);
+    expect(csv.headers['content-type']).toMatch(/^text\/csv/);
+    expect(csv.headers['content-disposition']).toBe('attachment; filename="liptako-audit.csv"');
+    const lines = csv.text.replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+    expect(lines[0]).toBe('id,occurred_at,actor,action,object_type,object_id,outcome,summary');
+    expect(lines[1]).toMatch(/^,#date\+occurred,#contact\+email,#activity\+code/);
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain(`,${PERSONAS.programmeManager.email},contribution.create,contribution,`);
+    expect(lines[2]).toContain(',success,');
+
+    expect((await auditEvents(context.app, { action: 'audit.export' })).events[0]).toMatchObject({ actor: PERSONAS.admin.email, outcome: 'success' });
+    expect((await send(context.as('viewer'), 'GET', '/api/audit/export')).statusCode).toBe(403);
+  });
+});

@@ -1,0 +1,364 @@
+/**
+ * Who may do what: representative requests × the seven personas, with the status each one gets.
+ * Every write row has a success, a 401 and (unless every role holds the verb) a 403, and each
+ * cell checks the database too: a refused write changes nothing, an accepted one changes
+ * something. Remove the guard and the 401/403 cells fail; break a role and its row fails.
+ */
+import { describe, expect, it } from 'vitest';
+import type { LiptakoApp } from '../../src/core/http.js';
+import type { PlanView } from '../../src/plans/service.js';
+import { describeEachDatabase, type Persona, type TestContext } from '../support/harness.js';
+import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
+import { gazetteerCsv } from '../support/geo.js';
+import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant, send, type Reply } from '../support/access.js';
+
+const PERSONAS = ['admin', 'imOfficerMali', 'programmeManager', 'enumeratorNiger', 'partner', 'viewer', 'anonymous'] as const satisfies readonly Persona[];
+type Statuses = readonly [number, number, number, number, number, number, number];
+type Prepared = Record<string, number>;
+
+interface RequestSpec {
+  /** The route as app.guardedRoutes names it. */
+  route: string;
+  /** Whether the 2021 plan must be loaded first. */
+  plan?: boolean;
+  /** Creates what the request needs (as the administrator, or as the persona for its own things). */
+  prepare?: (context: TestContext, persona: Persona) => Promise<Prepared>;
+  send: (app: LiptakoApp, prepared: Prepared) => Promise<Reply>;
+  /** A snapshot of what the request would change: must differ after a success, stay equal after a refusal. */
+  observe?: (context: TestContext, prepared: Prepared) => Promise<unknown>;
+}
+
+const adminOrSelf = (context: TestContext, persona: Persona): LiptakoApp => context.as(persona === 'anonymous' ? 'admin' : persona);
+
+async function csahel(context: TestContext): Promise<PlanView> {
+  return (await send<PlanView>(context.app, 'GET', `/api/plans/${CSAHEL}`)).body;
+}
+
+async function scalar(context: TestContext, sql: string, params: unknown[] = []): Promise<unknown> {
+  const [row] = await context.db.query<{ value: unknown }>(sql, params);
+  return row?.value;
+}
+
+const MALI_GAZETTEER = gazetteerCsv([
+  ['MLI', 1, 'ML05', 'Mopti', 'MLI', '2021-12-20'],
+  ['MLI', 2, 'ML0501', 'Bandiagara', 'ML05', '2021-12-20'],
+]);
+
+let sequence = 0;
+const unique = (stem: string): string => `${stem}-${process.pid}-${++sequence}`;
+
+// ---- the requests -------------------------------------------------------------------------------
+
+const HEALTH: RequestSpec = { route: 'GET /api/health', send: (app) => send(app, 'GET', '/api/health') };
+
+const READ_PLAN: RequestSpec = { route: 'GET /api/plans/:code', plan: true, send: (app) => send(app, 'GET', `/api/plans/${CSAHEL}`) };
+
+const EXPORT_PLAN: RequestSpec = {
+  route: 'GET /api/plans/:code/export',
+  plan: true,
+  send: (app) => send(app, 'GET', `/api/plans/${CSAHEL}/export?table=funding&format=csv`),
+};
+
+const HAPI_FUNDING: RequestSpec = {
+  route: 'GET /hapi/v2/coordination-context/funding',
+  plan: true,
+  send: (app) => send(app, 'GET', '/hapi/v2/coordination-context/funding'),
+};
+
+const LIST_USERS: RequestSpec = { route: 'GET /api/users', send: (app) => send(app, 'GET', '/api/users') };
+const LIST_ROLES: RequestSpec = { route: 'GET /api/roles', send: (app) => send(app, 'GET', '/api/roles') };
+const READ_AUDIT: RequestSpec = { route: 'GET /api/audit', send: (app) => send(app, 'GET', '/api/audit') };
+const HEAD_AUDIT: RequestSpec = { route: 'HEAD /api/audit', send: (app) => send(app, 'HEAD', '/api/audit') };
+const EXPORT_AUDIT: RequestSpec = { route: 'GET /api/audit/export', send: (app) => send(app, 'GET', '/api/audit/export') };
+const LIST_TOKENS: RequestSpec = { route: 'GET /api/tokens', send: (app) => send(app, 'GET', '/api/tokens') };
+
+const RECORD_CONTRIBUTION: RequestSpec = {
+  route: 'POST /api/plans/:code/contributions',
+  plan: true,
+  send: (app) => send(app, 'POST', `/api/plans/${CSAHEL}/contributions`, { payload: paidUsd(1000) }),
+  observe: (context) => contributionCount(context.db),
+};
+
+const CHANGE_CONTRIBUTION: RequestSpec = {
+  route: 'PATCH /api/plans/:code/contributions/:id',
+  plan: true,
+  async prepare(context) {
+    const created = await send<{ contribution: { id: number } }>(context.app, 'POST', `/api/plans/${CSAHEL}/contributions`, { payload: paidUsd(100) });
+    return { id: created.body.contribution.id };
+  },
+  send: (app, { id }) => send(app, 'PATCH', `/api/plans/${CSAHEL}/contributions/${id}`, { payload: { ...paidUsd(250), version: 1 } }),
+  observe: (context, { id }) => scalar(context, 'SELECT amount_usd AS value FROM contribution WHERE id = $1', [id]),
+};
+
+const REVISE_PLAN: RequestSpec = {
+  route: 'PATCH /api/plans/:code',
+  plan: true,
+  prepare: async (context) => ({ version: (await csahel(context)).version }),
+  send: (app, { version }) => send(app, 'PATCH', `/api/plans/${CSAHEL}`, { payload: { version, requirementsUsd: 70_000_000, reason: 'matrix' } }),
+  observe: (context) => scalar(context, 'SELECT revised_requirements_usd AS value FROM plan WHERE code = $1', [CSAHEL]),
+};
+
+const REVISE_OBJECTIVE: RequestSpec = {
+  route: 'PATCH /api/plans/:code/objectives/:id',
+  plan: true,
+  async prepare(context) {
+    const objective = (await csahel(context)).objectives[0]!;
+    return { id: objective.id, version: objective.version };
+  },
+  send: (app, { id, version }) => send(app, 'PATCH', `/api/plans/${CSAHEL}/objectives/${id}`, { payload: { version, peopleTargeted: 900_000 } }),
+  observe: (context, { id }) => scalar(context, 'SELECT people_targeted AS value FROM plan_objective WHERE id = $1', [id]),
+};
+
+const REVISE_AREA: RequestSpec = {
+  route: 'PATCH /api/plans/:code/areas/:id',
+  plan: true,
+  async prepare(context) {
+    const area = (await csahel(context)).objectives[0]!.areas[0]!;
+    return { id: area.id, version: area.version };
+  },
+  send: (app, { id, version }) => send(app, 'PATCH', `/api/plans/${CSAHEL}/areas/${id}`, { payload: { version, requirementsUsd: 30_000_000, reason: 'mid-year review' } }),
+  observe: (context, { id }) => scalar(context, 'SELECT revised_requirements_usd AS value FROM plan_activity_area WHERE id = $1', [id]),
+};
+
+const IMPORT_GEOGRAPHY: RequestSpec = {
+  route: 'POST /api/geo/imports',
+  send: (app) =>
+    send(app, 'POST', '/api/geo/imports?fileName=mli.csv', { headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from(MALI_GAZETTEER) }),
+  observe: (context) => countRows(context.db, 'admin_unit'),
+};
+
+const IMPORT_PLAN: RequestSpec = {
+  route: 'POST /api/plans/imports',
+  send: (app) =>
+    send(app, 'POST', '/api/plans/imports?fileName=mali.yaml', {
+      headers: { 'content-type': 'application/octet-stream' },
+      payload: Buffer.from(planVariant({ code: 'MLI-TEST-2021', countries: ['ML'] })),
+    }),
+  observe: (context) => countRows(context.db, 'plan'),
+};
+
+const CREATE_USER: RequestSpec = {
+  route: 'POST /api/users',
+  send: (app) =>
+    send(app, 'POST', '/api/users', {
+      payload: { email: `${unique('new.user')}@test.liptako.org`, name: 'Nouvel Utilisateur', password: 'une phrase assez longue 2021', assignments: [{ role: 'viewer', scope: { kind: 'response' } }] },
+    }),
+  observe: (context) => countRows(context.db, 'app_user'),
+};
+
+const CHANGE_USER: RequestSpec = {
+  route: 'PATCH /api/users/:id',
+  prepare: async (context) => ({ id: Number(await scalar(context, "SELECT id AS value FROM app_user WHERE email = 'viewer@test.liptako.org'")) }),
+  send: (app, { id }) => send(app, 'PATCH', `/api/users/${id}`, { payload: { name: 'Renamed Viewer' } }),
+  observe: (context, { id }) => scalar(context, 'SELECT name AS value FROM app_user WHERE id = $1', [id]),
+};
+
+const CREATE_ORGANISATION: RequestSpec = {
+  route: 'POST /api/organisations',
+  send: (app) => send(app, 'POST', '/api/organisations', { payload: { name: unique('Organisation') } }),
+  observe: (context) => countRows(context.db, 'organisation'),
+};
+
+const CREATE_TOKEN: RequestSpec = {
+  route: 'POST /api/tokens',
+  send: (app) => send(app, 'POST', '/api/tokens', { payload: { name: 'matrix', expiresInDays: 30 } }),
+  observe: (context) => countRows(context.db, 'api_token'),
+};
+
+const REVOKE_TOKEN: RequestSpec = {
+  route: 'DELETE /api/tokens/:id',
+  async prepare(context, persona) {
+    // Each signed-in persona revokes a token of its own; the anonymous caller tries the administrator's.
+    const created = await send<{ token: { id: number } }>(adminOrSelf(context, persona), 'POST', '/api/tokens', { payload: { name: 'to revoke', expiresInDays: 30 } });
+    return { id: created.body.token.id };
+  },
+  send: (app, { id }) => send(app, 'DELETE', `/api/tokens/${id}`),
+  observe: (context, { id }) => scalar(context, 'SELECT revoked_at IS NOT NULL AS value FROM api_token WHERE id = $1', [id]),
+};
+
+const CHANGE_ACCOUNT: RequestSpec = {
+  route: 'PATCH /api/account',
+  send: (app) => send(app, 'PATCH', '/api/account', { payload: { name: 'Nom changé' } }),
+  observe: (context) => scalar(context, "SELECT string_agg(name, ',' ORDER BY id) AS value FROM app_user"),
+};
+
+// ---- the matrix ---------------------------------------------------------------------------------
+
+const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
+  //                                                                              admin  imMali manager enumNE partner viewer anonymous
+  ['GET    /api/health',                                 HEALTH,                  200,   200,   200,    200,   200,    200,   200],
+  ['GET    /api/plans/IOM-CSAHEL-2021 (published)',      READ_PLAN,               200,   200,   200,    200,   200,    200,   200],
+  ['GET    /hapi/v2/coordination-context/funding',       HAPI_FUNDING,            200,   200,   200,    200,   200,    200,   200],
+  ['GET    /api/plans/IOM-CSAHEL-2021/export',           EXPORT_PLAN,             200,   200,   200,    403,   200,    200,   401],
+  ['GET    /api/users',                                  LIST_USERS,              200,   403,   403,    403,   403,    403,   401],
+  ['GET    /api/roles',                                  LIST_ROLES,              200,   403,   403,    403,   403,    403,   401],
+  ['GET    /api/audit',                                  READ_AUDIT,              200,   403,   403,    403,   403,    403,   401],
+  ['HEAD   /api/audit',                                  HEAD_AUDIT,              200,   403,   403,    403,   403,    403,   401],
+  ['GET    /api/audit/export',                           EXPORT_AUDIT,            200,   403,   403,    403,   403,    403,   401],
+  ['GET    /api/tokens',                                 LIST_TOKENS,             200,   200,   200,    200,   200,    200,   401],
+  ['POST   /api/plans/IOM-CSAHEL-2021/contributions',    RECORD_CONTRIBUTION,     201,   201,   201,    403,   403,    403,   401],
+  ['PATCH  /api/plans/IOM-CSAHEL-2021/contributions/:id', CHANGE_CONTRIBUTION,    200,   200,   200,    403,   403,    403,   401],
+  ['PATCH  /api/plans/IOM-CSAHEL-2021 (revision)',       REVISE_PLAN,             200,   403,   200,    403,   403,    403,   401],
+  ['PATCH  /api/plans/IOM-CSAHEL-2021/objectives/:id',   REVISE_OBJECTIVE,        200,   403,   200,    403,   403,    403,   401],
+  ['PATCH  /api/plans/IOM-CSAHEL-2021/areas/:id',        REVISE_AREA,             200,   403,   200,    403,   403,    403,   401],
+  ['POST   /api/geo/imports (a Mali gazetteer)',         IMPORT_GEOGRAPHY,        201,   201,   403,    403,   403,    403,   401],
+  ['POST   /api/plans/imports (a Mali-only plan)',       IMPORT_PLAN,             201,   201,   403,    403,   403,    403,   401],
+  ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
+  ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
+  ['POST   /api/organisations',                          CREATE_ORGANISATION,     201,   403,   403,    403,   403,    403,   401],
+  // Every role may manage its own account and tokens: only a narrowed token gets 403 here (access-sessions).
+  ['POST   /api/tokens',                                 CREATE_TOKEN,            201,   201,   201,    201,   201,    201,   401],
+  ['DELETE /api/tokens/:id (own token)',                 REVOKE_TOKEN,            204,   204,   204,    204,   204,    204,   401],
+  ['PATCH  /api/account',                                CHANGE_ACCOUNT,          200,   200,   200,    200,   200,    200,   401],
+];
+
+/** Write routes tested elsewhere, and why they are not rows of the matrix. */
+const WRITES_TESTED_ELSEWHERE: Record<string, string> = {
+  'POST /api/auth/sign-in': 'public; access-sessions signs in every way',
+  'POST /api/auth/sign-out': 'needs a session; access-sessions',
+  'POST /api/account/password': 'access-sessions (password policy)',
+  'PATCH /api/plans/:code/country-lines/:id': 'the 2021 plan has no country lines; same guard as the other revision routes',
+};
+
+const cells = MATRIX.flatMap(([label, spec, ...statuses]) =>
+  PERSONAS.map((persona, index) => ({ label: label.replace(/\s+/g, ' '), spec, persona, status: statuses[index]! })),
+);
+
+const isWrite = (route: string): boolean => !/^(GET|HEAD) /.test(route);
+
+describe('the persona × route matrix itself', () => {
+  it('gives each write row a success, a 401 and a 403 (a 403 only where every role lacks nothing)', () => {
+    for (const [label, spec, ...statuses] of MATRIX) {
+      if (!isWrite(spec.route)) continue;
+      expect(statuses.some((status) => status >= 200 && status < 300), label).toBe(true);
+      expect(statuses, label).toContain(401);
+      const everyRoleMay = ['POST /api/tokens', 'DELETE /api/tokens/:id', 'PATCH /api/account'].includes(spec.route);
+      if (!everyRoleMay) expect(statuses, label).toContain(403);
+      expect(spec.observe, `${label} checks what it changes`).toBeDefined();
+    }
+  });
+});
+
+describeEachDatabase('who may do what', (context) => {
+  it('has a row for every write route, or says where it is tested', () => {
+    const inMatrix = new Set(MATRIX.map(([, spec]) => spec.route));
+    const writes = [...new Set(context.app.guardedRoutes.filter((route) => /^\/(api|hapi|dtm)\//.test(route.url) && isWrite(`${route.method} `)).map((route) => `${route.method} ${route.url}`))];
+    const untested = writes.filter((route) => !inMatrix.has(route) && !(route in WRITES_TESTED_ELSEWHERE));
+    expect(untested).toEqual([]);
+    // And the matrix names real routes only.
+    const known = new Set(context.app.guardedRoutes.map((route) => `${route.method} ${route.url}`));
+    for (const route of inMatrix) expect(known, route).toContain(route);
+  });
+
+  it('says that accounts and tokens are open to every role, as the matrix assumes', async () => {
+    const roles = await context.db.query<{ code: string; verbs: string[] }>("SELECT code, verbs FROM role WHERE code <> 'public'");
+    for (const role of roles) expect(role.verbs, role.code).toContain('account.manage');
+  });
+
+  it.each(cells)('$persona: $label → $status', async ({ spec, persona, status }) => {
+    if (spec.plan) await loadCsahelPlan(context.app);
+    const prepared = (await spec.prepare?.(context, persona)) ?? {};
+    const before = await spec.observe?.(context, prepared);
+    const reply = await spec.send(context.as(persona), prepared);
+    expect(reply.statusCode, reply.text).toBe(status);
+    if (status === 401 && spec.route.startsWith('HEAD') === false) expect(reply.body.error!.code).toBe('auth.required');
+    if (status === 403 && spec.route.startsWith('HEAD') === false) expect(reply.body.error!.code).toBe('auth.forbidden');
+    if (spec.observe) {
+      const after = await spec.observe(context, prepared);
+      if (status < 300) expect(after, 'an accepted write changes the database').not.toEqual(before);
+      else expect(after, 'a refused write changes nothing').toEqual(before);
+    }
+  });
+});
+
+describeEachDatabase('plans that are not for everyone', (context) => {
+  it('hides a draft plan from anonymous callers (404, absent from the list) but shows it to a signed-in reader', async () => {
+    await loadCsahelPlan(context.app);
+    await importPlanVariant(context.app, { code: 'IOM-CSAHEL-DRAFT', status: 'draft' });
+    const anonymous = context.as('anonymous');
+
+    const draft = await send(anonymous, 'GET', '/api/plans/IOM-CSAHEL-DRAFT');
+    expect(draft.statusCode).toBe(404);
+    expect(draft.body.error!.code).toBe('plans.notFound');
+    // The same answer as for a plan that does not exist: the draft's existence does not leak.
+    const missing = await send(anonymous, 'GET', '/api/plans/NO-SUCH-PLAN');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.body.error!.code).toBe(draft.body.error!.code);
+
+    for (const url of ['/api/plans/IOM-CSAHEL-DRAFT/contributions', '/api/plans/IOM-CSAHEL-DRAFT/funding-over-time', '/api/plans/IOM-CSAHEL-DRAFT/changes']) {
+      expect((await send(anonymous, 'GET', url)).statusCode, url).toBe(404);
+    }
+    const anonymousList = await send<{ plans: Array<{ code: string }> }>(anonymous, 'GET', '/api/plans');
+    expect(anonymousList.body.plans.map((plan) => plan.code)).toEqual([CSAHEL]);
+    const hapi = await send<{ data: Array<{ appeal_code: string }> }>(anonymous, 'GET', '/hapi/v2/coordination-context/funding');
+    expect(new Set(hapi.body.data.map((row) => row.appeal_code))).toEqual(new Set([CSAHEL]));
+
+    const viewerList = await send<{ plans: Array<{ code: string }> }>(context.as('viewer'), 'GET', '/api/plans');
+    expect(viewerList.body.plans.map((plan) => plan.code).sort()).toEqual([CSAHEL, 'IOM-CSAHEL-DRAFT']);
+    expect((await send(context.as('viewer'), 'GET', '/api/plans/IOM-CSAHEL-DRAFT')).statusCode).toBe(200);
+  });
+
+  it('answers 404, not 403, to a Mali officer writing to a Burkina-only plan, and stores nothing', async () => {
+    await importPlanVariant(context.app, { code: 'BFA-ONLY-2021', countries: ['BF'] });
+    const mali = context.as('imOfficerMali');
+
+    const write = await send(mali, 'POST', '/api/plans/BFA-ONLY-2021/contributions', { payload: paidUsd(5000) });
+    expect(write.statusCode).toBe(404);
+    expect(write.body.error!.code).toBe('plans.notFound');
+    expect(await contributionCount(context.db, 'BFA-ONLY-2021')).toBe(0);
+    // Nor can the officer read it, or see it listed.
+    expect((await send(mali, 'GET', '/api/plans/BFA-ONLY-2021')).statusCode).toBe(404);
+    const list = await send<{ plans: Array<{ code: string }> }>(mali, 'GET', '/api/plans');
+    expect(list.body.plans.map((plan) => plan.code)).not.toContain('BFA-ONLY-2021');
+    // The Niger enumerator neither.
+    expect((await send(context.as('enumeratorNiger'), 'GET', '/api/plans/BFA-ONLY-2021')).statusCode).toBe(404);
+
+    // Someone whose scope covers Burkina Faso records the same contribution.
+    const manager = await send(context.as('programmeManager'), 'POST', '/api/plans/BFA-ONLY-2021/contributions', { payload: paidUsd(5000) });
+    expect(manager.statusCode).toBe(201);
+    expect(await contributionCount(context.db, 'BFA-ONLY-2021')).toBe(1);
+  });
+
+  it('refuses (403) a Mali officer importing a plan for Burkina Faso, or re-importing one to change its figures', async () => {
+    const mali = context.as('imOfficerMali');
+    const importAs = (app: LiptakoApp, text: string, fileName: string) =>
+      send(app, 'POST', `/api/plans/imports?fileName=${fileName}`, { headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from(text) });
+
+    const create = await importAs(mali, planVariant({ code: 'BFA-ONLY-2021', countries: ['BF'] }), 'bfa.yaml');
+    expect(create.statusCode, create.text).toBe(403);
+    expect(create.body.error!.code).toBe('auth.forbidden');
+    expect(await countRows(context.db, 'plan')).toBe(0);
+
+    // The administrator creates it; the officer cannot change its figures through a new file,
+    // even one that claims the plan is Malian.
+    await importPlanVariant(context.app, { code: 'BFA-ONLY-2021', countries: ['BF'] });
+    const revised = planVariant({ code: 'BFA-ONLY-2021', countries: ['ML'] }).replace(/^requirementsUsd: .*$/m, 'requirementsUsd: 1');
+    const update = await importAs(mali, revised, 'bfa-revised.yaml');
+    expect(update.statusCode, update.text).toBe(403);
+    const [plan] = await context.db.query<{ revised: string }>("SELECT revised_requirements_usd AS revised FROM plan WHERE code = 'BFA-ONLY-2021'");
+    expect(Number(plan!.revised)).toBe(68_350_000);
+
+    // Nor add FTS flows to it.
+    const flows = JSON.stringify({
+      data: {
+        flows: [
+          { id: 9001, amountUSD: 250000, originalAmount: 250000, originalCurrency: 'USD', status: 'paid', date: '2021-06-01T00:00:00Z', sourceObjects: [{ type: 'Organization', name: 'Sweden' }], destinationObjects: [{ type: 'Plan', id: 1, name: 'Burkina', code: 'BFA-ONLY-2021' }] },
+        ],
+      },
+    });
+    expect((await importAs(mali, flows, 'flows.json')).statusCode).toBe(403);
+    expect(await contributionCount(context.db, 'BFA-ONLY-2021')).toBe(0);
+    // The same files from someone whose scope covers Burkina Faso go through.
+    expect((await importAs(context.app, flows, 'flows.json')).statusCode).toBe(201);
+    expect(await contributionCount(context.db, 'BFA-ONLY-2021')).toBe(1);
+  });
+
+  it('lets the Mali officer record a contribution to a plan that covers Mali, earmarked to Mali', async () => {
+    await loadCsahelPlan(context.app);
+    const reply = await send<{ contribution: { earmark: { country: string } } }>(context.as('imOfficerMali'), 'POST', `/api/plans/${CSAHEL}/contributions`, {
+      payload: paidUsd(1000, { earmark: { level: 'country', country: 'ML' } }),
+    });
+    expect(reply.statusCode, reply.text).toBe(201);
+    expect(await contributionCount(context.db)).toBe(1);
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * Shapes of the access-control API. The server's own types are used where it has them
+ * (type-only imports are erased by the build); only the envelopes are declared here.
+ */
+import type { OrganisationRow } from '../../../src/access/queries.js';
+import type { TokenView, UserView } from '../../../src/access/service.js';
+import type { ScopeKind } from '../../../src/access/verbs.js';
+
+export type { OrganisationRow, ScopeKind, TokenView, UserView };
+
+export const SCOPE_KINDS: readonly ScopeKind[] = ['response', 'country', 'organisation'];
+
+export interface UsersResponse {
+  users: UserView[];
+}
+
+export interface UserResponse {
+  user: UserView;
+}
+
+export interface RoleView {
+  code: string;
+  name: { en: string; fr: string };
+  verbs: string[];
+}
+
+export interface RolesResponse {
+  roles: RoleView[];
+  verbs: string[];
+}
+
+export interface OrganisationsResponse {
+  organisations: OrganisationRow[];
+}
+
+export interface TokensResponse {
+  tokens: TokenView[];
+}
+
+export interface CreatedToken {
+  token: TokenView;
+  secret: string;
+}
+
+export interface AssignmentInput {
+  role: string;
+  scope: { kind: ScopeKind; value?: string | null };
+}
+
+export interface AuditEvent {
+  id: number;
+  occurredAt: string;
+  actor: string;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  /** 'success' or 'failure'. */
+  outcome: string;
+  summary: unknown;
+  request_id: string | null;
+}
+
+export interface AuditResponse {
+  total: number;
+  events: AuditEvent[];
+}
+
+/** The audit log's filters, as the address and the API spell them. */
+export const AUDIT_FILTERS = ['actor', 'action', 'objectType', 'objectId', 'outcome', 'from', 'to'] as const;
+export type AuditFilter = (typeof AUDIT_FILTERS)[number];
+
+/** The password policy's one rule the browser can check (the server checks the rest). */
+export const MIN_PASSWORD_LENGTH = 12;
