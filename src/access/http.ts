@@ -89,13 +89,14 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     }
   });
 
-  app.addHook('onResponse', async (request: FastifyRequest, reply: FastifyReply) => {
+  // Recorded before the response leaves, so a caller never sees a success that is not on record.
+  app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const config = request.routeOptions.config;
-    if (config?.verb === undefined || request.principal === null) return;
+    if (config?.verb === undefined || request.principal === null) return payload;
     const named = config.audit;
     const write = UNSAFE.has(request.method);
-    if (!write && named === undefined) return;
-    if (reply.statusCode >= 400 && !write) return;
+    if (!write && named === undefined) return payload;
+    if (reply.statusCode >= 400 && !write) return payload;
     const params = (request.params ?? {}) as Record<string, unknown>;
     const object = request.auditObject;
     try {
@@ -111,6 +112,7 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     } catch (error) {
       request.log.error({ err: error }, 'audit write failed');
     }
+    return payload;
   });
 
   return routes;

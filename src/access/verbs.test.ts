@@ -34,6 +34,7 @@ describe('can', () => {
     expect(can(partner, 'plan.read', { organisationId: 7 })).toBe(true);
     expect(can(partner, 'plan.read', { organisationId: 8 })).toBe(false);
     expect(can(partner, 'plan.read', { organisationId: null })).toBe(false);
+    expect(can(partner, 'plan.read', { countries: ['ML'] })).toBe(false);
   });
 
   it('lets a whole-response assignment act anywhere', () => {

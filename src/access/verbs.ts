@@ -66,7 +66,9 @@ export function can(principal: Principal, verb: Verb, object?: ScopedObject): bo
     const { kind, value } = assignment.scope;
     if (kind === 'response' || object === undefined) return true;
     if (kind === 'country') return object.countries === undefined || (value !== null && object.countries.includes(value));
-    return object.organisationId === undefined || (object.organisationId !== null && String(object.organisationId) === value);
+    // An organisation scope covers that organisation's objects, not a country's.
+    if (object.organisationId === undefined) return object.countries === undefined;
+    return object.organisationId !== null && String(object.organisationId) === value;
   });
 }
 

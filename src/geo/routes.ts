@@ -298,7 +298,9 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
           level: query.level,
           skipRefused: query.skipRefused,
           language: languageOf(request),
+          principal: request.principal,
         });
+        request.auditObject = { type: 'geo-import', id: report.id, summary: { file: report.fileName, kind: report.kind, added: report.added, updated: report.updated } };
         return reply.status(report.alreadyImported ? 200 : 201).send({ import: report });
       },
     );

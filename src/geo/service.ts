@@ -4,6 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
+import { can, type Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError, formatMessage, type Language } from '../core/errors.js';
 import { decodeText, type RowIssue } from '../core/tabular.js';
@@ -78,6 +79,8 @@ export interface GeoImportRequest {
   skipRefused?: boolean;
   language?: Language;
   onProgress?: (done: number, total: number) => void;
+  /** Who imports through the API: only countries in their scope (the CLI imports as the system). */
+  principal?: Principal;
 }
 
 export const today = (): string => new Date().toISOString().slice(0, 10);
@@ -479,10 +482,12 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
   const report = emptyReport(request, kind, hash);
 
   // Parse everything before touching the database: a bad file stores nothing.
+  const countries = new Set<string>();
   let apply: (tx: Queryable, importId: q.GeoImportId) => Promise<void>;
   switch (kind) {
     case 'gazetteer': {
       const parsed = parseGazetteer(text);
+      parsed.units.forEach((unit) => countries.add(unit.country));
       if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
       report.refused.push(...refusedRows(parsed.refused, language));
       if (parsed.units.length === 0) throw new AppError('import.empty');
@@ -492,6 +497,7 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
     }
     case 'boundaries': {
       const parsed = parseBoundaries(text);
+      parsed.units.forEach((unit) => countries.add(countryOf(unit.pcode)));
       if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
       report.refused.push(...refusedRows(parsed.refused, language));
       if (parsed.units.length === 0) throw new AppError('import.empty');
@@ -501,6 +507,7 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
     }
     case 'population': {
       const parsed = parsePopulation(text, request.level === undefined ? {} : { level: request.level });
+      parsed.units.forEach((unit) => countries.add(countryOf(unit.pcode)));
       if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
       report.refused.push(...refusedRows(parsed.refused, language));
       if (parsed.units.length === 0) throw new AppError('import.empty');
@@ -513,6 +520,12 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
       report.notes.push(`schemes:${Object.keys(schemes).length}`);
       apply = () => Promise.resolve();
       break;
+    }
+  }
+
+  if (request.principal !== undefined) {
+    for (const country of countries) {
+      if (!can(request.principal, 'geo.import', { countries: [country] })) throw new AppError('auth.forbidden', { verb: 'geo.import' });
     }
   }
 

@@ -18,12 +18,16 @@ import type { ConsistencyFinding, ContributionStatus, EarmarkLevel, PlanDefiniti
 // ---- who may see and change a plan ----------------------------------------------------------------
 
 /**
- * A plan the principal may act on, or 404 (never 403): the public sees published plans only;
- * others need the verb in a scope covering one of the plan's countries.
+ * A plan the principal may act on, or 404 (never 403): published plans are readable by all;
+ * drafts and changes need the verb in a scope covering one of the plan's countries.
  */
 export async function authorisePlan(db: Queryable, code: string, principal: Principal, verb: Verb): Promise<void> {
   const plan = await requirePlan(db, code);
-  const visible = principal.kind === 'anonymous' ? plan.status === 'published' : can(principal, verb, { countries: plan.countries });
+  // A published plan is public reading; drafts and every change need the verb where the plan is.
+  const visible =
+    verb === 'plan.read' && plan.status === 'published'
+      ? can(principal, verb)
+      : principal.kind !== 'anonymous' && can(principal, verb, { countries: plan.countries });
   if (!visible) throw new AppError('plans.notFound', { code: code.slice(0, 40) });
 }
 
@@ -249,7 +253,9 @@ export async function getPlan(db: Queryable, code: string, language: Language = 
 
 export async function listPlans(db: Queryable, principal?: Principal): Promise<PlanSummary[]> {
   const plans = (await q.listPlans(db)).filter(
-    (plan) => principal === undefined || (principal.kind === 'anonymous' ? plan.status === 'published' : can(principal, 'plan.read', { countries: plan.countries })),
+    (plan) =>
+      principal === undefined ||
+      (plan.status === 'published' ? can(principal, 'plan.read') : principal.kind !== 'anonymous' && can(principal, 'plan.read', { countries: plan.countries })),
   );
   const summaries: PlanSummary[] = [];
   for (const plan of plans) {
@@ -569,8 +575,8 @@ export async function importPlanFile(
   const language = request.language ?? 'en';
   // Whoever imports through the API may only create or change plans of countries in their scope
   // (the CLI and the demo import as the system, without a principal).
-  const inScope = (countries: readonly string[]): void => {
-    if (request.principal !== undefined && !can(request.principal, 'plan.import', { countries })) throw new AppError('auth.forbidden', { verb: 'plan.import' });
+  const inScope = (countries: readonly string[], verb: Verb = 'plan.import'): void => {
+    if (request.principal !== undefined && !can(request.principal, verb, { countries })) throw new AppError('auth.forbidden', { verb });
   };
   if (request.bytes.byteLength === 0) throw new AppError('import.empty');
   const sha256 = createHash('sha256').update(request.bytes).digest('hex');
@@ -643,7 +649,7 @@ async function storeDefinition(
   definition: PlanDefinition,
   importId: q.PlanImportId,
   actor: string,
-  inScope: (countries: readonly string[]) => void,
+  inScope: (countries: readonly string[], verb?: Verb) => void,
 ): Promise<'added' | 'updated' | 'unchanged'> {
   const existing = await q.planByCode(tx, definition.code);
   inScope(definition.countries);
@@ -716,6 +722,8 @@ async function storeDefinition(
   let changed = false;
   const reviseIfChanged = async (target: RevisionTarget, current: { revised_requirements_usd: number | null; people_targeted: number | null; version: number }, figures: { requirementsUsd: number | null; peopleTargeted: number | null }): Promise<void> => {
     if (current.revised_requirements_usd === figures.requirementsUsd && current.people_targeted === figures.peopleTargeted) return;
+    // Changing figures by re-importing is a revision: it needs the right to revise.
+    inScope(existing.countries, 'plan.edit');
     changed = true;
     await revise(tx, existing.code, target, { version: current.version, requirementsUsd: figures.requirementsUsd, peopleTargeted: figures.peopleTargeted, reason: `import ${importId}` }, actor);
   };
@@ -735,7 +743,7 @@ async function storeFtsAppeal(
   tx: Queryable,
   appeal: ReturnType<typeof parseFtsRequirementsFunding>['appeals'][number],
   importId: q.PlanImportId,
-  inScope: (countries: readonly string[]) => void,
+  inScope: (countries: readonly string[], verb?: Verb) => void,
 ): Promise<'added' | 'updated' | 'unchanged'> {
   const code = appeal.code.trim().toUpperCase();
   const asOf = new Date().toISOString().slice(0, 10);
@@ -776,7 +784,7 @@ async function storeFtsFlow(
   flow: ReturnType<typeof parseFtsFlows>['flows'][number],
   importId: q.PlanImportId,
   actor: string,
-  inScope: (countries: readonly string[]) => void,
+  inScope: (countries: readonly string[], verb?: Verb) => void,
 ): Promise<'added' | 'updated' | 'unchanged' | RowIssue> {
   // FTS flows name their plan by FTS id; Liptako plans also have codes. Either finds it.
   const plan =
