@@ -18,8 +18,9 @@ import type { ConsistencyFinding, ContributionStatus, EarmarkLevel, PlanDefiniti
 // ---- who may see and change a plan ----------------------------------------------------------------
 
 /**
- * A plan the principal may act on, or 404 (never 403): published plans are readable by all;
- * drafts and changes need the verb in a scope covering one of the plan's countries.
+ * A plan the principal may act on. Published plans are readable by all; drafts and changes need
+ * the verb in a scope covering one of the plan's countries. A draft outside the caller's scope
+ * answers 404, so its existence does not leak; a change to a published plan outside it, 403.
  */
 export async function authorisePlan(db: Queryable, code: string, principal: Principal, verb: Verb): Promise<void> {
   const plan = await requirePlan(db, code);
@@ -28,7 +29,12 @@ export async function authorisePlan(db: Queryable, code: string, principal: Prin
     verb === 'plan.read' && plan.status === 'published'
       ? can(principal, verb)
       : principal.kind !== 'anonymous' && can(principal, verb, { countries: plan.countries });
-  if (!visible) throw new AppError('plans.notFound', { code: code.slice(0, 40) });
+  if (visible) return;
+  // Where the plan itself is readable (published), refusing a change reveals nothing: say why.
+  if (verb !== 'plan.read' && plan.status === 'published' && can(principal, 'plan.read')) {
+    throw new AppError(principal.kind === 'anonymous' ? 'auth.required' : 'auth.forbidden', { verb });
+  }
+  throw new AppError('plans.notFound', { code: code.slice(0, 40) });
 }
 
 // ---- reading ------------------------------------------------------------------------------------

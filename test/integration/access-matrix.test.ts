@@ -298,20 +298,25 @@ describeEachDatabase('plans that are not for everyone', (context) => {
     expect((await send(context.as('viewer'), 'GET', '/api/plans/IOM-CSAHEL-DRAFT')).statusCode).toBe(200);
   });
 
-  it('answers 404, not 403, to a Mali officer writing to a Burkina-only plan, and stores nothing', async () => {
+  it('lets a Mali officer read a published Burkina-only plan like anyone, but not write to it (403), storing nothing', async () => {
     await importPlanVariant(context.app, { code: 'BFA-ONLY-2021', countries: ['BF'] });
     const mali = context.as('imOfficerMali');
 
     const write = await send(mali, 'POST', '/api/plans/BFA-ONLY-2021/contributions', { payload: paidUsd(5000) });
-    expect(write.statusCode).toBe(404);
-    expect(write.body.error!.code).toBe('plans.notFound');
+    expect(write.statusCode).toBe(403);
+    expect(write.body.error!.code).toBe('auth.forbidden');
     expect(await contributionCount(context.db, 'BFA-ONLY-2021')).toBe(0);
-    // Nor can the officer read it, or see it listed.
-    expect((await send(mali, 'GET', '/api/plans/BFA-ONLY-2021')).statusCode).toBe(404);
+    // A published plan is public: the officer reads it as the public does.
+    expect((await send(mali, 'GET', '/api/plans/BFA-ONLY-2021')).statusCode).toBe(200);
     const list = await send<{ plans: Array<{ code: string }> }>(mali, 'GET', '/api/plans');
-    expect(list.body.plans.map((plan) => plan.code)).not.toContain('BFA-ONLY-2021');
-    // The Niger enumerator neither.
-    expect((await send(context.as('enumeratorNiger'), 'GET', '/api/plans/BFA-ONLY-2021')).statusCode).toBe(404);
+    expect(list.body.plans.map((plan) => plan.code)).toContain('BFA-ONLY-2021');
+
+    // A draft for Burkina Faso, though, does not exist for the Mali officer: 404 to read and write.
+    await importPlanVariant(context.app, { code: 'BFA-DRAFT-2021', countries: ['BF'], status: 'draft' });
+    expect((await send(mali, 'GET', '/api/plans/BFA-DRAFT-2021')).statusCode).toBe(404);
+    const draftWrite = await send(mali, 'POST', '/api/plans/BFA-DRAFT-2021/contributions', { payload: paidUsd(5000) });
+    expect(draftWrite.statusCode).toBe(404);
+    expect(await contributionCount(context.db, 'BFA-DRAFT-2021')).toBe(0);
 
     // Someone whose scope covers Burkina Faso records the same contribution.
     const manager = await send(context.as('programmeManager'), 'POST', '/api/plans/BFA-ONLY-2021/contributions', { payload: paidUsd(5000) });
