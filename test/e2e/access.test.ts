@@ -45,7 +45,7 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     expect(html).toMatch(/<script type="module" crossorigin src="\/assets\//);
     expect(html).not.toMatch(/<style|<script(?![^>]*\bsrc=)|\sstyle=/i);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Plans et financements');
-    expect(await page.getByTestId('sign-in-link').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('sign-in-link').isVisible()).toBe(true);
     expect(watch.problems()).toEqual([]);
     await context.close();
   });
@@ -60,7 +60,7 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     expect(await page.getByTestId('contribution-form').count()).toBe(0);
     expect(await page.getByTestId('contribution-edit').count()).toBe(0);
     // The partner may download the tables.
-    expect(await page.getByTestId('plan-exports').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('plan-exports').isVisible()).toBe(true);
     expect(await page.getByTestId('nav-admin').count()).toBe(0);
     await page.screenshot({ path: 'test-results/e2e-access-partner-plan-fr.png', fullPage: true });
 
@@ -134,7 +134,7 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     const page = await context.newPage();
     await signIn(page, server.url, DEMO.admin, '/');
     await expect.poll(() => page.getByTestId('nav-admin-users').isVisible()).toBe(true);
-    expect(await page.getByTestId('nav-admin-audit').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('nav-admin-audit').isVisible()).toBe(true);
 
     await page.getByTestId('nav-admin-users').click();
     await expect.poll(() => page.locator('h1').textContent()).toBe('Utilisateurs et rôles');
@@ -258,12 +258,12 @@ describe.skipIf(!ready)('access control in Chromium', () => {
 
     // The viewer reads and downloads, records nothing.
     await expect.poll(() => pageHere.getByTestId('contribution-form-not-allowed').isVisible()).toBe(true);
-    expect(await pageHere.getByTestId('plan-exports').isVisible()).toBe(true);
+    await expect.poll(() => pageHere.getByTestId('plan-exports').isVisible()).toBe(true);
 
     await pageHere.getByTestId('user-menu').click();
     await pageHere.getByTestId('sign-out-everywhere').click();
     await expect.poll(() => pageHere.getByTestId('header-user').getAttribute('data-state'), { timeout: 15_000 }).toBe('anonymous');
-    expect(await pageHere.getByTestId('sign-in-link').isVisible()).toBe(true);
+    await expect.poll(() => pageHere.getByTestId('sign-in-link').isVisible()).toBe(true);
     // Still on the (published) plan, now as the public.
     expect(pathAndQuery(pageHere)).toBe(`/plans/${PLAN}`);
     await expect.poll(() => pageHere.getByTestId('contribution-form-sign-in').isVisible()).toBe(true);
@@ -279,7 +279,7 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     await expect.poll(() => ended.isVisible(), { timeout: 15_000 }).toBe(true);
     expect(await ended.textContent()).toContain('Votre session a pris fin');
     expect(await ended.getByRole('link').getAttribute('href')).toBe('/sign-in?next=%2Faccount');
-    expect(await pageThere.getByTestId('sign-in-link').isVisible()).toBe(true);
+    await expect.poll(() => pageThere.getByTestId('sign-in-link').isVisible()).toBe(true);
     await pageThere.screenshot({ path: 'test-results/e2e-access-session-ended-fr.png', fullPage: true });
 
     // Signing in again from the notice comes back to the account page.

@@ -97,8 +97,8 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
 
     const keyFigures = page.getByTestId('plan-key-figures');
     expect(plain(await keyFigures.getByTestId('plan-required').textContent())).toBe('68 350 000 $US');
-    expect(await page.getByTestId('objective-1').isVisible()).toBe(true);
-    expect(await page.getByTestId('objective-4').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('objective-1').isVisible()).toBe(true);
+    await expect.poll(() => page.getByTestId('objective-4').isVisible()).toBe(true);
     // De-duplicated people targeted: information, never an error.
     const report = page.getByTestId('consistency-report');
     expect(await report.locator('.notice-error').count()).toBe(0);
