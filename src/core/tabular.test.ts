@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { AppError, catalogue, type ErrorCode } from './errors.js';
+import { catalogue, type ErrorCode } from './errors.js';
 import { importMessages } from './import-messages.js';
 import { decodeText, detectDelimiter, formatRowIssue, parseCsv, rowIssue, truncateForEcho } from './tabular.js';
+import { appErrorOf } from '../../test/support/errors.js';
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
-
-/** Runs `action` and returns the AppError it throws, failing the test otherwise. */
-function appErrorOf(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 describe('decodeText', () => {
   it('reads UTF-8 and strips the BOM', () => {

@@ -2,7 +2,6 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../core/errors.js';
 import { decodeText } from '../core/tabular.js';
 import {
   countPositions,
@@ -14,6 +13,7 @@ import {
   type BoundaryUnit,
 } from './formats.js';
 import { loadSchemesFromLengthsCsv } from './pcode.js';
+import { appErrorOf } from '../../test/support/errors.js';
 
 // Real files live beside the project, never in it (see ../shared/data/README.md).
 const DATA = path.resolve(process.cwd(), '../shared/data');
@@ -38,16 +38,6 @@ function fixture(relative: string): Fixture {
 }
 
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
-
-function appErrorOf(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
 
 function countBy<T>(items: readonly T[], key: (item: T) => string): Record<string, number> {
   const counts: Record<string, number> = {};

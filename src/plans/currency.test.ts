@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../core/errors.js';
 import { CURRENCIES, XOF_PER_EUR, convertToUsd, normaliseCurrency, roundToCents, type ConversionInput } from './currency.js';
-
-function appErrorOf(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
-}
+import { appErrorOf } from '../../test/support/errors.js';
 
 describe('CURRENCIES', () => {
   it('holds the donor currencies and the CFA francs, once each', () => {

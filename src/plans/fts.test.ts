@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '../core/errors.js';
 import { decodeText, formatRowIssue, type RowIssue } from '../core/tabular.js';
 import { parseFtsFlows, parseFtsRequirementsFunding, type FtsFlow } from './fts.js';
+import { appErrorOf } from '../../test/support/errors.js';
 
 // Real files live beside the project, never in it (see ../shared/data/README.md).
 const DATA = path.resolve(process.cwd(), '../shared/data');
@@ -17,16 +18,6 @@ function fixture(relative: string): { exists: boolean; title: (what: string) => 
     title: (what) => (exists ? what : `${what} — SKIPPED: fixture ../shared/data/${relative} not found`),
     text: () => decodeText(new Uint8Array(readFileSync(file))),
   };
-}
-
-function appErrorOf(action: () => unknown): AppError {
-  try {
-    action();
-  } catch (error) {
-    if (error instanceof AppError) return error;
-    throw error;
-  }
-  throw new Error('expected an AppError, nothing was thrown');
 }
 
 const codes = (issues: readonly RowIssue[]): Array<[number, ErrorCode]> => issues.map((issue) => [issue.row, issue.code]);
