@@ -261,7 +261,9 @@ async function applyGazetteer(tx: Queryable, report: WorkingReport, importId: q.
   const groups = new Map<string, GazetteerUnit[]>();
   for (const unit of units) {
     const key = `${unit.country}|${unit.level}|${unit.validFrom}`;
-    groups.set(key, [...(groups.get(key) ?? []), unit]);
+    const group = groups.get(key);
+    if (group) group.push(unit);
+    else groups.set(key, [unit]);
   }
   // Parents first, so a level's parents exist when it is applied; earlier versions first.
   const ordered = [...groups.values()].sort((a, b) => (a[0]!.level - b[0]!.level) || a[0]!.validFrom.localeCompare(b[0]!.validFrom));
@@ -306,7 +308,9 @@ async function applyBoundaries(
   const byCountry = new Map<string, BoundaryUnit[]>();
   for (const unit of parsed.units) {
     const country = countryOf(unit.pcode);
-    byCountry.set(country, [...(byCountry.get(country) ?? []), unit]);
+    const countryUnits = byCountry.get(country);
+    if (countryUnits) countryUnits.push(unit);
+    else byCountry.set(country, [unit]);
   }
   report.country = byCountry.size === 1 ? [...byCountry.keys()][0]! : null;
   report.level = parsed.level;
@@ -363,7 +367,8 @@ async function applyBoundaries(
     }
 
     const matched = units.filter((unit) => targets.has(unit.pcode));
-    const hashes = await q.geometryHashes(tx, matched.map((unit) => targets.get(unit.pcode)!.id));
+    // One read of the level's geometry hashes serves both the comparison and the "without geometry" list.
+    const hashes = await q.geometryHashes(tx, [...targets.values()].map((unit) => unit.id));
     for (const unit of matched) {
       const target = targets.get(unit.pcode)!;
       const hash = sha256(new TextEncoder().encode(JSON.stringify(unit.geometry)));
@@ -385,9 +390,8 @@ async function applyBoundaries(
       progress.advance(1);
     }
     const inFile = new Set(units.map((unit) => unit.pcode));
-    const withGeometry = await q.geometryHashes(tx, [...targets.values()].map((unit) => unit.id));
     report.withoutGeometry.push(
-      ...[...targets.values()].filter((unit) => !inFile.has(unit.pcode) && !withGeometry.has(Number(unit.id))).map((unit) => unit.pcode),
+      ...[...targets.values()].filter((unit) => !inFile.has(unit.pcode) && !hashes.has(Number(unit.id))).map((unit) => unit.pcode),
     );
   }
 }
