@@ -26,7 +26,8 @@ declare module 'fastify' {
 }
 
 const API_PREFIXES = ['/api/', '/dtm/', '/hapi/'];
-export const isApiUrl = (url: string): boolean => API_PREFIXES.some((prefix) => url.startsWith(prefix));
+/** Paths that belong to the API; everything else may be a page of the web app. */
+export const isApiUrl = (url: string): boolean => url === '/api' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
 
 // Plugin routes that serve documentation assets: readable by anyone allowed to read the system.
 const DOCUMENTATION_PREFIX = '/api/docs';

@@ -15,7 +15,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
-import { installAccessControl, type RouteGuardReport } from '../access/http.js';
+import { installAccessControl, isApiUrl, type RouteGuardReport } from '../access/http.js';
 import { accessRoutes } from '../access/routes.js';
 import { geoRoutes } from '../geo/routes.js';
 import { planRoutes } from '../plans/routes.js';
@@ -62,9 +62,6 @@ export function languageOf(request: FastifyRequest): Language {
   return pickLanguage(request.headers['accept-language']);
 }
 
-/** Paths that belong to the API; everything else may be a page of the web app. */
-const API_PREFIXES = ['/api/', '/dtm/', '/hapi/'];
-const isApiPath = (url: string): boolean => url === '/api' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
 
 function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
   const language = languageOf(request);
@@ -219,7 +216,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    if (serveWeb && request.method === 'GET' && !isApiPath(path)) {
+    if (serveWeb && request.method === 'GET' && !isApiUrl(path)) {
       // Client-side routes (/geography, …) all load the same page.
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
     }

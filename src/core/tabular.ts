@@ -54,6 +54,25 @@ export function formatRowIssue(issue: RowIssue, language: Language): string {
     : formatMessage('import.rowIssue', language, { row: issue.row, column: issue.column, message });
 }
 
+/** A refused row as an import report shows it: where, what, and why in the user's language. */
+export interface LocalisedRowIssue {
+  row: number;
+  column: string | null;
+  value: string | null;
+  code: string;
+  message: string;
+}
+
+export function localiseRowIssues(issues: readonly RowIssue[], language: Language): LocalisedRowIssue[] {
+  return issues.map((issue) => ({
+    row: issue.row,
+    column: issue.column,
+    value: issue.value,
+    code: issue.code,
+    message: formatMessage(issue.code, language, issue.params),
+  }));
+}
+
 // ---------------------------------------------------------------------------------------------
 // Bytes → text
 // ---------------------------------------------------------------------------------------------

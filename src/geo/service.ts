@@ -6,8 +6,8 @@ import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
 import { can, type Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
-import { AppError, formatMessage, type Language } from '../core/errors.js';
-import { decodeText, type RowIssue } from '../core/tabular.js';
+import { AppError, type Language } from '../core/errors.js';
+import { decodeText, localiseRowIssues, type LocalisedRowIssue, type RowIssue } from '../core/tabular.js';
 import {
   detectGeoFormat,
   parseBoundaries,
@@ -24,13 +24,7 @@ import * as q from './queries.js';
 
 export type GeoImportKind = 'gazetteer' | 'boundaries' | 'population' | 'pcode-lengths';
 
-export interface RefusedRow {
-  row: number;
-  column: string | null;
-  value: string | null;
-  code: string;
-  message: string;
-}
+export type RefusedRow = LocalisedRowIssue;
 
 export interface RowOutcome {
   row: number;
@@ -87,16 +81,6 @@ export const today = (): string => new Date().toISOString().slice(0, 10);
 
 function sha256(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
-}
-
-function refusedRows(issues: readonly RowIssue[], language: Language): RefusedRow[] {
-  return issues.map((issue) => ({
-    row: issue.row,
-    column: issue.column,
-    value: issue.value,
-    code: issue.code,
-    message: formatMessage(issue.code, language, issue.params),
-  }));
 }
 
 /** French short names from ICU ("Burkina Faso", "Mali", "Niger"); the P-code as a last resort. */
@@ -433,8 +417,8 @@ async function applyPopulation(
     progress.advance(1);
   }
   if (refused.length > 0) {
-    if (!skipRefused) throw rowsRefused(refusedRows(refused, language));
-    report.refused.push(...refusedRows(refused, language));
+    if (!skipRefused) throw rowsRefused(localiseRowIssues(refused, language));
+    report.refused.push(...localiseRowIssues(refused, language));
   }
 }
 
@@ -492,8 +476,8 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
     case 'gazetteer': {
       const parsed = parseGazetteer(text);
       parsed.units.forEach((unit) => countries.add(unit.country));
-      if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
-      report.refused.push(...refusedRows(parsed.refused, language));
+      if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(localiseRowIssues(parsed.refused, language));
+      report.refused.push(...localiseRowIssues(parsed.refused, language));
       if (parsed.units.length === 0) throw new AppError('import.empty');
       const progress = progressOf(parsed.units.length, request.onProgress);
       apply = (tx, importId) => applyGazetteer(tx, report, importId, parsed.units, progress);
@@ -502,8 +486,8 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
     case 'boundaries': {
       const parsed = parseBoundaries(text);
       parsed.units.forEach((unit) => countries.add(countryOf(unit.pcode)));
-      if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
-      report.refused.push(...refusedRows(parsed.refused, language));
+      if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(localiseRowIssues(parsed.refused, language));
+      report.refused.push(...localiseRowIssues(parsed.refused, language));
       if (parsed.units.length === 0) throw new AppError('import.empty');
       const progress = progressOf(parsed.units.length, request.onProgress);
       apply = (tx, importId) => applyBoundaries(tx, report, importId, parsed, request.validFrom, progress);
@@ -512,8 +496,8 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
     case 'population': {
       const parsed = parsePopulation(text, request.level === undefined ? {} : { level: request.level });
       parsed.units.forEach((unit) => countries.add(countryOf(unit.pcode)));
-      if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
-      report.refused.push(...refusedRows(parsed.refused, language));
+      if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(localiseRowIssues(parsed.refused, language));
+      report.refused.push(...localiseRowIssues(parsed.refused, language));
       if (parsed.units.length === 0) throw new AppError('import.empty');
       const progress = progressOf(parsed.units.length, request.onProgress);
       apply = (tx, importId) => applyPopulation(tx, report, importId, parsed, request.year, request.skipRefused ?? false, language, progress);

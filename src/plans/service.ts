@@ -5,8 +5,8 @@
 import { createHash } from 'node:crypto';
 import { can, type Principal, type Verb } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
-import { AppError, formatMessage, type Language } from '../core/errors.js';
-import { decodeText, type RowIssue } from '../core/tabular.js';
+import { AppError, type Language } from '../core/errors.js';
+import { decodeText, localiseRowIssues, type LocalisedRowIssue, type RowIssue } from '../core/tabular.js';
 import { iso2ToIso3, iso3ToIso2 } from '../geo/pcode.js';
 import { convertToUsd } from './currency.js';
 import { checkConsistency, formatConsistencyFinding, parsePlanDefinition } from './definition.js';
@@ -545,12 +545,8 @@ export interface PlanImportReport {
   plans: Array<{ code: string; outcome: 'added' | 'updated' | 'unchanged' }>;
   contributions: { added: number; updated: number; unchanged: number };
   skipped: Array<{ row: number; reason: string }>;
-  refused: Array<{ row: number; column: string | null; value: string | null; code: string; message: string }>;
+  refused: LocalisedRowIssue[];
   createdAt: string;
-}
-
-function refusedRows(issues: readonly RowIssue[], language: Language): PlanImportReport['refused'] {
-  return issues.map((issue) => ({ row: issue.row, column: issue.column, value: issue.value, code: issue.code, message: formatMessage(issue.code, language, issue.params) }));
 }
 
 type PlanFileKind = PlanImportReport['kind'];
@@ -610,8 +606,8 @@ export async function importPlanFile(
     };
   } else if (kind === 'fts-requirements') {
     const parsed = parseFtsRequirementsFunding(text);
-    if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
-    report.refused.push(...refusedRows(parsed.refused, language));
+    if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(localiseRowIssues(parsed.refused, language));
+    report.refused.push(...localiseRowIssues(parsed.refused, language));
     report.skipped.push(...parsed.skipped);
     if (parsed.appeals.length === 0) throw new AppError('import.empty');
     apply = async (tx, importId) => {
@@ -619,8 +615,8 @@ export async function importPlanFile(
     };
   } else {
     const parsed = parseFtsFlows(text, request.fileName);
-    if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(refusedRows(parsed.refused, language));
-    report.refused.push(...refusedRows(parsed.refused, language));
+    if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(localiseRowIssues(parsed.refused, language));
+    report.refused.push(...localiseRowIssues(parsed.refused, language));
     if (parsed.flows.length === 0) throw new AppError('import.empty');
     apply = async (tx, importId) => {
       const refused: RowIssue[] = [];
@@ -630,8 +626,8 @@ export async function importPlanFile(
         else refused.push(outcome);
       }
       if (refused.length > 0) {
-        if (!request.skipRefused) throw rowsRefused(refusedRows(refused, language));
-        report.refused.push(...refusedRows(refused, language));
+        if (!request.skipRefused) throw rowsRefused(localiseRowIssues(refused, language));
+        report.refused.push(...localiseRowIssues(refused, language));
       }
     };
   }
