@@ -462,6 +462,14 @@ export async function fundingSums(db: Queryable, planId: PlanId): Promise<Fundin
   );
 }
 
+/** Totals by status for every plan at once (the plans list), instead of a query per plan. */
+export async function fundingTotalsByPlan(db: Queryable): Promise<Array<{ plan_id: PlanId; status: ContributionStatus; amount_usd: number; contributions: number }>> {
+  return db.query(
+    `SELECT plan_id, status, sum(amount_usd)::float8 AS amount_usd, count(*)::int AS contributions
+       FROM contribution GROUP BY plan_id, status`,
+  );
+}
+
 // ---- imports -------------------------------------------------------------------------------------
 
 export async function findPlanImport(db: Queryable, importKey: string): Promise<{ id: PlanImportId; report: unknown } | undefined> {

@@ -263,9 +263,11 @@ export async function listPlans(db: Queryable, principal?: Principal): Promise<P
       principal === undefined ||
       (plan.status === 'published' ? can(principal, 'plan.read') : principal.kind !== 'anonymous' && can(principal, 'plan.read', { countries: plan.countries })),
   );
+  const totals = await q.fundingTotalsByPlan(db);
   const summaries: PlanSummary[] = [];
   for (const plan of plans) {
-    const sums = await q.fundingSums(db, plan.id);
+    // Only the plan's own status is needed here, so every sum counts at plan level.
+    const sums = totals.filter((total) => total.plan_id === plan.id);
     const status = planFunding(
       plan,
       computeFunding(
