@@ -90,6 +90,10 @@ describe.skipIf(!ready)('geography explorer in Chromium', () => {
     await page.getByTestId('geo-import-submit').click();
     await expect.poll(() => page.getByTestId('import-report').isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await page.getByTestId('import-added').textContent()).toContain('13');
+    // The import history loads when opened and lists this import.
+    const imports = page.getByTestId('import-history');
+    await imports.locator('summary').click();
+    await expect.poll(() => imports.locator('tbody tr').filter({ hasText: 'bfa_adm1_test.geojson' }).count(), { timeout: 15_000 }).toBe(1);
 
     await expect.poll(() => map.getAttribute('data-geometry-source'), { timeout: 15_000 }).toBe('boundaries');
     await expect.poll(() => map.locator('path[data-pcode]').count()).toBe(13);

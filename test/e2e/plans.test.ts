@@ -180,6 +180,10 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
     expect(await page.getByTestId('contributions-table').locator('tbody tr').count()).toBe(2);
     await page.getByTestId('funding-chart').screenshot({ path: 'test-results/e2e-plan-chart-fr.png' });
     await page.getByTestId('contributions-table').screenshot({ path: 'test-results/e2e-plan-contributions-fr.png' });
+    // The change history loads when opened and lists the contributions just recorded and changed.
+    const history = page.getByTestId('plan-changes');
+    await history.locator('summary').click();
+    await expect.poll(() => history.locator('tbody tr').count(), { timeout: 15_000 }).toBeGreaterThanOrEqual(3);
 
     // Paid before it was pledged: the server refuses, in French, next to the dates.
     const invalid = {

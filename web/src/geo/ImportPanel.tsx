@@ -1,8 +1,8 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, buildUrl, uploadFile } from '../api.js';
+import { LoadOnOpen } from '../components/LoadOnOpen.js';
 import { ErrorNotice } from '../components/Status.js';
-import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import { importProblem, MAX_YEAR, MIN_YEAR, parseYear, REFUSED_LIST_LIMIT, type ImportProblem } from './importErrors.js';
 import { ImportReport, NameMismatchTable, RefusedTable } from './ImportReport.js';
@@ -24,49 +24,47 @@ export const IMPORT_ACCEPT = '.csv,.json,.geojson,.topojson';
 function ImportHistory({ version }: { version: number }) {
   const { t } = useTranslation();
   const format = useFormat();
-  // Loaded only when opened: the list can be long and the link slow.
-  const [open, setOpen] = useState(false);
-  const history = useApi<ImportsResponse>(open ? '/api/geo/imports' : null, { version });
-  const imports = history.data?.imports;
   return (
-    <details className="import-history" data-testid="import-history" onToggle={(event) => setOpen(event.currentTarget.open)}>
-      <summary>{imports ? t('geo.import.history.titleCount', { count: imports.length }) : t('geo.import.history.title')}</summary>
-      {history.error ? <ErrorNotice error={history.error} onRetry={history.retry} /> : null}
-      {history.loading && !imports ? <p role="status">{t('common.loading')}</p> : null}
-      {imports && imports.length === 0 ? <p>{t('geo.import.history.empty')}</p> : null}
-      {imports && imports.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('geo.import.history.date')}</th>
-                <th scope="col">{t('geo.import.history.file')}</th>
-                <th scope="col">{t('geo.import.history.kind')}</th>
-                <th scope="col" className="num">
-                  {t('geo.import.history.counts')}
-                </th>
+    <LoadOnOpen<ImportsResponse, ImportsResponse['imports'][number]>
+      url="/api/geo/imports"
+      version={version}
+      className="import-history"
+      testId="import-history"
+      title={(count) => (count === undefined ? t('geo.import.history.title') : t('geo.import.history.titleCount', { count }))}
+      items={(response) => response.imports}
+      empty={t('geo.import.history.empty')}
+    >
+      {(imports) => (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('geo.import.history.date')}</th>
+              <th scope="col">{t('geo.import.history.file')}</th>
+              <th scope="col">{t('geo.import.history.kind')}</th>
+              <th scope="col" className="num">
+                {t('geo.import.history.counts')}
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {imports.map((item) => (
+              <tr key={item.id}>
+                <td className="date">{format.dateTime(item.createdAt)}</td>
+                <td className="code">{item.fileName}</td>
+                <td>
+                  {t(`geo.import.report.kinds.${item.kind}`, { defaultValue: item.kind })}
+                  {item.country ? ` · ${item.country}` : ''}
+                  {item.level !== null ? ` · ${t('geo.levelName', { level: item.level })}` : ''}
+                </td>
+                <td className="num">
+                  {[item.added, item.updated, item.unchanged, item.refused.length].map((n) => format.number(n)).join(' / ')}
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {imports.map((item) => (
-                <tr key={item.id}>
-                  <td className="date">{format.dateTime(item.createdAt)}</td>
-                  <td className="code">{item.fileName}</td>
-                  <td>
-                    {t(`geo.import.report.kinds.${item.kind}`, { defaultValue: item.kind })}
-                    {item.country ? ` · ${item.country}` : ''}
-                    {item.level !== null ? ` · ${t('geo.levelName', { level: item.level })}` : ''}
-                  </td>
-                  <td className="num">
-                    {[item.added, item.updated, item.unchanged, item.refused.length].map((n) => format.number(n)).join(' / ')}
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </details>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </LoadOnOpen>
   );
 }
 

@@ -1,7 +1,5 @@
-import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ErrorNotice } from '../components/Status.js';
-import { useApi } from '../useApi.js';
+import { LoadOnOpen } from '../components/LoadOnOpen.js';
 import { useFormat, type Formatters } from '../useFormat.js';
 import { planUrl, type ChangesResponse } from './types.js';
 
@@ -30,47 +28,46 @@ function describeValue(value: unknown, format: Formatters, none: string): string
 export function ChangeHistory({ code, version }: { code: string; version: number }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const [open, setOpen] = useState(false);
-  const history = useApi<ChangesResponse>(open ? planUrl(code, '/changes') : null, { version });
-  const changes = history.data?.changes;
   const none = t('common.none');
   return (
-    <details className="panel change-history" data-testid="plan-changes" onToggle={(event) => setOpen(event.currentTarget.open)}>
-      <summary>{changes ? t('plans.changes.titleCount', { count: changes.length }) : t('plans.changes.title')}</summary>
-      {history.error ? <ErrorNotice error={history.error} onRetry={history.retry} /> : null}
-      {history.loading && !changes ? <p role="status">{t('common.loading')}</p> : null}
-      {changes && changes.length === 0 ? <p>{t('plans.changes.empty')}</p> : null}
-      {changes && changes.length > 0 ? (
-        <div className="table-scroll">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('plans.changes.when')}</th>
-                <th scope="col">{t('plans.changes.who')}</th>
-                <th scope="col">{t('plans.changes.what')}</th>
-                <th scope="col">{t('plans.changes.before')}</th>
-                <th scope="col">{t('plans.changes.after')}</th>
-                <th scope="col">{t('plans.changes.reason')}</th>
+    <LoadOnOpen<ChangesResponse, ChangesResponse['changes'][number]>
+      url={planUrl(code, '/changes')}
+      version={version}
+      className="panel change-history"
+      testId="plan-changes"
+      title={(count) => (count === undefined ? t('plans.changes.title') : t('plans.changes.titleCount', { count }))}
+      items={(response) => response.changes}
+      empty={t('plans.changes.empty')}
+    >
+      {(changes) => (
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">{t('plans.changes.when')}</th>
+              <th scope="col">{t('plans.changes.who')}</th>
+              <th scope="col">{t('plans.changes.what')}</th>
+              <th scope="col">{t('plans.changes.before')}</th>
+              <th scope="col">{t('plans.changes.after')}</th>
+              <th scope="col">{t('plans.changes.reason')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {changes.map((change) => (
+              <tr key={change.id}>
+                <td className="date">{format.dateTime(change.changedAt)}</td>
+                <td>{change.changedBy}</td>
+                <td>
+                  {t(`plans.changes.entities.${change.entity}`, { defaultValue: change.entity })} #{change.entityId} ·{' '}
+                  {t(`plans.changes.fields.${change.field}`, { defaultValue: change.field })}
+                </td>
+                <td>{describeValue(change.oldValue, format, none)}</td>
+                <td>{describeValue(change.newValue, format, none)}</td>
+                <td>{change.reason ?? none}</td>
               </tr>
-            </thead>
-            <tbody>
-              {changes.map((change) => (
-                <tr key={change.id}>
-                  <td className="date">{format.dateTime(change.changedAt)}</td>
-                  <td>{change.changedBy}</td>
-                  <td>
-                    {t(`plans.changes.entities.${change.entity}`, { defaultValue: change.entity })} #{change.entityId} ·{' '}
-                    {t(`plans.changes.fields.${change.field}`, { defaultValue: change.field })}
-                  </td>
-                  <td>{describeValue(change.oldValue, format, none)}</td>
-                  <td>{describeValue(change.newValue, format, none)}</td>
-                  <td>{change.reason ?? none}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      ) : null}
-    </details>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </LoadOnOpen>
   );
 }
