@@ -62,6 +62,8 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
   });
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
+    // Pages and their assets are the same for everyone: no database round trip for them.
+    if (!isApiUrl(request.url)) return;
     const authorization = request.headers.authorization;
     const bearer = typeof authorization === 'string' && /^Bearer\s+/i.test(authorization) ? authorization.replace(/^Bearer\s+/i, '').trim() : undefined;
     const cookies = request.cookies as Record<string, string | undefined> | undefined;
