@@ -4,9 +4,11 @@
  * (e.g. src/geo/messages.ts) and are merged here so that one test can check them all.
  */
 import { accessMessages } from '../access/messages.js';
+import { displacementMessages } from '../displacement/messages.js';
 import { geoMessages } from '../geo/messages.js';
 import { fundingMessages } from '../plans/funding-messages.js';
 import { planMessages } from '../plans/messages.js';
+import { backupMessages } from './backup-messages.js';
 import { importMessages } from './import-messages.js';
 
 export type Language = 'fr' | 'en';
@@ -20,6 +22,11 @@ export interface CatalogueEntry {
 }
 
 export const coreMessages = {
+  'job.interrupted': {
+    status: 500,
+    en: 'This work was interrupted (the server stopped). Nothing of it was stored; run it again.',
+    fr: 'Ce travail a été interrompu (le serveur s’est arrêté). Rien n’en a été enregistré ; relancez-le.',
+  },
   'request.invalid': {
     status: 400,
     en: 'The request is not valid: {detail}',
@@ -99,6 +106,8 @@ export const catalogue = {
   ...geoMessages,
   ...planMessages,
   ...fundingMessages,
+  ...displacementMessages,
+  ...backupMessages,
 } satisfies Record<string, CatalogueEntry>;
 
 export type ErrorCode = keyof typeof catalogue;

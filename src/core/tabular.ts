@@ -139,6 +139,21 @@ function decodeWindows1252(bytes: Uint8Array): string {
  * cause.
  */
 export function decodeText(bytes: Uint8Array): string {
+  const utf16 = assertText(bytes);
+  if (utf16 !== null) return utf16;
+  const body = startsWith(bytes, UTF8_BOM) ? bytes.subarray(UTF8_BOM.length) : bytes;
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+  } catch {
+    return decodeWindows1252(body);
+  }
+}
+
+/**
+ * Refuses binary content (a known signature, NUL bytes, a density of control characters).
+ * UTF-16 text (with a BOM) is decoded whole and returned; null means "8-bit text, decode it".
+ */
+export function assertText(bytes: Uint8Array): string | null {
   for (const signature of BINARY_SIGNATURES) {
     if (startsWith(bytes, signature.bytes)) throw new AppError('import.notText', { format: signature.format });
   }
@@ -153,22 +168,37 @@ export function decodeText(bytes: Uint8Array): string {
       throw new AppError('import.notText', { format: 'binary' }, { cause: error });
     }
   }
-
+  if (bytes.includes(0)) throw new AppError('import.notText', { format: 'binary' });
   let strayControls = 0;
-  for (const byte of bytes) {
-    if (byte === 0) throw new AppError('import.notText', { format: 'binary' });
-    if (isStrayControl(byte)) strayControls += 1;
-  }
+  for (const byte of bytes) if (isStrayControl(byte)) strayControls += 1;
   if (strayControls > 8 && strayControls * 100 > bytes.length) {
     throw new AppError('import.notText', { format: 'binary' });
   }
+  return null;
+}
 
+/**
+ * Decodes 8-bit text piece by piece so a file of hundreds of megabytes never becomes one string:
+ * UTF-8 (BOM dropped) while it is valid, otherwise windows-1252 from the start.
+ */
+export function* decodeTextChunks(bytes: Uint8Array, chunkSize = 1 << 20): Generator<string> {
   const body = startsWith(bytes, UTF8_BOM) ? bytes.subarray(UTF8_BOM.length) : bytes;
+  let valid = true;
   try {
-    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(body);
+    const probe = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    for (let start = 0; start < body.length; start += chunkSize) probe.decode(body.subarray(start, start + chunkSize), { stream: true });
+    probe.decode();
   } catch {
-    return decodeWindows1252(body);
+    valid = false;
   }
+  if (valid) {
+    const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
+    for (let start = 0; start < body.length; start += chunkSize) yield decoder.decode(body.subarray(start, start + chunkSize), { stream: true });
+    const rest = decoder.decode();
+    if (rest !== '') yield rest;
+    return;
+  }
+  for (let start = 0; start < body.length; start += chunkSize) yield decodeWindows1252(body.subarray(start, start + chunkSize));
 }
 
 /** Removes a leading BOM left by a caller that decoded the bytes itself. */

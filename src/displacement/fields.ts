@@ -1,0 +1,283 @@
+/**
+ * The canonical columns of a DTM round file (one row per location or admin area and population
+ * group), and how the headers of real files map onto them: English and French labels as typed
+ * in Excel or exported by Kobo/ODK, and HXL hashtags (matched on the set of attributes, in any
+ * order, `+code` and `+pcode` alike). Pure: no database, no I/O.
+ */
+import { createHash } from 'node:crypto';
+import { headerKey } from '../core/tabular.js';
+
+/** Sex × age parts: `f1`…`f5` and `m1`…`m5` are the operation's age ranges, in order. */
+export const AGE_BAND_FIELDS = ['f1', 'f2', 'f3', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5'] as const;
+export type AgeBandField = (typeof AGE_BAND_FIELDS)[number];
+
+export const ROUND_FIELDS = [
+  'admin1Pcode',
+  'admin1Name',
+  'admin2Pcode',
+  'admin2Name',
+  'admin3Pcode',
+  'locationCode',
+  'locationName',
+  'locationType',
+  'settlementType',
+  'latitude',
+  'longitude',
+  'populationGroup',
+  'households',
+  'individuals',
+  'females',
+  'males',
+  ...AGE_BAND_FIELDS,
+  'reason',
+  'originAdmin1Pcode',
+  'originAdmin2Pcode',
+  'arrivalPeriod',
+  'assessmentDate',
+] as const;
+export type RoundField = (typeof ROUND_FIELDS)[number];
+
+export const isRoundField = (value: string): value is RoundField => (ROUND_FIELDS as readonly string[]).includes(value);
+
+/** A file cannot be imported without these mapped (admin2 or a location code places the row). */
+export const REQUIRED_FIELDS: readonly RoundField[] = ['admin2Pcode', 'individuals'];
+
+export const POPULATION_GROUPS = ['idp', 'returnee', 'returnee-abroad'] as const;
+export type PopulationGroup = (typeof POPULATION_GROUPS)[number];
+
+export const REASONS = ['conflict', 'insecurity', 'natural-disaster', 'other', 'not-reported'] as const;
+export type Reason = (typeof REASONS)[number];
+
+/** DTM API v3 spelling of each reason. */
+export const REASON_DTM_LABEL: Record<Reason, string> = {
+  conflict: 'Conflict',
+  insecurity: 'Insecurity',
+  'natural-disaster': 'Natural disaster',
+  other: 'Other reason',
+  'not-reported': 'No reason for displacement reported',
+};
+
+export const LOCATION_TYPES = ['village', 'neighbourhood', 'site', 'admin-area'] as const;
+export type LocationType = (typeof LOCATION_TYPES)[number];
+
+export const SETTLEMENT_TYPES = ['host-community', 'camp', 'spontaneous-site', 'collective-centre', 'other'] as const;
+export type SettlementType = (typeof SETTLEMENT_TYPES)[number];
+
+export const DEFAULT_AGE_RANGES = ['0-4', '5-17', '18-59', '60+'] as const;
+
+/**
+ * Header spellings per field, compared with `headerKey` (case, spaces, `_`, `-`, `.` ignored)
+ * after accents are folded. English first, then French, then Kobo-style names.
+ */
+const HEADER_SYNONYMS: Record<Exclude<RoundField, AgeBandField>, readonly string[]> = {
+  admin1Pcode: ['admin1 pcode', 'admin1pcode', 'adm1 pcode', 'adm1_pcode', 'admin1 code', 'region pcode', 'pcode region', 'code region', 'pcode admin1'],
+  admin1Name: ['admin1 name', 'admin1', 'adm1 name', 'region', 'region name', 'nom region'],
+  admin2Pcode: ['admin2 pcode', 'admin2pcode', 'adm2 pcode', 'adm2_pcode', 'admin2 code', 'pcode admin2', 'province pcode', 'cercle pcode', 'departement pcode', 'pcode cercle', 'pcode province', 'pcode departement', 'code cercle', 'code province', 'code departement'],
+  admin2Name: ['admin2 name', 'admin2', 'adm2 name', 'province', 'cercle', 'departement', 'nom cercle', 'nom province', 'nom departement'],
+  admin3Pcode: ['admin3 pcode', 'adm3 pcode', 'commune pcode', 'pcode commune', 'code commune'],
+  locationCode: ['location code', 'location id', 'site code', 'site id', 'village code', 'code localite', 'code site', 'code village', 'id localite', 'id site'],
+  locationName: ['location name', 'location', 'site name', 'site', 'village', 'nom localite', 'localite', 'nom site', 'nom village', 'quartier'],
+  locationType: ['location type', 'type of location', 'type localite', 'type de localite', 'type lieu'],
+  settlementType: ['settlement type', 'type of settlement', 'type installation', 'type d installation', 'type hebergement', 'type site'],
+  latitude: ['latitude', 'lat', 'gps latitude', 'y', 'location latitude', '_gps_latitude'],
+  longitude: ['longitude', 'lon', 'long', 'lng', 'gps longitude', 'x', 'location longitude', '_gps_longitude'],
+  populationGroup: ['population group', 'population type', 'group', 'groupe de population', 'type de population', 'categorie', 'statut'],
+  households: ['households', 'hh', 'number of households', 'num households', 'menages', 'nombre de menages', 'nb menages', 'nbre menages'],
+  individuals: ['individuals', 'ind', 'number of individuals', 'num individuals', 'persons', 'people', 'population', 'individus', 'nombre d individus', 'nombre de personnes', 'nb individus', 'nbre individus', 'personnes'],
+  females: ['females', 'female', 'women and girls', 'total female', 'femmes', 'total femmes', 'sexe feminin', 'nombre de femmes'],
+  males: ['males', 'male', 'men and boys', 'total male', 'hommes', 'total hommes', 'sexe masculin', 'nombre d hommes'],
+  reason: ['reason', 'displacement reason', 'reason for displacement', 'cause', 'raison', 'raison du deplacement', 'cause du deplacement', 'motif'],
+  originAdmin1Pcode: ['origin admin1 pcode', 'origin admin1', 'idp origin admin1 pcode', 'origin region pcode', 'origine admin1', 'region d origine pcode', 'pcode region origine', 'origine region'],
+  originAdmin2Pcode: ['origin admin2 pcode', 'origin admin2', 'origin province pcode', 'origine admin2', 'pcode cercle origine', 'pcode province origine', 'origine cercle', 'origine province'],
+  arrivalPeriod: ['arrival period', 'period of arrival', 'year of arrival', 'arrival', 'periode d arrivee', 'annee d arrivee', 'arrivee'],
+  assessmentDate: ['assessment date', 'date of assessment', 'date', 'survey date', 'collection date', 'date d evaluation', 'date de collecte', 'date enquete', 'today', '_submission_time'],
+};
+
+const SEX_WORDS: Record<'f' | 'm', readonly string[]> = {
+  f: ['f', 'female', 'females', 'femmes', 'femme', 'filles', 'women', 'girls'],
+  m: ['m', 'male', 'males', 'hommes', 'homme', 'garcons', 'men', 'boys'],
+};
+
+/** HXL attribute sets (without the leading hashtag's attributes order) per field. */
+const HXL_TAGS: Array<{ tag: string; attributes: readonly string[]; field: RoundField }> = [
+  { tag: 'adm1', attributes: ['code'], field: 'admin1Pcode' },
+  { tag: 'adm1', attributes: ['pcode'], field: 'admin1Pcode' },
+  { tag: 'adm1', attributes: ['name'], field: 'admin1Name' },
+  { tag: 'adm1', attributes: [], field: 'admin1Name' },
+  { tag: 'adm2', attributes: ['code'], field: 'admin2Pcode' },
+  { tag: 'adm2', attributes: ['pcode'], field: 'admin2Pcode' },
+  { tag: 'adm2', attributes: ['name'], field: 'admin2Name' },
+  { tag: 'adm2', attributes: [], field: 'admin2Name' },
+  { tag: 'adm3', attributes: ['code'], field: 'admin3Pcode' },
+  { tag: 'adm3', attributes: ['pcode'], field: 'admin3Pcode' },
+  { tag: 'loc', attributes: ['code'], field: 'locationCode' },
+  { tag: 'loc', attributes: ['name'], field: 'locationName' },
+  { tag: 'loc', attributes: ['type'], field: 'locationType' },
+  { tag: 'loc', attributes: ['type', 'settlement'], field: 'settlementType' },
+  { tag: 'geo', attributes: ['lat'], field: 'latitude' },
+  { tag: 'geo', attributes: ['lon'], field: 'longitude' },
+  { tag: 'population', attributes: ['type'], field: 'populationGroup' },
+  { tag: 'affected', attributes: ['type'], field: 'populationGroup' },
+  { tag: 'affected', attributes: ['hh'], field: 'households' },
+  { tag: 'affected', attributes: ['ind'], field: 'individuals' },
+  { tag: 'affected', attributes: ['idps', 'hh'], field: 'households' },
+  { tag: 'affected', attributes: ['idps', 'ind'], field: 'individuals' },
+  { tag: 'affected', attributes: ['f'], field: 'females' },
+  { tag: 'affected', attributes: ['m'], field: 'males' },
+  { tag: 'affected', attributes: ['ind', 'f'], field: 'females' },
+  { tag: 'affected', attributes: ['ind', 'm'], field: 'males' },
+  { tag: 'affected', attributes: ['idps', 'f'], field: 'females' },
+  { tag: 'affected', attributes: ['idps', 'm'], field: 'males' },
+  { tag: 'affected', attributes: ['idps', 'ind', 'f'], field: 'females' },
+  { tag: 'affected', attributes: ['idps', 'ind', 'm'], field: 'males' },
+  { tag: 'cause', attributes: [], field: 'reason' },
+  { tag: 'cause', attributes: ['displacement'], field: 'reason' },
+  { tag: 'adm1', attributes: ['origin', 'code'], field: 'originAdmin1Pcode' },
+  { tag: 'adm1', attributes: ['origin', 'pcode'], field: 'originAdmin1Pcode' },
+  { tag: 'adm2', attributes: ['origin', 'code'], field: 'originAdmin2Pcode' },
+  { tag: 'adm2', attributes: ['origin', 'pcode'], field: 'originAdmin2Pcode' },
+  { tag: 'date', attributes: ['arrival'], field: 'arrivalPeriod' },
+  { tag: 'date', attributes: ['reported'], field: 'assessmentDate' },
+  { tag: 'date', attributes: ['assessed'], field: 'assessmentDate' },
+  { tag: 'date', attributes: [], field: 'assessmentDate' },
+];
+
+/** Folds accents and apostrophes so `Ménages`, `menages` and `MENAGES` compare equal. */
+export function foldHeader(header: string): string {
+  return headerKey(
+    header
+      .normalize('NFD')
+      .replace(/[\u0300-\u036f]/g, '')
+      .replace(/[’'`]/g, ' '),
+  );
+}
+
+const SYNONYM_INDEX: Map<string, RoundField> = new Map(
+  Object.entries(HEADER_SYNONYMS).flatMap(([field, names]) => names.map((name) => [foldHeader(name), field as RoundField] as const)),
+);
+
+/** An age range label as it may appear in a header: `0-4`, `0_4`, `04`, `60+`, `60plus`. */
+function ageRangeKeys(range: string): string[] {
+  const [from, to] = range.split(/[-+]/);
+  const open = range.endsWith('+');
+  const keys = new Set<string>([foldHeader(range)]);
+  if (from !== undefined && open) {
+    keys.add(`${from}plus`);
+    keys.add(`${from}+`);
+    keys.add(`${from}ans+`);
+    keys.add(`${from}etplus`);
+  }
+  if (from !== undefined && to !== undefined && to !== '') {
+    keys.add(`${from}${to}`);
+    keys.add(`${from}${to}ans`);
+    keys.add(`age${from}${to}`);
+  }
+  return [...keys];
+}
+
+/**
+ * Recognises a sex × age header (`f_0_4`, `Femmes 5-17`, `male 60+`, `M18-59`) against the
+ * operation's age ranges; returns the band field or null.
+ */
+export function ageBandOf(header: string, ageRanges: readonly string[]): AgeBandField | null {
+  const folded = foldHeader(header);
+  for (const sex of ['f', 'm'] as const) {
+    for (const word of SEX_WORDS[sex]) {
+      if (!folded.startsWith(word)) continue;
+      const rest = folded.slice(word.length).replace(/^(de|age|ages)/, '');
+      for (const [index, range] of ageRanges.entries()) {
+        if (ageRangeKeys(range).includes(rest)) return `${sex}${index + 1}` as AgeBandField;
+      }
+    }
+  }
+  return null;
+}
+
+/** Parses `#affected +idps +ind +f` into its tag and attribute set; null when not HXL. */
+export function parseHxl(cell: string): { tag: string; attributes: Set<string> } | null {
+  const trimmed = cell.trim().toLowerCase();
+  const match = /^#([a-z][a-z0-9_]*)((?:\s*\+[a-z0-9_]+)*)\s*$/.exec(trimmed);
+  if (!match) return null;
+  const attributes = new Set((match[2] ?? '').split('+').map((part) => part.trim()).filter((part) => part !== ''));
+  return { tag: match[1]!, attributes };
+}
+
+/** True when most non-empty cells of the row are HXL hashtags: the row under the header. */
+export function isHxlRow(cells: readonly string[]): boolean {
+  const filled = cells.filter((cell) => cell.trim() !== '');
+  if (filled.length === 0) return false;
+  return filled.filter((cell) => parseHxl(cell) !== null).length >= Math.ceil(filled.length / 2);
+}
+
+const AGE_HXL = /^age(\d+)_?(\d+|plus)?$/;
+
+function fieldOfHxl(cell: string, ageRanges: readonly string[]): RoundField | null {
+  const hxl = parseHxl(cell);
+  if (hxl === null) return null;
+  const attributes = hxl.attributes;
+  // Sex × age: `+f +age0_4` / `+m +children`-style ages are read against the operation's ranges.
+  const sex = attributes.has('f') ? 'f' : attributes.has('m') ? 'm' : null;
+  const ageAttribute = [...attributes].find((attribute) => AGE_HXL.test(attribute));
+  if (hxl.tag === 'affected' && sex !== null && ageAttribute !== undefined) {
+    const [, from, to] = AGE_HXL.exec(ageAttribute)!;
+    const label = to === 'plus' || to === undefined ? `${from}+` : `${from}-${to}`;
+    const index = ageRanges.indexOf(label);
+    return index === -1 ? null : (`${sex}${index + 1}` as AgeBandField);
+  }
+  const wanted = [...hxl.attributes].filter((attribute) => attribute !== 'idps').sort().join('+');
+  const exact = HXL_TAGS.find((entry) => entry.tag === hxl.tag && [...entry.attributes].filter((a) => a !== 'idps').sort().join('+') === wanted);
+  return exact?.field ?? null;
+}
+
+/** The field a header (and the HXL cell under it, if any) maps to, or null when unknown. */
+export function suggestField(header: string, hxl: string | null, ageRanges: readonly string[]): RoundField | null {
+  if (hxl !== null && hxl.trim() !== '') {
+    const byTag = fieldOfHxl(hxl, ageRanges);
+    if (byTag !== null) return byTag;
+  }
+  const folded = foldHeader(header);
+  if (isRoundField(header.trim())) return header.trim() as RoundField;
+  const bySynonym = SYNONYM_INDEX.get(folded);
+  if (bySynonym !== undefined) return bySynonym;
+  return ageBandOf(header, ageRanges);
+}
+
+/** header → field (null = ignore this column). */
+export type ColumnMapping = Record<string, RoundField | null>;
+
+/**
+ * Suggests a mapping for a file's headers. A field claimed by two headers keeps the first and
+ * leaves the second unmapped: the user decides, Liptako does not guess.
+ */
+export function suggestMapping(headers: readonly string[], hxlRow: readonly string[] | null, ageRanges: readonly string[]): ColumnMapping {
+  const mapping: ColumnMapping = {};
+  const taken = new Set<RoundField>();
+  headers.forEach((header, index) => {
+    const field = suggestField(header, hxlRow?.[index] ?? null, ageRanges);
+    if (field !== null && !taken.has(field)) {
+      mapping[header] = field;
+      taken.add(field);
+    } else {
+      mapping[header] = null;
+    }
+  });
+  return mapping;
+}
+
+/** Problems that stop an import before any row is read: missing required fields, a field mapped twice. */
+export function mappingProblems(mapping: ColumnMapping, headers: readonly string[]): { missing: RoundField[]; duplicated: RoundField[]; unknownHeaders: string[] } {
+  const counts = new Map<RoundField, number>();
+  for (const field of Object.values(mapping)) if (field !== null) counts.set(field, (counts.get(field) ?? 0) + 1);
+  const missing = REQUIRED_FIELDS.filter((field) => !counts.has(field));
+  const duplicated = [...counts].filter(([, count]) => count > 1).map(([field]) => field);
+  const unknownHeaders = Object.keys(mapping).filter((header) => !headers.includes(header));
+  return { missing, duplicated, unknownHeaders };
+}
+
+/**
+ * The template of a file: its headers, folded and in order. Files exported from the same Kobo
+ * form or Excel template share it, so a confirmed mapping is found again next round.
+ */
+export function templateKey(headers: readonly string[]): string {
+  return createHash('sha256').update(headers.map(foldHeader).join('\u001f')).digest('hex').slice(0, 32);
+}

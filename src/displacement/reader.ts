@@ -1,0 +1,272 @@
+/**
+ * Reads an uploaded round file (CSV or XLSX as Kobo/ODK export it or people type it in Excel)
+ * as a stream of rows, so a file of a million rows never becomes one array. Knows nothing about
+ * DTM columns: it finds the sheets, the header row and an optional HXL row under it.
+ */
+import { Readable } from 'node:stream';
+import { parse as parseCsvStream, CsvError } from 'csv-parse';
+import yauzl from 'yauzl';
+import { AppError } from '../core/errors.js';
+import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho } from '../core/tabular.js';
+import { isHxlRow } from './fields.js';
+
+export type RoundFileFormat = 'csv' | 'xlsx';
+
+/** A cell as read: text from CSV; text, number or date from XLSX; null when empty. */
+export type Cell = string | number | Date | null;
+
+export interface RawRow {
+  /** 1-based row number as the spreadsheet shows it. */
+  row: number;
+  cells: Cell[];
+}
+
+export interface SheetPreview {
+  name: string;
+  headerRow: number;
+  headers: string[];
+  hxl: string[] | null;
+  /** The first data rows, as text, for the column-mapping step. */
+  samples: string[][];
+  /** Data rows counted while previewing (exact for CSV and for XLSX sheets). */
+  rows: number;
+}
+
+export interface FilePreview {
+  format: RoundFileFormat;
+  sheets: SheetPreview[];
+}
+
+const ZIP = [0x50, 0x4b, 0x03, 0x04];
+const OLE2 = [0xd0, 0xcf, 0x11, 0xe0];
+
+/** What a workbook may unpack to: real DTM workbooks are a few hundred MB at most. */
+export const XLSX_MAX_UNPACKED = 1024 * 1024 * 1024;
+/** Compression ratio above which an entry is a bomb, not a spreadsheet (XML compresses ~10–30×). */
+const XLSX_MAX_RATIO = 200;
+
+export function detectFormat(bytes: Uint8Array, fileName: string): RoundFileFormat {
+  if (ZIP.every((byte, index) => bytes[index] === byte)) return 'xlsx';
+  if (OLE2.every((byte, index) => bytes[index] === byte)) throw new AppError('dtm.import.oldExcel', { file: truncateForEcho(fileName, 80) });
+  return 'csv';
+}
+
+function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
+  return new Promise((resolve, reject) => {
+    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true }, (error, zip) => {
+      if (error || !zip) reject(new AppError('dtm.import.brokenXlsx', {}, { cause: error }));
+      else resolve(zip);
+    });
+  });
+}
+
+/**
+ * Reads the zip's central directory before anything is inflated: a truncated file, a file that
+ * is not a workbook, and a zip bomb (huge unpacked size or ratio) are refused here.
+ */
+export async function checkWorkbook(bytes: Uint8Array): Promise<void> {
+  const zip = await openZip(bytes);
+  let unpacked = 0;
+  let hasWorkbook = false;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('entry', (entry: yauzl.Entry) => {
+        unpacked += entry.uncompressedSize;
+        if (entry.fileName === 'xl/workbook.xml') hasWorkbook = true;
+        const ratio = entry.compressedSize === 0 ? (entry.uncompressedSize === 0 ? 1 : Infinity) : entry.uncompressedSize / entry.compressedSize;
+        if (unpacked > XLSX_MAX_UNPACKED || (entry.uncompressedSize > 1024 * 1024 && ratio > XLSX_MAX_RATIO)) {
+          reject(new AppError('dtm.import.zipBomb'));
+          return;
+        }
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve());
+      zip.on('error', (error: unknown) => reject(new AppError('dtm.import.brokenXlsx', {}, { cause: error })));
+      zip.readEntry();
+    });
+  } finally {
+    zip.close();
+  }
+  if (!hasWorkbook) throw new AppError('dtm.import.brokenXlsx');
+}
+
+function cellOfXlsx(value: unknown): Cell {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number') return value;
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
+  if (value instanceof Date) return value;
+  if (typeof value === 'object') {
+    // Formulas keep their cached result: Liptako never evaluates a formula from a file.
+    if ('formula' in value || 'sharedFormula' in value) {
+      const result = (value as { result?: unknown }).result;
+      if (result === undefined || (typeof result === 'object' && result !== null && 'error' in result)) return null;
+      return cellOfXlsx(result);
+    }
+    if ('richText' in value && Array.isArray(value.richText)) {
+      return (value.richText as Array<{ text?: string }>).map((part) => part.text ?? '').join('');
+    }
+    if ('text' in value && typeof value.text === 'string') return value.text;
+    if ('error' in value) return null;
+  }
+  return null;
+}
+
+async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGenerator<{ sheet: string; row: RawRow }> {
+  await checkWorkbook(bytes);
+  const { default: ExcelJS } = await import('exceljs');
+  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
+    sharedStrings: 'cache',
+    hyperlinks: 'ignore',
+    worksheets: 'emit',
+    styles: 'cache',
+    entries: 'ignore',
+  });
+  try {
+    for await (const worksheet of reader) {
+      const name = (worksheet as unknown as { name?: string }).name ?? `Sheet${String((worksheet as unknown as { id?: number }).id ?? '')}`;
+      if (sheetName !== null && name !== sheetName) {
+        // Rows must still be drained for the reader to move on to the next sheet.
+        for await (const _row of worksheet) void _row;
+        continue;
+      }
+      for await (const row of worksheet) {
+        const values = (row as unknown as { values: unknown[] }).values;
+        const cells: Cell[] = [];
+        for (let index = 1; index < values.length; index += 1) cells.push(cellOfXlsx(values[index]));
+        yield { sheet: name, row: { row: (row as unknown as { number: number }).number, cells } };
+      }
+    }
+  } catch (error) {
+    if (error instanceof AppError) throw error;
+    throw new AppError('dtm.import.brokenXlsx', {}, { cause: error });
+  }
+}
+
+async function* csvRows(bytes: Uint8Array): AsyncGenerator<{ sheet: string; row: RawRow }> {
+  const utf16 = assertText(bytes);
+  const chunks: Iterable<string> = utf16 !== null ? [utf16.charCodeAt(0) === 0xfeff ? utf16.slice(1) : utf16] : decodeTextChunks(bytes);
+  const iterator = chunks[Symbol.iterator]();
+  const first = iterator.next();
+  if (first.done === true) throw new AppError('import.empty');
+  const delimiter = detectDelimiter(first.value.slice(0, 64 * 1024));
+  const source = Readable.from(
+    (function* () {
+      yield first.value;
+      for (let next = iterator.next(); next.done !== true; next = iterator.next()) yield next.value;
+    })(),
+  );
+  const parser = source.pipe(
+    parseCsvStream({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true, max_record_size: 1024 * 1024 }),
+  );
+  let row = 0;
+  try {
+    for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      row += 1;
+      yield { sheet: 'CSV', row: { row, cells: record.record.map((cell) => (cell === '' ? null : cell)) } };
+    }
+  } catch (error) {
+    if (error instanceof CsvError) {
+      if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new AppError('import.unclosedQuote', { row: row + 1 }, { cause: error });
+      throw new AppError('import.malformedCsv', { row: row + 1 }, { cause: error, details: { reason: error.code } });
+    }
+    throw error;
+  }
+}
+
+/** Every row of the file (or of one sheet of a workbook), header included, as it comes. */
+export function readRows(bytes: Uint8Array, format: RoundFileFormat, sheetName: string | null = null): AsyncGenerator<{ sheet: string; row: RawRow }> {
+  return format === 'xlsx' ? xlsxRows(bytes, sheetName) : csvRows(bytes);
+}
+
+export function cellText(cell: Cell | undefined): string {
+  if (cell === null || cell === undefined) return '';
+  if (cell instanceof Date) return Number.isNaN(cell.getTime()) ? '' : cell.toISOString().slice(0, 10);
+  return String(cell);
+}
+
+const isBlank = (cells: readonly Cell[]): boolean => cells.every((cell) => cellText(cell).trim() === '');
+
+/** Header cells trimmed, blanks named `column_N`, repeats suffixed ` (2)` as in core/tabular. */
+export function headerNames(cells: readonly Cell[]): string[] {
+  const seen = new Map<string, number>();
+  return cells.map((cell, index) => {
+    const base = cellText(cell).trim() === '' ? `column_${index + 1}` : cellText(cell).trim();
+    const count = (seen.get(base) ?? 0) + 1;
+    seen.set(base, count);
+    return count === 1 ? base : `${base} (${count})`;
+  });
+}
+
+export interface TableRow {
+  row: number;
+  cells: Cell[];
+}
+
+export interface Table {
+  sheet: string;
+  headerRow: number;
+  headers: string[];
+  hxl: string[] | null;
+  rows: AsyncGenerator<TableRow>;
+}
+
+/**
+ * Splits a sheet's rows into header, optional HXL row and data rows (blank rows skipped but
+ * still counted). Returns null for a sheet with no header.
+ */
+export async function openTable(rows: AsyncGenerator<{ sheet: string; row: RawRow }>): Promise<Table | null> {
+  let header: RawRow | null = null;
+  let sheet = '';
+  for (;;) {
+    const next = await rows.next();
+    if (next.done === true) return null;
+    if (!isBlank(next.value.row.cells)) {
+      header = next.value.row;
+      sheet = next.value.sheet;
+      break;
+    }
+  }
+  const headers = headerNames(header.cells);
+  const afterHeader = await rows.next();
+  let hxl: string[] | null = null;
+  let pending: TableRow | null = null;
+  if (afterHeader.done !== true) {
+    const cells = afterHeader.value.row.cells.map(cellText);
+    if (isHxlRow(cells)) hxl = headers.map((_name, index) => cells[index] ?? '');
+    else pending = afterHeader.value.row;
+  }
+  async function* data(): AsyncGenerator<TableRow> {
+    if (pending !== null && !isBlank(pending.cells)) yield pending;
+    for (;;) {
+      const next = await rows.next();
+      if (next.done === true) return;
+      if (!isBlank(next.value.row.cells)) yield next.value.row;
+    }
+  }
+  return { sheet, headerRow: header.row, headers, hxl, rows: data() };
+}
+
+/** Sheets, headers, HXL rows and a few sample rows, for the user to confirm the column mapping. */
+export async function previewRoundFile(bytes: Uint8Array, fileName: string, sampleSize = 5): Promise<FilePreview> {
+  if (bytes.length === 0) throw new AppError('import.empty');
+  const format = detectFormat(bytes, fileName);
+  const sheetNames: string[] = [];
+  if (format === 'xlsx') {
+    for await (const { sheet } of readRows(bytes, format)) if (!sheetNames.includes(sheet)) sheetNames.push(sheet);
+  } else sheetNames.push('CSV');
+  const sheets: SheetPreview[] = [];
+  for (const name of sheetNames) {
+    const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null));
+    if (table === null) continue;
+    const samples: string[][] = [];
+    let count = 0;
+    for await (const row of table.rows) {
+      count += 1;
+      if (samples.length < sampleSize) samples.push(table.headers.map((_header, index) => truncateForEcho(cellText(row.cells[index]), 80)));
+    }
+    sheets.push({ name: table.sheet || name, headerRow: table.headerRow, headers: table.headers, hxl: table.hxl, samples, rows: count });
+  }
+  if (sheets.length === 0) throw new AppError('import.empty');
+  return { format, sheets };
+}

@@ -1,0 +1,617 @@
+/**
+ * Displacement tracking: operations, rounds, the import of a round file, its data-quality
+ * review and its publication. Aggregation for dashboards and public APIs is in aggregate.ts.
+ *
+ * An import reads the file as a stream, validates each row, stages batches of rows outside the
+ * round (short statements, so the server keeps answering), then swaps them into the round in one
+ * final transaction: a crash at any point leaves the round as it was.
+ */
+import { createHash } from 'node:crypto';
+import { geoContains } from 'd3-geo';
+import type { Geometry } from 'geojson';
+import { can, type Principal, type Verb } from '../access/verbs.js';
+import type { Queryable } from '../core/db.js';
+import { AppError } from '../core/errors.js';
+import * as jobs from '../core/jobs.js';
+import { boundaries } from '../geo/queries.js';
+import { DEFAULT_AGE_RANGES, mappingProblems, suggestMapping, templateKey, type ColumnMapping, type RoundField } from './fields.js';
+import * as q from './queries.js';
+import { detectFormat, openTable, previewRoundFile, readRows, type SheetPreview } from './reader.js';
+import { columnIndex, DuplicateCheck, RULES, validateRow, type Finding, type KnownUnit, type RoundRules, type StagedFigure } from './validate.js';
+
+export const IMPORT_JOB = 'dtm-import';
+/** Rows per staged batch: large enough to amortise a statement, small enough to keep memory flat. */
+const BATCH = 5_000;
+/** Findings kept per import; beyond this only counts are kept (a broken template gives one per row). */
+export const MAX_STORED_FINDINGS = 50_000;
+export const MAX_ROWS = 2_000_000;
+
+// ---- who may see and change an operation -----------------------------------------------------------
+
+/** Drafts and every change need the verb in the operation's country; published data is public reading. */
+export async function authoriseOperation(db: Queryable, code: string, principal: Principal, verb: Verb): Promise<q.OperationRow> {
+  const operation = await q.operationByCode(db, code);
+  if (operation === undefined) throw new AppError('dtm.operation.notFound', { code: code.slice(0, 40) });
+  if (principal.kind !== 'anonymous' && can(principal, verb, { countries: [operation.country] })) return operation;
+  if (verb === 'dtm.read' && can(principal, 'dtm.read')) return operation;
+  throw new AppError(principal.kind === 'anonymous' ? 'auth.required' : 'auth.forbidden', { verb });
+}
+
+/** May this principal see unpublished rounds of the operation? */
+export function seesDrafts(principal: Principal, operation: q.OperationRow): boolean {
+  return principal.kind !== 'anonymous' && can(principal, 'dtm.read', { countries: [operation.country] });
+}
+
+export async function authoriseRound(db: Queryable, roundId: number, principal: Principal, verb: Verb): Promise<{ operation: q.OperationRow; round: q.RoundRow }> {
+  const round = await q.roundById(db, roundId);
+  const operation = round === undefined ? undefined : await q.operationById(db, round.operation_id);
+  if (round === undefined || operation === undefined) throw new AppError('dtm.round.notFound', { round: roundId });
+  const readable = round.status === 'published' ? can(principal, 'dtm.read') : seesDrafts(principal, operation);
+  if (!readable) throw new AppError('dtm.round.notFound', { round: roundId });
+  if (verb !== 'dtm.read' && !(principal.kind !== 'anonymous' && can(principal, verb, { countries: [operation.country] }))) {
+    throw new AppError('auth.forbidden', { verb });
+  }
+  return { operation, round };
+}
+
+// ---- views --------------------------------------------------------------------------------------------
+
+export interface OperationView {
+  code: string;
+  name: string;
+  nameFr: string;
+  country: string;
+  ageRanges: string[];
+  householdSize: { min: number; max: number };
+  changeThreshold: { pct: number; people: number };
+}
+
+export function operationView(row: q.OperationRow): OperationView {
+  return {
+    code: row.code,
+    name: row.name,
+    nameFr: row.name_fr,
+    country: row.country,
+    ageRanges: row.age_ranges,
+    householdSize: { min: Number(row.household_size_min), max: Number(row.household_size_max) },
+    changeThreshold: { pct: Number(row.change_threshold_pct), people: row.change_threshold_people },
+  };
+}
+
+export interface RoundView {
+  id: number;
+  operation: string;
+  number: number;
+  assessmentType: 'BA' | 'SA';
+  referenceDate: string;
+  collectionStart: string | null;
+  collectionEnd: string | null;
+  status: q.RoundStatus;
+  validatedBy: string | null;
+  validatedAt: string | null;
+  publishedBy: string | null;
+  publishedAt: string | null;
+  version: number;
+}
+
+const iso = (value: Date | string | null): string | null => (value === null ? null : new Date(value).toISOString());
+
+export function roundView(row: q.RoundRow, operationCode: string): RoundView {
+  return {
+    id: row.id,
+    operation: operationCode,
+    number: row.number,
+    assessmentType: row.assessment_type,
+    referenceDate: row.reference_date,
+    collectionStart: row.collection_start,
+    collectionEnd: row.collection_end,
+    status: row.status,
+    validatedBy: row.validated_by,
+    validatedAt: iso(row.validated_at),
+    publishedBy: row.published_by,
+    publishedAt: iso(row.published_at),
+    version: row.version,
+  };
+}
+
+export async function listRounds(db: Queryable, operation: q.OperationRow, principal: Principal): Promise<RoundView[]> {
+  const rounds = await q.roundsOf(db, operation.id);
+  const drafts = seesDrafts(principal, operation);
+  return rounds.filter((round) => drafts || round.status === 'published').map((round) => roundView(round, operation.code));
+}
+
+// ---- uploads and column mapping --------------------------------------------------------------------------
+
+export interface SheetView extends SheetPreview {
+  templateKey: string;
+  /** The mapping to show: the one confirmed earlier for this template, else Liptako's suggestion. */
+  mapping: ColumnMapping;
+  mappingConfirmed: boolean;
+  missing: RoundField[];
+}
+
+export interface UploadView {
+  id: number;
+  fileName: string;
+  sha256: string;
+  sizeBytes: number;
+  format: 'csv' | 'xlsx';
+  sheets: SheetView[];
+}
+
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+async function sheetView(db: Queryable, sheet: SheetPreview, ageRanges: readonly string[]): Promise<SheetView> {
+  const key = templateKey(sheet.headers);
+  const saved = await q.columnMapOf(db, key);
+  const mapping = saved ?? suggestMapping(sheet.headers, sheet.hxl, ageRanges);
+  return { ...sheet, templateKey: key, mapping, mappingConfirmed: saved !== undefined, missing: mappingProblems(mapping, sheet.headers).missing };
+}
+
+/**
+ * Step 1 of an import: the file is read enough to show its sheets, headers, HXL row and a few
+ * rows, and kept. A file that cannot be read is refused here and nothing is stored.
+ */
+export async function uploadRoundFile(
+  db: Queryable,
+  request: { bytes: Uint8Array; fileName: string; actor: string; operation?: string },
+): Promise<UploadView> {
+  const preview = await previewRoundFile(request.bytes, request.fileName);
+  const operation = request.operation === undefined ? undefined : await q.operationByCode(db, request.operation);
+  const ageRanges = operation?.age_ranges ?? DEFAULT_AGE_RANGES;
+  await q.dropStaleUploads(db);
+  const hash = sha256(request.bytes);
+  const id = await q.insertUpload(db, { fileName: request.fileName, sha256: hash, raw: request.bytes, actor: request.actor });
+  const sheets = await Promise.all(preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges)));
+  return { id, fileName: request.fileName, sha256: hash, sizeBytes: request.bytes.length, format: preview.format, sheets };
+}
+
+// ---- import ---------------------------------------------------------------------------------------------
+
+export interface ImportTarget {
+  operation: string;
+  roundNumber: number;
+  assessmentType: 'BA' | 'SA';
+  referenceDate: string;
+  collectionStart?: string | null;
+  collectionEnd?: string | null;
+  sheet?: string | null;
+  /** The confirmed mapping; saved for the file's template so next round's file needs no confirmation. */
+  mapping?: ColumnMapping;
+}
+
+export interface ImportResult {
+  [key: string]: unknown;
+  importId: number | null;
+  roundId: number;
+  operation: string;
+  roundNumber: number;
+  assessmentType: 'BA' | 'SA';
+  fileName: string;
+  alreadyImported: boolean;
+  rowsRead: number;
+  rowsStored: number;
+  errors: number;
+  warnings: number;
+  byRule: Record<string, number>;
+  findingsTruncated: boolean;
+}
+
+export type ProgressListener = (phase: 'reading' | 'storing' | 'checking', done: number, total: number | null) => void;
+
+export interface StartImportOptions {
+  principal: Principal;
+  actor: string;
+  /** true for HTTP: the job runs after the response; false for the CLI and tests: it is awaited. */
+  background: boolean;
+  onProgress?: ProgressListener;
+  /** Called when a background job ends badly (logging). */
+  onBackgroundError?: (error: unknown) => void;
+}
+
+function checkTarget(target: ImportTarget): void {
+  if (target.collectionStart && target.collectionEnd && target.collectionEnd < target.collectionStart) {
+    throw new AppError('dtm.round.badPeriod', { start: target.collectionStart, end: target.collectionEnd });
+  }
+}
+
+/** Step 2: starts the import of an upload into a round, as a job. */
+export async function startImport(db: Queryable, uploadId: number, target: ImportTarget, options: StartImportOptions): Promise<jobs.JobView> {
+  checkTarget(target);
+  const operation = await authoriseOperation(db, target.operation, options.principal, 'dtm.import');
+  const upload = await q.uploadById(db, uploadId);
+  if (upload === undefined) throw new AppError('dtm.upload.notFound', { id: uploadId });
+  const existing = await q.findRound(db, operation.id, target.roundNumber, target.assessmentType);
+  if (existing !== undefined && existing.status !== 'draft') {
+    throw new AppError('dtm.round.notDraft', { number: existing.number, type: existing.assessment_type, operation: operation.name, status: existing.status });
+  }
+  // The mapping is settled before the job starts, so a wrong one is a 422 now, not a failed job later.
+  const table = await openSheet(upload.raw, upload.file_name, target.sheet ?? null);
+  const mapping = await settleMapping(db, table.headers, table.hxl, target.mapping, operation.age_ranges);
+  const input = { uploadId, target: { ...target, mapping }, fileName: upload.file_name };
+  const jobId = await jobs.createJob(db, IMPORT_JOB, input, options.actor);
+  if (target.mapping !== undefined) await q.saveColumnMap(db, templateKey(table.headers), table.headers, mapping, options.actor);
+  const work = runImport(db, jobId, upload, operation, { ...target, mapping }, options);
+  if (options.background) {
+    work.catch((error: unknown) => options.onBackgroundError?.(error));
+  } else {
+    await work;
+  }
+  return (await jobs.getJob(db, jobId))!;
+}
+
+/** Runs a failed or interrupted import job again, from its kept upload. */
+export async function retryImport(db: Queryable, jobId: number, options: StartImportOptions): Promise<jobs.JobView> {
+  const job = await jobs.getJob(db, jobId);
+  if (job === undefined || job.kind !== IMPORT_JOB) throw new AppError('dtm.job.notFound', { id: jobId });
+  if (job.status !== 'failed' && job.status !== 'interrupted') throw new AppError('dtm.job.notRetryable', { id: jobId, status: job.status });
+  const input = job.input as { uploadId: number; target: ImportTarget };
+  return startImport(db, input.uploadId, input.target, options);
+}
+
+async function openSheet(bytes: Uint8Array, fileName: string, sheet: string | null) {
+  const format = detectFormat(bytes, fileName);
+  const table = await openTable(readRows(bytes, format, format === 'xlsx' ? sheet : null));
+  if (table === null) {
+    if (format === 'xlsx' && sheet !== null) {
+      const preview = await previewRoundFile(bytes, fileName);
+      throw new AppError('dtm.import.sheetNotFound', { sheet: sheet.slice(0, 80), sheets: preview.sheets.map((s) => s.name).join(', ') });
+    }
+    throw new AppError('import.empty');
+  }
+  return table;
+}
+
+async function settleMapping(
+  db: Queryable,
+  headers: readonly string[],
+  hxl: readonly string[] | null,
+  given: ColumnMapping | undefined,
+  ageRanges: readonly string[],
+): Promise<ColumnMapping> {
+  const mapping = given ?? (await q.columnMapOf(db, templateKey(headers))) ?? suggestMapping(headers, hxl, ageRanges);
+  const problems = mappingProblems(mapping, headers);
+  if (problems.unknownHeaders.length > 0) throw new AppError('dtm.import.mappingUnknownHeader', { headers: problems.unknownHeaders.slice(0, 10).join(', ') });
+  if (problems.missing.length > 0 || problems.duplicated.length > 0) {
+    throw new AppError(
+      given === undefined ? 'dtm.import.mappingUnconfirmed' : 'dtm.import.mappingIncomplete',
+      {
+        missing: problems.missing.join(', ') || '—',
+        duplicated: problems.duplicated.length > 0 ? `(${problems.duplicated.join(', ')} ×2)` : '',
+        unmapped: headers.filter((header) => !mapping[header]).slice(0, 20).join(', ') || '—',
+      },
+      { details: { mapping, missing: problems.missing, duplicated: problems.duplicated } },
+    );
+  }
+  // Headers absent from the mapping are ignored columns.
+  return Object.fromEntries(headers.map((header) => [header, mapping[header] ?? null]));
+}
+
+async function roundRules(db: Queryable, operation: q.OperationRow, target: ImportTarget): Promise<RoundRules> {
+  const units = new Map<string, KnownUnit>();
+  for (const unit of await q.unitsOfCountry(db, operation.country, target.referenceDate)) {
+    units.set(unit.pcode, { level: unit.level, parent: unit.parent_pcode, name: unit.name });
+  }
+  const shapes = new Map<string, Geometry>();
+  for (const row of await boundaries(db, { country: operation.country, level: 2, asOf: target.referenceDate, detail: 'full' })) {
+    if (row.geometry !== null) shapes.set(row.pcode, row.geometry);
+  }
+  return {
+    country: operation.country,
+    assessmentType: target.assessmentType,
+    ageRanges: operation.age_ranges,
+    householdSizeMin: Number(operation.household_size_min),
+    householdSizeMax: Number(operation.household_size_max),
+    collectionStart: target.collectionStart ?? null,
+    collectionEnd: target.collectionEnd ?? null,
+    units,
+    insideAdmin2:
+      shapes.size === 0
+        ? null
+        : (admin2, longitude, latitude) => {
+            const shape = shapes.get(admin2);
+            return shape === undefined ? null : geoContains(shape, [longitude, latitude]);
+          },
+  };
+}
+
+async function runImport(
+  db: Queryable,
+  jobId: number,
+  upload: q.UploadRow,
+  operation: q.OperationRow,
+  target: ImportTarget & { mapping: ColumnMapping },
+  options: StartImportOptions,
+): Promise<void> {
+  try {
+    const existing = await q.findRound(db, operation.id, target.roundNumber, target.assessmentType);
+    const same = existing === undefined ? undefined : await q.sameImport(db, existing.id, upload.sha256);
+    if (existing !== undefined && same !== undefined) {
+      const result: ImportResult = {
+        importId: same.id,
+        roundId: existing.id,
+        operation: operation.code,
+        roundNumber: existing.number,
+        assessmentType: existing.assessment_type,
+        fileName: same.file_name,
+        alreadyImported: true,
+        rowsRead: same.rows_read,
+        rowsStored: same.rows_stored,
+        errors: same.errors,
+        warnings: same.warnings,
+        byRule: {},
+        findingsTruncated: false,
+      };
+      await jobs.finishJob(db, jobId, result);
+      return;
+    }
+
+    const rules = await roundRules(db, operation, target);
+    const table = await openSheet(upload.raw, upload.file_name, target.sheet ?? null);
+    const columns = columnIndex(table.headers, target.mapping);
+    const duplicates = new DuplicateCheck();
+    const findings: Finding[] = [];
+    const byRule: Record<string, number> = {};
+    let findingsTruncated = false;
+    const note = (issue: Finding): void => {
+      byRule[issue.rule] = (byRule[issue.rule] ?? 0) + 1;
+      if (findings.length < MAX_STORED_FINDINGS) findings.push(issue);
+      else findingsTruncated = true;
+    };
+    let batch: StagedFigure[] = [];
+    let rowsRead = 0;
+    let staged = 0;
+    const progress = async (phase: 'reading' | 'storing' | 'checking', done: number): Promise<void> => {
+      options.onProgress?.(phase, done, phase === 'reading' ? null : staged);
+      await jobs.reportProgress(db, jobId, phase, done, phase === 'reading' ? null : staged);
+    };
+    await progress('reading', 0);
+    for await (const row of table.rows) {
+      rowsRead += 1;
+      if (rowsRead > MAX_ROWS) throw new AppError('dtm.import.tooManyRows', { limit: MAX_ROWS });
+      const { figure, findings: rowFindings } = validateRow(row, columns, rules);
+      rowFindings.forEach(note);
+      if (figure !== null) {
+        const duplicate = duplicates.check(figure, columns.locationCode?.header ?? columns.admin2Pcode?.header ?? null);
+        if (duplicate !== null) note(duplicate);
+        else batch.push(figure);
+      }
+      if (batch.length >= BATCH) {
+        await q.stageFigures(db, jobId, batch);
+        staged += batch.length;
+        batch = [];
+        await progress('reading', rowsRead);
+      }
+    }
+    await q.stageFigures(db, jobId, batch);
+    staged += batch.length;
+    if (rowsRead === 0) throw new AppError('import.empty');
+    const errors = Object.entries(byRule).reduce((sum, [rule, count]) => sum + (RULES[rule as keyof typeof RULES] === 'error' ? count : 0), 0);
+    if (staged === 0) throw new AppError('dtm.import.noValidRows', { rows: rowsRead, errors }, { details: { byRule, findings: findings.slice(0, 200) } });
+    await progress('storing', 0);
+
+    const result = await db.transaction(async (tx) => {
+      let round = await q.findRound(tx, operation.id, target.roundNumber, target.assessmentType, true);
+      const values: q.RoundValues = {
+        operationId: operation.id,
+        number: target.roundNumber,
+        assessmentType: target.assessmentType,
+        referenceDate: target.referenceDate,
+        collectionStart: target.collectionStart ?? null,
+        collectionEnd: target.collectionEnd ?? null,
+        actor: options.actor,
+      };
+      if (round === undefined) round = await q.insertRound(tx, values);
+      else {
+        if (round.status !== 'draft') {
+          throw new AppError('dtm.round.notDraft', { number: round.number, type: round.assessment_type, operation: operation.name, status: round.status });
+        }
+        await q.updateRoundDates(tx, round, values);
+        await q.clearRound(tx, operation.id, round.id);
+      }
+      const importId = await q.insertImport(tx, {
+        operationId: operation.id,
+        roundId: round.id,
+        jobId,
+        uploadId: upload.id,
+        sheet: table.sheet === 'CSV' ? null : table.sheet,
+        headerRow: table.headerRow,
+        mapping: target.mapping,
+        rowsRead,
+        actor: options.actor,
+      });
+      await q.upsertLocationsFromStage(tx, operation.id, jobId);
+      const stored = await q.insertFiguresFromStage(tx, operation.id, round.id, importId, jobId);
+      options.onProgress?.('checking', stored, stored);
+      await q.insertFindings(tx, operation.id, round.id, importId, findings);
+      const previous = await q.previousRound(tx, round);
+      if (previous !== undefined) {
+        const changes = await q.flagChangesVsPrevious(tx, {
+          operationId: operation.id,
+          roundId: round.id,
+          importId,
+          previousRoundId: previous.id,
+          previousNumber: previous.number,
+          pct: Number(operation.change_threshold_pct),
+          people: operation.change_threshold_people,
+          column: columns.individuals?.header ?? null,
+        });
+        if (changes > 0) byRule.changeVsPrevious = changes;
+      }
+      await q.rebuildSummary(tx, operation.id, round.id);
+      const warnings = Object.entries(byRule).reduce((sum, [rule, count]) => sum + (RULES[rule as keyof typeof RULES] === 'warning' ? count : 0), 0);
+      await q.finishImport(tx, operation.id, importId, { stored, errors, warnings });
+      await q.clearStage(tx, [jobId]);
+      const outcome: ImportResult = {
+        importId,
+        roundId: round.id,
+        operation: operation.code,
+        roundNumber: round.number,
+        assessmentType: round.assessment_type,
+        fileName: upload.file_name,
+        alreadyImported: false,
+        rowsRead,
+        rowsStored: stored,
+        errors,
+        warnings,
+        byRule,
+        findingsTruncated,
+      };
+      await jobs.finishJob(tx, jobId, outcome);
+      return outcome;
+    });
+    options.onProgress?.('checking', result.rowsStored, result.rowsStored);
+  } catch (error) {
+    await q.clearStage(db, [jobId]).catch(() => undefined);
+    await jobs.failJob(db, jobId, error).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** At start-up: imports cut short by a crash are marked interrupted and their staged rows swept. */
+export async function recoverInterruptedImports(db: Queryable): Promise<number[]> {
+  const ids = await jobs.markInterruptedJobs(db);
+  await q.clearStage(db, ids);
+  return ids;
+}
+
+// ---- review and publication -------------------------------------------------------------------------------
+
+export interface IssueView {
+  id: number;
+  row: number | null;
+  column: string | null;
+  value: string | null;
+  rule: string;
+  severity: 'error' | 'warning';
+  params: Record<string, string | number>;
+  location: { id: number; code: string | null; name: string | null } | null;
+  figureId: number | null;
+  status: 'open' | 'accepted' | 'fixed' | 'excluded';
+  decidedBy: string | null;
+  decidedAt: string | null;
+  comment: string | null;
+}
+
+export function issueView(row: q.IssueRow): IssueView {
+  return {
+    id: row.id,
+    row: row.source_row,
+    column: row.column_name,
+    value: row.value,
+    rule: row.rule,
+    severity: row.severity,
+    params: row.params,
+    location: row.location_id === null ? null : { id: row.location_id, code: row.location_code, name: row.location_name },
+    figureId: row.figure_id,
+    status: row.status,
+    decidedBy: row.decided_by,
+    decidedAt: iso(row.decided_at),
+    comment: row.comment,
+  };
+}
+
+export interface QualityReport {
+  round: RoundView;
+  imports: Array<{ id: number; fileName: string; sha256: string; rowsRead: number; rowsStored: number; errors: number; warnings: number; superseded: boolean; createdBy: string; createdAt: string }>;
+  counts: Array<{ rule: string; severity: 'error' | 'warning'; status: string; count: number }>;
+  openErrors: number;
+  openWarnings: number;
+  canPublish: boolean;
+}
+
+export async function qualityReport(db: Queryable, operation: q.OperationRow, round: q.RoundRow): Promise<QualityReport> {
+  const counts = await q.issueCounts(db, round);
+  const imports = await q.importsOfRound(db, round.id);
+  const open = (severity: 'error' | 'warning'): number =>
+    counts.filter((count) => count.severity === severity && count.status === 'open').reduce((sum, count) => sum + count.count, 0);
+  return {
+    round: roundView(round, operation.code),
+    imports: imports.map((row) => ({
+      id: row.id,
+      fileName: row.file_name,
+      sha256: row.sha256,
+      rowsRead: row.rows_read,
+      rowsStored: row.rows_stored,
+      errors: row.errors,
+      warnings: row.warnings,
+      superseded: row.superseded,
+      createdBy: row.created_by,
+      createdAt: iso(row.created_at)!,
+    })),
+    counts,
+    openErrors: open('error'),
+    openWarnings: open('warning'),
+    canPublish: open('error') === 0 && open('warning') === 0 && imports.some((row) => !row.superseded),
+  };
+}
+
+export interface Decision {
+  ids: number[];
+  decision: 'accepted' | 'fixed' | 'excluded';
+  comment?: string | null;
+  /** For `fixed`: corrected values of the figure (households, individuals, females, males, f1…m5). */
+  values?: Partial<Record<q.FixableColumn, number | null>>;
+}
+
+/**
+ * A reviewer's decision on findings. Warnings are accepted (the value stands) or fixed (the
+ * figure is corrected in place); errors are excluded (the row stays out of the round). The round
+ * must still be a draft: publishing freezes its review.
+ */
+export async function decide(db: Queryable, operation: q.OperationRow, roundId: number, decision: Decision, actor: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    const round = await q.roundById(tx, roundId, true);
+    if (round === undefined) throw new AppError('dtm.round.notFound', { round: roundId });
+    if (round.status !== 'draft') throw new AppError('dtm.round.badTransition', { from: round.status, to: 'draft' });
+    let fixedFigures = false;
+    for (const id of decision.ids) {
+      const issue = await q.issueById(tx, round, id);
+      if (issue === undefined) throw new AppError('dtm.issue.notFound', { id });
+      const allowed = issue.severity === 'error' ? decision.decision === 'excluded' : decision.decision !== 'excluded';
+      if (!allowed) throw new AppError('dtm.issue.badDecision', { severity: issue.severity, decision: decision.decision });
+      if (decision.decision === 'fixed') {
+        if (issue.figure_id === null || decision.values === undefined || Object.keys(decision.values).length === 0) {
+          throw new AppError('dtm.issue.fixNeedsValue', { column: issue.column_name ?? '—' });
+        }
+        const current = await q.figureById(tx, round, issue.figure_id);
+        const next = { ...current!, ...decision.values };
+        if (next.individuals === null || next.individuals === undefined) throw new AppError('dtm.issue.fixNeedsValue', { column: 'individuals' });
+        const parts = (next.females ?? 0) + (next.males ?? 0);
+        if (parts > next.individuals || (next.households ?? 0) > next.individuals) {
+          throw new AppError('value.rejected', {}, { details: { rule: 'partsAboveTotal', parts, total: next.individuals } });
+        }
+        await q.fixFigure(tx, round, issue.figure_id, decision.values);
+        fixedFigures = true;
+      }
+    }
+    const decided = await q.decideIssues(tx, round, decision.ids, { status: decision.decision, actor, comment: decision.comment ?? null });
+    if (fixedFigures) await q.rebuildSummary(tx, operation.id, round.id);
+    return decided;
+  });
+}
+
+const TRANSITIONS: Record<q.RoundStatus, readonly q.RoundStatus[]> = {
+  draft: ['validated', 'published'],
+  validated: ['published', 'draft'],
+  published: [],
+};
+
+/** draft → validated → published. Validating and publishing need every finding decided. */
+export async function changeRoundStatus(db: Queryable, operation: q.OperationRow, roundId: number, status: q.RoundStatus, actor: string): Promise<RoundView> {
+  return db.transaction(async (tx) => {
+    const round = await q.roundById(tx, roundId, true);
+    if (round === undefined) throw new AppError('dtm.round.notFound', { round: roundId });
+    if (!TRANSITIONS[round.status].includes(status)) throw new AppError('dtm.round.badTransition', { from: round.status, to: status });
+    if (status !== 'draft') {
+      if (!(await q.roundHasFigures(tx, round))) throw new AppError('dtm.round.empty');
+      const report = await qualityReport(tx, operation, round);
+      if (report.openErrors > 0 || report.openWarnings > 0) {
+        throw new AppError('dtm.round.openIssues', { action: status, errors: report.openErrors, warnings: report.openWarnings });
+      }
+    }
+    if (status === 'published' && round.status === 'draft') await q.setRoundStatus(tx, round, 'validated', actor);
+    await q.setRoundStatus(tx, round, status, actor);
+    return roundView((await q.roundById(tx, roundId))!, operation.code);
+  });
+}
