@@ -575,3 +575,7 @@ export async function unitsOfCountry(db: Queryable, country: string, asOf: strin
     [country, asOf],
   );
 }
+
+export async function roundsWithFigures(db: Queryable, operationId: number): Promise<Array<{ id: number }>> {
+  return db.query<{ id: number }>('SELECT DISTINCT round_id AS id FROM dtm_summary WHERE operation_id = $1', [operationId]);
+}

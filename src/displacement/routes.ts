@@ -1,0 +1,381 @@
+/** HTTP routes of displacement tracking: parse, authorise, call the service. */
+import { Type, type Static } from '@sinclair/typebox';
+import { actorOf } from '../access/verbs.js';
+import { AppError, formatMessage, type ErrorCode, type Language } from '../core/errors.js';
+import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http.js';
+import * as jobs from '../core/jobs.js';
+import * as aggregate from './aggregate.js';
+import { isRoundField, POPULATION_GROUPS, type ColumnMapping } from './fields.js';
+import { FIXABLE_COLUMNS, issuesOf, roundById } from './queries.js';
+import * as dtm from './service.js';
+
+/** Largest round file accepted: a million-row CSV is ~150 MB; beyond, split by region. */
+export const DTM_IMPORT_LIMIT = 256 * 1024 * 1024;
+
+const Code = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: 'Operation code, e.g. MLI-CONFLICT' });
+const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const DateString = Type.String({ format: 'date', maxLength: 10 });
+const AssessmentType = Type.Union([Type.Literal('BA'), Type.Literal('SA')], { description: 'BA baseline area, SA site/location; never added together' });
+const Group = Type.Union(POPULATION_GROUPS.map((group) => Type.Literal(group)), { description: 'Population group (default idp)' });
+
+const AggregateQuery = Type.Object({
+  assessmentType: Type.Optional(AssessmentType),
+  group: Type.Optional(Group),
+  round: Type.Optional(Id),
+  includeDrafts: Type.Optional(Type.Boolean()),
+});
+
+const Mapping = Type.Record(Type.String({ maxLength: 300 }), Type.Union([Type.String({ maxLength: 40 }), Type.Null()]), {
+  description: 'File header → canonical field (null: ignore the column)',
+});
+
+const ImportBody = Type.Object(
+  {
+    operation: Code,
+    roundNumber: Type.Integer({ minimum: 1, maximum: 10_000 }),
+    assessmentType: AssessmentType,
+    referenceDate: DateString,
+    collectionStart: Type.Optional(Type.Union([DateString, Type.Null()])),
+    collectionEnd: Type.Optional(Type.Union([DateString, Type.Null()])),
+    sheet: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    mapping: Type.Optional(Mapping),
+  },
+  { additionalProperties: false },
+);
+
+const DecisionBody = Type.Object(
+  {
+    ids: Type.Array(Id, { minItems: 1, maxItems: 10_000 }),
+    decision: Type.Union([Type.Literal('accepted'), Type.Literal('fixed'), Type.Literal('excluded')]),
+    comment: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
+    values: Type.Optional(
+      Type.Partial(Type.Object(Object.fromEntries(FIXABLE_COLUMNS.map((column) => [column, Type.Union([Type.Integer({ minimum: 0, maximum: 10_000_000 }), Type.Null()])])))),
+    ),
+  },
+  { additionalProperties: false },
+);
+
+/**
+ * Responses of these routes are documented by their TypeScript types (service.ts, aggregate.ts);
+ * the JSON schema only names the error statuses, so 200/201/202 bodies pass through unfiltered.
+ */
+function withBody(...statuses: number[]) {
+  return { 200: Type.Unknown(), 201: Type.Unknown(), 202: Type.Unknown(), ...errorResponses(...statuses) };
+}
+
+function localisedJob(job: jobs.JobView, language: Language) {
+  return { ...job, message: jobs.jobErrorMessage(job.error, language) };
+}
+
+function ruleMessage(rule: string, params: Record<string, string | number>, language: Language): string {
+  const code = `dtm.rule.${rule}` as ErrorCode;
+  try {
+    return formatMessage(code, language, params);
+  } catch {
+    return rule;
+  }
+}
+
+function checkMapping(mapping: Static<typeof Mapping> | undefined): ColumnMapping | undefined {
+  if (mapping === undefined) return undefined;
+  const checked: ColumnMapping = {};
+  for (const [header, field] of Object.entries(mapping)) checked[header] = field !== null && isRoundField(field) ? field : null;
+  return checked;
+}
+
+export function displacementRoutes(app: LiptakoApp, { db }: AppContext): void {
+  const tags = ['displacement'];
+
+  app.get('/api/dtm/operations', { config: { verb: 'dtm.read' }, schema: { tags, summary: 'DTM operations with their rounds and latest published round' } }, async () => ({
+    operations: await aggregate.operationSummaries(db),
+  }));
+
+  app.get(
+    '/api/dtm/operations/:code',
+    { config: { verb: 'dtm.read' }, schema: { tags, summary: 'One operation and the rounds you may see', params: Type.Object({ code: Code }), response: withBody(404) } },
+    async (request) => {
+      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+      return {
+        operation: dtm.operationView(operation),
+        rounds: await dtm.listRounds(db, operation, request.principal),
+        canImport: dtm.seesDrafts(request.principal, operation),
+      };
+    },
+  );
+
+  app.get(
+    '/api/dtm/operations/:code/summary',
+    {
+      config: { verb: 'dtm.read' },
+      schema: {
+        tags,
+        summary: 'Key figures of a round (latest published by default) with change against the previous round, pyramid, groups, reasons and origins',
+        params: Type.Object({ code: Code }),
+        querystring: AggregateQuery,
+        response: withBody(400, 404),
+      },
+    },
+    async (request) => {
+      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+      return aggregate.keyFigures(db, await aggregate.chooseRound(db, operation, request.query, request.principal));
+    },
+  );
+
+  app.get(
+    '/api/dtm/operations/:code/admin',
+    {
+      config: { verb: 'dtm.read' },
+      schema: {
+        tags,
+        summary: 'Totals per admin1 or admin2 of a round, with change against the previous round and per 1,000 inhabitants',
+        params: Type.Object({ code: Code }),
+        querystring: Type.Composite([
+          AggregateQuery,
+          Type.Object({ level: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])), parent: Type.Optional(Type.String({ maxLength: 20 })) }),
+        ]),
+        response: withBody(400, 404),
+      },
+    },
+    async (request) => {
+      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+      const chosen = await aggregate.chooseRound(db, operation, request.query, request.principal);
+      const level = request.query.level ?? 1;
+      return {
+        round: chosen.round === null ? null : dtm.roundView(chosen.round, operation.code),
+        assessmentType: chosen.assessmentType,
+        group: chosen.group,
+        level,
+        units: await aggregate.adminFigures(db, chosen, level, request.query.parent?.toUpperCase() ?? null),
+      };
+    },
+  );
+
+  app.get(
+    '/api/dtm/operations/:code/trend',
+    {
+      config: { verb: 'dtm.read' },
+      schema: { tags, summary: 'One point per round of one assessment type (rounds are never summed)', params: Type.Object({ code: Code }), querystring: AggregateQuery },
+    },
+    async (request) => {
+      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+      const chosen = await aggregate.chooseRound(db, operation, request.query, request.principal);
+      return { assessmentType: chosen.assessmentType, group: chosen.group, points: await aggregate.roundTrend(db, chosen) };
+    },
+  );
+
+  app.get(
+    '/api/dtm/operations/:code/current',
+    {
+      config: { verb: 'dtm.read' },
+      schema: {
+        tags,
+        summary: 'The current figure per admin unit: its latest published round',
+        params: Type.Object({ code: Code }),
+        querystring: Type.Object({ assessmentType: Type.Optional(AssessmentType), group: Type.Optional(Group), level: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])) }),
+      },
+    },
+    async (request) => {
+      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+      const type = request.query.assessmentType ?? 'BA';
+      return { assessmentType: type, units: await aggregate.currentFigures(db, operation, type, request.query.group ?? 'idp', request.query.level ?? 2) };
+    },
+  );
+
+  app.get(
+    '/api/dtm/operations/:code/locations',
+    {
+      config: { verb: 'dtm.read' },
+      schema: {
+        tags,
+        summary: 'Locations of a round (drill-down below admin2)',
+        params: Type.Object({ code: Code }),
+        querystring: Type.Composite([
+          AggregateQuery,
+          Type.Object({
+            admin2: Type.Optional(Type.String({ maxLength: 20 })),
+            limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+            offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
+          }),
+        ]),
+      },
+    },
+    async (request) => {
+      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+      const chosen = await aggregate.chooseRound(db, operation, request.query, request.principal);
+      return aggregate.roundLocations(db, chosen, request.query.admin2?.toUpperCase() ?? null, request.query.limit ?? 100, request.query.offset ?? 0);
+    },
+  );
+
+  app.get(
+    '/api/dtm/rounds/:id',
+    {
+      config: { verb: 'dtm.read' },
+      schema: { tags, summary: 'A round with its imports and data-quality counts', params: Type.Object({ id: Id }), response: withBody(404) },
+    },
+    async (request) => {
+      const { operation, round } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.read');
+      return { operation: dtm.operationView(operation), report: await dtm.qualityReport(db, operation, round) };
+    },
+  );
+
+  app.get(
+    '/api/dtm/rounds/:id/issues',
+    {
+      config: { verb: 'dtm.read' },
+      schema: {
+        tags,
+        summary: 'Data-quality findings of a round: row, column, value, rule, in the caller’s language',
+        params: Type.Object({ id: Id }),
+        querystring: Type.Object({
+          severity: Type.Optional(Type.Union([Type.Literal('error'), Type.Literal('warning')])),
+          status: Type.Optional(Type.Union([Type.Literal('open'), Type.Literal('accepted'), Type.Literal('fixed'), Type.Literal('excluded')])),
+          rule: Type.Optional(Type.String({ maxLength: 60, pattern: '^[a-zA-Z]+$' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
+          offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
+        }),
+        response: withBody(400, 404),
+      },
+    },
+    async (request) => {
+      const { round } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.read');
+      const { total, issues } = await issuesOf(db, round, {
+        ...request.query,
+        limit: request.query.limit ?? 100,
+        offset: request.query.offset ?? 0,
+      });
+      const language = languageOf(request);
+      return { total, issues: issues.map((row) => ({ ...dtm.issueView(row), message: ruleMessage(row.rule, row.params, language) })) };
+    },
+  );
+
+  app.post(
+    '/api/dtm/rounds/:id/decisions',
+    {
+      config: { verb: 'dtm.review', audit: 'dtm.review' },
+      schema: { tags, summary: 'Accept, fix or exclude data-quality findings', params: Type.Object({ id: Id }), body: DecisionBody, response: withBody(400, 403, 404, 409, 422) },
+    },
+    async (request) => {
+      const { operation } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.review');
+      const decided = await dtm.decide(db, operation, request.params.id, request.body, actorOf(request.principal));
+      request.auditObject = { type: 'dtm-round', id: request.params.id, summary: { decision: request.body.decision, findings: decided } };
+      const round = (await roundById(db, request.params.id))!;
+      return { decided, report: await dtm.qualityReport(db, operation, round) };
+    },
+  );
+
+  app.post(
+    '/api/dtm/rounds/:id/status',
+    {
+      config: { verb: 'dtm.publish' },
+      schema: {
+        tags,
+        summary: 'Move a round draft → validated → published (needs every finding decided)',
+        params: Type.Object({ id: Id }),
+        body: Type.Object({ status: Type.Union([Type.Literal('draft'), Type.Literal('validated'), Type.Literal('published')]) }, { additionalProperties: false }),
+        response: withBody(400, 403, 404, 409),
+      },
+    },
+    async (request) => {
+      const { operation } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.publish');
+      const round = await dtm.changeRoundStatus(db, operation, request.params.id, request.body.status, actorOf(request.principal));
+      request.auditObject = { type: 'dtm-round', id: round.id, summary: { status: round.status, operation: operation.code, number: round.number } };
+      return { round };
+    },
+  );
+
+  app.get(
+    '/api/dtm/jobs/:id',
+    { config: { verb: 'dtm.import' }, schema: { tags, summary: 'Progress and outcome of an import job', params: Type.Object({ id: Id }), response: withBody(404) } },
+    async (request) => {
+      const job = await jobs.getJob(db, request.params.id);
+      if (job === undefined || job.kind !== dtm.IMPORT_JOB) throw new AppError('dtm.job.notFound', { id: request.params.id });
+      return { job: localisedJob(job, languageOf(request)) };
+    },
+  );
+
+  app.get(
+    '/api/dtm/jobs',
+    {
+      config: { verb: 'dtm.import' },
+      schema: { tags, summary: 'Recent import jobs, newest first', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) }) },
+    },
+    async (request) => {
+      const language = languageOf(request);
+      return { jobs: (await jobs.listJobs(db, dtm.IMPORT_JOB, request.query.limit ?? 20)).map((job) => localisedJob(job, language)) };
+    },
+  );
+
+  app.post(
+    '/api/dtm/jobs/:id/retry',
+    { config: { verb: 'dtm.import' }, schema: { tags, summary: 'Run a failed or interrupted import again', params: Type.Object({ id: Id }), response: withBody(404, 409) } },
+    async (request, reply) => {
+      const job = await dtm.retryImport(db, request.params.id, {
+        principal: request.principal,
+        actor: actorOf(request.principal),
+        background: true,
+        onBackgroundError: (error) => request.log.warn({ err: error }, 'DTM import failed'),
+      });
+      request.auditObject = { type: 'dtm-import-job', id: job.id, summary: { retryOf: request.params.id } };
+      return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
+    },
+  );
+
+  app.post(
+    '/api/dtm/uploads/:id/import',
+    {
+      config: { verb: 'dtm.import' },
+      schema: {
+        tags,
+        summary: 'Import an uploaded round file into a round (creates the round as a draft); answers 202 with the job to poll',
+        params: Type.Object({ id: Id }),
+        body: ImportBody,
+        response: withBody(400, 403, 404, 409, 422),
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const job = await dtm.startImport(
+        db,
+        request.params.id,
+        { ...body, mapping: checkMapping(body.mapping) },
+        {
+          principal: request.principal,
+          actor: actorOf(request.principal),
+          background: true,
+          onBackgroundError: (error) => request.log.warn({ err: error }, 'DTM import failed'),
+        },
+      );
+      request.auditObject = { type: 'dtm-import-job', id: job.id, summary: { operation: body.operation, round: body.roundNumber, type: body.assessmentType } };
+      return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
+    },
+  );
+
+  // The file is the raw request body, whatever its content type: CSV or XLSX is detected from the bytes.
+  app.register((scope, _options, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: DTM_IMPORT_LIMIT }, (_request, body, parsed) => {
+      parsed(null, body);
+    });
+    (scope as unknown as LiptakoApp).post(
+      '/api/dtm/uploads',
+      {
+        bodyLimit: DTM_IMPORT_LIMIT,
+        config: { verb: 'dtm.import' },
+        schema: {
+          tags,
+          summary: 'Upload a round file (CSV or XLSX): answers its sheets, headers, HXL row, sample rows and the column mapping to confirm',
+          querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), operation: Type.Optional(Code) }),
+          response: withBody(400, 413, 415, 422),
+        },
+      },
+      async (request, reply) => {
+        const body = request.body;
+        const bytes = body instanceof Uint8Array ? body : new Uint8Array();
+        const upload = await dtm.uploadRoundFile(db, { bytes, fileName: request.query.fileName, actor: actorOf(request.principal), operation: request.query.operation });
+        request.auditObject = { type: 'dtm-upload', id: upload.id, summary: { file: upload.fileName, bytes: upload.sizeBytes } };
+        return reply.status(201).send({ upload });
+      },
+    );
+    done();
+  });
+}
