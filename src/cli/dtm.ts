@@ -1,0 +1,184 @@
+/** `liptako dtm …`: displacement-tracking rounds from the command line, over the same services as the web app. */
+import { readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { InvalidArgumentError, type Command } from 'commander';
+import { audit, SYSTEM_ACTOR } from '../access/service.js';
+import type { Principal } from '../access/verbs.js';
+import { readConfig } from '../core/config.js';
+import { openDatabase, type Database } from '../core/db.js';
+import { formatMessage, type Language } from '../core/errors.js';
+import { formatBytes } from '../core/http.js';
+import * as jobs from '../core/jobs.js';
+import { migrate } from '../core/migrate.js';
+import { isRoundField, type ColumnMapping } from '../displacement/fields.js';
+import { DTM_IMPORT_LIMIT } from '../displacement/routes.js';
+import * as dtm from '../displacement/service.js';
+import { progressBar } from './progress.js';
+
+/** The CLI acts as the system: whoever can run it on the server already holds the database. */
+const SYSTEM_PRINCIPAL: Principal = {
+  kind: 'user',
+  userId: 0,
+  email: SYSTEM_ACTOR,
+  name: 'Liptako CLI',
+  language: 'en',
+  organisationId: null,
+  assignments: [{ role: 'administrator', verbs: ['dtm.read', 'dtm.import', 'dtm.review', 'dtm.publish'], scope: { kind: 'response', value: null } }],
+  via: 'system',
+};
+
+function parseRound(value: string): number {
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 10_000) throw new InvalidArgumentError('expected a round number such as 12');
+  return number;
+}
+
+function parseDate(value: string): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
+  return value;
+}
+
+function parseType(value: string): 'BA' | 'SA' {
+  const upper = value.toUpperCase();
+  if (upper !== 'BA' && upper !== 'SA') throw new InvalidArgumentError('expected BA (baseline area) or SA (site/location assessment)');
+  return upper;
+}
+
+function collectMapping(value: string, previous: ColumnMapping = {}): ColumnMapping {
+  const at = value.lastIndexOf('=');
+  const header = value.slice(0, at).trim();
+  const field = value.slice(at + 1).trim();
+  if (at <= 0 || (field !== '' && field !== '-' && !isRoundField(field))) {
+    throw new InvalidArgumentError(`expected "header=field" (field one of the canonical fields, or "-" to ignore the column), got "${value}"`);
+  }
+  return { ...previous, [header]: field === '' || field === '-' ? null : field };
+}
+
+async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(readConfig());
+  try {
+    await migrate(db);
+    await dtm.recoverInterruptedImports(db);
+    return await work(db);
+  } finally {
+    await db.close();
+  }
+}
+
+interface ImportOptions {
+  operation: string;
+  round: number;
+  type: 'BA' | 'SA';
+  date: string;
+  from?: string;
+  to?: string;
+  sheet?: string;
+  map?: ColumnMapping;
+  publish?: boolean;
+}
+
+export function registerDtmCommands(program: Command, language: Language): void {
+  const command = program.command('dtm').description('Displacement tracking (DTM): import, review and publish rounds.');
+
+  command
+    .command('import')
+    .description(
+      'Import a round file (CSV or XLSX as Kobo/ODK export it or as typed in Excel) into a draft round. Columns are mapped by the ' +
+        'mapping confirmed earlier for the same template, else by Liptako’s suggestion when it is complete; --map settles the rest. ' +
+        'One final transaction: a crash leaves the round as it was. The same file again is a no-op.',
+    )
+    .argument('<file>', 'the round file')
+    .requiredOption('-o, --operation <code>', 'operation code, e.g. MLI-CONFLICT')
+    .requiredOption('-r, --round <number>', 'round number (numbers restart per operation)', parseRound)
+    .requiredOption('-t, --type <BA|SA>', 'assessment type: BA baseline area, SA site/location', parseType)
+    .requiredOption('-d, --date <YYYY-MM-DD>', 'reference date of the round', parseDate)
+    .option('--from <YYYY-MM-DD>', 'first day of data collection', parseDate)
+    .option('--to <YYYY-MM-DD>', 'last day of data collection', parseDate)
+    .option('--sheet <name>', 'sheet of a workbook (default: the first with a header)')
+    .option('--map <header=field>', 'map a column to a canonical field (repeatable; "-" ignores it)', collectMapping)
+    .option('--publish', 'publish the round when no finding is left open')
+    .action(async (file: string, options: ImportOptions) => {
+      const size = statSync(file).size;
+      if (size > DTM_IMPORT_LIMIT) throw new Error(`${file}: ${formatMessage('request.tooLarge', language, { limit: formatBytes(DTM_IMPORT_LIMIT) })}`);
+      await withDatabase(async (db) => {
+        const bytes = readFileSync(file);
+        const upload = await dtm.uploadRoundFile(db, { bytes, fileName: path.basename(file), actor: 'cli', operation: options.operation });
+        const sheet = upload.sheets.find((candidate) => options.sheet === undefined || candidate.name === options.sheet) ?? upload.sheets[0]!;
+        const mapping = options.map === undefined ? undefined : { ...sheet.mapping, ...options.map };
+        const bar = progressBar('import');
+        const total = sheet.rows;
+        let lastLogged = 0;
+        let job: jobs.JobView;
+        try {
+          job = await dtm.startImport(
+            db,
+            upload.id,
+            {
+              operation: options.operation,
+              roundNumber: options.round,
+              assessmentType: options.type,
+              referenceDate: options.date,
+              collectionStart: options.from ?? null,
+              collectionEnd: options.to ?? null,
+              sheet: sheet.name === 'CSV' ? null : sheet.name,
+              ...(mapping === undefined ? {} : { mapping }),
+            },
+            {
+              principal: SYSTEM_PRINCIPAL,
+              actor: 'cli',
+              background: false,
+              onProgress: (phase, done) => {
+                if (phase === 'reading') bar.update(done, total);
+                // Without a terminal (scripts, CI), a line every 50,000 rows shows the work is alive.
+                if (!process.stderr.isTTY && phase === 'reading' && done - lastLogged >= 50_000) {
+                  lastLogged = done;
+                  process.stderr.write(`  read ${done} of ${total} rows\n`);
+                }
+                if (phase === 'storing' && !process.stderr.isTTY) process.stderr.write('  storing the round…\n');
+              },
+            },
+          );
+        } finally {
+          bar.stop();
+        }
+        const result = job.result as dtm.ImportResult;
+        await audit(db, SYSTEM_ACTOR, { action: 'dtm.import', objectType: 'dtm-round', objectId: result.roundId, summary: { file: upload.fileName, via: 'cli' } });
+        if (result.alreadyImported) {
+          console.log(`${upload.fileName}: already imported into round ${result.roundNumber} ${result.assessmentType} (import ${result.importId}); nothing changed.`);
+          return;
+        }
+        console.log(`${upload.fileName}: round ${result.roundNumber} ${result.assessmentType} of ${result.operation} (round id ${result.roundId}, draft)`);
+        console.log(`  rows read ${result.rowsRead} · stored ${result.rowsStored} · errors ${result.errors} · warnings ${result.warnings}`);
+        for (const [rule, count] of Object.entries(result.byRule)) console.log(`    ${rule}: ${count}`);
+        if (options.publish) {
+          const operation = await dtm.authoriseOperation(db, options.operation, SYSTEM_PRINCIPAL, 'dtm.publish');
+          const round = await dtm.changeRoundStatus(db, operation, result.roundId, 'published', 'cli');
+          console.log(`  round ${round.number} ${round.assessmentType} published`);
+        }
+      });
+    });
+
+  command
+    .command('jobs')
+    .description('Recent import jobs and their state (interrupted ones can be run again with `dtm retry`).')
+    .action(async () => {
+      await withDatabase(async (db) => {
+        for (const job of await jobs.listJobs(db, dtm.IMPORT_JOB, 20)) {
+          const message = jobs.jobErrorMessage(job.error, language);
+          console.log(`${String(job.id).padStart(6)}  ${job.status.padEnd(11)} ${typeof job.input.fileName === 'string' ? job.input.fileName : ''}${message ? `  ${message}` : ''}`);
+        }
+      });
+    });
+
+  command
+    .command('retry')
+    .description('Run a failed or interrupted import again from its kept file.')
+    .argument('<job>', 'job id', (value) => parseRound(value))
+    .action(async (jobId: number) => {
+      await withDatabase(async (db) => {
+        const job = await dtm.retryImport(db, jobId, { principal: SYSTEM_PRINCIPAL, actor: 'cli', background: false });
+        const result = job.result as dtm.ImportResult;
+        console.log(`job ${job.id}: ${job.status} · round ${result.roundNumber} ${result.assessmentType} · stored ${result.rowsStored}`);
+      });
+    });
+}
