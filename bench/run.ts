@@ -8,6 +8,7 @@
  *   rows into a bare table.
  * - Unit search: p50/p95 of GET /api/geo/units (name search, in-process HTTP) against the same
  *   SQL run directly.
+ * - DTM import, import memory and dashboard: see bench/dtm.ts.
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -16,6 +17,7 @@ import { buildApp } from '../src/core/http.js';
 import { migrate } from '../src/core/migrate.js';
 import { importGeoFile } from '../src/geo/service.js';
 import { nameKey } from '../src/geo/names.js';
+import { benchDashboard, benchDtmImport, benchFolder, peakMemory, writeBenchFile } from './dtm.js';
 
 const SYLLABLES = ['ba', 'di', 'ko', 'ma', 'sa', 'ta', 'ni', 'go', 'ro', 'bou', 'dou', 'kan', 'fo', 'lé', 'mé'];
 
@@ -125,8 +127,8 @@ async function benchSearch(db: Database): Promise<void> {
   );
 }
 
-async function scratchPostgres(url: string): Promise<{ url: string; drop: () => Promise<void> }> {
-  const name = `liptako_bench_${process.pid}`;
+async function scratchPostgres(url: string, suffix = ''): Promise<{ url: string; drop: () => Promise<void> }> {
+  const name = `liptako_bench_${process.pid}${suffix ? `_${suffix}` : ''}`;
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
   await admin.query(`DROP DATABASE IF EXISTS ${name}`);
@@ -149,27 +151,78 @@ async function main(): Promise<void> {
   const units = generateUnits();
   console.log(`Liptako benchmarks (${new Date().toISOString()}, Node ${process.version})`);
 
+  const only = process.env.BENCH_ONLY ?? '';
+  const dtmRows = Number(process.env.BENCH_DTM_ROWS ?? 200_000);
+  const dashboardRounds = Number(process.env.BENCH_DTM_ROUNDS ?? 10);
+  const dashboardLocations = Number(process.env.BENCH_DTM_LOCATIONS ?? 200_000);
+  const memoryRows = (process.env.BENCH_DTM_MEMORY_ROWS ?? '200000,1000000').split(',').map(Number).filter((rows) => rows > 0);
+  const { folder, dispose } = benchFolder();
+  const roundFile = await writeBenchFile(folder, dtmRows);
+  const withFresh = async (open: () => Promise<Database>, work: (db: Database) => Promise<void>): Promise<void> => {
+    const db = await open();
+    try {
+      await migrate(db);
+      await work(db);
+    } finally {
+      await db.close();
+    }
+  };
+  const memory = async (url: string | null): Promise<void> => {
+    const figures: string[] = [];
+    for (const rows of memoryRows) {
+      const file = rows === dtmRows ? roundFile : await writeBenchFile(folder, rows);
+      const peak = peakMemory(file, url);
+      figures.push(`${rows} rows → ${peak ?? '?'} MB`);
+    }
+    console.log(`  DTM import memory  peak RSS of one import: ${figures.join(', ')}`);
+  };
+
   console.log('PGlite (in memory)');
-  const pglite = await PgliteDatabase.open();
-  await migrate(pglite);
-  await benchImport(pglite, units);
-  await benchSearch(pglite);
-  await pglite.close();
+  if (only === '' || only.includes('geo')) {
+    await withFresh(() => PgliteDatabase.open(), async (db) => {
+      await benchImport(db, units);
+      await benchSearch(db);
+    });
+  }
+  if (only === '' || only.includes('dtm')) {
+    await withFresh(() => PgliteDatabase.open(), async (db) => {
+      await benchDtmImport(db, null, roundFile, dtmRows);
+      await benchDashboard(db, dashboardRounds, dashboardLocations);
+    });
+    await memory(null);
+  }
 
   const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (postgresUrl) {
     console.log('PostgreSQL');
     const scratch = await scratchPostgres(postgresUrl);
-    const postgres = PostgresDatabase.open(scratch.url, { max: 1 });
     try {
-      await migrate(postgres);
-      await benchImport(postgres, units);
-      await benchSearch(postgres);
+      if (only === '' || only.includes('geo')) {
+        await withFresh(() => Promise.resolve(PostgresDatabase.open(scratch.url, { max: 1 })), async (db) => {
+          await benchImport(db, units);
+          await benchSearch(db);
+        });
+      }
+      if (only === '' || only.includes('dtm')) {
+        await withFresh(() => Promise.resolve(PostgresDatabase.open(scratch.url, { max: 4 })), async (db) => {
+          await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+          await migrate(db);
+          await benchDtmImport(db, scratch.url, roundFile, dtmRows);
+          await benchDashboard(db, dashboardRounds, dashboardLocations);
+        });
+        const child = await scratchPostgres(postgresUrl, 'memory');
+        try {
+          await memory(child.url);
+        } finally {
+          await child.drop();
+        }
+      }
     } finally {
-      await postgres.close();
       await scratch.drop();
+      dispose();
     }
   } else {
+    dispose();
     console.log('PostgreSQL: skipped (set BENCH_DATABASE_URL or TEST_DATABASE_URL)');
   }
 }

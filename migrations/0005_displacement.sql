@@ -148,10 +148,10 @@ CREATE TABLE dtm_figure (
   origin_admin2_pcode  text,
   arrival_period       text CHECK (length(arrival_period) <= 40),
   assessed_on          date,
-  PRIMARY KEY (operation_id, round_id, id),
-  FOREIGN KEY (operation_id, round_id) REFERENCES dtm_round (operation_id, id),
-  FOREIGN KEY (operation_id, location_id) REFERENCES dtm_location (operation_id, id),
-  FOREIGN KEY (operation_id, import_id) REFERENCES dtm_import (operation_id, id)
+  -- No foreign keys here: figures are only ever written by the import's final INSERT … SELECT,
+  -- which joins the round, the import and the locations it has just written; per-row key checks
+  -- on hundreds of thousands of rows would double the cost of that swap (bench/dtm.ts).
+  PRIMARY KEY (operation_id, round_id, id)
 );
 CREATE UNIQUE INDEX dtm_figure_location_idx ON dtm_figure (operation_id, round_id, location_id, population_group);
 CREATE INDEX dtm_figure_admin2_idx ON dtm_figure (operation_id, round_id, admin2_pcode);

@@ -11,11 +11,14 @@ import { buildApp, formatBytes, VERSION } from '../core/http.js';
 import { pickLanguage } from '../core/i18n.js';
 import { migrate } from '../core/migrate.js';
 import { loadDemo } from '../demo/demo.js';
+import { recoverInterruptedImports } from '../displacement/service.js';
+import { registerDtmCommands } from './dtm.js';
 import { audit, createAdministrator, DEMO_ACCOUNTS, ensureDemoAccounts, SYSTEM_ACTOR } from '../access/service.js';
 import { GEO_IMPORT_LIMIT } from '../geo/routes.js';
 import { importGeoFile } from '../geo/service.js';
 import { PLAN_IMPORT_LIMIT } from '../plans/routes.js';
 import { importPlanFile } from '../plans/service.js';
+import { registerBackupCommands } from './backup.js';
 import { progressBar } from './progress.js';
 
 // The terminal's locale chooses the language of messages, as for any command-line tool.
@@ -64,25 +67,46 @@ async function runMigrations(db: Database): Promise<void> {
 
 async function runDemo(db: Database): Promise<void> {
   const bar = progressBar('demo gazetteer');
+  const roundsBar = progressBar('demo DTM rounds');
   try {
-    const report = await loadDemo(db, (done, total) => bar.update(done, total));
+    const report = await loadDemo(db, {
+      onProgress: (done, total, stage) => {
+        if (stage === 'gazetteer') bar.update(done, total);
+        else {
+          bar.stop();
+          roundsBar.update(done, total);
+        }
+      },
+    });
     bar.stop();
+    roundsBar.stop();
     console.log(
       report.gazetteer.alreadyImported
         ? '  demo gazetteer already loaded'
         : `  demo gazetteer loaded: ${report.gazetteer.added} admin units of Burkina Faso, Mali and Niger (names and P-codes, no boundaries)`,
     );
     console.log(report.plan.alreadyImported ? '  demo plan already loaded' : `  demo plan loaded: ${report.plan.plans.map((plan) => plan.code).join(', ')}`);
+    const dtm = report.displacement;
+    if (dtm !== null) {
+      console.log(
+        dtm.alreadyLoaded
+          ? '  demo DTM rounds already loaded'
+          : `  demo DTM rounds loaded: ${dtm.operations} operations, ${dtm.rounds} rounds (${dtm.published} published), ${dtm.rows} figure rows (synthetic)`,
+      );
+    }
     const accounts = await ensureDemoAccounts(db);
     if (accounts.created > 0) await audit(db, SYSTEM_ACTOR, { action: 'demo.load', summary: { accounts: accounts.created } });
     console.log('  demo accounts (password in brackets; change them on any shared server):');
     for (const account of DEMO_ACCOUNTS) console.log(`    ${account.role.padEnd(18)} ${account.scope.padEnd(12)} ${account.email}  [${account.password}]`);
   } finally {
     bar.stop();
+    roundsBar.stop();
   }
 }
 
 async function serve(db: Database, config: Config): Promise<void> {
+  const interrupted = await recoverInterruptedImports(db);
+  if (interrupted.length > 0) console.log(`  ${interrupted.length} import(s) cut short by the last stop were marked interrupted; run them again from the import page or with \`liptako dtm retry\`.`);
   const app = await buildApp({ db, logLevel: config.logLevel });
   const shutdown = (signal: string): void => {
     app.log.info({ signal }, 'shutting down');
@@ -274,6 +298,9 @@ plansCommand
       }
     });
   });
+
+registerBackupCommands(program);
+registerDtmCommands(program, language);
 
 function printReport(report: Awaited<ReturnType<typeof importGeoFile>>): void {
   const where = [report.country, report.level === null ? null : `admin${report.level}`].filter(Boolean).join(' ');

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { Queryable } from '../core/db.js';
 import { importPlanFile, type PlanImportReport } from '../plans/service.js';
 import { importGeoFile, type GeoImportReport } from '../geo/service.js';
+import { loadDtmDemo, type DtmDemoReport } from './dtm-demo.js';
 import { SAHEL_ADMIN } from './sahel-admin.js';
 
 const csvCell = (value: string): string => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
@@ -35,14 +36,25 @@ export const DEMO_PLAN_FILE = fileURLToPath(new URL('../../plans/iom-csahel-2021
 export interface DemoReport {
   gazetteer: GeoImportReport;
   plan: PlanImportReport;
+  displacement: DtmDemoReport | null;
 }
 
-export async function loadDemo(db: Queryable, onProgress?: (done: number, total: number) => void): Promise<DemoReport> {
+export interface DemoOptions {
+  /** Progress of the gazetteer, then of the DTM rounds. */
+  onProgress?: (done: number, total: number, stage: 'gazetteer' | 'displacement') => void;
+  /** The DTM rounds take the longest; tests of other modules leave them out. Default true. */
+  displacement?: boolean;
+}
+
+export async function loadDemo(db: Queryable, options: DemoOptions = {}): Promise<DemoReport> {
+  const onProgress = options.onProgress === undefined ? undefined : (done: number, total: number) => options.onProgress!(done, total, 'gazetteer');
   const gazetteer = await importGeoFile(db, {
     bytes: new TextEncoder().encode(demoGazetteerCsv()),
     fileName: DEMO_GAZETTEER_FILE,
     onProgress,
   });
   const plan = await importPlanFile(db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: path.basename(DEMO_PLAN_FILE), actor: 'demo' });
-  return { gazetteer, plan };
+  const displacement =
+    options.displacement === false ? null : await loadDtmDemo(db, (done, total) => options.onProgress?.(done, total, 'displacement'));
+  return { gazetteer, plan, displacement };
 }

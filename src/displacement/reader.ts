@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { parse as parseCsvStream, CsvError } from 'csv-parse';
 import yauzl from 'yauzl';
 import { AppError } from '../core/errors.js';
-import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho } from '../core/tabular.js';
+import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho, uniqueHeader } from '../core/tabular.js';
 import { isHxlRow } from './fields.js';
 
 export type RoundFileFormat = 'csv' | 'xlsx';
@@ -157,13 +157,14 @@ async function* csvRows(bytes: Uint8Array): AsyncGenerator<{ sheet: string; row:
     })(),
   );
   const parser = source.pipe(
-    parseCsvStream({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, info: true, max_record_size: 1024 * 1024 }),
+    parseCsvStream({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: 1024 * 1024 }),
   );
   let row = 0;
   try {
-    for await (const record of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+    for await (const record of parser as AsyncIterable<string[]>) {
       row += 1;
-      yield { sheet: 'CSV', row: { row, cells: record.record.map((cell) => (cell === '' ? null : cell)) } };
+      for (let index = 0; index < record.length; index += 1) if (record[index] === '') (record as Cell[])[index] = null;
+      yield { sheet: 'CSV', row: { row, cells: record } };
     }
   } catch (error) {
     if (error instanceof CsvError) {
@@ -187,15 +188,9 @@ export function cellText(cell: Cell | undefined): string {
 
 const isBlank = (cells: readonly Cell[]): boolean => cells.every((cell) => cellText(cell).trim() === '');
 
-/** Header cells trimmed, blanks named `column_N`, repeats suffixed ` (2)` as in core/tabular. */
+/** Header cells as names: the same rules as every other import (core/tabular `uniqueHeader`). */
 export function headerNames(cells: readonly Cell[]): string[] {
-  const seen = new Map<string, number>();
-  return cells.map((cell, index) => {
-    const base = cellText(cell).trim() === '' ? `column_${index + 1}` : cellText(cell).trim();
-    const count = (seen.get(base) ?? 0) + 1;
-    seen.set(base, count);
-    return count === 1 ? base : `${base} (${count})`;
-  });
+  return uniqueHeader(cells.map(cellText));
 }
 
 export interface TableRow {
@@ -247,6 +242,13 @@ export async function openTable(rows: AsyncGenerator<{ sheet: string; row: RawRo
   return { sheet, headerRow: header.row, headers, hxl, rows: data() };
 }
 
+/** Lines of a text file, counted on the bytes: an estimate for progress (a quoted line break counts twice). */
+function countLines(bytes: Uint8Array): number {
+  let lines = 0;
+  for (let index = bytes.indexOf(0x0a); index !== -1; index = bytes.indexOf(0x0a, index + 1)) lines += 1;
+  return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? lines + 1 : lines;
+}
+
 /** Sheets, headers, HXL rows and a few sample rows, for the user to confirm the column mapping. */
 export async function previewRoundFile(bytes: Uint8Array, fileName: string, sampleSize = 5): Promise<FilePreview> {
   if (bytes.length === 0) throw new AppError('import.empty');
@@ -264,7 +266,10 @@ export async function previewRoundFile(bytes: Uint8Array, fileName: string, samp
     for await (const row of table.rows) {
       count += 1;
       if (samples.length < sampleSize) samples.push(table.headers.map((_header, index) => truncateForEcho(cellText(row.cells[index]), 80)));
+      // A CSV is not read to its end here: its rows are counted from its line breaks below.
+      else if (format === 'csv') break;
     }
+    if (format === 'csv') count = Math.max(count, countLines(bytes) - (table.hxl === null ? 1 : 2) - (table.headerRow - 1));
     sheets.push({ name: table.sheet || name, headerRow: table.headerRow, headers: table.headers, hxl: table.hxl, samples, rows: count });
   }
   if (sheets.length === 0) throw new AppError('import.empty');

@@ -391,6 +391,7 @@ async function runImport(
     await progress('storing', 0);
 
     const result = await db.transaction(async (tx) => {
+      await q.preferSetJoins(tx);
       let round = await q.findRound(tx, operation.id, target.roundNumber, target.assessmentType, true);
       const values: q.RoundValues = {
         operationId: operation.id,
