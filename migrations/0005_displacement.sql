@@ -89,15 +89,23 @@ CREATE TABLE dtm_column_map (
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
 
--- A file as uploaded, before its columns are confirmed and it is imported into a round.
+-- A file as uploaded: kept as it came (the raw file of every import), in parts so that a file
+-- of hundreds of megabytes never has to be one value in memory or on the wire.
 CREATE TABLE dtm_upload (
   id          bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
   file_name   text NOT NULL CHECK (length(file_name) BETWEEN 1 AND 255),
   sha256      text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
   size_bytes  bigint NOT NULL CHECK (size_bytes >= 0),
-  raw         bytea NOT NULL,
+  parts       integer NOT NULL DEFAULT 0 CHECK (parts >= 0),
   created_by  text NOT NULL,
   created_at  timestamptz NOT NULL DEFAULT now()
+);
+
+CREATE TABLE dtm_upload_part (
+  upload_id  bigint NOT NULL REFERENCES dtm_upload (id) ON DELETE CASCADE,
+  part       integer NOT NULL CHECK (part >= 0),
+  bytes      bytea NOT NULL,
+  PRIMARY KEY (upload_id, part)
 );
 
 CREATE TABLE dtm_import (
@@ -108,7 +116,8 @@ CREATE TABLE dtm_import (
   file_name     text NOT NULL,
   sha256        text NOT NULL CHECK (sha256 ~ '^[0-9a-f]{64}$'),
   size_bytes    bigint NOT NULL CHECK (size_bytes >= 0),
-  raw           bytea NOT NULL,
+  -- The raw file, kept as uploaded.
+  upload_id     bigint NOT NULL REFERENCES dtm_upload (id),
   sheet         text,
   header_row    integer NOT NULL,
   mapping       jsonb NOT NULL,

@@ -101,8 +101,9 @@ export function registerDtmCommands(program: Command, language: Language): void 
       const size = statSync(file).size;
       if (size > DTM_IMPORT_LIMIT) throw new Error(`${file}: ${formatMessage('request.tooLarge', language, { limit: formatBytes(DTM_IMPORT_LIMIT) })}`);
       await withDatabase(async (db) => {
-        const bytes = readFileSync(file);
-        const upload = await dtm.uploadRoundFile(db, { bytes, fileName: path.basename(file), actor: 'cli', operation: options.operation });
+        // The file is not kept in a variable: once stored, the import reads it back part by part,
+        // and one copy in memory is what keeps a million-row file within bounds.
+        const upload = await dtm.uploadRoundFile(db, { bytes: readFileSync(file), fileName: path.basename(file), actor: 'cli', operation: options.operation });
         const sheet = upload.sheets.find((candidate) => options.sheet === undefined || candidate.name === options.sheet) ?? upload.sheets[0]!;
         const mapping = options.map === undefined ? undefined : { ...sheet.mapping, ...options.map };
         const bar = progressBar('import');

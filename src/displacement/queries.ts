@@ -140,31 +140,60 @@ export interface UploadRow {
   file_name: string;
   sha256: string;
   size_bytes: number;
-  raw: Uint8Array;
+  parts: number;
   created_by: string;
 }
 
+/** Parts of 8 MB: small enough to pass as one parameter, few enough for a 200 MB file. */
+export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+
 export async function insertUpload(db: Queryable, upload: { fileName: string; sha256: string; raw: Uint8Array; actor: string }): Promise<number> {
-  const [row] = await db.query<{ id: number }>(
-    // Sent as base64 text and decoded by the server: PGlite's bytea parameters go through a slow
-    // per-byte path (3 s for a 3.5 MB file, against 0.3 s this way).
-    "INSERT INTO dtm_upload (file_name, sha256, size_bytes, raw, created_by) VALUES ($1, $2, $3, decode($4, 'base64'), $5) RETURNING id",
-    [upload.fileName, upload.sha256, upload.raw.length, Buffer.from(upload.raw.buffer, upload.raw.byteOffset, upload.raw.byteLength).toString('base64'), upload.actor],
-  );
-  return row!.id;
+  const bytes = Buffer.from(upload.raw.buffer, upload.raw.byteOffset, upload.raw.byteLength);
+  const parts = Math.ceil(bytes.length / UPLOAD_PART_BYTES);
+  return db.transaction(async (tx) => {
+    const [row] = await tx.query<{ id: number }>(
+      'INSERT INTO dtm_upload (file_name, sha256, size_bytes, parts, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
+      [upload.fileName, upload.sha256, bytes.length, parts, upload.actor],
+    );
+    for (let part = 0; part < parts; part += 1) {
+      // Sent as base64 text and decoded by the server: PGlite's bytea parameters take a slow
+      // per-byte path (3 s for a 3.5 MB file, against 0.3 s this way).
+      await tx.query("INSERT INTO dtm_upload_part (upload_id, part, bytes) VALUES ($1, $2, decode($3, 'base64'))", [
+        row!.id,
+        part,
+        bytes.subarray(part * UPLOAD_PART_BYTES, (part + 1) * UPLOAD_PART_BYTES).toString('base64'),
+      ]);
+    }
+    return row!.id;
+  });
 }
 
 export async function uploadById(db: Queryable, id: number): Promise<UploadRow | undefined> {
-  const [row] = await db.query<Omit<UploadRow, 'raw'> & { raw: string }>(
-    "SELECT id, file_name, sha256, size_bytes, encode(raw, 'base64') AS raw, created_by FROM dtm_upload WHERE id = $1",
-    [id],
-  );
-  return row === undefined ? undefined : { ...row, raw: new Uint8Array(Buffer.from(row.raw, 'base64')) };
+  const [row] = await db.query<UploadRow>('SELECT id, file_name, sha256, size_bytes, parts, created_by FROM dtm_upload WHERE id = $1', [id]);
+  return row;
+}
+
+/** The uploaded file, assembled part by part into one buffer (its only copy in memory). */
+export async function uploadBytes(db: Queryable, upload: UploadRow): Promise<Uint8Array> {
+  const bytes = Buffer.allocUnsafe(Number(upload.size_bytes));
+  let offset = 0;
+  for (let part = 0; part < upload.parts; part += 1) {
+    const [row] = await db.query<{ bytes: string }>("SELECT encode(bytes, 'base64') AS bytes FROM dtm_upload_part WHERE upload_id = $1 AND part = $2", [
+      upload.id,
+      part,
+    ]);
+    offset += Buffer.from(row!.bytes, 'base64').copy(bytes, offset);
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, offset);
 }
 
 /** Uploads that were never imported are kept a week, then dropped (they may hold a whole round). */
 export async function dropStaleUploads(db: Queryable): Promise<void> {
-  await db.query("DELETE FROM dtm_upload WHERE created_at < now() - interval '7 days'");
+  await db.query(
+    `DELETE FROM dtm_upload u WHERE u.created_at < now() - interval '7 days'
+        AND NOT EXISTS (SELECT 1 FROM dtm_import i WHERE i.upload_id = u.id)
+        AND NOT EXISTS (SELECT 1 FROM job j WHERE j.status = 'running' AND (j.input ->> 'uploadId')::bigint = u.id)`,
+  );
 }
 
 export async function columnMapOf(db: Queryable, templateKey: string): Promise<ColumnMapping | undefined> {
@@ -211,9 +240,11 @@ export async function importsOfRound(db: Queryable, roundId: number): Promise<Im
   return db.query<ImportRow>(`SELECT ${IMPORT_COLUMNS} FROM dtm_import WHERE round_id = $1 ORDER BY id DESC`, [roundId]);
 }
 
+/** The raw file of an import, as uploaded. */
 export async function importRaw(db: Queryable, id: number): Promise<{ file_name: string; raw: Uint8Array } | undefined> {
-  const [row] = await db.query<{ file_name: string; raw: Uint8Array }>('SELECT file_name, raw FROM dtm_import WHERE id = $1', [id]);
-  return row;
+  const [row] = await db.query<{ upload_id: number }>('SELECT upload_id FROM dtm_import WHERE id = $1', [id]);
+  const upload = row === undefined ? undefined : await uploadById(db, row.upload_id);
+  return upload === undefined ? undefined : { file_name: upload.file_name, raw: await uploadBytes(db, upload) };
 }
 
 export interface NewImport {
@@ -228,11 +259,11 @@ export interface NewImport {
   actor: string;
 }
 
-/** The raw file is copied from the upload inside the database: it never travels back to Node. */
+/** The import keeps its upload as its raw file. */
 export async function insertImport(tx: Queryable, values: NewImport): Promise<number> {
   const [row] = await tx.query<{ id: number }>(
-    `INSERT INTO dtm_import (operation_id, round_id, job_id, file_name, sha256, size_bytes, raw, sheet, header_row, mapping, rows_read, rows_stored, created_by)
-     SELECT $1, $2, $3, u.file_name, u.sha256, u.size_bytes, u.raw, $5, $6, $7, $8, 0, $9 FROM dtm_upload u WHERE u.id = $4
+    `INSERT INTO dtm_import (operation_id, round_id, job_id, file_name, sha256, size_bytes, upload_id, sheet, header_row, mapping, rows_read, rows_stored, created_by)
+     SELECT $1, $2, $3, u.file_name, u.sha256, u.size_bytes, u.id, $5, $6, $7, $8, 0, $9 FROM dtm_upload u WHERE u.id = $4
      RETURNING id`,
     [values.operationId, values.roundId, values.jobId, values.uploadId, values.sheet, values.headerRow, values.mapping, values.rowsRead, values.actor],
   );

@@ -226,12 +226,14 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
     throw new AppError('dtm.round.notDraft', { number: existing.number, type: existing.assessment_type, operation: operation.name, status: existing.status });
   }
   // The mapping is settled before the job starts, so a wrong one is a 422 now, not a failed job later.
-  const table = await openSheet(upload.raw, upload.file_name, target.sheet ?? null);
+  const bytes = await q.uploadBytes(db, upload);
+  const table = await openSheet(bytes, upload.file_name, target.sheet ?? null);
+  await table.rows.return(undefined);
   const mapping = await settleMapping(db, table.headers, table.hxl, target.mapping, operation.age_ranges);
   const input = { uploadId, target: { ...target, mapping }, fileName: upload.file_name };
   const jobId = await jobs.createJob(db, IMPORT_JOB, input, options.actor);
   if (target.mapping !== undefined) await q.saveColumnMap(db, templateKey(table.headers), table.headers, mapping, options.actor);
-  const work = runImport(db, jobId, upload, operation, { ...target, mapping }, options);
+  const work = runImport(db, jobId, upload, bytes, operation, { ...target, mapping }, options);
   if (options.background) {
     work.catch((error: unknown) => options.onBackgroundError?.(error));
   } else {
@@ -319,6 +321,7 @@ async function runImport(
   db: Queryable,
   jobId: number,
   upload: q.UploadRow,
+  bytes: Uint8Array,
   operation: q.OperationRow,
   target: ImportTarget & { mapping: ColumnMapping },
   options: StartImportOptions,
@@ -347,7 +350,7 @@ async function runImport(
     }
 
     const rules = await roundRules(db, operation, target);
-    const table = await openSheet(upload.raw, upload.file_name, target.sheet ?? null);
+    const table = await openSheet(bytes, upload.file_name, target.sheet ?? null);
     const columns = columnIndex(table.headers, target.mapping);
     const duplicates = new DuplicateCheck();
     const findings: Finding[] = [];
