@@ -4,7 +4,7 @@
  * DTM columns: it finds the sheets, the header row and an optional HXL row under it.
  */
 import { Readable } from 'node:stream';
-import { parse as parseCsvStream, CsvError } from 'csv-parse';
+import { parse as parseCsvStream, CsvError, type Parser } from 'csv-parse';
 import yauzl from 'yauzl';
 import { AppError } from '../core/errors.js';
 import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho, uniqueHeader } from '../core/tabular.js';
@@ -112,7 +112,15 @@ function cellOfXlsx(value: unknown): Cell {
   return null;
 }
 
-async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGenerator<{ sheet: string; row: RawRow }> {
+/** Rows come in batches: one await per batch, not per row, on files of a million rows. */
+export interface RowBatch {
+  sheet: string;
+  rows: RawRow[];
+}
+
+const BATCH_ROWS = 2_000;
+
+async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGenerator<RowBatch> {
   await checkWorkbook(bytes);
   const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
@@ -130,12 +138,18 @@ async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGene
         for await (const _row of worksheet) void _row;
         continue;
       }
+      let batch: RawRow[] = [];
       for await (const row of worksheet) {
         const values = (row as unknown as { values: unknown[] }).values;
         const cells: Cell[] = [];
         for (let index = 1; index < values.length; index += 1) cells.push(cellOfXlsx(values[index]));
-        yield { sheet: name, row: { row: (row as unknown as { number: number }).number, cells } };
+        batch.push({ row: (row as unknown as { number: number }).number, cells });
+        if (batch.length >= BATCH_ROWS) {
+          yield { sheet: name, rows: batch };
+          batch = [];
+        }
       }
+      if (batch.length > 0) yield { sheet: name, rows: batch };
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
@@ -143,40 +157,68 @@ async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGene
   }
 }
 
-async function* csvRows(bytes: Uint8Array): AsyncGenerator<{ sheet: string; row: RawRow }> {
+async function* csvRows(bytes: Uint8Array): AsyncGenerator<RowBatch> {
   const utf16 = assertText(bytes);
-  const chunks: Iterable<string> = utf16 !== null ? [utf16.charCodeAt(0) === 0xfeff ? utf16.slice(1) : utf16] : decodeTextChunks(bytes);
-  const iterator = chunks[Symbol.iterator]();
-  const first = iterator.next();
-  if (first.done === true) throw new AppError('import.empty');
-  const delimiter = detectDelimiter(first.value.slice(0, 64 * 1024));
-  const source = Readable.from(
-    (function* () {
-      yield first.value;
-      for (let next = iterator.next(); next.done !== true; next = iterator.next()) yield next.value;
-    })(),
-  );
-  const parser = source.pipe(
-    parseCsvStream({ delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: false, max_record_size: 1024 * 1024 }),
-  );
+  const chunks: Iterable<string> = utf16 !== null ? [utf16.charCodeAt(0) === 0xfeff ? utf16.slice(1) : utf16] : decodeTextChunks(bytes, 256 * 1024);
+  let parser: Parser | null = null;
   let row = 0;
-  try {
-    for await (const record of parser as AsyncIterable<string[]>) {
+  const records = (): RawRow[] => {
+    const batch: RawRow[] = [];
+    // The parser is a stream, but it parses each written chunk synchronously: its records are
+    // drained here at once, so a batch costs one await instead of one per row.
+    for (let record = parser!.read() as string[] | null; record !== null; record = parser!.read() as string[] | null) {
       row += 1;
-      for (let index = 0; index < record.length; index += 1) if (record[index] === '') (record as Cell[])[index] = null;
-      yield { sheet: 'CSV', row: { row, cells: record } };
+      const cells = record as Cell[];
+      for (let index = 0; index < cells.length; index += 1) if (cells[index] === '') cells[index] = null;
+      batch.push({ row, cells });
     }
+    return batch;
+  };
+  let failure: Error | null = null;
+  const settle = (): void => {
+    if (failure !== null) throw failure;
+  };
+  try {
+    for (const chunk of chunks) {
+      if (parser === null) {
+        parser = parseCsvStream({
+          delimiter: detectDelimiter(chunk.slice(0, 64 * 1024)),
+          relax_column_count: true,
+          relax_quotes: true,
+          skip_empty_lines: false,
+          max_record_size: 1024 * 1024,
+        });
+        parser.on('error', (error) => {
+          failure = error;
+        });
+      }
+      // Not awaited: the stream would hold its callback until its records are read, below.
+      parser.write(chunk);
+      const batch = records();
+      settle();
+      if (batch.length > 0) yield { sheet: 'CSV', rows: batch };
+      // Let the event loop breathe between chunks: other requests are served meanwhile.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (parser === null) throw new AppError('import.empty');
+    parser.end();
+    await new Promise((resolve) => setImmediate(resolve));
+    const rest = records();
+    settle();
+    if (rest.length > 0) yield { sheet: 'CSV', rows: rest };
   } catch (error) {
     if (error instanceof CsvError) {
       if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new AppError('import.unclosedQuote', { row: row + 1 }, { cause: error });
       throw new AppError('import.malformedCsv', { row: row + 1 }, { cause: error, details: { reason: error.code } });
     }
     throw error;
+  } finally {
+    parser?.destroy();
   }
 }
 
-/** Every row of the file (or of one sheet of a workbook), header included, as it comes. */
-export function readRows(bytes: Uint8Array, format: RoundFileFormat, sheetName: string | null = null): AsyncGenerator<{ sheet: string; row: RawRow }> {
+/** Every row of the file (or of one sheet of a workbook), header included, in batches. */
+export function readRows(bytes: Uint8Array, format: RoundFileFormat, sheetName: string | null = null): AsyncGenerator<RowBatch> {
   return format === 'xlsx' ? xlsxRows(bytes, sheetName) : csvRows(bytes);
 }
 
@@ -203,40 +245,55 @@ export interface Table {
   headerRow: number;
   headers: string[];
   hxl: string[] | null;
-  rows: AsyncGenerator<TableRow>;
+  /** Data rows in batches, blank rows left out (their numbers still count). */
+  rows: AsyncGenerator<TableRow[]>;
 }
 
 /**
- * Splits a sheet's rows into header, optional HXL row and data rows (blank rows skipped but
- * still counted). Returns null for a sheet with no header.
+ * Splits a sheet's rows into header, optional HXL row and data rows. Returns null for a sheet
+ * with no header.
  */
-export async function openTable(rows: AsyncGenerator<{ sheet: string; row: RawRow }>): Promise<Table | null> {
-  let header: RawRow | null = null;
+export async function openTable(batches: AsyncGenerator<RowBatch>): Promise<Table | null> {
+  let pending: RawRow[] = [];
   let sheet = '';
-  for (;;) {
-    const next = await rows.next();
-    if (next.done === true) return null;
-    if (!isBlank(next.value.row.cells)) {
-      header = next.value.row;
+  const nextRow = async (): Promise<RawRow | null> => {
+    while (pending.length === 0) {
+      const next = await batches.next();
+      if (next.done === true) return null;
       sheet = next.value.sheet;
+      pending = next.value.rows;
+    }
+    return pending.shift()!;
+  };
+  let header: RawRow | null = null;
+  for (let candidate = await nextRow(); candidate !== null; candidate = await nextRow()) {
+    if (!isBlank(candidate.cells)) {
+      header = candidate;
       break;
     }
   }
+  if (header === null) return null;
   const headers = headerNames(header.cells);
-  const afterHeader = await rows.next();
+  const afterHeader = await nextRow();
   let hxl: string[] | null = null;
-  let pending: TableRow | null = null;
-  if (afterHeader.done !== true) {
-    const cells = afterHeader.value.row.cells.map(cellText);
+  if (afterHeader !== null) {
+    const cells = afterHeader.cells.map(cellText);
     if (isHxlRow(cells)) hxl = headers.map((_name, index) => cells[index] ?? '');
-    else pending = afterHeader.value.row;
+    else pending.unshift(afterHeader);
   }
-  async function* data(): AsyncGenerator<TableRow> {
-    if (pending !== null && !isBlank(pending.cells)) yield pending;
-    for (;;) {
-      const next = await rows.next();
-      if (next.done === true) return;
-      if (!isBlank(next.value.row.cells)) yield next.value.row;
+  async function* data(): AsyncGenerator<TableRow[]> {
+    try {
+      let batch = pending.filter((row) => !isBlank(row.cells));
+      pending = [];
+      if (batch.length > 0) yield batch;
+      for (;;) {
+        const next = await batches.next();
+        if (next.done === true) return;
+        batch = next.value.rows.filter((row) => !isBlank(row.cells));
+        if (batch.length > 0) yield batch;
+      }
+    } finally {
+      await batches.return(undefined);
     }
   }
   return { sheet, headerRow: header.row, headers, hxl, rows: data() };
@@ -255,7 +312,7 @@ export async function previewRoundFile(bytes: Uint8Array, fileName: string, samp
   const format = detectFormat(bytes, fileName);
   const sheetNames: string[] = [];
   if (format === 'xlsx') {
-    for await (const { sheet } of readRows(bytes, format)) if (!sheetNames.includes(sheet)) sheetNames.push(sheet);
+    for await (const batch of readRows(bytes, format)) if (!sheetNames.includes(batch.sheet)) sheetNames.push(batch.sheet);
   } else sheetNames.push('CSV');
   const sheets: SheetPreview[] = [];
   for (const name of sheetNames) {
@@ -263,11 +320,13 @@ export async function previewRoundFile(bytes: Uint8Array, fileName: string, samp
     if (table === null) continue;
     const samples: string[][] = [];
     let count = 0;
-    for await (const row of table.rows) {
-      count += 1;
-      if (samples.length < sampleSize) samples.push(table.headers.map((_header, index) => truncateForEcho(cellText(row.cells[index]), 80)));
+    for await (const batch of table.rows) {
+      count += batch.length;
+      for (const row of batch.slice(0, sampleSize - samples.length)) {
+        samples.push(table.headers.map((_header, index) => truncateForEcho(cellText(row.cells[index]), 80)));
+      }
       // A CSV is not read to its end here: its rows are counted from its line breaks below.
-      else if (format === 'csv') break;
+      if (format === 'csv' && samples.length >= sampleSize) break;
     }
     if (format === 'csv') count = Math.max(count, countLines(bytes) - (table.hxl === null ? 1 : 2) - (table.headerRow - 1));
     sheets.push({ name: table.sheet || name, headerRow: table.headerRow, headers: table.headers, hxl: table.hxl, samples, rows: count });

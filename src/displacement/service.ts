@@ -369,15 +369,17 @@ async function runImport(
       await jobs.reportProgress(db, jobId, phase, done, phase === 'reading' ? null : staged);
     };
     await progress('reading', 0);
-    for await (const row of table.rows) {
-      rowsRead += 1;
-      if (rowsRead > MAX_ROWS) throw new AppError('dtm.import.tooManyRows', { limit: MAX_ROWS });
-      const { figure, findings: rowFindings } = validateRow(row, columns, rules);
-      rowFindings.forEach(note);
-      if (figure !== null) {
-        const duplicate = duplicates.check(figure, columns.locationCode?.header ?? columns.admin2Pcode?.header ?? null);
-        if (duplicate !== null) note(duplicate);
-        else batch.push(figure);
+    for await (const rows of table.rows) {
+      for (const row of rows) {
+        rowsRead += 1;
+        if (rowsRead > MAX_ROWS) throw new AppError('dtm.import.tooManyRows', { limit: MAX_ROWS });
+        const { figure, findings: rowFindings } = validateRow(row, columns, rules);
+        rowFindings.forEach(note);
+        if (figure !== null) {
+          const duplicate = duplicates.check(figure, columns.locationCode?.header ?? columns.admin2Pcode?.header ?? null);
+          if (duplicate !== null) note(duplicate);
+          else batch.push(figure);
+        }
       }
       if (batch.length >= BATCH) {
         await q.stageFigures(db, jobId, batch);
