@@ -17,6 +17,7 @@ import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { installAccessControl, isApiUrl, type RouteGuardReport } from '../access/http.js';
 import { accessRoutes } from '../access/routes.js';
+import { displacementPublicRoutes } from '../displacement/public-routes.js';
 import { displacementRoutes } from '../displacement/routes.js';
 import { geoRoutes } from '../geo/routes.js';
 import { planRoutes } from '../plans/routes.js';
@@ -257,6 +258,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     geoRoutes(scope, context);
     planRoutes(scope, context);
     displacementRoutes(scope, context);
+    displacementPublicRoutes(scope, context);
     done();
   });
 
