@@ -133,6 +133,9 @@ CREATE TABLE dtm_import (
   FOREIGN KEY (operation_id, round_id) REFERENCES dtm_round (operation_id, id)
 );
 CREATE UNIQUE INDEX dtm_import_same_file_idx ON dtm_import (operation_id, round_id, sha256) WHERE NOT superseded;
+CREATE INDEX dtm_import_round_idx ON dtm_import (operation_id, round_id);
+CREATE INDEX dtm_import_job_idx ON dtm_import (job_id);
+CREATE INDEX dtm_import_upload_idx ON dtm_import (upload_id);
 
 -- One wide row per round, location and population group. Disaggregation is in typed columns
 -- (f1…f5, m1…m5 are the operation's age ranges in order) so aggregates are plain SUMs.

@@ -10,6 +10,7 @@ import type { PlanView } from '../../src/plans/service.js';
 import { describeEachDatabase, type Persona, type TestContext } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { gazetteerCsv } from '../support/geo.js';
+import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload } from '../support/dtm.js';
 import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant, send, type Reply } from '../support/access.js';
 
 const PERSONAS = ['admin', 'imOfficerMali', 'programmeManager', 'enumeratorNiger', 'partner', 'viewer', 'anonymous'] as const satisfies readonly Persona[];
@@ -182,6 +183,69 @@ const CHANGE_ACCOUNT: RequestSpec = {
   observe: (context) => scalar(context, "SELECT string_agg(name, ',' ORDER BY id) AS value FROM app_user"),
 };
 
+// ---- displacement tracking: a Mali round, imported and reviewed ------------------------------------
+
+const ROUND_CSV = csvOf(EN_HEADERS, [siteRow('ML0501-0001', 'ML0501', 1200), siteRow('ML0501-0002', 'ML0501', 600, { Households: 20 })]);
+
+async function maliUpload(context: TestContext): Promise<number> {
+  await seedMali(context.app, context.db);
+  const uploaded = await upload(context.app, ROUND_CSV, 'round-1.csv');
+  return uploaded.body.upload.id;
+}
+
+/** A draft Mali round with one warning (household size 30), imported as the administrator. */
+async function maliDraftRound(context: TestContext): Promise<Prepared> {
+  await seedMali(context.app, context.db);
+  const { job } = await importRound(context.app, ROUND_CSV, { roundNumber: 1 });
+  const roundId = job!.result!.roundId as number;
+  const issue = Number(await scalar(context, 'SELECT id AS value FROM dtm_issue WHERE round_id = $1', [roundId]));
+  return { roundId, issue };
+}
+
+const UPLOAD_ROUND: RequestSpec = {
+  route: 'POST /api/dtm/uploads',
+  prepare: async (context) => {
+    await seedMali(context.app, context.db);
+    return {};
+  },
+  send: (app) => send(app, 'POST', '/api/dtm/uploads?fileName=round.csv', { headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from(ROUND_CSV) }),
+  observe: (context) => countRows(context.db, 'dtm_upload'),
+};
+
+const IMPORT_ROUND: RequestSpec = {
+  route: 'POST /api/dtm/uploads/:id/import',
+  prepare: async (context) => ({ upload: await maliUpload(context) }),
+  send: (app, { upload }) =>
+    send(app, 'POST', `/api/dtm/uploads/${upload}/import`, {
+      payload: { operation: MALI.code, roundNumber: 1, assessmentType: 'SA', referenceDate: '2021-03-31' },
+    }),
+  // The import runs after the 202: wait for it, or it would write into the next test's session.
+  async observe(context) {
+    for (let attempt = 0; attempt < 500 && Number(await scalar(context, "SELECT count(*)::int AS value FROM job WHERE status = 'running'")) > 0; attempt += 1) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    return countRows(context.db, 'job');
+  },
+};
+
+const REVIEW_ROUND: RequestSpec = {
+  route: 'POST /api/dtm/rounds/:id/decisions',
+  prepare: maliDraftRound,
+  send: (app, { roundId, issue }) => send(app, 'POST', `/api/dtm/rounds/${roundId}/decisions`, { payload: { ids: [issue], decision: 'accepted' } }),
+  observe: (context, { issue }) => scalar(context, 'SELECT status AS value FROM dtm_issue WHERE id = $1', [issue]),
+};
+
+const PUBLISH_ROUND: RequestSpec = {
+  route: 'POST /api/dtm/rounds/:id/status',
+  async prepare(context) {
+    const prepared = await maliDraftRound(context);
+    await send(context.app, 'POST', `/api/dtm/rounds/${prepared.roundId}/decisions`, { payload: { ids: [prepared.issue], decision: 'accepted' } });
+    return prepared;
+  },
+  send: (app, { roundId }) => send(app, 'POST', `/api/dtm/rounds/${roundId}/status`, { payload: { status: 'published' } }),
+  observe: (context, { roundId }) => scalar(context, 'SELECT status AS value FROM dtm_round WHERE id = $1', [roundId]),
+};
+
 // ---- the matrix ---------------------------------------------------------------------------------
 
 const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
@@ -203,6 +267,11 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['PATCH  /api/plans/IOM-CSAHEL-2021/areas/:id',        REVISE_AREA,             200,   403,   200,    403,   403,    403,   401],
   ['POST   /api/geo/imports (a Mali gazetteer)',         IMPORT_GEOGRAPHY,        201,   201,   403,    403,   403,    403,   401],
   ['POST   /api/plans/imports (a Mali-only plan)',       IMPORT_PLAN,             201,   201,   403,    403,   403,    403,   401],
+  // Uploading is not yet about an operation: any importer may; importing into Mali needs Mali in scope.
+  ['POST   /api/dtm/uploads',                            UPLOAD_ROUND,            201,   201,   403,    201,   403,    403,   401],
+  ['POST   /api/dtm/uploads/:id/import (Mali)',          IMPORT_ROUND,            202,   202,   403,    403,   403,    403,   401],
+  ['POST   /api/dtm/rounds/:id/decisions (Mali)',        REVIEW_ROUND,            200,   200,   403,    403,   403,    403,   401],
+  ['POST   /api/dtm/rounds/:id/status (publish, Mali)',  PUBLISH_ROUND,           200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
   ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
   ['POST   /api/organisations',                          CREATE_ORGANISATION,     201,   403,   403,    403,   403,    403,   401],
@@ -218,6 +287,7 @@ const WRITES_TESTED_ELSEWHERE: Record<string, string> = {
   'POST /api/auth/sign-out': 'needs a session; access-sessions',
   'POST /api/account/password': 'access-sessions (password policy)',
   'PATCH /api/plans/:code/country-lines/:id': 'the 2021 plan has no country lines; same guard as the other revision routes',
+  'POST /api/dtm/jobs/:id/retry': 'dtm-import (a finished job cannot be run again); same verb and operation scope as the import',
 };
 
 const cells = MATRIX.flatMap(([label, spec, ...statuses]) =>
