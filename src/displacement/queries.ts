@@ -297,6 +297,10 @@ export async function preferSetJoins(tx: Queryable): Promise<void> {
   await tx.query('SET LOCAL enable_nestloop = off');
 }
 
+export async function restoreJoins(tx: Queryable): Promise<void> {
+  await tx.query('RESET enable_nestloop');
+}
+
 // ---- staging ---------------------------------------------------------------------------------------
 
 const STAGE_COLUMNS = [

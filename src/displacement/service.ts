@@ -464,6 +464,8 @@ async function runImport(
         findingsTruncated,
       };
       await jobs.finishJob(tx, jobId, outcome);
+      // Back to the planner's own choices for whatever else shares this transaction (savepoints in tests).
+      await q.restoreJoins(tx);
       return outcome;
     });
     options.onProgress?.('checking', result.rowsStored, result.rowsStored);
