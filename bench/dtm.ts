@@ -138,7 +138,7 @@ async function fillFigures(db: Database, rounds: number, locations: number): Pro
     [operationId, admin2.map(([, parent]) => parent), admin2.map(([pcode]) => pcode), admin2.length, locations],
   );
   await db.query(
-    `INSERT INTO dtm_upload (file_name, sha256, size_bytes, raw, created_by) VALUES ('bench.csv', repeat('0', 64), 0, ''::bytea, 'bench')`,
+    `INSERT INTO dtm_upload (file_name, sha256, size_bytes, created_by) VALUES ('bench.csv', repeat('0', 64), 0, 'bench')`,
   );
   const [upload] = await db.query<{ id: number }>('SELECT max(id)::int AS id FROM dtm_upload');
   const existing = await q.roundsOf(db, operationId);

@@ -10,6 +10,9 @@ import { decodeText, detectDelimiter, parseCsv, type CsvDelimiter, type ParsedCs
 
 /** Runs a parser: its result, or the AppError it threw; anything else fails the property. */
 /** Every placeholder of the message has its parameter: the user never reads "{row}". */
+/** Runs are sized to take about a second each; the timeout only spares a loaded CI machine a false failure. */
+const FUZZ = { timeout: 30_000 };
+
 function expectFilled(code: ErrorCode, params: Record<string, string | number>): void {
   for (const [, name] of catalogue[code].en.matchAll(/\{(\w+)\}/g)) expect(Object.hasOwn(params, name!), `${code} {${name}}`).toBe(true);
 }
@@ -75,7 +78,7 @@ function writeCsv(rows: readonly (readonly string[])[], delimiter: CsvDelimiter,
   return rows.map((cells) => cells.map(quote).join(delimiter)).join(lineBreak);
 }
 
-describe('decodeText (fuzz)', () => {
+describe('decodeText (fuzz)', FUZZ, () => {
   it('turns any bytes into text or refuses them as not text', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 600 }), (bytes) => {
@@ -116,7 +119,7 @@ describe('decodeText (fuzz)', () => {
   });
 });
 
-describe('parseCsv (fuzz)', () => {
+describe('parseCsv (fuzz)', FUZZ, () => {
   it('always picks one of the three delimiters', () => {
     fc.assert(
       fc.property(fc.string({ unit: csvChar, maxLength: 60 }), (text) => {

@@ -16,18 +16,19 @@ import type { RoundRow } from './queries.js';
 export type AdminLevel = 0 | 1 | 2;
 
 /**
- * The gazetteer name of a P-code as it was on a date: the version valid then; else the first
- * version after it (a round may predate the gazetteer's first version, as the import's checks
- * allow); else the last one before it. `pcode` and `date` are SQL expressions of the enclosing
- * statement, written in this file.
+ * CTE `names` (pcode, at, name, name_key): the gazetteer name of each (pcode, at) pair of a CTE
+ * `keys` as it was on that date: the version valid then; else the first version after it (a round
+ * may predate the gazetteer's first version, as the import's checks allow); else the last one
+ * before it. Joined back on equality (hashable), so no plan depends on a nested loop per row.
  */
-const nameAt = (pcode: string, date: string, alias: string): string =>
-  `LEFT JOIN LATERAL (
-     SELECT u.name, u.name_key, u.parent_pcode FROM admin_unit u
-      WHERE u.pcode = ${pcode}
-      ORDER BY (u.valid_from <= ${date} AND (u.valid_to IS NULL OR u.valid_to > ${date})) DESC,
-               CASE WHEN u.valid_from > ${date} THEN u.valid_from END ASC NULLS LAST, u.valid_from DESC
-      LIMIT 1) ${alias} ON true`;
+const NAMES_AT = `names AS (
+  SELECT DISTINCT ON (k.pcode, k.at) k.pcode, k.at, u.name, u.name_key
+    FROM keys k JOIN admin_unit u ON u.pcode = k.pcode
+   ORDER BY k.pcode, k.at, (u.valid_from <= k.at AND (u.valid_to IS NULL OR u.valid_to > k.at)) DESC,
+            CASE WHEN u.valid_from > k.at THEN u.valid_from END ASC NULLS LAST, u.valid_from DESC)`;
+
+/** Joins the name of `pcode` on `date` (SQL expressions of the statement) as `alias`.name. */
+const nameOf = (alias: string, pcode: string, date: string): string => `LEFT JOIN names ${alias} ON ${alias}.pcode = ${pcode} AND ${alias}.at = ${date}`;
 
 const PUBLISHED_IDP = `EXISTS (SELECT 1 FROM dtm_round r JOIN dtm_summary s ON s.operation_id = r.operation_id AND s.round_id = r.id
                                WHERE r.operation_id = o.id AND r.status = 'published' AND s.population_group = 'idp')`;
@@ -109,14 +110,19 @@ export async function dtmDisplacement(db: Queryable, level: AdminLevel, filters:
           AND ($6::date IS NULL OR r.reference_date <= $6::date)
           AND ($7::int IS NULL OR r.number >= $7::int)
           AND ($8::int IS NULL OR r.number <= $8::int)
-        GROUP BY o.id, o.name, o.country, r.id, r.number, r.assessment_type, r.reference_date, 8, 9, s.reason, s.origin_admin1_pcode)
+        GROUP BY o.id, o.name, o.country, r.id, r.number, r.assessment_type, r.reference_date, 8, 9, s.reason, s.origin_admin1_pcode),
+     keys AS (
+       SELECT admin1_pcode AS pcode, reference_date AS at FROM grouped WHERE admin1_pcode IS NOT NULL
+       UNION SELECT admin2_pcode, reference_date FROM grouped WHERE admin2_pcode IS NOT NULL
+       UNION SELECT origin_admin1_pcode, reference_date FROM grouped WHERE origin_admin1_pcode <> ''),
+     ${NAMES_AT}
      SELECT g.operation_id, g.operation, g.country, g.round_id, g.number, g.assessment_type, g.reference_date,
             g.admin1_pcode, a1.name AS admin1_name, g.admin2_pcode, a2.name AS admin2_name,
             g.reason, g.origin_admin1_pcode, og.name AS origin_admin1_name, g.individuals, g.females, g.males
        FROM grouped g
-       ${nameAt('g.admin1_pcode', 'g.reference_date', 'a1')}
-       ${nameAt('g.admin2_pcode', 'g.reference_date', 'a2')}
-       ${nameAt("NULLIF(g.origin_admin1_pcode, '')", 'g.reference_date', 'og')}
+       ${nameOf('a1', 'g.admin1_pcode', 'g.reference_date')}
+       ${nameOf('a2', 'g.admin2_pcode', 'g.reference_date')}
+       ${nameOf('og', 'g.origin_admin1_pcode', 'g.reference_date')}
       WHERE ($9::text IS NULL OR a1.name_key = $9::text)
         AND ($10::text IS NULL OR a2.name_key = $10::text)
       ORDER BY g.operation, g.operation_id, g.reference_date, g.number, g.assessment_type, g.admin1_pcode NULLS FIRST, g.admin2_pcode NULLS FIRST,
@@ -184,12 +190,16 @@ export async function hapiIdps(db: Queryable, level: 1 | 2, filters: HapiIdpFilt
           AND ($6::int IS NULL OR r.number = $6::int)
         GROUP BY o.id, o.name, o.country, r.id, r.number, r.assessment_type, r.reference_date, r.collection_start, r.collection_end, s.admin1_pcode, 10
         ORDER BY o.name, o.id, r.number, r.assessment_type, s.admin1_pcode, 10 NULLS FIRST
-        LIMIT $7 OFFSET $8)
+        LIMIT $7 OFFSET $8),
+     keys AS (
+       SELECT admin1_pcode AS pcode, reference_date AS at FROM page
+       UNION SELECT admin2_pcode, reference_date FROM page WHERE admin2_pcode IS NOT NULL),
+     ${NAMES_AT}
      SELECT p.operation, p.country, p.number, p.assessment_type, p.reference_date, p.collection_start, p.collection_end,
             p.admin1_pcode, a1.name AS admin1_name, p.admin2_pcode, a2.name AS admin2_name, p.population
        FROM page p
-       ${nameAt('p.admin1_pcode', 'p.reference_date', 'a1')}
-       ${nameAt('p.admin2_pcode', 'p.reference_date', 'a2')}
+       ${nameOf('a1', 'p.admin1_pcode', 'p.reference_date')}
+       ${nameOf('a2', 'p.admin2_pcode', 'p.reference_date')}
       ORDER BY p.operation, p.operation_id, p.number, p.assessment_type, p.admin1_pcode, p.admin2_pcode NULLS FIRST`,
     [filters.countries, filters.operation, filters.admin1Pcode, filters.admin2Pcode, filters.assessmentType, filters.round, limit, offset],
   );
@@ -217,11 +227,15 @@ export async function unitTotals(db: Queryable, round: RoundRow, group: Populati
        SELECT s.admin1_pcode, ${admin2} AS admin2_pcode, ${SUMS}, sum(s.locations)::int AS locations
          FROM dtm_summary s
         WHERE s.operation_id = $1 AND s.round_id = $2 AND s.population_group = $3
-        GROUP BY s.admin1_pcode, 2)
+        GROUP BY s.admin1_pcode, 2),
+     keys AS (
+       SELECT admin1_pcode AS pcode, $4::date AS at FROM totals
+       UNION SELECT admin2_pcode, $4::date FROM totals WHERE admin2_pcode IS NOT NULL),
+     ${NAMES_AT}
      SELECT t.admin1_pcode, a1.name AS admin1_name, t.admin2_pcode, a2.name AS admin2_name, ${MEASURE_LIST}, t.locations
        FROM totals t
-       ${nameAt('t.admin1_pcode', '$4::date', 'a1')}
-       ${nameAt('t.admin2_pcode', '$4::date', 'a2')}
+       ${nameOf('a1', 't.admin1_pcode', '$4::date')}
+       ${nameOf('a2', 't.admin2_pcode', '$4::date')}
       ORDER BY t.admin1_pcode, t.admin2_pcode NULLS FIRST`,
     [round.operation_id, round.id, group, round.reference_date],
   );

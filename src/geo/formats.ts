@@ -1007,7 +1007,10 @@ function readGeoJsonFeatures(document: Record<string, unknown>, limits: Limits):
 }
 
 function isArcIndex(value: unknown, arcCount: number): value is number {
-  return typeof value === 'number' && Number.isInteger(value) && (value < 0 ? ~value : value) < arcCount;
+  // A bound on the value itself, not on ~value: ~ works on 32 bits, so ~(-2147483649) is a small
+  // index that topojson-client does not compute the same way, and it crashed reading an arc
+  // that does not exist (found by the fuzz tests).
+  return typeof value === 'number' && Number.isInteger(value) && value >= -arcCount && value < arcCount;
 }
 
 /** Positions of a TopoJSON polygon/multipolygon, and whether its arc references are well formed. */

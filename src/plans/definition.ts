@@ -221,7 +221,10 @@ function readYaml(text: string, fileName: string | undefined): ReadYaml {
       throw new AppError('plans.definition.tooComplex', { limit: L.maxDepth }, { details: { file: fileName ?? null } });
     }
   }
-  const docs = [...new Composer({ prettyErrors: false }).compose(tokens)];
+  // logLevel 'error': the yaml library otherwise writes some warnings (a mapping key that is a
+  // collection) to the process's stderr with the file's content in them, so any uploader could
+  // flood the server log (found by the fuzz tests).
+  const docs = [...new Composer({ prettyErrors: false, logLevel: 'error' }).compose(tokens)];
   const doc = docs[0];
   const malformed = (offset: number, reason: string, cause?: unknown): AppError => {
     const position = lines.linePos(offset);
@@ -236,6 +239,21 @@ function readYaml(text: string, fileName: string | undefined): ReadYaml {
     throw new AppError('plans.definition.multipleDocuments', { line: lines.linePos(second.range[0]).line }, { details: { file: fileName ?? null } });
   }
   if (doc === undefined || doc.contents === null) throw new AppError('plans.definition.empty', {}, { details: { file: fileName ?? null } });
+
+  // A `%YAML 1.1` timestamp goes through Date.UTC, which rolls an impossible day over
+  // (2021-02-29 became 2021-03-01) and reads years 0–99 as 1900–1999 (0021 became 1921). A value
+  // whose calendar date is not the one written keeps its text, so that it is refused as a date
+  // instead of silently moving (found by the fuzz tests).
+  visit(doc, {
+    Scalar(_key, node) {
+      if (!(node.value instanceof Date) || typeof node.source !== 'string') return;
+      const written = /^\s*(\d{4})-(\d{1,2})-(\d{1,2})/.exec(node.source);
+      const date = node.value;
+      if (written !== null && [date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate()].join('-') !== written.slice(1).map(Number).join('-')) {
+        node.value = node.source;
+      }
+    },
+  });
 
   try {
     return { value: doc.toJS({ maxAliasCount: L.maxAliasCount }), doc, lines };

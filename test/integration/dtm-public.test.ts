@@ -549,9 +549,7 @@ describeEachDatabase('published displacement outputs', (context) => {
         for (const attack of attacks) {
           // Admin1/Admin2 filters come with a valid country, so that they are what decides.
           const base = path.startsWith('/dtm') && !['Operation', 'CountryName', 'Admin0Pcode'].includes(name) ? 'Admin0Pcode=MLI&' : '';
-          const t0 = Date.now();
           const response = await call<Envelope & { data?: unknown[] }>(context.as(path.startsWith('/api') ? 'viewer' : 'anonymous'), 'GET', `${path}${base}${name}=${q(attack)}`);
-          if (Date.now() - t0 > 300) console.log('SLOW', Date.now() - t0, path, name, attack.slice(0, 20), response.statusCode);
           const label = `${path}${name}=${attack.slice(0, 30)}`;
           expect([200, 400], `${label}: ${response.statusCode} ${response.text.slice(0, 300)}`).toContain(response.statusCode);
           if (response.statusCode === 200 && path.startsWith('/dtm')) expect(response.body.result, label).toEqual([]);
