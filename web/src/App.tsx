@@ -6,14 +6,18 @@ import { LoadingStatus } from './components/Status.js';
 import { PlansOverview } from './plans/PlansOverview.js';
 import { SessionProvider, useSession } from './session.js';
 
-// Loaded on demand: the home page does not carry d3-geo, the chart, the contribution form, nor
-// the sign-in, account and administration pages.
+// Loaded on demand: the home page does not carry d3-geo, the chart, the contribution form, the
+// displacement pages, nor the sign-in, account and administration pages.
 const GeographyPage = lazy(() => import('./geo/GeographyPage.js').then((module) => ({ default: module.GeographyPage })));
 const PlanPage = lazy(() => import('./plans/PlanPage.js').then((module) => ({ default: module.PlanPage })));
 const SignInPage = lazy(() => import('./access/SignInPage.js').then((module) => ({ default: module.SignInPage })));
 const AccountPage = lazy(() => import('./access/AccountPage.js').then((module) => ({ default: module.AccountPage })));
 const UsersPage = lazy(() => import('./access/UsersPage.js').then((module) => ({ default: module.UsersPage })));
 const AuditPage = lazy(() => import('./access/AuditPage.js').then((module) => ({ default: module.AuditPage })));
+const OperationsPage = lazy(() => import('./displacement/OperationsPage.js').then((module) => ({ default: module.OperationsPage })));
+const OperationDashboard = lazy(() => import('./displacement/OperationDashboard.js').then((module) => ({ default: module.OperationDashboard })));
+const RoundPage = lazy(() => import('./displacement/RoundPage.js').then((module) => ({ default: module.RoundPage })));
+const DtmImportPage = lazy(() => import('./displacement/ImportPage.js').then((module) => ({ default: module.ImportPage })));
 
 function NotFound() {
   const { t } = useTranslation();
@@ -46,6 +50,10 @@ function Pages() {
         <Route path="/plans" component={PlansOverview} />
         <Route path="/plans/:code">{(params) => <PlanPage code={params.code} />}</Route>
         <Route path="/geography" component={GeographyPage} />
+        <Route path="/displacement" component={OperationsPage} />
+        <Route path="/displacement/import" component={DtmImportPage} />
+        <Route path="/displacement/rounds/:id">{(params) => <RoundPage id={Number(params.id)} />}</Route>
+        <Route path="/displacement/:code">{(params) => <OperationDashboard code={params.code} />}</Route>
         <Route path="/sign-in" component={SignInPage} />
         <Route path="/account" component={AccountPage} />
         <Route path="/admin/users" component={UsersPage} />

@@ -14,7 +14,7 @@ export interface ModuleEntry {
 export const MODULES: readonly ModuleEntry[] = [
   { id: 'geography', path: '/geography', available: true },
   { id: 'plans', path: '/plans', available: true },
-  { id: 'displacement', path: '/displacement', available: false },
+  { id: 'displacement', path: '/displacement', available: true },
   { id: 'collection', path: '/collection', available: false },
   { id: 'response', path: '/response', available: false },
   { id: 'assistance', path: '/assistance', available: false },

@@ -1,11 +1,13 @@
-import { useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent } from 'react';
+import { useMemo, useRef, useState, type FocusEvent, type KeyboardEvent, type MouseEvent, type ReactNode } from 'react';
+import type { Geometry } from 'geojson';
 import { useTranslation } from 'react-i18next';
-import { layoutMap } from './mapGeometry.js';
+import { layoutMap, type MapLayout } from './mapGeometry.js';
 import type { BoundaryCollection } from './types.js';
 
 interface Tooltip {
   pcode: string;
   name: string;
+  detail: string | undefined;
   x: number;
   y: number;
   /** Flip to the left of the pointer when near the right edge. */
@@ -24,6 +26,18 @@ export interface BoundaryMapProps {
   label: string;
   /** id of the element the "skip the map" link jumps to. */
   skipTo: string;
+  /** Thematic maps: an extra class for a unit's shape (a choropleth class), or none. */
+  shapeClass?: (pcode: string) => string | undefined;
+  /** Thematic maps: a line about the unit under its name (tooltip, title, accessible name). */
+  describe?: (pcode: string) => string | undefined;
+  /** Drawn over the shapes, in the map's projection (proportional points, for instance). */
+  overlay?: (project: MapLayout['project']) => ReactNode;
+  /** Replaces the "import boundaries" notice shown over a country outline. */
+  outlineNotice?: ReactNode;
+  /** Replaces the hint under an interactive map; null: no hint. */
+  hint?: string | null;
+  /** Zooms the map on this area (the shapes beyond it are cut by the frame). */
+  focus?: Geometry;
 }
 
 function shapeTarget(target: EventTarget | null): SVGPathElement | null {
@@ -33,12 +47,12 @@ function shapeTarget(target: EventTarget | null): SVGPathElement | null {
 }
 
 /** Boundaries drawn with d3-geo into a responsive SVG; hover or focus a unit to see its name. */
-export function BoundaryMap({ collection, loading, selected, onSelect, label, skipTo }: BoundaryMapProps) {
+export function BoundaryMap({ collection, loading, selected, onSelect, label, skipTo, shapeClass, describe, overlay, outlineNotice, hint, focus }: BoundaryMapProps) {
   const { t } = useTranslation();
   const frame = useRef<HTMLDivElement>(null);
   const [tooltip, setTooltip] = useState<Tooltip | null>(null);
 
-  const layout = useMemo(() => (collection ? layoutMap(collection.features) : null), [collection]);
+  const layout = useMemo(() => (collection ? layoutMap(collection.features, undefined, focus) : null), [collection, focus]);
   const outline = collection?.liptako.geometrySource === 'outline';
   const interactive = !outline;
 
@@ -46,22 +60,28 @@ export function BoundaryMap({ collection, loading, selected, onSelect, label, sk
 
   const paths = useMemo(
     () =>
-      layout?.shapes.map((shape) => (
-        <path
-          key={shape.pcode}
-          d={shape.d}
-          data-pcode={shape.pcode}
-          data-name={shape.name}
-          className={shape.pcode === selected ? 'shape selected' : 'shape'}
-          tabIndex={interactive ? 0 : undefined}
-          role={interactive ? 'button' : undefined}
-          aria-pressed={interactive ? shape.pcode === selected : undefined}
-          aria-label={`${shape.name} (${shape.pcode})`}
-        >
-          <title>{`${shape.name} (${shape.pcode})`}</title>
-        </path>
-      )),
-    [layout, selected, interactive],
+      layout?.shapes.map((shape) => {
+        const extra = shapeClass?.(shape.pcode);
+        const detail = describe?.(shape.pcode);
+        const name = detail ? `${shape.name} (${shape.pcode}): ${detail}` : `${shape.name} (${shape.pcode})`;
+        return (
+          <path
+            key={shape.pcode}
+            d={shape.d}
+            data-pcode={shape.pcode}
+            data-name={shape.name}
+            data-detail={detail}
+            className={['shape', shape.pcode === selected ? 'selected' : null, extra].filter(Boolean).join(' ')}
+            tabIndex={interactive ? 0 : undefined}
+            role={interactive ? 'button' : undefined}
+            aria-pressed={interactive ? shape.pcode === selected : undefined}
+            aria-label={name}
+          >
+            <title>{name}</title>
+          </path>
+        );
+      }),
+    [layout, selected, interactive, shapeClass, describe],
   );
 
   function showTooltip(path: SVGPathElement, x: number, y: number) {
@@ -70,6 +90,7 @@ export function BoundaryMap({ collection, loading, selected, onSelect, label, sk
     setTooltip({
       pcode: path.dataset.pcode ?? '',
       name: path.dataset.name ?? '',
+      detail: path.dataset.detail,
       x: x - box.left,
       y: y - box.top,
       flip: x - box.left > box.width * 0.6,
@@ -109,11 +130,12 @@ export function BoundaryMap({ collection, loading, selected, onSelect, label, sk
       <a className="skip-inline" href={`#${skipTo}`}>
         {t('geo.map.skip')}
       </a>
-      {outline ? (
+      {outline && outlineNotice === undefined ? (
         <div className="notice notice-info" data-testid="outline-notice">
           <OutlineNotice />
         </div>
       ) : null}
+      {outline && outlineNotice !== undefined ? outlineNotice : null}
       <div ref={frame} className={loading ? 'map-frame is-loading' : 'map-frame'} onMouseLeave={() => setTooltip(null)}>
         {layout && layout.shapes.length > 0 ? (
           <svg
@@ -137,6 +159,7 @@ export function BoundaryMap({ collection, loading, selected, onSelect, label, sk
               {paths}
             </g>
             {selectedShape ? <path className="shape-highlight" d={selectedShape.d} aria-hidden="true" /> : null}
+            {overlay ? overlay(layout.project) : null}
           </svg>
         ) : (
           <div className="map-placeholder" data-testid="boundary-map-empty">
@@ -151,10 +174,11 @@ export function BoundaryMap({ collection, loading, selected, onSelect, label, sk
           >
             <strong>{tooltip.name}</strong>
             <span className="code">{tooltip.pcode}</span>
+            {tooltip.detail ? <span>{tooltip.detail}</span> : null}
           </div>
         ) : null}
       </div>
-      {interactive && layout && layout.shapes.length > 0 ? <p className="hint">{t('geo.map.hint')}</p> : null}
+      {interactive && layout && layout.shapes.length > 0 && hint !== null ? <p className="hint">{hint ?? t('geo.map.hint')}</p> : null}
       {!outline && collection && collection.liptako.unitsWithoutGeometry > 0 ? (
         <p className="hint" data-testid="units-without-geometry">
           {t('geo.map.withoutGeometry', { count: collection.liptako.unitsWithoutGeometry })}

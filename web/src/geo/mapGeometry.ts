@@ -6,7 +6,7 @@
  * opposite order, which d3 would draw as "the whole world except this unit". We rewind each
  * polygon whose spherical area is more than a hemisphere, which is never true of an admin unit.
  */
-import { geoArea, geoMercator, geoPath } from 'd3-geo';
+import { geoArea, geoMercator, geoPath, type GeoPermissibleObjects } from 'd3-geo';
 import type { Feature, FeatureCollection, Geometry, Position } from 'geojson';
 
 const HEMISPHERE = 2 * Math.PI;
@@ -50,7 +50,11 @@ export interface MapLayout {
   width: number;
   height: number;
   shapes: Shape[];
+  /** [longitude, latitude] → [x, y] in the map's coordinate space (points drawn over the shapes); null off the map. */
+  project: (position: readonly [number, number]) => [number, number] | null;
 }
+
+const offMap = (): null => null;
 
 export const MAP_WIDTH = 800;
 const PADDING = 12;
@@ -58,20 +62,24 @@ const PADDING = 12;
 /**
  * Projects features (Mercator, fitted to an 800-wide box) into SVG path strings. The height
  * follows the shape of the country, within bounds, so tall and wide countries both fill the box.
+ * With a `focus` geometry, the map is fitted to it instead (zooming in on part of the features).
  */
 export function layoutMap<P extends { pcode?: unknown; name?: unknown }>(
   features: ReadonlyArray<Feature<Geometry | null, P>>,
   width = MAP_WIDTH,
+  focus?: Geometry,
 ): MapLayout {
   const drawable: Array<Feature<Geometry, P>> = [];
   for (const feature of features) {
     if (feature.geometry) drawable.push({ ...feature, geometry: rewindForD3(feature.geometry) });
   }
-  if (drawable.length === 0) return { width, height: Math.round(width * 0.6), shapes: [] };
+  if (drawable.length === 0) return { width, height: Math.round(width * 0.6), shapes: [], project: offMap };
   const collection: FeatureCollection<Geometry, P> = { type: 'FeatureCollection', features: drawable };
 
-  const projection = geoMercator().fitWidth(width - 2 * PADDING, collection);
-  const [[, y0], [, y1]] = geoPath(projection).bounds(collection);
+  // A focus (an area of interest) is what the map is fitted to; shapes beyond it are cut by the frame.
+  const target: GeoPermissibleObjects = focus ?? collection;
+  const projection = geoMercator().fitWidth(width - 2 * PADDING, target);
+  const [[, y0], [, y1]] = geoPath(projection).bounds(target);
   const natural = Number.isFinite(y1 - y0) ? y1 - y0 + 2 * PADDING : width * 0.6;
   const height = Math.round(Math.min(Math.max(natural, width * 0.45), width * 1.2));
   projection.fitExtent(
@@ -79,7 +87,7 @@ export function layoutMap<P extends { pcode?: unknown; name?: unknown }>(
       [PADDING, PADDING],
       [width - PADDING, height - PADDING],
     ],
-    collection,
+    target,
   );
   const path = geoPath(projection);
 
@@ -91,6 +99,10 @@ export function layoutMap<P extends { pcode?: unknown; name?: unknown }>(
     const name = typeof feature.properties?.name === 'string' ? feature.properties.name : pcode;
     shapes.push({ pcode, name, d });
   }
-  return { width, height, shapes };
+  const project = (position: readonly [number, number]): [number, number] | null => {
+    const point = projection([position[0], position[1]]);
+    return point && Number.isFinite(point[0]) && Number.isFinite(point[1]) ? [Math.round(point[0] * 10) / 10, Math.round(point[1] * 10) / 10] : null;
+  };
+  return { width, height, shapes, project };
 }
 
