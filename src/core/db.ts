@@ -30,16 +30,31 @@ const DATE_OID = 1082;
 const INT8_OID = 20;
 const identity = (value: string): string => value;
 
+// node-postgres says that a connection was lost or could not be made by message only, without a
+// SQLSTATE or a system error code (the server went away mid-query, a pool connect timed out).
+const CONNECTION_LOST_MESSAGES = new Set([
+  'Connection terminated',
+  'Connection terminated unexpectedly',
+  'Connection terminated due to connection timeout',
+  'Client has encountered a connection error and is not queryable',
+  'Client was closed and is not queryable',
+  'timeout exceeded when trying to connect',
+]);
+
 /** SQLSTATE → catalogue. Anything not listed is a programming error and stays a 500. */
 export function translateDbError(error: unknown): unknown {
   if (error instanceof AppError) return error;
   const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : '';
+  if (code === '' && error instanceof Error && CONNECTION_LOST_MESSAGES.has(error.message)) {
+    return new AppError('db.unavailable', {}, { cause: error });
+  }
   if (code === '23505') return new AppError('resource.exists', {}, { cause: error });
   if (code === '23503') return new AppError('reference.missing', {}, { cause: error });
   if (code === '23514' || code === '23502' || code.startsWith('22')) {
     return new AppError('value.rejected', {}, { cause: error });
   }
   if (code === '40001' || code === '40P01') return new AppError('db.retry', {}, { cause: error });
+  if (code === '53100') return new AppError('db.full', {}, { cause: error });
   if (
     code.startsWith('08') ||
     code === '57P01' ||
@@ -117,6 +132,9 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** System error codes of a folder that cannot be written to. */
+const UNWRITABLE = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT']);
+
 /**
  * PGlite is one process's database: a second process opening the same folder (a CLI import while
  * the server runs) would corrupt it. A lock file with the owner's pid prevents that; a lock left
@@ -154,8 +172,15 @@ export class PgliteDatabase implements Database {
   static async open(dataDir?: string): Promise<PgliteDatabase> {
     let unlock = (): void => undefined;
     if (dataDir !== undefined) {
-      mkdirSync(dataDir, { recursive: true });
-      unlock = lockDataDir(dataDir);
+      try {
+        mkdirSync(dataDir, { recursive: true });
+        unlock = lockDataDir(dataDir);
+      } catch (error) {
+        // A read-only, full or forbidden folder: say so before PGlite tries to write in it.
+        const code = (error as NodeJS.ErrnoException).code ?? '';
+        if (UNWRITABLE.has(code)) throw new AppError('db.folderNotWritable', { folder: dataDir, reason: code }, { cause: error });
+        throw error;
+      }
     }
     try {
       const pglite = await PGlite.create({ dataDir, parsers: { [DATE_OID]: identity, [INT8_OID]: Number } });
@@ -243,6 +268,13 @@ export class PostgresDatabase implements Database {
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
     const client = await translated(() => this.pool.connect());
     let broken = false;
+    // The pool stops listening to a client's 'error' while it is checked out: a server restart
+    // during the transaction would otherwise be an unhandled 'error' event that ends the process.
+    // The pending query fails anyway (→ db.unavailable); the client is then thrown away.
+    const lost = (): void => {
+      broken = true;
+    };
+    client.on('error', lost);
     try {
       await translated(() => client.query('BEGIN'));
       const result = await work(clientSession(client));
@@ -256,6 +288,7 @@ export class PostgresDatabase implements Database {
       }
       throw translateDbError(error);
     } finally {
+      client.removeListener('error', lost);
       client.release(broken);
     }
   }

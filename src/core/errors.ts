@@ -87,6 +87,16 @@ export const coreMessages = {
     en: 'Another Liptako process (pid {pid}) is using the data folder {folder}. Stop it first, or do this work through it (web app or API).',
     fr: 'Un autre processus Liptako (pid {pid}) utilise le dossier de données {folder}. Arrêtez-le d’abord, ou faites ce travail à travers lui (application web ou API).',
   },
+  'db.folderNotWritable': {
+    status: 503,
+    en: 'The data folder {folder} cannot be written to ({reason}). Make it writable (permissions, a read-only or full disk), then start Liptako again; the data in it was not touched.',
+    fr: 'Le dossier de données {folder} n’est pas accessible en écriture ({reason}). Rendez-le inscriptible (droits, disque en lecture seule ou plein), puis relancez Liptako ; les données qu’il contient n’ont pas été touchées.',
+  },
+  'db.full': {
+    status: 503,
+    en: 'The disk of the database is full: what was asked could not be stored. Free some disk space, then try again.',
+    fr: 'Le disque de la base de données est plein : ce qui était demandé n’a pas pu être enregistré. Libérez de l’espace disque, puis réessayez.',
+  },
   'db.retry': {
     status: 503,
     en: 'The database was busy with a conflicting change; try again.',

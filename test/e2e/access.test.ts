@@ -269,7 +269,7 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     await expect.poll(() => pageHere.getByTestId('contribution-form-sign-in').isVisible()).toBe(true);
     await expect.poll(() => pageHere.getByTestId('plan-exports-sign-in').isVisible()).toBe(true);
     const me = await fetchFromPage(pageHere, 'GET', '/api/auth/me');
-    expect(me.body).toEqual({ user: null, csrfToken: null, verbs: ['geo.read', 'hapi.read', 'plan.read', 'system.read'] });
+    expect(me.body).toEqual({ user: null, csrfToken: null, verbs: ['dtm.read', 'geo.read', 'hapi.read', 'plan.read', 'system.read'] });
 
     // The other browser still shows the viewer; its next call that needs the session is refused.
     expect(await pageThere.getByTestId('header-user').getAttribute('data-state')).toBe('signed-in');

@@ -46,7 +46,7 @@ describeEachDatabase('sessions and anti-forgery tokens', (context) => {
     expect(me.body.verbs).not.toContain('user.manage');
 
     const nobody = await send<Me>(anonymous(), 'GET', '/api/auth/me');
-    expect(nobody.body).toEqual({ user: null, csrfToken: null, verbs: ['geo.read', 'hapi.read', 'plan.read', 'system.read'] });
+    expect(nobody.body).toEqual({ user: null, csrfToken: null, verbs: ['dtm.read', 'geo.read', 'hapi.read', 'plan.read', 'system.read'] });
     const forged = await send<Me>(anonymous(), 'GET', '/api/auth/me', { headers: { cookie: `${SESSION_COOKIE}=${session.secret.slice(0, -2)}xx` } });
     expect(forged.body.user).toBeNull();
   });
