@@ -186,15 +186,22 @@ export async function locationsOfRound(
   offset: number,
 ): Promise<{ total: number; rows: LocationFigureRow[] }> {
   const params: unknown[] = [round.operation_id, round.id, group];
-  const where = `f.operation_id = $1 AND f.round_id = $2 AND f.population_group = $3${admin2 === null ? '' : ` AND f.admin2_pcode = $${params.push(admin2)}`}`;
-  const [count] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM dtm_figure f WHERE ${where}`, params);
+  const inAdmin2 = admin2 === null ? '' : ` AND admin2_pcode = $${params.push(admin2)}`;
+  // The total comes from the summary (one figure per location and group): counting the figures
+  // themselves would read all of them for every page.
+  const [count] = await db.query<{ total: number }>(
+    `SELECT COALESCE(sum(locations), 0)::int AS total FROM dtm_summary WHERE operation_id = $1 AND round_id = $2 AND population_group = $3${inAdmin2}`,
+    params,
+  );
+  // Largest first, in the order of dtm_figure_drilldown_idx, so a page is read without a sort.
   const rows = await db.query<LocationFigureRow>(
     `SELECT f.location_id, l.code, l.name, l.location_type, l.settlement_type, l.latitude, l.longitude, f.admin2_pcode,
             f.individuals, f.households, f.females, f.males, f.reason, f.origin_admin1_pcode, f.source_row
-       FROM dtm_figure f JOIN dtm_location l ON l.operation_id = f.operation_id AND l.id = f.location_id
-      WHERE ${where}
-      ORDER BY f.individuals DESC, l.code
-      LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}`,
+       FROM (SELECT * FROM dtm_figure WHERE operation_id = $1 AND round_id = $2 AND population_group = $3${inAdmin2}
+              ORDER BY individuals DESC, location_id
+              LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}) f
+       JOIN dtm_location l ON l.operation_id = f.operation_id AND l.id = f.location_id
+      ORDER BY f.individuals DESC, f.location_id`,
     params,
   );
   return { total: count?.total ?? 0, rows };
