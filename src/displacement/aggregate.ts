@@ -30,6 +30,8 @@ export interface ChosenRound {
   round: q.RoundRow | null;
   previous: q.RoundRow | null;
   includeDrafts: boolean;
+  /** The rounds the principal may see that have figures, oldest first (read once per request). */
+  roundsWithFigures: q.RoundRow[];
 }
 
 /** Picks the round an aggregate is about, and the one before it, visible to the principal. */
@@ -47,12 +49,13 @@ export async function chooseRound(db: Queryable, operation: q.OperationRow, quer
     }
   }
   const withFigures = new Set((await q.roundsWithFigures(db, operation.id)).map((row) => row.id));
+  const roundsWithFigures = rounds.filter((candidate) => withFigures.has(candidate.id));
   const assessmentType =
     round?.assessment_type ?? query.assessmentType ?? (rounds.some((candidate) => candidate.assessment_type === 'BA' && withFigures.has(candidate.id)) ? 'BA' : 'SA');
   const sameType = rounds.filter((candidate) => candidate.assessment_type === assessmentType && withFigures.has(candidate.id));
   round ??= sameType.at(-1) ?? null;
   const previous = round === null ? null : (sameType.filter((candidate) => candidate.number < round.number).at(-1) ?? null);
-  return { operation, assessmentType, group: query.group ?? 'idp', round, previous, includeDrafts };
+  return { operation, assessmentType, group: query.group ?? 'idp', round, previous, includeDrafts, roundsWithFigures };
 }
 
 export interface KeyFigures {
@@ -77,9 +80,7 @@ const numeric = (totals: aq.Totals): aq.Totals =>
 export async function keyFigures(db: Queryable, chosen: ChosenRound): Promise<KeyFigures> {
   const { operation, round, previous, group } = chosen;
   const code = operation.code;
-  const withFigures = new Set((await q.roundsWithFigures(db, operation.id)).map((row) => row.id));
-  const rounds = (await q.roundsOf(db, operation.id)).filter((candidate) => withFigures.has(candidate.id) && (chosen.includeDrafts || candidate.status === 'published'));
-  const availableTypes = (['BA', 'SA'] as const).filter((type) => rounds.some((candidate) => candidate.assessment_type === type));
+  const availableTypes = (['BA', 'SA'] as const).filter((type) => chosen.roundsWithFigures.some((candidate) => candidate.assessment_type === type));
   if (round === null) {
     return {
       operation: code,
