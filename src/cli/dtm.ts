@@ -58,7 +58,9 @@ async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(readConfig());
   try {
     await migrate(db);
-    await dtm.recoverInterruptedImports(db);
+    // Only PGlite's folder lock guarantees no server is importing right now; on PostgreSQL a
+    // server may be running, and its jobs are its own to sweep when it starts.
+    if (db.kind === 'pglite') await dtm.recoverInterruptedImports(db);
     return await work(db);
   } finally {
     await db.close();
