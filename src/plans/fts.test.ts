@@ -239,6 +239,18 @@ function ftsFlow(overrides: JsonFlowInput = {}): JsonFlowInput {
 const envelope = (flows: unknown[]): string => JSON.stringify({ status: 'ok', data: { incoming: { flowCount: flows.length }, flows } });
 
 describe('parseFtsFlows — FTS API JSON', () => {
+  // Regression case found by the fuzz run (fts.fuzz.test.ts): a subnormal rate passed the
+  // "greater than 0" check and its inverse, Infinity, became the stored rate.
+  it('refuses an exchange rate whose inverse is not a finite number (5e-324)', () => {
+    for (const exchangeRate of [5e-324, 1e-300, 1e-10]) {
+      const result = parseFtsFlows(envelope([ftsFlow({ originalAmount: undefined, exchangeRate })]), 'flows.json');
+      expect(result.flows).toEqual([]);
+      expect(codes(result.refused)).toEqual([[1, 'funding.flow.rateInvalid']]);
+    }
+    const plausible = parseFtsFlows(envelope([ftsFlow({ originalAmount: undefined, exchangeRate: 655.957 })]), 'flows.json');
+    expect(plausible.flows[0]?.exchangeRate).toBeCloseTo(1 / 655.957, 12);
+  });
+
   it('reads an FTS flow and turns FTS’s rate (units per USD) into USD per unit', () => {
     const result = parseFtsFlows(envelope([ftsFlow()]), 'flows.json');
     expect(result.refused).toEqual([]);

@@ -14,6 +14,13 @@ import { parseCsv, rowIssue, stripBom, truncateForEcho, type CsvRecord, type Row
 import { isCurrency, MAX_AMOUNT, roundToCents } from './currency.js';
 import type { ContributionStatus } from './types.js';
 
+/**
+ * Plausible exchange rates, in either direction: no currency is worth a billion dollars or a
+ * billionth of one, and both `rate` and `1 / rate` are used, so both must be finite numbers.
+ */
+const MIN_EXCHANGE_RATE = 1e-9;
+const MAX_EXCHANGE_RATE = 1e9;
+
 /** Beyond these, a file is not an FTS extract but something to split (import.tooManyRows). */
 const MAX_APPEAL_ROWS = 50_000;
 const MAX_FLOWS = 200_000;
@@ -679,7 +686,8 @@ function checkFlow(raw: RawFlow, flowId: string): FlowOutcome {
   let exchangeRate: number | null | undefined = null;
   if (rate === undefined) {
     exchangeRate = undefined; // already reported: not a number
-  } else if (rate !== null && !(Number.isFinite(rate) && rate > 0 && rate < 1e9)) {
+  } else if (rate !== null && !(Number.isFinite(rate) && rate >= MIN_EXCHANGE_RATE && rate < MAX_EXCHANGE_RATE)) {
+    // Both directions must stay finite: a subnormal rate such as 5e-324 inverts to Infinity.
     exchangeRate = undefined;
     issues.push(issue(raw.exchangeRate, 'funding.flow.rateInvalid', { value: describeValue(raw.exchangeRate.value) }));
   } else if (typeof originalCurrency === 'string' && typeof originalAmount === 'number' && typeof amountUsd === 'number') {

@@ -113,8 +113,8 @@ export const fundingMessages = {
   },
   'funding.flow.rateInvalid': {
     status: 422,
-    en: '“{value}” is not a valid exchange rate: give a number greater than 0.',
-    fr: '« {value} » n’est pas un taux de change valide : indiquez un nombre supérieur à 0.',
+    en: '“{value}” is not a valid exchange rate: give a number between 0.000000001 and 1,000,000,000.',
+    fr: '« {value} » n’est pas un taux de change valide : indiquez un nombre entre 0,000000001 et 1 000 000 000.',
   },
   'funding.flow.rateMismatch': {
     status: 422,
