@@ -96,7 +96,7 @@ export function registerDtmCommands(program: Command, language: Language): void 
     .requiredOption('-d, --date <YYYY-MM-DD>', 'reference date of the round', parseDate)
     .option('--from <YYYY-MM-DD>', 'first day of data collection', parseDate)
     .option('--to <YYYY-MM-DD>', 'last day of data collection', parseDate)
-    .option('--sheet <name>', 'sheet of a workbook (default: the first with a header)')
+    .option('--sheet <name>', 'sheet of a workbook (default: the one whose headers Liptako recognises best)')
     .option('--map <header=field>', 'map a column to a canonical field (repeatable; "-" ignores it)', collectMapping)
     .option('--publish', 'publish the round when no finding is left open')
     .action(async (file: string, options: ImportOptions) => {
@@ -106,7 +106,7 @@ export function registerDtmCommands(program: Command, language: Language): void 
         // The file is not kept in a variable: once stored, the import reads it back part by part,
         // and one copy in memory is what keeps a million-row file within bounds.
         const upload = await dtm.uploadRoundFile(db, { bytes: readFileSync(file), fileName: path.basename(file), actor: 'cli', operation: options.operation });
-        const sheet = upload.sheets.find((candidate) => options.sheet === undefined || candidate.name === options.sheet) ?? upload.sheets[0]!;
+        const sheet = upload.sheets.find((candidate) => options.sheet === undefined || candidate.name === options.sheet) ?? upload.sheets.find((candidate) => candidate.name === upload.suggestedSheet) ?? upload.sheets[0]!;
         const mapping = options.map === undefined ? undefined : { ...sheet.mapping, ...options.map };
         const bar = progressBar('import');
         const total = sheet.rows;

@@ -242,6 +242,13 @@ export function suggestField(header: string, hxl: string | null, ageRanges: read
   return ageBandOf(header, ageRanges);
 }
 
+/** How many cells of a row read as known headers: the header row is the row that scores most. */
+export function headerScore(cells: readonly string[]): number {
+  let score = 0;
+  for (const cell of cells) if (cell.trim() !== '' && suggestField(cell, null, DEFAULT_AGE_RANGES) !== null) score += 1;
+  return score;
+}
+
 /** header → field (null = ignore this column). */
 export type ColumnMapping = Record<string, RoundField | null>;
 

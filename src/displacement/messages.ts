@@ -87,6 +87,11 @@ export const displacementMessages = {
     en: 'The workbook has no sheet named “{sheet}” with a header row. Sheets: {sheets}.',
     fr: 'Le classeur n’a pas de feuille « {sheet} » avec une ligne d’en-tête. Feuilles : {sheets}.',
   },
+  'dtm.import.headerRowEmpty': {
+    status: 422,
+    en: 'Row {row} of this sheet is empty or beyond its end: choose the row that holds the column names.',
+    fr: 'La ligne {row} de cette feuille est vide ou au-delà de sa fin : choisissez la ligne qui porte les noms de colonnes.',
+  },
   'dtm.import.mappingIncomplete': {
     status: 422,
     en: 'The column mapping is incomplete: {missing} must be mapped to a column of the file. {duplicated}',

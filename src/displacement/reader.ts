@@ -8,7 +8,7 @@ import { parse as parseCsvStream, CsvError, type Parser } from 'csv-parse';
 import yauzl from 'yauzl';
 import { AppError } from '../core/errors.js';
 import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho, uniqueHeader } from '../core/tabular.js';
-import { isHxlRow } from './fields.js';
+import { headerScore, isHxlRow } from './fields.js';
 
 export type RoundFileFormat = 'csv' | 'xlsx';
 
@@ -30,11 +30,16 @@ export interface SheetPreview {
   samples: string[][];
   /** Data rows counted while previewing (exact for CSV and for XLSX sheets). */
   rows: number;
+  /** How many of its headers Liptako recognises (an HXL row counts double): picks the data sheet. */
+  recognised: number;
 }
 
 export interface FilePreview {
   format: RoundFileFormat;
+  /** Visible sheets in the workbook's order (hidden and very hidden sheets are left out). */
   sheets: SheetPreview[];
+  /** The sheet that looks like the data: most recognised headers, the first on a tie. */
+  suggestedSheet: string;
 }
 
 const ZIP = [0x50, 0x4b, 0x03, 0x04];
@@ -53,26 +58,109 @@ export function detectFormat(bytes: Uint8Array, fileName: string): RoundFileForm
 
 function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
-    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true }, (error, zip) => {
+    // autoClose off: the listing's two small parts are read after the directory has been walked.
+    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true, autoClose: false }, (error, zip) => {
       if (error || !zip) reject(new AppError('dtm.import.brokenXlsx', {}, { cause: error }));
       else resolve(zip);
     });
   });
 }
 
+/** A sheet as the workbook lists it: its real name, whether it is hidden, and its part in the zip. */
+export interface WorkbookSheet {
+  name: string;
+  hidden: boolean;
+  /** N of `xl/worksheets/sheetN.xml`, or null when its part is named otherwise. */
+  part: number | null;
+}
+
+export interface WorkbookListing {
+  sheets: WorkbookSheet[];
+  /** Dates counted from 1904 (old Mac workbooks) rather than 1900. */
+  date1904: boolean;
+}
+
+/** The workbook's own small parts read to list its sheets; anything bigger is not a workbook listing. */
+const LISTING_MAX_BYTES = 8 * 1024 * 1024;
+
+function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
+  return new Promise((resolve, reject) => {
+    if (entry.uncompressedSize > LISTING_MAX_BYTES) {
+      reject(new AppError('dtm.import.brokenXlsx'));
+      return;
+    }
+    zip.openReadStream(entry, (error, stream) => {
+      if (error || !stream) {
+        reject(new AppError('dtm.import.brokenXlsx', {}, { cause: error }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', (cause: unknown) => reject(new AppError('dtm.import.brokenXlsx', {}, { cause })));
+      stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    });
+  });
+}
+
+const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
+
+function xmlText(value: string): string {
+  return value.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, entity: string) => {
+    if (entity.startsWith('#x') || entity.startsWith('#X')) return String.fromCodePoint(Number.parseInt(entity.slice(2), 16));
+    if (entity.startsWith('#')) return String.fromCodePoint(Number.parseInt(entity.slice(1), 10));
+    return XML_ENTITIES[entity.toLowerCase()] ?? whole;
+  });
+}
+
+function xmlAttributes(tag: string): Map<string, string> {
+  const attributes = new Map<string, string>();
+  for (const match of tag.matchAll(/([\w:.-]+)\s*=\s*("([^"]*)"|'([^']*)')/g)) attributes.set(match[1]!, xmlText(match[3] ?? match[4] ?? ''));
+  return attributes;
+}
+
+/**
+ * The sheets of a workbook from `xl/workbook.xml` and its relationships, read here rather than
+ * trusted to the streaming reader: it names a sheet `SheetN` when the workbook part comes after
+ * the worksheets in the zip, and it does not skip hidden sheets.
+ */
+function sheetListing(workbookXml: string, relsXml: string): WorkbookListing {
+  const targets = new Map<string, string>();
+  for (const match of relsXml.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
+    const attributes = xmlAttributes(match[0]);
+    const id = attributes.get('Id');
+    const target = attributes.get('Target');
+    if (id !== undefined && target !== undefined) targets.set(id, target);
+  }
+  const sheets: WorkbookSheet[] = [];
+  for (const match of workbookXml.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
+    const attributes = xmlAttributes(match[0]);
+    const name = attributes.get('name');
+    if (name === undefined) continue;
+    const relation = [...attributes].find(([key]) => key === 'r:id' || key.endsWith(':id'))?.[1];
+    const target = relation === undefined ? undefined : targets.get(relation);
+    const part = target === undefined ? null : /worksheets\/sheet(\d+)\.xml$/i.exec(target)?.[1];
+    const state = attributes.get('state');
+    sheets.push({ name, hidden: state === 'hidden' || state === 'veryHidden', part: part === undefined || part === null ? null : Number(part) });
+  }
+  const properties = /<(?:\w+:)?workbookPr\b[^>]*>/.exec(workbookXml);
+  const date1904 = properties === null ? false : ['1', 'true'].includes(xmlAttributes(properties[0]).get('date1904') ?? '');
+  return { sheets, date1904 };
+}
+
 /**
  * Reads the zip's central directory before anything is inflated: a truncated file, a file that
- * is not a workbook, and a zip bomb (huge unpacked size or ratio) are refused here.
+ * is not a workbook, and a zip bomb (huge unpacked size or ratio) are refused here. Returns the
+ * workbook's sheets in its own order.
  */
-export async function checkWorkbook(bytes: Uint8Array): Promise<void> {
+export async function checkWorkbook(bytes: Uint8Array): Promise<WorkbookListing> {
   const zip = await openZip(bytes);
   let unpacked = 0;
-  let hasWorkbook = false;
+  const listing = new Map<string, yauzl.Entry>();
   try {
     await new Promise<void>((resolve, reject) => {
       zip.on('entry', (entry: yauzl.Entry) => {
         unpacked += entry.uncompressedSize;
-        if (entry.fileName === 'xl/workbook.xml') hasWorkbook = true;
+        if (entry.fileName === 'xl/workbook.xml' || entry.fileName === 'xl/_rels/workbook.xml.rels') listing.set(entry.fileName, entry);
         const ratio = entry.compressedSize === 0 ? (entry.uncompressedSize === 0 ? 1 : Infinity) : entry.uncompressedSize / entry.compressedSize;
         if (unpacked > XLSX_MAX_UNPACKED || (entry.uncompressedSize > 1024 * 1024 && ratio > XLSX_MAX_RATIO)) {
           reject(new AppError('dtm.import.zipBomb'));
@@ -84,10 +172,13 @@ export async function checkWorkbook(bytes: Uint8Array): Promise<void> {
       zip.on('error', (error: unknown) => reject(new AppError('dtm.import.brokenXlsx', {}, { cause: error })));
       zip.readEntry();
     });
+    const workbook = listing.get('xl/workbook.xml');
+    if (workbook === undefined) throw new AppError('dtm.import.brokenXlsx');
+    const rels = listing.get('xl/_rels/workbook.xml.rels');
+    return sheetListing(await readEntry(zip, workbook), rels === undefined ? '' : await readEntry(zip, rels));
   } finally {
     zip.close();
   }
-  if (!hasWorkbook) throw new AppError('dtm.import.brokenXlsx');
 }
 
 function cellOfXlsx(value: unknown): Cell {
@@ -120,8 +211,11 @@ export interface RowBatch {
 
 const BATCH_ROWS = 2_000;
 
+type PartWorksheet = AsyncIterable<unknown> & { partNumber?: number; name?: string; id?: number };
+
 async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGenerator<RowBatch> {
-  await checkWorkbook(bytes);
+  const listing = await checkWorkbook(bytes);
+  const byPart = new Map(listing.sheets.filter((sheet) => sheet.part !== null).map((sheet) => [sheet.part!, sheet]));
   const { default: ExcelJS } = await import('exceljs');
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
     sharedStrings: 'cache',
@@ -130,31 +224,56 @@ async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGene
     styles: 'cache',
     entries: 'ignore',
   });
+  // The streaming reader only knows a worksheet by the number of its part (`sheetN.xml`) until it
+  // has read the workbook part, which a zip may store last; the part number is kept on each
+  // worksheet so its real name comes from the listing above. (exceljs 4.4.0, pinned.)
+  const internals = reader as unknown as { _parseWorksheet: (iterator: unknown, sheetNo: string) => Generator<{ eventType: string; value: PartWorksheet }> };
+  const parseWorksheet = internals._parseWorksheet.bind(reader);
+  // Nor does it know the workbook's date system then, and it fails on the first date cell: it is
+  // given the one read from the listing (its own replaces it when it reaches the workbook part).
+  // Its sheet model is looked up the same way and must exist before that.
+  const early = reader as unknown as { properties?: { model: { date1904: boolean } }; model?: { sheets?: unknown[] } };
+  early.properties ??= { model: { date1904: listing.date1904 } };
+  early.model ??= { sheets: [] };
+  internals._parseWorksheet = function* (iterator: unknown, sheetNo: string) {
+    for (const event of parseWorksheet(iterator, sheetNo)) {
+      if (event.eventType === 'worksheet') event.value.partNumber = Number(sheetNo);
+      yield event;
+    }
+  };
   try {
-    for await (const worksheet of reader) {
-      const name = (worksheet as unknown as { name?: string }).name ?? `Sheet${String((worksheet as unknown as { id?: number }).id ?? '')}`;
-      if (sheetName !== null && name !== sheetName) {
+    for await (const raw of reader) {
+      const worksheet = raw as unknown as PartWorksheet;
+      const listed = worksheet.partNumber === undefined ? undefined : byPart.get(worksheet.partNumber);
+      const name = listed?.name ?? worksheet.name ?? `Sheet${String(worksheet.id ?? '')}`;
+      if (listed?.hidden === true || (sheetName !== null && name !== sheetName)) {
         // Rows must still be drained for the reader to move on to the next sheet.
         for await (const _row of worksheet) void _row;
         continue;
       }
       let batch: RawRow[] = [];
       for await (const row of worksheet) {
-        const values = (row as unknown as { values: unknown[] }).values;
+        const values = (row as { values: unknown[] }).values;
         const cells: Cell[] = [];
         for (let index = 1; index < values.length; index += 1) cells.push(cellOfXlsx(values[index]));
-        batch.push({ row: (row as unknown as { number: number }).number, cells });
+        batch.push({ row: (row as { number: number }).number, cells });
         if (batch.length >= BATCH_ROWS) {
           yield { sheet: name, rows: batch };
           batch = [];
         }
       }
-      if (batch.length > 0) yield { sheet: name, rows: batch };
+      // An empty sheet still announces itself, so the listing of sheets is complete.
+      yield { sheet: name, rows: batch };
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
     throw new AppError('dtm.import.brokenXlsx', {}, { cause: error });
   }
+}
+
+/** The visible sheets of a workbook, in the workbook's order. */
+export async function visibleSheets(bytes: Uint8Array): Promise<string[]> {
+  return (await checkWorkbook(bytes)).sheets.filter((sheet) => !sheet.hidden).map((sheet) => sheet.name);
 }
 
 async function* csvRows(bytes: Uint8Array): AsyncGenerator<RowBatch> {
@@ -249,43 +368,94 @@ export interface Table {
   rows: AsyncGenerator<TableRow[]>;
 }
 
+/** Rows looked at to find the header: title rows, notes and blank lines above it are this short. */
+const HEADER_SEARCH_ROWS = 30;
+
+export interface OpenTableOptions {
+  /** The header row the user chose (1-based, as the spreadsheet shows it); found by itself otherwise. */
+  headerRow?: number | null;
+}
+
+/**
+ * The header among the first rows of a sheet: the row followed by an HXL row, else the row with
+ * the most recognised headers, else the first non-blank row. Title rows, merged title cells
+ * (one filled cell) and blank lines above the header are passed over.
+ */
+function pickHeader(rows: readonly RawRow[]): { index: number; score: number } | null {
+  let best: { index: number; score: number } | null = null;
+  for (let index = 0; index < rows.length; index += 1) {
+    const cells = rows[index]!.cells.map(cellText);
+    if (isBlank(rows[index]!.cells) || isHxlRow(cells)) continue;
+    const next = rows[index + 1];
+    const hxlBelow = next !== undefined && isHxlRow(next.cells.map(cellText));
+    const score = headerScore(cells) + (hxlBelow ? 1000 : 0);
+    if (best === null || score > best.score) best = { index, score };
+  }
+  return best;
+}
+
 /**
  * Splits a sheet's rows into header, optional HXL row and data rows. Returns null for a sheet
- * with no header.
+ * with no header (or without the row the user chose).
  */
-export async function openTable(batches: AsyncGenerator<RowBatch>): Promise<Table | null> {
+export async function openTable(batches: AsyncGenerator<RowBatch>, options: OpenTableOptions = {}): Promise<Table | null> {
   let pending: RawRow[] = [];
   let sheet = '';
-  const nextRow = async (): Promise<RawRow | null> => {
-    while (pending.length === 0) {
-      const next = await batches.next();
-      if (next.done === true) return null;
-      sheet = next.value.sheet;
-      pending = next.value.rows;
+  let finished = false;
+  const pull = async (): Promise<boolean> => {
+    if (finished) return false;
+    const next = await batches.next();
+    if (next.done === true) {
+      finished = true;
+      return false;
     }
-    return pending.shift()!;
+    sheet = next.value.sheet;
+    pending.push(...next.value.rows);
+    return true;
   };
-  let header: RawRow | null = null;
-  for (let candidate = await nextRow(); candidate !== null; candidate = await nextRow()) {
-    if (!isBlank(candidate.cells)) {
-      header = candidate;
-      break;
+  // The first rows, up to the chosen header or enough to find one, plus the row under it.
+  const wanted = options.headerRow ?? null;
+  const enough = (): boolean => {
+    if (wanted !== null) return pending.some((row) => row.row > wanted);
+    return pending.filter((row) => !isBlank(row.cells)).length > HEADER_SEARCH_ROWS;
+  };
+  while (!enough() && (await pull()));
+  let headerIndex: number;
+  if (wanted !== null) {
+    headerIndex = pending.findIndex((row) => row.row === wanted);
+    if (headerIndex === -1 || isBlank(pending[headerIndex]!.cells)) {
+      await batches.return(undefined);
+      return null;
     }
+  } else {
+    const nonBlank = pending.filter((row) => !isBlank(row.cells)).slice(0, HEADER_SEARCH_ROWS + 1);
+    const picked = pickHeader(nonBlank);
+    if (picked === null) {
+      await batches.return(undefined);
+      return null;
+    }
+    // A row that scores nothing is no better than the first one: keep the old rule then.
+    const chosen = picked.score > 0 ? nonBlank[picked.index]! : nonBlank[0]!;
+    headerIndex = pending.indexOf(chosen);
   }
-  if (header === null) return null;
+  const header = pending[headerIndex]!;
+  pending = pending.slice(headerIndex + 1);
   const headers = headerNames(header.cells);
-  const afterHeader = await nextRow();
   let hxl: string[] | null = null;
-  if (afterHeader !== null) {
-    const cells = afterHeader.cells.map(cellText);
-    if (isHxlRow(cells)) hxl = headers.map((_name, index) => cells[index] ?? '');
-    else pending.unshift(afterHeader);
+  const firstAfter = pending.findIndex((row) => !isBlank(row.cells));
+  if (firstAfter !== -1) {
+    const cells = pending[firstAfter]!.cells.map(cellText);
+    if (isHxlRow(cells)) {
+      hxl = headers.map((_name, index) => cells[index] ?? '');
+      pending.splice(firstAfter, 1);
+    }
   }
   async function* data(): AsyncGenerator<TableRow[]> {
     try {
       let batch = pending.filter((row) => !isBlank(row.cells));
       pending = [];
       if (batch.length > 0) yield batch;
+      if (finished) return;
       for (;;) {
         const next = await batches.next();
         if (next.done === true) return;
@@ -306,18 +476,30 @@ function countLines(bytes: Uint8Array): number {
   return bytes.length > 0 && bytes[bytes.length - 1] !== 0x0a ? lines + 1 : lines;
 }
 
-/** Sheets, headers, HXL rows and a few sample rows, for the user to confirm the column mapping. */
-export async function previewRoundFile(bytes: Uint8Array, fileName: string, sampleSize = 5): Promise<FilePreview> {
+export interface PreviewOptions {
+  sampleSize?: number;
+  /** Only this sheet (by its real name); every visible sheet otherwise. */
+  sheet?: string | null;
+  headerRow?: number | null;
+}
+
+/** Sheets, headers, HXL rows and sample rows, for the user to confirm the column mapping. */
+export async function previewRoundFile(bytes: Uint8Array, fileName: string, options: PreviewOptions = {}): Promise<FilePreview> {
+  const sampleSize = options.sampleSize ?? 5;
   if (bytes.length === 0) throw new AppError('import.empty');
   const format = detectFormat(bytes, fileName);
-  const sheetNames: string[] = [];
-  if (format === 'xlsx') {
-    for await (const batch of readRows(bytes, format)) if (!sheetNames.includes(batch.sheet)) sheetNames.push(batch.sheet);
-  } else sheetNames.push('CSV');
+  const sheetNames = format === 'xlsx' ? await visibleSheets(bytes) : ['CSV'];
+  if (format === 'xlsx' && options.sheet !== undefined && options.sheet !== null) {
+    if (!sheetNames.includes(options.sheet)) throw new AppError('dtm.import.sheetNotFound', { sheet: options.sheet.slice(0, 80), sheets: sheetNames.join(', ') });
+    sheetNames.splice(0, sheetNames.length, options.sheet);
+  }
   const sheets: SheetPreview[] = [];
   for (const name of sheetNames) {
-    const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null));
-    if (table === null) continue;
+    const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow: options.headerRow ?? null });
+    if (table === null) {
+      if (options.headerRow !== undefined && options.headerRow !== null) throw new AppError('dtm.import.headerRowEmpty', { row: options.headerRow });
+      continue;
+    }
     const samples: string[][] = [];
     let count = 0;
     for await (const batch of table.rows) {
@@ -329,8 +511,10 @@ export async function previewRoundFile(bytes: Uint8Array, fileName: string, samp
       if (format === 'csv' && samples.length >= sampleSize) break;
     }
     if (format === 'csv') count = Math.max(count, countLines(bytes) - (table.hxl === null ? 1 : 2) - (table.headerRow - 1));
-    sheets.push({ name: table.sheet || name, headerRow: table.headerRow, headers: table.headers, hxl: table.hxl, samples, rows: count });
+    const recognised = headerScore(table.headers) + (table.hxl === null ? 0 : table.hxl.filter((cell) => cell.trim() !== '').length);
+    sheets.push({ name: format === 'xlsx' ? name : table.sheet || name, headerRow: table.headerRow, headers: table.headers, hxl: table.hxl, samples, rows: count, recognised });
   }
   if (sheets.length === 0) throw new AppError('import.empty');
-  return { format, sheets };
+  const suggested = sheets.reduce((best, sheet) => (sheet.recognised > best.recognised ? sheet : best), sheets[0]!);
+  return { format, sheets, suggestedSheet: suggested.name };
 }

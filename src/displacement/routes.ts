@@ -38,6 +38,7 @@ const ImportBody = Type.Object(
     collectionStart: Type.Optional(Type.Union([DateString, Type.Null()])),
     collectionEnd: Type.Optional(Type.Union([DateString, Type.Null()])),
     sheet: Type.Optional(Type.Union([Type.String({ maxLength: 100 }), Type.Null()])),
+    headerRow: Type.Optional(Type.Union([Type.Integer({ minimum: 1, maximum: 1_048_576 }), Type.Null()])),
     mapping: Type.Optional(Mapping),
   },
   { additionalProperties: false },
@@ -318,6 +319,25 @@ export function displacementRoutes(app: LiptakoApp, { db }: AppContext): void {
       request.auditObject = { type: 'dtm-import-job', id: job.id, summary: { retryOf: request.params.id } };
       return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
     },
+  );
+
+  app.get(
+    '/api/dtm/uploads/:id/sheet',
+    {
+      config: { verb: 'dtm.import' },
+      schema: {
+        tags,
+        summary: 'One sheet of an uploaded round file read from the chosen header row: headers, HXL row, samples and the mapping to confirm',
+        params: Type.Object({ id: Id }),
+        querystring: Type.Object({
+          sheet: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })),
+          headerRow: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_048_576 })),
+          operation: Type.Optional(Code),
+        }),
+        response: withBody(400, 404, 422),
+      },
+    },
+    async (request) => ({ sheet: await dtm.previewUpload(db, request.params.id, request.query) }),
   );
 
   app.post(

@@ -16,7 +16,7 @@ import * as jobs from '../core/jobs.js';
 import { boundaries } from '../geo/queries.js';
 import { DEFAULT_AGE_RANGES, mappingProblems, suggestMapping, templateKey, type ColumnMapping, type RoundField } from './fields.js';
 import * as q from './queries.js';
-import { detectFormat, openTable, previewRoundFile, readRows, type SheetPreview } from './reader.js';
+import { detectFormat, openTable, previewRoundFile, readRows, visibleSheets, type SheetPreview } from './reader.js';
 import { columnIndex, DuplicateCheck, RULES, validateRow, type Finding, type KnownUnit, type RoundRules, type StagedFigure } from './validate.js';
 
 export const IMPORT_JOB = 'dtm-import';
@@ -137,6 +137,8 @@ export interface UploadView {
   sizeBytes: number;
   format: 'csv' | 'xlsx';
   sheets: SheetView[];
+  /** The sheet that looks like the data (most recognised headers); the user may choose another. */
+  suggestedSheet: string;
 }
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
@@ -163,7 +165,25 @@ export async function uploadRoundFile(
   const hash = sha256(request.bytes);
   const id = await q.insertUpload(db, { fileName: request.fileName, sha256: hash, raw: request.bytes, actor: request.actor });
   const sheets = await Promise.all(preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges)));
-  return { id, fileName: request.fileName, sha256: hash, sizeBytes: request.bytes.length, format: preview.format, sheets };
+  return { id, fileName: request.fileName, sha256: hash, sizeBytes: request.bytes.length, format: preview.format, sheets, suggestedSheet: preview.suggestedSheet };
+}
+
+/**
+ * The mapping step again for one sheet of a kept upload, read from the header row the user
+ * chose (title rows or notes above the header that Liptako took for it).
+ */
+export async function previewUpload(
+  db: Queryable,
+  uploadId: number,
+  request: { sheet?: string | null; headerRow?: number | null; operation?: string },
+): Promise<SheetView> {
+  const upload = await q.uploadById(db, uploadId);
+  if (upload === undefined) throw new AppError('dtm.upload.notFound', { id: uploadId });
+  const operation = request.operation === undefined ? undefined : await q.operationByCode(db, request.operation);
+  const bytes = await q.uploadBytes(db, upload);
+  const preview = await previewRoundFile(bytes, upload.file_name, { sheet: request.sheet ?? null, headerRow: request.headerRow ?? null });
+  const sheet = preview.sheets.find((candidate) => candidate.name === preview.suggestedSheet) ?? preview.sheets[0]!;
+  return sheetView(db, sheet, operation?.age_ranges ?? DEFAULT_AGE_RANGES);
 }
 
 // ---- import ---------------------------------------------------------------------------------------------
@@ -176,6 +196,8 @@ export interface ImportTarget {
   collectionStart?: string | null;
   collectionEnd?: string | null;
   sheet?: string | null;
+  /** The header row the user chose (1-based); found from the headers and the HXL row otherwise. */
+  headerRow?: number | null;
   /** The confirmed mapping; saved for the file's template so next round's file needs no confirmation. */
   mapping?: ColumnMapping;
 }
@@ -227,13 +249,15 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
   }
   // The mapping is settled before the job starts, so a wrong one is a 422 now, not a failed job later.
   const bytes = await q.uploadBytes(db, upload);
-  const table = await openSheet(bytes, upload.file_name, target.sheet ?? null);
+  const table = await openSheet(bytes, upload.file_name, target.sheet ?? null, target.headerRow ?? null);
   await table.rows.return(undefined);
   const mapping = await settleMapping(db, table.headers, table.hxl, target.mapping, operation.age_ranges);
-  const input = { uploadId, target: { ...target, mapping }, fileName: upload.file_name };
+  // The sheet and header row are settled too, so the job reads exactly what the user saw.
+  const settled = { ...target, mapping, sheet: table.sheet === 'CSV' ? null : table.sheet, headerRow: table.headerRow };
+  const input = { uploadId, target: settled, fileName: upload.file_name };
   const jobId = await jobs.createJob(db, IMPORT_JOB, input, options.actor);
   if (target.mapping !== undefined) await q.saveColumnMap(db, templateKey(table.headers), table.headers, mapping, options.actor);
-  const work = runImport(db, jobId, upload, bytes, operation, { ...target, mapping }, options);
+  const work = runImport(db, jobId, upload, bytes, operation, settled, options);
   if (options.background) {
     work.catch((error: unknown) => options.onBackgroundError?.(error));
   } else {
@@ -251,13 +275,21 @@ export async function retryImport(db: Queryable, jobId: number, options: StartIm
   return startImport(db, input.uploadId, input.target, options);
 }
 
-async function openSheet(bytes: Uint8Array, fileName: string, sheet: string | null) {
+async function openSheet(bytes: Uint8Array, fileName: string, sheet: string | null, headerRow: number | null) {
   const format = detectFormat(bytes, fileName);
-  const table = await openTable(readRows(bytes, format, format === 'xlsx' ? sheet : null));
+  let name = sheet;
+  if (format === 'xlsx') {
+    const visible = await visibleSheets(bytes);
+    if (name !== null && !visible.includes(name)) throw new AppError('dtm.import.sheetNotFound', { sheet: name.slice(0, 80), sheets: visible.join(', ') });
+    // No sheet named: the one that looks like the data, never just the first (a "read me" sheet).
+    if (name === null) name = (await previewRoundFile(bytes, fileName)).suggestedSheet;
+  }
+  const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow });
   if (table === null) {
-    if (format === 'xlsx' && sheet !== null) {
+    if (headerRow !== null) throw new AppError('dtm.import.headerRowEmpty', { row: headerRow });
+    if (format === 'xlsx' && name !== null) {
       const preview = await previewRoundFile(bytes, fileName);
-      throw new AppError('dtm.import.sheetNotFound', { sheet: sheet.slice(0, 80), sheets: preview.sheets.map((s) => s.name).join(', ') });
+      throw new AppError('dtm.import.sheetNotFound', { sheet: name.slice(0, 80), sheets: preview.sheets.map((s) => s.name).join(', ') });
     }
     throw new AppError('import.empty');
   }
@@ -350,7 +382,7 @@ async function runImport(
     }
 
     const rules = await roundRules(db, operation, target);
-    const table = await openSheet(bytes, upload.file_name, target.sheet ?? null);
+    const table = await openSheet(bytes, upload.file_name, target.sheet ?? null, target.headerRow ?? null);
     const columns = columnIndex(table.headers, target.mapping);
     const duplicates = new DuplicateCheck();
     const findings: Finding[] = [];

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload, waitForJob, type JobBody } from '../support/dtm.js';
 import { call } from '../support/plans.js';
+import { workbookPartLast } from '../support/zip.js';
 
 interface IssuesBody {
   total: number;
@@ -181,6 +182,26 @@ describeEachDatabase('DTM round import', (context) => {
     expect(xlsx.body.upload.sheets.map((entry) => entry.name)).toEqual(['Lisez-moi', 'Round 2']);
     const second = await importRound(context.app, bytes, { roundNumber: 2, sheet: 'Round 2', referenceDate: '2021-05-31', collectionStart: '2021-05-01', collectionEnd: '2021-05-31' }, 'r2.xlsx');
     expect(second.job?.result, JSON.stringify(second.job)).toMatchObject({ rowsStored: 2, errors: 0, warnings: 0 });
+  });
+
+  it('imports a workbook by its data sheet’s real name when the zip stores the workbook part last, and lets the user choose the header row', async () => {
+    await ready();
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('Lisez-moi').addRow(['Données DTM synthétiques']);
+    const data = workbook.addWorksheet('Données');
+    data.addRow(['DTM Mali — round 3']);
+    data.addRow(['Admin2 Pcode', 'Location code', 'Individuals', 'Households', 'Assessment date']);
+    data.addRow(['ML0501', 'A', 1300, 200, new Date(Date.UTC(2021, 2, 20))]);
+    const bytes = await workbookPartLast(new Uint8Array(await workbook.xlsx.writeBuffer()));
+    const uploaded = await upload(context.app, bytes, 'r3.xlsx');
+    expect(uploaded.body.upload.sheets.map((entry) => entry.name)).toEqual(['Lisez-moi', 'Données']);
+    expect((uploaded.body.upload as unknown as { suggestedSheet: string }).suggestedSheet).toBe('Données');
+    const chosen = await call<{ sheet: { headerRow: number; headers: string[] } }>(context.app, 'GET', `/api/dtm/uploads/${uploaded.body.upload.id}/sheet?sheet=${encodeURIComponent('Données')}&headerRow=1`);
+    expect(chosen.body.sheet).toMatchObject({ headerRow: 1, headers: ['DTM Mali — round 3'] });
+    const empty = await call(context.app, 'GET', `/api/dtm/uploads/${uploaded.body.upload.id}/sheet?sheet=${encodeURIComponent('Données')}&headerRow=40`);
+    expect(empty.body.error?.code).toBe('dtm.import.headerRowEmpty');
+    const { job } = await importRound(context.app, bytes, { roundNumber: 3, sheet: 'Données', collectionStart: '2021-03-01', collectionEnd: '2021-03-31' }, 'r3.xlsx');
+    expect(job?.result, JSON.stringify(job)).toMatchObject({ rowsStored: 1, errors: 0, warnings: 0 });
   });
 
   it('refuses an import whose mapping lacks a required field, naming it', async () => {
