@@ -231,8 +231,21 @@ export interface ImportRow {
 
 const IMPORT_COLUMNS = 'operation_id, id, round_id, job_id, file_name, sha256, size_bytes, sheet, header_row, mapping, rows_read, rows_stored, errors, warnings, superseded, created_by, created_at';
 
-export async function sameImport(db: Queryable, roundId: number, sha256: string): Promise<ImportRow | undefined> {
-  const [row] = await db.query<ImportRow>(`SELECT ${IMPORT_COLUMNS} FROM dtm_import WHERE round_id = $1 AND sha256 = $2 AND NOT superseded`, [roundId, sha256]);
+/**
+ * The round's current import when it read the same file the same way: same bytes, same sheet,
+ * same header row and same mapping. The same file read differently is a new import.
+ */
+export async function sameImport(
+  db: Queryable,
+  roundId: number,
+  identity: { sha256: string; sheet: string | null; headerRow: number; mapping: ColumnMapping },
+): Promise<ImportRow | undefined> {
+  const [row] = await db.query<ImportRow>(
+    `SELECT ${IMPORT_COLUMNS} FROM dtm_import
+      WHERE round_id = $1 AND sha256 = $2 AND NOT superseded
+        AND sheet IS NOT DISTINCT FROM $3 AND header_row = $4 AND mapping = $5::jsonb`,
+    [roundId, identity.sha256, identity.sheet, identity.headerRow, JSON.stringify(identity.mapping)],
+  );
   return row;
 }
 

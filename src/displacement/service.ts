@@ -360,7 +360,12 @@ async function runImport(
 ): Promise<void> {
   try {
     const existing = await q.findRound(db, operation.id, target.roundNumber, target.assessmentType);
-    const same = existing === undefined ? undefined : await q.sameImport(db, existing.id, upload.sha256);
+    // An import is the file, the round and the way the file is read: a corrected mapping (or sheet,
+    // or header row) is a new import that replaces the draft's figures and findings.
+    const same =
+      existing === undefined
+        ? undefined
+        : await q.sameImport(db, existing.id, { sha256: upload.sha256, sheet: target.sheet ?? null, headerRow: target.headerRow ?? 1, mapping: target.mapping });
     if (existing !== undefined && same !== undefined) {
       const result: ImportResult = {
         importId: same.id,

@@ -204,6 +204,31 @@ describeEachDatabase('DTM round import', (context) => {
     expect(job?.result, JSON.stringify(job)).toMatchObject({ rowsStored: 1, errors: 0, warnings: 0 });
   });
 
+  it('takes the same file with a corrected mapping as a new import that replaces the findings; the same file and mapping again is a no-op', async () => {
+    await ready();
+    // The females column mapped as households by mistake: each row's household size (about two
+    // people) is a warning. The corrected mapping clears them.
+    const wrong = Object.fromEntries(EN_HEADERS.map((header) => [header, null])) as Record<string, string | null>;
+    Object.assign(wrong, { 'Admin2 Pcode': 'admin2Pcode', 'Location code': 'locationCode', Individuals: 'individuals', Females: 'households' });
+    const first = await importRound(context.app, CLEAN, { roundNumber: 1, mapping: wrong });
+    expect(first.job?.result).toMatchObject({ alreadyImported: false, warnings: 3 });
+    const roundId = first.job!.result!.roundId as number;
+    const warningsOf = async () => (await call<IssuesBody>(context.app, 'GET', `/api/dtm/rounds/${roundId}/issues`)).body.issues.map((issue) => issue.rule);
+    expect(await warningsOf()).toEqual(['householdSize', 'householdSize', 'householdSize']);
+
+    const corrected = { ...wrong, Females: 'females', Males: 'males', Households: 'households' };
+    const second = await importRound(context.app, CLEAN, { roundNumber: 1, mapping: corrected });
+    expect(second.job?.result).toMatchObject({ alreadyImported: false, warnings: 0 });
+    expect(second.job!.result!.importId).not.toBe(first.job!.result!.importId);
+    expect(await warningsOf()).toEqual([]);
+    const round = await call<RoundBody>(context.app, 'GET', `/api/dtm/rounds/${roundId}`);
+    expect(round.body.report.imports.map((entry) => entry.superseded)).toEqual([false, true]);
+
+    const third = await importRound(context.app, CLEAN, { roundNumber: 1, mapping: corrected });
+    expect(third.job?.result).toMatchObject({ alreadyImported: true, importId: second.job!.result!.importId });
+    expect(await warningsOf()).toEqual([]);
+  });
+
   it('refuses an import whose mapping lacks a required field, naming it', async () => {
     await ready();
     const uploaded = await upload(context.app, CLEAN, 'x.csv');
