@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { toCsv, type ExportColumn } from '../core/exports.js';
-import { errorResponses, type AppContext, type LiptakoApp } from '../core/http.js';
+import { errorResponses, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { AppError } from '../core/errors.js';
 import * as access from './service.js';
 import { verbsOf, VERBS, type Principal } from './verbs.js';

@@ -9,7 +9,7 @@ import { backupDatabase, restoreDatabase } from '../core/backup.js';
 import { readConfig, type Config } from '../core/config.js';
 import { openDatabase } from '../core/db.js';
 import { AppError } from '../core/errors.js';
-import { formatBytes } from '../core/http.js';
+import { formatBytes } from '../core/http-kit.js';
 import { progressBar } from './progress.js';
 
 function describeDatabase(config: Config): string {

@@ -7,11 +7,10 @@ import type { Principal } from '../access/verbs.js';
 import { readConfig } from '../core/config.js';
 import { openDatabase, type Database } from '../core/db.js';
 import { formatMessage, type Language } from '../core/errors.js';
-import { formatBytes } from '../core/http.js';
+import { formatBytes } from '../core/http-kit.js';
 import * as jobs from '../core/jobs.js';
 import { migrate } from '../core/migrate.js';
 import { isRoundField, type ColumnMapping } from '../displacement/fields.js';
-import { DTM_IMPORT_LIMIT } from '../displacement/routes.js';
 import * as dtm from '../displacement/service.js';
 import { progressBar } from './progress.js';
 
@@ -101,7 +100,7 @@ export function registerDtmCommands(program: Command, language: Language): void 
     .option('--publish', 'publish the round when no finding is left open')
     .action(async (file: string, options: ImportOptions) => {
       const size = statSync(file).size;
-      if (size > DTM_IMPORT_LIMIT) throw new Error(`${file}: ${formatMessage('request.tooLarge', language, { limit: formatBytes(DTM_IMPORT_LIMIT) })}`);
+      if (size > dtm.DTM_IMPORT_LIMIT) throw new Error(`${file}: ${formatMessage('request.tooLarge', language, { limit: formatBytes(dtm.DTM_IMPORT_LIMIT) })}`);
       await withDatabase(async (db) => {
         // The file is not kept in a variable: once stored, the import reads it back part by part,
         // and one copy in memory is what keeps a million-row file within bounds.

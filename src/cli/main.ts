@@ -7,17 +7,16 @@ import { Command, InvalidArgumentError, Option } from 'commander';
 import { readConfig, type Config } from '../core/config.js';
 import { openDatabase, type Database } from '../core/db.js';
 import { isAppError, formatMessage } from '../core/errors.js';
-import { buildApp, formatBytes, VERSION } from '../core/http.js';
+import { formatBytes } from '../core/http-kit.js';
 import { pickLanguage } from '../core/i18n.js';
 import { migrate } from '../core/migrate.js';
+import { VERSION } from '../core/version.js';
 import { loadDemo } from '../demo/demo.js';
 import { recoverInterruptedImports } from '../displacement/service.js';
 import { registerDtmCommands } from './dtm.js';
 import { audit, createAdministrator, DEMO_ACCOUNTS, ensureDemoAccounts, SYSTEM_ACTOR } from '../access/service.js';
-import { GEO_IMPORT_LIMIT } from '../geo/routes.js';
-import { importGeoFile } from '../geo/service.js';
-import { PLAN_IMPORT_LIMIT } from '../plans/routes.js';
-import { importPlanFile } from '../plans/service.js';
+import { GEO_IMPORT_LIMIT, importGeoFile } from '../geo/service.js';
+import { importPlanFile, PLAN_IMPORT_LIMIT } from '../plans/service.js';
 import { registerBackupCommands } from './backup.js';
 import { progressBar } from './progress.js';
 
@@ -107,6 +106,8 @@ async function runDemo(db: Database): Promise<void> {
 async function serve(db: Database, config: Config): Promise<void> {
   const interrupted = await recoverInterruptedImports(db);
   if (interrupted.length > 0) console.log(`  ${interrupted.length} import(s) cut short by the last stop were marked interrupted; run them again from the import page or with \`liptako dtm retry\`.`);
+  // Loaded only to serve: the other commands never load Fastify and the routes.
+  const { buildApp } = await import('../core/http.js');
   const app = await buildApp({ db, logLevel: config.logLevel });
   const shutdown = (signal: string): void => {
     app.log.info({ signal }, 'shutting down');

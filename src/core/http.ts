@@ -4,8 +4,7 @@
  * one handler that speaks the catalogue in the caller's language.
  */
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
-import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { existsSync } from 'node:fs';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -14,7 +13,7 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { installAccessControl, isApiUrl, type RouteGuardReport } from '../access/http.js';
 import { accessRoutes } from '../access/routes.js';
 import { displacementPublicRoutes } from '../displacement/public-routes.js';
@@ -22,16 +21,10 @@ import { displacementRoutes } from '../displacement/routes.js';
 import { geoRoutes } from '../geo/routes.js';
 import { planRoutes } from '../plans/routes.js';
 import type { Database } from './db.js';
-import { AppError, formatMessage, isAppError, type Language } from './errors.js';
-import { pickLanguage } from './i18n.js';
+import { AppError, formatMessage, isAppError } from './errors.js';
+import { errorResponses, ErrorBody, formatBytes, languageOf, type AppContext, type LiptakoApp } from './http-kit.js';
 import { migrationLevel } from './migrate.js';
-
-export type LiptakoApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
-
-export interface AppContext {
-  db: Database;
-  version: string;
-}
+import { VERSION } from './version.js';
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -39,31 +32,6 @@ declare module 'fastify' {
     guardedRoutes: RouteGuardReport[];
   }
 }
-
-export const VERSION: string = (
-  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
-).version;
-
-export const ErrorBody = Type.Object(
-  {
-    error: Type.Object({
-      code: Type.String({ description: 'Stable code from the error catalogue' }),
-      message: Type.String({ description: 'Message in the language asked by Accept-Language' }),
-      details: Type.Optional(Type.Unknown()),
-    }),
-  },
-  { $id: 'ErrorBody', title: 'Error' },
-);
-
-/** Standard error responses for a route's schema, so OpenAPI documents them. */
-export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
-  return Object.fromEntries(statuses.map((status) => [status, ErrorBody]));
-}
-
-export function languageOf(request: FastifyRequest): Language {
-  return pickLanguage(request.headers['accept-language']);
-}
-
 
 function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
   const language = languageOf(request);
@@ -102,12 +70,6 @@ function toAppError(error: FastifyError, request: FastifyRequest): AppError {
   }
   if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('request.notJson', {}, { cause: error });
   return new AppError('internal', { reference: String(request.id) }, { cause: error });
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes >= 1024 * 1024) return `${Math.round(bytes / (1024 * 1024))} MB`;
-  if (bytes >= 1024) return `${Math.round(bytes / 1024)} KB`;
-  return `${bytes} B`;
 }
 
 export interface BuildAppOptions {

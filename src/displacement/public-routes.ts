@@ -7,7 +7,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, formatMessage, isAppError } from '../core/errors.js';
 import { toCsv, toXlsx } from '../core/exports.js';
-import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http.js';
+import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as aggregate from './aggregate.js';
 import { POPULATION_GROUPS } from './fields.js';
 import * as publishing from './publishing.js';

@@ -2,15 +2,12 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { actorOf } from '../access/verbs.js';
 import { AppError, formatMessage, type ErrorCode, type Language } from '../core/errors.js';
-import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http.js';
+import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as jobs from '../core/jobs.js';
 import * as aggregate from './aggregate.js';
 import { isRoundField, POPULATION_GROUPS, type ColumnMapping } from './fields.js';
 import { FIXABLE_COLUMNS, issuesOf, roundById } from './queries.js';
 import * as dtm from './service.js';
-
-/** Largest round file accepted: a million-row CSV is ~150 MB; beyond, split by region. */
-export const DTM_IMPORT_LIMIT = 256 * 1024 * 1024;
 
 const Code = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: 'Operation code, e.g. MLI-CONFLICT' });
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
@@ -373,13 +370,13 @@ export function displacementRoutes(app: LiptakoApp, { db }: AppContext): void {
   // The file is the raw request body, whatever its content type: CSV or XLSX is detected from the bytes.
   app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: DTM_IMPORT_LIMIT }, (_request, body, parsed) => {
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: dtm.DTM_IMPORT_LIMIT }, (_request, body, parsed) => {
       parsed(null, body);
     });
     (scope as unknown as LiptakoApp).post(
       '/api/dtm/uploads',
       {
-        bodyLimit: DTM_IMPORT_LIMIT,
+        bodyLimit: dtm.DTM_IMPORT_LIMIT,
         config: { verb: 'dtm.import' },
         schema: {
           tags,

@@ -19,6 +19,9 @@ import * as q from './queries.js';
 import { detectFormat, openTable, previewRoundFile, readRows, visibleSheets, type SheetPreview } from './reader.js';
 import { columnIndex, DuplicateCheck, RULES, validateRow, type Finding, type KnownUnit, type RoundRules, type StagedFigure } from './validate.js';
 
+/** Largest round file accepted: a million-row CSV is ~150 MB; beyond, split by region. */
+export const DTM_IMPORT_LIMIT = 256 * 1024 * 1024;
+
 export const IMPORT_JOB = 'dtm-import';
 /** Rows per staged batch: large enough to amortise a statement, small enough to keep memory flat. */
 const BATCH = 5_000;

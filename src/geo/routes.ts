@@ -1,6 +1,6 @@
 /** HTTP routes of the geography module: parse, (later) authorise, call the service. */
 import { Type } from '@sinclair/typebox';
-import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http.js';
+import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as geo from './service.js';
 
 const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD', maxLength: 10 });
@@ -105,9 +105,6 @@ interface TreeNodeSchema {
   level: number;
   children: TreeNodeSchema[];
 }
-
-/** Upload limit of a geography file: the largest real COD-AB commune layers are tens of MB. */
-export const GEO_IMPORT_LIMIT = 64 * 1024 * 1024;
 
 export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   app.addSchema(AdminUnit);
@@ -269,13 +266,13 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   // the content, and JSON files must not be parsed by the generic JSON body parser.
   app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: GEO_IMPORT_LIMIT }, (_request, body, parsed) => {
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: geo.GEO_IMPORT_LIMIT }, (_request, body, parsed) => {
       parsed(null, body);
     });
     (scope as unknown as LiptakoApp).post(
       '/api/geo/imports',
       {
-        bodyLimit: GEO_IMPORT_LIMIT,
+        bodyLimit: geo.GEO_IMPORT_LIMIT,
         config: { verb: 'geo.import' },
         schema: {
           tags: ['geography'],

@@ -22,6 +22,9 @@ import { countryOf, iso2ToIso3, normalisePcode, parentOf, loadSchemesFromLengths
 import { countryOutline } from './outlines.js';
 import * as q from './queries.js';
 
+/** Upload limit of a geography file: the largest real COD-AB commune layers are tens of MB. */
+export const GEO_IMPORT_LIMIT = 64 * 1024 * 1024;
+
 export type GeoImportKind = 'gazetteer' | 'boundaries' | 'population' | 'pcode-lengths';
 
 export type RefusedRow = LocalisedRowIssue;

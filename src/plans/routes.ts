@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
-import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http.js';
+import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { actorOf } from '../access/verbs.js';
 import * as plans from './service.js';
 import { CONTRIBUTION_STATUSES, EARMARK_LEVELS } from './types.js';
@@ -56,8 +56,6 @@ const RevisionBody = Type.Object(
 
 // Responses are described loosely here and precisely by the service types; the web app imports those.
 const Anything = Type.Unknown();
-
-export const PLAN_IMPORT_LIMIT = 32 * 1024 * 1024;
 
 function fundingColumns(language: 'fr' | 'en'): Array<ExportColumn<FundingExportRow>> {
   const fr = language === 'fr';
@@ -378,11 +376,11 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
   // Plan files arrive as raw bytes (YAML/JSON definitions, FTS CSV/JSON), whatever the content type.
   app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: PLAN_IMPORT_LIMIT }, (_request, body, parsed) => parsed(null, body));
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: plans.PLAN_IMPORT_LIMIT }, (_request, body, parsed) => parsed(null, body));
     (scope as unknown as LiptakoApp).post(
       '/api/plans/imports',
       {
-        bodyLimit: PLAN_IMPORT_LIMIT,
+        bodyLimit: plans.PLAN_IMPORT_LIMIT,
         config: { verb: 'plan.import' },
         schema: {
           tags: ['plans'],

@@ -5,7 +5,7 @@
  * something. Remove the guard and the 401/403 cells fail; break a role and its row fails.
  */
 import { describe, expect, it } from 'vitest';
-import type { LiptakoApp } from '../../src/core/http.js';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
 import type { PlanView } from '../../src/plans/service.js';
 import { describeEachDatabase, type Persona, type TestContext } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';

@@ -9,7 +9,8 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { PostgresDatabase, translateDbError } from '../../src/core/db.js';
 import { AppError, formatMessage } from '../../src/core/errors.js';
-import { buildApp, type LiptakoApp } from '../../src/core/http.js';
+import { buildApp } from '../../src/core/http.js';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { contributionState, freePort, PLAN } from '../faults/server.js';
 
 /** A TCP server standing where PostgreSQL should be, misbehaving as told. */

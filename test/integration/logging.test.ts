@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/core/db.js';
-import { buildApp, type LiptakoApp } from '../../src/core/http.js';
+import { buildApp } from '../../src/core/http.js';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { migrate } from '../../src/core/migrate.js';
 import { gazetteerCsv, importGeo } from '../support/geo.js';
 

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import { catalogue } from '../../src/core/errors.js';
-import type { LiptakoApp } from '../../src/core/http.js';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
 import { importGeoFile } from '../../src/geo/service.js';
 import { importPlanFile } from '../../src/plans/service.js';

@@ -1,6 +1,6 @@
 /** Helpers for access-control tests: requests of any method, sign-in with cookies, plan copies. */
 import { readFileSync } from 'node:fs';
-import type { LiptakoApp } from '../../src/core/http.js';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
 import type { Database } from '../../src/core/db.js';
 import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
 import { PERSONAS, TEST_PASSWORD, type Persona } from './harness.js';

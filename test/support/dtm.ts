@@ -1,7 +1,7 @@
 /** Helpers for displacement-tracking tests: small round files, the upload → import → poll path. */
 import { expect } from 'vitest';
 import type { Queryable } from '../../src/core/db.js';
-import type { LiptakoApp } from '../../src/core/http.js';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { demoGazetteerCsv } from '../../src/demo/demo.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
 import { importGeo } from './geo.js';

@@ -1,5 +1,5 @@
 /** Small synthetic geography files for tests that must not depend on the shared fixtures. */
-import type { LiptakoApp } from '../../src/core/http.js';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
 
 export interface SquareUnit {
   pcode: string;

@@ -11,7 +11,8 @@ import { PgliteDatabase, PostgresDatabase, type Database, type DatabaseKind, typ
 import type { InjectOptions } from 'fastify';
 import * as access from '../../src/access/service.js';
 import type { AssignmentInput } from '../../src/access/service.js';
-import { buildApp, type LiptakoApp } from '../../src/core/http.js';
+import { buildApp } from '../../src/core/http.js';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { migrate } from '../../src/core/migrate.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import type { LiptakoApp } from '../../src/core/http.js';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
 
 export const CSAHEL = 'IOM-CSAHEL-2021';
