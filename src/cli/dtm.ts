@@ -152,6 +152,12 @@ export function registerDtmCommands(program: Command, language: Language): void 
         console.log(`${upload.fileName}: round ${result.roundNumber} ${result.assessmentType} of ${result.operation} (round id ${result.roundId}, draft)`);
         console.log(`  rows read ${result.rowsRead} · stored ${result.rowsStored} · errors ${result.errors} · warnings ${result.warnings}`);
         for (const [rule, count] of Object.entries(result.byRule)) console.log(`    ${rule}: ${count}`);
+        const check = result.boundaryCheck;
+        if (check === null) console.log('  coordinates not checked: no admin2 boundaries for this country');
+        else if (check !== undefined) {
+          const version = check.earliestVersion ? ` (round dated before the geography: its earliest boundaries of ${check.version} stood in)` : ` (boundaries of ${check.version})`;
+          console.log(`  coordinates checked against admin2 boundaries: ${check.checked} row(s)${version}; ${check.unchecked} without a boundary`);
+        }
         if (options.publish) {
           const operation = await dtm.authoriseOperation(db, options.operation, SYSTEM_PRINCIPAL, 'dtm.publish');
           const round = await dtm.changeRoundStatus(db, operation, result.roundId, 'published', 'cli');

@@ -1,5 +1,6 @@
 /** Every SQL statement of the displacement module's import and review path. */
 import type { Queryable } from '../core/db.js';
+import type { Geometry } from 'geojson';
 import type { ColumnMapping } from './fields.js';
 import type { Finding, StagedFigure } from './validate.js';
 
@@ -652,6 +653,28 @@ export async function unitsOfCountry(db: Queryable, country: string, asOf: strin
      SELECT u.pcode, u.level, u.parent_pcode, u.name FROM admin_unit u JOIN chosen c ON c.level = u.level
       WHERE u.country = $1 AND u.valid_from <= c.at AND (u.valid_to IS NULL OR u.valid_to > c.at)`,
     [country, asOf],
+  );
+}
+
+/**
+ * Boundaries a round's coordinates are checked against, chosen exactly like unitsOfCountry's
+ * units: the version valid at the round's date, else the level's earliest version (`earliest`),
+ * so the import report can say when it is not the round's own.
+ */
+export async function boundariesOfCountry(
+  db: Queryable,
+  country: string,
+  level: number,
+  asOf: string,
+): Promise<Array<{ pcode: string; geometry: Geometry; valid_from: string; earliest: boolean }>> {
+  return db.query(
+    `WITH chosen AS (
+       SELECT CASE WHEN bool_or(valid_from <= $3::date AND (valid_to IS NULL OR valid_to > $3::date)) THEN $3::date ELSE min(valid_from) END AS at
+         FROM admin_unit WHERE country = $1 AND level = $2)
+     SELECT u.pcode, g.geometry, to_char(u.valid_from, 'YYYY-MM-DD') AS valid_from, c.at <> $3::date AS earliest
+       FROM admin_unit u CROSS JOIN chosen c JOIN admin_unit_geometry g ON g.unit_id = u.id
+      WHERE u.country = $1 AND u.level = $2 AND u.valid_from <= c.at AND (u.valid_to IS NULL OR u.valid_to > c.at)`,
+    [country, level, asOf],
   );
 }
 

@@ -7,13 +7,11 @@
  * final transaction: a crash at any point leaves the round as it was.
  */
 import { createHash } from 'node:crypto';
-import { geoContains } from 'd3-geo';
-import type { Geometry } from 'geojson';
 import { can, type Principal, type Verb } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import * as jobs from '../core/jobs.js';
-import { boundaries } from '../geo/queries.js';
+import { bboxOf, containsPoint, type AreaGeometry } from '../geo/rings.js';
 import { DEFAULT_AGE_RANGES, mappingProblems, suggestMapping, templateKey, type ColumnMapping, type RoundField } from './fields.js';
 import * as q from './queries.js';
 import { detectFormat, openTable, previewRoundFile, readRows, visibleSheets, type SheetPreview } from './reader.js';
@@ -220,6 +218,8 @@ export interface ImportResult {
   warnings: number;
   byRule: Record<string, number>;
   findingsTruncated: boolean;
+  /** null when the country has no admin2 boundaries: coordinates were not checked (absent on a repeat import). */
+  boundaryCheck?: BoundaryCheck | null;
 }
 
 export type ProgressListener = (phase: 'reading' | 'storing' | 'checking', done: number, total: number | null) => void;
@@ -324,16 +324,38 @@ async function settleMapping(
   return Object.fromEntries(headers.map((header) => [header, mapping[header] ?? null]));
 }
 
-async function roundRules(db: Queryable, operation: q.OperationRow, target: ImportTarget): Promise<RoundRules> {
+/** What the "coordinates outside the admin unit" check could rely on, for the import report. */
+export interface BoundaryCheck {
+  /** Start of the boundary version used (YYYY-MM-DD): the latest start among its units. */
+  version: string;
+  /** The round is dated before the geography's first version: its earliest boundaries stood in, as for units. */
+  earliestVersion: boolean;
+  /** Admin2 units with a boundary. */
+  boundaries: number;
+  /** Rows with coordinates checked against their admin2 boundary. */
+  checked: number;
+  /** Rows with coordinates whose admin2 has no boundary: not checked. */
+  unchecked: number;
+}
+
+async function roundRules(db: Queryable, operation: q.OperationRow, target: ImportTarget): Promise<{ rules: RoundRules; boundaryCheck: BoundaryCheck | null }> {
   const units = new Map<string, KnownUnit>();
   for (const unit of await q.unitsOfCountry(db, operation.country, target.referenceDate)) {
     units.set(unit.pcode, { level: unit.level, parent: unit.parent_pcode, name: unit.name });
   }
-  const shapes = new Map<string, Geometry>();
-  for (const row of await boundaries(db, { country: operation.country, level: 2, asOf: target.referenceDate, detail: 'full' })) {
-    if (row.geometry !== null) shapes.set(row.pcode, row.geometry);
+  // Rings are tested in the plane with the even-odd rule, so files of either orientation (and
+  // geometries stored before rings were normalised) give the same answer; see geo/rings.ts.
+  const shapes = new Map<string, { geometry: AreaGeometry; bbox: [number, number, number, number] }>();
+  let boundaryCheck: BoundaryCheck | null = null;
+  for (const row of await q.boundariesOfCountry(db, operation.country, 2, target.referenceDate)) {
+    if (row.geometry.type !== 'Polygon' && row.geometry.type !== 'MultiPolygon') continue;
+    shapes.set(row.pcode, { geometry: row.geometry, bbox: bboxOf(row.geometry) });
+    boundaryCheck ??= { version: row.valid_from, earliestVersion: row.earliest, boundaries: 0, checked: 0, unchecked: 0 };
+    if (row.valid_from > boundaryCheck.version) boundaryCheck.version = row.valid_from;
   }
-  return {
+  if (boundaryCheck !== null) boundaryCheck.boundaries = shapes.size;
+  const check = boundaryCheck;
+  const rules: RoundRules = {
     country: operation.country,
     assessmentType: target.assessmentType,
     ageRanges: operation.age_ranges,
@@ -343,13 +365,21 @@ async function roundRules(db: Queryable, operation: q.OperationRow, target: Impo
     collectionEnd: target.collectionEnd ?? null,
     units,
     insideAdmin2:
-      shapes.size === 0
+      check === null
         ? null
         : (admin2, longitude, latitude) => {
             const shape = shapes.get(admin2);
-            return shape === undefined ? null : geoContains(shape, [longitude, latitude]);
+            if (shape === undefined) {
+              check.unchecked += 1;
+              return null;
+            }
+            check.checked += 1;
+            const [west, south, east, north] = shape.bbox;
+            if (longitude < west || longitude > east || latitude < south || latitude > north) return false;
+            return containsPoint(shape.geometry, longitude, latitude);
           },
   };
+  return { rules, boundaryCheck };
 }
 
 async function runImport(
@@ -389,7 +419,7 @@ async function runImport(
       return;
     }
 
-    const rules = await roundRules(db, operation, target);
+    const { rules, boundaryCheck } = await roundRules(db, operation, target);
     const table = await openSheet(bytes, upload.file_name, target.sheet ?? null, target.headerRow ?? null);
     const columns = columnIndex(table.headers, target.mapping);
     const duplicates = new DuplicateCheck();
@@ -502,6 +532,7 @@ async function runImport(
         warnings,
         byRule,
         findingsTruncated,
+        boundaryCheck,
       };
       await jobs.finishJob(tx, jobId, outcome);
       // Back to the planner's own choices for whatever else shares this transaction (savepoints in tests).

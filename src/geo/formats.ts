@@ -13,6 +13,7 @@ import type { GeometryObject, Objects, Topology } from 'topojson-specification';
 import { AppError, type ErrorCode, type ErrorParams } from '../core/errors.js';
 import { decodeText, headerKey, parseCsv, rowIssue, stripBom, truncateForEcho, type RowIssue } from '../core/tabular.js';
 import { iso3ToIso2, normalisePcode, parentOf, SCHEMES, type PcodeScheme } from './pcode.js';
+import { orientRfc7946 } from './rings.js';
 
 export type GeoFormat = 'gazetteer' | 'boundaries' | 'population' | 'pcode-lengths';
 
@@ -1256,7 +1257,7 @@ function simplifyAll(geometries: readonly BoundaryGeometry[], keepRatio: number)
       const candidate = converted.type === 'Feature' ? converted.geometry : null;
       if (candidate !== null && (candidate.type === 'Polygon' || candidate.type === 'MultiPolygon')) geometry = roundGeometry(candidate);
     }
-    return geometry ?? roundGeometry(full) ?? full;
+    return orientRfc7946(geometry ?? roundGeometry(full) ?? full);
   });
 }
 
@@ -1388,7 +1389,8 @@ export function parseBoundaries(text: string, options: BoundaryOptions = {}): Pa
       altNames,
       parentPcode: expectedParent,
       validFrom,
-      geometry: checked.geometry,
+      // One ring order whatever the file used: RFC 7946, what the GeoJSON API promises (see rings.ts).
+      geometry: orientRfc7946(checked.geometry),
       bbox: checked.bbox,
       vertexCount: checked.vertexCount,
     });

@@ -6,6 +6,7 @@ import { createRequire } from 'node:module';
 import type { Geometry } from 'geojson';
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
+import { orientRfc7946 } from './rings.js';
 
 // world-atlas keys countries by ISO 3166 numeric code; these are the response countries and
 // their neighbours (public facts).
@@ -23,7 +24,9 @@ function load(): Map<string, Geometry> {
   const collection = feature(atlas, atlas.objects.countries);
   const byNumeric = new Map<string, Geometry>();
   for (const country of collection.features) {
-    if (country.id !== undefined) byNumeric.set(String(country.id), country.geometry);
+    // world-atlas turns rings clockwise (d3-geo's order); served like imported boundaries, in RFC 7946's.
+    const geometry = country.geometry.type === 'Polygon' || country.geometry.type === 'MultiPolygon' ? orientRfc7946(country.geometry) : country.geometry;
+    if (country.id !== undefined) byNumeric.set(String(country.id), geometry);
   }
   return new Map(
     Object.entries(ISO_NUMERIC).flatMap(([iso2, numeric]) => {

@@ -100,6 +100,20 @@ function ImportSummary({ job, onRetry, retrying }: { job: Job; onRetry: () => vo
         </ul>
       ) : null}
       {result.findingsTruncated ? <p className="hint">{t('displacement.import.truncated')}</p> : null}
+      {result.boundaryCheck === null ? (
+        <p className="hint" data-testid="dtm-import-boundary-check">
+          {t('displacement.import.boundaryNone')}
+        </p>
+      ) : result.boundaryCheck !== undefined ? (
+        <p className="hint" data-testid="dtm-import-boundary-check">
+          {t('displacement.import.boundaryChecked', {
+            checked: format.number(result.boundaryCheck.checked),
+            unchecked: format.number(result.boundaryCheck.unchecked),
+            version: result.boundaryCheck.version,
+          })}
+          {result.boundaryCheck.earliestVersion ? ` ${t('displacement.import.boundaryEarliest', { version: result.boundaryCheck.version })}` : null}
+        </p>
+      ) : null}
       <p>
         <Link href={roundPath(result.roundId)} className="button primary" data-testid="dtm-import-open-round">
           {result.errors + result.warnings > 0 ? t('displacement.import.openReview') : t('displacement.import.openRound')}
