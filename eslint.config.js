@@ -29,6 +29,43 @@ export default tseslint.config(
     rules: reactHooks.configs.recommended.rules,
   },
   {
+    // The shared layer runs in the browser too: no Node, no database, no HTTP stack, nothing
+    // from the rest of the server (it is what the rest stands on).
+    files: ['src/shared/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { group: ['node:*', 'fs', 'fs/*', 'path', 'crypto', 'stream', 'os', 'url', 'util', 'zlib', 'buffer', 'child_process'], message: 'src/shared is imported by the web app: no Node built-ins.' },
+            { group: ['../*'], message: 'src/shared imports nothing from core, db or the modules: they import it.' },
+            { group: ['fastify', '@fastify/*', 'pg', '@electric-sql/*'], message: 'src/shared runs in the browser: no server packages.' },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The web app takes server code only through the shared layer; type-only imports of the
+    // server's view types are erased by the build and stay allowed. Tests may compare with the server.
+    files: ['web/src/**/*.{ts,tsx}'],
+    ignores: ['web/src/**/*.test.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^(\\.\\./)+src/(?!shared/)',
+              allowTypeImports: true,
+              message: 'The web app imports server code only from src/shared (type-only imports are fine).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['eslint.config.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -5,6 +5,7 @@
 import argon2 from 'argon2';
 import { AppError } from '../core/errors.js';
 import { COMMON_PASSWORDS } from './common-passwords.js';
+import { MIN_PASSWORD_LENGTH } from '../shared/access.js';
 
 const cheap = process.env.VITEST !== undefined || process.env.LIPTAKO_FAST_HASH === '1';
 
@@ -14,7 +15,7 @@ const OPTIONS = {
   ...(cheap ? { memoryCost: 1024, timeCost: 1, parallelism: 1 } : { memoryCost: 65536, timeCost: 3, parallelism: 1 }),
 };
 
-export const MIN_PASSWORD_LENGTH = 12;
+export { MIN_PASSWORD_LENGTH } from '../shared/access.js';
 export const MAX_PASSWORD_LENGTH = 256;
 
 export function hashPassword(password: string): Promise<string> {

@@ -2,6 +2,8 @@
  * Verbs: what a role allows. Every route declares the verb it needs (`config.verb`); roles are
  * lists of verbs stored in the database (migrations/0004_access_audit.sql).
  */
+import type { ScopeKind } from '../shared/access.js';
+
 export const VERBS = [
   'system.read',
   'geo.read',
@@ -25,7 +27,7 @@ export type Verb = (typeof VERBS)[number];
 
 export const isVerb = (value: string): value is Verb => (VERBS as readonly string[]).includes(value);
 
-export type ScopeKind = 'response' | 'country' | 'organisation';
+export type { ScopeKind } from '../shared/access.js';
 
 export interface Assignment {
   role: string;

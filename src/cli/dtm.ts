@@ -12,6 +12,7 @@ import * as jobs from '../core/jobs.js';
 import { migrate } from '../core/migrate.js';
 import { isRoundField, type ColumnMapping } from '../displacement/fields.js';
 import * as dtm from '../displacement/service.js';
+import { parseDate } from './arguments.js';
 import { progressBar } from './progress.js';
 
 /** The CLI acts as the system: whoever can run it on the server already holds the database. */
@@ -30,11 +31,6 @@ function parseRound(value: string): number {
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1 || number > 10_000) throw new InvalidArgumentError('expected a round number such as 12');
   return number;
-}
-
-function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
-  return value;
 }
 
 function parseType(value: string): 'BA' | 'SA' {

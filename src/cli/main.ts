@@ -17,6 +17,7 @@ import { registerDtmCommands } from './dtm.js';
 import { audit, createAdministrator, DEMO_ACCOUNTS, ensureDemoAccounts, SYSTEM_ACTOR } from '../access/service.js';
 import { GEO_IMPORT_LIMIT, importGeoFile } from '../geo/service.js';
 import { importPlanFile, PLAN_IMPORT_LIMIT } from '../plans/service.js';
+import { parseDate } from './arguments.js';
 import { registerBackupCommands } from './backup.js';
 import { progressBar } from './progress.js';
 
@@ -27,11 +28,6 @@ function parsePort(value: string): number {
   const port = Number(value);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new InvalidArgumentError('a port is a whole number from 0 to 65535');
   return port;
-}
-
-function parseDate(value: string): string {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value))) throw new InvalidArgumentError('expected a date as YYYY-MM-DD');
-  return value;
 }
 
 function parseLevel(value: string): number {

@@ -7,6 +7,7 @@
  * never as a live formula on a partner's laptop. Numbers are never altered.
  */
 import type ExcelJS from 'exceljs';
+import { utcDateOf } from '../shared/dates.js';
 
 export interface ExportColumn<Row> {
   /** Stable machine name (API field, JSON key). */
@@ -144,17 +145,6 @@ function sheetTitle(name: string): string {
   return cleaned === '' ? 'Data' : cleaned;
 }
 
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-function dateOf(text: string): Date | null {
-  const match = ISO_DATE.exec(text);
-  if (match === null) return null;
-  const [, y, m, d] = match.map(Number);
-  if (y === undefined || m === undefined || d === undefined) return null;
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d ? date : null;
-}
-
 /** Whole numbers with thousands separators; others keep up to ten decimals (exchange rates). */
 const INTEGER_FORMAT = '#,##0';
 const DECIMAL_FORMAT = '#,##0.00########';
@@ -216,7 +206,7 @@ export async function toXlsx<Row>(
         cell.value = value;
         cell.numFmt = Number.isInteger(value) ? INTEGER_FORMAT : DECIMAL_FORMAT;
       } else {
-        const date = column.type === 'date' ? dateOf(value) : null;
+        const date = column.type === 'date' ? utcDateOf(value) : null;
         if (date !== null) {
           cell.value = date;
           cell.numFmt = 'yyyy-mm-dd';

@@ -12,6 +12,7 @@ import { presimplify, quantile, simplify } from 'topojson-simplify';
 import type { GeometryObject, Objects, Topology } from 'topojson-specification';
 import { AppError, type ErrorCode, type ErrorParams } from '../core/errors.js';
 import { decodeText, headerKey, parseCsv, rowIssue, stripBom, truncateForEcho, type RowIssue } from '../core/tabular.js';
+import { isCalendarDate } from '../shared/dates.js';
 import { iso3ToIso2, normalisePcode, parentOf, SCHEMES, type PcodeScheme } from './pcode.js';
 import { orientRfc7946 } from './rings.js';
 
@@ -158,11 +159,8 @@ function present(value: string | undefined): string | null {
 export function parseIsoDate(value: string): string | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})(?:[T ][0-9:.]+(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(value.trim());
   if (match === null) return null;
-  const [, y = '', m = '', d = ''] = match;
-  const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  return date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d)
-    ? `${y}-${m}-${d}`
-    : null;
+  const date = `${match[1]}-${match[2]}-${match[3]}`;
+  return isCalendarDate(date) ? date : null;
 }
 
 /** Epoch milliseconds (how ArcGIS exports `validOn`) to a date, within years anyone can mean. */

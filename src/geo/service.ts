@@ -17,6 +17,7 @@ import {
   type BoundaryUnit,
   type GazetteerUnit,
 } from './formats.js';
+import { isCalendarDate } from '../shared/dates.js';
 import { matchName, nameKey } from './names.js';
 import { countryOf, iso2ToIso3, normalisePcode, parentOf, loadSchemesFromLengthsCsv } from './pcode.js';
 import { countryOutline } from './outlines.js';
@@ -444,15 +445,13 @@ function progressOf(total: number, onProgress: GeoImportRequest['onProgress']): 
   };
 }
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-
 /**
  * Imports one geography file in one transaction: all of it or nothing. The raw bytes and the
  * report are stored with it; the same bytes with the same options come back as a no-op.
  */
 export async function importGeoFile(db: Queryable, request: GeoImportRequest): Promise<GeoImportReport> {
   const language = request.language ?? 'en';
-  if (request.validFrom !== undefined && (!DATE.test(request.validFrom) || Number.isNaN(Date.parse(request.validFrom)))) {
+  if (request.validFrom !== undefined && !isCalendarDate(request.validFrom)) {
     throw new AppError('request.invalid', { detail: `validFrom: ${request.validFrom.slice(0, 40)}` });
   }
   if (request.bytes.byteLength === 0) throw new AppError('import.empty');

@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { AppError, catalogue, type ErrorCode } from '../core/errors.js';
+import { isCalendarDate } from '../shared/dates.js';
 import { parseFigure, parsePlanDefinition, PLAN_DEFINITION_LIMITS as L, type PlanDefinitionProblem } from './definition.js';
 import { PLAN_TYPES, SECTOR_CODES, TARGET_GROUPS, type PlanDefinition } from './types.js';
 
@@ -43,7 +44,6 @@ function settle<T>(run: () => T): { ok: true; value: T } | { ok: false; error: A
   }
 }
 
-const isDate = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 const isCents = (value: number): boolean => Math.round(value * 100) / 100 === value;
 
 function checkFigure(value: number | null, kind: 'amount' | 'count', limit: number): void {
@@ -66,7 +66,7 @@ function checkPlan(plan: PlanDefinition): void {
   expect(plan.code).toMatch(/^[A-Z0-9][A-Z0-9-]{1,39}$/);
   checkName(plan.name, L.planNameChars);
   expect(PLAN_TYPES).toContain(plan.type);
-  expect(isDate(plan.startDate) && isDate(plan.endDate)).toBe(true);
+  expect(isCalendarDate(plan.startDate) && isCalendarDate(plan.endDate)).toBe(true);
   expect(plan.endDate >= plan.startDate).toBe(true);
   expect(plan.countries.length).toBeGreaterThan(0);
   expect(plan.countries.length).toBeLessThanOrEqual(L.maxCountries);

@@ -41,6 +41,7 @@ import { Composer, isMap, isNode, isScalar, isSeq, LineCounter, Parser, visit, t
 import { AppError, formatMessage, type ErrorCode, type ErrorParams, type Language } from '../core/errors.js';
 import { truncateForEcho } from '../core/tabular.js';
 import { iso2ToIso3, iso3ToIso2 } from '../geo/pcode.js';
+import { isCalendarDate } from '../shared/dates.js';
 import { planMessages, type PlanMessageCode } from './messages.js';
 import {
   PLAN_TYPES,
@@ -124,7 +125,6 @@ const COUNTRY_LINE_KEYS = ['country', 'activityArea', 'requirementsUsd', 'people
 
 const PLAN_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 const AREA_CODE = /^[a-z0-9][a-z0-9-]{0,59}$/;
-const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /**
  * Target-group spellings met in plans and 4W files, keyed by `aliasKey`. French forms are there
@@ -488,12 +488,7 @@ class Reader {
       return value.toISOString().slice(0, 10);
     }
     const text = typeof value === 'string' ? value.trim() : undefined;
-    const match = text === undefined ? null : ISO_DATE.exec(text);
-    if (text !== undefined && match !== null) {
-      const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-      const date = new Date(Date.UTC(year, month - 1, day));
-      if (date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day) return text;
-    }
+    if (text !== undefined && isCalendarDate(text)) return text;
     this.problems.add(where, 'plans.definition.dateInvalid', { value: echo(value) });
     return undefined;
   }

@@ -10,6 +10,7 @@ import { AppError, catalogue, type ErrorCode } from '../core/errors.js';
 import type { RowIssue } from '../core/tabular.js';
 import { MAX_AMOUNT } from './currency.js';
 import { parseFtsFlows, parseFtsRequirementsFunding, type FtsFlows, type FtsRequirementsFunding } from './fts.js';
+import { isCalendarDate } from '../shared/dates.js';
 import { CONTRIBUTION_STATUSES } from './types.js';
 
 /** Runs are sized to take about a second each; the timeout only spares a loaded CI machine a false failure. */
@@ -42,7 +43,6 @@ function checkIssues(issues: readonly RowIssue[]): void {
 const APPEAL_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 const FLOW_ID = /^[0-9A-Za-z-]{1,40}$/;
 const isCents = (value: number): boolean => Math.round(value * 100) / 100 === value;
-const isDate = (value: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(value) && new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) === value;
 
 function checkMoney(value: number | null, positive = false): void {
   if (value === null) return;
@@ -60,8 +60,8 @@ function checkAppeals(result: FtsRequirementsFunding): void {
     expect(appeal.name.trim()).not.toBe('');
     expect(appeal.name.length).toBeLessThanOrEqual(300);
     if (appeal.ftsPlanId !== null) expect(Number.isInteger(appeal.ftsPlanId) && appeal.ftsPlanId >= 1 && appeal.ftsPlanId <= 2_147_483_647).toBe(true);
-    if (appeal.startDate !== null) expect(isDate(appeal.startDate)).toBe(true);
-    if (appeal.endDate !== null) expect(isDate(appeal.endDate)).toBe(true);
+    if (appeal.startDate !== null) expect(isCalendarDate(appeal.startDate)).toBe(true);
+    if (appeal.endDate !== null) expect(isCalendarDate(appeal.endDate)).toBe(true);
     if (appeal.startDate !== null && appeal.endDate !== null) expect(appeal.endDate >= appeal.startDate).toBe(true);
     if (appeal.year !== null) expect(appeal.year >= 1900 && appeal.year <= 2200).toBe(true);
     checkMoney(appeal.requirementsUsd);
@@ -86,7 +86,7 @@ function checkFlows(result: FtsFlows): void {
     expect(flow.donor.length).toBeLessThanOrEqual(300);
     if (flow.planCode !== null) expect(flow.planCode).toMatch(APPEAL_CODE);
     if (flow.ftsPlanId !== null) expect(Number.isInteger(flow.ftsPlanId) && flow.ftsPlanId >= 1 && flow.ftsPlanId <= 2_147_483_647).toBe(true);
-    for (const date of [flow.date, flow.decisionDate]) if (date !== null) expect(isDate(date)).toBe(true);
+    for (const date of [flow.date, flow.decisionDate]) if (date !== null) expect(isCalendarDate(date)).toBe(true);
     for (const name of [flow.clusterName, flow.countryIso3OrName]) if (name !== null) expect(name.length).toBeLessThanOrEqual(300);
   }
   for (const skipped of result.skipped) {

@@ -11,6 +11,7 @@
  */
 import { AppError, type ErrorCode } from '../core/errors.js';
 import { parseCsv, rowIssue, stripBom, truncateForEcho, type CsvRecord, type RowIssue } from '../core/tabular.js';
+import { isCalendarDate } from '../shared/dates.js';
 import { isCurrency, MAX_AMOUNT, roundToCents } from './currency.js';
 import type { ContributionStatus } from './types.js';
 
@@ -333,11 +334,8 @@ function readDate(cell: Cell, issues: Issues): string | null | undefined {
   if (text === null && (cell.value === null || cell.value === undefined || typeof cell.value === 'string')) return null;
   const match = text === null ? null : /^(\d{4})-(\d{2})-(\d{2})(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/.exec(text);
   if (match !== null) {
-    const [, y = '', m = '', d = ''] = match;
-    const date = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-    if (date.getUTCFullYear() === Number(y) && date.getUTCMonth() === Number(m) - 1 && date.getUTCDate() === Number(d)) {
-      return `${y}-${m}-${d}`;
-    }
+    const date = `${match[1]}-${match[2]}-${match[3]}`;
+    if (isCalendarDate(date)) return date;
   }
   issues.push(issue(cell, 'import.dateInvalid', { value: describeValue(cell.value) }));
   return undefined;

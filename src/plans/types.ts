@@ -1,20 +1,21 @@
-/** Shapes shared by the plans module's parsers, service and routes. */
+/** Shapes shared by the plans module's parsers, service and routes; the code lists are in src/shared/plans.ts. */
 
-export const PLAN_TYPES = ['crisis-response-plan', 'humanitarian-response-plan', 'regional-response-plan', 'flash-appeal', 'other'] as const;
-export type PlanType = (typeof PLAN_TYPES)[number];
+import type { PlanStatus, PlanType, SectorCode, TargetGroup } from '../shared/plans.js';
 
-/** Global cluster / sector codes (HDX HAPI list) plus IOM areas without a global cluster. */
-export const SECTOR_CODES = ['SHL', 'CCM', 'WSH', 'HEA', 'PRO', 'PRO-GBV', 'PRO-CPN', 'PRO-HLP', 'PRO-MIN', 'FSC', 'NUT', 'EDU', 'ERY', 'LOG', 'TEL', 'MHP', 'CSS', 'DRR', 'DTM', 'OTH'] as const;
-export type SectorCode = (typeof SECTOR_CODES)[number];
-
-export const TARGET_GROUPS = ['idp', 'local-community', 'refugee', 'international-migrant', 'returnee'] as const;
-export type TargetGroup = (typeof TARGET_GROUPS)[number];
-
-export const CONTRIBUTION_STATUSES = ['pledge', 'commitment', 'paid'] as const;
-export type ContributionStatus = (typeof CONTRIBUTION_STATUSES)[number];
-
-export const EARMARK_LEVELS = ['plan', 'objective', 'activity-area', 'country'] as const;
-export type EarmarkLevel = (typeof EARMARK_LEVELS)[number];
+export {
+  CONTRIBUTION_STATUSES,
+  EARMARK_LEVELS,
+  PLAN_STATUSES,
+  PLAN_TYPES,
+  SECTOR_CODES,
+  TARGET_GROUPS,
+  type ContributionStatus,
+  type EarmarkLevel,
+  type PlanStatus,
+  type PlanType,
+  type SectorCode,
+  type TargetGroup,
+} from '../shared/plans.js';
 
 /** A plan as written in a plan definition file (YAML or JSON). Amounts in USD. */
 export interface PlanDefinition {
@@ -24,7 +25,7 @@ export interface PlanDefinition {
   startDate: string;
   endDate: string;
   countries: string[]; // ISO2
-  status: 'draft' | 'published' | 'archived';
+  status: PlanStatus;
   requirementsUsd: number | null; // the plan's stated total, stored as given
   peopleTargeted: number | null; // de-duplicated, stored as given, never summed
   peopleTargetedDescription: string | null;

@@ -6,6 +6,7 @@ import type { ContributionView, PlanView } from '../../src/plans/service.js';
 import { describeEachDatabase } from '../support/harness.js';
 import { hasFixture, readFixture } from '../support/fixtures.js';
 import { call, CSAHEL, importPlanBytes, loadCsahelPlan } from '../support/plans.js';
+import { checkDraft, EMPTY_DRAFT, previewUsd, type Draft } from '../../web/src/plans/contributionDraft.js';
 
 type Contribution = { contribution: ContributionView };
 
@@ -85,6 +86,17 @@ describeEachDatabase('the 2021 Central Sahel plan', (context) => {
     expect(after.funding.percentFunded).toBeCloseTo(3.5, 1);
     const series = await call<{ series: Array<{ date: string; fundedUsd: number }> }>(context.app, 'GET', `/api/plans/${CSAHEL}/funding-over-time`);
     expect(series.body.series.at(-1)).toMatchObject({ fundedUsd: 2_400_000 });
+  });
+
+  it('stores what the contribution form previewed, to the cent (3,878,220 GBP at 1.21675 → 4,718,824.19 USD)', async () => {
+    await loadCsahelPlan(context.app);
+    const draft: Draft = { ...EMPTY_DRAFT, donor: 'FCDO', currency: 'GBP', amount: '3 878 220', rate: '1,21675', pledgedOn: '2021-02-01' };
+    const checked = checkDraft(draft, 'fr');
+    if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+    const created = await call<Contribution>(context.app, 'POST', `/api/plans/${CSAHEL}/contributions`, checked.request);
+    expect(created.statusCode).toBe(201);
+    expect(previewUsd(draft, 'fr')).toBe(4_718_824.19);
+    expect(created.body.contribution.amountUsd).toBe(previewUsd(draft, 'fr'));
   });
 
   it('refuses a stale edit of a revision or a contribution with 409, keeping original values and who changed what', async () => {

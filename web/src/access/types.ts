@@ -4,11 +4,11 @@
  */
 import type { OrganisationRow } from '../../../src/access/queries.js';
 import type { TokenView, UserView } from '../../../src/access/service.js';
-import type { ScopeKind } from '../../../src/access/verbs.js';
+import type { ScopeKind } from '../../../src/shared/access.js';
 
 export type { OrganisationRow, ScopeKind, TokenView, UserView };
 
-export const SCOPE_KINDS: readonly ScopeKind[] = ['response', 'country', 'organisation'];
+export { MIN_PASSWORD_LENGTH, SCOPE_KINDS } from '../../../src/shared/access.js';
 
 export interface UsersResponse {
   users: UserView[];
@@ -68,6 +68,3 @@ export interface AuditResponse {
 /** The audit log's filters, as the address and the API spell them. */
 export const AUDIT_FILTERS = ['actor', 'action', 'objectType', 'objectId', 'outcome', 'from', 'to'] as const;
 export type AuditFilter = (typeof AUDIT_FILTERS)[number];
-
-/** The password policy's one rule the browser can check (the server checks the rest). */
-export const MIN_PASSWORD_LENGTH = 12;

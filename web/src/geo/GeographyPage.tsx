@@ -4,7 +4,8 @@ import { useSearchParams } from 'wouter';
 import { buildUrl } from '../api.js';
 import { ActionGate } from '../components/Access.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
-import { isIsoDate, todayIso } from '../format.js';
+import { isCalendarDate } from '../../../src/shared/dates.js';
+import { todayIso } from '../format.js';
 import { clearApiCache, useApi } from '../useApi.js';
 import { BoundaryMap } from './BoundaryMap.js';
 import { ImportPanel } from './ImportPanel.js';
@@ -50,7 +51,7 @@ export function GeographyPage() {
   // --- state read from the address ---
   const asOfParam = params.get('asOf');
   // Absent: today. Present but empty: "current" (no date sent to the server).
-  const asOf = asOfParam === null ? today : isIsoDate(asOfParam) ? asOfParam : '';
+  const asOf = asOfParam === null ? today : isCalendarDate(asOfParam) ? asOfParam : '';
   const q = params.get('q') ?? '';
   const offset = Math.max(0, Number.parseInt(params.get('offset') ?? '0', 10) || 0);
   const selected = params.get('unit');

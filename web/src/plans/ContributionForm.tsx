@@ -4,7 +4,6 @@ import { ApiError, sendJson } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
 import { useFormat } from '../useFormat.js';
 import {
-  CFA_PER_EUR,
   checkDraft,
   CURRENCIES,
   currencyOf,
@@ -15,14 +14,15 @@ import {
   fieldOfServerError,
   OTHER_CURRENCY,
   parseDecimal,
+  previewUsd,
   rateKind,
   requiredDate,
-  toUsd,
   usdPerUnit,
   type Draft,
   type DraftErrors,
   type DraftField,
 } from './contributionDraft.js';
+import { XOF_PER_EUR } from '../../../src/shared/currency.js';
 import { localName, statusLabel } from './labels.js';
 import {
   CONTRIBUTION_STATUSES,
@@ -155,7 +155,7 @@ export function ContributionForm({ plan, editing, onSaved, onCancelEdit, onStale
   // --- live conversion preview ---
   const amount = parseDecimal(draft.amount, format.language);
   const rate = kind === 'none' ? null : parseDecimal(draft.rate, format.language);
-  const usd = amount !== null && amount > 0 && currency !== '' ? toUsd(amount, currency, rate) : null;
+  const usd = previewUsd(draft, format.language);
   const preview: string[] = [];
   if (kind === 'cfa' && rate !== null && rate > 0) {
     preview.push(t('plans.form.perUnit', { currency, usd: format.decimal(usdPerUnit(currency, rate), 6) }));
@@ -268,7 +268,7 @@ export function ContributionForm({ plan, editing, onSaved, onCancelEdit, onStale
             />
             {errorText('rate')}
             <span className="help" id={id('rate-help')}>
-              {kind === 'cfa' ? t('plans.form.pegHelp', { currency, peg: format.decimal(CFA_PER_EUR, 3) }) : t('plans.form.rateHelp')}
+              {kind === 'cfa' ? t('plans.form.pegHelp', { currency, peg: format.decimal(XOF_PER_EUR, 3) }) : t('plans.form.rateHelp')}
             </span>
           </div>
         ) : null}

@@ -1,11 +1,15 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { convertToUsd } from '../../../src/plans/currency.js';
 import {
   checkDraft,
+  CURRENCIES,
   draftFromContribution,
   EMPTY_DRAFT,
   fieldOfServerError,
   OTHER_CURRENCY,
   parseDecimal,
+  previewUsd,
   rateKind,
   toUsd,
   usdPerUnit,
@@ -53,6 +57,70 @@ describe('currencies and rates', () => {
     expect(toUsd(100, 'USD', null)).toBe(100);
     expect(toUsd(100, 'GBP', null)).toBeNull();
     expect(toUsd(100, 'GBP', 1.25)).toBe(125);
+  });
+});
+
+describe('the USD preview is the amount the server stores', () => {
+  const draftOf = (currency: string, amount: string, rate: string): Draft => ({
+    ...EMPTY_DRAFT,
+    donor: 'ECHO',
+    currency: (CURRENCIES as readonly string[]).includes(currency) ? currency : OTHER_CURRENCY,
+    otherCurrency: (CURRENCIES as readonly string[]).includes(currency) ? '' : currency,
+    amount,
+    rate,
+    pledgedOn: '2021-02-01',
+  });
+  const stored = (draft: Draft): number => {
+    const checked = checkDraft(draft, 'en');
+    if (!checked.ok) throw new Error(JSON.stringify(checked.errors));
+    return convertToUsd(checked.request).amountUsd;
+  };
+
+  it('3,878,220 GBP at 1.21675 is 4,718,824.19 USD in the preview and in the database', () => {
+    // The float preview said 4,718,824.18 (3,878,220 × 1.21675 = 4,718,824.185 exactly).
+    const draft = draftOf('GBP', '3878220', '1.21675');
+    expect(previewUsd(draft, 'en')).toBe(4_718_824.19);
+    expect(stored(draft)).toBe(4_718_824.19);
+  });
+
+  /** A decimal with `scale` decimals written out in full, as a user types it ("0.00123"). */
+  const decimalText = (units: number, scale: number): string => {
+    const digits = String(units).padStart(scale + 1, '0');
+    return scale === 0 ? digits : `${digits.slice(0, -scale)}.${digits.slice(-scale)}`;
+  };
+  const amounts = fc
+    .tuple(fc.integer({ min: 1, max: 1_000_000_000_000_000 }), fc.constantFrom(0, 1, 2))
+    .map(([cents, scale]) => decimalText(scale === 2 ? cents : Math.max(1, Math.floor(cents / 10 ** (2 - scale))), scale));
+  /** USD per EUR, also used for XOF and XAF through the peg. */
+  const eurRates = fc.integer({ min: 2_000, max: 50_000 }).chain((units) => fc.constantFrom(decimalText(units, 4), decimalText(units * 10 + 3, 5)));
+  /** USD per unit: from the Iranian rial to the Kuwaiti dinar and beyond, up to nine decimals. */
+  const directRates = fc.tuple(fc.integer({ min: 1, max: 999_999 }), fc.integer({ min: 0, max: 9 })).map(([units, scale]) => decimalText(units, scale));
+  const cases = fc.oneof(
+    fc.tuple(fc.constant('USD'), amounts, fc.constant('')),
+    fc.tuple(fc.constantFrom('EUR', 'XOF', 'XAF'), amounts, eurRates),
+    fc.tuple(fc.constantFrom('GBP', 'CHF', 'JPY', 'KWD', 'NGN', 'IRR'), amounts, directRates),
+  );
+
+  it('property: for random amounts, currencies and rates, preview = stored, always', () => {
+    let converted = 0;
+    fc.assert(
+      fc.property(cases, ([currency, amount, rate]) => {
+        const draft = draftOf(currency, amount, rate);
+        const preview = previewUsd(draft, 'en');
+        // A rate or amount the server refuses has no preview; every other one previews what is stored.
+        let expected: number | null;
+        try {
+          expected = stored(draft);
+        } catch {
+          expected = null;
+        }
+        expect(preview).toBe(expected);
+        if (expected !== null) converted += 1;
+      }),
+      { numRuns: 2_000 },
+    );
+    // Most cases are conversions, not refusals: the property is not won by answering null.
+    expect(converted).toBeGreaterThan(1_500);
   });
 });
 

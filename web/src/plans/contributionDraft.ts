@@ -3,14 +3,13 @@
  * decimals), which exchange rate a currency needs, the USD preview, client-side checks and where a
  * server error belongs. The server stays the authority; these checks only catch the obvious early.
  */
-import { isIsoDate, type Language } from '../format.js';
+import { isCalendarDate } from '../../../src/shared/dates.js';
+import type { Language } from '../../../src/shared/format.js';
+import { conversionToUsd, XOF_PER_EUR, type Currency } from '../../../src/shared/currency.js';
 import type { ContributionRequest, ContributionStatus, ContributionView, EarmarkLevel } from './types.js';
 
-/** 1 EUR = 655.957 XOF = 655.957 XAF (fixed parity of the CFA francs). */
-export const CFA_PER_EUR = 655.957;
-
 /** Offered in the currency list; "other" lets the user type any ISO 4217 code. */
-export const CURRENCIES = ['USD', 'EUR', 'XOF', 'XAF', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'CAD', 'JPY', 'AUD'] as const;
+export const CURRENCIES: readonly Currency[] = ['USD', 'EUR', 'XOF', 'XAF', 'GBP', 'CHF', 'SEK', 'NOK', 'DKK', 'CAD', 'JPY', 'AUD'];
 export const OTHER_CURRENCY = 'other';
 
 /**
@@ -27,24 +26,38 @@ export function rateKind(currency: string): RateKind {
   return 'usd-per-unit';
 }
 
-const cents = (value: number): number => Math.round(value * 100) / 100;
-
 /** US dollars for one unit of the currency, from the rate the form asks for. */
 export function usdPerUnit(currency: string, rate: number): number {
   const kind = rateKind(currency);
   if (kind === 'none') return 1;
-  if (kind === 'cfa') return rate / CFA_PER_EUR;
+  if (kind === 'cfa') return rate / XOF_PER_EUR;
   return rate;
 }
 
-/** The amount in US dollars (rounded to cents), as the form previews it. */
+/** The rate as the request carries it: USD per EUR for the euro and the CFA francs, else USD per unit. */
+function rateFields(kind: RateKind, rate: number | null): Pick<ContributionRequest, 'usdPerEur' | 'usdPerUnit'> {
+  if (rate === null || kind === 'none') return {};
+  return kind === 'usd-per-eur' || kind === 'cfa' ? { usdPerEur: rate } : { usdPerUnit: rate };
+}
+
+/**
+ * The amount in US dollars as the server will store it: the same exact conversion
+ * (src/shared/currency.ts), so the preview never differs by a cent. Null when the server would
+ * refuse the amount or the rate, or the rate is still missing.
+ */
 export function toUsd(amount: number, currency: string, rate: number | null): number | null {
   const kind = rateKind(currency);
-  if (kind === 'none') return cents(amount);
-  if (rate === null || !(rate > 0)) return null;
-  // For the CFA francs, divide first: 655,957,000 XOF is exactly 1,000,000 EUR.
-  if (kind === 'cfa') return cents((amount / CFA_PER_EUR) * rate);
-  return cents(amount * rate);
+  if (kind !== 'none' && rate === null) return null;
+  const converted = conversionToUsd({ amount, currency, ...rateFields(kind, rate) });
+  return converted.ok ? converted.value.amountUsd : null;
+}
+
+/** The live USD preview of the form: what `toUsd` gives for what is typed, or null. */
+export function previewUsd(draft: Draft, language: Language): number | null {
+  const currency = currencyOf(draft);
+  const amount = parseDecimal(draft.amount, language);
+  if (currency === '' || amount === null || !(amount > 0)) return null;
+  return toUsd(amount, currency, rateKind(currency) === 'none' ? null : parseDecimal(draft.rate, language));
 }
 
 /**
@@ -192,7 +205,7 @@ export function checkDraft(draft: Draft, language: Language): DraftCheck {
     paidOn: shown.paidOn ? draft.paidOn.trim() : '',
   };
   for (const field of ['pledgedOn', 'committedOn', 'paidOn'] as const) {
-    if (dates[field] !== '' && !isIsoDate(dates[field])) errors[field] = 'dateInvalid';
+    if (dates[field] !== '' && !isCalendarDate(dates[field])) errors[field] = 'dateInvalid';
   }
   const needed = requiredDate(draft.status);
   if (dates[needed] === '') errors[needed] = 'dateRequired';
@@ -207,6 +220,7 @@ export function checkDraft(draft: Draft, language: Language): DraftCheck {
     donor: draft.donor.trim(),
     currency,
     amount,
+    ...rateFields(kind, rate),
     status: draft.status,
     pledgedOn: dates.pledgedOn || null,
     committedOn: dates.committedOn || null,
@@ -222,8 +236,6 @@ export function checkDraft(draft: Draft, language: Language): DraftCheck {
     ftsFlowId: draft.ftsFlowId.trim() || null,
     description: draft.description.trim() || null,
   };
-  if (rate !== null && (kind === 'usd-per-eur' || kind === 'cfa')) request.usdPerEur = rate;
-  if (rate !== null && kind === 'usd-per-unit') request.usdPerUnit = rate;
   if (draft.reason.trim() !== '') request.reason = draft.reason.trim();
   return { ok: true, request };
 }
@@ -234,7 +246,7 @@ export function draftFromContribution(contribution: ContributionView): Draft {
   const known = (CURRENCIES as readonly string[]).includes(currency);
   const kind = rateKind(currency);
   // The server stores USD per unit; the form asks for USD per EUR for the CFA francs.
-  const rate = kind === 'none' ? '' : String(Math.round((kind === 'cfa' ? contribution.exchangeRate * CFA_PER_EUR : contribution.exchangeRate) * 1e6) / 1e6);
+  const rate = kind === 'none' ? '' : String(Math.round((kind === 'cfa' ? contribution.exchangeRate * XOF_PER_EUR : contribution.exchangeRate) * 1e6) / 1e6);
   return {
     ...EMPTY_DRAFT,
     donor: contribution.donor,

@@ -14,7 +14,7 @@ import type {
   PlanView,
   Requirements,
 } from '../../../src/plans/service.js';
-import type { ContributionStatus, EarmarkLevel } from '../../../src/plans/types.js';
+import type { ContributionStatus, EarmarkLevel } from '../../../src/shared/plans.js';
 
 export type {
   ActivityAreaView,
@@ -32,8 +32,7 @@ export type {
   Requirements,
 };
 
-export const CONTRIBUTION_STATUSES: readonly ContributionStatus[] = ['pledge', 'commitment', 'paid'];
-export const EARMARK_LEVELS: readonly EarmarkLevel[] = ['plan', 'objective', 'activity-area', 'country'];
+export { CONTRIBUTION_STATUSES, EARMARK_LEVELS } from '../../../src/shared/plans.js';
 
 export interface PlansResponse {
   plans: PlanSummary[];
