@@ -26,8 +26,36 @@ declare module 'fastify' {
 }
 
 const API_PREFIXES = ['/api/', '/dtm/', '/hapi/'];
-/** Paths that belong to the API; everything else may be a page of the web app. */
-export const isApiUrl = (url: string): boolean => url === '/api' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
+/** Paths that belong to the API, as a route declares them (canonical spelling). */
+export const isApiUrl = (url: string): boolean => url === '/api' || url === '/dtm' || url === '/hapi' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
+
+/**
+ * The path of a URL as the most lenient router or proxy could understand it: percent-escapes
+ * decoded until nothing changes (`%2561` → `%61` → `a`), lower case, backslashes as slashes,
+ * `;parameters`, empty and dot segments dropped. Only for deciding what an unknown address looks
+ * like; access is never decided on a URL, always on the route that matched.
+ */
+export function canonicalPath(url: string): string {
+  let path = url;
+  for (let round = 0; round < 5; round += 1) {
+    // Byte by byte, so that a malformed escape elsewhere cannot stop the decoding of the rest.
+    const decoded = path.replace(/%([0-9a-f]{2})/gi, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    if (decoded === path) break;
+    path = decoded;
+  }
+  path = (path.split(/[?#]/)[0] ?? '').replace(/\\/g, '/').toLowerCase();
+  const segments: string[] = [];
+  for (const raw of path.split('/')) {
+    const segment = raw.split(';')[0] ?? '';
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
+}
+
+/** Whether an address looks like the API in any spelling (the not-found handler never serves the page for it). */
+export const looksLikeApiUrl = (url: string): boolean => isApiUrl(canonicalPath(url));
 
 // Plugin routes that serve documentation assets: readable by anyone allowed to read the system.
 const DOCUMENTATION_PREFIX = '/api/docs';
@@ -55,15 +83,19 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
       route.config = { ...route.config, verb: 'system.read' };
     }
     const verb = route.config?.verb;
-    if (isApiUrl(url) && verb === undefined) {
+    if (looksLikeApiUrl(url) && verb === undefined) {
       throw new Error(`Route ${methods.join(',')} ${url} declares no verb: add config: { verb } (see src/access/verbs.ts).`);
     }
     for (const method of methods) routes.push({ method, url, verb });
   });
 
   app.addHook('onRequest', async (request: FastifyRequest) => {
-    // Pages and their assets are the same for everyone: no database round trip for them.
-    if (!isApiUrl(request.url)) return;
+    // Decided on the route the router matched, never on the URL as sent: the router decodes
+    // (`/%61pi/users` is `/api/users`), so a check of the raw URL can be walked around. A route
+    // without a verb is a page or an asset of the web app (the same for everyone: no database
+    // round trip), or the not-found handler.
+    const verb = request.routeOptions.config?.verb;
+    if (verb === undefined) return;
     const authorization = request.headers.authorization;
     const bearer = typeof authorization === 'string' && /^Bearer\s+/i.test(authorization) ? authorization.replace(/^Bearer\s+/i, '').trim() : undefined;
     const cookies = request.cookies as Record<string, string | undefined> | undefined;
@@ -71,9 +103,7 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     if (principal === 'invalid-token') throw new AppError('auth.token.invalid');
     request.principal = principal;
 
-    const verb = request.routeOptions.config?.verb;
-    // Unknown URLs reach the not-found handler, which has no verb: nothing to guard there.
-    if (verb === undefined || verb === 'public') return;
+    if (verb === 'public') return;
     if (!can(principal, verb)) throw new AppError(principal.kind === 'anonymous' ? 'auth.required' : 'auth.forbidden', { verb });
 
     if (principal.kind === 'user' && principal.via === 'session' && UNSAFE.has(request.method)) {
@@ -90,6 +120,12 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
         requestId: request.id,
       });
     }
+  });
+
+  // Fails closed: a handler of a guarded route never runs for a caller nobody identified, even
+  // if a hook registered before this one answered or skipped authentication.
+  app.addHook('preHandler', (request: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+    done(request.routeOptions.config?.verb !== undefined && request.principal === null ? new AppError('auth.required') : undefined);
   });
 
   // Recorded before the response leaves, so a caller never sees a success that is not on record.

@@ -260,11 +260,24 @@ export interface AuditValues {
   requestId: string | null;
 }
 
+// PostgreSQL text cannot hold a NUL character; an attempt carrying one (`/api/users/1%00`) must
+// still be recorded, so it is recorded with U+FFFD in its place.
+const withoutNul = (text: string): string => text.replaceAll('\0', '\uFFFD');
+
 export async function insertAudit(db: Queryable, values: AuditValues): Promise<void> {
   await db.query(
     `INSERT INTO audit_event (actor_user_id, actor, action, object_type, object_id, outcome, summary, request_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8)`,
-    [values.actorUserId, values.actor, values.action, values.objectType, values.objectId, values.outcome, JSON.stringify(values.summary), values.requestId],
+    [
+      values.actorUserId,
+      withoutNul(values.actor),
+      withoutNul(values.action),
+      values.objectType === null ? null : withoutNul(values.objectType),
+      values.objectId === null ? null : withoutNul(values.objectId),
+      values.outcome,
+      JSON.stringify(values.summary, (_key, value: unknown) => (typeof value === 'string' ? withoutNul(value) : value)),
+      values.requestId,
+    ],
   );
 }
 

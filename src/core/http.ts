@@ -14,7 +14,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { installAccessControl, isApiUrl, type RouteGuardReport } from '../access/http.js';
+import { installAccessControl, looksLikeApiUrl, type RouteGuardReport } from '../access/http.js';
 import { accessRoutes } from '../access/routes.js';
 import { displacementPublicRoutes } from '../displacement/public-routes.js';
 import { displacementRoutes } from '../displacement/routes.js';
@@ -69,6 +69,11 @@ function toAppError(error: FastifyError, request: FastifyRequest): AppError {
       break;
   }
   if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('request.notJson', {}, { cause: error });
+  // A plugin refusing a path (the documentation's static files refuse a NUL byte with 403): the
+  // address does not exist as sent. Anything else a plugin refuses is the caller's request.
+  const status = error.statusCode ?? 500;
+  if (status === 403 || status === 404) return new AppError('route.notFound', { method: request.method, url: (request.url.split('?')[0] ?? '/').slice(0, 200) }, { cause: error });
+  if (status >= 400 && status < 500) return new AppError('request.invalid', { detail: String(error.code ?? status) }, { cause: error });
   return new AppError('internal', { reference: String(request.id) }, { cause: error });
 }
 
@@ -101,7 +106,9 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
-    routerOptions: { ignoreTrailingSlash: true },
+    // The guard decides on the matched route, so these only choose which spellings match at all;
+    // anything that does not match is a plain 404 (see access/http.ts).
+    routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: false, caseSensitive: true },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const context: AppContext = { db: options.db, version: VERSION };
@@ -180,7 +187,8 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
 
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
-    if (serveWeb && request.method === 'GET' && !isApiUrl(path)) {
+    // Decoded before deciding: `/%61pi/…` must not get the page, whatever the spelling.
+    if (serveWeb && request.method === 'GET' && !looksLikeApiUrl(request.url)) {
       // Client-side routes (/geography, …) all load the same page.
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
     }
