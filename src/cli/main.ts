@@ -191,7 +191,9 @@ geoCommand
   .addOption(new Option('--year <year>', 'reference year of a population table without a year column').argParser(parseYear))
   .addOption(new Option('--level <level>', 'admin level to read a population table at (0 for a national table)').argParser(parseLevel))
   .option('--skip-refused', 'import the valid rows and skip refused ones instead of refusing the file')
-  .action(async (files: string[], options: { validFrom?: string; year?: number; level?: number; skipRefused?: boolean }) => {
+  .option('--pcode-property <name>', 'boundaries: the feature property holding the P-codes, when it is not detected')
+  .option('--name-property <name>', 'boundaries: the feature property holding the unit names')
+  .action(async (files: string[], options: { validFrom?: string; year?: number; level?: number; skipRefused?: boolean; pcodeProperty?: string; nameProperty?: string }) => {
     const config = readConfig();
     await withDatabase(config, async (db) => {
       await migrate(db);
@@ -209,6 +211,8 @@ geoCommand
             year: options.year,
             level: options.level,
             skipRefused: options.skipRefused,
+            pcodeProperty: options.pcodeProperty,
+            nameProperty: options.nameProperty,
             language,
             onProgress: (done, total) => bar.update(done, total),
           });

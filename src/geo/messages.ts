@@ -161,7 +161,22 @@ export const geoMessages = {
   },
   'geo.import.noPcodeProperty': {
     status: 422,
-    en: 'No property of the features holds admin P-codes (expected e.g. admin1Pcode, ADM2_PCODE, adm1_pcode). Properties found: {properties}.',
-    fr: 'Aucune propriété des entités ne contient de P-codes administratifs (attendu p. ex. admin1Pcode, ADM2_PCODE, adm1_pcode). Propriétés trouvées : {properties}.',
+    en: 'No property of the features holds admin P-codes, by its name (admin1Pcode, ADM2_PCODE, admin2Pcod…) or by its values. Properties found: {properties}. Name the property that holds the P-codes (pcodeProperty; CLI: --pcode-property).',
+    fr: 'Aucune propriété des entités ne contient de P-codes administratifs, ni par son nom (admin1Pcode, ADM2_PCODE, admin2Pcod…) ni par ses valeurs. Propriétés trouvées : {properties}. Indiquez la propriété qui contient les P-codes (pcodeProperty ; CLI : --pcode-property).',
+  },
+  'geo.import.pcodePropertyAmbiguous': {
+    status: 422,
+    en: 'Several properties hold different admin{level} P-codes ({properties}): name the one that identifies each unit (pcodeProperty; CLI: --pcode-property).',
+    fr: 'Plusieurs propriétés contiennent des P-codes d’admin{level} différents ({properties}) : indiquez celle qui identifie chaque unité (pcodeProperty ; CLI : --pcode-property).',
+  },
+  'geo.import.propertyNotFound': {
+    status: 422,
+    en: 'The features have no property “{property}”. Properties found: {properties}.',
+    fr: 'Les entités n’ont pas de propriété « {property} ». Propriétés trouvées : {properties}.',
+  },
+  'geo.import.propertyNotPcodes': {
+    status: 422,
+    en: 'No value of the property “{property}” reads as an admin P-code.',
+    fr: 'Aucune valeur de la propriété « {property} » ne se lit comme un P-code administratif.',
   },
 } satisfies Record<string, CatalogueEntry>;

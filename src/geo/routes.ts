@@ -64,6 +64,8 @@ const ImportQuery = Type.Object({
   year: Type.Optional(Type.Integer({ minimum: 1950, maximum: 2100, description: 'Reference year of a population table without a year column' })),
   level: Type.Optional(Type.Integer({ minimum: 0, maximum: 5, description: 'Admin level to read a population table at (e.g. 0 for a national table that also names a region)' })),
   skipRefused: Type.Optional(Type.Boolean()),
+  pcodeProperty: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Boundaries: the feature property holding the P-codes, when it cannot be detected (e.g. a renamed column)' })),
+  nameProperty: Type.Optional(Type.String({ minLength: 1, maxLength: 200, description: 'Boundaries: the feature property holding the unit names' })),
 });
 
 const UnitQuery = Type.Object({
@@ -294,6 +296,8 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
           year: query.year,
           level: query.level,
           skipRefused: query.skipRefused,
+          pcodeProperty: query.pcodeProperty,
+          nameProperty: query.nameProperty,
           language: languageOf(request),
           principal: request.principal,
         });

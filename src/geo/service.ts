@@ -75,6 +75,10 @@ export interface GeoImportRequest {
   level?: number;
   /** Import the valid rows and skip the refused ones, instead of refusing the whole file. */
   skipRefused?: boolean;
+  /** Boundaries: the property holding the P-codes, when detection cannot tell (a renamed or cut column). */
+  pcodeProperty?: string;
+  /** Boundaries: the property holding the names. */
+  nameProperty?: string;
   language?: Language;
   onProgress?: (done: number, total: number) => void;
   /** Who imports through the API: only countries in their scope (the CLI imports as the system). */
@@ -461,8 +465,12 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
     year: request.year ?? null,
     level: request.level ?? null,
     skipRefused: request.skipRefused ?? false,
+    pcodeProperty: request.pcodeProperty ?? null,
+    nameProperty: request.nameProperty ?? null,
   };
-  const importKey = `${hash}:${options.validFrom ?? ''}:${options.year ?? ''}:${options.level ?? ''}`;
+  // Property choices change what is read, so they are part of the identity; absent, the key is as before.
+  const properties = options.pcodeProperty === null && options.nameProperty === null ? '' : `:${JSON.stringify([options.pcodeProperty, options.nameProperty])}`;
+  const importKey = `${hash}:${options.validFrom ?? ''}:${options.year ?? ''}:${options.level ?? ''}${properties}`;
 
   const previous = await q.findImportByKey(db, importKey);
   if (previous) return { ...(previous.report as GeoImportReport), alreadyImported: true };
@@ -486,7 +494,7 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
       break;
     }
     case 'boundaries': {
-      const parsed = parseBoundaries(text);
+      const parsed = parseBoundaries(text, { pcodeProperty: request.pcodeProperty, nameProperty: request.nameProperty });
       parsed.units.forEach((unit) => countries.add(countryOf(unit.pcode)));
       if (parsed.refused.length > 0 && !request.skipRefused) throw rowsRefused(localiseRowIssues(parsed.refused, language));
       report.refused.push(...localiseRowIssues(parsed.refused, language));

@@ -89,3 +89,41 @@ export async function unitCount(app: LiptakoApp, query: string): Promise<number>
   const response = await app.inject({ method: 'GET', url: `/api/geo/units?limit=1&${query}` });
   return response.json<{ total: number }>().total;
 }
+
+/**
+ * Field names as a shapefile export writes them: dBase keeps ten characters of letters, digits
+ * and `_`, and a name that would repeat an earlier one is cut shorter and numbered (`admin2Al_1`).
+ */
+export function shapefileFieldNames(keys: readonly string[]): Map<string, string> {
+  const used = new Set<string>();
+  const names = new Map<string, string>();
+  for (const key of keys) {
+    const base = key.replace(/[^A-Za-z0-9_]/g, '_').slice(0, 10);
+    let name = base;
+    for (let n = 1; used.has(name.toLowerCase()); n += 1) name = `${base.slice(0, 10 - `_${n}`.length)}_${n}`;
+    used.add(name.toLowerCase());
+    names.set(key, name);
+  }
+  return names;
+}
+
+type PropertyRename = (keys: readonly string[]) => ReadonlyMap<string, string>;
+
+/** A GeoJSON or TopoJSON document (as text) with every feature's properties renamed. */
+export function renameProperties(text: string, rename: PropertyRename = shapefileFieldNames): string {
+  const document = JSON.parse(text) as {
+    type: string;
+    features?: Array<{ properties: Record<string, unknown> | null }>;
+    objects?: Record<string, { geometries?: Array<{ properties?: Record<string, unknown> }> }>;
+  };
+  const carriers =
+    document.type === 'Topology'
+      ? Object.values(document.objects ?? {}).flatMap((object) => object.geometries ?? [])
+      : (document.features ?? []);
+  const keys = [...new Set(carriers.flatMap((carrier) => Object.keys(carrier.properties ?? {})))];
+  const names = rename(keys);
+  for (const carrier of carriers) {
+    carrier.properties = Object.fromEntries(Object.entries(carrier.properties ?? {}).map(([key, value]) => [names.get(key) ?? key, value]));
+  }
+  return JSON.stringify(document);
+}

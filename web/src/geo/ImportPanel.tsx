@@ -86,12 +86,19 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
     yearHelp: useId(),
     level: useId(),
     levelHelp: useId(),
+    pcodeProperty: useId(),
+    pcodePropertyHelp: useId(),
+    pcodeCandidates: useId(),
+    nameProperty: useId(),
+    namePropertyHelp: useId(),
     title: useId(),
   };
   const [file, setFile] = useState<File | null>(null);
   const [validFrom, setValidFrom] = useState('');
   const [year, setYear] = useState('');
   const [level, setLevel] = useState('');
+  const [pcodeProperty, setPcodeProperty] = useState('');
+  const [nameProperty, setNameProperty] = useState('');
   const [advancedOpen, setAdvancedOpen] = useState(false);
   const [yearInvalid, setYearInvalid] = useState(false);
   const [phase, setPhase] = useState<Phase>({ name: 'idle' });
@@ -99,8 +106,9 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
   const controller = useRef<AbortController | null>(null);
   const validFromInput = useRef<HTMLInputElement>(null);
   const yearInput = useRef<HTMLInputElement>(null);
+  const pcodePropertyInput = useRef<HTMLInputElement>(null);
   /** The field to take the user to once the next render is on screen. */
-  const focusNext = useRef<'validFrom' | 'year' | null>(null);
+  const focusNext = useRef<'validFrom' | 'year' | 'pcodeProperty' | null>(null);
   const busy = phase.name === 'uploading' || phase.name === 'processing';
   const problem: ImportProblem = phase.name === 'error' ? phase.problem : { kind: 'other' };
 
@@ -108,7 +116,7 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
     const target = focusNext.current;
     if (target === null) return;
     focusNext.current = null;
-    (target === 'year' ? yearInput : validFromInput).current?.focus();
+    (target === 'year' ? yearInput : target === 'pcodeProperty' ? pcodePropertyInput : validFromInput).current?.focus();
   });
 
   function askForYear() {
@@ -133,6 +141,8 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
       year: yearValue,
       level,
       skipRefused: skipRefused || undefined,
+      pcodeProperty: pcodeProperty.trim(),
+      nameProperty: nameProperty.trim(),
     });
     uploadFile<ImportResponse>(url, selected, {
       signal: abort.signal,
@@ -157,6 +167,9 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
           focusNext.current = 'validFrom';
         } else if (found.kind === 'populationYearMissing') {
           askForYear();
+        } else if (found.kind === 'pcodeProperty') {
+          setAdvancedOpen(true);
+          focusNext.current = 'pcodeProperty';
         }
       },
     );
@@ -176,6 +189,7 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
   const advancedSummary = [
     year.trim() ? t('geo.import.advanced.yearSummary', { year: year.trim() }) : null,
     level ? t('geo.levelName', { level }) : null,
+    pcodeProperty.trim() ? t('geo.import.advanced.propertySummary', { property: pcodeProperty.trim() }) : null,
   ].filter((part): part is string => part !== null);
 
   return (
@@ -283,6 +297,47 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
                 {t('geo.import.advanced.levelHelp')}
               </span>
             </div>
+            <div className="field">
+              <label htmlFor={ids.pcodeProperty}>{t('geo.import.advanced.pcodeProperty')}</label>
+              <input
+                ref={pcodePropertyInput}
+                id={ids.pcodeProperty}
+                name="pcodeProperty"
+                type="text"
+                list={ids.pcodeCandidates}
+                data-testid="geo-import-pcode-property"
+                value={pcodeProperty}
+                disabled={busy}
+                maxLength={200}
+                aria-describedby={ids.pcodePropertyHelp}
+                onChange={(event) => setPcodeProperty(event.currentTarget.value)}
+              />
+              <datalist id={ids.pcodeCandidates}>
+                {(problem.kind === 'pcodeProperty' ? problem.candidates : []).map((candidate) => (
+                  <option key={candidate} value={candidate} />
+                ))}
+              </datalist>
+              <span id={ids.pcodePropertyHelp} className="help">
+                {t('geo.import.advanced.pcodePropertyHelp')}
+              </span>
+            </div>
+            <div className="field">
+              <label htmlFor={ids.nameProperty}>{t('geo.import.advanced.nameProperty')}</label>
+              <input
+                id={ids.nameProperty}
+                name="nameProperty"
+                type="text"
+                data-testid="geo-import-name-property"
+                value={nameProperty}
+                disabled={busy}
+                maxLength={200}
+                aria-describedby={ids.namePropertyHelp}
+                onChange={(event) => setNameProperty(event.currentTarget.value)}
+              />
+              <span id={ids.namePropertyHelp} className="help">
+                {t('geo.import.advanced.namePropertyHelp')}
+              </span>
+            </div>
           </div>
         </details>
         <div className="form-actions">
@@ -325,6 +380,7 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
       {phase.name === 'error' ? (
         <div className="import-problem" data-testid="geo-import-error" data-code={phase.error.code ?? undefined}>
           <ErrorNotice error={phase.error} onRetry={file ? () => start(file) : undefined} />
+          {problem.kind === 'pcodeProperty' ? <p className="hint">{t('geo.import.advanced.pcodePropertyAsked')}</p> : null}
           {problem.kind === 'rowsRefused' ? (
             <div className="refused" data-testid="geo-import-refused">
               <h3>{t('geo.import.report.refusedTitle')}</h3>

@@ -19,6 +19,11 @@ describe('importProblem', () => {
     expect(importProblem('geo.import.reformNeedsDate', null)).toEqual({ kind: 'reformNeedsDate', nameMismatches: [], suggestedValidFrom: null });
   });
 
+  it('asks for the P-code property of boundaries, with the candidates when the server names them', () => {
+    expect(importProblem('geo.import.pcodePropertyAmbiguous', { candidates: ['CODE_PROV', 42, 'ANCIEN_COD'] })).toEqual({ kind: 'pcodeProperty', candidates: ['CODE_PROV', 'ANCIEN_COD'] });
+    expect(importProblem('geo.import.noPcodeProperty', undefined)).toEqual({ kind: 'pcodeProperty', candidates: [] });
+  });
+
   it('recognises a missing population year, and nothing else', () => {
     expect(importProblem('geo.import.populationYearMissing', undefined)).toEqual({ kind: 'populationYearMissing' });
     expect(importProblem('import.empty', undefined)).toEqual({ kind: 'other' });

@@ -14,6 +14,8 @@ export type ImportProblem =
   | { kind: 'reformNeedsDate'; nameMismatches: NameMismatch[]; suggestedValidFrom: string | null }
   /** A population table without a year column: the reference year is needed. */
   | { kind: 'populationYearMissing' }
+  /** Boundaries whose P-code property could not be found or chosen: the user names it (candidates when several). */
+  | { kind: 'pcodeProperty'; candidates: string[] }
   | { kind: 'other' };
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -51,6 +53,11 @@ export function importProblem(code: string | null, details: unknown): ImportProb
     }
     case 'geo.import.populationYearMissing':
       return { kind: 'populationYearMissing' };
+    case 'geo.import.noPcodeProperty':
+    case 'geo.import.pcodePropertyAmbiguous': {
+      const candidates = isRecord(details) && Array.isArray(details.candidates) ? details.candidates.filter((value): value is string => typeof value === 'string') : [];
+      return { kind: 'pcodeProperty', candidates };
+    }
     default:
       return { kind: 'other' };
   }
