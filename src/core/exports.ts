@@ -8,6 +8,7 @@
  */
 import type ExcelJS from 'exceljs';
 import { utcDateOf } from '../shared/dates.js';
+import { csvText } from './csv.js';
 
 export interface ExportColumn<Row> {
   /** Stable machine name (API field, JSON key). */
@@ -79,36 +80,26 @@ export function formatNumber(value: number): string {
   return `${negative ? '-' : ''}0.${'0'.repeat(zeros)}${digits}`;
 }
 
-/**
- * RFC 4180 quoting, a little wider: `;` is quoted too, because French Excel splits on it, and
- * edge spaces, which some readers trim.
- */
-function csvField(text: string): string {
-  return /[",;\r\n]|^\s|\s$/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvCell(value: string | number | null): string {
-  if (value === null || value === undefined) return '';
+/** A cell as the CSV writer gets it: numbers in plain notation, text with formulas neutralised. */
+function csvCell(value: string | number | null): string | null {
+  if (value === null || value === undefined) return null;
   if (typeof value === 'number') return formatNumber(value);
-  return csvField(neutraliseFormula(value));
+  return neutraliseFormula(value);
 }
 
 function withHxl<Row>(columns: ReadonlyArray<ExportColumn<Row>>, option: boolean | undefined): boolean {
   return option !== false && columns.some((column) => column.hxl !== null && column.hxl !== '');
 }
 
-const BOM = '\uFEFF';
-const CRLF = '\r\n';
-
 /**
  * A CSV file as text: UTF-8 BOM (so that Excel reads Ségou and Tillabéri correctly), the header
  * row, the HXL row, then the data; CRLF line ends (RFC 4180); null → empty cell.
  */
 export function toCsv<Row>(columns: ReadonlyArray<ExportColumn<Row>>, rows: Iterable<Row>, options: CsvOptions = {}): string {
-  const lines: string[] = [columns.map((column) => csvCell(column.header)).join(',')];
-  if (withHxl(columns, options.hxl)) lines.push(columns.map((column) => csvCell(column.hxl)).join(','));
-  for (const row of rows) lines.push(columns.map((column) => csvCell(column.value(row))).join(','));
-  return `${BOM}${lines.join(CRLF)}${CRLF}`;
+  const lines: Array<Array<string | null>> = [columns.map((column) => csvCell(column.header))];
+  if (withHxl(columns, options.hxl)) lines.push(columns.map((column) => csvCell(column.hxl)));
+  for (const row of rows) lines.push(columns.map((column) => csvCell(column.value(row))));
+  return csvText(lines, { bom: true });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -6,26 +6,23 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { csvText } from '../core/csv.js';
 import type { Queryable } from '../core/db.js';
 import { importPlanFile, type PlanImportReport } from '../plans/service.js';
 import { importGeoFile, type GeoImportReport } from '../geo/service.js';
 import { loadDtmDemo, type DtmDemoReport } from './dtm-demo.js';
 import { SAHEL_ADMIN } from './sahel-admin.js';
 
-const csvCell = (value: string): string => (/[",\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
 /** The demo gazetteer in the HDX global P-code CSV layout. */
 export function demoGazetteerCsv(): string {
-  const lines = ['Location,Admin Level,P-Code,Name,Parent P-Code,Valid from date'];
+  const lines = [['Location', 'Admin Level', 'P-Code', 'Name', 'Parent P-Code', 'Valid from date']];
   for (const [iso3, country] of Object.entries(SAHEL_ADMIN)) {
-    for (const [pcode, name] of country.admin1) {
-      lines.push([iso3, '1', pcode, csvCell(name), iso3, country.validFrom].join(','));
-    }
+    for (const [pcode, name] of country.admin1) lines.push([iso3, '1', pcode, name, iso3, country.validFrom]);
     for (const [parent, , units] of country.admin1) {
-      for (const [pcode, name] of units) lines.push([iso3, '2', pcode, csvCell(name), parent, country.validFrom].join(','));
+      for (const [pcode, name] of units) lines.push([iso3, '2', pcode, name, parent, country.validFrom]);
     }
   }
-  return `${lines.join('\n')}\n`;
+  return csvText(lines, { eol: '\n' });
 }
 
 export const DEMO_GAZETTEER_FILE = 'liptako-demo-sahel-gazetteer.csv';

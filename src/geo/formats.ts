@@ -12,6 +12,7 @@ import { presimplify, quantile, simplify } from 'topojson-simplify';
 import type { GeometryObject, Objects, Topology } from 'topojson-specification';
 import { AppError, type ErrorCode, type ErrorParams } from '../core/errors.js';
 import { decodeText, headerKey, parseCsv, rowIssue, stripBom, truncateForEcho, type RowIssue } from '../core/tabular.js';
+import { parseJsonDocument } from '../core/json.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { iso3ToIso2, normalisePcode, parentOf, SCHEMES, type PcodeScheme } from './pcode.js';
 import { orientRfc7946 } from './rings.js';
@@ -612,119 +613,6 @@ export function parsePcodeLengths(text: string): Array<Record<string, string>> {
   if (firstRefused !== undefined) throw new AppError('import.malformedCsv', { row: firstRefused.row });
   if (csv.records.length === 0) throw new AppError('import.empty');
   return csv.records.map((record) => record.values);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Boundaries: JSON reading
-// ---------------------------------------------------------------------------------------------
-
-/**
- * Where JSON.parse gave up. V8 names a position for most errors but not all ("Unexpected token
- * 'x', … is not valid JSON"), so a small iterative scanner finds it; iterative so that deeply
- * nested junk cannot exhaust the stack.
- */
-function jsonErrorPosition(text: string, message: string): number {
-  const match = /position (\d+)/.exec(message);
-  if (match !== null) return Number(match[1]);
-  if (/end of JSON input/i.test(message)) return text.length;
-  return scanJsonError(text);
-}
-
-type JsonExpect = 'value' | 'valueOrEnd' | 'key' | 'keyOrEnd' | 'colon' | 'commaOrEnd' | 'done';
-
-const JSON_LITERAL = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null/y;
-
-function scanJsonError(text: string): number {
-  const stack: string[] = [];
-  const n = text.length;
-  let i = 0;
-  let expect: JsonExpect = 'value';
-  const after = (): JsonExpect => (stack.length === 0 ? 'done' : 'commaOrEnd');
-  const scanString = (start: number): number => {
-    // Returns the index after the closing quote, or -(error position) - 1.
-    let j = start + 1;
-    while (j < n) {
-      const code = text.charCodeAt(j);
-      if (code === 0x22) return j + 1;
-      if (code === 0x5c) j += 2;
-      else if (code < 0x20) return -j - 1;
-      else j += 1;
-    }
-    return -n - 1;
-  };
-  for (;;) {
-    while (i < n && (text[i] === ' ' || text[i] === '\n' || text[i] === '\r' || text[i] === '\t')) i += 1;
-    if (i >= n) return expect === 'done' ? 0 : n;
-    const char = text[i];
-    if (expect === 'done') return i;
-    if (expect === 'colon') {
-      if (char !== ':') return i;
-      i += 1;
-      expect = 'value';
-      continue;
-    }
-    if (expect === 'commaOrEnd') {
-      const top = stack[stack.length - 1];
-      if (char === ',') expect = top === '{' ? 'key' : 'value';
-      else if ((char === '}' && top === '{') || (char === ']' && top === '[')) {
-        stack.pop();
-        expect = after();
-      } else return i;
-      i += 1;
-      continue;
-    }
-    if (expect === 'key' || expect === 'keyOrEnd') {
-      if (expect === 'keyOrEnd' && char === '}') {
-        stack.pop();
-        i += 1;
-        expect = after();
-        continue;
-      }
-      if (char !== '"') return i;
-      const end = scanString(i);
-      if (end < 0) return -end - 1;
-      i = end;
-      expect = 'colon';
-      continue;
-    }
-    // A value is expected.
-    if (expect === 'valueOrEnd' && char === ']') {
-      stack.pop();
-      i += 1;
-      expect = after();
-      continue;
-    }
-    if (char === '{' || char === '[') {
-      stack.push(char);
-      i += 1;
-      expect = char === '{' ? 'keyOrEnd' : 'valueOrEnd';
-      continue;
-    }
-    if (char === '"') {
-      const end = scanString(i);
-      if (end < 0) return -end - 1;
-      i = end;
-      expect = after();
-      continue;
-    }
-    JSON_LITERAL.lastIndex = i;
-    if (!JSON_LITERAL.test(text)) return i;
-    i = JSON_LITERAL.lastIndex;
-    expect = after();
-  }
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const position = Math.min(Math.max(jsonErrorPosition(text, message), 0), text.length);
-    const before = text.slice(0, position);
-    const line = (before.match(/\n/g)?.length ?? 0) + 1;
-    const column = position - (before.lastIndexOf('\n') + 1) + 1;
-    throw new AppError('import.malformedJson', { position, line, column }, { cause: error });
-  }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1403,7 +1291,7 @@ export function parseBoundaries(text: string, options: BoundaryOptions = {}): Pa
   };
   const source = stripBom(text);
   if (source.trim() === '') throw new AppError('import.empty');
-  const document = parseJson(source);
+  const document = parseJsonDocument(source);
   if (!isRecord(document)) throw new AppError('geo.import.notGeoJson', { found: describeJson(document) });
   checkCrs(document);
 

@@ -11,6 +11,7 @@
  */
 import { AppError, type ErrorCode } from '../core/errors.js';
 import { parseCsv, rowIssue, stripBom, truncateForEcho, type CsvRecord, type RowIssue } from '../core/tabular.js';
+import { parseJsonDocument } from '../core/json.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { isCurrency, MAX_AMOUNT, roundToCents } from './currency.js';
 import type { ContributionStatus } from './types.js';
@@ -792,53 +793,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Where JSON.parse's error message says it stopped, or null when it names no position. */
-function errorPosition(message: string, length: number): number | null {
-  if (/end of JSON input/i.test(message)) return length;
-  const found = /position (\d+)/.exec(message);
-  return found === null ? null : Math.min(Number(found[1]), length);
-}
-
-/**
- * Where JSON text stops being the start of any valid document. V8 names a position for most
- * errors but not for an unexpected token ("Unexpected token 'x', … is not valid JSON"); then
- * the shortest failing prefix is found by bisection (a prefix of a valid start is itself a valid
- * start), which costs a few parses of the text, only on the error path.
- */
-function jsonErrorPosition(text: string, message: string): number {
-  const stated = errorPosition(message, text.length);
-  if (stated !== null) return stated;
-  const viable = (length: number): boolean => {
-    try {
-      JSON.parse(text.slice(0, length));
-      return true;
-    } catch (error) {
-      const position = errorPosition(error instanceof Error ? error.message : '', length);
-      return position !== null && position >= length;
-    }
-  };
-  let low = 0; // viable
-  let high = text.length; // not viable
-  while (high - low > 1) {
-    const middle = Math.floor((low + high) / 2);
-    if (viable(middle)) low = middle;
-    else high = middle;
-  }
-  return low;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch (error) {
-    const position = jsonErrorPosition(text, error instanceof Error ? error.message : String(error));
-    const before = text.slice(0, position);
-    const line = (before.match(/\n/g)?.length ?? 0) + 1;
-    const column = position - (before.lastIndexOf('\n') + 1) + 1;
-    throw new AppError('import.malformedJson', { position, line, column }, { cause: error });
-  }
-}
-
 /** The objects of one `type` in a flow's source or destination list. */
 function objectsOfType(list: unknown, type: string): Array<Record<string, unknown>> {
   if (!Array.isArray(list)) return [];
@@ -1032,7 +986,7 @@ export function parseFtsFlows(text: string, fileName?: string): FtsFlows {
     new AppError('import.unknownFormat', { file: truncateForEcho(fileName ?? '—', 120), accepted: FLOW_FORMATS });
 
   if (body.startsWith('{') || body.startsWith('[')) {
-    const root = parseJson(body);
+    const root = parseJsonDocument(body);
     let list: unknown[] | null = null;
     if (Array.isArray(root)) list = root;
     else if (isRecord(root) && isRecord(root.data) && Array.isArray(root.data.flows)) list = root.data.flows;

@@ -1,5 +1,6 @@
 /** Helpers for displacement-tracking tests: small round files, the upload → import → poll path. */
 import { expect } from 'vitest';
+import { csvText, type CsvValue } from '../../src/core/csv.js';
 import type { Queryable } from '../../src/core/db.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { demoGazetteerCsv } from '../../src/demo/demo.js';
@@ -15,19 +16,12 @@ export async function seedMali(app: LiptakoApp, db: Queryable): Promise<void> {
   await upsertOperation(db, MALI);
 }
 
-const cell = (value: string | number | null | undefined): string => {
-  if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",;\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
 /** A CSV round file from rows keyed by header. */
-export function csvOf(headers: readonly string[], rows: ReadonlyArray<Record<string, string | number | null>>, options: { hxl?: readonly string[]; delimiter?: string } = {}): string {
-  const delimiter = options.delimiter ?? ',';
-  const lines = [headers.map(cell).join(delimiter)];
-  if (options.hxl) lines.push(options.hxl.join(delimiter));
-  for (const row of rows) lines.push(headers.map((header) => cell(row[header])).join(delimiter));
-  return `${lines.join('\r\n')}\r\n`;
+export function csvOf(headers: readonly string[], rows: ReadonlyArray<Record<string, string | number | null>>, options: { hxl?: readonly string[]; delimiter?: ',' | ';' | '\t' } = {}): string {
+  const lines: CsvValue[][] = [[...headers]];
+  if (options.hxl) lines.push([...options.hxl]);
+  for (const row of rows) lines.push(headers.map((header) => row[header]));
+  return csvText(lines, { delimiter: options.delimiter ?? ',' });
 }
 
 export const EN_HEADERS = ['Admin1 Pcode', 'Admin2 Pcode', 'Location code', 'Location name', 'Population group', 'Households', 'Individuals', 'Females', 'Males', 'Reason', 'Origin Admin1 Pcode', 'Assessment date'];

@@ -1,4 +1,5 @@
 /** Small synthetic geography files for tests that must not depend on the shared fixtures. */
+import { csvText } from '../../src/core/csv.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 
 export interface SquareUnit {
@@ -39,11 +40,7 @@ export function squaresGeoJson(level: number, units: readonly SquareUnit[], extr
 export const GAZETTEER_HEADER = 'Location,Admin Level,P-Code,Name,Parent P-Code,Valid from date';
 
 export function gazetteerCsv(rows: ReadonlyArray<readonly [string, number, string, string, string, string]>): string {
-  const cell = (value: string | number): string => {
-    const text = String(value);
-    return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
-  return [GAZETTEER_HEADER, ...rows.map((row) => row.map(cell).join(','))].join('\n') + '\n';
+  return csvText([GAZETTEER_HEADER.split(','), ...rows], { eol: '\n' });
 }
 
 export interface ImportResponse {
