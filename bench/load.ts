@@ -221,7 +221,7 @@ async function importToken(agent: http.Agent, base: URL): Promise<string> {
   const session = await signIn(agent, base, IM_OFFICER);
   const result = await exchange(agent, base, 'POST', '/api/tokens', {
     headers: { 'content-type': 'application/json', cookie: session.cookie, 'x-csrf-token': session.csrf },
-    body: JSON.stringify({ name: 'load test', expiresInDays: 1 }),
+    body: JSON.stringify({ name: 'load test', expiresInDays: 1, password: IM_OFFICER.password }),
     timeoutMs: 60_000,
   });
   return json<{ secret: string }>(result, 'create an API token', 201).secret;

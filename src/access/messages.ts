@@ -27,15 +27,20 @@ export const accessMessages = {
     en: 'Wrong e-mail address or password.',
     fr: 'Adresse électronique ou mot de passe incorrect.',
   },
-  'auth.signIn.locked': {
+  'auth.signIn.slowDown': {
     status: 429,
-    en: 'Too many wrong passwords: this account is locked for {minutes} minutes.',
-    fr: 'Trop de mots de passe erronés : ce compte est bloqué pendant {minutes} minutes.',
+    en: 'Too many wrong passwords from this address for this account: try again in {seconds} seconds.',
+    fr: 'Trop de mots de passe erronés depuis cette adresse pour ce compte : réessayez dans {seconds} secondes.',
   },
   'auth.signIn.throttled': {
     status: 429,
-    en: 'Too many sign-in attempts from this address; wait a few minutes.',
-    fr: 'Trop de tentatives de connexion depuis cette adresse ; patientez quelques minutes.',
+    en: 'Too many wrong sign-ins from this address; wait a few minutes.',
+    fr: 'Trop de connexions erronées depuis cette adresse ; patientez quelques minutes.',
+  },
+  'server.busy': {
+    status: 503,
+    en: 'The server is busy checking passwords; try again in a few seconds.',
+    fr: 'Le serveur est occupé à vérifier des mots de passe ; réessayez dans quelques secondes.',
   },
   'auth.password.tooShort': {
     status: 422,
@@ -49,8 +54,33 @@ export const accessMessages = {
   },
   'auth.password.common': {
     status: 422,
-    en: 'This password is too common or too simple; choose another.',
-    fr: 'Ce mot de passe est trop courant ou trop simple ; choisissez-en un autre.',
+    en: 'This password is a common password or word, even with letters swapped for digits or symbols; choose another.',
+    fr: 'Ce mot de passe est un mot ou un mot de passe courant, même avec des lettres remplacées par des chiffres ou des symboles ; choisissez-en un autre.',
+  },
+  'auth.password.repeated': {
+    status: 422,
+    en: 'This password repeats the same few characters; choose another.',
+    fr: 'Ce mot de passe répète les mêmes caractères ; choisissez-en un autre.',
+  },
+  'auth.password.sequence': {
+    status: 422,
+    en: 'This password is mostly a sequence such as abcd or 6789; choose another.',
+    fr: 'Ce mot de passe est surtout une suite comme abcd ou 6789 ; choisissez-en un autre.',
+  },
+  'auth.password.keyboard': {
+    status: 422,
+    en: 'This password is mostly a row or pattern of keyboard keys; choose another.',
+    fr: 'Ce mot de passe est surtout une rangée ou un motif de touches du clavier ; choisissez-en un autre.',
+  },
+  'auth.password.dates': {
+    status: 422,
+    en: 'This password is mostly dates or years; choose another.',
+    fr: 'Ce mot de passe est surtout fait de dates ou d’années ; choisissez-en un autre.',
+  },
+  'auth.password.weak': {
+    status: 422,
+    en: 'This password is too easy to guess; a sentence of a few unusual words is stronger.',
+    fr: 'Ce mot de passe est trop facile à deviner ; une phrase de quelques mots inhabituels est plus solide.',
   },
   'auth.password.personal': {
     status: 422,
@@ -61,6 +91,26 @@ export const accessMessages = {
     status: 422,
     en: 'The current password is not right.',
     fr: 'Le mot de passe actuel n’est pas le bon.',
+  },
+  'auth.email.invalid': {
+    status: 422,
+    en: 'This is not a valid e-mail address.',
+    fr: 'Cette adresse électronique n’est pas valide.',
+  },
+  'auth.email.invisible': {
+    status: 422,
+    en: 'This e-mail address holds invisible characters (zero-width spaces, direction marks, soft hyphens); type it again.',
+    fr: 'Cette adresse électronique contient des caractères invisibles (espaces sans largeur, marques de direction, traits d’union conditionnels) ; saisissez-la à nouveau.',
+  },
+  'auth.email.confusable': {
+    status: 422,
+    en: 'This e-mail address mixes look-alike characters (full-width letters, or letters of several alphabets in one part); type it in one alphabet.',
+    fr: 'Cette adresse électronique mêle des caractères qui se ressemblent (lettres pleine chasse, ou lettres de plusieurs alphabets dans une même partie) ; saisissez-la dans un seul alphabet.',
+  },
+  'auth.token.tooLong': {
+    status: 422,
+    en: 'An API token may last at most {days} days.',
+    fr: 'Un jeton d’API peut durer au plus {days} jours.',
   },
   'auth.user.exists': {
     status: 409,

@@ -10,14 +10,12 @@ export interface UserRow {
   language: 'fr' | 'en';
   organisation_id: number | null;
   password_hash: string;
-  failed_sign_ins: number;
-  locked_until: Date | null;
   disabled_at: Date | null;
   version: number;
   created_at: Date;
 }
 
-const USER_COLUMNS = 'u.id, u.email, u.name, u.language, u.organisation_id, u.password_hash, u.failed_sign_ins, u.locked_until, u.disabled_at, u.version, u.created_at';
+const USER_COLUMNS = 'u.id, u.email, u.name, u.language, u.organisation_id, u.password_hash, u.disabled_at, u.version, u.created_at';
 
 export async function userByEmail(db: Queryable, email: string): Promise<UserRow | undefined> {
   const [row] = await db.query<UserRow>(`SELECT ${USER_COLUMNS} FROM app_user u WHERE lower(u.email) = lower($1)`, [email]);
@@ -65,21 +63,52 @@ export async function updateUser(
   await db.query(`UPDATE app_user SET ${sets.join(', ')}, version = version + 1, updated_at = now() WHERE id = $1`, params);
 }
 
-/** Counts a failed sign-in; locks the account for `lockMinutes` when it reaches `limit`. */
-export async function recordFailedSignIn(db: Queryable, id: number, limit: number, lockMinutes: number): Promise<{ failed: number; locked: boolean }> {
-  const [row] = await db.query<{ failed_sign_ins: number; locked: boolean }>(
-    `UPDATE app_user SET
-        failed_sign_ins = CASE WHEN failed_sign_ins + 1 >= $2 THEN 0 ELSE failed_sign_ins + 1 END,
-        locked_until = CASE WHEN failed_sign_ins + 1 >= $2 THEN now() + make_interval(mins => $3) ELSE locked_until END
-      WHERE id = $1
-      RETURNING failed_sign_ins, (locked_until IS NOT NULL AND locked_until > now()) AS locked`,
-    [id, limit, lockMinutes],
+// ---- sign-in slow-down ---------------------------------------------------------------------------
+
+/** Seconds this address must still wait before an attempt on this account is checked (0: none). */
+export async function signInWait(db: Queryable, email: string, address: string): Promise<number> {
+  const [row] = await db.query<{ seconds: number }>(
+    'SELECT ceil(extract(epoch FROM retry_at - now()))::int AS seconds FROM sign_in_throttle WHERE email = $1 AND address = $2 AND retry_at > now()',
+    [email, address],
   );
-  return { failed: row?.failed_sign_ins ?? 0, locked: row?.locked ?? false };
+  return row === undefined ? 0 : Math.max(1, row.seconds);
 }
 
-export async function resetFailedSignIns(db: Queryable, id: number): Promise<void> {
-  await db.query('UPDATE app_user SET failed_sign_ins = 0, locked_until = NULL WHERE id = $1', [id]);
+/**
+ * Counts a wrong password from this address; past the free ones, the address waits
+ * first × 2^(extra failures − 1) seconds, capped. Old rows are forgotten on the way, so
+ * spraying unknown e-mails cannot grow the table without end.
+ */
+export async function recordSignInFailure(
+  db: Queryable,
+  email: string,
+  address: string,
+  rule: { freeFailures: number; firstWaitSeconds: number; longestWaitSeconds: number; forgetAfterHours: number },
+): Promise<void> {
+  await db.query('DELETE FROM sign_in_throttle WHERE last_failure_at < now() - make_interval(hours => $1)', [rule.forgetAfterHours]);
+  await db.query(
+    `INSERT INTO sign_in_throttle AS t (email, address, failures, retry_at)
+     VALUES ($1, $2, 1, CASE WHEN $3::int < 1 THEN now() + make_interval(secs => $4) END)
+     ON CONFLICT (email, address) DO UPDATE SET
+       failures = t.failures + 1,
+       last_failure_at = now(),
+       retry_at = CASE WHEN t.failures + 1 > $3::int
+                       THEN now() + make_interval(secs => least($5::float8, $4::float8 * power(2, least(t.failures + 1 - $3::int - 1, 30))))
+                       ELSE NULL END`,
+    [email, address, rule.freeFailures, rule.firstWaitSeconds, rule.longestWaitSeconds],
+  );
+}
+
+/** Forgets the failures of one address (a right password), or of every address; returns how many. */
+export async function clearSignInFailures(db: Queryable, email: string, address?: string): Promise<number> {
+  const rows = await db.query('DELETE FROM sign_in_throttle WHERE email = $1 AND ($2::text IS NULL OR address = $2) RETURNING address', [email, address ?? null]);
+  return rows.length;
+}
+
+/** E-mails (throttle keys) for which some address must wait now. */
+export async function throttledEmails(db: Queryable): Promise<Set<string>> {
+  const rows = await db.query<{ email: string }>('SELECT DISTINCT email FROM sign_in_throttle WHERE retry_at > now()');
+  return new Set(rows.map((row) => row.email));
 }
 
 export interface AssignmentRow {
@@ -193,8 +222,9 @@ export async function revokeSession(db: Queryable, id: number): Promise<void> {
   await db.query('UPDATE user_session SET revoked_at = now() WHERE id = $1 AND revoked_at IS NULL', [id]);
 }
 
-export async function revokeSessionsOf(db: Queryable, userId: number): Promise<number> {
-  const rows = await db.query('UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id', [userId]);
+/** Ends every session of a user, but `except` (the one making the change) when given. */
+export async function revokeSessionsOf(db: Queryable, userId: number, except?: number): Promise<number> {
+  const rows = await db.query('UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id <> $2 RETURNING id', [userId, except ?? -1]);
   return rows.length;
 }
 
@@ -240,6 +270,11 @@ export async function liveToken(db: Queryable, tokenSha256: string): Promise<Tok
     [tokenSha256],
   );
   return row;
+}
+
+export async function revokeTokensOf(db: Queryable, userId: number): Promise<number> {
+  const rows = await db.query('UPDATE api_token SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL RETURNING id', [userId]);
+  return rows.length;
 }
 
 export async function revokeToken(db: Queryable, userId: number, id: number): Promise<boolean> {

@@ -1,6 +1,6 @@
 /** HTTP routes of sign-in, account, users and roles, API tokens and the audit log. */
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toCsv, type ExportColumn } from '../core/exports.js';
 import { errorResponses, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { AppError } from '../core/errors.js';
@@ -25,21 +25,29 @@ const Anything = Type.Unknown();
 /** Small bodies only on these routes: a sign-in is a few hundred bytes. */
 const SMALL = 16 * 1024;
 
-// Per-address throttle on sign-in, on top of the per-account lock: slows password spraying.
-const attempts = new Map<string, { count: number; since: number }>();
-const WINDOW_MS = 15 * 60 * 1000;
-const MAX_PER_WINDOW = 100;
+// Per-address limit on wrong sign-ins, on top of the per-account slow-down: slows password
+// spraying across many accounts. Failures only, so a busy office behind one address is never
+// shut out by its own right passwords; with trustProxy, request.ip is the client's own address.
+const sprays = new Map<string, { failures: number; since: number }>();
+const SPRAY_WINDOW_MS = 15 * 60 * 1000;
+const MAX_FAILURES_PER_WINDOW = 100;
 
-function throttle(address: string): void {
-  const now = Date.now();
-  const entry = attempts.get(address);
-  if (!entry || now - entry.since > WINDOW_MS) {
-    attempts.set(address, { count: 1, since: now });
-    if (attempts.size > 10_000) attempts.clear();
-    return;
+function refuseSprayer(address: string): void {
+  const entry = sprays.get(address);
+  if (entry && Date.now() - entry.since <= SPRAY_WINDOW_MS && entry.failures >= MAX_FAILURES_PER_WINDOW) {
+    throw new AppError('auth.signIn.throttled', {}, { retryAfter: (entry.since + SPRAY_WINDOW_MS - Date.now()) / 1000 });
   }
-  entry.count += 1;
-  if (entry.count > MAX_PER_WINDOW) throw new AppError('auth.signIn.throttled');
+}
+
+function countFailure(address: string): void {
+  const now = Date.now();
+  const entry = sprays.get(address);
+  if (!entry || now - entry.since > SPRAY_WINDOW_MS) {
+    if (sprays.size >= 10_000) sprays.clear();
+    sprays.set(address, { failures: 1, since: now });
+  } else {
+    entry.failures += 1;
+  }
 }
 
 function me(principal: Principal, csrfToken: string | null): object {
@@ -58,11 +66,12 @@ function me(principal: Principal, csrfToken: string | null): object {
   };
 }
 
-function setSessionCookie(reply: FastifyReply, token: string, expiresAt: Date): void {
+function setSessionCookie(request: FastifyRequest, reply: FastifyReply, token: string, expiresAt: Date): void {
   reply.setCookie(access.SESSION_COOKIE, token, {
     httpOnly: true,
     sameSite: 'strict',
-    secure: 'auto',
+    // HTTPS as the client sees it: behind a trusted proxy, from X-Forwarded-Proto.
+    secure: request.protocol === 'https',
     path: '/',
     expires: expiresAt,
   });
@@ -79,7 +88,7 @@ const AUDIT_COLUMNS: Array<ExportColumn<{ id: number; occurredAt: string; actor:
   { key: 'summary', header: 'summary', hxl: null, value: (row) => JSON.stringify(row.summary) },
 ];
 
-export function accessRoutes(app: LiptakoApp, { db }: AppContext): void {
+export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext): void {
   app.post(
     '/api/auth/sign-in',
     {
@@ -89,14 +98,19 @@ export function accessRoutes(app: LiptakoApp, { db }: AppContext): void {
         tags: ['access'],
         summary: 'Sign in with e-mail and password; sets an HttpOnly session cookie and returns the anti-forgery token',
         body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
-        response: { 200: Anything, ...errorResponses(400, 401, 429) },
+        response: { 200: Anything, ...errorResponses(400, 401, 429, 503) },
       },
     },
     async (request, reply) => {
-      throttle(request.ip);
-      const result = await access.signIn(db, { email: request.body.email, password: request.body.password, requestId: request.id });
-      setSessionCookie(reply, result.sessionToken, result.expiresAt);
-      return me(result.principal, result.csrfToken);
+      refuseSprayer(request.ip);
+      try {
+        const result = await access.signIn(db, { email: request.body.email, password: request.body.password, address: request.ip, requestId: request.id });
+        setSessionCookie(request, reply, result.sessionToken, result.expiresAt);
+        return me(result.principal, result.csrfToken);
+      } catch (error) {
+        if (error instanceof AppError && error.code === 'auth.signIn.failed') countFailure(request.ip);
+        throw error;
+      }
     },
   );
 
@@ -111,7 +125,7 @@ export function accessRoutes(app: LiptakoApp, { db }: AppContext): void {
     {
       bodyLimit: SMALL,
       config: { verb: 'account.manage', audit: 'auth.sign-out' },
-      schema: { tags: ['access'], summary: 'End this session (everywhere: true ends every session of the account)', body: Type.Optional(Type.Object({ everywhere: Type.Optional(Type.Boolean()) }, { additionalProperties: false })) },
+      schema: { tags: ['access'], summary: 'End this session (everywhere: true ends every session and revokes every API token of the account)', body: Type.Optional(Type.Object({ everywhere: Type.Optional(Type.Boolean()) }, { additionalProperties: false })) },
       // The body is optional: a bare POST (no body at all) signs out of this session.
       preValidation: (request, _reply, done) => {
         request.body ??= {};
@@ -149,7 +163,7 @@ export function accessRoutes(app: LiptakoApp, { db }: AppContext): void {
     {
       bodyLimit: SMALL,
       config: { verb: 'account.manage', audit: 'account.password' },
-      schema: { tags: ['access'], summary: 'Change my password (other sessions end)', body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }) },
+      schema: { tags: ['access'], summary: 'Change my password (other sessions and every API token end)', body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }) },
     },
     async (request, reply) => {
       await access.changeOwnPassword(db, request.principal, request.body.currentPassword, request.body.newPassword);
@@ -170,20 +184,21 @@ export function accessRoutes(app: LiptakoApp, { db }: AppContext): void {
       config: { verb: 'account.manage', audit: 'token.create' },
       schema: {
         tags: ['access'],
-        summary: 'Create an API token: the secret is shown once, only its hash is kept',
+        summary: 'Create an API token (asks for the password again): the secret is shown once, only its hash is kept',
         body: Type.Object(
           {
             name: Type.String({ minLength: 1, maxLength: 100 }),
-            expiresInDays: Type.Integer({ minimum: 1, maximum: 366 }),
+            expiresInDays: Type.Integer({ minimum: 1, maximum: 366, description: 'at most the configured maximum (LIPTAKO_TOKEN_MAX_DAYS, 90 by default)' }),
+            password: Password,
             verbs: Type.Optional(Type.Array(Type.Union(VERBS.map((verb) => Type.Literal(verb))), { maxItems: VERBS.length })),
           },
           { additionalProperties: false },
         ),
-        response: { 201: Anything, ...errorResponses(400, 401, 403, 422) },
+        response: { 201: Anything, ...errorResponses(400, 401, 403, 422, 503) },
       },
     },
     async (request, reply) => {
-      const created = await access.createToken(db, request.principal, request.body);
+      const created = await access.createToken(db, request.principal, request.body, { maxDays: tokenMaxDays });
       request.auditObject = { type: 'api-token', id: created.token.id, summary: { name: created.token.name, verbs: created.token.verbs } };
       return reply.status(201).send(created);
     },
@@ -293,6 +308,25 @@ export function accessRoutes(app: LiptakoApp, { db }: AppContext): void {
       const user = await access.updateUser(db, request.params.id, request.body);
       const { password: _password, ...changes } = request.body;
       request.auditObject = { type: 'user', id: user.id, summary: { changes: Object.keys(changes), passwordReset: _password !== undefined } };
+      return { user };
+    },
+  );
+
+  app.post(
+    '/api/users/:id/unlock',
+    {
+      bodyLimit: SMALL,
+      config: { verb: 'user.manage', audit: 'user.unlock' },
+      schema: {
+        tags: ['access'],
+        summary: 'Clear the sign-in slow-down of an account (after wrong passwords), from every address',
+        params: Type.Object({ id: Id }),
+        response: { 200: Anything, ...errorResponses(401, 403, 404) },
+      },
+    },
+    async (request) => {
+      const user = await access.unlockUser(db, request.principal, request.params.id);
+      request.auditObject = { type: 'user', id: user.id, summary: { email: user.email } };
       return { user };
     },
   );

@@ -4,6 +4,7 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
+import { accountEmail, lookupEmail, throttleKey } from './emails.js';
 import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import * as q from './queries.js';
 import { actorOf, isVerb, type Assignment, type Principal, type ScopeKind } from './verbs.js';
@@ -11,8 +12,12 @@ import { actorOf, isVerb, type Assignment, type Principal, type ScopeKind } from
 export const SESSION_COOKIE = 'liptako_session';
 export const SESSION_DAYS = 7;
 export const SESSION_IDLE_MINUTES = 12 * 60;
-export const LOCK_AFTER_FAILURES = 20;
-export const LOCK_MINUTES = 15;
+/**
+ * Sign-in slow-down, per account and client address: the first wrong passwords cost nothing
+ * more, then each one makes that address wait twice as long before its next attempt is even
+ * checked, up to a quarter of an hour. Failures are forgotten a day after the last one.
+ */
+export const SIGN_IN_THROTTLE = { freeFailures: 5, firstWaitSeconds: 10, longestWaitSeconds: 15 * 60, forgetAfterHours: 24 } as const;
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const secret = (bytes = 32): string => randomBytes(bytes).toString('base64url');
@@ -78,13 +83,15 @@ export interface SignInResult {
 }
 
 /**
- * Checks a password. Wrong passwords count towards a temporary lock (20 in a row lock the
- * account for 15 minutes); every attempt is audited; unknown e-mails take the same time.
+ * Checks a password. Every path, whether the account exists, is disabled, or this address must
+ * still wait, runs exactly one Argon2 verification (against a decoy when there is nothing real
+ * to check), so neither the answer nor its timing tells them apart. Every attempt is audited.
  */
-export async function signIn(db: Queryable, request: { email: string; password: string; requestId: string }): Promise<SignInResult> {
-  const email = request.email.trim();
-  const user = await q.userByEmail(db, email);
-  const audit = (outcome: 'success' | 'failure', reason: string, userId: number | null): Promise<void> =>
+export async function signIn(db: Queryable, request: { email: string; password: string; address: string; requestId: string }): Promise<SignInResult> {
+  const email = lookupEmail(request.email);
+  const key = throttleKey(request.email);
+  const address = request.address.slice(0, 64);
+  const audit = (outcome: 'success' | 'failure', reason: string, userId: number | null, extra: object = {}): Promise<void> =>
     q.insertAudit(db, {
       actorUserId: userId,
       actor: email.slice(0, 320),
@@ -92,29 +99,23 @@ export async function signIn(db: Queryable, request: { email: string; password: 
       objectType: 'user',
       objectId: userId === null ? null : String(userId),
       outcome,
-      summary: { reason },
+      summary: { reason, ...extra },
       requestId: request.requestId,
     });
-  if (!user) {
-    await verifyPassword(await decoyHash(), request.password);
-    await audit('failure', 'unknown-email', null);
+  const waitSeconds = await q.signInWait(db, key, address);
+  const user = await q.userByEmail(db, email);
+  const checkable = waitSeconds === 0 && user !== undefined && user.disabled_at === null;
+  const matches = await verifyPassword(checkable ? user.password_hash : await decoyHash(), request.password);
+  if (waitSeconds > 0) {
+    await audit('failure', 'throttled', user?.id ?? null, { address });
+    throw new AppError('auth.signIn.slowDown', { seconds: waitSeconds }, { retryAfter: waitSeconds });
+  }
+  if (!checkable || !matches) {
+    await q.recordSignInFailure(db, key, address, SIGN_IN_THROTTLE);
+    await audit('failure', user === undefined ? 'unknown-email' : user.disabled_at !== null ? 'disabled' : 'wrong-password', user?.id ?? null, { address });
     throw new AppError('auth.signIn.failed');
   }
-  if (user.disabled_at !== null) {
-    await audit('failure', 'disabled', user.id);
-    throw new AppError('auth.signIn.failed');
-  }
-  if (user.locked_until !== null && new Date(user.locked_until) > new Date()) {
-    await audit('failure', 'locked', user.id);
-    throw new AppError('auth.signIn.locked', { minutes: LOCK_MINUTES });
-  }
-  if (!(await verifyPassword(user.password_hash, request.password))) {
-    const { locked } = await q.recordFailedSignIn(db, user.id, LOCK_AFTER_FAILURES, LOCK_MINUTES);
-    await audit('failure', locked ? 'wrong-password-locked' : 'wrong-password', user.id);
-    if (locked) throw new AppError('auth.signIn.locked', { minutes: LOCK_MINUTES });
-    throw new AppError('auth.signIn.failed');
-  }
-  await q.resetFailedSignIns(db, user.id);
+  await q.clearSignInFailures(db, key, address);
   const sessionToken = secret();
   const csrfToken = secret(24);
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
@@ -123,9 +124,29 @@ export async function signIn(db: Queryable, request: { email: string; password: 
   return { sessionToken, csrfToken, expiresAt, principal: await principalFor(db, user, { via: 'session', sessionId, csrfToken }) };
 }
 
+/** Clears the sign-in slow-down of an account from every address (administrator, CLI, password reset). */
+export async function unlockUser(db: Queryable, principal: Principal | typeof SYSTEM_ACTOR, id: number, requestId: string | null = null): Promise<UserView> {
+  const user = await q.userById(db, id);
+  if (!user) throw new AppError('resource.notFound', { what: 'User', id });
+  const cleared = await q.clearSignInFailures(db, throttleKey(user.email));
+  // The HTTP route is audited by the guard; the command line records it here.
+  if (principal === SYSTEM_ACTOR) await audit(db, SYSTEM_ACTOR, { action: 'user.unlock', objectType: 'user', objectId: id, summary: { addresses: cleared }, requestId });
+  return userView(user, await q.assignmentsOf(db, [id]), new Set());
+}
+
+export async function unlockUserByEmail(db: Queryable, principal: Principal | typeof SYSTEM_ACTOR, email: string): Promise<UserView> {
+  const user = await q.userByEmail(db, lookupEmail(email));
+  if (!user) throw new AppError('resource.notFound', { what: 'User', id: email.slice(0, 320) });
+  return unlockUser(db, principal, user.id);
+}
+
 export async function signOut(db: Queryable, principal: Principal, everywhere: boolean): Promise<number> {
   if (principal.kind !== 'user') return 0;
-  if (everywhere) return q.revokeSessionsOf(db, principal.userId);
+  if (everywhere) {
+    // Everywhere means every way in: API tokens too (a lost laptop may hold one).
+    await q.revokeTokensOf(db, principal.userId);
+    return q.revokeSessionsOf(db, principal.userId);
+  }
   if (principal.sessionId !== undefined) await q.revokeSession(db, principal.sessionId);
   return 1;
 }
@@ -144,12 +165,13 @@ export interface UserView {
   language: 'fr' | 'en';
   organisationId: number | null;
   disabled: boolean;
+  /** Some address must wait before its next sign-in attempt for this account. */
   locked: boolean;
   assignments: Array<{ role: string; scope: { kind: ScopeKind; value: string | null } }>;
   createdAt: string;
 }
 
-function userView(user: q.UserRow, assignments: readonly q.AssignmentRow[]): UserView {
+function userView(user: q.UserRow, assignments: readonly q.AssignmentRow[], throttled: ReadonlySet<string>): UserView {
   return {
     id: user.id,
     email: user.email,
@@ -157,7 +179,7 @@ function userView(user: q.UserRow, assignments: readonly q.AssignmentRow[]): Use
     language: user.language,
     organisationId: user.organisation_id,
     disabled: user.disabled_at !== null,
-    locked: user.locked_until !== null && new Date(user.locked_until) > new Date(),
+    locked: throttled.has(throttleKey(user.email)),
     assignments: assignments.filter((row) => row.user_id === user.id).map((row) => ({ role: row.role_code, scope: { kind: row.scope_kind, value: row.scope_value } })),
     createdAt: new Date(user.created_at).toISOString(),
   };
@@ -184,7 +206,7 @@ export interface NewUserInput {
 }
 
 export async function createUser(db: Queryable, input: NewUserInput): Promise<UserView> {
-  const email = input.email.trim();
+  const email = accountEmail(input.email);
   checkPasswordPolicy(input.password, { email, name: input.name });
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
@@ -192,7 +214,7 @@ export async function createUser(db: Queryable, input: NewUserInput): Promise<Us
     const assignments = await checkAssignments(tx, input.assignments);
     const id = await q.insertUser(tx, { email, name: input.name.trim(), language: input.language ?? 'fr', organisationId: input.organisationId ?? null, passwordHash });
     await q.replaceAssignments(tx, id, assignments);
-    return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]));
+    return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]), new Set());
   });
 }
 
@@ -201,22 +223,32 @@ export async function updateUser(
   id: number,
   input: { name?: string; language?: 'fr' | 'en'; organisationId?: number | null; disabled?: boolean; assignments?: AssignmentInput[]; password?: string },
 ): Promise<UserView> {
+  if (input.password !== undefined) {
+    const user = await q.userById(db, id);
+    if (!user) throw new AppError('resource.notFound', { what: 'User', id });
+    checkPasswordPolicy(input.password, { email: user.email, name: input.name ?? user.name });
+  }
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
   return db.transaction(async (tx) => {
     const user = await q.userById(tx, id);
     if (!user) throw new AppError('resource.notFound', { what: 'User', id });
-    if (input.password !== undefined) checkPasswordPolicy(input.password, { email: user.email, name: input.name ?? user.name });
     await q.updateUser(tx, id, { name: input.name?.trim(), language: input.language, organisationId: input.organisationId, disabled: input.disabled, passwordHash });
     if (input.assignments !== undefined) await q.replaceAssignments(tx, id, await checkAssignments(tx, input.assignments));
-    if (input.disabled === true || input.password !== undefined) await q.revokeSessionsOf(tx, id);
-    return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]));
+    if (input.disabled === true || input.password !== undefined) {
+      await q.revokeSessionsOf(tx, id);
+      await q.revokeTokensOf(tx, id);
+    }
+    // A reset password is the way back in for someone who forgot theirs: no wait before using it.
+    if (input.password !== undefined) await q.clearSignInFailures(tx, throttleKey(user.email));
+    return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]), await q.throttledEmails(tx));
   });
 }
 
 export async function listUsers(db: Queryable): Promise<UserView[]> {
   const users = await q.listUsers(db);
   const assignments = await q.assignmentsOf(db, users.map((user) => user.id));
-  return users.map((user) => userView(user, assignments));
+  const throttled = await q.throttledEmails(db);
+  return users.map((user) => userView(user, assignments, throttled));
 }
 
 export async function changeOwnPassword(db: Queryable, principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
@@ -224,9 +256,14 @@ export async function changeOwnPassword(db: Queryable, principal: Principal, cur
   const user = await q.userById(db, principal.userId);
   if (!user || !(await verifyPassword(user.password_hash, currentPassword))) throw new AppError('auth.password.wrongCurrent');
   checkPasswordPolicy(newPassword, { email: user.email, name: user.name });
-  await q.updateUser(db, user.id, { passwordHash: await hashPassword(newPassword) });
-  // Other sessions end; this one goes on.
-  await db.query('UPDATE user_session SET revoked_at = now() WHERE user_id = $1 AND revoked_at IS NULL AND id <> $2', [user.id, principal.sessionId ?? -1]);
+  const passwordHash = await hashPassword(newPassword);
+  await db.transaction(async (tx) => {
+    await q.updateUser(tx, user.id, { passwordHash });
+    // Other sessions end, and every API token: whoever learnt the old password may have made one.
+    await q.revokeSessionsOf(tx, user.id, principal.sessionId);
+    await q.revokeTokensOf(tx, user.id);
+    await q.clearSignInFailures(tx, throttleKey(user.email));
+  });
 }
 
 // ---- tokens -------------------------------------------------------------------------------------
@@ -253,8 +290,26 @@ const tokenView = (row: q.TokenRow): TokenView => ({
   revoked: row.revoked_at !== null,
 });
 
-/** Creates an API token; the secret is returned once and only its hash is kept. */
+/**
+ * Creates an API token; the secret is returned once and only its hash is kept. The password is
+ * asked again (`password`), so a session left open on a shared computer cannot mint a
+ * long-lived key; the lifetime is capped by `maxDays` (LIPTAKO_TOKEN_MAX_DAYS).
+ */
 export async function createToken(
+  db: Queryable,
+  principal: Principal,
+  input: { name: string; expiresInDays: number; verbs?: string[]; password: string },
+  limits: { maxDays: number },
+): Promise<{ token: TokenView; secret: string }> {
+  if (principal.kind !== 'user') throw new AppError('auth.required');
+  if (input.expiresInDays > limits.maxDays) throw new AppError('auth.token.tooLong', { days: limits.maxDays });
+  const owner = await q.userById(db, principal.userId);
+  if (!owner || !(await verifyPassword(owner.password_hash, input.password))) throw new AppError('auth.password.wrongCurrent');
+  return issueToken(db, principal, input);
+}
+
+/** Issues a token without asking for the password: for the system (tests, setup scripts). */
+export async function issueToken(
   db: Queryable,
   principal: Principal,
   input: { name: string; expiresInDays: number; verbs?: string[] },

@@ -14,7 +14,7 @@ import { VERSION } from '../core/version.js';
 import { loadDemo } from '../demo/demo.js';
 import { recoverInterruptedImports } from '../displacement/service.js';
 import { registerDtmCommands } from './dtm.js';
-import { audit, createAdministrator, DEMO_ACCOUNTS, ensureDemoAccounts, SYSTEM_ACTOR } from '../access/service.js';
+import { audit, createAdministrator, DEMO_ACCOUNTS, ensureDemoAccounts, SYSTEM_ACTOR, unlockUserByEmail } from '../access/service.js';
 import { GEO_IMPORT_LIMIT, importGeoFile } from '../geo/service.js';
 import { importPlanFile, PLAN_IMPORT_LIMIT } from '../plans/service.js';
 import { parseDate } from './arguments.js';
@@ -104,7 +104,7 @@ async function serve(db: Database, config: Config): Promise<void> {
   if (interrupted.length > 0) console.log(`  ${interrupted.length} import(s) cut short by the last stop were marked interrupted; run them again from the import page or with \`liptako dtm retry\`.`);
   // Loaded only to serve: the other commands never load Fastify and the routes.
   const { buildApp } = await import('../core/http.js');
-  const app = await buildApp({ db, logLevel: config.logLevel });
+  const app = await buildApp({ db, logLevel: config.logLevel, trustProxy: config.trustProxy, tokenMaxDays: config.tokenMaxDays });
   const shutdown = (signal: string): void => {
     app.log.info({ signal }, 'shutting down');
     app
@@ -241,6 +241,19 @@ usersCommand
       await migrate(db);
       const user = await createAdministrator(db, { email: options.email, name: options.name, password, language: options.language });
       console.log(`Administrator ${user.email} created (id ${user.id}). Sign in at the web app.`);
+    });
+  });
+
+usersCommand
+  .command('unlock')
+  .description('Clear the sign-in slow-down of an account (after wrong passwords), from every address.')
+  .requiredOption('--email <email>', 'e-mail address of the account')
+  .action(async (options: { email: string }) => {
+    const config = readConfig();
+    await withDatabase(config, async (db) => {
+      await migrate(db);
+      const user = await unlockUserByEmail(db, SYSTEM_ACTOR, options.email);
+      console.log(`Sign-in of ${user.email} unlocked: the next attempt from any address is checked at once.`);
     });
   });
 

@@ -9,6 +9,41 @@ export interface Config {
   /** Folder of the embedded database (PGlite). */
   dataDir: string;
   logLevel: string;
+  /** Which reverse proxies to believe about the client's address and HTTPS (LIPTAKO_TRUST_PROXY). */
+  trustProxy: TrustProxy;
+  /** The longest lifetime of an API token, in days (LIPTAKO_TOKEN_MAX_DAYS). */
+  tokenMaxDays: number;
+}
+
+/** Fastify's trustProxy: nobody, everybody, a number of hops, or proxy addresses and CIDR ranges. */
+export type TrustProxy = boolean | number | string[];
+
+export const DEFAULT_TOKEN_MAX_DAYS = 90;
+
+/**
+ * LIPTAKO_TRUST_PROXY: empty or `false` (the default: clients connect directly), `true` (any
+ * peer; only when nothing but the proxy can reach the port), a hop count such as `1`, or a
+ * comma-separated list of proxy addresses or CIDR ranges such as `127.0.0.1,10.0.0.0/8`.
+ */
+export function parseTrustProxy(value: string | undefined): TrustProxy {
+  const text = value?.trim() ?? '';
+  if (text === '' || text === 'false') return false;
+  if (text === 'true') return true;
+  if (/^\d+$/.test(text)) return Number(text);
+  const entries = text.split(',').map((entry) => entry.trim()).filter(Boolean);
+  for (const entry of entries) {
+    if (!/^[0-9A-Fa-f:.]+(\/\d{1,3})?$/.test(entry)) {
+      throw new Error(`LIPTAKO_TRUST_PROXY must be true, false, a number of hops or proxy addresses (e.g. 127.0.0.1,10.0.0.0/8), not "${text}".`);
+    }
+  }
+  return entries;
+}
+
+function parseTokenMaxDays(value: string | undefined): number {
+  if (value === undefined || value.trim() === '') return DEFAULT_TOKEN_MAX_DAYS;
+  const days = Number(value);
+  if (!Number.isInteger(days) || days < 1 || days > 366) throw new Error(`LIPTAKO_TOKEN_MAX_DAYS must be a whole number of days from 1 to 366, not "${value}".`);
+  return days;
 }
 
 function parsePort(value: string | undefined, fallback: number): number {
@@ -31,5 +66,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     databaseUrl,
     dataDir: path.resolve(env.LIPTAKO_DATA_DIR?.trim() || '.liptako'),
     logLevel: env.LOG_LEVEL?.trim() || 'info',
+    trustProxy: parseTrustProxy(env.LIPTAKO_TRUST_PROXY),
+    tokenMaxDays: parseTokenMaxDays(env.LIPTAKO_TOKEN_MAX_DAYS),
   };
 }

@@ -139,14 +139,17 @@ export class AppError extends Error {
   readonly status: number;
   readonly params: ErrorParams;
   readonly details: unknown;
+  /** Seconds after which the caller may try again (sent as Retry-After with 429 and 503). */
+  readonly retryAfter: number | undefined;
 
-  constructor(code: ErrorCode, params: ErrorParams = {}, options: { details?: unknown; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, params: ErrorParams = {}, options: { details?: unknown; cause?: unknown; retryAfter?: number } = {}) {
     super(formatMessage(code, 'en', params), { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
     this.status = catalogue[code].status;
     this.params = params;
     this.details = options.details;
+    this.retryAfter = options.retryAfter;
   }
 
   localisedMessage(language: Language): string {

@@ -19,6 +19,8 @@ export type LiptakoApp = FastifyInstance<Server, IncomingMessage, ServerResponse
 export interface AppContext {
   db: Database;
   version: string;
+  /** The longest lifetime an API token may be given, in days. */
+  tokenMaxDays: number;
 }
 
 export const ErrorBody = Type.Object(

@@ -15,11 +15,13 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { installAccessControl, looksLikeApiUrl, type RouteGuardReport } from '../access/http.js';
+import { configurePasswordHashing } from '../access/passwords.js';
 import { accessRoutes } from '../access/routes.js';
 import { displacementPublicRoutes } from '../displacement/public-routes.js';
 import { displacementRoutes } from '../displacement/routes.js';
 import { geoRoutes } from '../geo/routes.js';
 import { planRoutes } from '../plans/routes.js';
+import { DEFAULT_TOKEN_MAX_DAYS, type TrustProxy } from './config.js';
 import type { Database } from './db.js';
 import { AppError, formatMessage, isAppError } from './errors.js';
 import { errorResponses, ErrorBody, formatBytes, languageOf, type AppContext, type LiptakoApp } from './http-kit.js';
@@ -35,6 +37,7 @@ declare module 'fastify' {
 
 function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError): FastifyReply {
   const language = languageOf(request);
+  if (error.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(error.retryAfter))));
   return reply
     .status(error.status)
     .header('content-language', language)
@@ -85,7 +88,21 @@ export interface BuildAppOptions {
   logStream?: { write(line: string): void };
   /** Folder of the built web app; null to serve the API only. */
   webRoot?: string | null;
+  /**
+   * Which proxies to believe about the client's address and protocol (X-Forwarded-For and
+   * -Proto); Fastify's trustProxy: false (default), true, a hop count, or addresses/CIDRs.
+   */
+  trustProxy?: TrustProxy;
+  /** The longest lifetime of an API token, in days (default 90). */
+  tokenMaxDays?: number;
+  /** How many Argon2 hashes run at once and how many may wait (process-wide). */
+  passwordHashing?: { concurrent: number; queue: number };
 }
+
+const trustHops =
+  (hops: number) =>
+  (_address: string, hop: number): boolean =>
+    hop < hops;
 
 export const DEFAULT_WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 
@@ -109,9 +126,12 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     // The guard decides on the matched route, so these only choose which spellings match at all;
     // anything that does not match is a plain 404 (see access/http.ts).
     routerOptions: { ignoreTrailingSlash: true, ignoreDuplicateSlashes: false, caseSensitive: true },
+    // A hop count becomes the function Fastify applies to it (its types accept no number).
+    trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const context: AppContext = { db: options.db, version: VERSION };
+  if (options.passwordHashing) configurePasswordHashing(options.passwordHashing);
+  const context: AppContext = { db: options.db, version: VERSION, tokenMaxDays: options.tokenMaxDays ?? DEFAULT_TOKEN_MAX_DAYS };
 
   app.addSchema(ErrorBody);
 

@@ -160,7 +160,7 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     await form.getByTestId('user-submit').click();
     const passwordError = form.locator('[data-testid=user-form-field-error][data-field=password]');
     await expect.poll(() => passwordError.isVisible(), { timeout: 15_000 }).toBe(true);
-    expect(await passwordError.textContent()).toContain('trop courant');
+    expect(await passwordError.textContent()).toContain('mot de passe courant');
     await form.getByTestId('user-password').fill('Des dunes et des acacias au petit matin');
     await form.getByTestId('user-submit').click();
     await expect.poll(() => page.getByTestId('user-saved').isVisible(), { timeout: 15_000 }).toBe(true);
@@ -215,6 +215,10 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     await tokenForm.getByTestId('token-name').fill('Funding dashboard');
     await tokenForm.getByTestId('token-expiry').selectOption('30');
     await tokenForm.getByTestId('token-verb-plan.read').check();
+    // The password is asked again: without it, nothing is sent.
+    await tokenForm.getByTestId('token-create').click();
+    await expect.poll(() => tokenForm.getByText('Type your password to create a token.').isVisible()).toBe(true);
+    await tokenForm.getByTestId('token-password').fill(DEMO.manager.password);
     await tokenForm.getByTestId('token-create').click();
     const secretInput = page.getByTestId('token-secret');
     await expect.poll(() => secretInput.isVisible(), { timeout: 15_000 }).toBe(true);

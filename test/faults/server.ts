@@ -244,7 +244,7 @@ export async function seedPlan(db: Database): Promise<{ token: string; contribut
     organisationId: null,
     assignments: [{ role: 'programme-manager', scope: { kind: 'response' } }],
   });
-  const { secret } = await access.createToken(
+  const { secret } = await access.issueToken(
     db,
     { kind: 'user', userId: user.id, email: user.email, name: user.name, language: 'en', organisationId: null, assignments: [], via: 'system' },
     { name: 'faults', expiresInDays: 1 },

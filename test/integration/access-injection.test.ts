@@ -3,7 +3,7 @@
  * back exactly as sent, never interpreted as SQL, LIKE patterns or markup.
  */
 import { expect, it } from 'vitest';
-import { describeEachDatabase } from '../support/harness.js';
+import { describeEachDatabase, TEST_PASSWORD } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { gazetteerCsv, importGeo } from '../support/geo.js';
 import { auditEvents, countRows, freshAddress, paidUsd, send } from '../support/access.js';
@@ -87,7 +87,7 @@ describeEachDatabase('hostile text', (context) => {
     for (const text of HOSTILE) {
       const organisation = await send<{ organisation: { name: string } }>(context.app, 'POST', '/api/organisations', { payload: { name: text, acronym: text.slice(0, 40) } });
       expect(organisation.statusCode, text).toBe(201);
-      const token = await send(context.app, 'POST', '/api/tokens', { payload: { name: text, expiresInDays: 1 } });
+      const token = await send(context.app, 'POST', '/api/tokens', { payload: { name: text, expiresInDays: 1, password: TEST_PASSWORD } });
       expect(token.statusCode, text).toBe(201);
     }
     const organisations = await send<{ organisations: Array<{ name: string; acronym: string | null }> }>(context.app, 'GET', '/api/organisations');

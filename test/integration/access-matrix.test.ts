@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import type { PlanView } from '../../src/plans/service.js';
-import { describeEachDatabase, type Persona, type TestContext } from '../support/harness.js';
+import { describeEachDatabase, TEST_PASSWORD, type Persona, type TestContext } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { gazetteerCsv } from '../support/geo.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload } from '../support/dtm.js';
@@ -154,6 +154,16 @@ const CHANGE_USER: RequestSpec = {
   observe: (context, { id }) => scalar(context, 'SELECT name AS value FROM app_user WHERE id = $1', [id]),
 };
 
+const UNLOCK_USER: RequestSpec = {
+  route: 'POST /api/users/:id/unlock',
+  async prepare(context) {
+    await context.db.query("INSERT INTO sign_in_throttle (email, address, failures, retry_at) VALUES ('viewer@test.liptako.org', '192.0.2.1', 9, now() + interval '10 minutes')");
+    return { id: Number(await scalar(context, "SELECT id AS value FROM app_user WHERE email = 'viewer@test.liptako.org'")) };
+  },
+  send: (app, { id }) => send(app, 'POST', `/api/users/${id}/unlock`),
+  observe: (context) => scalar(context, "SELECT count(*)::int AS value FROM sign_in_throttle WHERE email = 'viewer@test.liptako.org'"),
+};
+
 const CREATE_ORGANISATION: RequestSpec = {
   route: 'POST /api/organisations',
   send: (app) => send(app, 'POST', '/api/organisations', { payload: { name: unique('Organisation') } }),
@@ -162,7 +172,7 @@ const CREATE_ORGANISATION: RequestSpec = {
 
 const CREATE_TOKEN: RequestSpec = {
   route: 'POST /api/tokens',
-  send: (app) => send(app, 'POST', '/api/tokens', { payload: { name: 'matrix', expiresInDays: 30 } }),
+  send: (app) => send(app, 'POST', '/api/tokens', { payload: { name: 'matrix', expiresInDays: 30, password: TEST_PASSWORD } }),
   observe: (context) => countRows(context.db, 'api_token'),
 };
 
@@ -170,7 +180,7 @@ const REVOKE_TOKEN: RequestSpec = {
   route: 'DELETE /api/tokens/:id',
   async prepare(context, persona) {
     // Each signed-in persona revokes a token of its own; the anonymous caller tries the administrator's.
-    const created = await send<{ token: { id: number } }>(adminOrSelf(context, persona), 'POST', '/api/tokens', { payload: { name: 'to revoke', expiresInDays: 30 } });
+    const created = await send<{ token: { id: number } }>(adminOrSelf(context, persona), 'POST', '/api/tokens', { payload: { name: 'to revoke', expiresInDays: 30, password: TEST_PASSWORD } });
     return { id: created.body.token.id };
   },
   send: (app, { id }) => send(app, 'DELETE', `/api/tokens/${id}`),
@@ -274,6 +284,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/dtm/rounds/:id/status (publish, Mali)',  PUBLISH_ROUND,           200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
   ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
+  ['POST   /api/users/:id/unlock',                       UNLOCK_USER,             200,   403,   403,    403,   403,    403,   401],
   ['POST   /api/organisations',                          CREATE_ORGANISATION,     201,   403,   403,    403,   403,    403,   401],
   // Every role may manage its own account and tokens: only a narrowed token gets 403 here (access-sessions).
   ['POST   /api/tokens',                                 CREATE_TOKEN,            201,   201,   201,    201,   201,    201,   401],

@@ -1,7 +1,7 @@
 /** API tokens: created once, used as Bearer, revoked at once, narrowed, audited. */
 import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
-import { describeEachDatabase, PERSONAS } from '../support/harness.js';
+import { describeEachDatabase, PERSONAS, TEST_PASSWORD } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { auditEvents, contributionCount, countRows, paidUsd, send, signIn, withSession } from '../support/access.js';
 
@@ -19,7 +19,7 @@ describeEachDatabase('API tokens', (context) => {
   it('is created from a session, shown once, works as a Bearer token, and stops at once when revoked', async () => {
     await loadCsahelPlan(context.app);
     const session = await signIn(anonymous(), 'programmeManager');
-    const created = await send<Created>(anonymous(), 'POST', '/api/tokens', { headers: withSession(session), payload: { name: 'Script FTS', expiresInDays: 30 } });
+    const created = await send<Created>(anonymous(), 'POST', '/api/tokens', { headers: withSession(session), payload: { name: 'Script FTS', expiresInDays: 30, password: TEST_PASSWORD } });
     expect(created.statusCode).toBe(201);
     const { token, secret } = created.body;
     expect(secret).toMatch(/^lpk_[A-Za-z0-9_-]{30,}$/);
@@ -48,7 +48,7 @@ describeEachDatabase('API tokens', (context) => {
   });
 
   it('can be created with another token, and revoked only by its owner', async () => {
-    const created = await send<Created>(context.as('viewer'), 'POST', '/api/tokens', { payload: { name: 'dashboard', expiresInDays: 1 } });
+    const created = await send<Created>(context.as('viewer'), 'POST', '/api/tokens', { payload: { name: 'dashboard', expiresInDays: 1, password: TEST_PASSWORD } });
     expect(created.statusCode).toBe(201);
     const stranger = await send(context.as('partner'), 'DELETE', `/api/tokens/${created.body.token.id}`);
     expect(stranger.statusCode).toBe(404);
@@ -68,7 +68,7 @@ describeEachDatabase('API tokens', (context) => {
     await loadCsahelPlan(context.app);
     let secret = value;
     if (value === 'expired') {
-      const created = await send<Created>(context.as('programmeManager'), 'POST', '/api/tokens', { payload: { name: 'old', expiresInDays: 1 } });
+      const created = await send<Created>(context.as('programmeManager'), 'POST', '/api/tokens', { payload: { name: 'old', expiresInDays: 1, password: TEST_PASSWORD } });
       secret = created.body.secret;
       await context.db.query("UPDATE api_token SET expires_at = now() - interval '1 second' WHERE id = $1", [created.body.token.id]);
     }
@@ -84,7 +84,7 @@ describeEachDatabase('API tokens', (context) => {
 
   it('narrowed to plan.read, reads a plan but cannot record a contribution', async () => {
     await loadCsahelPlan(context.app);
-    const created = await send<Created>(context.as('programmeManager'), 'POST', '/api/tokens', { payload: { name: 'read only', expiresInDays: 7, verbs: ['plan.read'] } });
+    const created = await send<Created>(context.as('programmeManager'), 'POST', '/api/tokens', { payload: { name: 'read only', expiresInDays: 7, password: TEST_PASSWORD, verbs: ['plan.read'] } });
     expect(created.body.token.verbs).toEqual(['plan.read']);
     const secret = created.body.secret;
     expect((await send(anonymous(), 'GET', `/api/plans/${CSAHEL}`, { headers: bearer(secret) })).statusCode).toBe(200);
@@ -102,13 +102,13 @@ describeEachDatabase('API tokens', (context) => {
 
   it('cannot widen itself: a token narrowed to account.manage only creates tokens as narrow as itself', async () => {
     await loadCsahelPlan(context.app);
-    const narrow = await send<Created>(context.as('programmeManager'), 'POST', '/api/tokens', { payload: { name: 'accounts only', expiresInDays: 7, verbs: ['account.manage'] } });
-    const wider = await send(anonymous(), 'POST', '/api/tokens', { headers: bearer(narrow.body.secret), payload: { name: 'escalate', expiresInDays: 7, verbs: ['contribution.record'] } });
+    const narrow = await send<Created>(context.as('programmeManager'), 'POST', '/api/tokens', { payload: { name: 'accounts only', expiresInDays: 7, password: TEST_PASSWORD, verbs: ['account.manage'] } });
+    const wider = await send(anonymous(), 'POST', '/api/tokens', { headers: bearer(narrow.body.secret), payload: { name: 'escalate', expiresInDays: 7, password: TEST_PASSWORD, verbs: ['contribution.record'] } });
     expect(wider.statusCode).toBe(403);
     expect(wider.body.error!.code).toBe('auth.forbidden');
 
     // Asking for "no narrowing" yields a token narrowed the same way, which still cannot write.
-    const unnarrowed = await send<Created>(anonymous(), 'POST', '/api/tokens', { headers: bearer(narrow.body.secret), payload: { name: 'escalate', expiresInDays: 7 } });
+    const unnarrowed = await send<Created>(anonymous(), 'POST', '/api/tokens', { headers: bearer(narrow.body.secret), payload: { name: 'escalate', expiresInDays: 7, password: TEST_PASSWORD } });
     expect(unnarrowed.statusCode).toBe(201);
     expect(unnarrowed.body.token.verbs).toEqual(['account.manage']);
     const write = await send(anonymous(), 'POST', `/api/plans/${CSAHEL}/contributions`, { headers: bearer(unnarrowed.body.secret), payload: paidUsd(100) });
@@ -117,18 +117,18 @@ describeEachDatabase('API tokens', (context) => {
   });
 
   it('does not give a token more than its owner has', async () => {
-    const created = await send<Created>(context.as('viewer'), 'POST', '/api/tokens', { payload: { name: 'wishful', expiresInDays: 7, verbs: ['user.manage', 'audit.read'] } });
+    const created = await send<Created>(context.as('viewer'), 'POST', '/api/tokens', { payload: { name: 'wishful', expiresInDays: 7, password: TEST_PASSWORD, verbs: ['user.manage', 'audit.read'] } });
     expect(created.statusCode).toBe(201);
     for (const url of ['/api/users', '/api/audit']) {
       const reply = await send(anonymous(), 'GET', url, { headers: bearer(created.body.secret) });
       expect(reply.statusCode, url).toBe(403);
     }
-    const unknownVerb = await send(context.as('viewer'), 'POST', '/api/tokens', { payload: { name: 'x', expiresInDays: 7, verbs: ['root'] } });
+    const unknownVerb = await send(context.as('viewer'), 'POST', '/api/tokens', { payload: { name: 'x', expiresInDays: 7, password: TEST_PASSWORD, verbs: ['root'] } });
     expect(unknownVerb.statusCode).toBe(400);
   });
 
   it('stops working when its owner is disabled', async () => {
-    const created = await send<Created>(context.as('partner'), 'POST', '/api/tokens', { payload: { name: 'partner sync', expiresInDays: 7 } });
+    const created = await send<Created>(context.as('partner'), 'POST', '/api/tokens', { payload: { name: 'partner sync', expiresInDays: 7, password: TEST_PASSWORD } });
     await context.db.query('UPDATE app_user SET disabled_at = now() WHERE email = $1', [PERSONAS.partner.email]);
     const reply = await send(anonymous(), 'GET', '/api/plans', { headers: bearer(created.body.secret) });
     expect(reply.statusCode).toBe(401);
@@ -136,7 +136,7 @@ describeEachDatabase('API tokens', (context) => {
   });
 
   it('records each use, creation and revocation in the audit log', async () => {
-    const created = await send<Created>(context.as('viewer'), 'POST', '/api/tokens', { payload: { name: 'audited', expiresInDays: 7 } });
+    const created = await send<Created>(context.as('viewer'), 'POST', '/api/tokens', { payload: { name: 'audited', expiresInDays: 7, password: TEST_PASSWORD } });
     const id = created.body.token.id;
     expect((await send(anonymous(), 'GET', '/api/geo/countries', { headers: bearer(created.body.secret) })).statusCode).toBe(200);
     expect((await send(anonymous(), 'GET', '/api/plans', { headers: bearer(created.body.secret) })).statusCode).toBe(200);

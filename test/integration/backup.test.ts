@@ -92,8 +92,8 @@ async function fill(db: Database): Promise<{ token: string }> {
     organisationId: organisation.id,
     assignments: [{ role: 'im-officer', scope: { kind: 'country', value: 'ML' } }],
   });
-  const signedIn = await access.signIn(db, { email: user.email, password: PASSWORD, requestId: 'backup-test' });
-  const { secret } = await access.createToken(db, signedIn.principal, { name: 'sauvegarde', expiresInDays: 30, verbs: ['geo.read'] });
+  const signedIn = await access.signIn(db, { email: user.email, password: PASSWORD, address: '127.0.0.1', requestId: 'backup-test' });
+  const { secret } = await access.issueToken(db, signedIn.principal, { name: 'sauvegarde', expiresInDays: 30, verbs: ['geo.read'] });
   await access.audit(db, signedIn.principal, {
     action: 'test.event',
     objectType: 'thing',
@@ -206,7 +206,7 @@ for (const kind of databaseKinds) {
     it('leaves the restored database working: credentials, the append-only audit log, new ids after the old ones', async () => {
       const principal = await access.authenticate(restored, { bearerToken: token });
       expect(principal).toMatchObject({ kind: 'user', email: 'backup.user@test.liptako.org' });
-      const signedIn = await access.signIn(restored, { email: 'backup.user@test.liptako.org', password: PASSWORD, requestId: 'after-restore' });
+      const signedIn = await access.signIn(restored, { email: 'backup.user@test.liptako.org', password: PASSWORD, address: '127.0.0.1', requestId: 'after-restore' });
       expect(signedIn.principal.kind).toBe('user');
       await expect(restored.query("UPDATE audit_event SET action = 'rewritten'")).rejects.toThrow();
       await expect(restored.query('DELETE FROM audit_event')).rejects.toThrow();

@@ -4,13 +4,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PgliteDatabase } from '../../src/core/db.js';
 import { gazetteerCsv, squaresGeoJson } from '../support/geo.js';
 
 let workDir: string;
 
 function liptako(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, LIPTAKO_DATA_DIR: path.join(workDir, 'data'), DATABASE_URL: '', LANG: 'en_GB.UTF-8' },
+    env: { ...process.env, LIPTAKO_DATA_DIR: path.join(workDir, 'data'), DATABASE_URL: '', LANG: 'en_GB.UTF-8', LIPTAKO_ADMIN_PASSWORD: 'le fleuve Niger traverse Mopti en crue' },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -23,7 +24,7 @@ describe('the liptako command', () => {
   });
   afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 
-  it.each(['', 'serve', 'start', 'migrate', 'demo', 'geo', 'geo import', 'plans', 'plans import'])('has help for `liptako %s`', (command) => {
+  it.each(['', 'serve', 'start', 'migrate', 'demo', 'geo', 'geo import', 'plans', 'plans import', 'users unlock'])('has help for `liptako %s`', (command) => {
     const result = liptako(...command.split(' ').filter(Boolean), '--help');
     expect(result.status).toBe(0);
     expect(result.stdout).toMatch(/Usage: liptako/);
@@ -77,6 +78,34 @@ describe('the liptako command', () => {
     const badDate = liptako('geo', 'import', '--valid-from', '2025-13-01', junk);
     expect(badDate.status).not.toBe(0);
     expect(badDate.stderr).toMatch(/YYYY-MM-DD/);
+  });
+
+  it('`users unlock` clears the sign-in slow-down of an account from every address, and says so in the audit log', async () => {
+    expect(liptako('users', 'create-admin', '--email', 'chef@ngo.example', '--name', 'Cheffe Admin').status).toBe(0);
+    const throttled = async (): Promise<number> => {
+      const db = await PgliteDatabase.open(path.join(workDir, 'data'));
+      try {
+        await db.query("INSERT INTO sign_in_throttle (email, address, failures, retry_at) VALUES ('chef@ngo.example', '203.0.113.5', 12, now() + interval '10 minutes') ON CONFLICT DO NOTHING");
+        return (await db.query<{ n: number }>("SELECT count(*)::int AS n FROM sign_in_throttle WHERE email = 'chef@ngo.example'"))[0]!.n;
+      } finally {
+        await db.close();
+      }
+    };
+    expect(await throttled()).toBe(1);
+    const unlocked = liptako('users', 'unlock', '--email', 'Chef@ngo.example');
+    expect(unlocked.stderr).toBe('');
+    expect(unlocked.status).toBe(0);
+    expect(unlocked.stdout).toMatch(/chef@ngo\.example/);
+    const db = await PgliteDatabase.open(path.join(workDir, 'data'));
+    try {
+      expect((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM sign_in_throttle")).at(0)!.n).toBe(0);
+      expect((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'user.unlock' AND actor = 'system'")).at(0)!.n).toBe(1);
+    } finally {
+      await db.close();
+    }
+    const unknown = liptako('users', 'unlock', '--email', 'nobody@ngo.example');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toMatch(/^liptako: /);
   });
 
   it('answers in French when the terminal is French', () => {

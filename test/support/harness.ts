@@ -11,7 +11,7 @@ import { PgliteDatabase, PostgresDatabase, type Database, type DatabaseKind, typ
 import type { InjectOptions } from 'fastify';
 import * as access from '../../src/access/service.js';
 import type { AssignmentInput } from '../../src/access/service.js';
-import { buildApp } from '../../src/core/http.js';
+import { buildApp, type BuildAppOptions } from '../../src/core/http.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { migrate } from '../../src/core/migrate.js';
 
@@ -111,7 +111,7 @@ async function createPersonas(db: Database): Promise<Record<Exclude<Persona, 'an
       organisationId: definition.scope.kind === 'organisation' ? organisation.id : null,
       assignments: [{ role: definition.role, scope }],
     });
-    const { secret } = await access.createToken(
+    const { secret } = await access.issueToken(
       db,
       { kind: 'user', userId: user.id, email: user.email, name: user.name, language: 'fr', organisationId: user.organisationId, assignments: [], via: 'system' },
       { name: 'tests', expiresInDays: 1 },
@@ -144,12 +144,13 @@ export interface TestContext {
 
 /**
  * Declares a suite once per database kind. `setup` may register extra routes on the app
- * before it is readied (e.g. a route that throws, to test the 500 path).
+ * before it is readied (e.g. a route that throws, to test the 500 path); `build` passes
+ * settings to buildApp (e.g. trustProxy).
  */
 export function describeEachDatabase(
   name: string,
   body: (context: TestContext) => void,
-  options: { setup?: (app: LiptakoApp, db: Database) => void } = {},
+  options: { setup?: (app: LiptakoApp, db: Database) => void; build?: Partial<Omit<BuildAppOptions, 'db'>> } = {},
 ): void {
   for (const kind of databaseKinds) {
     describe(`${name} [${kind}]`, () => {
@@ -166,7 +167,7 @@ export function describeEachDatabase(
         dispose = opened.dispose;
         await migrate(real);
         tokens = await createPersonas(real);
-        app = await buildApp({ db: rollback, logLevel: false, webRoot: null });
+        app = await buildApp({ db: rollback, logLevel: false, webRoot: null, ...options.build });
         options.setup?.(app, rollback);
         await app.ready();
       });

@@ -8,7 +8,7 @@ import { safeNext } from './paths.js';
 /** What the user can do about a refused sign-in, per catalogue code. */
 const ADVICE: Record<string, string> = {
   'auth.signIn.failed': 'auth.signInPage.advice.failed',
-  'auth.signIn.locked': 'auth.signInPage.advice.locked',
+  'auth.signIn.slowDown': 'auth.signInPage.advice.slowDown',
   'auth.signIn.throttled': 'auth.signInPage.advice.throttled',
 };
 

@@ -8,9 +8,9 @@ import { useFormat } from '../useFormat.js';
 import { verbLabel } from './labels.js';
 import type { CreatedToken, TokensResponse, TokenView } from './types.js';
 
-/** Lifetimes offered for a new token, in days (the server accepts 1–366). */
-export const TOKEN_LIFETIMES = [7, 30, 90, 180, 366] as const;
-const DEFAULT_LIFETIME = 90;
+/** Lifetimes offered for a new token, in days (the server's maximum is 90 unless LIPTAKO_TOKEN_MAX_DAYS says otherwise). */
+export const TOKEN_LIFETIMES = [7, 30, 90] as const;
+const DEFAULT_LIFETIME = 30;
 
 /** Verbs a token can be narrowed to: the user's own, except managing the account itself. */
 export function tokenVerbChoices(verbs: readonly string[]): string[] {
@@ -95,8 +95,11 @@ function SecretOnce({ created, onDone }: { created: CreatedToken; onDone: () => 
 function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => void }) {
   const { t } = useTranslation();
   const session = useSession();
-  const ids = { name: useId(), lifetime: useId(), verbsHelp: useId(), title: useId() };
+  const ids = { name: useId(), lifetime: useId(), password: useId(), passwordHelp: useId(), verbsHelp: useId(), title: useId() };
   const [name, setName] = useState('');
+  const [password, setPassword] = useState('');
+  const [passwordMissing, setPasswordMissing] = useState(false);
+  const passwordInput = useRef<HTMLInputElement>(null);
   const [lifetime, setLifetime] = useState<number>(DEFAULT_LIFETIME);
   const [verbs, setVerbs] = useState<string[]>([]);
   const [nameMissing, setNameMissing] = useState(false);
@@ -113,17 +116,24 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
       nameInput.current?.focus();
       return;
     }
+    if (password === '') {
+      setPasswordMissing(true);
+      passwordInput.current?.focus();
+      return;
+    }
     setBusy(true);
     setError(null);
-    sendJson<CreatedToken>('POST', '/api/tokens', { name: name.trim(), expiresInDays: lifetime, ...(verbs.length > 0 ? { verbs } : {}) }).then(
+    sendJson<CreatedToken>('POST', '/api/tokens', { name: name.trim(), expiresInDays: lifetime, password, ...(verbs.length > 0 ? { verbs } : {}) }).then(
       (created) => {
         setBusy(false);
         setName('');
+        setPassword('');
         setVerbs([]);
         onCreated(created);
       },
       (reason: unknown) => {
         setBusy(false);
+        setPassword('');
         setError(reason instanceof ApiError ? reason : new ApiError('network', String(reason)));
       },
     );
@@ -163,6 +173,29 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
               </option>
             ))}
           </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.password}>{t('account.tokens.create.password')}</label>
+          <input
+            ref={passwordInput}
+            id={ids.password}
+            type="password"
+            name="current-password"
+            autoComplete="current-password"
+            maxLength={256}
+            value={password}
+            aria-invalid={passwordMissing || undefined}
+            aria-describedby={ids.passwordHelp}
+            data-testid="token-password"
+            onChange={(event) => {
+              setPassword(event.currentTarget.value);
+              setPasswordMissing(false);
+            }}
+          />
+          <span className="help" id={ids.passwordHelp}>
+            {t('account.tokens.create.passwordHelp')}
+          </span>
+          {passwordMissing ? <span className="field-error">{t('account.tokens.create.passwordMissing')}</span> : null}
         </div>
       </div>
       <fieldset className="verb-choices" aria-describedby={ids.verbsHelp}>

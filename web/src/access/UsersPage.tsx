@@ -591,6 +591,22 @@ function Users() {
                   <td>{user.language.toUpperCase()}</td>
                   <td>
                     <UserStatus user={user} />
+                    {user.locked ? (
+                      <button
+                        type="button"
+                        className="button small"
+                        data-testid="user-unlock"
+                        aria-label={t('admin.users.unlockLabel', { name: user.name })}
+                        onClick={() => {
+                          sendJson<{ user: UserView }>('POST', `/api/users/${user.id}/unlock`, undefined).then(
+                            () => setVersion((value) => value + 1),
+                            () => setVersion((value) => value + 1),
+                          );
+                        }}
+                      >
+                        {t('admin.users.unlock')}
+                      </button>
+                    ) : null}
                   </td>
                   <td className="date">{format.dateTime(user.createdAt)}</td>
                   <td>

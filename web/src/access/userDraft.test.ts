@@ -55,6 +55,8 @@ describe('assignments', () => {
 describe('userFieldOfError', () => {
   it('puts server refusals next to their field', () => {
     expect(userFieldOfError('auth.user.exists')).toBe('email');
+    expect(userFieldOfError('auth.email.confusable')).toBe('email');
+    expect(userFieldOfError('auth.password.repeated')).toBe('password');
     expect(userFieldOfError('auth.password.common')).toBe('password');
     expect(userFieldOfError('auth.scope.invalid')).toBe('assignments');
     expect(userFieldOfError('auth.forbidden')).toBeNull();

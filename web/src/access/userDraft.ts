@@ -102,7 +102,7 @@ export function assignmentsChanged(current: UserView['assignments'], next: reado
 /** The form field a server refusal is about (null: the form as a whole). */
 export function userFieldOfError(code: string | null): UserField | null {
   if (code === null) return null;
-  if (code === 'auth.user.exists') return 'email';
+  if (code === 'auth.user.exists' || code.startsWith('auth.email.')) return 'email';
   if (code.startsWith('auth.password.')) return 'password';
   if (code === 'auth.role.unknown' || code === 'auth.scope.invalid') return 'assignments';
   return null;
