@@ -11,7 +11,21 @@ import { headerKey } from '../core/tabular.js';
 export const AGE_BAND_FIELDS = ['f1', 'f2', 'f3', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5'] as const;
 export type AgeBandField = (typeof AGE_BAND_FIELDS)[number];
 
-export const ROUND_FIELDS = [
+/** Age-only parts (both sexes): `a1`…`a5` are the operation's age ranges, in order. */
+export const AGE_ONLY_FIELDS = ['a1', 'a2', 'a3', 'a4', 'a5'] as const;
+export type AgeOnlyField = (typeof AGE_ONLY_FIELDS)[number];
+
+/** The counts of one population group: a row may carry several groups side by side. */
+export const MEASURE_FIELDS = ['households', 'individuals', 'females', 'males', ...AGE_BAND_FIELDS, ...AGE_ONLY_FIELDS] as const;
+export type MeasureField = (typeof MEASURE_FIELDS)[number];
+
+/** Groups whose counts sit in their own columns beside the row's main group (IDP by default). */
+export const SIDE_GROUPS = ['returnee', 'returnee-abroad'] as const;
+export type SideGroup = (typeof SIDE_GROUPS)[number];
+export type SideGroupField = `${SideGroup}:${MeasureField}`;
+export const SIDE_GROUP_FIELDS: readonly SideGroupField[] = SIDE_GROUPS.flatMap((group) => MEASURE_FIELDS.map((measure): SideGroupField => `${group}:${measure}`));
+
+const BASE_FIELDS = [
   'admin1Pcode',
   'admin1Name',
   'admin2Pcode',
@@ -29,15 +43,21 @@ export const ROUND_FIELDS = [
   'females',
   'males',
   ...AGE_BAND_FIELDS,
+  ...AGE_ONLY_FIELDS,
   'reason',
   'originAdmin1Pcode',
+  'originAdmin1Name',
   'originAdmin2Pcode',
+  'originAdmin2Name',
   'arrivalPeriod',
   'assessmentDate',
 ] as const;
-export type RoundField = (typeof ROUND_FIELDS)[number];
+export type RoundField = (typeof BASE_FIELDS)[number] | SideGroupField;
+export const ROUND_FIELDS: readonly RoundField[] = [...BASE_FIELDS, ...SIDE_GROUP_FIELDS];
 
 export const isRoundField = (value: string): value is RoundField => (ROUND_FIELDS as readonly string[]).includes(value);
+
+export const isMeasureField = (value: string): value is MeasureField => (MEASURE_FIELDS as readonly string[]).includes(value);
 
 /** A file cannot be imported without these mapped (admin2 or a location code places the row). */
 export const REQUIRED_FIELDS: readonly RoundField[] = ['admin2Pcode', 'individuals'];
@@ -60,7 +80,7 @@ export const REASON_DTM_LABEL: Record<Reason, string> = {
 export const LOCATION_TYPES = ['village', 'neighbourhood', 'site', 'admin-area'] as const;
 export type LocationType = (typeof LOCATION_TYPES)[number];
 
-export const SETTLEMENT_TYPES = ['host-community', 'camp', 'spontaneous-site', 'collective-centre', 'other'] as const;
+export const SETTLEMENT_TYPES = ['host-community', 'camp', 'planned-site', 'spontaneous-site', 'collective-centre', 'transit-site', 'other'] as const;
 export type SettlementType = (typeof SETTLEMENT_TYPES)[number];
 
 export const DEFAULT_AGE_RANGES = ['0-4', '5-17', '18-59', '60+'] as const;
@@ -69,7 +89,7 @@ export const DEFAULT_AGE_RANGES = ['0-4', '5-17', '18-59', '60+'] as const;
  * Header spellings per field, compared with `headerKey` (case, spaces, `_`, `-`, `.` ignored)
  * after accents are folded. English first, then French, then Kobo-style names.
  */
-const HEADER_SYNONYMS: Record<Exclude<RoundField, AgeBandField>, readonly string[]> = {
+const HEADER_SYNONYMS: Record<Exclude<(typeof BASE_FIELDS)[number], AgeBandField | AgeOnlyField>, readonly string[]> = {
   admin1Pcode: ['admin1 pcode', 'admin1pcode', 'adm1 pcode', 'adm1_pcode', 'admin1 code', 'region pcode', 'pcode region', 'code region', 'pcode admin1'],
   admin1Name: ['admin1 name', 'admin1', 'adm1 name', 'region', 'region name', 'nom region'],
   admin2Pcode: ['admin2 pcode', 'admin2pcode', 'adm2 pcode', 'adm2_pcode', 'admin2 code', 'pcode admin2', 'province pcode', 'cercle pcode', 'departement pcode', 'pcode cercle', 'pcode province', 'pcode departement', 'code cercle', 'code province', 'code departement'],
@@ -77,8 +97,8 @@ const HEADER_SYNONYMS: Record<Exclude<RoundField, AgeBandField>, readonly string
   admin3Pcode: ['admin3 pcode', 'adm3 pcode', 'commune pcode', 'pcode commune', 'code commune'],
   locationCode: ['location code', 'location id', 'site code', 'site id', 'village code', 'code localite', 'code site', 'code village', 'id localite', 'id site'],
   locationName: ['location name', 'location', 'site name', 'site', 'village', 'nom localite', 'localite', 'nom site', 'nom village', 'quartier'],
-  locationType: ['location type', 'type of location', 'type localite', 'type de localite', 'type lieu'],
-  settlementType: ['settlement type', 'type of settlement', 'type installation', 'type d installation', 'type hebergement', 'type site'],
+  locationType: ['location type', 'type of location', 'type localite', 'type de localite', 'type lieu', 'type de lieu'],
+  settlementType: ['settlement type', 'type of settlement', 'type installation', 'type d installation', 'type hebergement', 'type site', 'type de site', 'type d hebergement', 'type d abri'],
   latitude: ['latitude', 'lat', 'gps latitude', 'y', 'location latitude', '_gps_latitude'],
   longitude: ['longitude', 'lon', 'long', 'lng', 'gps longitude', 'x', 'location longitude', '_gps_longitude'],
   populationGroup: ['population group', 'population type', 'group', 'groupe de population', 'type de population', 'categorie', 'statut'],
@@ -87,9 +107,11 @@ const HEADER_SYNONYMS: Record<Exclude<RoundField, AgeBandField>, readonly string
   females: ['females', 'female', 'women and girls', 'total female', 'femmes', 'total femmes', 'sexe feminin', 'nombre de femmes'],
   males: ['males', 'male', 'men and boys', 'total male', 'hommes', 'total hommes', 'sexe masculin', 'nombre d hommes'],
   reason: ['reason', 'displacement reason', 'reason for displacement', 'cause', 'raison', 'raison du deplacement', 'cause du deplacement', 'motif'],
-  originAdmin1Pcode: ['origin admin1 pcode', 'origin admin1', 'idp origin admin1 pcode', 'origin region pcode', 'origine admin1', 'region d origine pcode', 'pcode region origine', 'origine region'],
-  originAdmin2Pcode: ['origin admin2 pcode', 'origin admin2', 'origin province pcode', 'origine admin2', 'pcode cercle origine', 'pcode province origine', 'origine cercle', 'origine province'],
-  arrivalPeriod: ['arrival period', 'period of arrival', 'year of arrival', 'arrival', 'periode d arrivee', 'annee d arrivee', 'arrivee'],
+  originAdmin1Pcode: ['origin admin1 pcode', 'origin admin1', 'idp origin admin1 pcode', 'origin region pcode', 'origine admin1', 'region d origine pcode', 'pcode region origine'],
+  originAdmin1Name: ['origin region', 'origin admin1 name', 'region of origin', 'region d origine', 'nom region origine', 'region origine'],
+  originAdmin2Pcode: ['origin admin2 pcode', 'origin admin2', 'origin province pcode', 'origine admin2', 'pcode cercle origine', 'pcode province origine'],
+  originAdmin2Name: ['origin province', 'origin cercle', 'origin admin2 name', 'cercle d origine', 'province d origine', 'origine cercle', 'origine province', 'departement d origine'],
+  arrivalPeriod: ['arrival period', 'period of arrival', 'year of arrival', 'arrival', 'arrival date', 'periode d arrivee', 'annee d arrivee', 'arrivee', 'date d arrivee', 'trimestre d arrivee', 'mois d arrivee'],
   assessmentDate: ['assessment date', 'date of assessment', 'date', 'survey date', 'collection date', 'date d evaluation', 'date de collecte', 'date enquete', 'today', '_submission_time'],
 };
 
@@ -136,6 +158,10 @@ const HXL_TAGS: Array<{ tag: string; attributes: readonly string[]; field: Round
   { tag: 'adm1', attributes: ['origin', 'pcode'], field: 'originAdmin1Pcode' },
   { tag: 'adm2', attributes: ['origin', 'code'], field: 'originAdmin2Pcode' },
   { tag: 'adm2', attributes: ['origin', 'pcode'], field: 'originAdmin2Pcode' },
+  { tag: 'adm1', attributes: ['origin', 'name'], field: 'originAdmin1Name' },
+  { tag: 'adm1', attributes: ['origin'], field: 'originAdmin1Name' },
+  { tag: 'adm2', attributes: ['origin', 'name'], field: 'originAdmin2Name' },
+  { tag: 'adm2', attributes: ['origin'], field: 'originAdmin2Name' },
   { tag: 'date', attributes: ['arrival'], field: 'arrivalPeriod' },
   { tag: 'date', attributes: ['reported'], field: 'assessmentDate' },
   { tag: 'date', attributes: ['assessed'], field: 'assessmentDate' },
@@ -211,22 +237,88 @@ export function isHxlRow(cells: readonly string[]): boolean {
 
 const AGE_HXL = /^age(\d+)_?(\d+|plus)?$/;
 
+/** HXL attributes naming a population group: `+idps` is the row's main group. */
+function groupOfHxl(attributes: Set<string>): SideGroup | 'main' | null {
+  if (attributes.has('returnees') && (attributes.has('abroad') || attributes.has('refugees'))) return 'returnee-abroad';
+  if (attributes.has('returnees')) return 'returnee';
+  if (attributes.has('idps')) return 'main';
+  return null;
+}
+
+const GROUP_ATTRIBUTES = new Set(['idps', 'returnees', 'abroad', 'refugees']);
+
 function fieldOfHxl(cell: string, ageRanges: readonly string[]): RoundField | null {
   const hxl = parseHxl(cell);
   if (hxl === null) return null;
-  const attributes = hxl.attributes;
-  // Sex × age: `+f +age0_4` / `+m +children`-style ages are read against the operation's ranges.
+  const group = groupOfHxl(hxl.attributes);
+  const attributes = new Set([...hxl.attributes].filter((attribute) => !GROUP_ATTRIBUTES.has(attribute)));
+  let field: RoundField | null = null;
+  // Sex × age (`+f +age0_4`) and age only (`+age0_4`) are read against the operation's ranges.
   const sex = attributes.has('f') ? 'f' : attributes.has('m') ? 'm' : null;
   const ageAttribute = [...attributes].find((attribute) => AGE_HXL.test(attribute));
-  if (hxl.tag === 'affected' && sex !== null && ageAttribute !== undefined) {
+  if (hxl.tag === 'affected' && ageAttribute !== undefined) {
     const [, from, to] = AGE_HXL.exec(ageAttribute)!;
     const label = to === 'plus' || to === undefined ? `${from}+` : `${from}-${to}`;
     const index = ageRanges.indexOf(label);
-    return index === -1 ? null : (`${sex}${index + 1}` as AgeBandField);
+    if (index === -1) return null;
+    field = `${sex ?? 'a'}${index + 1}` as AgeBandField | AgeOnlyField;
+  } else {
+    const wanted = [...attributes].sort().join('+');
+    const exact = HXL_TAGS.find((entry) => entry.tag === hxl.tag && [...entry.attributes].filter((a) => a !== 'idps').sort().join('+') === wanted);
+    field = exact?.field ?? null;
+    // `#affected +returnees` alone is that group's individuals.
+    if (field === null && hxl.tag === 'affected' && wanted === '' && group !== null) field = 'individuals';
   }
-  const wanted = [...hxl.attributes].filter((attribute) => attribute !== 'idps').sort().join('+');
-  const exact = HXL_TAGS.find((entry) => entry.tag === hxl.tag && [...entry.attributes].filter((a) => a !== 'idps').sort().join('+') === wanted);
-  return exact?.field ?? null;
+  if (field === null) return null;
+  if (group === 'returnee' || group === 'returnee-abroad') return (MEASURE_FIELDS as readonly string[]).includes(field) ? (`${group}:${field}` as RoundField) : null;
+  return field;
+}
+
+/**
+ * Words that name a population group in a header, longest first: `Retournés de l’étranger`
+ * before `Retournés`, `Retournés ex-PDI` before `PDI`. `main` is the row's own group (IDP).
+ */
+const GROUP_WORDS: ReadonlyArray<readonly [string, SideGroup | 'main']> = [
+  ['retournesdeletranger', 'returnee-abroad'], ['returneesfromabroad', 'returnee-abroad'], ['returneefromabroad', 'returnee-abroad'], ['returnedrefugees', 'returnee-abroad'],
+  ['rapatries', 'returnee-abroad'], ['rapatrie', 'returnee-abroad'],
+  ['retournesexpdi', 'returnee'], ['returneesformeridps', 'returnee'], ['returneeformeridp', 'returnee'], ['formeridps', 'returnee'], ['formeridp', 'returnee'], ['expdi', 'returnee'],
+  ['retournes', 'returnee'], ['retourne', 'returnee'], ['returnees', 'returnee'], ['returnee', 'returnee'],
+  ['deplacesinternes', 'main'], ['deplaces', 'main'], ['pdis', 'main'], ['pdi', 'main'], ['idps', 'main'], ['idp', 'main'],
+];
+
+const MEASURE_WORDS: Record<string, MeasureField> = {
+  '': 'individuals', individus: 'individuals', individuals: 'individuals', ind: 'individuals', personnes: 'individuals', persons: 'individuals', people: 'individuals', total: 'individuals', nombre: 'individuals', nb: 'individuals',
+  menages: 'households', households: 'households', hh: 'households', nombredemenages: 'households', nbmenages: 'households',
+};
+
+/** The count a header names once its group word is taken out: `Ménages`, `Femmes`, `0-4 ans`, `F 5-17`. */
+function measureOf(rest: string, ageRanges: readonly string[]): MeasureField | null {
+  const cleaned = rest.replace(/^(nombrede|nombred|nombre|nbre|nb|total|des|de|d)(?=.)/, '').replace(/(total|nombre)$/, '');
+  const word = MEASURE_WORDS[cleaned] ?? MEASURE_WORDS[rest];
+  if (word !== undefined) return word;
+  const synonym = SYNONYM_INDEX.get(cleaned);
+  if (synonym !== undefined && (MEASURE_FIELDS as readonly string[]).includes(synonym)) return synonym as MeasureField;
+  return ageBandOf(cleaned, ageRanges) ?? ageOnlyOf(cleaned, ageRanges);
+}
+
+/** An age-only header (`0-4 ans`, `age 5-17`, `60+`): both sexes of one age range. */
+export function ageOnlyOf(header: string, ageRanges: readonly string[]): AgeOnlyField | null {
+  const folded = foldHeader(header).replace(/^(age|ages|de|enfants|children)/, '');
+  for (const [index, range] of ageRanges.entries()) if (ageRangeKeys(range).includes(folded)) return `a${index + 1}` as AgeOnlyField;
+  return null;
+}
+
+/** A header naming a group and a count (`PDI 0-4 ans`, `Ménages retournés`, `Returnees (ind)`). */
+function groupFieldOf(header: string, ageRanges: readonly string[]): RoundField | null {
+  const folded = foldHeader(header).replace(/[()]/g, '');
+  for (const [word, group] of GROUP_WORDS) {
+    const at = folded.indexOf(word);
+    if (at === -1) continue;
+    const measure = measureOf(folded.slice(0, at) + folded.slice(at + word.length), ageRanges);
+    if (measure === null) return null;
+    return group === 'main' ? measure : (`${group}:${measure}` as RoundField);
+  }
+  return null;
 }
 
 /** The field a header (and the HXL cell under it, if any) maps to, or null when unknown. */
@@ -239,28 +331,54 @@ export function suggestField(header: string, hxl: string | null, ageRanges: read
   if (isRoundField(header.trim())) return header.trim() as RoundField;
   const bySynonym = SYNONYM_INDEX.get(folded);
   if (bySynonym !== undefined) return bySynonym;
-  return ageBandOf(header, ageRanges);
-}
-
-/** How many cells of a row read as known headers: the header row is the row that scores most. */
-export function headerScore(cells: readonly string[]): number {
-  let score = 0;
-  for (const cell of cells) if (cell.trim() !== '' && suggestField(cell, null, DEFAULT_AGE_RANGES) !== null) score += 1;
-  return score;
+  return ageBandOf(header, ageRanges) ?? groupFieldOf(header, ageRanges) ?? ageOnlyOf(header, ageRanges);
 }
 
 /** header → field (null = ignore this column). */
 export type ColumnMapping = Record<string, RoundField | null>;
 
+/** What the values of a column read as: how many are filled, and how many read as each vocabulary. */
+export interface ColumnValues {
+  filled: number;
+  readable: Partial<Record<string, number>>;
+}
+
+/** Fields whose values are a vocabulary: a column is one of them by its values, whatever its header says. */
+const VOCABULARY_FIELDS: readonly RoundField[] = ['settlementType', 'locationType', 'populationGroup', 'reason'];
+
 /**
- * Suggests a mapping for a file's headers. A field claimed by two headers keeps the first and
- * leaves the second unmapped: the user decides, Liptako does not guess.
+ * The field the values of a column say it is: a vocabulary most of its values belong to, and
+ * better than the one its header or tag named (a `#loc+type` column of `Site planifié`,
+ * `Communauté hôte` is a settlement type).
  */
-export function suggestMapping(headers: readonly string[], hxlRow: readonly string[] | null, ageRanges: readonly string[]): ColumnMapping {
+function fieldOfValues(values: ColumnValues | undefined, suggested: RoundField | null): RoundField | null {
+  if (values === undefined || values.filled === 0) return suggested;
+  const share = (field: RoundField): number => (values.readable[field] ?? 0) / values.filled;
+  if (suggested !== null && !VOCABULARY_FIELDS.includes(suggested)) return suggested;
+  const best = [...VOCABULARY_FIELDS].sort((a, b) => share(b) - share(a))[0]!;
+  if (share(best) >= 0.8 && (suggested === null || share(best) > share(suggested))) return best;
+  return suggested;
+}
+
+/**
+ * Suggests a mapping for a file's headers, from the headers, their HXL tags and (when given) the
+ * values of each column. A field claimed by two headers keeps the first and leaves the second
+ * unmapped: the user decides, Liptako does not guess.
+ */
+export function suggestMapping(
+  headers: readonly string[],
+  hxlRow: readonly string[] | null,
+  ageRanges: readonly string[],
+  values?: ReadonlyArray<ColumnValues | undefined>,
+): ColumnMapping {
   const mapping: ColumnMapping = {};
   const taken = new Set<RoundField>();
+  const fields = headers.map((header, index) => fieldOfValues(values?.[index], suggestField(header, hxlRow?.[index] ?? null, ageRanges)));
+  // A column named by its values comes first: the header it displaces cannot keep the field.
+  const order = headers.map((_header, index) => index);
   headers.forEach((header, index) => {
-    const field = suggestField(header, hxlRow?.[index] ?? null, ageRanges);
+    void order;
+    const field = fields[index] ?? null;
     if (field !== null && !taken.has(field)) {
       mapping[header] = field;
       taken.add(field);
@@ -275,10 +393,19 @@ export function suggestMapping(headers: readonly string[], hxlRow: readonly stri
 export function mappingProblems(mapping: ColumnMapping, headers: readonly string[]): { missing: RoundField[]; duplicated: RoundField[]; unknownHeaders: string[] } {
   const counts = new Map<RoundField, number>();
   for (const field of Object.values(mapping)) if (field !== null) counts.set(field, (counts.get(field) ?? 0) + 1);
-  const missing = REQUIRED_FIELDS.filter((field) => !counts.has(field));
+  // Individuals of any group place a count on the row: a file of returnees only is a round too.
+  const hasIndividuals = [...counts.keys()].some((field) => field === 'individuals' || field.endsWith(':individuals'));
+  const missing = REQUIRED_FIELDS.filter((field) => (field === 'individuals' ? !hasIndividuals : !counts.has(field)));
   const duplicated = [...counts].filter(([, count]) => count > 1).map(([field]) => field);
   const unknownHeaders = Object.keys(mapping).filter((header) => !headers.includes(header));
   return { missing, duplicated, unknownHeaders };
+}
+
+/** How many cells of a row read as known headers: the header row is the row that scores most. */
+export function headerScore(cells: readonly string[]): number {
+  let score = 0;
+  for (const cell of cells) if (cell.trim() !== '' && suggestField(cell, null, DEFAULT_AGE_RANGES) !== null) score += 1;
+  return score;
 }
 
 /**

@@ -151,6 +151,11 @@ export const displacementMessages = {
     en: 'Changed from {previous} in round {previousRound} to {current} ({change}).',
     fr: 'Passé de {previous} au round {previousRound} à {current} ({change}).',
   },
+  'dtm.rule.originNotMatched': {
+    status: 422,
+    en: 'No admin unit of this name was found with confidence (best: {candidate}, {confidence} %); the origin is left empty.',
+    fr: 'Aucune unité administrative de ce nom n’a été trouvée avec certitude (meilleure : {candidate}, {confidence} %) ; l’origine reste vide.',
+  },
   'dtm.rule.outsideAdminUnit': { status: 422, en: 'The coordinates fall outside {pcode}.', fr: 'Les coordonnées tombent hors de {pcode}.' },
   'dtm.rule.dateOutsidePeriod': {
     status: 422,

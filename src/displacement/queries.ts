@@ -284,6 +284,15 @@ export async function insertImport(tx: Queryable, values: NewImport): Promise<nu
   return row!.id;
 }
 
+export async function figuresByGroup(db: Queryable, operationId: number, roundId: number): Promise<Record<string, { figures: number; individuals: number }>> {
+  const rows = await db.query<{ population_group: string; figures: number; individuals: string }>(
+    `SELECT population_group, count(*)::int AS figures, sum(individuals)::bigint AS individuals FROM dtm_figure
+      WHERE operation_id = $1 AND round_id = $2 GROUP BY population_group ORDER BY population_group`,
+    [operationId, roundId],
+  );
+  return Object.fromEntries(rows.map((row) => [row.population_group, { figures: row.figures, individuals: Number(row.individuals) }]));
+}
+
 export async function finishImport(tx: Queryable, operationId: number, importId: number, counts: { stored: number; errors: number; warnings: number }): Promise<void> {
   await tx.query('UPDATE dtm_import SET rows_stored = $3, errors = $4, warnings = $5 WHERE operation_id = $1 AND id = $2', [
     operationId,
@@ -343,6 +352,11 @@ const STAGE_COLUMNS = [
   ['m3', 'int4'],
   ['m4', 'int4'],
   ['m5', 'int4'],
+  ['a1', 'int4'],
+  ['a2', 'int4'],
+  ['a3', 'int4'],
+  ['a4', 'int4'],
+  ['a5', 'int4'],
   ['reason', 'text'],
   ['origin_admin1_pcode', 'text'],
   ['origin_admin2_pcode', 'text'],
@@ -384,6 +398,11 @@ export async function stageFigures(db: Queryable, jobId: number, figures: readon
       figure.bands.m3,
       figure.bands.m4,
       figure.bands.m5,
+      figure.ages.a1,
+      figure.ages.a2,
+      figure.ages.a3,
+      figure.ages.a4,
+      figure.ages.a5,
       figure.reason,
       figure.originAdmin1Pcode,
       figure.originAdmin2Pcode,
@@ -430,10 +449,10 @@ export async function insertFiguresFromStage(tx: Queryable, operationId: number,
   const rows = await tx.query<{ stored: number }>(
     `WITH stored AS (
        INSERT INTO dtm_figure (operation_id, round_id, import_id, source_row, location_id, admin1_pcode, admin2_pcode, population_group,
-         households, individuals, females, males, f1, f2, f3, f4, f5, m1, m2, m3, m4, m5, reason, origin_admin1_pcode, origin_admin2_pcode,
+         households, individuals, females, males, f1, f2, f3, f4, f5, m1, m2, m3, m4, m5, a1, a2, a3, a4, a5, reason, origin_admin1_pcode, origin_admin2_pcode,
          arrival_period, assessed_on)
        SELECT $1, $2, $3, s.source_row, l.id, s.admin1_pcode, s.admin2_pcode, s.population_group, s.households, s.individuals, s.females, s.males,
-         s.f1, s.f2, s.f3, s.f4, s.f5, s.m1, s.m2, s.m3, s.m4, s.m5, s.reason, s.origin_admin1_pcode, s.origin_admin2_pcode, s.arrival_period, s.assessed_on
+         s.f1, s.f2, s.f3, s.f4, s.f5, s.m1, s.m2, s.m3, s.m4, s.m5, s.a1, s.a2, s.a3, s.a4, s.a5, s.reason, s.origin_admin1_pcode, s.origin_admin2_pcode, s.arrival_period, s.assessed_on
          FROM dtm_figure_stage s JOIN dtm_location l ON l.operation_id = $1 AND l.code = s.location_code
         WHERE s.job_id = $4
        RETURNING 1)
@@ -476,11 +495,13 @@ export async function insertFindings(tx: Queryable, operationId: number, roundId
   await tx.query(
     `WITH wanted AS (SELECT DISTINCT unnest($4::int[]) AS source_row),
           f AS MATERIALIZED (
-            SELECT d.id, d.location_id, d.source_row FROM dtm_figure d JOIN wanted w ON w.source_row = d.source_row
+            SELECT d.id, d.location_id, d.source_row, d.population_group FROM dtm_figure d JOIN wanted w ON w.source_row = d.source_row
              WHERE d.operation_id = $1 AND d.round_id = $2 AND d.import_id = $3)
      UPDATE dtm_issue i SET figure_id = f.id, location_id = f.location_id
        FROM f
-      WHERE i.operation_id = $1 AND i.round_id = $2 AND i.import_id = $3 AND i.source_row = f.source_row`,
+      WHERE i.operation_id = $1 AND i.round_id = $2 AND i.import_id = $3 AND i.source_row = f.source_row
+        -- A row carrying several groups has one figure each: a finding about one group's counts points at that group's.
+        AND (i.params ->> 'group' IS NULL OR i.params ->> 'group' = f.population_group)`,
     [operationId, roundId, importId, rows],
   );
 }

@@ -32,7 +32,12 @@ export interface SheetPreview {
   rows: number;
   /** How many of its headers Liptako recognises (an HXL row counts double): picks the data sheet. */
   recognised: number;
+  /** Non-empty values of each column over the first rows, to judge them before the import runs. */
+  values: string[][];
 }
+
+/** Rows whose values are judged in the mapping step: enough to see a vocabulary, cheap to read. */
+export const VALUE_ROWS = 1_000;
 
 export interface FilePreview {
   format: RoundFileFormat;
@@ -501,18 +506,25 @@ export async function previewRoundFile(bytes: Uint8Array, fileName: string, opti
       continue;
     }
     const samples: string[][] = [];
+    const values: string[][] = table.headers.map(() => []);
     let count = 0;
     for await (const batch of table.rows) {
+      for (const row of batch.slice(0, Math.max(0, VALUE_ROWS - count))) {
+        table.headers.forEach((_header, index) => {
+          const text = cellText(row.cells[index]).trim();
+          if (text !== '') values[index]!.push(text.slice(0, 200));
+        });
+      }
       count += batch.length;
       for (const row of batch.slice(0, sampleSize - samples.length)) {
         samples.push(table.headers.map((_header, index) => truncateForEcho(cellText(row.cells[index]), 80)));
       }
       // A CSV is not read to its end here: its rows are counted from its line breaks below.
-      if (format === 'csv' && samples.length >= sampleSize) break;
+      if (format === 'csv' && samples.length >= sampleSize && count >= VALUE_ROWS) break;
     }
     if (format === 'csv') count = Math.max(count, countLines(bytes) - (table.hxl === null ? 1 : 2) - (table.headerRow - 1));
     const recognised = headerScore(table.headers) + (table.hxl === null ? 0 : table.hxl.filter((cell) => cell.trim() !== '').length);
-    sheets.push({ name: format === 'xlsx' ? name : table.sheet || name, headerRow: table.headerRow, headers: table.headers, hxl: table.hxl, samples, rows: count, recognised });
+    sheets.push({ name: format === 'xlsx' ? name : table.sheet || name, headerRow: table.headerRow, headers: table.headers, hxl: table.hxl, samples, rows: count, recognised, values });
   }
   if (sheets.length === 0) throw new AppError('import.empty');
   const suggested = sheets.reduce((best, sheet) => (sheet.recognised > best.recognised ? sheet : best), sheets[0]!);

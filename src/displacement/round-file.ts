@@ -13,7 +13,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
 import { formatNumber } from '../core/exports.js';
-import { AGE_BAND_FIELDS, DEFAULT_AGE_RANGES, type PopulationGroup, type Reason, type RoundField } from './fields.js';
+import { AGE_BAND_FIELDS, DEFAULT_AGE_RANGES, type PopulationGroup, type Reason, type RoundField, type AgeOnlyField, type SideGroupField } from './fields.js';
 import type { AssessmentType, DemoCountry, RoundFileRow } from './generator.js';
 
 export type RoundFileStyle = 'en' | 'fr';
@@ -61,7 +61,8 @@ export function roundFileFields(ageRanges: readonly string[] = DEFAULT_AGE_RANGE
   return assessmentType === 'SA' ? fields : fields.filter((field) => !SA_ONLY.has(field));
 }
 
-type PlainField = Exclude<RoundField, (typeof AGE_BAND_FIELDS)[number]>;
+/** Fields the generator writes as one column each (bands are spelt per age range; name-only and side-group columns are not generated). */
+type PlainField = Exclude<RoundField, (typeof AGE_BAND_FIELDS)[number] | AgeOnlyField | SideGroupField | 'originAdmin1Name' | 'originAdmin2Name'>;
 
 const EN_HEADERS: Record<PlainField, string> = {
   admin1Pcode: 'Admin1 Pcode',

@@ -12,9 +12,11 @@ import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import * as jobs from '../core/jobs.js';
 import { bboxOf, containsPoint, type AreaGeometry } from '../geo/rings.js';
+import { buildNameIndex, CONFIDENT, matchInIndex, type NameIndex } from '../geo/names.js';
+import { readableCounts, type ValueKind } from './values.js';
 import { DEFAULT_AGE_RANGES, mappingProblems, suggestMapping, templateKey, type ColumnMapping, type RoundField } from './fields.js';
 import * as q from './queries.js';
-import { detectFormat, openTable, previewRoundFile, readRows, visibleSheets, type SheetPreview } from './reader.js';
+import { cellText, detectFormat, openTable, previewRoundFile, readRows, visibleSheets, type SheetPreview } from './reader.js';
 import { columnIndex, DuplicateCheck, RULES, validateRow, type Finding, type KnownUnit, type RoundRules, type StagedFigure } from './validate.js';
 
 /** Largest round file accepted: a million-row CSV is ~150 MB; beyond, split by region. */
@@ -123,12 +125,25 @@ export async function listRounds(db: Queryable, operation: q.OperationRow, princ
 
 // ---- uploads and column mapping --------------------------------------------------------------------------
 
-export interface SheetView extends SheetPreview {
+/** What Liptako could read in one column, shown in the mapping step before anything is imported. */
+export interface ColumnReport {
+  header: string;
+  /** Non-empty values among the rows looked at. */
+  filled: number;
+  /** Of those, how many read as each kind of value (count, pcode, date, settlementType, …). */
+  readable: Partial<Record<ValueKind, number>>;
+  /** For a column of names: the distinct names and the unit each matched, with its confidence. */
+  names: Array<{ value: string; pcode: string | null; name: string | null; confidence: number; level: number }>;
+}
+
+export interface SheetView extends Omit<SheetPreview, 'values'> {
   templateKey: string;
   /** The mapping to show: the one confirmed earlier for this template, else Liptako's suggestion. */
   mapping: ColumnMapping;
   mappingConfirmed: boolean;
   missing: RoundField[];
+  /** Per column, in the headers' order: how many values Liptako could read as what. */
+  columns: ColumnReport[];
 }
 
 export interface UploadView {
@@ -144,11 +159,50 @@ export interface UploadView {
 
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-async function sheetView(db: Queryable, sheet: SheetPreview, ageRanges: readonly string[]): Promise<SheetView> {
+/** Name indexes of a country's admin1 and admin2 units, to read names given instead of P-codes. */
+async function nameIndexes(db: Queryable, country: string, asOf: string): Promise<{ 1: NameIndex; 2: NameIndex; units: Map<string, KnownUnit> }> {
+  const units = await q.unitsOfCountry(db, country, asOf);
+  const of = (level: number) => buildNameIndex(units.filter((unit) => unit.level === level).map((unit) => ({ pcode: unit.pcode, names: [unit.name] })));
+  return { 1: of(1), 2: of(2), units: new Map(units.map((unit) => [unit.pcode, { level: unit.level, parent: unit.parent_pcode, name: unit.name }])) };
+}
+
+const NAMES_SHOWN = 20;
+
+function columnReport(header: string, values: readonly string[], names: { 1: NameIndex; 2: NameIndex } | null): ColumnReport {
+  const readable: Partial<Record<ValueKind, number>> = readableCounts(values);
+  const matched: ColumnReport['names'] = [];
+  if (names !== null && values.length > 0) {
+    let confident = 0;
+    const distinct = new Map<string, number>();
+    for (const value of values) distinct.set(value, (distinct.get(value) ?? 0) + 1);
+    // Names are matched once per distinct value: a column of 1,000 rows holds a few dozen names.
+    if (distinct.size <= 200) {
+      for (const [value, times] of distinct) {
+        let best: { pcode: string; name: string; confidence: number; level: number } | null = null;
+        for (const level of [1, 2] as const) {
+          const [match, second] = matchInIndex(names[level], value, { limit: 2 });
+          if (match !== undefined && (best === null || match.confidence > best.confidence)) {
+            const tie = second !== undefined && second.confidence >= CONFIDENT;
+            best = { pcode: match.pcode, name: match.name, confidence: tie ? Math.min(match.confidence, 0.9) : match.confidence, level };
+          }
+        }
+        if (best !== null && best.confidence >= CONFIDENT) confident += times;
+        if (matched.length < NAMES_SHOWN) matched.push({ value, pcode: best?.pcode ?? null, name: best?.name ?? null, confidence: Math.round((best?.confidence ?? 0) * 100) / 100, level: best?.level ?? 0 });
+      }
+    }
+    readable.name = confident;
+  }
+  return { header, filled: values.length, readable, names: readable.name !== undefined && readable.name > 0 ? matched : [] };
+}
+
+async function sheetView(db: Queryable, sheet: SheetPreview, ageRanges: readonly string[], country: string | null): Promise<SheetView> {
+  const { values, ...rest } = sheet;
   const key = templateKey(sheet.headers);
   const saved = await q.columnMapOf(db, key);
-  const mapping = saved ?? suggestMapping(sheet.headers, sheet.hxl, ageRanges);
-  return { ...sheet, templateKey: key, mapping, mappingConfirmed: saved !== undefined, missing: mappingProblems(mapping, sheet.headers).missing };
+  const names = country === null ? null : await nameIndexes(db, country, new Date().toISOString().slice(0, 10));
+  const columns = sheet.headers.map((header, index) => columnReport(header, values[index] ?? [], names));
+  const mapping = saved ?? suggestMapping(sheet.headers, sheet.hxl, ageRanges, columns);
+  return { ...rest, templateKey: key, mapping, mappingConfirmed: saved !== undefined, missing: mappingProblems(mapping, sheet.headers).missing, columns };
 }
 
 /**
@@ -165,7 +219,7 @@ export async function uploadRoundFile(
   await q.dropStaleUploads(db);
   const hash = sha256(request.bytes);
   const id = await q.insertUpload(db, { fileName: request.fileName, sha256: hash, raw: request.bytes, actor: request.actor });
-  const sheets = await Promise.all(preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges)));
+  const sheets = await Promise.all(preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges, operation?.country ?? null)));
   return { id, fileName: request.fileName, sha256: hash, sizeBytes: request.bytes.length, format: preview.format, sheets, suggestedSheet: preview.suggestedSheet };
 }
 
@@ -184,7 +238,7 @@ export async function previewUpload(
   const bytes = await q.uploadBytes(db, upload);
   const preview = await previewRoundFile(bytes, upload.file_name, { sheet: request.sheet ?? null, headerRow: request.headerRow ?? null });
   const sheet = preview.sheets.find((candidate) => candidate.name === preview.suggestedSheet) ?? preview.sheets[0]!;
-  return sheetView(db, sheet, operation?.age_ranges ?? DEFAULT_AGE_RANGES);
+  return sheetView(db, sheet, operation?.age_ranges ?? DEFAULT_AGE_RANGES, operation?.country ?? null);
 }
 
 // ---- import ---------------------------------------------------------------------------------------------
@@ -220,6 +274,10 @@ export interface ImportResult {
   findingsTruncated: boolean;
   /** null when the country has no admin2 boundaries: coordinates were not checked (absent on a repeat import). */
   boundaryCheck?: BoundaryCheck | null;
+  /** Figures stored per population group: a row may carry several groups. */
+  figuresByGroup?: Record<string, { figures: number; individuals: number }>;
+  /** Columns of the file left unmapped, with how many non-empty values each held. */
+  unmappedColumns?: Array<{ column: string; filled: number }>;
 }
 
 export type ProgressListener = (phase: 'reading' | 'storing' | 'checking', done: number, total: number | null) => void;
@@ -339,10 +397,7 @@ export interface BoundaryCheck {
 }
 
 async function roundRules(db: Queryable, operation: q.OperationRow, target: ImportTarget): Promise<{ rules: RoundRules; boundaryCheck: BoundaryCheck | null }> {
-  const units = new Map<string, KnownUnit>();
-  for (const unit of await q.unitsOfCountry(db, operation.country, target.referenceDate)) {
-    units.set(unit.pcode, { level: unit.level, parent: unit.parent_pcode, name: unit.name });
-  }
+  const { units, ...names } = await nameIndexes(db, operation.country, target.referenceDate);
   // Rings are tested in the plane with the even-odd rule, so files of either orientation (and
   // geometries stored before rings were normalised) give the same answer; see geo/rings.ts.
   const shapes = new Map<string, { geometry: AreaGeometry; bbox: [number, number, number, number] }>();
@@ -364,6 +419,7 @@ async function roundRules(db: Queryable, operation: q.OperationRow, target: Impo
     collectionStart: target.collectionStart ?? null,
     collectionEnd: target.collectionEnd ?? null,
     units,
+    names,
     insideAdmin2:
       check === null
         ? null
@@ -422,6 +478,8 @@ async function runImport(
     const { rules, boundaryCheck } = await roundRules(db, operation, target);
     const table = await openSheet(bytes, upload.file_name, target.sheet ?? null, target.headerRow ?? null);
     const columns = columnIndex(table.headers, target.mapping);
+    // Nothing in a mapped file is dropped silently: each column left unmapped is counted and reported.
+    const unmapped = table.headers.flatMap((header, index) => (target.mapping[header] ? [] : [{ column: header, index, filled: 0 }]));
     const duplicates = new DuplicateCheck();
     const findings: Finding[] = [];
     const byRule: Record<string, number> = {};
@@ -443,13 +501,14 @@ async function runImport(
       for (const row of rows) {
         rowsRead += 1;
         if (rowsRead > MAX_ROWS) throw new AppError('dtm.import.tooManyRows', { limit: MAX_ROWS });
-        const { figure, findings: rowFindings } = validateRow(row, columns, rules);
+        const { figures, findings: rowFindings } = validateRow(row, columns, rules);
         rowFindings.forEach(note);
-        if (figure !== null) {
+        for (const figure of figures) {
           const duplicate = duplicates.check(figure, columns.locationCode?.header ?? columns.admin2Pcode?.header ?? null);
           if (duplicate !== null) note(duplicate);
           else batch.push(figure);
         }
+        for (const column of unmapped) if (cellText(row.cells[column.index]).trim() !== '') column.filled += 1;
       }
       if (batch.length >= BATCH) {
         await q.stageFigures(db, jobId, batch);
@@ -533,6 +592,8 @@ async function runImport(
         byRule,
         findingsTruncated,
         boundaryCheck,
+        figuresByGroup: await q.figuresByGroup(tx, operation.id, round.id),
+        unmappedColumns: unmapped.map(({ column, filled }) => ({ column, filled })),
       };
       await jobs.finishJob(tx, jobId, outcome);
       // Back to the planner's own choices for whatever else shares this transaction (savepoints in tests).

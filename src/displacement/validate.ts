@@ -16,7 +16,9 @@ import {
   type RoundField,
   type SettlementType,
 } from './fields.js';
-import { foldHeader } from './fields.js';
+import { AGE_ONLY_FIELDS, foldHeader, SIDE_GROUPS, type AgeOnlyField, type MeasureField } from './fields.js';
+import { acceptedValues, parseArrivalPeriod, readChoice } from './values.js';
+import { CONFIDENT, matchInIndex, type NameIndex } from '../geo/names.js';
 import { cellText, type Cell, type TableRow } from './reader.js';
 
 export type Severity = 'error' | 'warning';
@@ -41,6 +43,7 @@ export const RULES = {
   householdSize: 'warning',
   changeVsPrevious: 'warning',
   outsideAdminUnit: 'warning',
+  originNotMatched: 'warning',
   dateOutsidePeriod: 'warning',
 } as const satisfies Record<string, Severity>;
 export type Rule = keyof typeof RULES;
@@ -72,6 +75,8 @@ export interface StagedFigure {
   females: number | null;
   males: number | null;
   bands: Record<AgeBandField, number | null>;
+  /** Age-only parts (both sexes), when the file gives ages without sex. */
+  ages: Record<AgeOnlyField, number | null>;
   reason: Reason;
   originAdmin1Pcode: string | null;
   originAdmin2Pcode: string | null;
@@ -95,39 +100,14 @@ export interface RoundRules {
   collectionEnd: string | null;
   /** Admin units of the operation's country valid at the round's reference date, by P-code. */
   units: ReadonlyMap<string, KnownUnit>;
+  /** Names of the country's admin1 and admin2 units, to read origins given by name. */
+  names?: { 1: NameIndex; 2: NameIndex } | null;
   /** Point-in-polygon against the admin2 boundary; null when no boundaries are loaded. */
   insideAdmin2?: ((admin2: string, longitude: number, latitude: number) => boolean | null) | null;
 }
 
 /** A figure larger than any real location or admin area holds: a typo or a hostile value. */
 export const MAX_COUNT = 10_000_000;
-
-const VALUE_SYNONYMS = {
-  populationGroup: {
-    idp: 'idp', idps: 'idp', pdi: 'idp', pdis: 'idp', deplaces: 'idp', deplacesinternes: 'idp', personnesdeplaceesinternes: 'idp',
-    internallydisplacedpersons: 'idp', internallydisplaced: 'idp',
-    returnee: 'returnee', returnees: 'returnee', returneeformeridp: 'returnee', returneesformeridps: 'returnee', retournes: 'returnee', retourne: 'returnee', retournesexpdi: 'returnee', formeridp: 'returnee',
-    returneeabroad: 'returnee-abroad', returneesfromabroad: 'returnee-abroad', returneefromabroad: 'returnee-abroad', rapatries: 'returnee-abroad', rapatrie: 'returnee-abroad', returnedrefugees: 'returnee-abroad',
-  } as Record<string, PopulationGroup>,
-  reason: {
-    conflict: 'conflict', conflit: 'conflict', conflitarme: 'conflict', armedconflict: 'conflict',
-    insecurity: 'insecurity', insecurite: 'insecurity', violence: 'insecurity',
-    naturaldisaster: 'natural-disaster', catastrophenaturelle: 'natural-disaster', flood: 'natural-disaster', floods: 'natural-disaster', inondation: 'natural-disaster', inondations: 'natural-disaster', drought: 'natural-disaster', secheresse: 'natural-disaster',
-    other: 'other', otherreason: 'other', autre: 'other', autres: 'other', autreraison: 'other',
-    notreported: 'not-reported', noreasonfordisplacementreported: 'not-reported', nonrenseigne: 'not-reported', nonreporte: 'not-reported', notavailable: 'not-reported', nd: 'not-reported', na: 'not-reported', inconnu: 'not-reported', unknown: 'not-reported',
-  } as Record<string, Reason>,
-  locationType: {
-    village: 'village', villages: 'village', neighbourhood: 'neighbourhood', neighborhood: 'neighbourhood', quartier: 'neighbourhood',
-    site: 'site', camp: 'site', sitededeplaces: 'site', adminarea: 'admin-area', area: 'admin-area', zone: 'admin-area', commune: 'admin-area',
-  } as Record<string, LocationType>,
-  settlementType: {
-    hostcommunity: 'host-community', hostfamilies: 'host-community', familledaccueil: 'host-community', familleaccueil: 'host-community', familles: 'host-community', communautehote: 'host-community', communautedaccueil: 'host-community',
-    camp: 'camp', camplike: 'camp', camplikesite: 'camp', sitedeplaces: 'camp',
-    spontaneoussite: 'spontaneous-site', spontaneous: 'spontaneous-site', sitespontane: 'spontaneous-site', informalsite: 'spontaneous-site', siteinformel: 'spontaneous-site',
-    collectivecentre: 'collective-centre', collectivecenter: 'collective-centre', centrecollectif: 'collective-centre',
-    other: 'other', autre: 'other',
-  } as Record<string, SettlementType>,
-};
 
 export const finding = (row: number, column: string | null, value: string | null, rule: Rule, params: Record<string, string | number> = {}): Finding => ({
   row,
@@ -209,8 +189,22 @@ export function columnIndex(headers: readonly string[], mapping: ColumnMapping):
   return index;
 }
 
-/** Validates one row. Returns the figure to stage, or null when an error keeps it out. */
-export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRules): { figure: StagedFigure | null; findings: Finding[] } {
+/**
+ * An origin given by name, matched through the geography's name matching: taken only when one
+ * unit matches confidently; otherwise a warning names the best candidate and its confidence.
+ */
+function originByName(name: string, level: 1 | 2, rules: RoundRules, parent: string | null): { pcode: string | null; params?: Record<string, string | number> } {
+  const index = rules.names?.[level];
+  if (!index) return { pcode: null, params: { candidate: '—', confidence: 0 } };
+  const matches = matchInIndex(index, name, { limit: 3 }).filter((match) => parent === null || rules.units.get(match.pcode)?.parent === parent || match.pcode.startsWith(parent));
+  const confident = matches.filter((match) => match.confidence >= CONFIDENT);
+  if (confident.length === 1) return { pcode: confident[0]!.pcode };
+  const best = matches[0];
+  return { pcode: null, params: { candidate: best === undefined ? '—' : `${best.name} (${best.pcode})`, confidence: best === undefined ? 0 : Math.round(best.confidence * 100) } };
+}
+
+/** Validates one row. Returns the figures to stage (one per population group present), or none when an error keeps the row out. */
+export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRules): { figures: StagedFigure[]; findings: Finding[] } {
   const findings: Finding[] = [];
   const at = (field: RoundField): Cell => {
     const column = columns[field];
@@ -263,10 +257,9 @@ export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRul
   const choice = <T extends string>(field: 'populationGroup' | 'reason' | 'locationType' | 'settlementType', fallback: T | null): T | null => {
     const raw = text(field);
     if (raw === '') return fallback;
-    const key = foldHeader(raw).replace(/[^a-z0-9]/g, '');
-    const value = (VALUE_SYNONYMS[field] as Record<string, string>)[key];
-    if (value === undefined) {
-      fail(field, 'unknownValue', { accepted: [...new Set(Object.values(VALUE_SYNONYMS[field]))].join(', ') });
+    const value = readChoice(field, raw);
+    if (value === null) {
+      fail(field, 'unknownValue', { accepted: acceptedValues(field) });
       return null;
     }
     return value as T;
@@ -280,17 +273,30 @@ export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRul
   if (admin2 === null && !findings.some((issue) => issue.column === header('admin2Pcode'))) fail('admin2Pcode', 'missingValue');
   const admin1 = admin2 === null ? admin1Given : (rules.units.get(admin2)?.parent ?? admin1Given);
   if (admin1Given !== null && admin1 !== null && admin1Given !== admin1) fail('admin2Pcode', 'pcodeNotUnder', { pcode: admin2 ?? '', parent: admin1Given });
-  const originAdmin1 = pcode('originAdmin1Pcode', 1, null);
-  const originAdmin2 = pcode('originAdmin2Pcode', 2, originAdmin1);
+  let originAdmin1 = pcode('originAdmin1Pcode', 1, null);
+  let originAdmin2 = pcode('originAdmin2Pcode', 2, originAdmin1);
+  const warnings: Finding[] = [];
+  for (const [field, level] of [['originAdmin1Name', 1], ['originAdmin2Name', 2]] as const) {
+    const name = text(field);
+    if (name === '' || (level === 1 ? originAdmin1 : originAdmin2) !== null) continue;
+    const matched = originByName(name, level, rules, level === 2 ? originAdmin1 : null);
+    if (matched.pcode === null) warnings.push(finding(row.row, header(field), name, 'originNotMatched', matched.params ?? {}));
+    else if (level === 1) originAdmin1 = matched.pcode;
+    else originAdmin2 = matched.pcode;
+  }
 
-  // What: counts, then parts against totals.
-  const individuals = count('individuals');
-  if (individuals === null && !findings.some((issue) => issue.column === header('individuals'))) fail('individuals', 'missingValue');
-  const households = count('households');
-  const females = count('females');
-  const males = count('males');
-  const bands = {} as Record<AgeBandField, number | null>;
-  for (const band of AGE_BAND_FIELDS) bands[band] = count(band);
+  // What: the counts of each population group the row carries, then parts against totals.
+  const measureField = (prefix: string, measure: MeasureField): RoundField => `${prefix}${measure}` as RoundField;
+  const hasAny = (prefix: string): boolean =>
+    (['households', 'individuals', 'females', 'males', ...AGE_BAND_FIELDS, ...AGE_ONLY_FIELDS] as MeasureField[]).some((measure) => text(measureField(prefix, measure)) !== '');
+  const mainMapped = (['individuals', 'households', 'females', 'males', ...AGE_BAND_FIELDS, ...AGE_ONLY_FIELDS] as MeasureField[]).some((measure) => columns[measure] !== undefined);
+  const prefixes: Array<{ prefix: string; group: PopulationGroup | null }> = [
+    ...(mainMapped ? [{ prefix: '', group: null }] : []),
+    ...SIDE_GROUPS.filter((group) => columns[`${group}:individuals` as RoundField] !== undefined || hasAny(`${group}:`)).map((group) => ({ prefix: `${group}:`, group })),
+  ];
+  const present = prefixes.filter(({ prefix }) => hasAny(prefix));
+  // A row with no count at all is missing its (main) individuals, as before.
+  const counted = present.length > 0 ? present : prefixes.slice(0, 1);
 
   const group = choice<PopulationGroup>('populationGroup', 'idp');
   const reason = choice<Reason>('reason', 'not-reported');
@@ -306,46 +312,51 @@ export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRul
   const assessedOn = parseDate(at('assessmentDate'));
   if (assessedOn === 'invalid') fail('assessmentDate', 'badDate');
 
-  if (individuals !== null) {
-    const femaleBands = sumOf(bands, ['f1', 'f2', 'f3', 'f4', 'f5']);
-    const maleBands = sumOf(bands, ['m1', 'm2', 'm3', 'm4', 'm5']);
-    if (females !== null && females > individuals) fail('females', 'partsAboveTotal', { part: females, total: individuals });
-    else if (males !== null && males > individuals) fail('males', 'partsAboveTotal', { part: males, total: individuals });
-    else if (females !== null && males !== null && females + males > individuals) fail(null, 'partsAboveTotal', { part: females + males, total: individuals });
-    else if (households !== null && households > individuals) fail('households', 'partsAboveTotal', { part: households, total: individuals });
-    else if (femaleBands !== null && females !== null && femaleBands > females) fail('females', 'partsAboveTotal', { part: femaleBands, total: females });
-    else if (maleBands !== null && males !== null && maleBands > males) fail('males', 'partsAboveTotal', { part: maleBands, total: males });
-    else if ((femaleBands ?? 0) + (maleBands ?? 0) > individuals) fail(null, 'partsAboveTotal', { part: (femaleBands ?? 0) + (maleBands ?? 0), total: individuals });
+  interface Counts {
+    group: PopulationGroup;
+    prefix: string;
+    households: number | null;
+    individuals: number | null;
+    females: number | null;
+    males: number | null;
+    bands: Record<AgeBandField, number | null>;
+    ages: Record<AgeOnlyField, number | null>;
   }
+  const groups: Counts[] = counted.map(({ prefix, group: fixed }) => {
+    const field = (measure: MeasureField): RoundField => measureField(prefix, measure);
+    const individuals = count(field('individuals'));
+    if (individuals === null && !findings.some((issue) => issue.column === header(field('individuals')))) fail(field('individuals'), 'missingValue');
+    const households = count(field('households'));
+    const females = count(field('females'));
+    const males = count(field('males'));
+    const bands = {} as Record<AgeBandField, number | null>;
+    for (const band of AGE_BAND_FIELDS) bands[band] = count(field(band));
+    const ages = {} as Record<AgeOnlyField, number | null>;
+    for (const age of AGE_ONLY_FIELDS) ages[age] = count(field(age));
+    const checkFail = (part: MeasureField | null, params: Record<string, string | number>): void =>
+      fail(part === null ? null : field(part), 'partsAboveTotal', fixed === null ? params : { ...params, group: fixed });
+    if (individuals !== null) {
+      const femaleBands = sumOf(bands, ['f1', 'f2', 'f3', 'f4', 'f5']);
+      const maleBands = sumOf(bands, ['m1', 'm2', 'm3', 'm4', 'm5']);
+      const ageParts = sumOf(ages, AGE_ONLY_FIELDS);
+      if (females !== null && females > individuals) checkFail('females', { part: females, total: individuals });
+      else if (males !== null && males > individuals) checkFail('males', { part: males, total: individuals });
+      else if (females !== null && males !== null && females + males > individuals) checkFail(null, { part: females + males, total: individuals });
+      else if (households !== null && households > individuals) checkFail('households', { part: households, total: individuals });
+      else if (femaleBands !== null && females !== null && femaleBands > females) checkFail('females', { part: femaleBands, total: females });
+      else if (maleBands !== null && males !== null && maleBands > males) checkFail('males', { part: maleBands, total: males });
+      else if ((femaleBands ?? 0) + (maleBands ?? 0) > individuals) checkFail(null, { part: (femaleBands ?? 0) + (maleBands ?? 0), total: individuals });
+      else if (ageParts !== null && ageParts > individuals) checkFail(null, { part: ageParts, total: individuals });
+    }
+    return { group: fixed ?? group ?? 'idp', prefix, households, individuals, females, males, bands, ages };
+  });
 
   const blocked = findings.some((issue) => issue.severity === 'error');
-  if (blocked || admin2 === null || admin1 === null || individuals === null || group === null || reason === null || locationType === null) {
-    return { figure: null, findings };
+  if (blocked || admin2 === null || admin1 === null || group === null || reason === null || locationType === null || groups.some((counts) => counts.individuals === null)) {
+    return { figures: [], findings };
   }
+  findings.push(...warnings);
 
-  // Warnings: the row is stored, a reviewer decides.
-  if (females !== null && males !== null && females + males !== individuals) {
-    findings.push(finding(row.row, header('individuals'), String(individuals), 'partsDoNotSum', { parts: females + males, total: individuals }));
-  } else {
-    for (const [sex, total] of [['f', females], ['m', males]] as const) {
-      const sum = sumOf(bands, sex === 'f' ? ['f1', 'f2', 'f3', 'f4', 'f5'] : ['m1', 'm2', 'm3', 'm4', 'm5']);
-      if (sum !== null && total !== null && sum !== total) {
-        findings.push(finding(row.row, header(sex === 'f' ? 'females' : 'males'), String(total), 'partsDoNotSum', { parts: sum, total }));
-      }
-    }
-  }
-  if (households !== null && households > 0 && individuals > 0) {
-    const size = individuals / households;
-    if (size < rules.householdSizeMin || size > rules.householdSizeMax) {
-      findings.push(
-        finding(row.row, header('households'), String(households), 'householdSize', {
-          size: Math.round(size * 10) / 10,
-          min: rules.householdSizeMin,
-          max: rules.householdSizeMax,
-        }),
-      );
-    }
-  }
   const lat = typeof latitude === 'number' ? latitude : null;
   const lon = typeof longitude === 'number' ? longitude : null;
   if (lat !== null && lon !== null && rules.insideAdmin2) {
@@ -363,9 +374,33 @@ export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRul
   const locationName = text('locationName') || (rules.units.get(finest)?.name ?? finest);
   const code = text('locationCode');
   const locationCode = code !== '' ? code.slice(0, 100) : locationType === 'admin-area' ? finest : `${finest}-${foldHeader(locationName).slice(0, 80)}`;
+  const arrival = text('arrivalPeriod');
 
-  return {
-    figure: {
+  const figures = groups.map((counts): StagedFigure => {
+    const individuals = counts.individuals!;
+    const { households, females, males, bands, ages } = counts;
+    const columnOf = (measure: MeasureField): string | null => header(measureField(counts.prefix, measure));
+    const warn = (column: string | null, value: string, rule: Rule, params: Record<string, string | number>): void => {
+      findings.push(finding(row.row, column, value, rule, counts.prefix === '' ? params : { ...params, group: counts.group }));
+    };
+    // Warnings: the row is stored, a reviewer decides.
+    if (females !== null && males !== null && females + males !== individuals) {
+      warn(columnOf('individuals'), String(individuals), 'partsDoNotSum', { parts: females + males, total: individuals });
+    } else {
+      for (const [sex, total] of [['f', females], ['m', males]] as const) {
+        const sum = sumOf(bands, sex === 'f' ? ['f1', 'f2', 'f3', 'f4', 'f5'] : ['m1', 'm2', 'm3', 'm4', 'm5']);
+        if (sum !== null && total !== null && sum !== total) warn(columnOf(sex === 'f' ? 'females' : 'males'), String(total), 'partsDoNotSum', { parts: sum, total });
+      }
+    }
+    const ageParts = sumOf(ages, AGE_ONLY_FIELDS);
+    if (ageParts !== null && ageParts !== individuals) warn(columnOf('individuals'), String(individuals), 'partsDoNotSum', { parts: ageParts, total: individuals });
+    if (households !== null && households > 0 && individuals > 0) {
+      const size = individuals / households;
+      if (size < rules.householdSizeMin || size > rules.householdSizeMax) {
+        warn(columnOf('households'), String(households), 'householdSize', { size: Math.round(size * 10) / 10, min: rules.householdSizeMin, max: rules.householdSizeMax });
+      }
+    }
+    return {
       sourceRow: row.row,
       locationCode,
       locationName: locationName.slice(0, 300),
@@ -376,23 +411,24 @@ export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRul
       admin1Pcode: admin1,
       admin2Pcode: admin2,
       admin3Pcode: admin3,
-      populationGroup: group,
+      populationGroup: counts.group,
       households,
       individuals,
       females,
       males,
       bands,
+      ages,
       reason,
       originAdmin1Pcode: originAdmin1 ?? (originAdmin2 === null ? null : (rules.units.get(originAdmin2)?.parent ?? null)),
       originAdmin2Pcode: originAdmin2,
-      arrivalPeriod: text('arrivalPeriod').slice(0, 40) || null,
+      arrivalPeriod: (arrival === '' ? null : (parseArrivalPeriod(arrival) ?? arrival.slice(0, 40))) || null,
       assessedOn: date,
-    },
-    findings,
-  };
+    };
+  });
+  return { figures, findings };
 }
 
-function sumOf(bands: Record<AgeBandField, number | null>, fields: readonly AgeBandField[]): number | null {
+function sumOf<K extends string>(bands: Record<K, number | null>, fields: readonly K[]): number | null {
   let total: number | null = null;
   for (const field of fields) {
     const value = bands[field];

@@ -295,4 +295,40 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
     expect(watch.problems()).toEqual([]);
     await context.close();
   });
+  it('shows, in the mapping step and before anything is imported, a column whose values are not recognised, with its count', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const watch = await watchContext(context);
+    const page: Page = await context.newPage();
+    await signIn(page, server.url, DEMO.imMali, '/displacement/import');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Importer un round');
+    const jobsBefore = ((await fetchFromPage(page, 'GET', '/api/dtm/jobs?limit=200')).body as { jobs: unknown[] }).jobs.length;
+    // A French file: a `Raison` column of causes Liptako does not know, a settlement type it does.
+    const csv = [
+      'Pcode cercle;Code site;Individus;Raison;Type de site',
+      'MLI0501 ;E2E-R-1;100;Famine;Site planifié',
+      'MLI0502 ;E2E-R-2;200;Famine;Site spontané',
+      'MLI0701 ;E2E-R-3;300;Exode rural;Communauté hôte',
+    ].join('\r\n');
+    const form = page.getByTestId('dtm-import-form');
+    await expect.poll(() => form.getByTestId('dtm-import-operation').inputValue()).toBe(MALI);
+    await form.getByTestId('dtm-import-type-SA').check();
+    await form.getByTestId('dtm-import-reference-date').fill('2021-12-20');
+    await form.getByTestId('dtm-import-file').setInputFiles({ name: 'mali-raisons.csv', mimeType: 'text/csv', buffer: Buffer.from(`\uFEFF${csv}`, 'utf8') });
+    await form.getByTestId('dtm-import-upload').click();
+
+    const mapping = page.getByTestId('dtm-mapping');
+    await expect.poll(() => mapping.isVisible(), { timeout: 30_000 }).toBe(true);
+    expect(await mapping.locator('tr[data-header="Raison"] select').inputValue()).toBe('reason');
+    const reason = mapping.locator('tr[data-header="Raison"]');
+    expect(plain(await reason.getByTestId('dtm-mapping-unreadable').textContent())).toBe('3 valeurs sur 3 non reconnues');
+    expect(await mapping.getByTestId('dtm-mapping-doubtful').textContent()).toContain('« Raison »');
+    expect(await mapping.locator('tr[data-header="Type de site"] select').inputValue()).toBe('settlementType');
+    expect(plain(await mapping.locator('tr[data-header="Type de site"]').getByTestId('dtm-mapping-readable').textContent())).toBe('3 valeurs lues');
+    await page.screenshot({ path: 'test-results/e2e-dtm-mapping-unreadable.png', fullPage: true });
+    // Nothing was imported: the step only read the file.
+    const jobsAfter = ((await fetchFromPage(page, 'GET', '/api/dtm/jobs?limit=200')).body as { jobs: unknown[] }).jobs.length;
+    expect(jobsAfter).toBe(jobsBefore);
+    expect(watch.problems()).toEqual([]);
+    await context.close();
+  });
 });

@@ -30,10 +30,10 @@ export interface UploadBody {
   upload: { id: number; sheets: Array<{ name: string; headers: string[]; hxl: string[] | null; mapping: Record<string, string | null>; mappingConfirmed: boolean; missing: string[]; rows: number; samples: string[][] }> };
 }
 
-export async function upload(app: LiptakoApp, bytes: string | Uint8Array, fileName: string, headers: Record<string, string> = {}) {
+export async function upload(app: LiptakoApp, bytes: string | Uint8Array, fileName: string, headers: Record<string, string> = {}, operation?: string) {
   const response = await app.inject({
     method: 'POST',
-    url: `/api/dtm/uploads?fileName=${encodeURIComponent(fileName)}`,
+    url: `/api/dtm/uploads?fileName=${encodeURIComponent(fileName)}${operation === undefined ? '' : `&operation=${encodeURIComponent(operation)}`}`,
     headers: { 'content-type': 'application/octet-stream', ...headers },
     payload: Buffer.from(typeof bytes === 'string' ? new TextEncoder().encode(bytes) : bytes),
   });
@@ -71,9 +71,10 @@ export interface RoundTarget {
 
 /** Uploads a file, confirms Liptako's suggested mapping (or the given one), imports it and waits for the job. */
 export async function importRound(app: LiptakoApp, bytes: string | Uint8Array, target: RoundTarget, fileName = `round-${target.roundNumber}.csv`) {
-  const uploaded = await upload(app, bytes, fileName);
+  const uploaded = await upload(app, bytes, fileName, {}, MALI.code);
   expect(uploaded.statusCode, JSON.stringify(uploaded.body)).toBe(201);
-  const sheet = uploaded.body.upload.sheets.find((candidate) => target.sheet === undefined || candidate.name === target.sheet)!;
+  const suggested = (uploaded.body.upload as { suggestedSheet?: string }).suggestedSheet;
+  const sheet = uploaded.body.upload.sheets.find((candidate) => (target.sheet === undefined ? candidate.name === suggested : candidate.name === target.sheet)) ?? uploaded.body.upload.sheets[0]!;
   const started = await call<JobBody>(app, 'POST', `/api/dtm/uploads/${uploaded.body.upload.id}/import`, {
     operation: MALI.code,
     roundNumber: target.roundNumber,

@@ -470,7 +470,7 @@ function ImportForm() {
               <select
                 id={`${ids.title}-sheet`}
                 data-testid="dtm-mapping-sheet"
-                value={sheetName ?? step.upload.sheets[0]?.name ?? ''}
+                value={sheetName ?? step.upload.suggestedSheet}
                 disabled={step.name !== 'mapping' || step.starting}
                 onChange={(event) => setSheetName(event.currentTarget.value)}
               >
@@ -515,7 +515,8 @@ function MappingSection({
   onConfirm: (upload: UploadView, target: Target, sheetName: string, mapping: MappingDraft) => void;
 }) {
   const { t } = useTranslation();
-  const sheet = step.upload.sheets.find((candidate) => candidate.name === sheetName) ?? step.upload.sheets[0];
+  // The data sheet Liptako recognised (not the first one, often a "read me"), unless the user chose another.
+  const sheet = step.upload.sheets.find((candidate) => candidate.name === (sheetName ?? step.upload.suggestedSheet)) ?? step.upload.sheets[0];
   if (!sheet) return <p className="notice notice-error">{t('displacement.mapping.noSheet')}</p>;
   return (
     <MappingStep

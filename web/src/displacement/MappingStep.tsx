@@ -1,7 +1,7 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../useFormat.js';
-import { conflictingHeaders, fieldLabelKey, fieldsFor, ignoredCount, initialDraft, isComplete, mappingProblems, REQUIRED_FIELDS, type MappingDraft } from './mapping.js';
+import { conflictingHeaders, fieldLabelKey, fieldsFor, ignoredCount, initialDraft, isComplete, mappingProblems, REQUIRED_FIELDS, sideGroupOf, unreadable, type MappingDraft } from './mapping.js';
 import type { RoundField, SheetView } from './types.js';
 
 /** Sample values shown per column (the upload carries a few rows). */
@@ -32,10 +32,18 @@ export function MappingStep({
   const problems = mappingProblems(draft);
   const conflicts = conflictingHeaders(problems);
   const complete = isComplete(problems);
-  const fieldText = (field: string) => {
+  const fieldText = (field: string): string => {
+    const side = sideGroupOf(field);
+    if (side) return t('displacement.fields.sideGroup', { group: t(`displacement.groups.${side.group}`), measure: fieldText(side.measure) });
     const label = fieldLabelKey(field, ageRanges);
     return t(label.key, label.options ?? {});
   };
+  // Columns whose values would mostly turn rows into errors with the field chosen, said before the import runs.
+  const doubtful = sheet.headers.flatMap((header, index) => {
+    const field = draft[header] ?? null;
+    const read = unreadable(sheet.columns[index], field);
+    return read !== null && read.most && field !== null ? [{ header, field }] : [];
+  });
   const headerOf = (field: RoundField) => Object.entries(draft).find(([, mapped]) => mapped === field)?.[0];
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
@@ -76,6 +84,7 @@ export function MappingStep({
               <th scope="col">{t('displacement.mapping.column')}</th>
               <th scope="col">{t('displacement.mapping.hxl')}</th>
               <th scope="col">{t('displacement.mapping.samples')}</th>
+              <th scope="col">{t('displacement.mapping.readable')}</th>
               <th scope="col">{t('displacement.mapping.field')}</th>
             </tr>
           </thead>
@@ -97,6 +106,35 @@ export function MappingStep({
                   </th>
                   <td className="code">{sheet.hxl?.[index] || t('common.none')}</td>
                   <td className="samples">{samples.length > 0 ? samples.join(' · ') : <span className="muted">{t('displacement.mapping.noSamples')}</span>}</td>
+                  <td className="readable" data-testid="dtm-mapping-readable">
+                    {(() => {
+                      const column = sheet.columns[index];
+                      const read = unreadable(column, field);
+                      const names = field !== null && /Name$/.test(field) && column ? column.names.filter((entry) => entry.pcode !== null) : [];
+                      return (
+                        <>
+                          {read === null ? null : read.unread > 0 ? (
+                            <span className={read.most ? 'field-error' : 'muted'} data-testid={read.most ? 'dtm-mapping-unreadable' : undefined}>
+                              {t('displacement.mapping.unreadable', { unread: read.unread, filled: read.filled })}
+                            </span>
+                          ) : (
+                            <span className="muted">{t('displacement.mapping.allRead', { filled: read.filled })}</span>
+                          )}
+                          {names.length > 0 ? (
+                            <span className="hint">
+                              {' '}
+                              {t('displacement.mapping.names', {
+                                names: names
+                                  .slice(0, 5)
+                                  .map((entry) => `${entry.value} → ${entry.name ?? ''} (${format.number(Math.round(entry.confidence * 100))} %)`)
+                                  .join(', '),
+                              })}
+                            </span>
+                          ) : null}
+                        </>
+                      );
+                    })()}
+                  </td>
                   <td>
                     <select
                       id={selectId}
@@ -131,6 +169,11 @@ export function MappingStep({
         </table>
       </div>
       <div id={ids.problems} aria-live="polite">
+        {doubtful.map((entry) => (
+          <p key={entry.header} className="field-error" data-testid="dtm-mapping-doubtful">
+            {t('displacement.mapping.unreadableWarning', { column: entry.header, field: fieldText(entry.field) })}
+          </p>
+        ))}
         {problems.missing.length > 0 && tried ? (
           <p className="field-error" data-testid="dtm-mapping-missing">
             {t('displacement.mapping.missing', { fields: problems.missing.map(fieldText).join(', ') })}

@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import * as server from '../../../src/displacement/fields.js';
-import { bandOf, conflictingHeaders, fieldLabelKey, fieldsFor, ignoredCount, initialDraft, isComplete, mappingProblems, REQUIRED_FIELDS, ROUND_FIELDS } from './mapping.js';
+import { bandOf, conflictingHeaders, fieldLabelKey, fieldsFor, ignoredCount, initialDraft, isComplete, mappingProblems, REQUIRED_FIELDS, ROUND_FIELDS, sideGroupOf, unreadable } from './mapping.js';
+
+describe('values the mapping step could not read', () => {
+  it('are counted for the field chosen, and flagged when most of a column would fail', () => {
+    const column = { filled: 12, readable: { settlementType: 12, locationType: 0, count: 0 } };
+    expect(unreadable(column, 'settlementType')).toEqual({ unread: 0, filled: 12, most: false });
+    expect(unreadable(column, 'locationType')).toEqual({ unread: 12, filled: 12, most: true });
+    expect(unreadable(column, 'returnee:individuals')).toEqual({ unread: 12, filled: 12, most: true });
+    expect(unreadable(column, 'locationName')).toBeNull();
+    expect(mappingProblems({ A: 'admin2Pcode', B: 'returnee:individuals' }).missing).toEqual([]);
+  });
+});
 
 describe('canonical fields', () => {
   it('are the server’s, in its order, with the same required ones', () => {
@@ -13,7 +24,9 @@ describe('canonical fields', () => {
     expect(fields).not.toContain('f5');
     expect(fields).not.toContain('m5');
     expect(fields).toContain('individuals');
-    expect(fieldsFor(['0-17', '18+']).filter((field) => bandOf(field) !== null)).toEqual(['f1', 'f2', 'm1', 'm2']);
+    expect(fieldsFor(['0-17', '18+']).filter((field) => bandOf(field) !== null && sideGroupOf(field) === null)).toEqual(['f1', 'f2', 'm1', 'm2', 'a1', 'a2']);
+    expect(fieldsFor(['0-17', '18+'])).toContain('returnee:a2');
+    expect(fieldsFor(['0-17', '18+'])).not.toContain('returnee:f3');
   });
   it('label age bands with the operation’s ranges', () => {
     expect(fieldLabelKey('m3', ['0-4', '5-17', '18-59', '60+'])).toEqual({ key: 'displacement.fields.maleBand', options: { range: '18-59' } });

@@ -5,8 +5,7 @@
  */
 import type { RoundField } from './types.js';
 
-/** The server's canonical fields, in its order (src/displacement/fields.ts; a test keeps them equal). */
-export const ROUND_FIELDS = [
+const BASE_FIELDS = [
   'admin1Pcode',
   'admin1Name',
   'admin2Pcode',
@@ -33,21 +32,62 @@ export const ROUND_FIELDS = [
   'm3',
   'm4',
   'm5',
+  'a1',
+  'a2',
+  'a3',
+  'a4',
+  'a5',
   'reason',
   'originAdmin1Pcode',
+  'originAdmin1Name',
   'originAdmin2Pcode',
+  'originAdmin2Name',
   'arrivalPeriod',
   'assessmentDate',
 ] as const satisfies readonly RoundField[];
 
+/** The counts a side group (returnees beside the row's IDPs) can have in its own columns. */
+const MEASURES = ['households', 'individuals', 'females', 'males', 'f1', 'f2', 'f3', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5', 'a1', 'a2', 'a3', 'a4', 'a5'] as const;
+const SIDE_GROUPS = ['returnee', 'returnee-abroad'] as const;
+
+/** The server's canonical fields, in its order (src/displacement/fields.ts; a test keeps them equal). */
+export const ROUND_FIELDS: readonly RoundField[] = [...BASE_FIELDS, ...SIDE_GROUPS.flatMap((group) => MEASURES.map((measure) => `${group}:${measure}` as RoundField))];
+
+/** `returnee:individuals` → { group: 'returnee', measure: 'individuals' }; null for a field of the row's own group. */
+export function sideGroupOf(field: string): { group: string; measure: string } | null {
+  const at = field.indexOf(':');
+  return at === -1 ? null : { group: field.slice(0, at), measure: field.slice(at + 1) };
+}
+
+/** The kind of values a field expects (the server's `kindOf`, src/displacement/values.ts). */
+export function kindOf(field: string): string {
+  const measure = sideGroupOf(field)?.measure ?? field;
+  if (/^(households|individuals|females|males|[fma][1-5])$/.test(measure)) return 'count';
+  if (/Pcode$/.test(field)) return 'pcode';
+  if (field === 'originAdmin1Name' || field === 'originAdmin2Name') return 'name';
+  if (field === 'assessmentDate') return 'date';
+  if (field === 'latitude' || field === 'longitude') return 'coordinate';
+  if (['populationGroup', 'reason', 'locationType', 'settlementType', 'arrivalPeriod'].includes(field)) return field;
+  return 'text';
+}
+
+/** What the mapping step says of a column's values for the field chosen: how many it could not read. */
+export function unreadable(column: { filled: number; readable: Partial<Record<string, number>> } | undefined, field: string | null): { unread: number; filled: number; most: boolean } | null {
+  if (column === undefined || field === null || column.filled === 0) return null;
+  const kind = kindOf(field);
+  if (kind === 'text') return null;
+  const unread = column.filled - (column.readable[kind] ?? 0);
+  return { unread, filled: column.filled, most: unread * 2 > column.filled };
+}
+
 export const REQUIRED_FIELDS: readonly RoundField[] = ['admin2Pcode', 'individuals'];
 
-const BAND = /^([fm])([1-5])$/;
+const BAND = /^([fma])([1-5])$/;
 
-/** `f2` → { sex: 'f', index: 1 }; null for a field that is not a sex × age band. */
-export function bandOf(field: string): { sex: 'f' | 'm'; index: number } | null {
-  const match = BAND.exec(field);
-  return match ? { sex: match[1] as 'f' | 'm', index: Number(match[2]) - 1 } : null;
+/** `f2` → { sex: 'f', index: 1 }; `a2` (both sexes) → { sex: 'a', index: 1 }; null for a field that is not an age part. */
+export function bandOf(field: string): { sex: 'f' | 'm' | 'a'; index: number } | null {
+  const match = BAND.exec(sideGroupOf(field)?.measure ?? field);
+  return match ? { sex: match[1] as 'f' | 'm' | 'a', index: Number(match[2]) - 1 } : null;
 }
 
 /** The fields offered for an operation: bands beyond its age ranges are left out (f5 with four ranges). */
@@ -85,8 +125,10 @@ export function mappingProblems(draft: MappingDraft): MappingProblems {
     if (field === null) continue;
     byField.set(field, [...(byField.get(field) ?? []), header]);
   }
+  // Individuals of any group count: a file of returnees only is a round too.
+  const hasIndividuals = [...byField.keys()].some((field) => field === 'individuals' || field.endsWith(':individuals'));
   return {
-    missing: REQUIRED_FIELDS.filter((field) => !byField.has(field)),
+    missing: REQUIRED_FIELDS.filter((field) => (field === 'individuals' ? !hasIndividuals : !byField.has(field))),
     duplicated: [...byField].filter(([, headers]) => headers.length > 1).map(([field, headers]) => ({ field, headers })),
   };
 }
@@ -108,8 +150,11 @@ export function ignoredCount(draft: MappingDraft): number {
 /** The i18n key and options of a field's label: band fields take the operation's age range. */
 export function fieldLabelKey(field: string, ageRanges: readonly string[]): { key: string; options?: Record<string, string> } {
   const band = bandOf(field);
+  const side = sideGroupOf(field);
+  if (side) return { key: 'displacement.fields.sideGroup', options: { group: side.group, measure: side.measure } };
   if (band) {
-    return { key: band.sex === 'f' ? 'displacement.fields.femaleBand' : 'displacement.fields.maleBand', options: { range: ageRanges[band.index] ?? `#${band.index + 1}` } };
+    const key = band.sex === 'f' ? 'displacement.fields.femaleBand' : band.sex === 'm' ? 'displacement.fields.maleBand' : 'displacement.fields.ageBand';
+    return { key, options: { range: ageRanges[band.index] ?? `#${band.index + 1}` } };
   }
   return { key: `displacement.fields.${field}` };
 }
