@@ -15,11 +15,45 @@ export default tseslint.config(
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      // `interface ErrorCatalogue extends ModuleMessages {}`: how a module adds its codes (core/errors.ts).
+      '@typescript-eslint/no-empty-object-type': ['error', { allowInterfaces: 'with-single-extends' }],
       'no-restricted-properties': [
         'error',
         { object: 'it', property: 'only', message: 'Do not commit focused tests.' },
         { object: 'describe', property: 'only', message: 'Do not commit focused tests.' },
         { object: 'test', property: 'only', message: 'Do not commit focused tests.' },
+      ],
+    },
+  },
+  // The one-way arrows (docs/architecture.md); test/architecture.test.ts checks the same on the import graph.
+  {
+    files: ['src/core/**/*.ts', 'src/shared/**/*.ts'],
+    ignores: ['src/core/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '^\\.\\./(?!shared/)',
+              message: 'Core imports no module (only src/shared): a module reaches core through the module contract (core/module.ts) and the composition root (src/modules.ts).',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['src/*/**/*routes.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            { regex: '(^|/)([a-z-]+-)?queries\\.js$', message: 'A routes file parses, authorises and calls its service; SQL stays behind the service.' },
+            { regex: '/core/http\\.js$', message: 'Routes take what they need from core/http-kit.js; core/http.ts builds the app.' },
+          ],
+        },
       ],
     },
   },

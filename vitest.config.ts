@@ -12,14 +12,14 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'web/src/**/*.test.ts'],
           environment: 'node',
-          setupFiles: ['test/support/fixed-seed.ts'],
+          setupFiles: ['test/support/catalogue.ts', 'test/support/fixed-seed.ts'],
         },
       },
       {
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
-          setupFiles: ['test/support/fixed-seed.ts'],
+          setupFiles: ['test/support/catalogue.ts', 'test/support/fixed-seed.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },

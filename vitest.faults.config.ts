@@ -8,6 +8,7 @@ export default defineConfig({
     name: 'faults',
     env: { TZ: 'UTC' },
     include: ['test/faults/**/*.test.ts'],
+    setupFiles: ['test/support/catalogue.ts'],
     testTimeout: 300_000,
     hookTimeout: 300_000,
     fileParallelism: false,

@@ -18,6 +18,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { Principal } from '../src/access/verbs.js';
 import { PgliteDatabase, PostgresDatabase, type Database } from '../src/core/db.js';
 import { buildApp } from '../src/core/http.js';
+import { MODULES } from '../src/modules.js';
 import { demoGazetteerCsv } from '../src/demo/demo.js';
 import { roundTotals, adminTotals, trend, locationsOfRound } from '../src/displacement/aggregate-queries.js';
 import { DEFAULT_AGE_RANGES } from '../src/displacement/fields.js';
@@ -184,7 +185,7 @@ async function fillFigures(db: Database, rounds: number, locations: number): Pro
 export async function benchDashboard(db: Database, rounds: number, locations: number): Promise<void> {
   await fillFigures(db, rounds, locations);
   const [count] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM dtm_figure');
-  const app = await buildApp({ db, logLevel: false, webRoot: null });
+  const app = await buildApp({ db, modules: MODULES, logLevel: false, webRoot: null });
   await app.ready();
   const operation = (await q.operationByCode(db, MALI.code))!;
   const latest = (await q.roundsOf(db, operation.id)).at(-1)!;

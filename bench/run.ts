@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { PgliteDatabase, PostgresDatabase, type Database } from '../src/core/db.js';
 import { buildApp } from '../src/core/http.js';
+import { MODULES } from '../src/modules.js';
 import { migrate } from '../src/core/migrate.js';
 import { importGeoFile } from '../src/geo/service.js';
 import { nameKey } from '../src/geo/names.js';
@@ -100,7 +101,7 @@ async function benchImport(db: Database, units: readonly GeneratedUnit[]): Promi
 }
 
 async function benchSearch(db: Database): Promise<void> {
-  const app = await buildApp({ db, logLevel: false, webRoot: null });
+  const app = await buildApp({ db, modules: MODULES, logLevel: false, webRoot: null });
   await app.ready();
   const queries = Array.from({ length: 200 }, (_, index) => placeName(index * 37 + 5).slice(0, 4).toLowerCase());
   const httpTimes: number[] = [];

@@ -6,8 +6,12 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from 'fastify';
 import type { Database } from '../core/db.js';
 import { AppError } from '../core/errors.js';
+import { looksLikeApiUrl } from '../core/http-kit.js';
 import { audit, authenticate, sameSecret, SESSION_COOKIE } from './service.js';
 import { can, type Principal, type Verb } from './verbs.js';
+
+// Where the guard's notion of an API address lives (core, since the not-found handler needs it too).
+export { canonicalPath, isApiUrl, looksLikeApiUrl } from '../core/http-kit.js';
 
 /** `public`: anyone, signed in or not (sign-in itself); otherwise a verb of a role. */
 export type RouteVerb = Verb | 'public';
@@ -25,37 +29,6 @@ declare module 'fastify' {
   }
 }
 
-const API_PREFIXES = ['/api/', '/dtm/', '/hapi/'];
-/** Paths that belong to the API, as a route declares them (canonical spelling). */
-export const isApiUrl = (url: string): boolean => url === '/api' || url === '/dtm' || url === '/hapi' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
-
-/**
- * The path of a URL as the most lenient router or proxy could understand it: percent-escapes
- * decoded until nothing changes (`%2561` → `%61` → `a`), lower case, backslashes as slashes,
- * `;parameters`, empty and dot segments dropped. Only for deciding what an unknown address looks
- * like; access is never decided on a URL, always on the route that matched.
- */
-export function canonicalPath(url: string): string {
-  let path = url;
-  for (let round = 0; round < 5; round += 1) {
-    // Byte by byte, so that a malformed escape elsewhere cannot stop the decoding of the rest.
-    const decoded = path.replace(/%([0-9a-f]{2})/gi, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)));
-    if (decoded === path) break;
-    path = decoded;
-  }
-  path = (path.split(/[?#]/)[0] ?? '').replace(/\\/g, '/').toLowerCase();
-  const segments: string[] = [];
-  for (const raw of path.split('/')) {
-    const segment = raw.split(';')[0] ?? '';
-    if (segment === '' || segment === '.') continue;
-    if (segment === '..') segments.pop();
-    else segments.push(segment);
-  }
-  return `/${segments.join('/')}`;
-}
-
-/** Whether an address looks like the API in any spelling (the not-found handler never serves the page for it). */
-export const looksLikeApiUrl = (url: string): boolean => isApiUrl(canonicalPath(url));
 
 // Plugin routes that serve documentation assets: readable by anyone allowed to read the system.
 const DOCUMENTATION_PREFIX = '/api/docs';

@@ -1,6 +1,6 @@
 import type { CatalogueEntry } from '../core/errors.js';
 
-/** Catalogue entries of access control (merged into the one catalogue in core/errors.ts). */
+/** Catalogue entries of access control (registered through the module contract; see core/errors.ts). */
 export const accessMessages = {
   'auth.required': {
     status: 401,
@@ -133,3 +133,10 @@ export const accessMessages = {
     fr: 'La permission « {verb} » n’existe pas.',
   },
 } satisfies Record<string, CatalogueEntry>;
+
+type AccessMessages = typeof accessMessages;
+
+// Makes these codes part of `ErrorCode` (the entries themselves are registered by src/modules.ts).
+declare module '../core/errors.js' {
+  interface ErrorCatalogue extends AccessMessages {}
+}

@@ -12,14 +12,15 @@ import { pickLanguage } from '../core/i18n.js';
 import { migrate } from '../core/migrate.js';
 import { VERSION } from '../core/version.js';
 import { loadDemo } from '../demo/demo.js';
-import { recoverInterruptedImports } from '../displacement/service.js';
+// Loading the composition root registers every module's catalogue entries, before any command runs.
+import { MODULES } from '../modules.js';
 import { registerDtmCommands } from './dtm.js';
-import { audit, createAdministrator, DEMO_ACCOUNTS, ensureDemoAccounts, SYSTEM_ACTOR, unlockUserByEmail } from '../access/service.js';
+import { audit, createAdministrator, SYSTEM_ACTOR, unlockUserByEmail } from '../access/service.js';
 import { GEO_IMPORT_LIMIT, importGeoFile } from '../geo/service.js';
 import { importPlanFile, PLAN_IMPORT_LIMIT } from '../plans/service.js';
 import { parseDate } from './arguments.js';
 import { registerBackupCommands } from './backup.js';
-import { progressBar } from './progress.js';
+import { progressBar, type ProgressBar } from './progress.js';
 
 // The terminal's locale chooses the language of messages, as for any command-line tool.
 const language = pickLanguage((process.env.LC_ALL || process.env.LC_MESSAGES || process.env.LANG || '').replace('_', '-'));
@@ -61,50 +62,30 @@ async function runMigrations(db: Database): Promise<void> {
 }
 
 async function runDemo(db: Database): Promise<void> {
-  const bar = progressBar('demo gazetteer');
-  const roundsBar = progressBar('demo DTM rounds');
+  let bar: ProgressBar | undefined;
   try {
-    const report = await loadDemo(db, {
-      onProgress: (done, total, stage) => {
-        if (stage === 'gazetteer') bar.update(done, total);
-        else {
-          bar.stop();
-          roundsBar.update(done, total);
-        }
+    await loadDemo(db, MODULES, {
+      start: (label) => {
+        bar = progressBar(`demo ${label}`);
+      },
+      update: (done, total) => bar?.update(done, total),
+      finish: (lines) => {
+        bar?.stop();
+        for (const line of lines) console.log(line);
       },
     });
-    bar.stop();
-    roundsBar.stop();
-    console.log(
-      report.gazetteer.alreadyImported
-        ? '  demo gazetteer already loaded'
-        : `  demo gazetteer loaded: ${report.gazetteer.added} admin units of Burkina Faso, Mali and Niger (names and P-codes, no boundaries)`,
-    );
-    console.log(report.plan.alreadyImported ? '  demo plan already loaded' : `  demo plan loaded: ${report.plan.plans.map((plan) => plan.code).join(', ')}`);
-    const dtm = report.displacement;
-    if (dtm !== null) {
-      console.log(
-        dtm.alreadyLoaded
-          ? '  demo DTM rounds already loaded'
-          : `  demo DTM rounds loaded: ${dtm.operations} operations, ${dtm.rounds} rounds (${dtm.published} published), ${dtm.rows} figure rows (synthetic)`,
-      );
-    }
-    const accounts = await ensureDemoAccounts(db);
-    if (accounts.created > 0) await audit(db, SYSTEM_ACTOR, { action: 'demo.load', summary: { accounts: accounts.created } });
-    console.log('  demo accounts (password in brackets; change them on any shared server):');
-    for (const account of DEMO_ACCOUNTS) console.log(`    ${account.role.padEnd(18)} ${account.scope.padEnd(12)} ${account.email}  [${account.password}]`);
   } finally {
-    bar.stop();
-    roundsBar.stop();
+    bar?.stop();
   }
 }
 
 async function serve(db: Database, config: Config): Promise<void> {
-  const interrupted = await recoverInterruptedImports(db);
+  const interrupted: number[] = [];
+  for (const module of MODULES) if (module.jobs?.recover) interrupted.push(...(await module.jobs.recover(db)));
   if (interrupted.length > 0) console.log(`  ${interrupted.length} import(s) cut short by the last stop were marked interrupted; run them again from the import page or with \`liptako dtm retry\`.`);
   // Loaded only to serve: the other commands never load Fastify and the routes.
   const { buildApp } = await import('../core/http.js');
-  const app = await buildApp({ db, logLevel: config.logLevel, trustProxy: config.trustProxy, tokenMaxDays: config.tokenMaxDays });
+  const app = await buildApp({ db, modules: MODULES, logLevel: config.logLevel, trustProxy: config.trustProxy, tokenMaxDays: config.tokenMaxDays });
   const shutdown = (signal: string): void => {
     app.log.info({ signal }, 'shutting down');
     app

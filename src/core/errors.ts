@@ -1,13 +1,12 @@
 /**
  * The one error catalogue. Every error a user can meet has a stable code, an HTTP status and a
- * message in French and English. Module-specific entries live beside their module
- * (e.g. src/geo/messages.ts) and are merged here so that one test can check them all.
+ * message in French and English. Core's own entries are here; each module's live beside it
+ * (e.g. src/geo/messages.ts) and reach the catalogue in two ways, so that core imports no module:
+ * - types: the module's messages file augments the `ErrorCatalogue` interface below
+ *   (`declare module '../core/errors.js'`), so `ErrorCode` is the exact union of every code;
+ * - run time: the composition root (src/modules.ts) registers each module's entries with
+ *   `registerCatalogue` when it is loaded, before any request or command runs.
  */
-import { accessMessages } from '../access/messages.js';
-import { displacementMessages } from '../displacement/messages.js';
-import { geoMessages } from '../geo/messages.js';
-import { fundingMessages } from '../plans/funding-messages.js';
-import { planMessages } from '../plans/messages.js';
 import { backupMessages } from './backup-messages.js';
 import { importMessages } from './import-messages.js';
 
@@ -109,24 +108,46 @@ export const coreMessages = {
   },
 } satisfies Record<string, CatalogueEntry>;
 
-export const catalogue = {
-  ...coreMessages,
-  ...importMessages,
-  ...accessMessages,
-  ...geoMessages,
-  ...planMessages,
-  ...fundingMessages,
-  ...displacementMessages,
-  ...backupMessages,
-} satisfies Record<string, CatalogueEntry>;
+type CoreCatalogue = typeof coreMessages & typeof importMessages & typeof backupMessages;
 
-export type ErrorCode = keyof typeof catalogue;
+/**
+ * Every entry of the catalogue by code. Each module's messages file adds its own:
+ * `declare module '../core/errors.js' { interface ErrorCatalogue extends ModuleMessages {} }`.
+ * Two modules giving the same code different entries is then a type error.
+ */
+export interface ErrorCatalogue extends CoreCatalogue {}
+
+export type ErrorCode = Extract<keyof ErrorCatalogue, string>;
+
+const entries: Record<string, CatalogueEntry> = { ...coreMessages, ...importMessages, ...backupMessages };
+
+/**
+ * The catalogue as it stands: core's entries, plus every module's once the composition root
+ * (src/modules.ts) is loaded. Typed as complete because every entry point loads that root first.
+ */
+export const catalogue = entries as unknown as Readonly<ErrorCatalogue>;
+
+/** Adds a module's entries. A code already registered with another entry is a programming error. */
+export function registerCatalogue(owner: string, messages: Readonly<Record<string, CatalogueEntry>>): void {
+  for (const [code, entry] of Object.entries(messages)) {
+    const existing = entries[code];
+    if (existing !== undefined && existing !== entry) throw new Error(`Catalogue code ${code} of ${owner} is already registered with another entry.`);
+    entries[code] = entry;
+  }
+}
+
+function entryOf(code: ErrorCode): CatalogueEntry {
+  const entry = entries[code];
+  // Only a program that skipped the composition root gets here (e.g. a script importing a service alone).
+  if (entry === undefined) throw new Error(`The error catalogue has no entry ${code}: load src/modules.ts before using a module.`);
+  return entry;
+}
 
 export type ErrorParams = Record<string, string | number>;
 
 /** Fills a template; unknown placeholders stay visible rather than vanish. */
 export function formatMessage(code: ErrorCode, language: Language, params: ErrorParams = {}): string {
-  const template = catalogue[code][language];
+  const template = entryOf(code)[language];
   return template.replace(/\{(\w+)\}/g, (whole, name: string) => {
     const value = params[name];
     return value === undefined ? whole : String(value);
@@ -146,7 +167,7 @@ export class AppError extends Error {
     super(formatMessage(code, 'en', params), { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = catalogue[code].status;
+    this.status = entryOf(code).status;
     this.params = params;
     this.details = options.details;
     this.retryAfter = options.retryAfter;

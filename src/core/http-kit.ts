@@ -21,6 +21,8 @@ export interface AppContext {
   version: string;
   /** The longest lifetime an API token may be given, in days. */
   tokenMaxDays: number;
+  /** How many password hashes may run at once, and how many may wait (access applies it when installed). */
+  passwordHashing?: { concurrent: number; queue: number };
 }
 
 export const ErrorBody = Type.Object(
@@ -50,5 +52,33 @@ export function formatBytes(bytes: number): string {
 }
 
 const API_PREFIXES = ['/api/', '/dtm/', '/hapi/'];
-/** Paths that belong to the API; everything else may be a page of the web app. */
-export const isApiUrl = (url: string): boolean => url === '/api' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
+/** Paths that belong to the API, as a route declares them (canonical spelling). */
+export const isApiUrl = (url: string): boolean => url === '/api' || url === '/dtm' || url === '/hapi' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
+
+/**
+ * The path of a URL as the most lenient router or proxy could understand it: percent-escapes
+ * decoded until nothing changes (`%2561` → `%61` → `a`), lower case, backslashes as slashes,
+ * `;parameters`, empty and dot segments dropped. Only for deciding what an unknown address looks
+ * like; access is never decided on a URL, always on the route that matched.
+ */
+export function canonicalPath(url: string): string {
+  let path = url;
+  for (let round = 0; round < 5; round += 1) {
+    // Byte by byte, so that a malformed escape elsewhere cannot stop the decoding of the rest.
+    const decoded = path.replace(/%([0-9a-f]{2})/gi, (_escape, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+    if (decoded === path) break;
+    path = decoded;
+  }
+  path = (path.split(/[?#]/)[0] ?? '').replace(/\\/g, '/').toLowerCase();
+  const segments: string[] = [];
+  for (const raw of path.split('/')) {
+    const segment = raw.split(';')[0] ?? '';
+    if (segment === '' || segment === '.') continue;
+    if (segment === '..') segments.pop();
+    else segments.push(segment);
+  }
+  return `/${segments.join('/')}`;
+}
+
+/** Whether an address looks like the API in any spelling (the not-found handler never serves the page for it). */
+export const looksLikeApiUrl = (url: string): boolean => isApiUrl(canonicalPath(url));

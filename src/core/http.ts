@@ -14,24 +14,25 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { installAccessControl, looksLikeApiUrl, type RouteGuardReport } from '../access/http.js';
-import { configurePasswordHashing } from '../access/passwords.js';
-import { accessRoutes } from '../access/routes.js';
-import { displacementPublicRoutes } from '../displacement/public-routes.js';
-import { displacementRoutes } from '../displacement/routes.js';
-import { geoRoutes } from '../geo/routes.js';
-import { planRoutes } from '../plans/routes.js';
 import { DEFAULT_TOKEN_MAX_DAYS, type TrustProxy } from './config.js';
 import type { Database } from './db.js';
 import { AppError, formatMessage, isAppError } from './errors.js';
-import { errorResponses, ErrorBody, formatBytes, languageOf, type AppContext, type LiptakoApp } from './http-kit.js';
+import { errorResponses, ErrorBody, formatBytes, languageOf, looksLikeApiUrl, type AppContext, type LiptakoApp } from './http-kit.js';
 import { migrationLevel } from './migrate.js';
+import { CORE_VERBS, type LiptakoModule } from './module.js';
 import { VERSION } from './version.js';
+
+/** A route and the module that registered it (through its `routes` in the module contract). */
+export interface ModuleRoute {
+  module: string;
+  method: string;
+  url: string;
+}
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Every registered route and the verb it declares (read by the route-coverage test). */
-    guardedRoutes: RouteGuardReport[];
+    /** Every route a module registered: how tests discover each module's routes. */
+    moduleRoutes: ModuleRoute[];
   }
 }
 
@@ -82,6 +83,8 @@ function toAppError(error: FastifyError, request: FastifyRequest): AppError {
 
 export interface BuildAppOptions {
   db: Database;
+  /** The modules to serve: the composition root's list (src/modules.ts). */
+  modules: readonly LiptakoModule[];
   /** false in tests; otherwise JSON lines at this level. */
   logLevel?: string | false;
   /** Where log lines go (standard output by default). */
@@ -130,8 +133,12 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     trustProxy: typeof options.trustProxy === 'number' ? trustHops(options.trustProxy) : (options.trustProxy ?? false),
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  if (options.passwordHashing) configurePasswordHashing(options.passwordHashing);
-  const context: AppContext = { db: options.db, version: VERSION, tokenMaxDays: options.tokenMaxDays ?? DEFAULT_TOKEN_MAX_DAYS };
+  const context: AppContext = {
+    db: options.db,
+    version: VERSION,
+    tokenMaxDays: options.tokenMaxDays ?? DEFAULT_TOKEN_MAX_DAYS,
+    ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
+  };
 
   app.addSchema(ErrorBody);
 
@@ -158,7 +165,8 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
   await app.register(fastifyCookie);
   // Offices work over satellite links: compress what is worth it (JSON, GeoJSON, CSV, scripts).
   await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
-  app.decorate('guardedRoutes', installAccessControl(app, options.db));
+  // Before any route, so that app-wide hooks (the access guard) see every route, core's included.
+  for (const module of options.modules) module.install?.(app, context);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -243,14 +251,27 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
 
   app.get('/api/openapi.json', { config: { verb: 'system.read' }, schema: { hide: true } }, () => app.swagger());
 
-  await app.register((scope, _opts, done) => {
-    accessRoutes(scope, context);
-    geoRoutes(scope, context);
-    planRoutes(scope, context);
-    displacementRoutes(scope, context);
-    displacementPublicRoutes(scope, context);
-    done();
-  });
+  const moduleRoutes: ModuleRoute[] = [];
+  app.decorate('moduleRoutes', moduleRoutes);
+  for (const module of options.modules) {
+    await app.register((scope, _opts, done) => {
+      scope.addHook('onRoute', (route) => {
+        const verb = route.config?.verb;
+        // A module's routes declare only the verbs the module lists, so its contract tells the truth.
+        if (verb !== undefined && verb !== 'public' && !CORE_VERBS.includes(verb) && !module.verbs.includes(verb)) {
+          throw new Error(`Route ${String(route.method)} ${route.url} of module ${module.name} declares the verb ${verb}, which the module does not list in its verbs.`);
+        }
+        for (const method of Array.isArray(route.method) ? route.method : [route.method]) moduleRoutes.push({ module: module.name, method, url: route.url });
+      });
+      try {
+        module.routes(scope, context);
+        done();
+      } catch (error) {
+        // A route refused at registration (no verb, a verb the module does not list) fails buildApp.
+        done(error as Error);
+      }
+    });
+  }
 
   return app;
 }

@@ -7,6 +7,7 @@
  */
 import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
+import type { DemoLoader } from '../core/module.js';
 import { generateOperationPlan, generateRoundRows, type OperationPlan } from '../displacement/generator.js';
 import * as q from '../displacement/queries.js';
 import { writeRoundCsv } from '../displacement/round-file.js';
@@ -102,3 +103,16 @@ export async function loadDtmDemo(db: Queryable, onProgress?: (done: number, tot
   }
   return report;
 }
+
+/** The displacement module's demo (its `demo` in the module contract). */
+export const displacementDemo: DemoLoader = {
+  label: 'DTM rounds',
+  async load(db, onProgress) {
+    const dtm = await loadDtmDemo(db, onProgress);
+    return [
+      dtm.alreadyLoaded
+        ? '  demo DTM rounds already loaded'
+        : `  demo DTM rounds loaded: ${dtm.operations} operations, ${dtm.rounds} rounds (${dtm.published} published), ${dtm.rows} figure rows (synthetic)`,
+    ];
+  },
+};

@@ -1,6 +1,6 @@
 import type { CatalogueEntry } from '../core/errors.js';
 
-/** Catalogue entries of the displacement (DTM) module, merged into the one catalogue in core/errors.ts. */
+/** Catalogue entries of the displacement (DTM) module, registered through the module contract (see core/errors.ts). */
 export const displacementMessages = {
   'dtm.operation.notFound': {
     status: 404,
@@ -163,3 +163,10 @@ export const displacementMessages = {
     fr: 'Hors de la période de collecte du round ({start} – {end}).',
   },
 } satisfies Record<string, CatalogueEntry>;
+
+type DisplacementMessages = typeof displacementMessages;
+
+// Makes these codes part of `ErrorCode` (the entries themselves are registered by src/modules.ts).
+declare module '../core/errors.js' {
+  interface ErrorCatalogue extends DisplacementMessages {}
+}

@@ -6,7 +6,6 @@ import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '..
 import * as jobs from '../core/jobs.js';
 import * as aggregate from './aggregate.js';
 import { isRoundField, POPULATION_GROUPS, type ColumnMapping } from './fields.js';
-import { FIXABLE_COLUMNS, issuesOf, roundById } from './queries.js';
 import * as dtm from './service.js';
 
 const Code = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: 'Operation code, e.g. MLI-CONFLICT' });
@@ -47,7 +46,7 @@ const DecisionBody = Type.Object(
     decision: Type.Union([Type.Literal('accepted'), Type.Literal('fixed'), Type.Literal('excluded')]),
     comment: Type.Optional(Type.Union([Type.String({ maxLength: 1000 }), Type.Null()])),
     values: Type.Optional(
-      Type.Partial(Type.Object(Object.fromEntries(FIXABLE_COLUMNS.map((column) => [column, Type.Union([Type.Integer({ minimum: 0, maximum: 10_000_000 }), Type.Null()])])))),
+      Type.Partial(Type.Object(Object.fromEntries(dtm.FIXABLE_COLUMNS.map((column) => [column, Type.Union([Type.Integer({ minimum: 0, maximum: 10_000_000 }), Type.Null()])])))),
     ),
   },
   { additionalProperties: false },
@@ -236,7 +235,7 @@ export function displacementRoutes(app: LiptakoApp, { db }: AppContext): void {
     },
     async (request) => {
       const { round } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.read');
-      const { total, issues } = await issuesOf(db, round, {
+      const { total, issues } = await dtm.roundIssues(db, round, {
         ...request.query,
         limit: request.query.limit ?? 100,
         offset: request.query.offset ?? 0,
@@ -256,8 +255,7 @@ export function displacementRoutes(app: LiptakoApp, { db }: AppContext): void {
       const { operation } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.review');
       const decided = await dtm.decide(db, operation, request.params.id, request.body, actorOf(request.principal));
       request.auditObject = { type: 'dtm-round', id: request.params.id, summary: { decision: request.body.decision, findings: decided } };
-      const round = (await roundById(db, request.params.id))!;
-      return { decided, report: await dtm.qualityReport(db, operation, round) };
+      return { decided, report: await dtm.currentQualityReport(db, operation, request.params.id) };
     },
   );
 

@@ -755,3 +755,20 @@ export async function changeRoundStatus(db: Queryable, operation: q.OperationRow
     return roundView((await q.roundById(tx, roundId))!, operation.code);
   });
 }
+
+// ---- what the routes read through the service (routes never import queries) ------------------------------
+
+/** The figure columns a reviewer may fix by hand (the decision body's schema lists them). */
+export const FIXABLE_COLUMNS = q.FIXABLE_COLUMNS;
+
+/** A page of a round's findings, filtered; the caller has authorised the round. */
+export async function roundIssues(db: Queryable, round: q.RoundRow, filters: q.IssueFilters): Promise<{ total: number; issues: q.IssueRow[] }> {
+  return q.issuesOf(db, round, filters);
+}
+
+/** The quality report of a round as it stands now (after decisions changed it). */
+export async function currentQualityReport(db: Queryable, operation: q.OperationRow, roundId: number): Promise<QualityReport> {
+  const round = await q.roundById(db, roundId);
+  if (round === undefined) throw new AppError('dtm.round.notFound', { round: roundId });
+  return qualityReport(db, operation, round);
+}

@@ -1,6 +1,6 @@
 import type { CatalogueEntry } from '../core/errors.js';
 
-/** Catalogue entries of the geography module (merged into the one catalogue in core/errors.ts). */
+/** Catalogue entries of the geography module (registered through the module contract; see core/errors.ts). */
 export const geoMessages = {
   'geo.unit.notFound': {
     status: 404,
@@ -180,3 +180,10 @@ export const geoMessages = {
     fr: 'Aucune valeur de la propriété « {property} » ne se lit comme un P-code administratif.',
   },
 } satisfies Record<string, CatalogueEntry>;
+
+type GeoMessages = typeof geoMessages;
+
+// Makes these codes part of `ErrorCode` (the entries themselves are registered by src/modules.ts).
+declare module '../core/errors.js' {
+  interface ErrorCatalogue extends GeoMessages {}
+}

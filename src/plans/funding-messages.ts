@@ -2,7 +2,7 @@ import type { CatalogueEntry } from '../core/errors.js';
 
 /**
  * Catalogue entries for money: currency conversion (plans/currency.ts) and FTS files
- * (plans/fts.ts). Merged into the one catalogue in core/errors.ts. Row-level codes travel as
+ * (plans/fts.ts). Registered through the module contract (see core/errors.ts). Row-level codes travel as
  * RowIssue, so their messages name the value, never the row (formatRowIssue adds it).
  */
 export const fundingMessages = {
@@ -147,3 +147,10 @@ export const fundingMessages = {
     fr: 'Aucune contribution {id} dans ce plan.',
   },
 } satisfies Record<string, CatalogueEntry>;
+
+type FundingMessages = typeof fundingMessages;
+
+// Makes these codes part of `ErrorCode` (the entries themselves are registered by src/modules.ts).
+declare module '../core/errors.js' {
+  interface ErrorCatalogue extends FundingMessages {}
+}

@@ -1,7 +1,7 @@
 import type { CatalogueEntry } from '../core/errors.js';
 
 /**
- * Catalogue entries of the plans module (merged into the one catalogue in core/errors.ts).
+ * Catalogue entries of the plans module (registered through the module contract; see core/errors.ts).
  *
  * `plans.definition.*` — plan definition files (src/plans/definition.ts). The file-level codes end
  * a request; the others are the per-problem codes listed in `details.problems` of
@@ -239,3 +239,10 @@ export const planMessages = {
 } satisfies Record<string, CatalogueEntry>;
 
 export type PlanMessageCode = keyof typeof planMessages;
+
+type PlanMessages = typeof planMessages;
+
+// Makes these codes part of `ErrorCode` (the entries themselves are registered by src/modules.ts).
+declare module '../core/errors.js' {
+  interface ErrorCatalogue extends PlanMessages {}
+}

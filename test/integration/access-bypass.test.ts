@@ -10,6 +10,7 @@ import { expect, it } from 'vitest';
 import { looksLikeApiUrl, type RouteGuardReport } from '../../src/access/http.js';
 import type { Queryable } from '../../src/core/db.js';
 import { buildApp } from '../../src/core/http.js';
+import { MODULES } from '../../src/modules.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { describeEachDatabase, PERSONAS, TEST_PASSWORD, type TestContext } from '../support/harness.js';
 import { countRows, freshAddress, paidUsd, send } from '../support/access.js';
@@ -80,7 +81,7 @@ describeEachDatabase('the guard on percent-encoded URLs', (context) => {
   it('answers a plain JSON 404 for an unknown API address in any spelling, never the web page', async () => {
     const webRoot = mkdtempSync(path.join(tmpdir(), 'liptako-web-'));
     writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Liptako page</title>');
-    const app = await buildApp({ db: context.db, logLevel: false, webRoot });
+    const app = await buildApp({ db: context.db, modules: MODULES, logLevel: false, webRoot });
     try {
       await app.ready();
       for (const url of ['/api/nothing', '/%61pi/nothing', '/%2561pi/nothing', '/API/users', '/Api/nothing', '//api/users', '/api//users', '/%2Fapi/users', '/%61pi%2Fusers', '/hap%69/v2/x', '/DTM/v3/x', '/api;x/users', '/.%2E/api/x']) {

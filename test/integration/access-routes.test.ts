@@ -4,6 +4,8 @@
  */
 import { expect, it } from 'vitest';
 import { buildApp } from '../../src/core/http.js';
+import type { LiptakoModule } from '../../src/core/module.js';
+import { MODULES } from '../../src/modules.js';
 import { VERBS } from '../../src/access/verbs.js';
 import { describeEachDatabase } from '../support/harness.js';
 import { send } from '../support/access.js';
@@ -41,6 +43,44 @@ describeEachDatabase('route coverage', (context) => {
     expect(undeclared).toEqual([]);
   });
 
+  it('discovers the routes of every module through the module contract, and the guard sees each of them', () => {
+    const key = (route: { method: string; url: string }): string => `${route.method} ${route.url}`;
+    const guarded = new Set(context.app.guardedRoutes.map(key));
+    for (const module of MODULES) {
+      const routes = context.app.moduleRoutes.filter((route) => route.module === module.name);
+      expect(routes.length, module.name).toBeGreaterThan(0);
+      for (const route of routes) expect(guarded, `${module.name}: ${key(route)}`).toContain(key(route));
+    }
+    // Outside the modules, only core's own routes (health, the OpenAPI document and its viewer) and the harness's test routes.
+    const ofModules = new Set(context.app.moduleRoutes.map(key));
+    const outside = context.app.guardedRoutes.filter((route) => API.test(route.url) && !ofModules.has(key(route))).map((route) => route.url);
+    for (const url of outside) expect(url).toMatch(/^\/api\/(health|openapi\.json|docs|test\/)/);
+  });
+
+  it('covers the routes of a new module as soon as the composition root lists it, and holds it to the verbs it lists', async () => {
+    const census: LiptakoModule = {
+      name: 'census',
+      routes: (app) => {
+        app.get('/api/census', { config: { verb: 'audit.read' } }, () => ({ households: 0 }));
+      },
+      catalogue: [],
+      verbs: ['audit.read'],
+    };
+    const app = await buildApp({ db: context.db, modules: [...MODULES, census], logLevel: false, webRoot: null });
+    try {
+      await app.ready();
+      expect(app.moduleRoutes).toContainEqual({ module: 'census', method: 'GET', url: '/api/census' });
+      expect(app.guardedRoutes).toContainEqual({ method: 'GET', url: '/api/census', verb: 'audit.read' });
+      expect((await app.inject({ method: 'GET', url: '/api/census' })).statusCode).toBe(401);
+    } finally {
+      await app.close();
+    }
+    const overreaching: LiptakoModule = { ...census, name: 'overreaching', verbs: [] };
+    await expect(buildApp({ db: context.db, modules: [...MODULES, overreaching], logLevel: false, webRoot: null })).rejects.toThrow(
+      /GET \/api\/census of module overreaching declares the verb audit\.read/,
+    );
+  });
+
   it('makes only sign-in and "who am I" public: every other API route needs a verb of a role', () => {
     const publicRoutes = context.app.guardedRoutes.filter((route) => route.verb === 'public').map((route) => `${route.method} ${route.url}`);
     expect(publicRoutes.sort()).toEqual(['GET /api/auth/me', 'HEAD /api/auth/me', 'POST /api/auth/sign-in']);
@@ -54,7 +94,7 @@ describeEachDatabase('route coverage', (context) => {
   });
 
   it('refuses to register an API route without a verb, naming the route', async () => {
-    const app = await buildApp({ db: context.db, logLevel: false, webRoot: null });
+    const app = await buildApp({ db: context.db, modules: MODULES, logLevel: false, webRoot: null });
     try {
       expect(() => app.get('/api/x', () => ({ open: true }))).toThrow(/GET \/api\/x declares no verb/);
       expect(() => app.post('/hapi/v2/x', () => ({}))).toThrow(/POST \/hapi\/v2\/x declares no verb/);
@@ -68,7 +108,7 @@ describeEachDatabase('route coverage', (context) => {
   });
 
   it('also refuses an undeclared route registered by a plugin under an /api prefix', async () => {
-    const app = await buildApp({ db: context.db, logLevel: false, webRoot: null });
+    const app = await buildApp({ db: context.db, modules: MODULES, logLevel: false, webRoot: null });
     try {
       void app.register(
         // eslint-disable-next-line @typescript-eslint/require-await -- an async plugin makes avvio report the error to ready()

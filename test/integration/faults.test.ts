@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { PostgresDatabase, translateDbError } from '../../src/core/db.js';
 import { AppError, formatMessage } from '../../src/core/errors.js';
 import { buildApp } from '../../src/core/http.js';
+import { MODULES } from '../../src/modules.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { contributionState, freePort, PLAN } from '../faults/server.js';
 
@@ -69,7 +70,7 @@ describe('a PostgreSQL server that cannot be reached', () => {
     it(`answers 503 db.unavailable when ${name}, reads and writes, in both languages`, async () => {
       const target = await open();
       const db = PostgresDatabase.open(target.url, { max: 2 });
-      const app = await buildApp({ db, logLevel: false, webRoot: null });
+      const app = await buildApp({ db, modules: MODULES, logLevel: false, webRoot: null });
       try {
         await expectUnavailable(app, 'GET', '/api/health', 'en');
         await expectUnavailable(app, 'GET', `/api/plans/${PLAN}`, 'fr');
@@ -86,7 +87,7 @@ describe('a PostgreSQL server that cannot be reached', () => {
   it('answers 503 db.unavailable, not a hang, when the server accepts and never speaks', async () => {
     const fake = await fakePostgres('silent');
     const db = PostgresDatabase.open(`postgres://root@127.0.0.1:${fake.port}/liptako`, { max: 2 });
-    const app = await buildApp({ db, logLevel: false, webRoot: null });
+    const app = await buildApp({ db, modules: MODULES, logLevel: false, webRoot: null });
     try {
       const started = Date.now();
       await expectUnavailable(app, 'GET', '/api/plans', 'en');

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/core/db.js';
 import { buildApp } from '../../src/core/http.js';
+import { MODULES } from '../../src/modules.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { migrate } from '../../src/core/migrate.js';
 import { gazetteerCsv, importGeo } from '../support/geo.js';
@@ -13,7 +14,7 @@ describe('request logs', () => {
   beforeAll(async () => {
     db = await PgliteDatabase.open();
     await migrate(db);
-    app = await buildApp({ db, logLevel: 'info', logStream: { write: (line) => lines.push(line) }, webRoot: null });
+    app = await buildApp({ db, modules: MODULES, logLevel: 'info', logStream: { write: (line) => lines.push(line) }, webRoot: null });
     await app.ready();
   });
   afterAll(async () => {

@@ -12,6 +12,7 @@ import type { InjectOptions } from 'fastify';
 import * as access from '../../src/access/service.js';
 import type { AssignmentInput } from '../../src/access/service.js';
 import { buildApp, type BuildAppOptions } from '../../src/core/http.js';
+import { MODULES } from '../../src/modules.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { migrate } from '../../src/core/migrate.js';
 
@@ -167,7 +168,7 @@ export function describeEachDatabase(
         dispose = opened.dispose;
         await migrate(real);
         tokens = await createPersonas(real);
-        app = await buildApp({ db: rollback, logLevel: false, webRoot: null, ...options.build });
+        app = await buildApp({ db: rollback, modules: MODULES, logLevel: false, webRoot: null, ...options.build });
         options.setup?.(app, rollback);
         await app.ready();
       });
