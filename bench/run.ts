@@ -9,6 +9,7 @@
  * - Unit search: p50/p95 of GET /api/geo/units (name search, in-process HTTP) against the same
  *   SQL run directly.
  * - DTM import, import memory and dashboard: see bench/dtm.ts.
+ * - Upload memory: peak RSS of the built server with four 200 MB uploads at once (bench/uploads.ts).
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -19,6 +20,7 @@ import { migrate } from '../src/core/migrate.js';
 import { importGeoFile } from '../src/geo/service.js';
 import { nameKey } from '../src/geo/names.js';
 import { benchDashboard, benchDtmImport, benchFolder, peakMemory, writeBenchFile } from './dtm.js';
+import { benchUploads } from './uploads.js';
 
 const SYLLABLES = ['ba', 'di', 'ko', 'ma', 'sa', 'ta', 'ni', 'go', 'ro', 'bou', 'dou', 'kan', 'fo', 'lé', 'mé'];
 
@@ -192,6 +194,7 @@ async function main(): Promise<void> {
     });
     await memory(null);
   }
+  if (only === '' || only.includes('uploads')) await benchUploads('pglite', null);
 
   const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (postgresUrl) {
@@ -218,6 +221,7 @@ async function main(): Promise<void> {
           await child.drop();
         }
       }
+      if (only === '' || only.includes('uploads')) await benchUploads('postgres', postgresUrl);
     } finally {
       await scratch.drop();
       dispose();

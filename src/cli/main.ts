@@ -85,7 +85,15 @@ async function serve(db: Database, config: Config): Promise<void> {
   if (interrupted.length > 0) console.log(`  ${interrupted.length} import(s) cut short by the last stop were marked interrupted; run them again from the import page or with \`liptako dtm retry\`.`);
   // Loaded only to serve: the other commands never load Fastify and the routes.
   const { buildApp } = await import('../core/http.js');
-  const app = await buildApp({ db, modules: MODULES, logLevel: config.logLevel, trustProxy: config.trustProxy, tokenMaxDays: config.tokenMaxDays });
+  const app = await buildApp({
+    db,
+    modules: MODULES,
+    logLevel: config.logLevel,
+    trustProxy: config.trustProxy,
+    tokenMaxDays: config.tokenMaxDays,
+    timeouts: config.timeouts,
+    uploads: config.uploads,
+  });
   const shutdown = (signal: string): void => {
     app.log.info({ signal }, 'shutting down');
     app

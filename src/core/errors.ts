@@ -41,6 +41,11 @@ export const coreMessages = {
     en: 'The request is too large (limit {limit}).',
     fr: 'La requête est trop volumineuse (limite {limit}).',
   },
+  'request.incomplete': {
+    status: 400,
+    en: 'The request body did not arrive whole (the connection was cut); send it again.',
+    fr: 'Le corps de la requête n’est pas arrivé en entier (la connexion a été coupée) ; envoyez-le à nouveau.',
+  },
   'request.unsupportedMediaType': {
     status: 415,
     en: 'This content type is not accepted here: {contentType}.',

@@ -12,6 +12,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import type { Database } from './db.js';
 import type { Language } from './errors.js';
 import { pickLanguage } from './i18n.js';
+import type { UploadGate } from './uploads.js';
 
 export type LiptakoApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
 
@@ -23,6 +24,8 @@ export interface AppContext {
   tokenMaxDays: number;
   /** How many password hashes may run at once, and how many may wait (access applies it when installed). */
   passwordHashing?: { concurrent: number; queue: number };
+  /** Uploads in flight per person, shared by every route that takes a file. */
+  uploads: UploadGate;
 }
 
 export const ErrorBody = Type.Object(

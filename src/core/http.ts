@@ -14,12 +14,13 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { DEFAULT_TOKEN_MAX_DAYS, type TrustProxy } from './config.js';
+import { DEFAULT_TIMEOUTS, DEFAULT_TOKEN_MAX_DAYS, DEFAULT_UPLOADS, type ServerTimeouts, type TrustProxy, type UploadSettings } from './config.js';
 import type { Database } from './db.js';
 import { AppError, formatMessage, isAppError } from './errors.js';
 import { errorResponses, ErrorBody, formatBytes, languageOf, looksLikeApiUrl, type AppContext, type LiptakoApp } from './http-kit.js';
 import { migrationLevel } from './migrate.js';
 import { CORE_VERBS, type LiptakoModule } from './module.js';
+import { UploadGate } from './uploads.js';
 import { VERSION } from './version.js';
 
 /** A route and the module that registered it (through its `routes` in the module contract). */
@@ -100,6 +101,10 @@ export interface BuildAppOptions {
   tokenMaxDays?: number;
   /** How many Argon2 hashes run at once and how many may wait (process-wide). */
   passwordHashing?: { concurrent: number; queue: number };
+  /** Connection and request timeouts (core/config.ts); the defaults otherwise. */
+  timeouts?: Partial<ServerTimeouts>;
+  /** Upload allowance and limits (core/config.ts); the defaults otherwise. */
+  uploads?: Partial<UploadSettings>;
 }
 
 const trustHops =
@@ -110,6 +115,7 @@ const trustHops =
 export const DEFAULT_WEB_ROOT = new URL('../../dist/web/', import.meta.url).pathname;
 
 export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
+  const timeouts: ServerTimeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     logger:
       options.logLevel === false || options.logLevel === undefined
@@ -125,6 +131,16 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
           },
     genReqId: () => randomUUID(),
     bodyLimit: 1024 * 1024,
+    // Silence is what is timed, not the length of a transfer: see ServerTimeouts.
+    connectionTimeout: timeouts.idleMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
+    requestTimeout: timeouts.requestMs,
+    http: {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // Node checks the headers and request deadlines on this beat (30 s by default).
+      connectionsCheckingInterval: Math.max(100, Math.min(30_000, Math.floor((timeouts.headersMs || 30_000) / 4))),
+    },
     ajv: { customOptions: { coerceTypes: 'array', removeAdditional: false, allErrors: false } },
     // The guard decides on the matched route, so these only choose which spellings match at all;
     // anything that does not match is a plain 404 (see access/http.ts).
@@ -138,6 +154,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     version: VERSION,
     tokenMaxDays: options.tokenMaxDays ?? DEFAULT_TOKEN_MAX_DAYS,
     ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
+    uploads: new UploadGate({ ...DEFAULT_UPLOADS, ...options.uploads }),
   };
 
   app.addSchema(ErrorBody);

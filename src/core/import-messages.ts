@@ -6,6 +6,11 @@ import type { CatalogueEntry } from './errors.js';
  * travel as RowIssue (core/tabular.ts) so that the user sees every bad row at once.
  */
 export const importMessages = {
+  'import.tooManyUploads': {
+    status: 429,
+    en: 'You are already uploading {max} files; wait until one of them has arrived (try again in {seconds} s).',
+    fr: 'Vous envoyez déjà {max} fichiers ; attendez que l’un d’eux soit arrivé (réessayez dans {seconds} s).',
+  },
   'import.empty': {
     status: 422,
     en: 'The file is empty or has no data rows.',

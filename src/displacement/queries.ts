@@ -145,37 +145,54 @@ export interface UploadRow {
   created_by: string;
 }
 
-/** Parts of 8 MB: small enough to pass as one parameter, few enough for a 200 MB file. */
-export const UPLOAD_PART_BYTES = 8 * 1024 * 1024;
+/**
+ * Parts of 1 MB. An upload holds one part in memory while it is written (with its base64 text
+ * and the database's copy of it), and four uploads at once must stay well under 400 MB of
+ * server memory (bench/uploads.ts); parts of 8 MB took PGlite's memory ~200 MB higher. Parts
+ * may differ in size (older uploads have 8 MB ones): they are read back in order.
+ */
+export const UPLOAD_PART_BYTES = 1024 * 1024;
 
-export async function insertUpload(db: Queryable, upload: { fileName: string; sha256: string; raw: Uint8Array; actor: string }): Promise<number> {
-  const bytes = Buffer.from(upload.raw.buffer, upload.raw.byteOffset, upload.raw.byteLength);
-  const parts = Math.ceil(bytes.length / UPLOAD_PART_BYTES);
-  return db.transaction(async (tx) => {
-    const [row] = await tx.query<{ id: number }>(
-      'INSERT INTO dtm_upload (file_name, sha256, size_bytes, parts, created_by) VALUES ($1, $2, $3, $4, $5) RETURNING id',
-      [upload.fileName, upload.sha256, bytes.length, parts, upload.actor],
-    );
-    for (let part = 0; part < parts; part += 1) {
-      // Sent as base64 text and decoded by the server: PGlite's bytea parameters take a slow
-      // per-byte path (3 s for a 3.5 MB file, against 0.3 s this way).
-      await tx.query("INSERT INTO dtm_upload_part (upload_id, part, bytes) VALUES ($1, $2, decode($3, 'base64'))", [
-        row!.id,
-        part,
-        bytes.subarray(part * UPLOAD_PART_BYTES, (part + 1) * UPLOAD_PART_BYTES).toString('base64'),
-      ]);
-    }
-    return row!.id;
-  });
+/**
+ * Starts an upload whose parts are written as they arrive (storeUploadPart), then completed
+ * (completeUpload) or dropped (dropUpload). Each statement stands alone: on PGlite, one
+ * transaction over the whole transfer would hold the only connection for minutes.
+ */
+export async function beginUpload(db: Queryable, upload: { fileName: string; actor: string }): Promise<number> {
+  const [row] = await db.query<{ id: number }>(
+    'INSERT INTO dtm_upload (file_name, sha256, size_bytes, parts, created_by, complete) VALUES ($1, NULL, 0, 0, $2, false) RETURNING id',
+    [upload.fileName, upload.actor],
+  );
+  return row!.id;
+}
+
+export async function storeUploadPart(db: Queryable, uploadId: number, part: number, bytes: Buffer): Promise<void> {
+  // Sent as base64 text and decoded by the server: PGlite's bytea parameters take a slow
+  // per-byte path (3 s for a 3.5 MB file, against 0.3 s this way).
+  await db.query("INSERT INTO dtm_upload_part (upload_id, part, bytes) VALUES ($1, $2, decode($3, 'base64'))", [uploadId, part, bytes.toString('base64')]);
+}
+
+export async function completeUpload(db: Queryable, uploadId: number, upload: { sha256: string; sizeBytes: number; parts: number }): Promise<void> {
+  await db.query('UPDATE dtm_upload SET sha256 = $2, size_bytes = $3, parts = $4, complete = true WHERE id = $1 AND NOT complete', [
+    uploadId,
+    upload.sha256,
+    upload.sizeBytes,
+    upload.parts,
+  ]);
+}
+
+/** Drops an upload that did not arrive whole or was refused (its parts go with it). */
+export async function dropUpload(db: Queryable, uploadId: number): Promise<void> {
+  await db.query('DELETE FROM dtm_upload WHERE id = $1 AND NOT complete', [uploadId]);
 }
 
 export async function uploadById(db: Queryable, id: number): Promise<UploadRow | undefined> {
-  const [row] = await db.query<UploadRow>('SELECT id, file_name, sha256, size_bytes, parts, created_by FROM dtm_upload WHERE id = $1', [id]);
+  const [row] = await db.query<UploadRow>('SELECT id, file_name, sha256, size_bytes, parts, created_by FROM dtm_upload WHERE id = $1 AND complete', [id]);
   return row;
 }
 
 /** The uploaded file, assembled part by part into one buffer (its only copy in memory). */
-export async function uploadBytes(db: Queryable, upload: UploadRow): Promise<Uint8Array> {
+export async function uploadBytes(db: Queryable, upload: Pick<UploadRow, 'id' | 'size_bytes' | 'parts'>): Promise<Uint8Array> {
   const bytes = Buffer.allocUnsafe(Number(upload.size_bytes));
   let offset = 0;
   for (let part = 0; part < upload.parts; part += 1) {
@@ -188,10 +205,14 @@ export async function uploadBytes(db: Queryable, upload: UploadRow): Promise<Uin
   return new Uint8Array(bytes.buffer, bytes.byteOffset, offset);
 }
 
-/** Uploads that were never imported are kept a week, then dropped (they may hold a whole round). */
+/**
+ * Uploads that were never imported are kept a week, then dropped (they may hold a whole round).
+ * An upload still incomplete after a day was cut by a crash: no transfer lasts that long
+ * (LIPTAKO_REQUEST_TIMEOUT).
+ */
 export async function dropStaleUploads(db: Queryable): Promise<void> {
   await db.query(
-    `DELETE FROM dtm_upload u WHERE u.created_at < now() - interval '7 days'
+    `DELETE FROM dtm_upload u WHERE (u.created_at < now() - interval '7 days' OR (NOT u.complete AND u.created_at < now() - interval '1 day'))
         AND NOT EXISTS (SELECT 1 FROM dtm_import i WHERE i.upload_id = u.id)
         AND NOT EXISTS (SELECT 1 FROM job j WHERE j.status = 'running' AND (j.input ->> 'uploadId')::bigint = u.id)`,
   );

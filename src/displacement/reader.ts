@@ -486,6 +486,8 @@ export interface PreviewOptions {
   /** Only this sheet (by its real name); every visible sheet otherwise. */
   sheet?: string | null;
   headerRow?: number | null;
+  /** The line count of the whole CSV when `bytes` is only its beginning (a streamed upload). */
+  lines?: number;
 }
 
 /** Sheets, headers, HXL rows and sample rows, for the user to confirm the column mapping. */
@@ -522,7 +524,7 @@ export async function previewRoundFile(bytes: Uint8Array, fileName: string, opti
       // A CSV is not read to its end here: its rows are counted from its line breaks below.
       if (format === 'csv' && samples.length >= sampleSize && count >= VALUE_ROWS) break;
     }
-    if (format === 'csv') count = Math.max(count, countLines(bytes) - (table.hxl === null ? 1 : 2) - (table.headerRow - 1));
+    if (format === 'csv') count = Math.max(count, (options.lines ?? countLines(bytes)) - (table.hxl === null ? 1 : 2) - (table.headerRow - 1));
     const recognised = headerScore(table.headers) + (table.hxl === null ? 0 : table.hxl.filter((cell) => cell.trim() !== '').length);
     sheets.push({ name: format === 'xlsx' ? name : table.sheet || name, headerRow: table.headerRow, headers: table.headers, hxl: table.hxl, samples, rows: count, recognised, values });
   }

@@ -1,9 +1,11 @@
 /** HTTP routes of displacement tracking: parse, authorise, call the service. */
+import type { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import { actorOf } from '../access/verbs.js';
 import { AppError, formatMessage, type ErrorCode, type Language } from '../core/errors.js';
-import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { errorResponses, formatBytes, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as jobs from '../core/jobs.js';
+import { limitConcurrentUploads } from '../core/uploads.js';
 import * as aggregate from './aggregate.js';
 import { isRoundField, POPULATION_GROUPS, type ColumnMapping } from './fields.js';
 import * as dtm from './service.js';
@@ -80,7 +82,7 @@ function checkMapping(mapping: Static<typeof Mapping> | undefined): ColumnMappin
   return checked;
 }
 
-export function displacementRoutes(app: LiptakoApp, { db }: AppContext): void {
+export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
   const tags = ['displacement'];
 
   app.get('/api/dtm/operations', { config: { verb: 'dtm.read' }, schema: { tags, summary: 'DTM operations with their rounds and latest published round' } }, async () => ({
@@ -365,30 +367,47 @@ export function displacementRoutes(app: LiptakoApp, { db }: AppContext): void {
     },
   );
 
-  // The file is the raw request body, whatever its content type: CSV or XLSX is detected from the bytes.
+  // The file is the raw request body, whatever its content type: CSV or XLSX is detected from the
+  // bytes. The body is not read by a parser: the handler streams it into the upload's parts.
   app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: dtm.DTM_IMPORT_LIMIT }, (_request, body, parsed) => {
-      parsed(null, body);
+    scope.addContentTypeParser('*', (_request, payload, parsed) => {
+      parsed(null, payload);
     });
+    limitConcurrentUploads(scope, uploads);
+    const limit = uploads.settings.dtmFileLimit;
     (scope as unknown as LiptakoApp).post(
       '/api/dtm/uploads',
       {
-        bodyLimit: dtm.DTM_IMPORT_LIMIT,
         config: { verb: 'dtm.import' },
         schema: {
           tags,
           summary: 'Upload a round file (CSV or XLSX): answers its sheets, headers, HXL row, sample rows and the column mapping to confirm',
+          description: `The raw file as the body, at most ${formatBytes(limit)}; it is stored as it arrives. At most ${uploads.settings.perUser} uploads at once per person (429 with Retry-After beyond).`,
           querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), operation: Type.Optional(Code) }),
-          response: withBody(400, 413, 415, 422),
+          response: withBody(400, 413, 415, 422, 429),
         },
       },
       async (request, reply) => {
-        const body = request.body;
-        const bytes = body instanceof Uint8Array ? body : new Uint8Array();
-        const upload = await dtm.uploadRoundFile(db, { bytes, fileName: request.query.fileName, actor: actorOf(request.principal), operation: request.query.operation });
-        request.auditObject = { type: 'dtm-upload', id: upload.id, summary: { file: upload.fileName, bytes: upload.sizeBytes } };
-        return reply.status(201).send({ upload });
+        const declared = Number(request.headers['content-length']);
+        try {
+          if (declared > limit) throw new AppError('request.tooLarge', { limit: formatBytes(limit) });
+          // A refused body is left unread rather than destroyed, so the answer still reaches the client.
+          const body = (request.body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
+          const upload = await dtm.receiveRoundFile(db, body, {
+            fileName: request.query.fileName,
+            actor: actorOf(request.principal),
+            operation: request.query.operation,
+            limit,
+          });
+          request.auditObject = { type: 'dtm-upload', id: upload.id, summary: { file: upload.fileName, bytes: upload.sizeBytes } };
+          return await reply.status(201).send({ upload });
+        } catch (error) {
+          // The rest of a refused body is not read: the connection is closed after the answer
+          // rather than kept to drain what could be hundreds of megabytes.
+          if (error instanceof AppError && (error.code === 'request.tooLarge' || error.code === 'request.incomplete')) reply.header('connection', 'close');
+          throw error;
+        }
       },
     );
     done();

@@ -6,21 +6,22 @@
  * round (short statements, so the server keeps answering), then swaps them into the round in one
  * final transaction: a crash at any point leaves the round as it was.
  */
-import { createHash } from 'node:crypto';
 import { can, type Principal, type Verb } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
+import { DEFAULT_UPLOADS } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import * as jobs from '../core/jobs.js';
+import { readInParts, type ReceivedBody } from '../core/uploads.js';
 import { bboxOf, containsPoint, type AreaGeometry } from '../geo/rings.js';
 import { buildNameIndex, CONFIDENT, matchInIndex, type NameIndex } from '../geo/names.js';
 import { readableCounts, type ValueKind } from './values.js';
 import { DEFAULT_AGE_RANGES, mappingProblems, suggestMapping, templateKey, type ColumnMapping, type RoundField } from './fields.js';
 import * as q from './queries.js';
-import { cellText, detectFormat, openTable, previewRoundFile, readRows, visibleSheets, type SheetPreview } from './reader.js';
+import { cellText, detectFormat, openTable, previewRoundFile, readRows, visibleSheets, type FilePreview, type SheetPreview } from './reader.js';
 import { columnIndex, DuplicateCheck, RULES, validateRow, type Finding, type KnownUnit, type RoundRules, type StagedFigure } from './validate.js';
 
-/** Largest round file accepted: a million-row CSV is ~150 MB; beyond, split by region. */
-export const DTM_IMPORT_LIMIT = 256 * 1024 * 1024;
+/** Largest round file accepted (core/config.ts): a million-row CSV is ~150 MB; beyond, split by region. */
+export const DTM_IMPORT_LIMIT = DEFAULT_UPLOADS.dtmFileLimit;
 
 export const IMPORT_JOB = 'dtm-import';
 /** Rows per staged batch: large enough to amortise a statement, small enough to keep memory flat. */
@@ -157,8 +158,6 @@ export interface UploadView {
   suggestedSheet: string;
 }
 
-const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
-
 /** Name indexes of a country's admin1 and admin2 units, to read names given instead of P-codes. */
 async function nameIndexes(db: Queryable, country: string, asOf: string): Promise<{ 1: NameIndex; 2: NameIndex; units: Map<string, KnownUnit> }> {
   const units = await q.unitsOfCountry(db, country, asOf);
@@ -205,22 +204,69 @@ async function sheetView(db: Queryable, sheet: SheetPreview, ageRanges: readonly
   return { ...rest, templateKey: key, mapping, mappingConfirmed: saved !== undefined, missing: mappingProblems(mapping, sheet.headers).missing, columns };
 }
 
+export interface ReceiveRequest {
+  fileName: string;
+  actor: string;
+  operation?: string;
+  /** Bytes beyond which the file is refused (413) while it arrives; DTM_IMPORT_LIMIT by default. */
+  limit?: number;
+}
+
 /**
- * Step 1 of an import: the file is read enough to show its sheets, headers, HXL row and a few
- * rows, and kept. A file that cannot be read is refused here and nothing is stored.
+ * Step 1 of an import: the file is stored part by part as it arrives (never whole in memory),
+ * then read enough to show its sheets, headers, HXL row and a few rows. A file that cannot be
+ * read, is too large or does not arrive whole is refused and nothing of it is kept.
  */
-export async function uploadRoundFile(
-  db: Queryable,
-  request: { bytes: Uint8Array; fileName: string; actor: string; operation?: string },
-): Promise<UploadView> {
-  const preview = await previewRoundFile(request.bytes, request.fileName);
-  const operation = request.operation === undefined ? undefined : await q.operationByCode(db, request.operation);
-  const ageRanges = operation?.age_ranges ?? DEFAULT_AGE_RANGES;
+export async function receiveRoundFile(db: Queryable, body: AsyncIterable<Buffer | string> | Iterable<Buffer>, request: ReceiveRequest): Promise<UploadView> {
   await q.dropStaleUploads(db);
-  const hash = sha256(request.bytes);
-  const id = await q.insertUpload(db, { fileName: request.fileName, sha256: hash, raw: request.bytes, actor: request.actor });
-  const sheets = await Promise.all(preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges, operation?.country ?? null)));
-  return { id, fileName: request.fileName, sha256: hash, sizeBytes: request.bytes.length, format: preview.format, sheets, suggestedSheet: preview.suggestedSheet };
+  const id = await q.beginUpload(db, { fileName: request.fileName, actor: request.actor });
+  try {
+    const received = await readInParts(body as AsyncIterable<Buffer | string>, {
+      partBytes: q.UPLOAD_PART_BYTES,
+      limit: request.limit ?? DTM_IMPORT_LIMIT,
+      onPart: (part, bytes) => q.storeUploadPart(db, id, part, bytes),
+    });
+    const preview = await previewReceived(db, id, received, request.fileName);
+    const operation = request.operation === undefined ? undefined : await q.operationByCode(db, request.operation);
+    const ageRanges = operation?.age_ranges ?? DEFAULT_AGE_RANGES;
+    const sheets = await Promise.all(preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges, operation?.country ?? null)));
+    await q.completeUpload(db, id, received);
+    return { id, fileName: request.fileName, sha256: received.sha256, sizeBytes: received.sizeBytes, format: preview.format, sheets, suggestedSheet: preview.suggestedSheet };
+  } catch (error) {
+    // If even this fails (database gone), the sweep of stale uploads drops it later.
+    await q.dropUpload(db, id).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The same as receiveRoundFile, for bytes already in memory (demo data, benchmarks). */
+export async function uploadRoundFile(db: Queryable, request: ReceiveRequest & { bytes: Uint8Array }): Promise<UploadView> {
+  const { bytes, ...rest } = request;
+  return receiveRoundFile(db, [Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)], rest);
+}
+
+const UTF16_BOMS = [
+  [0xff, 0xfe],
+  [0xfe, 0xff],
+];
+
+/**
+ * The preview of a received file. A CSV is previewed from its first part, cut after its last
+ * line feed (no row or character cut in two), with the row count and the NUL check taken from
+ * the whole stream. A workbook is read from its end (the zip directory) and UTF-16 text is
+ * decoded whole: those two are assembled from their parts, one copy, as their import does.
+ */
+async function previewReceived(db: Queryable, id: number, received: ReceivedBody, fileName: string): Promise<FilePreview> {
+  if (received.parts <= 1) return previewRoundFile(received.head, fileName);
+  const head = received.head;
+  const utf16 = UTF16_BOMS.some((bom) => bom.every((byte, index) => head[index] === byte));
+  if (detectFormat(head, fileName) === 'xlsx' || utf16) {
+    return previewRoundFile(await q.uploadBytes(db, { id, size_bytes: received.sizeBytes, parts: received.parts }), fileName);
+  }
+  if (received.hasNul) throw new AppError('import.notText', { format: 'binary' });
+  const cut = head.lastIndexOf(0x0a);
+  const lines = received.lineFeeds + (received.endsWithLineFeed ? 0 : 1);
+  return previewRoundFile(cut > 0 ? head.subarray(0, cut + 1) : head, fileName, { lines });
 }
 
 /**

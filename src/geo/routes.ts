@@ -1,6 +1,7 @@
 /** HTTP routes of the geography module: parse, (later) authorise, call the service. */
 import { Type } from '@sinclair/typebox';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { limitConcurrentUploads } from '../core/uploads.js';
 import * as geo from './service.js';
 
 const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD', maxLength: 10 });
@@ -108,7 +109,7 @@ interface TreeNodeSchema {
   children: TreeNodeSchema[];
 }
 
-export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
+export function geoRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
   app.addSchema(AdminUnit);
   app.addSchema(ImportReport);
 
@@ -268,6 +269,7 @@ export function geoRoutes(app: LiptakoApp, { db }: AppContext): void {
   // the content, and JSON files must not be parsed by the generic JSON body parser.
   app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
+    limitConcurrentUploads(scope, uploads);
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: geo.GEO_IMPORT_LIMIT }, (_request, body, parsed) => {
       parsed(null, body);
     });

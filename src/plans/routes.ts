@@ -3,6 +3,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { limitConcurrentUploads } from '../core/uploads.js';
 import { actorOf } from '../access/verbs.js';
 import * as plans from './service.js';
 import { CONTRIBUTION_STATUSES, EARMARK_LEVELS } from './types.js';
@@ -163,7 +164,7 @@ const HAPI_COLUMNS: Array<ExportColumn<plans.HapiFundingRow>> = (
   ['appeal_code', 'appeal_name', 'appeal_type', 'requirements_usd', 'funding_usd', 'funding_pct', 'location_code', 'location_name', 'reference_period_start', 'reference_period_end'] as const
 ).map((key) => ({ key, header: key, hxl: null, value: (row) => row[key] }));
 
-export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
+export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
   app.get(
     '/api/plans',
     { config: { verb: 'plan.read' },  schema: { tags: ['plans'], summary: 'Plans with their requirements and funding', response: { 200: Type.Object({ plans: Type.Array(Anything) }) } } },
@@ -376,6 +377,7 @@ export function planRoutes(app: LiptakoApp, { db }: AppContext): void {
   // Plan files arrive as raw bytes (YAML/JSON definitions, FTS CSV/JSON), whatever the content type.
   app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
+    limitConcurrentUploads(scope, uploads);
     scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: plans.PLAN_IMPORT_LIMIT }, (_request, body, parsed) => parsed(null, body));
     (scope as unknown as LiptakoApp).post(
       '/api/plans/imports',

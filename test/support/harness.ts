@@ -141,6 +141,8 @@ export interface TestContext {
   readonly app: LiptakoApp;
   /** The same app seen by another persona ('anonymous' sends no credentials). */
   as(persona: Persona): LiptakoApp;
+  /** A persona's API token, for clients that do not go through inject (raw sockets). */
+  tokenOf(persona: Exclude<Persona, 'anonymous'>): string;
 }
 
 /**
@@ -207,6 +209,10 @@ export function describeEachDatabase(
           return as('admin');
         },
         as,
+        tokenOf: (persona) => {
+          if (tokens === undefined) throw new Error('The tokens are made in beforeAll.');
+          return tokens[persona];
+        },
       });
     });
   }
