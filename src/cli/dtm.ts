@@ -1,5 +1,5 @@
 /** `liptako dtm …`: displacement-tracking rounds from the command line, over the same services as the web app. */
-import { readFileSync, statSync } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
 import { audit, SYSTEM_ACTOR } from '../access/service.js';
@@ -98,9 +98,9 @@ export function registerDtmCommands(program: Command, language: Language): void 
       const size = statSync(file).size;
       if (size > dtm.DTM_IMPORT_LIMIT) throw new Error(`${file}: ${formatMessage('request.tooLarge', language, { limit: formatBytes(dtm.DTM_IMPORT_LIMIT) })}`);
       await withDatabase(async (db) => {
-        // The file is not kept in a variable: once stored, the import reads it back part by part,
-        // and one copy in memory is what keeps a million-row file within bounds.
-        const upload = await dtm.uploadRoundFile(db, { bytes: readFileSync(file), fileName: path.basename(file), actor: 'cli', operation: options.operation });
+        // The file streams into its stored parts, as an HTTP upload does; the import then reads
+        // it back part by part, and one copy in memory keeps a million-row file within bounds.
+        const upload = await dtm.receiveRoundFile(db, createReadStream(file), { fileName: path.basename(file), actor: 'cli', operation: options.operation });
         const sheet = upload.sheets.find((candidate) => options.sheet === undefined || candidate.name === options.sheet) ?? upload.sheets.find((candidate) => candidate.name === upload.suggestedSheet) ?? upload.sheets[0]!;
         const mapping = options.map === undefined ? undefined : { ...sheet.mapping, ...options.map };
         const bar = progressBar('import');

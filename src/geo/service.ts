@@ -23,7 +23,10 @@ import { countryOf, iso2ToIso3, normalisePcode, parentOf, loadSchemesFromLengths
 import { countryOutline } from './outlines.js';
 import * as q from './queries.js';
 
-/** Upload limit of a geography file: the largest real COD-AB commune layers are tens of MB. */
+/**
+ * Upload limit of a geography file: the largest real COD-AB commune layers are tens of MB. The
+ * file is read whole (GeoJSON and TopoJSON parse as one document); this limit bounds that memory.
+ */
 export const GEO_IMPORT_LIMIT = 64 * 1024 * 1024;
 
 export type GeoImportKind = 'gazetteer' | 'boundaries' | 'population' | 'pcode-lengths';

@@ -22,7 +22,10 @@ import type { ConsistencyFinding, ContributionStatus, EarmarkLevel, PlanDefiniti
  * the verb in a scope covering one of the plan's countries. A draft outside the caller's scope
  * answers 404, so its existence does not leak; a change to a published plan outside it, 403.
  */
-/** Upload limit of a plan, FTS or flows file (the route's body limit and the CLI's check). */
+/**
+ * Upload limit of a plan, FTS or flows file (the route's body limit and the CLI's check). The
+ * file is read whole (YAML and JSON parse as one document); this limit bounds that memory.
+ */
 export const PLAN_IMPORT_LIMIT = 32 * 1024 * 1024;
 
 export async function authorisePlan(db: Queryable, code: string, principal: Principal, verb: Verb): Promise<void> {
