@@ -1,10 +1,14 @@
 /**
  * The geography demo: the admin0/1/2 names and P-codes of Burkina Faso, Mali and Niger (public
- * facts, no geometry), loaded through the ordinary gazetteer import.
+ * facts) and their simplified COD-AB admin1 and admin2 boundaries (geodata/), loaded through the
+ * ordinary gazetteer and boundary imports.
  */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { csvText } from '../core/csv.js';
 import type { DemoLoader } from '../core/module.js';
 import { importGeoFile } from '../geo/service.js';
+import { DEMO_BOUNDARY_FILES } from './boundaries.js';
 import { SAHEL_ADMIN } from './sahel-admin.js';
 
 /** The demo gazetteer in the HDX global P-code CSV layout. */
@@ -25,10 +29,18 @@ export const geoDemo: DemoLoader = {
   label: 'gazetteer',
   async load(db, onProgress) {
     const report = await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: DEMO_GAZETTEER_FILE, onProgress });
+    // Real admin1 and admin2 shapes (simplified COD-AB), so the maps are choropleths and DTM
+    // coordinates are checked against boundaries, as in a real deployment.
+    let shapes = 0;
+    for (const file of DEMO_BOUNDARY_FILES) {
+      const boundaries = await importGeoFile(db, { bytes: readFileSync(file), fileName: `liptako-demo-${path.basename(file)}` });
+      shapes += boundaries.added + boundaries.updated;
+    }
     return [
       report.alreadyImported
         ? '  demo gazetteer already loaded'
-        : `  demo gazetteer loaded: ${report.added} admin units of Burkina Faso, Mali and Niger (names and P-codes, no boundaries)`,
+        : `  demo gazetteer loaded: ${report.added} admin units of Burkina Faso, Mali and Niger (names and P-codes)`,
+      ...(shapes > 0 ? [`  demo boundaries loaded: ${shapes} admin1 and admin2 shapes (simplified OCHA COD-AB)`] : []),
     ];
   },
 };

@@ -12,6 +12,8 @@
  * Rows are yielded one at a time: a million-row round never sits in memory.
  */
 import { SAHEL_ADMIN } from '../demo/sahel-admin.js';
+import { demoShapes } from '../demo/boundaries.js';
+import { bboxOf, containsPoint, interiorPoint } from '../geo/rings.js';
 import {
   AGE_BAND_FIELDS,
   DEFAULT_AGE_RANGES,
@@ -338,7 +340,14 @@ export function adminBox(pcode: string): Box | undefined {
   const found = ADMIN_UNITS.get(pcode);
   if (found === undefined) return undefined;
   let box: Box;
-  if (found.parent === null) {
+  const shape = demoShapes().get(pcode);
+  const city = CITIES_WITHOUT_BOUNDARY[pcode];
+  if (shape !== undefined) {
+    const [west, south, east, north] = bboxOf(shape);
+    box = { west, south, east, north };
+  } else if (city !== undefined) {
+    box = { west: city[0] - 0.04, south: city[1] - 0.04, east: city[0] + 0.04, north: city[1] + 0.04 };
+  } else if (found.parent === null) {
     const country = pcode.slice(0, 2) as DemoCountry;
     const siblings = admin1Of(country).length;
     box = boxAround(COUNTRY_BOXES[country], pcode, siblings);
@@ -349,6 +358,41 @@ export function adminBox(pcode: string): Box | undefined {
   }
   BOXES.set(pcode, box);
   return box;
+}
+
+/**
+ * Towns the shipped demo boundaries have no polygon for (the 2015 COD departments predate them):
+ * their locations go around the town centre, [longitude, latitude] (public facts).
+ */
+const CITIES_WITHOUT_BOUNDARY: Readonly<Record<string, readonly [number, number]>> = {
+  NE004007: [7.1, 13.5], // Ville de Maradi
+  NE005013: [5.27, 14.89], // Ville de Tahoua
+  NE007011: [8.99, 13.8], // Ville de Zinder
+};
+
+/**
+ * A location's coordinates inside its admin2's shipped boundary (src/demo/boundaries.ts), or in
+ * its box when it has none. With `margin`, away from the border too, so that the point is also
+ * inside the coarser map outline. Deterministic for a given rng.
+ */
+export function pointIn(pcode: string, rng: Rng, margin = true): { latitude: number; longitude: number } {
+  const box = adminBox(pcode) ?? COUNTRY_BOXES[pcode.slice(0, 2) as DemoCountry];
+  const shape = demoShapes().get(pcode);
+  const draw = (): [number, number] => [roundTo(rng.range(box.west, box.east), 5), roundTo(rng.range(box.south, box.north), 5)];
+  if (shape === undefined) {
+    const [longitude, latitude] = draw();
+    return { latitude, longitude };
+  }
+  const gap = margin ? Math.min(0.06, 0.1 * Math.min(box.east - box.west, box.north - box.south)) : 0;
+  const inside = (x: number, y: number): boolean =>
+    containsPoint(shape, x, y) &&
+    (gap === 0 || (containsPoint(shape, x - gap, y) && containsPoint(shape, x + gap, y) && containsPoint(shape, x, y - gap) && containsPoint(shape, x, y + gap)));
+  for (let attempt = 0; attempt < 80; attempt += 1) {
+    const [longitude, latitude] = draw();
+    if (inside(longitude, latitude)) return { latitude, longitude };
+  }
+  const [x, y] = interiorPoint(shape);
+  return { latitude: roundTo(y, 5), longitude: roundTo(x, 5) };
 }
 
 /** Degrees from a point to a box (0 inside), on the larger axis. */
@@ -562,8 +606,7 @@ function buildModel(seed: number, operation: DemoOperation): OperationModel {
         name,
         type,
         settlement,
-        latitude: roundTo(rng.range(area.box.south, area.box.north), 5),
-        longitude: roundTo(rng.range(area.box.west, area.box.east), 5),
+        ...pointIn(area.admin2, rng),
         sinceDay: late ? rng.int(dayOf('2019-03-01'), dayOf('2021-10-31')) : ALWAYS,
         weight: rng.lognormal(0.8) * (late ? 0.6 : 1),
         growth: rng.range(-0.15, 0.15),
@@ -1184,7 +1227,6 @@ export function* generateBenchRound(seed: number, rows: number, options: BenchRo
       const local = Math.floor(index / areas.length) + 1;
       const code = `${area.admin2.pcode}-${String(local).padStart(width, '0')}`;
       const rng = rngFor(seed, 'bench', code);
-      const box = adminBox(area.admin2.pcode) ?? COUNTRY_BOXES[operation.country];
       const type: LocationType = rng.weighted([['village', 0.55], ['site', 0.35], ['neighbourhood', 0.1]]);
       const settlement: SettlementType =
         type === 'site' ? rng.weighted([['camp', 0.2], ['spontaneous-site', 0.55], ['collective-centre', 0.25]]) : 'host-community';
@@ -1197,8 +1239,7 @@ export function* generateBenchRound(seed: number, rows: number, options: BenchRo
         name: placeName(rng, type, settlement, operation.country),
         type,
         settlement,
-        latitude: roundTo(rng.range(box.south, box.north), 5),
-        longitude: roundTo(rng.range(box.west, box.east), 5),
+        ...pointIn(area.admin2.pcode, rng, false),
         sinceDay: ALWAYS,
       };
       const group = rng.weighted<PopulationGroup>([['idp', 0.85], ['returnee', 0.1], ['returnee-abroad', 0.05]]);

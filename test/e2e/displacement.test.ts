@@ -1,8 +1,8 @@
 /**
  * Displacement tracking (DTM) in a real browser against a real server. The demo loads three
  * operations (MLI-CONFLICT, BFA-CRISIS, NER-TAHOUA-TILLABERI) with published BA and SA rounds and
- * one draft SA round each, and no boundaries (so maps are proportional circles over the country
- * outline).
+ * one draft SA round each, and the simplified COD-AB admin1 and admin2 boundaries of geodata/ (so
+ * maps are choropleths, with the sites of a site assessment drawn over them).
  *
  * 1. The Mali dashboard, in French then English: key figures as the API computes them, the map,
  *    the trend (one bar per round), the sex and age pyramid, reasons, and the drill-down from the
@@ -103,12 +103,14 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
     expect(await typeSwitch.locator('button').count()).toBe(2);
     expect(await typeSwitch.locator('button[aria-pressed=true]').getAttribute('data-type')).toBe('BA');
 
-    // Map: no boundaries in the demo, so circles over the outline, one per region with sites.
+    // Map: the demo ships boundaries, so a choropleth of Mali's ten regions, the top one shaded.
     const map = page.getByTestId('dtm-map');
-    await expect.poll(() => map.getAttribute('data-mode')).toBe('points');
-    await expect.poll(() => map.locator('[data-testid=dtm-map-points] circle').count()).toBeGreaterThan(3);
-    expect(await map.getByTestId('boundary-map').getAttribute('data-geometry-source')).toBe('outline');
-    expect(await map.getByTestId('dtm-points-notice').isVisible()).toBe(true);
+    await expect.poll(() => map.getAttribute('data-mode')).toBe('choropleth');
+    expect(await map.getByTestId('boundary-map').getAttribute('data-geometry-source')).toBe('boundaries');
+    await expect.poll(() => map.locator('path[data-pcode]').count()).toBe(10);
+    expect(await map.locator(`path[data-pcode=${top.pcode}]`).getAttribute('class')).toMatch(/choro-\d/);
+    expect(await map.getByTestId('dtm-map-legend').isVisible()).toBe(true);
+    expect(await map.getByTestId('dtm-points-notice').count()).toBe(0);
 
     // Trend: one bar per published BA round; pyramid: the operation's four age ranges.
     const trend = page.getByTestId('dtm-trend');
@@ -135,8 +137,9 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
     expect(await page.getByTestId('dtm-breadcrumb').textContent()).toContain(top.name!);
     const admin2 = (await getJson<{ units: AdminFigure[] }>(server, `/api/dtm/operations/${MALI}/admin?level=2&parent=${top.pcode}`)).units;
     await expect.poll(() => table.locator('tbody tr').count()).toBe(admin2.length);
-    // The map follows: circles of this region's admin2 units.
-    await expect.poll(() => map.locator('[data-testid=dtm-map-points] circle').count()).toBeGreaterThan(0);
+    // The map follows: the shapes of this region's admin2 units.
+    await expect.poll(() => map.locator('path[data-pcode]').count()).toBeGreaterThanOrEqual(admin2.length);
+    expect(await map.locator(`path[data-pcode=${admin2[0]!.pcode}]`).count()).toBe(1);
     const firstAdmin2 = admin2[0]!;
     await page.getByTestId(`dtm-drill-row-${firstAdmin2.pcode}`).click();
     await expect.poll(() => table.getAttribute('data-level')).toBe('locations');
@@ -147,9 +150,9 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
     await page.getByTestId('dtm-breadcrumb-country').click();
     await expect.poll(() => table.getAttribute('data-level')).toBe('admin1');
 
-    // Drill-down from the map: a region's circle (keyboard) opens its admin2 units.
-    const circle = map.locator(`[data-testid=dtm-map-points] circle[data-pcode=${top.pcode}]`);
-    await circle.focus();
+    // Drill-down from the map: a region's shape (keyboard) opens its admin2 units.
+    const shape = map.locator(`path[data-pcode=${top.pcode}]`);
+    await shape.focus();
     await page.keyboard.press('Enter');
     await expect.poll(() => new URL(page.url()).searchParams.get('admin1')).toBe(top.pcode);
     await expect.poll(() => table.getAttribute('data-level')).toBe('admin2');

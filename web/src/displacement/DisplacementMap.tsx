@@ -47,7 +47,8 @@ function activate(event: KeyboardEvent<SVGElement>, action: () => void) {
 }
 
 /**
- * The map of a round: a choropleth of the current level from imported boundaries, or, without
+ * The map of a round: a choropleth of the current level from imported boundaries (with the sites
+ * of a site assessment over it), or, without
  * boundaries, proportional circles over the country outline (at the sites' coordinates for a
  * site assessment, at the centre of each unit's known sites for a baseline). Clicking a unit goes
  * one level down, like the table.
@@ -78,7 +79,10 @@ export function DisplacementMap(props: DisplacementMapProps) {
     assessmentType === 'SA'
       ? { ...query, limit: POINTS_LIMIT }
       : { assessmentType: 'SA', group: query.group, includeDrafts: query.includeDrafts, round: candidates[candidate], limit: POINTS_LIMIT };
-  const wanted = points && (assessmentType === 'SA' || candidates.length > 0);
+  const siteMode = assessmentType === 'SA';
+  // Over a choropleth, a site assessment's sites are drawn too: each where it was assessed.
+  const sitesOverShapes = choropleth && siteMode;
+  const wanted = (points && (siteMode || candidates.length > 0)) || sitesOverShapes;
   const sites = useApi<LocationsResponse>(wanted ? buildUrl(operationUrl(code, '/locations'), pointsQuery) : null, { cache: true });
 
   const values = useMemo(() => new Map(units.map((unit) => [unit.pcode, unit])), [units]);
@@ -123,7 +127,6 @@ export function DisplacementMap(props: DisplacementMapProps) {
     [located, admin1, admin2],
   );
   const positions = useMemo(() => unitPositions([...values.keys()], located), [values, located]);
-  const siteMode = assessmentType === 'SA';
   // Inside an admin1 without boundaries, zoom on what is drawn (the outline alone says little).
   const focus = useMemo(() => {
     if (!points || admin1 === null) return undefined;
@@ -131,12 +134,15 @@ export function DisplacementMap(props: DisplacementMapProps) {
     return focusArea(drawn) ?? undefined;
   }, [points, admin1, siteMode, inScope, positions]);
   const maxValue = siteMode ? Math.max(0, ...inScope.map((site) => site.individuals)) : Math.max(0, ...units.map((unit) => unit.individuals));
-  const radius = useMemo(() => radiusScale(maxValue, siteMode ? 12 : 24, siteMode ? 1.8 : 3), [maxValue, siteMode]);
+  const radius = useMemo(
+    () => (sitesOverShapes ? radiusScale(maxValue, 7, 1.4) : radiusScale(maxValue, siteMode ? 12 : 24, siteMode ? 1.8 : 3)),
+    [maxValue, siteMode, sitesOverShapes],
+  );
   const unplaced = siteMode ? 0 : units.filter((unit) => unit.individuals > 0 && !positions.has(unit.pcode)).length;
 
   const overlay = useCallback(
     (project: MapLayout['project']): ReactNode => {
-      if (!points) return null;
+      if (!points && !sitesOverShapes) return null;
       if (siteMode) {
         const drawn = [...inScope].sort((a, b) => b.individuals - a.individuals);
         return (
@@ -191,7 +197,7 @@ export function DisplacementMap(props: DisplacementMapProps) {
         </g>
       );
     },
-    [points, siteMode, inScope, units, positions, radius, select, values, admin1, admin2, t, format, who],
+    [points, sitesOverShapes, siteMode, inScope, units, positions, radius, select, values, admin1, admin2, t, format, who],
   );
 
   const outlineNotice = (
@@ -206,14 +212,14 @@ export function DisplacementMap(props: DisplacementMapProps) {
       {sites.error ? <ErrorNotice error={sites.error} onRetry={sites.retry} /> : null}
       <BoundaryMap
         collection={collection}
-        loading={loading || boundaries.loading || (points && sites.loading)}
+        loading={loading || boundaries.loading || ((points || sitesOverShapes) && sites.loading)}
         selected={choropleth ? admin2 : null}
         onSelect={select}
         label={label}
         skipTo={skipTo}
         shapeClass={choropleth ? shapeClass : undefined}
         describe={choropleth ? describe : undefined}
-        overlay={points ? overlay : undefined}
+        overlay={points || sitesOverShapes ? overlay : undefined}
         outlineNotice={outlineNotice}
         hint={level === 1 ? t('displacement.map.hintAdmin1') : admin2 === null ? t('displacement.map.hintAdmin2') : null}
         focus={focus}
