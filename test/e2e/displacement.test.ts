@@ -334,4 +334,52 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
     expect(watch.problems()).toEqual([]);
     await context.close();
   });
+  it('lets the officer name the header row when a title sits above it, reads the sheet again from there, and imports from that row', async () => {
+    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const watch = await watchContext(context);
+    const page: Page = await context.newPage();
+    await signIn(page, server.url, DEMO.imMali, '/displacement/import');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Importer un round');
+    // A title line above the headers, as an Excel user leaves it when saving as CSV.
+    const csv = [
+      'Suivi des déplacements — Mali, cercle de Bandiagara;;',
+      'Pcode cercle;Code site;Individus',
+      'MLI0501 ;E2E-H-1;120',
+      'MLI0501 ;E2E-H-2;80',
+      'MLI0501 ;E2E-H-3;45',
+    ].join('\r\n');
+    const form = page.getByTestId('dtm-import-form');
+    await expect.poll(() => form.getByTestId('dtm-import-operation').inputValue()).toBe(MALI);
+    await form.getByTestId('dtm-import-type-SA').check();
+    await form.getByTestId('dtm-import-reference-date').fill('2021-12-20');
+    await form.getByTestId('dtm-import-file').setInputFiles({ name: 'mali-titre.csv', mimeType: 'text/csv', buffer: Buffer.from(csv, 'utf8') });
+    await form.getByTestId('dtm-import-upload').click();
+
+    const mapping = page.getByTestId('dtm-mapping');
+    const headerRow = page.getByTestId('dtm-header-row');
+    await expect.poll(() => mapping.isVisible(), { timeout: 30_000 }).toBe(true);
+    // Liptako found the headers below the title on its own.
+    expect(await headerRow.locator('input').inputValue()).toBe('2');
+    expect(await mapping.locator('tr[data-header="Individus"] select').inputValue()).toBe('individuals');
+
+    // The officer names another row: the sheet is read again from there, before anything is imported.
+    await headerRow.locator('input').fill('3');
+    await headerRow.locator('button[type=submit]').click();
+    await expect.poll(() => mapping.locator('tr[data-header="E2E-H-1"]').count()).toBe(1);
+    expect(await mapping.locator('tr[data-header="Individus"]').count()).toBe(0);
+    await page.screenshot({ path: 'test-results/e2e-dtm-header-row.png', fullPage: true });
+
+    // Back to the real header row, then import: the three rows are stored.
+    await headerRow.locator('input').fill('2');
+    await headerRow.locator('button[type=submit]').click();
+    await expect.poll(() => mapping.locator('tr[data-header="Individus"] select').inputValue()).toBe('individuals');
+    await mapping.getByTestId('dtm-mapping-confirm').click();
+    const job = page.getByTestId('dtm-import-job');
+    await expect.poll(() => job.getAttribute('data-status'), { timeout: 60_000 }).toBe('succeeded');
+    const summary = page.getByTestId('dtm-import-summary');
+    expect(await summary.getByTestId('dtm-import-rowsRead').getAttribute('data-value')).toBe('3');
+    expect(await summary.getByTestId('dtm-import-rowsStored').getAttribute('data-value')).toBe('3');
+    expect(watch.problems()).toEqual([]);
+    await context.close();
+  });
 });

@@ -84,6 +84,11 @@ export function errorFromResponse(status: number, bodyText: string): ApiError {
 export type QueryValue = string | number | boolean | null | undefined;
 
 /** "/api/geo/units" + { country: 'BF', q: '' } → "/api/geo/units?country=BF" (empty values left out). */
+/** Any failure of a call as an ApiError (a thrown non-ApiError is a network failure for the user). */
+export function asApiError(error: unknown): ApiError {
+  return error instanceof ApiError ? error : new ApiError('network', String(error));
+}
+
 export function buildUrl(path: string, params: Record<string, QueryValue> = {}): string {
   const search = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {

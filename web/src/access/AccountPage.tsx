@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, sendJson } from '../api.js';
+import { ApiError, asApiError, sendJson } from '../api.js';
 import { PageGate } from '../components/Access.js';
 import { ErrorNotice } from '../components/Status.js';
 import { LANGUAGES, type Language } from '../format.js';
@@ -12,10 +12,6 @@ import { ApiTokens } from './Tokens.js';
 import { MIN_PASSWORD_LENGTH, type UserResponse } from './types.js';
 
 const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', en: 'English' };
-
-function asApiError(error: unknown): ApiError {
-  return error instanceof ApiError ? error : new ApiError('network', String(error));
-}
 
 function ProfileForm({ user }: { user: SessionUser }) {
   const { t } = useTranslation();

@@ -1,6 +1,6 @@
 import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, sendJson } from '../api.js';
+import { ApiError, asApiError, sendJson } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
@@ -134,7 +134,7 @@ function CreateTokenForm({ onCreated }: { onCreated: (created: CreatedToken) => 
       (reason: unknown) => {
         setBusy(false);
         setPassword('');
-        setError(reason instanceof ApiError ? reason : new ApiError('network', String(reason)));
+        setError(asApiError(reason));
       },
     );
   }

@@ -1,6 +1,6 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, sendJson } from '../api.js';
+import { ApiError, asApiError, sendJson } from '../api.js';
 import { PageGate } from '../components/Access.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { LANGUAGES, type Language } from '../format.js';
@@ -240,7 +240,7 @@ function UserForm({ user, roles, organisations, onSaved, onCancel }: FormProps) 
       },
       (reason: unknown) => {
         setBusy(false);
-        const error = reason instanceof ApiError ? reason : new ApiError('network', String(reason));
+        const error = asApiError(reason);
         const field = userFieldOfError(error.code);
         setProblem({ error, field });
         if (field) focus(field);
@@ -430,7 +430,7 @@ function OrganisationForm({ onCreated }: { onCreated: () => void }) {
       },
       (reason: unknown) => {
         setBusy(false);
-        setError(reason instanceof ApiError ? reason : new ApiError('network', String(reason)));
+        setError(asApiError(reason));
       },
     );
   }

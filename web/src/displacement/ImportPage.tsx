@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
-import { ApiError, buildUrl, getJson, sendJson, uploadFile } from '../api.js';
+import { ApiError, asApiError, buildUrl, getJson, sendJson, uploadFile } from '../api.js';
 import { PageGate } from '../components/Access.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
@@ -10,6 +10,7 @@ import { useFormat } from '../useFormat.js';
 import { defaultOperation, existingRound, importProblems, jobProgress, nextRoundNumber, parseRoundNumber, pollDelay, type ImportField } from './importDraft.js';
 import { operationName, roundName, ruleLabel, statusLabel, typeLabel } from './labels.js';
 import type { MappingDraft } from './mapping.js';
+import { HeaderRowField } from './HeaderRowField.js';
 import { MappingStep } from './MappingStep.js';
 import {
   ASSESSMENT_TYPES,
@@ -48,7 +49,6 @@ type Step =
   | { name: 'cancelled' }
   | { name: 'error'; error: ApiError };
 
-const asApiError = (error: unknown): ApiError => (error instanceof ApiError ? error : new ApiError('network', String(error)));
 
 function ImportSummary({ job, onRetry, retrying }: { job: Job; onRetry: () => void; retrying: boolean }) {
   const { t } = useTranslation();
@@ -168,6 +168,7 @@ function ImportForm() {
   const problem = (field: ImportField) => (tried && problems[field] ? t(`displacement.import.problems.${problems[field]}`) : null);
   const busy = step.name === 'uploading' || step.name === 'reading' || step.name === 'running' || (step.name === 'mapping' && step.starting);
   const locked = step.name !== 'form' && step.name !== 'error' && step.name !== 'cancelled';
+  const chosenSheet = 'upload' in step ? (step.upload.sheets.find((candidate) => candidate.name === (sheetName ?? step.upload.suggestedSheet)) ?? step.upload.sheets[0]) : undefined;
 
   // Polls the running import; slower as it goes (every request costs on a satellite link).
   const runningJob = step.name === 'running' ? step.job.id : null;
@@ -237,6 +238,8 @@ function ImportForm() {
       collectionStart: target.collectionStart || null,
       collectionEnd: target.collectionEnd || null,
       sheet: upload.format === 'xlsx' ? sheetName : null,
+      // The row the officer confirmed in the mapping step (found by Liptako or named by them).
+      headerRow: sheet?.headerRow ?? null,
       mapping,
     }).then(
       ({ job }) => {
@@ -482,6 +485,16 @@ function ImportForm() {
               </select>
             </div>
           ) : null}
+          {step.name === 'mapping' && chosenSheet ? (
+            <HeaderRowField
+              key={`${step.upload.id}-${chosenSheet.name}-${chosenSheet.headerRow}`}
+              uploadId={step.upload.id}
+              operation={step.target.operation}
+              sheet={chosenSheet}
+              disabled={step.starting}
+              onRead={(sheet) => setStep({ ...step, upload: { ...step.upload, sheets: step.upload.sheets.map((candidate) => (candidate.name === sheet.name ? sheet : candidate)) } })}
+            />
+          ) : null}
           <MappingSection step={step} sheetName={sheetName} ageRanges={ageRanges} onConfirm={startImport} />
           {step.name === 'mapping' && step.error ? (
             <div data-testid="dtm-import-start-error">
@@ -520,7 +533,7 @@ function MappingSection({
   if (!sheet) return <p className="notice notice-error">{t('displacement.mapping.noSheet')}</p>;
   return (
     <MappingStep
-      key={`${step.upload.id}-${sheet.name}`}
+      key={`${step.upload.id}-${sheet.name}-${sheet.headerRow}`}
       sheet={sheet}
       ageRanges={ageRanges.length > 0 ? ageRanges : DEFAULT_AGE_RANGES}
       busy={step.name !== 'mapping' || step.starting}

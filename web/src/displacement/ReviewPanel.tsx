@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, sendJson } from '../api.js';
+import { ApiError, asApiError, sendJson } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
 import { bandOf, fieldLabelKey } from './mapping.js';
 import { allowedDecisions, FIXABLE_FIELDS, fixFieldFor, parseCount, type FixableField } from './review.js';
@@ -75,7 +75,7 @@ export function ReviewPanel({
       },
       (failure: unknown) => {
         setBusy(false);
-        setError(failure instanceof ApiError ? failure : new ApiError('network', String(failure)));
+        setError(asApiError(failure));
       },
     );
   }

@@ -1,7 +1,7 @@
 import { useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
-import { ApiError, buildUrl, sendJson } from '../api.js';
+import { ApiError, asApiError, buildUrl, sendJson } from '../api.js';
 import { ActionGate } from '../components/Access.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
@@ -45,7 +45,7 @@ function Publication({ report, onChanged }: { report: RoundResponse['report']; o
       },
       (failure: unknown) => {
         setBusy(false);
-        setError(failure instanceof ApiError ? failure : new ApiError('network', String(failure)));
+        setError(asApiError(failure));
       },
     );
   }

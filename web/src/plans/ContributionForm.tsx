@@ -1,6 +1,6 @@
 import { useId, useState, type FormEvent, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, sendJson } from '../api.js';
+import { ApiError, asApiError, sendJson } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
 import { useFormat } from '../useFormat.js';
 import {
@@ -138,7 +138,7 @@ export function ContributionForm({ plan, editing, onSaved, onCancelEdit, onStale
       },
       (error: unknown) => {
         setBusy(false);
-        const apiError = error instanceof ApiError ? error : new ApiError('network', String(error));
+        const apiError = asApiError(error);
         if (apiError.kind === 'aborted') return;
         const field = fieldOfServerError(apiError.code, draft.status);
         setProblem({ error: apiError, field });
