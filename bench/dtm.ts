@@ -21,7 +21,7 @@ import { buildApp } from '../src/core/http.js';
 import { MODULES } from '../src/modules.js';
 import { demoGazetteerCsv } from '../src/demo/demo.js';
 import { roundTotals, adminTotals, trend, locationsOfRound } from '../src/displacement/aggregate-queries.js';
-import { DEFAULT_AGE_RANGES } from '../src/displacement/fields.js';
+import { DEFAULT_AGE_RANGES } from '../src/shared/displacement.js';
 import { generateBenchRound } from '../src/displacement/generator.js';
 import * as q from '../src/displacement/queries.js';
 import { writeRoundCsvFile } from '../src/displacement/round-file.js';

@@ -5,7 +5,7 @@
  * one round, or returns one row per round.
  */
 import type { Queryable } from '../core/db.js';
-import type { PopulationGroup } from './fields.js';
+import type { PopulationGroup } from '../shared/displacement.js';
 import type { RoundRow } from './queries.js';
 
 export const MEASURES = ['households', 'individuals', 'females', 'males', 'f1', 'f2', 'f3', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5'] as const;

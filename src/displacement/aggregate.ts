@@ -10,7 +10,7 @@ import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import * as aq from './aggregate-queries.js';
-import type { PopulationGroup } from './fields.js';
+import type { PopulationGroup } from '../shared/displacement.js';
 import * as q from './queries.js';
 import { roundView, seesDrafts, type RoundView } from './service.js';
 

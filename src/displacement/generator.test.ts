@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SAHEL_ADMIN } from '../demo/sahel-admin.js';
 import { normalisePcode } from '../geo/pcode.js';
-import { AGE_BAND_FIELDS, LOCATION_TYPES, POPULATION_GROUPS, REASONS, SETTLEMENT_TYPES } from './fields.js';
+import { AGE_BAND_FIELDS, LOCATION_TYPES, POPULATION_GROUPS, REASONS, SETTLEMENT_TYPES } from '../shared/displacement.js';
 import {
   BENCH_ROUND,
   DEFAULT_ERROR_RATE,

@@ -14,15 +14,7 @@
 import { SAHEL_ADMIN } from '../demo/sahel-admin.js';
 import { demoShapes } from '../demo/boundaries.js';
 import { bboxOf, containsPoint, interiorPoint } from '../geo/rings.js';
-import {
-  AGE_BAND_FIELDS,
-  DEFAULT_AGE_RANGES,
-  type LocationType,
-  type PopulationGroup,
-  type Reason,
-  type RoundField,
-  type SettlementType,
-} from './fields.js';
+import { AGE_BAND_FIELDS, DEFAULT_AGE_RANGES, type LocationType, type PopulationGroup, type Reason, type RoundField, type SettlementType } from '../shared/displacement.js';
 
 /** One row of a round file, keyed by canonical field; `f1`…`f5`/`m1`…`m5` follow the operation's age ranges. */
 export type RoundFileRow = Partial<Record<RoundField, string | number | null>>;

@@ -9,7 +9,7 @@ import { AppError, formatMessage, isAppError } from '../core/errors.js';
 import { toCsv, toXlsx } from '../core/exports.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as aggregate from './aggregate.js';
-import { POPULATION_GROUPS } from './fields.js';
+import { POPULATION_GROUPS } from '../shared/displacement.js';
 import * as publishing from './publishing.js';
 import * as dtm from './service.js';
 

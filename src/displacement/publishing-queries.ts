@@ -10,7 +10,7 @@
  */
 import type { Queryable } from '../core/db.js';
 import { MEASURES, type Measure } from './aggregate-queries.js';
-import type { PopulationGroup } from './fields.js';
+import type { PopulationGroup } from '../shared/displacement.js';
 import type { RoundRow } from './queries.js';
 
 export type AdminLevel = 0 | 1 | 2;

@@ -16,7 +16,7 @@ import { nameKey } from '../geo/names.js';
 import { iso2ToIso3, iso3ToIso2, normalisePcode } from '../geo/pcode.js';
 import { boundaries } from '../geo/queries.js';
 import type { ChosenRound } from './aggregate.js';
-import { REASON_DTM_LABEL, REASONS, type PopulationGroup, type Reason } from './fields.js';
+import { REASON_DTM_LABEL, REASONS, type PopulationGroup, type Reason } from '../shared/displacement.js';
 import * as pq from './publishing-queries.js';
 
 // ---- shared ---------------------------------------------------------------------------------------

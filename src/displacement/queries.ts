@@ -2,6 +2,7 @@
 import type { Queryable } from '../core/db.js';
 import type { Geometry } from 'geojson';
 import type { ColumnMapping } from './fields.js';
+import { FIXABLE_FIELDS, type FixableField } from '../shared/displacement.js';
 import type { Finding, StagedFigure } from './validate.js';
 
 // ---- operations and rounds ----------------------------------------------------------------------
@@ -635,8 +636,8 @@ export async function issueCounts(db: Queryable, round: RoundRow): Promise<Issue
 }
 
 /** Columns a reviewer may correct in place when fixing a warning. */
-export const FIXABLE_COLUMNS = ['households', 'individuals', 'females', 'males', 'f1', 'f2', 'f3', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5'] as const;
-export type FixableColumn = (typeof FIXABLE_COLUMNS)[number];
+export const FIXABLE_COLUMNS = FIXABLE_FIELDS;
+export type FixableColumn = FixableField;
 
 export async function fixFigure(tx: Queryable, round: RoundRow, figureId: number, values: Partial<Record<FixableColumn, number | null>>): Promise<void> {
   const entries = Object.entries(values).filter(([column]) => (FIXABLE_COLUMNS as readonly string[]).includes(column));

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../core/tabular.js';
-import { suggestMapping, type RoundField } from './fields.js';
+import { suggestMapping } from './fields.js';
+import { type RoundField } from '../shared/displacement.js';
 import { demoOperation, generateBenchRound, generateOperationPlan, generateRoundRows, type InjectedProblem, type RoundFileRow } from './generator.js';
 import {
   VALUE_LABELS,

@@ -13,7 +13,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
 import { formatNumber } from '../core/exports.js';
-import { AGE_BAND_FIELDS, DEFAULT_AGE_RANGES, type PopulationGroup, type Reason, type RoundField, type AgeOnlyField, type SideGroupField } from './fields.js';
+import { AGE_BAND_FIELDS, DEFAULT_AGE_RANGES, type PopulationGroup, type Reason, type RoundField, type AgeOnlyField, type SideGroupField } from '../shared/displacement.js';
 import type { AssessmentType, DemoCountry, RoundFileRow } from './generator.js';
 
 export type RoundFileStyle = 'en' | 'fr';

@@ -7,7 +7,8 @@ import { errorResponses, formatBytes, languageOf, type AppContext, type LiptakoA
 import * as jobs from '../core/jobs.js';
 import { limitConcurrentUploads } from '../core/uploads.js';
 import * as aggregate from './aggregate.js';
-import { isRoundField, POPULATION_GROUPS, type ColumnMapping } from './fields.js';
+import { type ColumnMapping } from './fields.js';
+import { isRoundField, POPULATION_GROUPS } from '../shared/displacement.js';
 import * as dtm from './service.js';
 
 const Code = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: 'Operation code, e.g. MLI-CONFLICT' });

@@ -6,17 +6,10 @@
  * Errors block publication; warnings need a reviewer to accept or fix them.
  */
 import { normalisePcode } from '../geo/pcode.js';
-import {
-  AGE_BAND_FIELDS,
-  type AgeBandField,
-  type ColumnMapping,
-  type LocationType,
-  type PopulationGroup,
-  type Reason,
-  type RoundField,
-  type SettlementType,
-} from './fields.js';
-import { AGE_ONLY_FIELDS, foldHeader, SIDE_GROUPS, type AgeOnlyField, type MeasureField } from './fields.js';
+import { type ColumnMapping } from './fields.js';
+import { AGE_BAND_FIELDS, type AgeBandField, type LocationType, type PopulationGroup, type Reason, type RoundField, type SettlementType } from '../shared/displacement.js';
+import { foldHeader } from './fields.js';
+import { AGE_ONLY_FIELDS, SIDE_GROUPS, type AgeOnlyField, type MeasureField } from '../shared/displacement.js';
 import { acceptedValues, parseArrivalPeriod, readChoice } from './values.js';
 import { CONFIDENT, matchInIndex, type NameIndex } from '../geo/names.js';
 import { cellText, type Cell, type TableRow } from './reader.js';

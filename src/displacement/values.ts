@@ -5,7 +5,7 @@
  * flag, before anything is imported, a column whose values would turn rows into errors.
  */
 import { normalisePcode } from '../geo/pcode.js';
-import type { LocationType, PopulationGroup, Reason, RoundField, SettlementType } from './fields.js';
+import { CHOICE_FIELDS, type ChoiceField, type LocationType, type PopulationGroup, type Reason, type SettlementType, type ValueKind } from '../shared/displacement.js';
 import { foldHeader } from './fields.js';
 
 export const VALUE_SYNONYMS = {
@@ -37,10 +37,8 @@ export const VALUE_SYNONYMS = {
     transitsite: 'transit-site', transitcentre: 'transit-site', transitcenter: 'transit-site', sitedetransit: 'transit-site', centredetransit: 'transit-site', transit: 'transit-site',
     other: 'other', autre: 'other',
   } as Record<string, SettlementType>,
-};
+} satisfies Record<ChoiceField, Record<string, string>>;
 
-export type ChoiceField = keyof typeof VALUE_SYNONYMS;
-export const CHOICE_FIELDS = Object.keys(VALUE_SYNONYMS) as ChoiceField[];
 
 const valueKey = (text: string): string => foldHeader(text).replace(/[^a-z0-9]/g, '');
 
@@ -90,21 +88,6 @@ export function parseArrivalPeriod(text: string): string | null {
 }
 
 /** What a column's values can be read as. */
-export type ValueKind = 'count' | 'pcode' | 'date' | 'coordinate' | 'name' | ChoiceField | 'arrivalPeriod' | 'text';
-
-/** The kind of values a field expects. */
-export function kindOf(field: RoundField): ValueKind {
-  const measure = field.includes(':') ? field.slice(field.indexOf(':') + 1) : field;
-  if (/^(households|individuals|females|males|[fma][1-5])$/.test(measure)) return 'count';
-  if (/Pcode$/.test(field)) return 'pcode';
-  if (field === 'originAdmin1Name' || field === 'originAdmin2Name') return 'name';
-  if (field === 'assessmentDate') return 'date';
-  if (field === 'latitude' || field === 'longitude') return 'coordinate';
-  if ((CHOICE_FIELDS as string[]).includes(field)) return field as ChoiceField;
-  if (field === 'arrivalPeriod') return 'arrivalPeriod';
-  return 'text';
-}
-
 const COUNT = /^\d{1,3}([ \u00a0\u202f,]?\d{3})*(\.0+)?$/;
 const DATE = /^(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.-]\d{1,2}[/.-]\d{4}|\d{5})$/;
 

@@ -1,7 +1,8 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useFormat } from '../useFormat.js';
-import { conflictingHeaders, fieldLabelKey, fieldsFor, ignoredCount, initialDraft, isComplete, mappingProblems, REQUIRED_FIELDS, sideGroupOf, unreadable, type MappingDraft } from './mapping.js';
+import { conflictingHeaders, fieldLabelKey, fieldsFor, ignoredCount, initialDraft, isComplete, mappingProblems, sideGroupOf, unreadable, type MappingDraft } from './mapping.js';
+import { REQUIRED_FIELDS } from '../../../src/shared/displacement.js';
 import type { RoundField, SheetView } from './types.js';
 
 /** Sample values shown per column (the upload carries a few rows). */

@@ -3,7 +3,8 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, asApiError, sendJson } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
 import { bandOf, fieldLabelKey } from './mapping.js';
-import { allowedDecisions, FIXABLE_FIELDS, fixFieldFor, parseCount, type FixableField } from './review.js';
+import { FIXABLE_FIELDS, type FixableField } from '../../../src/shared/displacement.js';
+import { allowedDecisions, fixFieldFor, parseCount } from './review.js';
 import { roundUrl, type Decision, type Issue } from './types.js';
 
 /**

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as server from '../../../src/displacement/fields.js';
-import { bandOf, conflictingHeaders, fieldLabelKey, fieldsFor, ignoredCount, initialDraft, isComplete, mappingProblems, REQUIRED_FIELDS, ROUND_FIELDS, sideGroupOf, unreadable } from './mapping.js';
+import { bandOf, conflictingHeaders, fieldLabelKey, fieldsFor, ignoredCount, initialDraft, isComplete, mappingProblems, sideGroupOf, unreadable } from './mapping.js';
 
 describe('values the mapping step could not read', () => {
   it('are counted for the field chosen, and flagged when most of a column would fail', () => {
@@ -14,10 +13,6 @@ describe('values the mapping step could not read', () => {
 });
 
 describe('canonical fields', () => {
-  it('are the server’s, in its order, with the same required ones', () => {
-    expect([...ROUND_FIELDS]).toEqual([...server.ROUND_FIELDS]);
-    expect([...REQUIRED_FIELDS]).toEqual([...server.REQUIRED_FIELDS]);
-  });
   it('offer only the age bands of the operation', () => {
     const fields = fieldsFor(['0-4', '5-17', '18-59', '60+']);
     expect(fields).toContain('f4');

@@ -1,57 +1,9 @@
 /**
  * The column-mapping step of a round import, pure: the canonical fields a column can be mapped
- * to (the server's ROUND_FIELDS, checked by a test), which ones are required, and what stops a
+ * to (src/shared/displacement.ts, the server's own lists), which ones are required, and what stops a
  * draft mapping from being sent.
  */
-import type { RoundField } from './types.js';
-
-const BASE_FIELDS = [
-  'admin1Pcode',
-  'admin1Name',
-  'admin2Pcode',
-  'admin2Name',
-  'admin3Pcode',
-  'locationCode',
-  'locationName',
-  'locationType',
-  'settlementType',
-  'latitude',
-  'longitude',
-  'populationGroup',
-  'households',
-  'individuals',
-  'females',
-  'males',
-  'f1',
-  'f2',
-  'f3',
-  'f4',
-  'f5',
-  'm1',
-  'm2',
-  'm3',
-  'm4',
-  'm5',
-  'a1',
-  'a2',
-  'a3',
-  'a4',
-  'a5',
-  'reason',
-  'originAdmin1Pcode',
-  'originAdmin1Name',
-  'originAdmin2Pcode',
-  'originAdmin2Name',
-  'arrivalPeriod',
-  'assessmentDate',
-] as const satisfies readonly RoundField[];
-
-/** The counts a side group (returnees beside the row's IDPs) can have in its own columns. */
-const MEASURES = ['households', 'individuals', 'females', 'males', 'f1', 'f2', 'f3', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5', 'a1', 'a2', 'a3', 'a4', 'a5'] as const;
-const SIDE_GROUPS = ['returnee', 'returnee-abroad'] as const;
-
-/** The server's canonical fields, in its order (src/displacement/fields.ts; a test keeps them equal). */
-export const ROUND_FIELDS: readonly RoundField[] = [...BASE_FIELDS, ...SIDE_GROUPS.flatMap((group) => MEASURES.map((measure) => `${group}:${measure}` as RoundField))];
+import { isRoundField, kindOf, REQUIRED_FIELDS, ROUND_FIELDS, type RoundField } from '../../../src/shared/displacement.js';
 
 /** `returnee:individuals` → { group: 'returnee', measure: 'individuals' }; null for a field of the row's own group. */
 export function sideGroupOf(field: string): { group: string; measure: string } | null {
@@ -59,28 +11,15 @@ export function sideGroupOf(field: string): { group: string; measure: string } |
   return at === -1 ? null : { group: field.slice(0, at), measure: field.slice(at + 1) };
 }
 
-/** The kind of values a field expects (the server's `kindOf`, src/displacement/values.ts). */
-export function kindOf(field: string): string {
-  const measure = sideGroupOf(field)?.measure ?? field;
-  if (/^(households|individuals|females|males|[fma][1-5])$/.test(measure)) return 'count';
-  if (/Pcode$/.test(field)) return 'pcode';
-  if (field === 'originAdmin1Name' || field === 'originAdmin2Name') return 'name';
-  if (field === 'assessmentDate') return 'date';
-  if (field === 'latitude' || field === 'longitude') return 'coordinate';
-  if (['populationGroup', 'reason', 'locationType', 'settlementType', 'arrivalPeriod'].includes(field)) return field;
-  return 'text';
-}
-
 /** What the mapping step says of a column's values for the field chosen: how many it could not read. */
 export function unreadable(column: { filled: number; readable: Partial<Record<string, number>> } | undefined, field: string | null): { unread: number; filled: number; most: boolean } | null {
   if (column === undefined || field === null || column.filled === 0) return null;
+  if (!isRoundField(field)) return null;
   const kind = kindOf(field);
   if (kind === 'text') return null;
   const unread = column.filled - (column.readable[kind] ?? 0);
   return { unread, filled: column.filled, most: unread * 2 > column.filled };
 }
-
-export const REQUIRED_FIELDS: readonly RoundField[] = ['admin2Pcode', 'individuals'];
 
 const BAND = /^([fma])([1-5])$/;
 

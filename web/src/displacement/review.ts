@@ -3,6 +3,7 @@
  * selected (errors are excluded; warnings accepted or fixed), which figure column a fix
  * corrects, and why a round cannot be published yet.
  */
+import type { FixableField } from '../../../src/shared/displacement.js';
 import type { Decision, IssueStatus, RoundStatus, Severity } from './types.js';
 
 export interface SelectableIssue {
@@ -15,8 +16,6 @@ export interface SelectableIssue {
 }
 
 /** Columns of a figure a reviewer may correct (the server's FIXABLE_COLUMNS). */
-export const FIXABLE_FIELDS = ['households', 'individuals', 'females', 'males', 'f1', 'f2', 'f3', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5'] as const;
-export type FixableField = (typeof FIXABLE_FIELDS)[number];
 
 const FEMALE = /(^|[^a-z])(f|fem|female|females|femme|femmes|women|girls|filles)([^a-z]|$)/;
 const MALE = /(^|[^a-z])(m|male|males|homme|hommes|men|boys|garcons)([^a-z]|$)/;

@@ -5,7 +5,7 @@
  */
 import type { JobView } from '../../../src/core/jobs.js';
 import type { AdminFigure, KeyFigures, OperationSummary, roundLocations, TrendPoint } from '../../../src/displacement/aggregate.js';
-import type { PopulationGroup, RoundField } from '../../../src/displacement/fields.js';
+import type { PopulationGroup, RoundField } from '../../../src/shared/displacement.js';
 import type { ImportResult, IssueView, OperationView, QualityReport, RoundView, SheetView, UploadView } from '../../../src/displacement/service.js';
 
 export type { AdminFigure, ImportResult, KeyFigures, OperationSummary, OperationView, PopulationGroup, QualityReport, RoundField, RoundView, SheetView, TrendPoint, UploadView };
