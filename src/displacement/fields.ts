@@ -5,6 +5,7 @@
  * order, `+code` and `+pcode` alike). Pure: no database, no I/O.
  */
 import { createHash } from 'node:crypto';
+import { parseHxl } from '../core/cells.js';
 import { headerKey } from '../core/tabular.js';
 import { BASE_FIELDS, DEFAULT_AGE_RANGES, MEASURE_FIELDS, REQUIRED_FIELDS, isRoundField, type AgeBandField, type AgeOnlyField, type MeasureField, type RoundField, type SideGroup } from '../shared/displacement.js';
 
@@ -140,22 +141,6 @@ export function ageBandOf(header: string, ageRanges: readonly string[]): AgeBand
     }
   }
   return null;
-}
-
-/** Parses `#affected +idps +ind +f` into its tag and attribute set; null when not HXL. */
-export function parseHxl(cell: string): { tag: string; attributes: Set<string> } | null {
-  const trimmed = cell.trim().toLowerCase();
-  const match = /^#([a-z][a-z0-9_]*)((?:\s*\+[a-z0-9_]+)*)\s*$/.exec(trimmed);
-  if (!match) return null;
-  const attributes = new Set((match[2] ?? '').split('+').map((part) => part.trim()).filter((part) => part !== ''));
-  return { tag: match[1]!, attributes };
-}
-
-/** True when most non-empty cells of the row are HXL hashtags: the row under the header. */
-export function isHxlRow(cells: readonly string[]): boolean {
-  const filled = cells.filter((cell) => cell.trim() !== '');
-  if (filled.length === 0) return false;
-  return filled.filter((cell) => parseHxl(cell) !== null).length >= Math.ceil(filled.length / 2);
 }
 
 const AGE_HXL = /^age(\d+)_?(\d+|plus)?$/;

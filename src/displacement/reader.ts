@@ -8,7 +8,8 @@ import { parse as parseCsvStream, CsvError, type Parser } from 'csv-parse';
 import yauzl from 'yauzl';
 import { AppError } from '../core/errors.js';
 import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho, uniqueHeader } from '../core/tabular.js';
-import { headerScore, isHxlRow } from './fields.js';
+import { isHxlRow } from '../core/cells.js';
+import { headerScore } from './fields.js';
 
 export type RoundFileFormat = 'csv' | 'xlsx';
 

@@ -11,6 +11,7 @@ import { topology } from 'topojson-server';
 import { presimplify, quantile, simplify } from 'topojson-simplify';
 import type { GeometryObject, Objects, Topology } from 'topojson-specification';
 import { AppError, type ErrorCode, type ErrorParams } from '../core/errors.js';
+import { isMissingMarker, presentText, trimCell } from '../core/cells.js';
 import { decodeText, headerKey, parseCsv, rowIssue, stripBom, truncateForEcho, type RowIssue } from '../core/tabular.js';
 import { parseJsonDocument } from '../core/json.js';
 import { isCalendarDate } from '../shared/dates.js';
@@ -142,22 +143,8 @@ const ACCEPTED_FORMATS = [
 // Small shared readers
 // ---------------------------------------------------------------------------------------------
 
-const EDGE_SPACE = /^[\s\u00A0\u2007\u202F\u200B\uFEFF]+|[\s\u00A0\u2007\u202F\u200B\uFEFF]+$/g;
-/** Empty-cell markers of GIS exports (`<Null>`), Excel (`#N/A`) and pandas (`nan`). */
-const MISSING_MARKERS = new Set(['', '<null>', 'null', 'n/a', '#n/a', 'nan', 'none']);
-
 function clean(value: string | undefined): string {
-  return (value ?? '').replace(EDGE_SPACE, '');
-}
-
-function isMissingText(value: string): boolean {
-  return MISSING_MARKERS.has(value.toLowerCase());
-}
-
-/** A cell's text, or null when it is empty or a missing-value marker. */
-function present(value: string | undefined): string | null {
-  const text = clean(value);
-  return isMissingText(text) ? null : text;
+  return trimCell(value ?? '');
 }
 
 /** YYYY-MM-DD (optionally followed by a time) checked against the calendar, or null. */
@@ -187,7 +174,7 @@ function readDate(value: unknown): DateReading {
   }
   if (typeof value !== 'string') return { kind: 'invalid', text: describeJson(value) };
   const text = clean(value);
-  if (isMissingText(text)) return { kind: 'absent' };
+  if (isMissingMarker(text)) return { kind: 'absent' };
   const date = /^\d{10,}$/.test(text) ? dateFromEpochMs(Number(text)) : parseIsoDate(text);
   return date === null ? { kind: 'invalid', text } : { kind: 'date', date };
 }
@@ -200,7 +187,7 @@ function readDate(value: unknown): DateReading {
 type NumberReading = { kind: 'absent' } | { kind: 'number'; value: number } | { kind: 'invalid'; text: string };
 
 function readCount(value: string | undefined): NumberReading {
-  const text = present(value);
+  const text = presentText(value);
   if (text === null) return { kind: 'absent' };
   const compact = text.replace(/[\s\u00A0\u202F]/g, '');
   if (!/^[-+]?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/.test(compact)) return { kind: 'invalid', text };
@@ -232,7 +219,7 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 function propertyText(value: unknown): string | null {
   if (typeof value === 'string') {
     const text = clean(value);
-    return isMissingText(text) ? null : text;
+    return isMissingMarker(text) ? null : text;
   }
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   return null;
@@ -385,7 +372,7 @@ export function parseGazetteer(text: string, options: PcodeOptions = {}): { unit
     }
 
     if (locationColumn !== null && pcode.ok) {
-      const location = present(values[locationColumn]);
+      const location = presentText(values[locationColumn]);
       if (location !== null) {
         const iso2 = location.length === 2 ? location.toUpperCase() : iso3ToIso2(location);
         if (iso2 === undefined) {
@@ -404,7 +391,7 @@ export function parseGazetteer(text: string, options: PcodeOptions = {}): { unit
 
     const expectedParent = pcode.ok && pcode.level > 0 ? (parentOf(pcode.pcode, schemes) ?? null) : null;
     if (parentColumn !== null && pcode.ok && pcode.level > 0) {
-      const parentText = present(values[parentColumn]);
+      const parentText = presentText(values[parentColumn]);
       if (parentText !== null) {
         const parent = normalisePcode(parentText, schemes);
         if (parent.status !== 'ok') {
@@ -421,7 +408,7 @@ export function parseGazetteer(text: string, options: PcodeOptions = {}): { unit
       }
     }
 
-    const name = present(values[nameColumn]);
+    const name = presentText(values[nameColumn]);
     if (name === null) issues.push(rowIssue(row, nameColumn, values[nameColumn] ?? '', 'geo.import.nameMissing'));
 
     const dateText = clean(values[dateColumn]);
@@ -559,7 +546,7 @@ export function parsePopulation(text: string, options: PopulationOptions = {}): 
 
     let year: number | null = null;
     if (yearColumn !== null) {
-      const yearText = present(values[yearColumn]);
+      const yearText = presentText(values[yearColumn]);
       if (yearText !== null) {
         if (/^\d{4}$/.test(yearText) && Number(yearText) >= 1900 && Number(yearText) <= 2200) year = Number(yearText);
         else issues.push(rowIssue(row, yearColumn, yearText, 'geo.import.yearInvalid', { value: yearText }));
@@ -583,7 +570,7 @@ export function parsePopulation(text: string, options: PopulationOptions = {}): 
       row,
       pcode: pcode.pcode,
       level: pcode.level,
-      name: nameColumn === null ? null : present(values[nameColumn]),
+      name: nameColumn === null ? null : presentText(values[nameColumn]),
       total,
       female,
       male,

@@ -4,6 +4,7 @@
  * (ISO2 prefix + the country's fixed digits per level). Pure functions: no gazetteer lookup here,
  * so an `ok` result says the code is well formed, not that the unit exists.
  */
+import { isMissingMarker, trimCell } from '../core/cells.js';
 
 export type CountryIso2 = string;
 
@@ -84,25 +85,15 @@ const ISO2_BY_ISO3 = new Map<string, string>();
   }
 }
 
-/** Surrounding whitespace as spreadsheets leave it: also no-break, narrow no-break, zero-width and BOM. */
-const EDGE_SPACE = /^[\s\u00A0\u2007\u202F\u200B\u2060\uFEFF]+|[\s\u00A0\u2007\u202F\u200B\u2060\uFEFF]+$/g;
-
-/** Markers for an empty cell in GIS exports (`<Null>`), Excel (`#N/A`) and pandas (`nan`). */
-const MISSING_MARKERS = new Set(['', '<NULL>', 'NULL', 'N/A', '#N/A', 'NAN', '-']);
-
-function cleanText(text: string): string {
-  return text.replace(EDGE_SPACE, '');
-}
-
 /** ISO3 (or a ROWCA alias) → ISO2; case and surrounding spaces are forgiven. */
 export function iso3ToIso2(code: string): string | undefined {
-  const key = cleanText(code).toUpperCase();
+  const key = trimCell(code).toUpperCase();
   return ISO2_BY_ISO3.get(key) ?? ROWCA_ALIASES[key];
 }
 
 /** ISO2 → ISO3; case and surrounding spaces are forgiven. */
 export function iso2ToIso3(code: string): string | undefined {
-  return ISO3_BY_ISO2.get(cleanText(code).toUpperCase());
+  return ISO3_BY_ISO2.get(trimCell(code).toUpperCase());
 }
 
 /**
@@ -111,7 +102,7 @@ export function iso2ToIso3(code: string): string | undefined {
  * not Switzerland).
  */
 export function countryOf(pcode: string): string {
-  const letters = /^[A-Z]*/.exec(cleanText(pcode).toUpperCase())?.[0] ?? '';
+  const letters = /^[A-Z]*/.exec(trimCell(pcode).toUpperCase())?.[0] ?? '';
   if (letters.length === 3) {
     const iso2 = iso3ToIso2(letters);
     if (iso2 !== undefined) return iso2;
@@ -206,9 +197,9 @@ export function normalisePcode(
   else if (typeof input === 'boolean') return { status: 'invalid', input: String(input), reason: 'expected text, got true or false' };
   else return { status: 'invalid', input: describeValue(input), reason: `expected text, got ${describeValue(input)}` };
 
-  const given = cleanText(text);
+  const given = trimCell(text);
   const upper = given.toUpperCase();
-  if (MISSING_MARKERS.has(upper)) return { status: 'missing' };
+  if (isMissingMarker(given)) return { status: 'missing' };
 
   const parts = /^([A-Z]+)([0-9]*)$/.exec(upper);
   if (parts === null) {

@@ -9,6 +9,7 @@
  * Refusals are catalogue codes (RowIssue) so that the user reads row, column, value and reason in
  * their language; a file that cannot be read at all is an AppError.
  */
+import { isHxlRow, parseHxl, presentText, type HxlHashtag } from '../core/cells.js';
 import { AppError, type ErrorCode } from '../core/errors.js';
 import { parseCsv, rowIssue, stripBom, truncateForEcho, type CsvRecord, type RowIssue } from '../core/tabular.js';
 import { parseJsonDocument } from '../core/json.js';
@@ -113,29 +114,6 @@ function columnKey(name: string): string {
     .replace(/[^a-z0-9]+/g, '');
 }
 
-interface HxlTag {
-  tag: string;
-  attributes: ReadonlySet<string>;
-}
-
-const HXL_HASHTAG = /^#([a-z][a-z0-9_]*)((?:\s*\+\s*[a-z][a-z0-9_]*)*)$/i;
-
-function parseHxl(cell: string): HxlTag | null {
-  const match = HXL_HASHTAG.exec(cell.trim());
-  if (match === null) return null;
-  const [, tag = '', rest = ''] = match;
-  const attributes = rest
-    .split('+')
-    .map((part) => part.trim().toLowerCase())
-    .filter((part) => part !== '');
-  return { tag: tag.toLowerCase(), attributes: new Set(attributes) };
-}
-
-/** A row of hashtags: at least one, and nothing else (HXL rows often leave columns untagged). */
-function isHxlRow(cells: readonly string[]): boolean {
-  const filled = cells.map((cell) => cell.trim()).filter((cell) => cell !== '');
-  return filled.length > 0 && filled.every((cell) => parseHxl(cell) !== null);
-}
 
 interface ColumnSpec {
   /** Name used in messages: the header FTS itself writes. */
@@ -150,7 +128,7 @@ interface CsvLayout {
   header: string[];
   records: CsvRecord[];
   /** The HXL hashtag of each header column, when the file has them. */
-  hxl: Array<HxlTag | null>;
+  hxl: Array<HxlHashtag | null>;
   /** Rows parseCsv could not align with the header (shifted columns). */
   refused: RowIssue[];
 }
@@ -180,7 +158,7 @@ function readCsv(text: string, maxRecords: number): CsvLayout {
   };
 }
 
-function hxlMatches(tag: HxlTag | null, spec: NonNullable<ColumnSpec['hxl']>): boolean {
+function hxlMatches(tag: HxlHashtag | null, spec: NonNullable<ColumnSpec['hxl']>): boolean {
   if (tag === null || tag.tag !== spec.tag) return false;
   return spec.all.every((name) => tag.attributes.has(name)) && !(spec.none ?? []).some((name) => tag.attributes.has(name));
 }
@@ -243,9 +221,6 @@ function requireColumns<Field extends string>(
 // Cell readers: each returns the value, or pushes a RowIssue and returns undefined
 // ---------------------------------------------------------------------------------------------
 
-const EDGE_SPACE = /^[\s\u00A0\u2007\u202F\u200B\uFEFF]+|[\s\u00A0\u2007\u202F\u200B\uFEFF]+$/g;
-/** Empty-cell markers of GIS exports (`<Null>`), Excel (`#N/A`) and pandas (`nan`). */
-const MISSING_MARKERS = new Set(['', '<null>', 'null', 'n/a', '#n/a', 'nan', 'none']);
 
 /** A short rendering of any value for messages: never walks into nested content. */
 function describeValue(value: unknown): string {
@@ -261,8 +236,7 @@ function describeValue(value: unknown): string {
 function textOf(value: unknown): string | null {
   if (typeof value === 'number' && Number.isFinite(value)) return String(value);
   if (typeof value !== 'string') return null;
-  const text = value.replace(EDGE_SPACE, '');
-  return MISSING_MARKERS.has(text.toLowerCase()) ? null : text;
+  return presentText(value);
 }
 
 interface Cell {
