@@ -22,9 +22,9 @@ import { MODULES } from '../src/modules.js';
 import { demoGazetteerCsv } from '../src/demo/demo.js';
 import { roundTotals, adminTotals, trend, locationsOfRound } from '../src/displacement/aggregate-queries.js';
 import { DEFAULT_AGE_RANGES } from '../src/shared/displacement.js';
-import { generateBenchRound } from '../src/displacement/generator.js';
+import { generateBenchRound } from '../src/demo/dtm-generator.js';
 import * as q from '../src/displacement/queries.js';
-import { writeRoundCsvFile } from '../src/displacement/round-file.js';
+import { writeRoundCsvFile } from '../src/demo/round-file.js';
 import { startImport, uploadRoundFile } from '../src/displacement/service.js';
 import { importGeoFile } from '../src/geo/service.js';
 

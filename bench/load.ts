@@ -29,8 +29,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { demoOperation, generateBenchRound } from '../src/displacement/generator.js';
-import { writeRoundCsv } from '../src/displacement/round-file.js';
+import { demoOperation } from '../src/demo/dtm-geography.js';
+import { generateBenchRound } from '../src/demo/dtm-generator.js';
+import { writeRoundCsv } from '../src/demo/round-file.js';
 import { builtAppPresent, createScratchDatabase, launchServer, type LaunchedServer } from '../test/faults/server.js';
 
 // ---- settings ------------------------------------------------------------------------------------

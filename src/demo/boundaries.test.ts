@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { generateRoundRows } from '../displacement/generator.js';
+import { generateRoundRows } from './dtm-generator.js';
 import { demoPlans } from './dtm-demo.js';
 import { containsPoint, interiorPoint } from '../geo/rings.js';
 import { parseBoundaries } from '../geo/formats.js';

@@ -1,6 +1,6 @@
 /**
  * Demo displacement data: the three DTM operations of the Central Sahel with synthetic rounds
- * (src/displacement/generator.ts, deterministic from a seed; no real DTM file is copied), loaded
+ * (src/demo/dtm-generator.ts, deterministic from a seed; no real DTM file is copied), loaded
  * through the ordinary import so the demo obeys the same rules as real rounds. Every round is
  * published except the latest site assessment of each operation, left as a draft with a sprinkle
  * of data-quality findings so the review page has something to show.
@@ -8,9 +8,10 @@
 import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import type { DemoLoader } from '../core/module.js';
-import { generateOperationPlan, generateRoundRows, type OperationPlan } from '../displacement/generator.js';
+import { generateOperationPlan, type OperationPlan } from './dtm-model.js';
+import { generateRoundRows } from './dtm-generator.js';
 import * as q from '../displacement/queries.js';
-import { writeRoundCsv } from '../displacement/round-file.js';
+import { writeRoundCsv } from './round-file.js';
 import { changeRoundStatus, decide, startImport, uploadRoundFile, type ImportResult } from '../displacement/service.js';
 
 export const DEMO_SEED = 2021;

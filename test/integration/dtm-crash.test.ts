@@ -11,9 +11,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/core/db.js';
 import { migrate } from '../../src/core/migrate.js';
 import { demoGazetteerCsv } from '../../src/demo/demo.js';
-import { generateBenchRound } from '../../src/displacement/generator.js';
+import { generateBenchRound } from '../../src/demo/dtm-generator.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
-import { writeRoundCsvFile } from '../../src/displacement/round-file.js';
+import { writeRoundCsvFile } from '../../src/demo/round-file.js';
 import { importGeoFile } from '../../src/geo/service.js';
 import { csvOf, EN_HEADERS, MALI, siteRow } from '../support/dtm.js';
 

@@ -4,9 +4,11 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parseCsv } from '../core/tabular.js';
-import { suggestMapping } from './fields.js';
+import { suggestMapping } from '../displacement/fields.js';
 import { type RoundField } from '../shared/displacement.js';
-import { demoOperation, generateBenchRound, generateOperationPlan, generateRoundRows, type InjectedProblem, type RoundFileRow } from './generator.js';
+import { demoOperation, type RoundFileRow } from './dtm-geography.js';
+import { generateBenchRound, generateRoundRows, type InjectedProblem } from './dtm-generator.js';
+import { generateOperationPlan } from './dtm-model.js';
 import {
   VALUE_LABELS,
   dataRowNumber,

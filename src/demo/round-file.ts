@@ -14,7 +14,7 @@ import { pipeline } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
 import { formatNumber } from '../core/exports.js';
 import { AGE_BAND_FIELDS, DEFAULT_AGE_RANGES, type PopulationGroup, type Reason, type RoundField, type AgeOnlyField, type SideGroupField } from '../shared/displacement.js';
-import type { AssessmentType, DemoCountry, RoundFileRow } from './generator.js';
+import type { AssessmentType, DemoCountry, RoundFileRow } from './dtm-geography.js';
 
 export type RoundFileStyle = 'en' | 'fr';
 

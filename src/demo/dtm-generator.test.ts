@@ -2,26 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { SAHEL_ADMIN } from '../demo/sahel-admin.js';
 import { normalisePcode } from '../geo/pcode.js';
 import { AGE_BAND_FIELDS, LOCATION_TYPES, POPULATION_GROUPS, REASONS, SETTLEMENT_TYPES } from '../shared/displacement.js';
-import {
-  BENCH_ROUND,
-  DEFAULT_ERROR_RATE,
-  DEMO_OPERATIONS,
-  PROBLEM_KINDS,
-  PROBLEM_SEVERITY,
-  adminBox,
-  apportion,
-  degreesOutside,
-  demoOperation,
-  generateBenchRound,
-  generateOperationPlan,
-  generateRoundRows,
-  listInjectedProblems,
-  mulberry32,
-  type DemoOperation,
-  type InjectedProblem,
-  type RoundFileRow,
-  type RoundPlan,
-} from './generator.js';
+import { BENCH_ROUND, DEFAULT_ERROR_RATE, PROBLEM_KINDS, PROBLEM_SEVERITY, apportion, generateBenchRound, generateRoundRows, listInjectedProblems, type InjectedProblem } from './dtm-generator.js';
+import { DEMO_OPERATIONS, adminBox, degreesOutside, demoOperation, type DemoOperation, type RoundFileRow } from './dtm-geography.js';
+import { generateOperationPlan, type RoundPlan } from './dtm-model.js';
+import { mulberry32 } from './synthetic.js';
 
 const SEED = 20_190_101;
 
