@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { generateRoundRows } from './dtm-generator.js';
 import { demoPlans } from './dtm-demo.js';
 import { containsPoint, interiorPoint } from '../geo/rings.js';
-import { parseBoundaries } from '../geo/formats.js';
+import { parseBoundaries } from '../geo/boundaries.js';
 import { normalisePcode } from '../geo/pcode.js';
 import { DEMO_BOUNDARY_FILES, demoShapes } from './boundaries.js';
 import { SAHEL_ADMIN } from './sahel-admin.js';

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseBoundaries } from './formats.js';
+import { parseBoundaries } from './boundaries.js';
 import { appErrorOf } from '../../test/support/errors.js';
 import { renameProperties, shapefileFieldNames, squaresGeoJson } from '../../test/support/geo.js';
 

@@ -10,18 +10,11 @@ import { topology } from 'topojson-server';
 import { describe, expect, it } from 'vitest';
 import { AppError, catalogue, type ErrorCode } from '../core/errors.js';
 import type { RowIssue } from '../core/tabular.js';
-import {
-  countPositions,
-  detectGeoFormat,
-  parseBoundaries,
-  parseGazetteer,
-  parseIsoDate,
-  parsePcodeLengths,
-  parsePopulation,
-  type BoundaryGeometry,
-  type BoundaryOptions,
-  type ParsedBoundaries,
-} from './formats.js';
+import { countPositions } from './boundary-simplify.js';
+import { detectGeoFormat, parseGazetteer, parsePcodeLengths, parsePopulation } from './formats.js';
+import { parseBoundaries, type BoundaryOptions, type ParsedBoundaries } from './boundaries.js';
+import { parseIsoDate } from './geo-cells.js';
+import { type BoundaryGeometry } from './boundary-geometry.js';
 import { loadSchemesFromLengthsCsv } from './pcode.js';
 
 /** Every placeholder of the message has its parameter: the user never reads "{row}". */

@@ -3,15 +3,9 @@ import path from 'node:path';
 import type { Position } from 'geojson';
 import { describe, expect, it } from 'vitest';
 import { decodeText } from '../core/tabular.js';
-import {
-  countPositions,
-  detectGeoFormat,
-  parseBoundaries,
-  parseGazetteer,
-  parsePcodeLengths,
-  parsePopulation,
-  type BoundaryUnit,
-} from './formats.js';
+import { countPositions } from './boundary-simplify.js';
+import { detectGeoFormat, parseGazetteer, parsePcodeLengths, parsePopulation } from './formats.js';
+import { parseBoundaries, type BoundaryUnit } from './boundaries.js';
 import { loadSchemesFromLengthsCsv } from './pcode.js';
 import { appErrorOf } from '../../test/support/errors.js';
 

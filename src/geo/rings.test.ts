@@ -5,7 +5,7 @@ import type { Feature, FeatureCollection, MultiPolygon, Polygon } from 'geojson'
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import { describe, expect, it } from 'vitest';
-import { parseBoundaries } from './formats.js';
+import { parseBoundaries } from './boundaries.js';
 import { containsPoint, interiorPoint, orientRfc7946, ringSignedArea, type AreaGeometry } from './rings.js';
 
 // Real COD-AB files live beside the project, never in it (see ../shared/data/README.md).

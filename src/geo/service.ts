@@ -8,15 +8,8 @@ import { can, type Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import { decodeText, localiseRowIssues, type LocalisedRowIssue, type RowIssue } from '../core/tabular.js';
-import {
-  detectGeoFormat,
-  parseBoundaries,
-  parseGazetteer,
-  parsePcodeLengths,
-  parsePopulation,
-  type BoundaryUnit,
-  type GazetteerUnit,
-} from './formats.js';
+import { detectGeoFormat, parseGazetteer, parsePcodeLengths, parsePopulation, type GazetteerUnit } from './formats.js';
+import { parseBoundaries, type BoundaryUnit } from './boundaries.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { matchName, nameKey } from './names.js';
 import { countryOf, iso2ToIso3, normalisePcode, parentOf, loadSchemesFromLengthsCsv } from './pcode.js';
