@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { AppError, catalogue, type ErrorCode } from '../core/errors.js';
 import { isCalendarDate } from '../shared/dates.js';
-import { parseFigure, parsePlanDefinition, PLAN_DEFINITION_LIMITS as L, type PlanDefinitionProblem } from './definition.js';
+import { parseFigure } from './definition-readers.js';
+import { parsePlanDefinition } from './definition.js';
+import { PLAN_DEFINITION_LIMITS as L, type PlanDefinitionProblem } from './definition-rules.js';
 import { PLAN_TYPES, SECTOR_CODES, TARGET_GROUPS, type PlanDefinition } from './types.js';
 
 const repositoryFile = readFileSync(new URL('../../plans/iom-csahel-2021.yaml', import.meta.url), 'utf8');

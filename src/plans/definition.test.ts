@@ -3,7 +3,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
 import { AppError, catalogue, type ErrorCode } from '../core/errors.js';
-import { checkConsistency, formatConsistencyFinding, parseFigure, parsePlanDefinition, type ConsistencyInput, type PlanDefinitionProblem } from './definition.js';
+import { checkConsistency, formatConsistencyFinding, parsePlanDefinition, type ConsistencyInput } from './definition.js';
+import { parseFigure } from './definition-readers.js';
+import { type PlanDefinitionProblem } from './definition-rules.js';
 import { planMessages } from './messages.js';
 import type { PlanDefinition } from './types.js';
 

@@ -9,7 +9,9 @@ import { describe, expect, it } from 'vitest';
 import { AppError, catalogue, type ErrorCode } from '../core/errors.js';
 import type { RowIssue } from '../core/tabular.js';
 import { MAX_AMOUNT } from './currency.js';
-import { parseFtsFlows, parseFtsRequirementsFunding, type FtsFlows, type FtsRequirementsFunding } from './fts.js';
+import { parseFtsFlows } from './fts-flows.js';
+import { parseFtsRequirementsFunding } from './fts-requirements.js';
+import { type FtsFlows, type FtsRequirementsFunding } from './fts-common.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { CONTRIBUTION_STATUSES } from './types.js';
 

@@ -4,7 +4,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AppError, type ErrorCode } from '../core/errors.js';
 import { decodeText, formatRowIssue, type RowIssue } from '../core/tabular.js';
-import { parseFtsFlows, parseFtsRequirementsFunding, type FtsFlow } from './fts.js';
+import { parseFtsFlows } from './fts-flows.js';
+import { parseFtsRequirementsFunding } from './fts-requirements.js';
+import { type FtsFlow } from './fts-common.js';
 import { appErrorOf } from '../../test/support/errors.js';
 
 // Real files live beside the project, never in it (see ../shared/data/README.md).

@@ -2,7 +2,7 @@ import type { CatalogueEntry } from '../core/errors.js';
 
 /**
  * Catalogue entries for money: currency conversion (plans/currency.ts) and FTS files
- * (plans/fts.ts). Registered through the module contract (see core/errors.ts). Row-level codes travel as
+ * (plans/fts-*.ts). Registered through the module contract (see core/errors.ts). Row-level codes travel as
  * RowIssue, so their messages name the value, never the row (formatRowIssue adds it).
  */
 export const fundingMessages = {

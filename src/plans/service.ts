@@ -10,7 +10,8 @@ import { decodeText, localiseRowIssues, type LocalisedRowIssue, type RowIssue } 
 import { iso2ToIso3, iso3ToIso2 } from '../geo/pcode.js';
 import { convertToUsd } from './currency.js';
 import { checkConsistency, formatConsistencyFinding, parsePlanDefinition } from './definition.js';
-import { parseFtsFlows, parseFtsRequirementsFunding } from './fts.js';
+import { parseFtsFlows } from './fts-flows.js';
+import { parseFtsRequirementsFunding } from './fts-requirements.js';
 import { computeFunding, fundingOverTime, type FundingPoint, type FundingStatus } from './funding.js';
 import * as q from './queries.js';
 import type { ConsistencyFinding, ContributionStatus, EarmarkLevel, PlanDefinition } from './types.js';
