@@ -55,7 +55,6 @@ export interface PopulationOptions extends PcodeOptions {
   level?: number;
 }
 
-
 const ACCEPTED_FORMATS = [
   'GeoJSON / TopoJSON (COD-AB)',
   'CSV global P-codes (Location, Admin Level, P-Code…)',

@@ -34,7 +34,6 @@ export const PLAN_DEFINITION_LIMITS = Object.freeze({
   descriptionChars: 2_000,
 });
 
-
 /** One problem of a definition file. `message` is English; `code` + `params` localise it. */
 export interface PlanDefinitionProblem {
   /** e.g. `objectives[2].areas[0].requirementsUsd` (0-based indexes); '' is the whole document. */

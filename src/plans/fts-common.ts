@@ -108,7 +108,6 @@ export function columnKey(name: string): string {
     .replace(/[^a-z0-9]+/g, '');
 }
 
-
 export interface ColumnSpec {
   /** Name used in messages: the header FTS itself writes. */
   label: string;
@@ -214,7 +213,6 @@ export function requireColumns<Field extends string>(
 // ---------------------------------------------------------------------------------------------
 // Cell readers: each returns the value, or pushes a RowIssue and returns undefined
 // ---------------------------------------------------------------------------------------------
-
 
 /** A short rendering of any value for messages: never walks into nested content. */
 export function describeValue(value: unknown): string {
