@@ -7,32 +7,11 @@ import { LANGUAGES, type Language } from '../format.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
-import {
-  assignmentsChanged,
-  assignmentsFromDrafts,
-  checkUserDraft,
-  draftFromUser,
-  EMPTY_ASSIGNMENT,
-  newUserDraft,
-  userFieldOfError,
-  type AssignmentDraft,
-  type UserDraft,
-  type UserDraftErrors,
-  type UserField,
-} from './userDraft.js';
-import { assignmentLabel, organisationLabel, roleLabel } from './labels.js';
-import {
-  MIN_PASSWORD_LENGTH,
-  SCOPE_KINDS,
-  type OrganisationRow,
-  type OrganisationsResponse,
-  type RoleView,
-  type RolesResponse,
-  type ScopeKind,
-  type UserResponse,
-  type UsersResponse,
-  type UserView,
-} from './types.js';
+import { assignmentsChanged, assignmentsFromDrafts, checkUserDraft, draftFromUser, newUserDraft, userFieldOfError, type UserDraft, type UserDraftErrors, type UserField } from './userDraft.js';
+import { assignmentLabel, organisationLabel } from './labels.js';
+import { MIN_PASSWORD_LENGTH, type OrganisationRow, type OrganisationsResponse, type RoleView, type RolesResponse, type UserResponse, type UsersResponse, type UserView } from './types.js';
+import { AssignmentsEditor } from './AssignmentsEditor.js';
+import { OrganisationForm } from './OrganisationForm.js';
 
 const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', en: 'English' };
 
@@ -45,121 +24,6 @@ interface FormProps {
   onCancel: () => void;
 }
 
-function AssignmentsEditor({
-  drafts,
-  roles,
-  organisations,
-  error,
-  errorId,
-  onChange,
-}: {
-  drafts: readonly AssignmentDraft[];
-  roles: readonly RoleView[];
-  organisations: readonly OrganisationRow[];
-  error: string | null;
-  errorId: string;
-  onChange: (drafts: AssignmentDraft[]) => void;
-}) {
-  const { t } = useTranslation();
-  const format = useFormat();
-  const base = useId();
-  const assignable = roles.filter((role) => role.code !== 'public');
-  const update = (index: number, changes: Partial<AssignmentDraft>) =>
-    onChange(drafts.map((draft, position) => (position === index ? { ...draft, ...changes } : draft)));
-  return (
-    <fieldset className="assignments" aria-describedby={error ? errorId : undefined} data-testid="user-assignments">
-      <legend>{t('admin.users.form.assignments')}</legend>
-      <p className="help">{t('admin.users.form.assignmentsHelp')}</p>
-      {drafts.length === 0 ? <p className="hint">{t('admin.users.form.noAssignment')}</p> : null}
-      {drafts.map((draft, index) => {
-        const id = (name: string) => `${base}-${name}-${index}`;
-        return (
-          <div className="assignment-row" key={index} data-testid="assignment-row">
-            <div className="field">
-              <label htmlFor={id('role')}>{t('admin.users.form.role')}</label>
-              <select id={id('role')} value={draft.role} data-testid={`assignment-role-${index}`} onChange={(event) => update(index, { role: event.currentTarget.value })}>
-                <option value="">{t('admin.users.form.choose')}</option>
-                {assignable.map((role) => (
-                  <option key={role.code} value={role.code}>
-                    {roleLabel(t, role.code, format.language, roles)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            <div className="field">
-              <label htmlFor={id('scope')}>{t('admin.users.form.scope')}</label>
-              <select
-                id={id('scope')}
-                value={draft.kind}
-                data-testid={`assignment-scope-${index}`}
-                onChange={(event) => update(index, { kind: event.currentTarget.value as ScopeKind, value: '' })}
-              >
-                {SCOPE_KINDS.map((kind) => (
-                  <option key={kind} value={kind}>
-                    {t(`access.scopes.${kind}`)}
-                  </option>
-                ))}
-              </select>
-            </div>
-            {draft.kind === 'country' ? (
-              <div className="field">
-                <label htmlFor={id('value')}>{t('admin.users.form.country')}</label>
-                <input
-                  id={id('value')}
-                  type="text"
-                  className="country-code"
-                  maxLength={2}
-                  size={3}
-                  autoCapitalize="characters"
-                  spellCheck={false}
-                  placeholder="ML"
-                  value={draft.value}
-                  data-testid={`assignment-value-${index}`}
-                  onChange={(event) => update(index, { value: event.currentTarget.value.toUpperCase() })}
-                />
-                <span className="help">{/^[A-Z]{2}$/.test(draft.value) ? format.country(draft.value) : t('admin.users.form.countryHelp')}</span>
-              </div>
-            ) : null}
-            {draft.kind === 'organisation' ? (
-              <div className="field">
-                <label htmlFor={id('value')}>{t('admin.users.form.organisation')}</label>
-                <select id={id('value')} value={draft.value} data-testid={`assignment-value-${index}`} onChange={(event) => update(index, { value: event.currentTarget.value })}>
-                  <option value="">{t('admin.users.form.choose')}</option>
-                  {organisations.map((organisation) => (
-                    <option key={organisation.id} value={String(organisation.id)}>
-                      {organisationLabel(organisation)}
-                    </option>
-                  ))}
-                </select>
-              </div>
-            ) : null}
-            <div className="field assignment-remove">
-              <button
-                type="button"
-                className="button small"
-                data-testid={`assignment-remove-${index}`}
-                aria-label={t('admin.users.form.removeAssignment', { number: index + 1 })}
-                onClick={() => onChange(drafts.filter((_draft, position) => position !== index))}
-              >
-                {t('admin.users.form.remove')}
-              </button>
-            </div>
-          </div>
-        );
-      })}
-      {error ? (
-        <p className="field-error" id={errorId} role="alert">
-          {error}
-        </p>
-      ) : null}
-      <button type="button" className="button small" data-testid="assignment-add" onClick={() => onChange([...drafts, { ...EMPTY_ASSIGNMENT }])}>
-        {t('admin.users.form.addAssignment')}
-      </button>
-    </fieldset>
-  );
-}
-
-/** Create a user, or change one: name, language, organisation, roles and scopes, disable, reset password. */
 function UserForm({ user, roles, organisations, onSaved, onCancel }: FormProps) {
   const { t } = useTranslation();
   const session = useSession();
@@ -397,80 +261,6 @@ function UserForm({ user, roles, organisations, onSaved, onCancel }: FormProps) 
         </div>
       </form>
     </section>
-  );
-}
-
-function OrganisationForm({ onCreated }: { onCreated: () => void }) {
-  const { t } = useTranslation();
-  const ids = { name: useId(), acronym: useId() };
-  const [name, setName] = useState('');
-  const [acronym, setAcronym] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [missing, setMissing] = useState(false);
-
-  function onSubmit(event: FormEvent<HTMLFormElement>) {
-    event.preventDefault();
-    if (busy) return;
-    if (name.trim() === '') {
-      setMissing(true);
-      return;
-    }
-    setBusy(true);
-    setError(null);
-    setDone(null);
-    sendJson<unknown>('POST', '/api/organisations', { name: name.trim(), ...(acronym.trim() ? { acronym: acronym.trim() } : {}) }).then(
-      () => {
-        setBusy(false);
-        setDone(name.trim());
-        setName('');
-        setAcronym('');
-        onCreated();
-      },
-      (reason: unknown) => {
-        setBusy(false);
-        setError(asApiError(reason));
-      },
-    );
-  }
-
-  return (
-    <details className="panel organisation-panel" data-testid="organisation-panel">
-      <summary>{t('admin.organisations.title')}</summary>
-      {error ? <ErrorNotice error={error} /> : null}
-      {done ? (
-        <div className="notice notice-success" role="status">
-          <p>{t('admin.organisations.created', { name: done })}</p>
-        </div>
-      ) : null}
-      <form className="form-row" data-testid="organisation-form" onSubmit={onSubmit} noValidate aria-busy={busy}>
-        <div className="field grow">
-          <label htmlFor={ids.name}>{t('admin.organisations.name')}</label>
-          <input
-            id={ids.name}
-            type="text"
-            maxLength={300}
-            value={name}
-            aria-invalid={missing || undefined}
-            onChange={(event) => {
-              setName(event.currentTarget.value);
-              setMissing(false);
-            }}
-          />
-          {missing ? <span className="field-error">{t('admin.organisations.nameMissing')}</span> : null}
-        </div>
-        <div className="field">
-          <label htmlFor={ids.acronym}>{t('admin.organisations.acronym')}</label>
-          <input id={ids.acronym} type="text" maxLength={40} size={10} value={acronym} onChange={(event) => setAcronym(event.currentTarget.value)} />
-        </div>
-        <div className="form-actions">
-          <button type="submit" className="button" disabled={busy}>
-            {t('admin.organisations.submit')}
-          </button>
-        </div>
-      </form>
-    </details>
   );
 }
 
