@@ -8,6 +8,9 @@ export type Language = 'fr' | 'en';
 
 export const LANGUAGES: readonly Language[] = ['fr', 'en'];
 
+/** Each language in its own name, as a language picker shows it. */
+export const LANGUAGE_NAMES: Readonly<Record<Language, string>> = { fr: 'Français', en: 'English' };
+
 export function isLanguage(value: unknown): value is Language {
   return value === 'fr' || value === 'en';
 }

@@ -6,7 +6,7 @@
 import i18next from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
-import { isLanguage, toLanguage, type Language } from './format.js';
+import { isLanguage, toLanguage, type Language } from '../../src/shared/format.js';
 import en from './locales/en.json' with { type: 'json' };
 import fr from './locales/fr.json' with { type: 'json' };
 

@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { ApiError, getJson, sendJson, setAuthRequiredListener, setCsrfRefresher, setCsrfToken } from './api.js';
-import type { Language } from './format.js';
+import type { Language } from '../../src/shared/format.js';
 import { applyAccountLanguage } from './i18n.js';
 import { clearApiCache } from './useApi.js';
 

@@ -12,7 +12,7 @@ import {
   formatPercent,
   toLanguage,
   type Language,
-} from './format.js';
+} from '../../src/shared/format.js';
 
 export interface Formatters {
   language: Language;

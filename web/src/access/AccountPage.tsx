@@ -3,15 +3,13 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, asApiError, sendJson } from '../api.js';
 import { PageGate } from '../components/Access.js';
 import { ErrorNotice } from '../components/Status.js';
-import { LANGUAGES, type Language } from '../format.js';
+import { LANGUAGE_NAMES, LANGUAGES, type Language } from '../../../src/shared/format.js';
 import { currentLanguage, setLanguage } from '../i18n.js';
 import { useSession, type SessionUser } from '../session.js';
 import { useFormat } from '../useFormat.js';
 import { assignmentLabel } from './labels.js';
 import { ApiTokens } from './Tokens.js';
 import { MIN_PASSWORD_LENGTH, type UserResponse } from './types.js';
-
-const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', en: 'English' };
 
 function ProfileForm({ user }: { user: SessionUser }) {
   const { t } = useTranslation();

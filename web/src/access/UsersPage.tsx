@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, asApiError, sendJson } from '../api.js';
 import { PageGate } from '../components/Access.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
-import { LANGUAGES, type Language } from '../format.js';
+import { LANGUAGE_NAMES, LANGUAGES } from '../../../src/shared/format.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
@@ -12,8 +12,6 @@ import { assignmentLabel, organisationLabel } from './labels.js';
 import { MIN_PASSWORD_LENGTH, type OrganisationRow, type OrganisationsResponse, type RoleView, type RolesResponse, type UserResponse, type UsersResponse, type UserView } from './types.js';
 import { AssignmentsEditor } from './AssignmentsEditor.js';
 import { OrganisationForm } from './OrganisationForm.js';
-
-const LANGUAGE_NAMES: Record<Language, string> = { fr: 'Français', en: 'English' };
 
 interface FormProps {
   /** The user to change; null: create one. */

@@ -1,6 +1,6 @@
 /** Names of roles, scopes, permissions (verbs) and audit actions in the interface language. */
 import type { TFunction } from 'i18next';
-import type { Language } from '../format.js';
+import type { Language } from '../../../src/shared/format.js';
 import type { Formatters } from '../useFormat.js';
 import type { OrganisationRow, RoleView, ScopeKind } from './types.js';
 

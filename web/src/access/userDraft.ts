@@ -2,7 +2,7 @@
  * The user form's draft (create or change a user) and its checks: pure functions, unit-tested.
  * The server decides; these catch the obvious mistakes before a round trip.
  */
-import type { Language } from '../format.js';
+import type { Language } from '../../../src/shared/format.js';
 import { MIN_PASSWORD_LENGTH, type AssignmentInput, type ScopeKind, type UserView } from './types.js';
 
 export interface AssignmentDraft {

@@ -2,7 +2,7 @@ import { useEffect, useId, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'wouter';
 import { ApiError } from '../api.js';
-import { LANGUAGES } from '../format.js';
+import { LANGUAGES } from '../../../src/shared/format.js';
 import { currentLanguage, setLanguage } from '../i18n.js';
 import { ADMIN_PAGES, MODULES, moduleForPath } from '../modules.js';
 import { useSession } from '../session.js';

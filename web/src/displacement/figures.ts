@@ -2,7 +2,7 @@
  * Number choices of the displacement pages, pure so they can be tested: signed changes, shares
  * for the small bar lists, and what the age pyramid leaves out.
  */
-import type { Language } from '../format.js';
+import type { Language } from '../../../src/shared/format.js';
 
 const formats = new Map<string, Intl.NumberFormat>();
 

@@ -2,7 +2,7 @@
  * The round-import form, pure: the round number to suggest, the operation to start with, what
  * keeps the form from being sent, and how far an import job has gone.
  */
-import { isIsoDate } from '../format.js';
+import { isCalendarDate } from '../../../src/shared/dates.js';
 import type { AssessmentType, RoundStatus } from './types.js';
 
 export interface RoundLike {
@@ -54,10 +54,10 @@ export function importProblems(draft: ImportDraft, existing?: RoundLike): Import
   if (!draft.operation) problems.operation = 'operation';
   if (parseRoundNumber(draft.roundNumber) === null) problems.roundNumber = 'roundNumber';
   else if (existing !== undefined && existing.status !== 'draft') problems.roundNumber = 'roundNotDraft';
-  if (!isIsoDate(draft.referenceDate)) problems.referenceDate = 'referenceDate';
-  if (draft.collectionStart && !isIsoDate(draft.collectionStart)) problems.collectionStart = 'date';
-  if (draft.collectionEnd && !isIsoDate(draft.collectionEnd)) problems.collectionEnd = 'date';
-  else if (draft.collectionStart && draft.collectionEnd && isIsoDate(draft.collectionStart) && draft.collectionEnd < draft.collectionStart) {
+  if (!isCalendarDate(draft.referenceDate)) problems.referenceDate = 'referenceDate';
+  if (draft.collectionStart && !isCalendarDate(draft.collectionStart)) problems.collectionStart = 'date';
+  if (draft.collectionEnd && !isCalendarDate(draft.collectionEnd)) problems.collectionEnd = 'date';
+  else if (draft.collectionStart && draft.collectionEnd && isCalendarDate(draft.collectionStart) && draft.collectionEnd < draft.collectionStart) {
     problems.collectionEnd = 'periodOrder';
   }
   if (!draft.hasFile) problems.file = 'file';

@@ -1,6 +1,6 @@
 /** Words for the codes the displacement API sends (groups, reasons, types, statuses, rules). */
 import type { TFunction } from 'i18next';
-import type { Language } from '../format.js';
+import type { Language } from '../../../src/shared/format.js';
 
 export function operationName(operation: { name: string; nameFr: string }, language: Language): string {
   return (language === 'fr' ? operation.nameFr : operation.name) || operation.name || operation.nameFr;

@@ -5,7 +5,7 @@ import { buildUrl } from '../api.js';
 import { ActionGate } from '../components/Access.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { isCalendarDate } from '../../../src/shared/dates.js';
-import { todayIso } from '../format.js';
+import { todayIso } from '../../../src/shared/format.js';
 import { clearApiCache, useApi } from '../useApi.js';
 import { BoundaryMap } from './BoundaryMap.js';
 import { ImportPanel } from './ImportPanel.js';

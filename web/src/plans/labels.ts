@@ -1,6 +1,6 @@
 /** Words for the codes the plans API sends (target groups, plan types, sectors, earmarks). */
 import type { TFunction } from 'i18next';
-import type { Language } from '../format.js';
+import type { Language } from '../../../src/shared/format.js';
 import type { Formatters } from '../useFormat.js';
 import type { ContributionView, PlanView } from './types.js';
 
