@@ -2,6 +2,17 @@ import type { CatalogueEntry } from '../core/errors.js';
 
 /** Catalogue entries of the displacement (DTM) module, registered through the module contract (see core/errors.ts). */
 export const displacementMessages = {
+  // The DTM API v3 routes answer these in their own envelope (errorMessages), HTTP 400.
+  'dtm.api.filterRequired': {
+    status: 400,
+    en: 'Give at least one of Operation, CountryName or Admin0Pcode.',
+    fr: 'Indiquez au moins l’un des filtres Operation, CountryName ou Admin0Pcode.',
+  },
+  'dtm.api.rangeReversed': {
+    status: 400,
+    en: '{from} comes after {to}.',
+    fr: '{from} est postérieur à {to}.',
+  },
   'dtm.operation.notFound': {
     status: 404,
     en: 'No DTM operation has the code {code}.',

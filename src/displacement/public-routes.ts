@@ -118,8 +118,8 @@ function dtmRoutes(app: LiptakoApp, { db }: AppContext): void {
       },
       async (request) => {
         const filters: publishing.DtmQuery = request.query;
-        const problem = publishing.dtmQueryProblem(filters, languageOf(request));
-        if (problem !== null) throw new AppError('request.invalid', { detail: problem });
+        const problem = publishing.dtmQueryProblem(filters);
+        if (problem !== null) throw problem;
         return publishing.dtmSuccess(await publishing.dtmDisplacement(db, level, filters));
       },
     );

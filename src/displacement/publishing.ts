@@ -10,7 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
 import type { Queryable } from '../core/db.js';
-import type { Language } from '../core/errors.js';
+import { AppError, type Language } from '../core/errors.js';
 import type { ExportColumn } from '../core/exports.js';
 import { nameKey } from '../geo/names.js';
 import { iso2ToIso3, iso3ToIso2, normalisePcode } from '../geo/pcode.js';
@@ -120,28 +120,18 @@ export function dtmFailure(statusCode: number, messages: string[]): DtmEnvelope<
   return { result: [], statusCode, isSuccess: false, errorMessages: messages, totalRecordsCount: 0 };
 }
 
-const FILTER_REQUIRED: Record<Language, string> = {
-  en: 'give at least one of Operation, CountryName or Admin0Pcode.',
-  fr: 'indiquez au moins l’un des filtres Operation, CountryName ou Admin0Pcode.',
-};
-
-const RANGE_REVERSED: Record<Language, (from: string, to: string) => string> = {
-  en: (from, to) => `${from} comes after ${to}.`,
-  fr: (from, to) => `${from} est postérieur à ${to}.`,
-};
-
 /**
- * What is wrong with a DTM query beyond its schema (the detail of a `request.invalid`), in the
- * caller's language; null when it is fine.
+ * What is wrong with a DTM query beyond its schema, as the DTM API's own catalogue code
+ * (`dtm.api.*`, docs/displacement.md); null when it is fine.
  */
-export function dtmQueryProblem(query: DtmQuery, language: Language): string | null {
+export function dtmQueryProblem(query: DtmQuery): AppError | null {
   const given = (value: string | undefined): boolean => value !== undefined && value.trim() !== '';
-  if (!given(query.Operation) && !given(query.CountryName) && !given(query.Admin0Pcode)) return FILTER_REQUIRED[language];
+  if (!given(query.Operation) && !given(query.CountryName) && !given(query.Admin0Pcode)) return new AppError('dtm.api.filterRequired');
   if (query.FromReportingDate !== undefined && query.ToReportingDate !== undefined && query.FromReportingDate > query.ToReportingDate) {
-    return RANGE_REVERSED[language]('FromReportingDate', 'ToReportingDate');
+    return new AppError('dtm.api.rangeReversed', { from: 'FromReportingDate', to: 'ToReportingDate' });
   }
   if (query.FromRoundNumber !== undefined && query.ToRoundNumber !== undefined && query.FromRoundNumber > query.ToRoundNumber) {
-    return RANGE_REVERSED[language]('FromRoundNumber', 'ToRoundNumber');
+    return new AppError('dtm.api.rangeReversed', { from: 'FromRoundNumber', to: 'ToRoundNumber' });
   }
   return null;
 }

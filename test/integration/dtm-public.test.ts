@@ -257,8 +257,10 @@ describeEachDatabase('published displacement outputs', (context) => {
     const french = await dtm('/dtm/v3/displacement/admin0', 'anonymous', { 'accept-language': 'fr' });
     expect(french.statusCode).toBe(400);
     expect(french.headers['content-language']).toBe('fr');
-    expect(french.body.errorMessages[0]).toMatch(/^La requête n’est pas valide : indiquez au moins/);
+    expect(french.body.errorMessages).toEqual(['Indiquez au moins l’un des filtres Operation, CountryName ou Admin0Pcode.']);
 
+    const reversed = await dtm('/dtm/v3/displacement/admin1?Admin0Pcode=MLI&FromRoundNumber=3&ToRoundNumber=1');
+    expect(reversed.body.errorMessages).toEqual(['FromRoundNumber comes after ToRoundNumber.']);
     for (const query of ['FromReportingDate=31/03/2021', 'FromRoundNumber=two', 'ToReportingDate=2021-02-30x', 'FromRoundNumber=3&ToRoundNumber=1', 'FromReportingDate=2021-06-01&ToReportingDate=2021-01-01']) {
       const response = await dtm(`/dtm/v3/displacement/admin1?Admin0Pcode=MLI&${query}`);
       expect(response.statusCode, query).toBe(400);
