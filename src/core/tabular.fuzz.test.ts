@@ -5,28 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError, catalogue, type ErrorCode } from './errors.js';
+import { catalogue } from './errors.js';
 import { decodeText, detectDelimiter, parseCsv, type CsvDelimiter, type ParsedCsv } from './tabular.js';
-
-/** Runs a parser: its result, or the AppError it threw; anything else fails the property. */
-/** Every placeholder of the message has its parameter: the user never reads "{row}". */
-/** Runs are sized to take about a second each; the timeout only spares a loaded CI machine a false failure. */
-const FUZZ = { timeout: 30_000 };
-
-function expectFilled(code: ErrorCode, params: Record<string, string | number>): void {
-  for (const [, name] of catalogue[code].en.matchAll(/\{(\w+)\}/g)) expect(Object.hasOwn(params, name!), `${code} {${name}}`).toBe(true);
-}
-
-function settle<T>(run: () => T): { ok: true; value: T } | { ok: false; error: AppError } {
-  try {
-    return { ok: true, value: run() };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    expect(Object.hasOwn(catalogue, error.code), error.code).toBe(true);
-    expectFilled(error.code, error.params);
-    return { ok: false, error };
-  }
-}
+import { FUZZ, expectFilled, settle } from '../../test/support/fuzz.js';
 
 const CSV_ERRORS = ['import.empty', 'import.unclosedQuote', 'import.malformedCsv', 'import.tooManyRows'];
 

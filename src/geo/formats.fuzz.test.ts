@@ -8,45 +8,13 @@ import fc from 'fast-check';
 import type { Position } from 'geojson';
 import { topology } from 'topojson-server';
 import { describe, expect, it } from 'vitest';
-import { AppError, catalogue, type ErrorCode } from '../core/errors.js';
-import type { RowIssue } from '../core/tabular.js';
 import { countPositions } from './boundary-simplify.js';
 import { detectGeoFormat, parseGazetteer, parsePcodeLengths, parsePopulation } from './formats.js';
 import { parseBoundaries, type BoundaryOptions, type ParsedBoundaries } from './boundaries.js';
 import { parseIsoDate } from './geo-cells.js';
 import { type BoundaryGeometry } from './boundary-geometry.js';
 import { loadSchemesFromLengthsCsv } from './pcode.js';
-
-/** Every placeholder of the message has its parameter: the user never reads "{row}". */
-/** Runs are sized to take about a second each; the timeout only spares a loaded CI machine a false failure. */
-const FUZZ = { timeout: 30_000 };
-
-function expectFilled(code: ErrorCode, params: Record<string, string | number>): void {
-  for (const [, name] of catalogue[code].en.matchAll(/\{(\w+)\}/g)) expect(Object.hasOwn(params, name!), `${code} {${name}}`).toBe(true);
-}
-
-function settle<T>(run: () => T): { ok: true; value: T } | { ok: false; error: AppError } {
-  try {
-    return { ok: true, value: run() };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    expect(Object.hasOwn(catalogue, error.code), error.code).toBe(true);
-    expectFilled(error.code, error.params);
-    return { ok: false, error };
-  }
-}
-
-function checkIssues(issues: readonly RowIssue[]): void {
-  let previous = 0;
-  for (const issue of issues) {
-    expect(Object.hasOwn(catalogue, issue.code), issue.code).toBe(true);
-    expectFilled(issue.code, issue.params);
-    expect(Number.isInteger(issue.row) && issue.row >= 1).toBe(true);
-    expect(issue.row).toBeGreaterThanOrEqual(previous);
-    previous = issue.row;
-    expect((issue.value ?? '').length).toBeLessThanOrEqual(201);
-  }
-}
+import { FUZZ, checkRowIssues, settle } from '../../test/support/fuzz.js';
 
 const PCODE = /^[A-Z]{2}\d*$/;
 const isDate = (value: string): boolean => parseIsoDate(value) === value;
@@ -142,7 +110,7 @@ describe('gazetteer (fuzz)', FUZZ, () => {
           expect(seen.has(unit.pcode)).toBe(false);
           seen.add(unit.pcode);
         }
-        checkIssues(outcome.value.refused);
+        checkRowIssues(outcome.value.refused, { ordered: true });
         if (outcome.value.units.length > 0) accepted += 1;
       }),
       { numRuns: 300 },
@@ -155,7 +123,7 @@ describe('gazetteer (fuzz)', FUZZ, () => {
     fc.assert(
       fc.property(fc.oneof(fc.string({ maxLength: 150 }), fc.string({ unit: 'binary', maxLength: 80 })), (text) => {
         const outcome = settle(() => parseGazetteer(text));
-        if (outcome.ok) checkIssues(outcome.value.refused);
+        if (outcome.ok) checkRowIssues(outcome.value.refused, { ordered: true });
       }),
       { numRuns: 300 },
     );
@@ -209,7 +177,7 @@ describe('population (fuzz)', FUZZ, () => {
           if (unit.year !== null) expect(unit.year >= 1900 && unit.year <= 2200).toBe(true);
           for (const key of Object.keys(unit.byAgeSex)) expect(key).toMatch(/^[fmt]_/);
         }
-        checkIssues(outcome.value.refused);
+        checkRowIssues(outcome.value.refused, { ordered: true });
         if (outcome.value.units.length > 0) accepted += 1;
       }),
       { numRuns: 300 },
@@ -409,7 +377,7 @@ function checkBoundaries(parsed: ParsedBoundaries): void {
     for (const name of unit.altNames) expect(typeof name).toBe('string');
   }
   if (parsed.validFrom !== null) expect(isDate(parsed.validFrom)).toBe(true);
-  checkIssues(parsed.refused);
+  checkRowIssues(parsed.refused, { ordered: true });
 }
 
 const tightLimits: BoundaryOptions = { maxVertices: 40, maxFeatures: 4, maxFeatureVertices: 12 };

@@ -8,43 +8,33 @@ import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { stringify } from 'yaml';
-import { AppError, catalogue, type ErrorCode } from '../core/errors.js';
+import { catalogue, type AppError } from '../core/errors.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { parseFigure } from './definition-readers.js';
 import { parsePlanDefinition } from './definition.js';
 import { PLAN_DEFINITION_LIMITS as L, type PlanDefinitionProblem } from './definition-rules.js';
 import { PLAN_TYPES, SECTOR_CODES, TARGET_GROUPS, type PlanDefinition } from './types.js';
+import { expectFilled, FUZZ, settle } from '../../test/support/fuzz.js';
 
 const repositoryFile = readFileSync(new URL('../../plans/iom-csahel-2021.yaml', import.meta.url), 'utf8');
 
-/** Runs are sized to take about a second each; the timeout only spares a loaded CI machine a false failure. */
-const FUZZ = { timeout: 30_000 };
-
-function expectFilled(code: ErrorCode, params: Record<string, string | number>): void {
-  for (const [, name] of catalogue[code].en.matchAll(/\{(\w+)\}/g)) expect(Object.hasOwn(params, name!), `${code} {${name}}`).toBe(true);
-}
-
-function settle<T>(run: () => T): { ok: true; value: T } | { ok: false; error: AppError } {
-  try {
-    return { ok: true, value: run() };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    expect(error.code).toMatch(/^plans\.definition\./);
-    expectFilled(error.code, error.params);
-    if (error.code === 'plans.definition.invalid') {
-      const details = error.details as { problems: PlanDefinitionProblem[]; problemCount: number };
-      expect(details.problems.length).toBeGreaterThan(0);
-      expect(details.problems.length).toBeLessThanOrEqual(L.maxProblems);
-      expect(details.problemCount).toBeGreaterThanOrEqual(details.problems.length);
-      for (const problem of details.problems) {
-        expect(Object.hasOwn(catalogue, problem.code), problem.code).toBe(true);
-        expectFilled(problem.code, problem.params);
-        if (problem.line !== null) expect(Number.isInteger(problem.line) && problem.line >= 1).toBe(true);
-      }
-    }
-    return { ok: false, error };
+/** What a definition file's refusal promises beyond the catalogue: its own codes, every problem located and catalogued. */
+function checkDefinitionError(error: AppError): void {
+  expect(error.code).toMatch(/^plans\.definition\./);
+  if (error.code !== 'plans.definition.invalid') return;
+  const details = error.details as { problems: PlanDefinitionProblem[]; problemCount: number };
+  expect(details.problems.length).toBeGreaterThan(0);
+  expect(details.problems.length).toBeLessThanOrEqual(L.maxProblems);
+  expect(details.problemCount).toBeGreaterThanOrEqual(details.problems.length);
+  for (const problem of details.problems) {
+    expect(Object.hasOwn(catalogue, problem.code), problem.code).toBe(true);
+    expectFilled(problem.code, problem.params);
+    if (problem.line !== null) expect(Number.isInteger(problem.line) && problem.line >= 1).toBe(true);
   }
 }
+
+/** Runs the parser: a definition, or a refusal that keeps the promises above. */
+const settleDefinition = <T>(run: () => T) => settle(run, checkDefinitionError);
 
 const isCents = (value: number): boolean => Math.round(value * 100) / 100 === value;
 
@@ -240,7 +230,7 @@ describe('parsePlanDefinition (fuzz)', FUZZ, () => {
         } catch {
           return; // not writable as such (e.g. a lone surrogate for the YAML writer): nothing to read
         }
-        const outcome = settle(() => parsePlanDefinition(text, 'plan.yaml'));
+        const outcome = settleDefinition(() => parsePlanDefinition(text, 'plan.yaml'));
         if (outcome.ok) {
           checkPlan(outcome.value);
           accepted += 1;
@@ -304,7 +294,7 @@ describe('parsePlanDefinition (fuzz)', FUZZ, () => {
     );
     fc.assert(
       fc.property(text, (value) => {
-        const outcome = settle(() => parsePlanDefinition(value));
+        const outcome = settleDefinition(() => parsePlanDefinition(value));
         if (outcome.ok) checkPlan(outcome.value);
       }),
       { numRuns: 250 },
@@ -315,9 +305,9 @@ describe('parsePlanDefinition (fuzz)', FUZZ, () => {
     fc.assert(
       fc.property(fc.integer({ min: 2, max: 12 }), fc.integer({ min: 34, max: 2000 }), (width, depth) => {
         const bomb = ['a0: &a0 [x, x]', ...Array.from({ length: width }, (_, index) => `a${index + 1}: &a${index + 1} [${Array(10).fill(`*a${index}`).join(', ')}]`)].join('\n');
-        const outcomeBomb = settle(() => parsePlanDefinition(bomb));
+        const outcomeBomb = settleDefinition(() => parsePlanDefinition(bomb));
         if (!outcomeBomb.ok) expect(['plans.definition.tooComplex', 'plans.definition.invalid']).toContain(outcomeBomb.error.code);
-        const deep = settle(() => parsePlanDefinition(`${'['.repeat(depth)}${']'.repeat(depth)}`));
+        const deep = settleDefinition(() => parsePlanDefinition(`${'['.repeat(depth)}${']'.repeat(depth)}`));
         expect(deep.ok).toBe(false);
         if (!deep.ok) expect(deep.error.code).toBe('plans.definition.tooComplex');
       }),
@@ -332,7 +322,7 @@ describe('parsePlanDefinition (fuzz)', FUZZ, () => {
     fc.assert(
       fc.property(date, fc.boolean(), (start, yaml11) => {
         const text = `${yaml11 ? '%YAML 1.1\n---\n' : ''}code: T-1\nname: {en: a, fr: b}\ntype: other\nstartDate: ${start}\nendDate: 9999-12-31\ncountries: [ML]\n`;
-        const outcome = settle(() => parsePlanDefinition(text));
+        const outcome = settleDefinition(() => parsePlanDefinition(text));
         if (outcome.ok) expect(outcome.value.startDate).toBe(start);
       }),
       { numRuns: 300 },
@@ -344,7 +334,7 @@ describe('parsePlanDefinition (fuzz)', FUZZ, () => {
     // rolled 2021-02-29 over to 2021-03-01 and read 0021-01-01 as 1921-01-01, without a word.
     const plan = (start: string): string => `%YAML 1.1\n---\ncode: T-1\nname: {en: a, fr: b}\ntype: other\nstartDate: ${start}\nendDate: 2021-12-31\ncountries: [ML]\n`;
     for (const start of ['2021-02-29', '0021-01-01', '2021-04-31']) {
-      const outcome = settle(() => parsePlanDefinition(plan(start)));
+      const outcome = settleDefinition(() => parsePlanDefinition(plan(start)));
       expect(outcome.ok, start).toBe(false);
       if (outcome.ok) continue;
       const problems = (outcome.error.details as { problems: PlanDefinitionProblem[] }).problems;
@@ -364,7 +354,7 @@ describe('parsePlanDefinition (fuzz)', FUZZ, () => {
     };
     process.on('warning', listener);
     try {
-      const outcome = settle(() => parsePlanDefinition(`? [${'x, '.repeat(50)}x]\n: 1\n{a: b}: 2\n`));
+      const outcome = settleDefinition(() => parsePlanDefinition(`? [${'x, '.repeat(50)}x]\n: 1\n{a: b}: 2\n`));
       expect(outcome.ok).toBe(false);
       // Warnings are emitted on the next tick.
       await new Promise((resolve) => setImmediate(resolve));

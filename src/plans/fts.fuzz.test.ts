@@ -6,41 +6,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError, catalogue, type ErrorCode } from '../core/errors.js';
-import type { RowIssue } from '../core/tabular.js';
 import { MAX_AMOUNT } from './currency.js';
 import { parseFtsFlows } from './fts-flows.js';
 import { parseFtsRequirementsFunding } from './fts-requirements.js';
 import { type FtsFlows, type FtsRequirementsFunding } from './fts-common.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { CONTRIBUTION_STATUSES } from './types.js';
-
-/** Runs are sized to take about a second each; the timeout only spares a loaded CI machine a false failure. */
-const FUZZ = { timeout: 30_000 };
-
-function expectFilled(code: ErrorCode, params: Record<string, string | number>): void {
-  for (const [, name] of catalogue[code].en.matchAll(/\{(\w+)\}/g)) expect(Object.hasOwn(params, name!), `${code} {${name}}`).toBe(true);
-}
-
-function settle<T>(run: () => T): { ok: true; value: T } | { ok: false; error: AppError } {
-  try {
-    return { ok: true, value: run() };
-  } catch (error) {
-    if (!(error instanceof AppError)) throw error;
-    expect(Object.hasOwn(catalogue, error.code), error.code).toBe(true);
-    expectFilled(error.code, error.params);
-    return { ok: false, error };
-  }
-}
-
-function checkIssues(issues: readonly RowIssue[]): void {
-  for (const issue of issues) {
-    expect(Object.hasOwn(catalogue, issue.code), issue.code).toBe(true);
-    expectFilled(issue.code, issue.params);
-    expect(Number.isInteger(issue.row) && issue.row >= 1).toBe(true);
-    expect((issue.value ?? '').length).toBeLessThanOrEqual(201);
-  }
-}
+import { FUZZ, checkRowIssues, settle } from '../../test/support/fuzz.js';
 
 const APPEAL_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 const FLOW_ID = /^[0-9A-Za-z-]{1,40}$/;
@@ -70,7 +42,7 @@ function checkAppeals(result: FtsRequirementsFunding): void {
     checkMoney(appeal.fundingUsd);
     if (appeal.percentFunded !== null) expect(Number.isFinite(appeal.percentFunded) && appeal.percentFunded >= 0 && appeal.percentFunded <= 1e6).toBe(true);
   }
-  checkIssues(result.refused);
+  checkRowIssues(result.refused);
 }
 
 function checkFlows(result: FtsFlows): void {
@@ -95,7 +67,7 @@ function checkFlows(result: FtsFlows): void {
     expect(['parked', 'not-incoming', 'zero-amount']).toContain(skipped.reason);
     expect(ids.has(skipped.flowId)).toBe(false);
   }
-  checkIssues(result.refused);
+  checkRowIssues(result.refused);
 }
 
 /** CSV text from cells, quoted where needed. */
