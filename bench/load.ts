@@ -32,7 +32,8 @@ import { performance } from 'node:perf_hooks';
 import { demoOperation } from '../src/demo/dtm-geography.js';
 import { generateBenchRound } from '../src/demo/dtm-generator.js';
 import { writeRoundCsv } from '../src/demo/round-file.js';
-import { builtAppPresent, createScratchDatabase, launchServer, type LaunchedServer } from '../test/faults/server.js';
+import { createScratchDatabase } from '../test/faults/server.js';
+import { builtAppPresent, launchServer, type LaunchedServer } from '../test/support/server.js';
 
 // ---- settings ------------------------------------------------------------------------------------
 

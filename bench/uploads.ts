@@ -18,7 +18,8 @@ import { Readable } from 'node:stream';
 import * as access from '../src/access/service.js';
 import { PgliteDatabase, PostgresDatabase, type Database } from '../src/core/db.js';
 import { migrate } from '../src/core/migrate.js';
-import { builtAppPresent, createScratchDatabase, launchServer } from '../test/faults/server.js';
+import { createScratchDatabase } from '../test/faults/server.js';
+import { builtAppPresent, launchServer } from '../test/support/server.js';
 
 const HEADER = 'Admin1 Pcode,Admin2 Pcode,Location code,Location name,Population group,Households,Individuals,Females,Males,Reason,Origin Admin1 Pcode,Assessment date\n';
 

@@ -13,7 +13,8 @@ import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/core/db.js';
 import type { ContributionView } from '../../src/plans/service.js';
-import { builtAppPresent, contributionState, freePort, launchServer, PLAN, request, seedPlan } from './server.js';
+import { contributionState, PLAN, request, seedPlan } from './server.js';
+import { builtAppPresent, freePort, launchServer } from '../support/server.js';
 
 /** What the API shows of a contribution written as `state` (see contributionState). */
 function expected(state: number): Partial<ContributionView> {

@@ -17,7 +17,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/core/db.js';
 import { formatMessage } from '../../src/core/errors.js';
 import type { ContributionView } from '../../src/plans/service.js';
-import { builtAppPresent, contributionState, launchServer, PLAN, request, seedPlan, ServerExitedError } from './server.js';
+import { contributionState, PLAN, request, seedPlan } from './server.js';
+import { builtAppPresent, launchServer, ServerExitedError } from '../support/server.js';
 
 const ROOT = userInfo().uid === 0;
 

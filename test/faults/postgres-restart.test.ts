@@ -18,7 +18,8 @@ import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PostgresDatabase } from '../../src/core/db.js';
 import { formatMessage } from '../../src/core/errors.js';
-import { builtAppPresent, contributionState, createScratchDatabase, freePort, launchServer, PLAN, request, seedPlan, type LaunchedServer } from './server.js';
+import { contributionState, createScratchDatabase, PLAN, request, seedPlan } from './server.js';
+import { builtAppPresent, freePort, launchServer, type LaunchedServer } from '../support/server.js';
 
 /** Control of a PostgreSQL server; asynchronous, so that the clients keep asking meanwhile. */
 interface PostgresServer {

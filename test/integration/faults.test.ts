@@ -12,7 +12,8 @@ import { AppError, formatMessage } from '../../src/core/errors.js';
 import { buildApp } from '../../src/core/http.js';
 import { MODULES } from '../../src/modules.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
-import { contributionState, freePort, PLAN } from '../faults/server.js';
+import { contributionState, PLAN } from '../faults/server.js';
+import { freePort } from '../support/server.js';
 
 /** A TCP server standing where PostgreSQL should be, misbehaving as told. */
 async function fakePostgres(behaviour: 'cut' | 'silent'): Promise<{ port: number; close: () => Promise<void> }> {
