@@ -15,7 +15,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import type { Principal } from '../src/access/verbs.js';
+import { systemActor } from '../src/access/audit.js';
 import { PgliteDatabase, PostgresDatabase, type Database } from '../src/core/db.js';
 import { buildApp } from '../src/core/http.js';
 import { MODULES } from '../src/modules.js';
@@ -28,16 +28,8 @@ import { writeRoundCsvFile } from '../src/demo/round-file.js';
 import { startImport, uploadRoundFile } from '../src/displacement/service.js';
 import { importGeoFile } from '../src/geo/service.js';
 
-export const BENCH_PRINCIPAL: Principal = {
-  kind: 'user',
-  userId: 0,
-  email: 'bench',
-  name: 'bench',
-  language: 'en',
-  organisationId: null,
-  assignments: [{ role: 'administrator', verbs: ['dtm.read', 'dtm.import', 'dtm.review', 'dtm.publish'], scope: { kind: 'response', value: null } }],
-  via: 'system',
-};
+/** The benchmarks act as the system (`system:bench` in the audit log). */
+export const BENCH = systemActor('bench');
 
 const MALI = { code: 'MLI-CONFLICT', name: 'Mali Conflict', nameFr: 'Conflit au Mali', country: 'ML', ageRanges: [...DEFAULT_AGE_RANGES] };
 
@@ -58,18 +50,18 @@ export async function writeBenchFile(folder: string, rows: number): Promise<stri
 }
 
 export async function prepareOperation(db: Database): Promise<void> {
-  await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: 'demo-gazetteer.csv' });
+  await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: 'demo-gazetteer.csv', actor: BENCH });
   await q.upsertOperation(db, MALI);
 }
 
 /** Imports a round file through the real path (upload preview, job, validation, staging, swap). */
 export async function importFile(db: Database, bytes: Uint8Array, roundNumber: number): Promise<void> {
-  const upload = await uploadRoundFile(db, { bytes, fileName: `bench-${roundNumber}.csv`, actor: 'bench', operation: MALI.code });
+  const upload = await uploadRoundFile(db, { bytes, fileName: `bench-${roundNumber}.csv`, actor: BENCH, operation: MALI.code });
   await startImport(
     db,
     upload.id,
     { operation: MALI.code, roundNumber, assessmentType: 'SA', referenceDate: '2021-06-30', collectionStart: '2021-06-01', collectionEnd: '2021-06-27', mapping: upload.sheets[0]!.mapping },
-    { principal: BENCH_PRINCIPAL, actor: 'bench', background: false },
+    { actor: BENCH, background: false },
   );
 }
 

@@ -13,6 +13,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
+import { systemActor } from '../src/access/audit.js';
 import { PgliteDatabase, PostgresDatabase, type Database } from '../src/core/db.js';
 import { buildApp } from '../src/core/http.js';
 import { MODULES } from '../src/modules.js';
@@ -77,7 +78,7 @@ async function timed<T>(work: () => Promise<T>): Promise<[T, number]> {
 
 async function benchImport(db: Database, units: readonly GeneratedUnit[]): Promise<void> {
   const file = gazetteer(units);
-  const [, importMs] = await timed(() => importGeoFile(db, { bytes: file, fileName: 'bench-gazetteer.csv' }));
+  const [, importMs] = await timed(() => importGeoFile(db, { bytes: file, fileName: 'bench-gazetteer.csv', actor: systemActor('bench') }));
 
   await db.exec('CREATE TEMP TABLE bench_bare (pcode text, level smallint, parent text, name text, name_key text, valid_from date)');
   const [, rawMs] = await timed(() =>

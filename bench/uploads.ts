@@ -15,6 +15,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
+import { systemActor } from '../src/access/audit.js';
 import * as access from '../src/access/service.js';
 import { PgliteDatabase, PostgresDatabase, type Database } from '../src/core/db.js';
 import { migrate } from '../src/core/migrate.js';
@@ -60,7 +61,7 @@ async function uploaders(db: Database): Promise<string[]> {
   await migrate(db);
   const tokens: string[] = [];
   for (const index of [1, 2]) {
-    const user = await access.createUser(db, {
+    const user = await access.createUser(db, systemActor('bench'), {
       email: `uploader${index}@bench.liptako.org`,
       name: `Uploader ${index}`,
       password: 'correct horse battery staple 2021',

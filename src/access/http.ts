@@ -7,7 +7,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Database } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import { looksLikeApiUrl } from '../core/http-kit.js';
-import { audit, authenticate, sameSecret, SESSION_COOKIE } from './service.js';
+import { recordAudit, type Actor } from './audit.js';
+import { authenticate, sameSecret, SESSION_COOKIE } from './service.js';
 import { can, type Principal, type Verb } from './verbs.js';
 
 // Where the guard's notion of an API address lives (core, since the not-found handler needs it too).
@@ -19,12 +20,18 @@ export type RouteVerb = Verb | 'public';
 declare module 'fastify' {
   interface FastifyContextConfig {
     verb?: RouteVerb;
-    /** Audit action for this route: writes are audited anyway; GET routes only when named (exports). */
+    /**
+     * The route's action in the domain's words (`user.create`). Required on every write: its
+     * service records it in the write's transaction (access/audit.ts), and the guard records it
+     * as a failure when the write is refused. On a GET, names a read recorded after it (exports).
+     */
     audit?: string;
   }
   interface FastifyRequest {
     principal: Principal;
-    /** What a handler wants recorded about the object it touched. */
+    /** The principal and this request's id: what a service's audited write needs (access/audit.ts). */
+    actor: Actor;
+    /** What a handler of a named GET wants recorded about the object it read. */
     auditObject?: { type: string; id?: string | number | null; summary?: object };
   }
 }
@@ -48,6 +55,7 @@ export interface RouteGuardReport {
 export function installAccessControl(app: FastifyInstance, db: Database): RouteGuardReport[] {
   const routes: RouteGuardReport[] = [];
   app.decorateRequest('principal', null as never);
+  app.decorateRequest('actor', null as never);
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const url = route.url;
@@ -58,6 +66,9 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     const verb = route.config?.verb;
     if (looksLikeApiUrl(url) && verb === undefined) {
       throw new Error(`Route ${methods.join(',')} ${url} declares no verb: add config: { verb } (see src/access/verbs.ts).`);
+    }
+    if (verb !== undefined && verb !== 'public' && methods.some((method) => UNSAFE.has(method)) && route.config?.audit === undefined) {
+      throw new Error(`Route ${methods.join(',')} ${url} writes but names no action: add config: { audit: 'thing.done' } and record it with audited() (src/access/audit.ts).`);
     }
     for (const method of methods) routes.push({ method, url, verb });
   });
@@ -75,6 +86,7 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     const principal = await authenticate(db, { bearerToken: bearer, sessionToken: cookies?.[SESSION_COOKIE] });
     if (principal === 'invalid-token') throw new AppError('auth.token.invalid');
     request.principal = principal;
+    request.actor = { principal, requestId: request.id };
 
     if (verb === 'public') return;
     if (!can(principal, verb)) throw new AppError(principal.kind === 'anonymous' ? 'auth.required' : 'auth.forbidden', { verb });
@@ -85,12 +97,11 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
       if (typeof sent !== 'string' || principal.csrfToken === undefined || !sameSecret(sent, principal.csrfToken)) throw new AppError('auth.csrf');
     }
     if (principal.kind === 'user' && principal.via === 'token') {
-      await audit(db, principal, {
+      await recordAudit(db, request.actor, {
         action: 'token.use',
         objectType: 'api-token',
         objectId: principal.tokenId,
         summary: { method: request.method, route: request.routeOptions.url },
-        requestId: request.id,
       });
     }
   });
@@ -101,27 +112,30 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     done(request.routeOptions.config?.verb !== undefined && request.principal === null ? new AppError('auth.required') : undefined);
   });
 
-  // Recorded before the response leaves, so a caller never sees a success that is not on record.
+  // A write that succeeded recorded its own row in its transaction (access/audit.ts); what is left
+  // to record here are refusals (nothing was written, so nothing to keep together) and named
+  // reads such as exports. Sign-in (`public`) records every attempt itself.
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const config = request.routeOptions.config;
-    if (config?.verb === undefined || request.principal === null) return payload;
-    const named = config.audit;
+    if (config?.verb === undefined || config.verb === 'public' || request.principal === null) return payload;
     const write = UNSAFE.has(request.method);
-    if (!write && named === undefined) return payload;
-    if (reply.statusCode >= 400 && !write) return payload;
+    const failed = reply.statusCode >= 400;
+    if (!write && (config.audit === undefined || failed)) return payload;
+    if (!failed && request.actor.recorded === true) return payload;
+    if (write && !failed) request.log.error({ route: request.routeOptions.url }, 'a write succeeded without recording its action in its transaction (use audited())');
     const params = (request.params ?? {}) as Record<string, unknown>;
     const object = request.auditObject;
     try {
-      await audit(db, request.principal, {
-        action: named ?? `${request.method} ${request.routeOptions.url}`,
+      await recordAudit(db, request.actor, {
+        action: config.audit ?? `${request.method} ${request.routeOptions.url}`,
         objectType: object?.type ?? null,
         objectId: object?.id ?? (typeof params.code === 'string' ? params.code : typeof params.id === 'number' || typeof params.id === 'string' ? String(params.id) : null),
-        outcome: reply.statusCode < 400 ? 'success' : 'failure',
+        outcome: failed ? 'failure' : 'success',
         // The HTTP status and route come last: what a handler adds cannot overwrite them.
         summary: { ...(object?.summary ?? {}), status: reply.statusCode, route: request.routeOptions.url },
-        requestId: request.id,
       });
     } catch (error) {
+      // The answer is already a refusal (or a read whose data is on its way): nothing to undo.
       request.log.error({ err: error }, 'audit write failed');
     }
     return payload;

@@ -37,6 +37,11 @@ export const accessMessages = {
     en: 'Too many wrong sign-ins from this address; wait a few minutes.',
     fr: 'Trop de connexions erronées depuis cette adresse ; patientez quelques minutes.',
   },
+  'audit.unavailable': {
+    status: 500,
+    en: 'Nothing was changed: this action ({action}) could not be recorded in the audit log. Try again; if it persists, tell the administrator.',
+    fr: 'Rien n’a été modifié : cette action ({action}) n’a pas pu être enregistrée dans le journal d’audit. Réessayez ; si cela persiste, prévenez l’administrateur.',
+  },
   'server.busy': {
     status: 503,
     en: 'The server is busy checking passwords; try again in a few seconds.',

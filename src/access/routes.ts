@@ -51,7 +51,7 @@ function countFailure(address: string): void {
 }
 
 function me(principal: Principal, csrfToken: string | null): object {
-  if (principal.kind === 'anonymous') return { user: null, csrfToken: null, verbs: verbsOf(principal) };
+  if (principal.kind !== 'user') return { user: null, csrfToken: null, verbs: verbsOf(principal) };
   return {
     user: {
       id: principal.userId,
@@ -133,8 +133,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
       },
     },
     async (request, reply) => {
-      const ended = await access.signOut(db, request.principal, request.body?.everywhere === true);
-      request.auditObject = { type: 'session', summary: { ended, everywhere: request.body?.everywhere === true } };
+      const ended = await access.signOut(db, request.actor, request.body?.everywhere === true);
       reply.clearCookie(access.SESSION_COOKIE, { path: '/' });
       return { ended };
     },
@@ -144,7 +143,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
     '/api/account',
     {
       bodyLimit: SMALL,
-      config: { verb: 'account.manage' },
+      config: { verb: 'account.manage', audit: 'account.update' },
       schema: {
         tags: ['access'],
         summary: 'Change my name or language',
@@ -154,7 +153,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
     async (request) => {
       const principal = request.principal;
       if (principal.kind !== 'user') throw new AppError('auth.required');
-      return { user: await access.updateUser(db, principal.userId, request.body) };
+      return { user: await access.updateUser(db, request.actor, principal.userId, request.body, 'account.update') };
     },
   );
 
@@ -166,7 +165,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
       schema: { tags: ['access'], summary: 'Change my password (other sessions and every API token end)', body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }) },
     },
     async (request, reply) => {
-      await access.changeOwnPassword(db, request.principal, request.body.currentPassword, request.body.newPassword);
+      await access.changeOwnPassword(db, request.actor, request.body.currentPassword, request.body.newPassword);
       return reply.status(204).send();
     },
   );
@@ -198,8 +197,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
       },
     },
     async (request, reply) => {
-      const created = await access.createToken(db, request.principal, request.body, { maxDays: tokenMaxDays });
-      request.auditObject = { type: 'api-token', id: created.token.id, summary: { name: created.token.name, verbs: created.token.verbs } };
+      const created = await access.createToken(db, request.actor, request.body, { maxDays: tokenMaxDays });
       return reply.status(201).send(created);
     },
   );
@@ -208,8 +206,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
     '/api/tokens/:id',
     { config: { verb: 'account.manage', audit: 'token.revoke' }, schema: { tags: ['access'], summary: 'Revoke one of my API tokens (effective at once)', params: Type.Object({ id: Id }) } },
     async (request, reply) => {
-      await access.revokeToken(db, request.principal, request.params.id);
-      request.auditObject = { type: 'api-token', id: request.params.id };
+      await access.revokeToken(db, request.actor, request.params.id);
       return reply.status(204).send();
     },
   );
@@ -241,8 +238,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
       },
     },
     async (request, reply) => {
-      const organisation = await access.createOrganisation(db, request.body);
-      request.auditObject = { type: 'organisation', id: organisation.id };
+      const organisation = await access.createOrganisation(db, request.actor, request.body);
       return reply.status(201).send({ organisation });
     },
   );
@@ -250,7 +246,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
   app.get(
     '/api/users',
     { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Users with their roles and scopes', response: { 200: Type.Object({ users: Type.Array(Anything) }) } } },
-    async () => ({ users: await access.listUsers(db) }),
+    async (request) => ({ users: await access.listUsers(db, request.actor) }),
   );
 
   app.post(
@@ -276,8 +272,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
       },
     },
     async (request, reply) => {
-      const user = await access.createUser(db, request.body);
-      request.auditObject = { type: 'user', id: user.id, summary: { email: user.email, assignments: user.assignments } };
+      const user = await access.createUser(db, request.actor, request.body);
       return reply.status(201).send({ user });
     },
   );
@@ -305,10 +300,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
       },
     },
     async (request) => {
-      const user = await access.updateUser(db, request.params.id, request.body);
-      const { password: _password, ...changes } = request.body;
-      request.auditObject = { type: 'user', id: user.id, summary: { changes: Object.keys(changes), passwordReset: _password !== undefined } };
-      return { user };
+      return { user: await access.updateUser(db, request.actor, request.params.id, request.body) };
     },
   );
 
@@ -325,9 +317,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
       },
     },
     async (request) => {
-      const user = await access.unlockUser(db, request.principal, request.params.id);
-      request.auditObject = { type: 'user', id: user.id, summary: { email: user.email } };
-      return { user };
+      return { user: await access.unlockUser(db, request.actor, request.params.id) };
     },
   );
 
@@ -346,17 +336,17 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
   app.get(
     '/api/audit',
     { config: { verb: 'audit.read' }, schema: { tags: ['access'], summary: 'Search the audit log (newest first)', querystring: AuditQuery, response: { 200: Anything } } },
-    async (request) => access.searchAudit(db, request.query),
+    async (request) => access.searchAudit(db, request.actor, request.query),
   );
 
   app.get(
     '/api/audit/export',
     {
-      config: { verb: 'audit.read', audit: 'audit.export' },
+      config: { verb: 'audit.read' },
       schema: { tags: ['access'], summary: 'The audit log as CSV (same filters, up to 100,000 events)', querystring: Type.Omit(AuditQuery, ['limit', 'offset']) },
     },
     async (request, reply) => {
-      const { events } = await access.searchAudit(db, { ...request.query, limit: 100_000, offset: 0 });
+      const { events } = await access.searchAudit(db, request.actor, { ...request.query, limit: 100_000, offset: 0 }, 'audit.export');
       return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="liptako-audit.csv"').send(toCsv(AUDIT_COLUMNS, events));
     },
   );

@@ -4,10 +4,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
+import { audited, systemActor, type Actor } from './audit.js';
 import { accountEmail, lookupEmail, throttleKey } from './emails.js';
 import { checkPasswordPolicy, decoyHash, hashPassword, verifyPassword } from './passwords.js';
 import * as q from './queries.js';
-import { actorOf, isVerb, type Assignment, type Principal, type ScopeKind } from './verbs.js';
+import { isVerb, type Assignment, type Principal, type ScopeKind } from './verbs.js';
 
 export const SESSION_COOKIE = 'liptako_session';
 export const SESSION_DAYS = 7;
@@ -53,9 +54,6 @@ async function principalFor(db: Queryable, user: q.UserRow, extras: Partial<Extr
   };
 }
 
-/** The system itself (CLI, demo): all verbs everywhere, recorded as such in the audit log. */
-export const SYSTEM_ACTOR = 'system';
-
 /** Who is calling, from a session cookie or a bearer token; anonymous when neither is valid. */
 export async function authenticate(db: Queryable, credentials: { sessionToken?: string; bearerToken?: string }): Promise<Principal | 'invalid-token'> {
   if (credentials.bearerToken !== undefined) {
@@ -91,8 +89,9 @@ export async function signIn(db: Queryable, request: { email: string; password: 
   const email = lookupEmail(request.email);
   const key = throttleKey(request.email);
   const address = request.address.slice(0, 64);
-  const audit = (outcome: 'success' | 'failure', reason: string, userId: number | null, extra: object = {}): Promise<void> =>
-    q.insertAudit(db, {
+  // Recorded under the e-mail tried (a failure has no principal to name), so not through audited().
+  const audit = (outcome: 'success' | 'failure', reason: string, userId: number | null, extra: object = {}, on: Queryable = db): Promise<void> =>
+    q.insertAudit(on, {
       actorUserId: userId,
       actor: email.slice(0, 320),
       action: 'auth.sign-in',
@@ -115,40 +114,57 @@ export async function signIn(db: Queryable, request: { email: string; password: 
     await audit('failure', user === undefined ? 'unknown-email' : user.disabled_at !== null ? 'disabled' : 'wrong-password', user?.id ?? null, { address });
     throw new AppError('auth.signIn.failed');
   }
-  await q.clearSignInFailures(db, key, address);
   const sessionToken = secret();
   const csrfToken = secret(24);
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
-  const sessionId = await q.insertSession(db, { tokenSha256: sha256(sessionToken), csrfToken, userId: user.id, expiresAt });
-  await audit('success', 'password', user.id);
+  // A session nobody can find in the audit log is not opened.
+  const sessionId = await db.transaction(async (tx) => {
+    await q.clearSignInFailures(tx, key, address);
+    const id = await q.insertSession(tx, { tokenSha256: sha256(sessionToken), csrfToken, userId: user.id, expiresAt });
+    await audit('success', 'password', user.id, {}, tx);
+    return id;
+  });
   return { sessionToken, csrfToken, expiresAt, principal: await principalFor(db, user, { via: 'session', sessionId, csrfToken }) };
 }
 
 /** Clears the sign-in slow-down of an account from every address (administrator, CLI, password reset). */
-export async function unlockUser(db: Queryable, principal: Principal | typeof SYSTEM_ACTOR, id: number, requestId: string | null = null): Promise<UserView> {
-  const user = await q.userById(db, id);
-  if (!user) throw new AppError('resource.notFound', { what: 'User', id });
-  const cleared = await q.clearSignInFailures(db, throttleKey(user.email));
-  // The HTTP route is audited by the guard; the command line records it here.
-  if (principal === SYSTEM_ACTOR) await audit(db, SYSTEM_ACTOR, { action: 'user.unlock', objectType: 'user', objectId: id, summary: { addresses: cleared }, requestId });
+export async function unlockUser(db: Queryable, actor: Actor, id: number): Promise<UserView> {
+  const { user } = await audited(
+    db,
+    actor,
+    async (tx) => {
+      const found = await q.userById(tx, id);
+      if (!found) throw new AppError('resource.notFound', { what: 'User', id });
+      return { user: found, cleared: await q.clearSignInFailures(tx, throttleKey(found.email)) };
+    },
+    (result) => ({ action: 'user.unlock', objectType: 'user', objectId: id, summary: { email: result.user.email, addresses: result.cleared } }),
+  );
   return userView(user, await q.assignmentsOf(db, [id]), new Set());
 }
 
-export async function unlockUserByEmail(db: Queryable, principal: Principal | typeof SYSTEM_ACTOR, email: string): Promise<UserView> {
+export async function unlockUserByEmail(db: Queryable, actor: Actor, email: string): Promise<UserView> {
   const user = await q.userByEmail(db, lookupEmail(email));
   if (!user) throw new AppError('resource.notFound', { what: 'User', id: email.slice(0, 320) });
-  return unlockUser(db, principal, user.id);
+  return unlockUser(db, actor, user.id);
 }
 
-export async function signOut(db: Queryable, principal: Principal, everywhere: boolean): Promise<number> {
+export async function signOut(db: Queryable, actor: Actor, everywhere: boolean): Promise<number> {
+  const principal = actor.principal;
   if (principal.kind !== 'user') return 0;
-  if (everywhere) {
-    // Everywhere means every way in: API tokens too (a lost laptop may hold one).
-    await q.revokeTokensOf(db, principal.userId);
-    return q.revokeSessionsOf(db, principal.userId);
-  }
-  if (principal.sessionId !== undefined) await q.revokeSession(db, principal.sessionId);
-  return 1;
+  return audited(
+    db,
+    actor,
+    async (tx) => {
+      if (everywhere) {
+        // Everywhere means every way in: API tokens too (a lost laptop may hold one).
+        await q.revokeTokensOf(tx, principal.userId);
+        return q.revokeSessionsOf(tx, principal.userId);
+      }
+      if (principal.sessionId !== undefined) await q.revokeSession(tx, principal.sessionId);
+      return 1;
+    },
+    (ended) => ({ action: 'auth.sign-out', objectType: 'session', objectId: principal.sessionId ?? null, summary: { ended, everywhere } }),
+  );
 }
 
 // ---- users ----------------------------------------------------------------------------------------
@@ -205,65 +221,90 @@ export interface NewUserInput {
   assignments: AssignmentInput[];
 }
 
-export async function createUser(db: Queryable, input: NewUserInput): Promise<UserView> {
+export async function createUser(db: Queryable, actor: Actor, input: NewUserInput): Promise<UserView> {
   const email = accountEmail(input.email);
   checkPasswordPolicy(input.password, { email, name: input.name });
   const passwordHash = await hashPassword(input.password);
-  return db.transaction(async (tx) => {
-    if (await q.userByEmail(tx, email)) throw new AppError('auth.user.exists', { email: email.slice(0, 320) });
-    const assignments = await checkAssignments(tx, input.assignments);
-    const id = await q.insertUser(tx, { email, name: input.name.trim(), language: input.language ?? 'fr', organisationId: input.organisationId ?? null, passwordHash });
-    await q.replaceAssignments(tx, id, assignments);
-    return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]), new Set());
-  });
+  return audited(
+    db,
+    actor,
+    async (tx) => {
+      if (await q.userByEmail(tx, email)) throw new AppError('auth.user.exists', { email: email.slice(0, 320) });
+      const assignments = await checkAssignments(tx, input.assignments);
+      const id = await q.insertUser(tx, { email, name: input.name.trim(), language: input.language ?? 'fr', organisationId: input.organisationId ?? null, passwordHash });
+      await q.replaceAssignments(tx, id, assignments);
+      return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]), new Set());
+    },
+    (user) => ({ action: 'user.create', objectType: 'user', objectId: user.id, summary: { email: user.email, assignments: user.assignments } }),
+  );
 }
 
-export async function updateUser(
-  db: Queryable,
-  id: number,
-  input: { name?: string; language?: 'fr' | 'en'; organisationId?: number | null; disabled?: boolean; assignments?: AssignmentInput[]; password?: string },
-): Promise<UserView> {
+type UserChanges = { name?: string; language?: 'fr' | 'en'; organisationId?: number | null; disabled?: boolean; assignments?: AssignmentInput[]; password?: string };
+
+/** An administrator's change to a user (`user.update`), or one's own name and language (`account.update`). */
+export async function updateUser(db: Queryable, actor: Actor, id: number, input: UserChanges, action: 'user.update' | 'account.update' = 'user.update'): Promise<UserView> {
   if (input.password !== undefined) {
     const user = await q.userById(db, id);
     if (!user) throw new AppError('resource.notFound', { what: 'User', id });
     checkPasswordPolicy(input.password, { email: user.email, name: input.name ?? user.name });
   }
+  // Hashed before the transaction: Argon2 takes a fifth of a second that no connection should wait on.
   const passwordHash = input.password === undefined ? undefined : await hashPassword(input.password);
-  return db.transaction(async (tx) => {
-    const user = await q.userById(tx, id);
-    if (!user) throw new AppError('resource.notFound', { what: 'User', id });
-    await q.updateUser(tx, id, { name: input.name?.trim(), language: input.language, organisationId: input.organisationId, disabled: input.disabled, passwordHash });
-    if (input.assignments !== undefined) await q.replaceAssignments(tx, id, await checkAssignments(tx, input.assignments));
-    if (input.disabled === true || input.password !== undefined) {
-      await q.revokeSessionsOf(tx, id);
-      await q.revokeTokensOf(tx, id);
-    }
-    // A reset password is the way back in for someone who forgot theirs: no wait before using it.
-    if (input.password !== undefined) await q.clearSignInFailures(tx, throttleKey(user.email));
-    return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]), await q.throttledEmails(tx));
-  });
+  const { password, ...changes } = input;
+  return audited(
+    db,
+    actor,
+    async (tx) => {
+      const user = await q.userById(tx, id);
+      if (!user) throw new AppError('resource.notFound', { what: 'User', id });
+      await q.updateUser(tx, id, { name: input.name?.trim(), language: input.language, organisationId: input.organisationId, disabled: input.disabled, passwordHash });
+      if (input.assignments !== undefined) await q.replaceAssignments(tx, id, await checkAssignments(tx, input.assignments));
+      if (input.disabled === true || password !== undefined) {
+        await q.revokeSessionsOf(tx, id);
+        await q.revokeTokensOf(tx, id);
+      }
+      // A reset password is the way back in for someone who forgot theirs: no wait before using it.
+      if (password !== undefined) await q.clearSignInFailures(tx, throttleKey(user.email));
+      return userView((await q.userById(tx, id))!, await q.assignmentsOf(tx, [id]), await q.throttledEmails(tx));
+    },
+    () => ({ action, objectType: 'user', objectId: id, summary: { changes: Object.keys(changes), passwordReset: password !== undefined } }),
+  );
 }
 
-export async function listUsers(db: Queryable): Promise<UserView[]> {
-  const users = await q.listUsers(db);
-  const assignments = await q.assignmentsOf(db, users.map((user) => user.id));
-  const throttled = await q.throttledEmails(db);
-  return users.map((user) => userView(user, assignments, throttled));
+/** Every account, with e-mail addresses and roles: a read the audit log keeps (`user.list`). */
+export async function listUsers(db: Queryable, actor: Actor): Promise<UserView[]> {
+  return audited(
+    db,
+    actor,
+    async (tx) => {
+      const users = await q.listUsers(tx);
+      const assignments = await q.assignmentsOf(tx, users.map((user) => user.id));
+      const throttled = await q.throttledEmails(tx);
+      return users.map((user) => userView(user, assignments, throttled));
+    },
+    (users) => ({ action: 'user.list', objectType: 'user', summary: { users: users.length } }),
+  );
 }
 
-export async function changeOwnPassword(db: Queryable, principal: Principal, currentPassword: string, newPassword: string): Promise<void> {
+export async function changeOwnPassword(db: Queryable, actor: Actor, currentPassword: string, newPassword: string): Promise<void> {
+  const principal = actor.principal;
   if (principal.kind !== 'user') throw new AppError('auth.required');
   const user = await q.userById(db, principal.userId);
   if (!user || !(await verifyPassword(user.password_hash, currentPassword))) throw new AppError('auth.password.wrongCurrent');
   checkPasswordPolicy(newPassword, { email: user.email, name: user.name });
   const passwordHash = await hashPassword(newPassword);
-  await db.transaction(async (tx) => {
-    await q.updateUser(tx, user.id, { passwordHash });
-    // Other sessions end, and every API token: whoever learnt the old password may have made one.
-    await q.revokeSessionsOf(tx, user.id, principal.sessionId);
-    await q.revokeTokensOf(tx, user.id);
-    await q.clearSignInFailures(tx, throttleKey(user.email));
-  });
+  await audited(
+    db,
+    actor,
+    async (tx) => {
+      await q.updateUser(tx, user.id, { passwordHash });
+      // Other sessions end, and every API token: whoever learnt the old password may have made one.
+      await q.revokeSessionsOf(tx, user.id, principal.sessionId);
+      await q.revokeTokensOf(tx, user.id);
+      await q.clearSignInFailures(tx, throttleKey(user.email));
+    },
+    () => ({ action: 'account.password', objectType: 'user', objectId: user.id }),
+  );
 }
 
 // ---- tokens -------------------------------------------------------------------------------------
@@ -297,15 +338,21 @@ const tokenView = (row: q.TokenRow): TokenView => ({
  */
 export async function createToken(
   db: Queryable,
-  principal: Principal,
+  actor: Actor,
   input: { name: string; expiresInDays: number; verbs?: string[]; password: string },
   limits: { maxDays: number },
 ): Promise<{ token: TokenView; secret: string }> {
+  const principal = actor.principal;
   if (principal.kind !== 'user') throw new AppError('auth.required');
   if (input.expiresInDays > limits.maxDays) throw new AppError('auth.token.tooLong', { days: limits.maxDays });
   const owner = await q.userById(db, principal.userId);
   if (!owner || !(await verifyPassword(owner.password_hash, input.password))) throw new AppError('auth.password.wrongCurrent');
-  return issueToken(db, principal, input);
+  return audited(
+    db,
+    actor,
+    (tx) => issueToken(tx, principal, input),
+    (created) => ({ action: 'token.create', objectType: 'api-token', objectId: created.token.id, summary: { name: created.token.name, verbs: created.token.verbs, expiresAt: created.token.expiresAt } }),
+  );
 }
 
 /** Issues a token without asking for the password: for the system (tests, setup scripts). */
@@ -338,44 +385,47 @@ export async function listTokens(db: Queryable, principal: Principal): Promise<T
   return (await q.tokensOf(db, principal.userId)).map(tokenView);
 }
 
-export async function revokeToken(db: Queryable, principal: Principal, id: number): Promise<void> {
+export async function revokeToken(db: Queryable, actor: Actor, id: number): Promise<void> {
+  const principal = actor.principal;
   if (principal.kind !== 'user') throw new AppError('auth.required');
-  if (!(await q.revokeToken(db, principal.userId, id))) throw new AppError('resource.notFound', { what: 'Token', id });
+  await audited(
+    db,
+    actor,
+    async (tx) => {
+      if (!(await q.revokeToken(tx, principal.userId, id))) throw new AppError('resource.notFound', { what: 'Token', id });
+    },
+    () => ({ action: 'token.revoke', objectType: 'api-token', objectId: id }),
+  );
 }
 
 // ---- audit --------------------------------------------------------------------------------------
 
-export async function audit(
-  db: Queryable,
-  principal: Principal | typeof SYSTEM_ACTOR,
-  event: { action: string; objectType?: string | null; objectId?: string | number | null; outcome?: 'success' | 'failure'; summary?: object; requestId?: string | null },
-): Promise<void> {
-  await q.insertAudit(db, {
-    actorUserId: principal !== SYSTEM_ACTOR && principal.kind === 'user' ? principal.userId : null,
-    actor: principal === SYSTEM_ACTOR ? SYSTEM_ACTOR : actorOf(principal),
-    action: event.action,
-    objectType: event.objectType ?? null,
-    objectId: event.objectId === undefined || event.objectId === null ? null : String(event.objectId),
-    outcome: event.outcome ?? 'success',
-    summary: event.summary ?? {},
-    requestId: event.requestId ?? null,
-  });
-}
+export type AuditEventView = Omit<q.AuditRow, 'total' | 'occurred_at'> & { occurredAt: string };
 
-export async function searchAudit(db: Queryable, filters: q.AuditFilters): Promise<{ total: number; events: Array<Omit<q.AuditRow, 'total' | 'occurred_at'> & { occurredAt: string }> }> {
-  const rows = await q.searchAudit(db, filters);
-  return {
-    total: Number(rows[0]?.total ?? 0),
-    events: rows.map(({ total: _total, occurred_at, ...row }) => ({ ...row, occurredAt: new Date(occurred_at).toISOString() })),
-  };
+/**
+ * A page of the audit log (`audit.read`) or all of it as a file (`audit.export`): who reads the
+ * log is itself in the log, one row per request, with the filters used.
+ */
+export async function searchAudit(db: Queryable, actor: Actor, filters: q.AuditFilters, action: 'audit.read' | 'audit.export' = 'audit.read'): Promise<{ total: number; events: AuditEventView[] }> {
+  return audited(
+    db,
+    actor,
+    async (tx) => {
+      const rows = await q.searchAudit(tx, filters);
+      return {
+        total: Number(rows[0]?.total ?? 0),
+        events: rows.map(({ total: _total, occurred_at, ...row }) => ({ ...row, occurredAt: new Date(occurred_at).toISOString() })),
+      };
+    },
+    (found) => ({ action, objectType: 'audit-log', summary: { filters, events: found.events.length } }),
+  );
 }
 
 // ---- bootstrap ------------------------------------------------------------------------------------
 
+/** The first administrator, from the command line (`liptako users create-admin`). */
 export async function createAdministrator(db: Queryable, input: { email: string; name: string; password: string; language?: 'fr' | 'en' }): Promise<UserView> {
-  const user = await createUser(db, { ...input, assignments: [{ role: 'administrator', scope: { kind: 'response' } }] });
-  await audit(db, SYSTEM_ACTOR, { action: 'user.create-admin', objectType: 'user', objectId: user.id, summary: { email: user.email } });
-  return user;
+  return createUser(db, systemActor('cli'), { ...input, assignments: [{ role: 'administrator', scope: { kind: 'response' } }] });
 }
 
 export interface DemoAccount {
@@ -405,10 +455,9 @@ export async function ensureDemoAccounts(db: Queryable): Promise<{ created: numb
       organisationId = (await q.organisationByName(db, account.organisation))?.id ?? (await q.insertOrganisation(db, { name: account.organisation, acronym: 'DPN', orgType: 'International NGO' }));
       assignment = { ...assignment, scope: { kind: 'organisation', value: String(organisationId) } };
     }
-    await createUser(db, { email: account.email, name: account.name, password: account.password, organisationId, language: 'fr', assignments: [assignment] });
+    await createUser(db, systemActor('demo'), { email: account.email, name: account.name, password: account.password, organisationId, language: 'fr', assignments: [assignment] });
     created += 1;
   }
-  if (created > 0) await audit(db, SYSTEM_ACTOR, { action: 'user.demo-accounts', summary: { created } });
   return { created };
 }
 
@@ -422,10 +471,17 @@ export async function listOrganisations(db: Queryable): Promise<q.OrganisationRo
   return q.listOrganisations(db);
 }
 
-export async function createOrganisation(db: Queryable, input: { name: string; acronym?: string; type?: string }): Promise<q.OrganisationRow> {
+export async function createOrganisation(db: Queryable, actor: Actor, input: { name: string; acronym?: string; type?: string }): Promise<q.OrganisationRow> {
   const name = input.name.trim();
-  if (await q.organisationByName(db, name)) throw new AppError('resource.exists');
   const values = { name, acronym: input.acronym?.trim() || null, orgType: input.type?.trim() || null };
-  const id = await q.insertOrganisation(db, values);
-  return { id, name, acronym: values.acronym, org_type: values.orgType };
+  return audited(
+    db,
+    actor,
+    async (tx) => {
+      if (await q.organisationByName(tx, name)) throw new AppError('resource.exists');
+      const id = await q.insertOrganisation(tx, values);
+      return { id, name, acronym: values.acronym, org_type: values.orgType };
+    },
+    (organisation) => ({ action: 'organisation.create', objectType: 'organisation', objectId: organisation.id, summary: { name: organisation.name } }),
+  );
 }

@@ -35,9 +35,20 @@ export interface Assignment {
   scope: { kind: ScopeKind; value: string | null };
 }
 
-/** Who is calling. Anonymous callers get the verbs of the `public` role. */
+/**
+ * The parts of Liptako that act as the system itself, named in the audit log as `system:<name>`:
+ * the command line, the demo loader, the benchmarks, and the test suite's fixtures.
+ */
+export type SystemName = 'cli' | 'demo' | 'bench' | 'test';
+
+/**
+ * Who is calling. Anonymous callers get the verbs of the `public` role. `system` is the command
+ * line, the demo loader or a benchmark: whoever runs them on the server already holds the
+ * database, so it may do everything, and is recorded under its own name, not as a user.
+ */
 export type Principal =
   | { kind: 'anonymous'; verbs: readonly string[] }
+  | { kind: 'system'; name: SystemName }
   | {
       kind: 'user';
       userId: number;
@@ -66,6 +77,7 @@ export interface ScopedObject {
  */
 export function can(principal: Principal, verb: Verb, object?: ScopedObject): boolean {
   if (principal.kind === 'anonymous') return principal.verbs.includes(verb);
+  if (principal.kind === 'system') return true;
   if (principal.tokenVerbs && principal.tokenVerbs.length > 0 && !principal.tokenVerbs.includes(verb)) return false;
   return principal.assignments.some((assignment) => {
     if (!assignment.verbs.includes(verb)) return false;
@@ -81,11 +93,13 @@ export function can(principal: Principal, verb: Verb, object?: ScopedObject): bo
 /** Every verb the principal has somewhere (for the web app to show what it may do). */
 export function verbsOf(principal: Principal): string[] {
   if (principal.kind === 'anonymous') return [...principal.verbs].sort();
+  if (principal.kind === 'system') return [...VERBS].sort();
   const all = new Set(principal.assignments.flatMap((assignment) => assignment.verbs));
   const narrowed = principal.tokenVerbs && principal.tokenVerbs.length > 0 ? [...all].filter((verb) => principal.tokenVerbs!.includes(verb)) : [...all];
   return narrowed.sort();
 }
 
 export function actorOf(principal: Principal): string {
+  if (principal.kind === 'system') return `system:${principal.name}`;
   return principal.kind === 'user' ? principal.email : 'anonymous';
 }

@@ -4,7 +4,7 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { audit, SYSTEM_ACTOR } from '../access/service.js';
+import { recordAudit, systemActor } from '../access/audit.js';
 import { backupDatabase } from '../core/backup.js';
 import { restoreDatabase } from '../core/restore.js';
 import { readConfig, type Config } from '../core/config.js';
@@ -43,8 +43,10 @@ export function registerBackupCommands(program: Command): void {
         const startedAt = Date.now();
         const report = await backupDatabase(db, target, { onProgress: (done, total) => bar.update(done, total) });
         bar.stop();
-        await audit(db, SYSTEM_ACTOR, {
+        // A read: nothing to commit with it; the row says who took a copy of everything, and when.
+        await recordAudit(db, systemActor('cli'), {
           action: 'backup.create',
+          objectType: 'database',
           summary: { file: path.basename(target), bytes: report.bytes, rows: report.rows, migrationLevel: report.header.migrationLevel, via: 'cli' },
         });
         console.log(
@@ -79,8 +81,10 @@ export function registerBackupCommands(program: Command): void {
         const report = await restoreDatabase(db, source, { force: options.force, onProgress: (done, total) => bar.update(done, total) });
         bar.stop();
         const header = report.header;
-        await audit(db, SYSTEM_ACTOR, {
+        // After the restore, into the restored log (the restore replaced the one before it).
+        await recordAudit(db, systemActor('cli'), {
           action: 'backup.restore',
+          objectType: 'database',
           summary: {
             file: path.basename(source),
             createdAt: header.createdAt,

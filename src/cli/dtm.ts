@@ -2,8 +2,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import path from 'node:path';
 import { InvalidArgumentError, type Command } from 'commander';
-import { audit, SYSTEM_ACTOR } from '../access/service.js';
-import type { Principal } from '../access/verbs.js';
+import { systemActor } from '../access/audit.js';
 import { readConfig } from '../core/config.js';
 import { openDatabase, type Database } from '../core/db.js';
 import { formatMessage, type Language } from '../core/errors.js';
@@ -16,17 +15,11 @@ import * as dtm from '../displacement/service.js';
 import { parseDate } from './arguments.js';
 import { progressBar } from './progress.js';
 
-/** The CLI acts as the system: whoever can run it on the server already holds the database. */
-const SYSTEM_PRINCIPAL: Principal = {
-  kind: 'user',
-  userId: 0,
-  email: SYSTEM_ACTOR,
-  name: 'Liptako CLI',
-  language: 'en',
-  organisationId: null,
-  assignments: [{ role: 'administrator', verbs: ['dtm.read', 'dtm.import', 'dtm.review', 'dtm.publish'], scope: { kind: 'response', value: null } }],
-  via: 'system',
-};
+/**
+ * The CLI acts as the system (`system:cli` in the audit log): whoever can run it on the server
+ * already holds the database. Its writes are audited by the services, as the web app's are.
+ */
+const CLI = systemActor('cli');
 
 function parseRound(value: string): number {
   const number = Number(value);
@@ -101,7 +94,7 @@ export function registerDtmCommands(program: Command, language: Language): void 
       await withDatabase(async (db) => {
         // The file streams into its stored parts, as an HTTP upload does; the import then reads
         // it back part by part, and one copy in memory keeps a million-row file within bounds.
-        const upload = await dtm.receiveRoundFile(db, createReadStream(file), { fileName: path.basename(file), actor: 'cli', operation: options.operation });
+        const upload = await dtm.receiveRoundFile(db, createReadStream(file), { fileName: path.basename(file), actor: CLI, operation: options.operation });
         const sheet = upload.sheets.find((candidate) => options.sheet === undefined || candidate.name === options.sheet) ?? upload.sheets.find((candidate) => candidate.name === upload.suggestedSheet) ?? upload.sheets[0]!;
         const mapping = options.map === undefined ? undefined : { ...sheet.mapping, ...options.map };
         const bar = progressBar('import');
@@ -123,8 +116,7 @@ export function registerDtmCommands(program: Command, language: Language): void 
               ...(mapping === undefined ? {} : { mapping }),
             },
             {
-              principal: SYSTEM_PRINCIPAL,
-              actor: 'cli',
+              actor: CLI,
               background: false,
               onProgress: (phase, done) => {
                 if (phase === 'reading') bar.update(done, total);
@@ -141,7 +133,6 @@ export function registerDtmCommands(program: Command, language: Language): void 
           bar.stop();
         }
         const result = job.result as dtm.ImportResult;
-        await audit(db, SYSTEM_ACTOR, { action: 'dtm.import', objectType: 'dtm-round', objectId: result.roundId, summary: { file: upload.fileName, via: 'cli' } });
         if (result.alreadyImported) {
           console.log(`${upload.fileName}: already imported into round ${result.roundNumber} ${result.assessmentType} (import ${result.importId}); nothing changed.`);
           return;
@@ -156,8 +147,8 @@ export function registerDtmCommands(program: Command, language: Language): void 
           console.log(`  coordinates checked against admin2 boundaries: ${check.checked} row(s)${version}; ${check.unchecked} without a boundary`);
         }
         if (options.publish) {
-          const operation = await dtm.authoriseOperation(db, options.operation, SYSTEM_PRINCIPAL, 'dtm.publish');
-          const round = await dtm.changeRoundStatus(db, operation, result.roundId, 'published', 'cli');
+          const operation = await dtm.authoriseOperation(db, options.operation, CLI.principal, 'dtm.publish');
+          const round = await dtm.changeRoundStatus(db, CLI, operation, result.roundId, 'published');
           console.log(`  round ${round.number} ${round.assessmentType} published`);
         }
       });
@@ -181,7 +172,7 @@ export function registerDtmCommands(program: Command, language: Language): void 
     .argument('<job>', 'job id', (value) => parseRound(value))
     .action(async (jobId: number) => {
       await withDatabase(async (db) => {
-        const job = await dtm.retryImport(db, jobId, { principal: SYSTEM_PRINCIPAL, actor: 'cli', background: false });
+        const job = await dtm.retryImport(db, jobId, { actor: CLI, background: false });
         const result = job.result as dtm.ImportResult;
         console.log(`job ${job.id}: ${job.status} · round ${result.roundNumber} ${result.assessmentType} · stored ${result.rowsStored}`);
       });

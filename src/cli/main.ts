@@ -15,7 +15,8 @@ import { loadDemo } from '../demo/demo.js';
 // Loading the composition root registers every module's catalogue entries, before any command runs.
 import { MODULES } from '../modules.js';
 import { registerDtmCommands } from './dtm.js';
-import { audit, createAdministrator, SYSTEM_ACTOR, unlockUserByEmail } from '../access/service.js';
+import { systemActor } from '../access/audit.js';
+import { createAdministrator, unlockUserByEmail } from '../access/service.js';
 import { GEO_IMPORT_LIMIT, importGeoFile } from '../geo/service.js';
 import { importPlanFile, PLAN_IMPORT_LIMIT } from '../plans/service.js';
 import { parseDate } from './arguments.js';
@@ -204,9 +205,9 @@ geoCommand
             nameProperty: options.nameProperty,
             language,
             onProgress: (done, total) => bar.update(done, total),
+            actor: systemActor('cli'),
           });
           bar.stop();
-          if (!report.alreadyImported) await audit(db, SYSTEM_ACTOR, { action: 'geo.import', objectType: 'geo-import', objectId: report.id, summary: { file: report.fileName, via: 'cli' } });
           printReport(report);
         } finally {
           bar.stop();
@@ -241,7 +242,7 @@ usersCommand
     const config = readConfig();
     await withDatabase(config, async (db) => {
       await migrate(db);
-      const user = await unlockUserByEmail(db, SYSTEM_ACTOR, options.email);
+      const user = await unlockUserByEmail(db, systemActor('cli'), options.email);
       console.log(`Sign-in of ${user.email} unlocked: the next attempt from any address is checked at once.`);
     });
   });
@@ -279,7 +280,7 @@ plansCommand
         const report = await importPlanFile(db, {
           bytes: readFileSync(file),
           fileName: path.basename(file),
-          actor: 'cli',
+          actor: systemActor('cli'),
           language,
           skipRefused: options.skipRefused,
         });
@@ -287,7 +288,6 @@ plansCommand
           console.log(`${report.fileName}: already imported (import ${report.id}); nothing changed.`);
           continue;
         }
-        await audit(db, SYSTEM_ACTOR, { action: 'plan.import', objectType: 'plan-import', objectId: report.id, summary: { file: report.fileName, via: 'cli' } });
         console.log(`${report.fileName}: ${report.kind} · import ${report.id}`);
         for (const plan of report.plans) console.log(`  plan ${plan.code}: ${plan.outcome}`);
         const contributions = report.contributions;

@@ -5,7 +5,7 @@
  * published except the latest site assessment of each operation, left as a draft with a sprinkle
  * of data-quality findings so the review page has something to show.
  */
-import type { Principal } from '../access/verbs.js';
+import { systemActor } from '../access/audit.js';
 import type { Queryable } from '../core/db.js';
 import type { DemoLoader } from '../core/module.js';
 import { generateOperationPlan, type OperationPlan } from './dtm-model.js';
@@ -15,18 +15,8 @@ import { writeRoundCsv } from './round-file.js';
 import { changeRoundStatus, decide, startImport, uploadRoundFile, type ImportResult } from '../displacement/service.js';
 
 export const DEMO_SEED = 2021;
-const DEMO_ACTOR = 'demo';
-
-const DEMO_PRINCIPAL: Principal = {
-  kind: 'user',
-  userId: 0,
-  email: DEMO_ACTOR,
-  name: 'Liptako demo',
-  language: 'en',
-  organisationId: null,
-  assignments: [{ role: 'administrator', verbs: ['dtm.read', 'dtm.import', 'dtm.review', 'dtm.publish'], scope: { kind: 'response', value: null } }],
-  via: 'system',
-};
+/** The demo loader acts as the system, recorded as `system:demo`. */
+const DEMO_ACTOR = systemActor('demo');
 
 export interface DtmDemoReport {
   operations: number;
@@ -49,9 +39,9 @@ async function publishClean(db: Queryable, operation: q.OperationRow, result: Im
   const warnings = open.issues.filter((issue) => issue.severity === 'warning').map((issue) => issue.id);
   const errors = open.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.id);
   const comment = 'Checked when loading the demo';
-  if (warnings.length > 0) await decide(db, operation, round.id, { ids: warnings, decision: 'accepted', comment }, DEMO_ACTOR);
-  if (errors.length > 0) await decide(db, operation, round.id, { ids: errors, decision: 'excluded', comment }, DEMO_ACTOR);
-  await changeRoundStatus(db, operation, round.id, 'published', DEMO_ACTOR);
+  if (warnings.length > 0) await decide(db, DEMO_ACTOR, operation, round.id, { ids: warnings, decision: 'accepted', comment });
+  if (errors.length > 0) await decide(db, DEMO_ACTOR, operation, round.id, { ids: errors, decision: 'excluded', comment });
+  await changeRoundStatus(db, DEMO_ACTOR, operation, round.id, 'published');
 }
 
 export async function loadDtmDemo(db: Queryable, onProgress?: (done: number, total: number) => void): Promise<DtmDemoReport> {
@@ -90,7 +80,7 @@ export async function loadDtmDemo(db: Queryable, onProgress?: (done: number, tot
           collectionEnd: round.collectionEnd,
           mapping: upload.sheets[0]!.mapping,
         },
-        { principal: DEMO_PRINCIPAL, actor: DEMO_ACTOR, background: false },
+        { actor: DEMO_ACTOR, background: false },
       );
       const result = job.result as ImportResult;
       report.rounds += 1;

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { systemActor } from '../access/audit.js';
 import { csvText } from '../core/csv.js';
 import type { DemoLoader } from '../core/module.js';
 import { importGeoFile } from '../geo/service.js';
@@ -28,12 +29,12 @@ export const DEMO_GAZETTEER_FILE = 'liptako-demo-sahel-gazetteer.csv';
 export const geoDemo: DemoLoader = {
   label: 'gazetteer',
   async load(db, onProgress) {
-    const report = await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: DEMO_GAZETTEER_FILE, onProgress });
+    const report = await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: DEMO_GAZETTEER_FILE, onProgress, actor: systemActor('demo') });
     // Real admin1 and admin2 shapes (simplified COD-AB), so the maps are choropleths and DTM
     // coordinates are checked against boundaries, as in a real deployment.
     let shapes = 0;
     for (const file of DEMO_BOUNDARY_FILES) {
-      const boundaries = await importGeoFile(db, { bytes: readFileSync(file), fileName: `liptako-demo-${path.basename(file)}` });
+      const boundaries = await importGeoFile(db, { bytes: readFileSync(file), fileName: `liptako-demo-${path.basename(file)}`, actor: systemActor('demo') });
       shapes += boundaries.added + boundaries.updated;
     }
     return [

@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { systemActor } from '../access/audit.js';
 import type { DemoLoader } from '../core/module.js';
 import { importPlanFile } from '../plans/service.js';
 
@@ -10,7 +11,7 @@ export const DEMO_PLAN_FILE = fileURLToPath(new URL('../../plans/iom-csahel-2021
 export const plansDemo: DemoLoader = {
   label: 'plan',
   async load(db) {
-    const report = await importPlanFile(db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: path.basename(DEMO_PLAN_FILE), actor: 'demo' });
+    const report = await importPlanFile(db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: path.basename(DEMO_PLAN_FILE), actor: systemActor('demo') });
     return [report.alreadyImported ? '  demo plan already loaded' : `  demo plan loaded: ${report.plans.map((plan) => plan.code).join(', ')}`];
   },
 };

@@ -1,7 +1,6 @@
 /** HTTP routes of displacement tracking: parse, authorise, call the service. */
 import type { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
-import { actorOf } from '../access/verbs.js';
 import { AppError, formatMessage, type ErrorCode, type Language } from '../core/errors.js';
 import { errorResponses, formatBytes, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as jobs from '../core/jobs.js';
@@ -251,13 +250,12 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
   app.post(
     '/api/dtm/rounds/:id/decisions',
     {
-      config: { verb: 'dtm.review', audit: 'dtm.review' },
+      config: { verb: 'dtm.review', audit: 'dtm.round.review' },
       schema: { tags, summary: 'Accept, fix or exclude data-quality findings', params: Type.Object({ id: Id }), body: DecisionBody, response: withBody(400, 403, 404, 409, 422) },
     },
     async (request) => {
       const { operation } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.review');
-      const decided = await dtm.decide(db, operation, request.params.id, request.body, actorOf(request.principal));
-      request.auditObject = { type: 'dtm-round', id: request.params.id, summary: { decision: request.body.decision, findings: decided } };
+      const decided = await dtm.decide(db, request.actor, operation, request.params.id, request.body);
       return { decided, report: await dtm.currentQualityReport(db, operation, request.params.id) };
     },
   );
@@ -265,7 +263,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
   app.post(
     '/api/dtm/rounds/:id/status',
     {
-      config: { verb: 'dtm.publish' },
+      config: { verb: 'dtm.publish', audit: 'dtm.round.status' },
       schema: {
         tags,
         summary: 'Move a round draft → validated → published (needs every finding decided)',
@@ -276,8 +274,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
     },
     async (request) => {
       const { operation } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.publish');
-      const round = await dtm.changeRoundStatus(db, operation, request.params.id, request.body.status, actorOf(request.principal));
-      request.auditObject = { type: 'dtm-round', id: round.id, summary: { status: round.status, operation: operation.code, number: round.number } };
+      const round = await dtm.changeRoundStatus(db, request.actor, operation, request.params.id, request.body.status);
       return { round };
     },
   );
@@ -306,15 +303,13 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
 
   app.post(
     '/api/dtm/jobs/:id/retry',
-    { config: { verb: 'dtm.import' }, schema: { tags, summary: 'Run a failed or interrupted import again', params: Type.Object({ id: Id }), response: withBody(404, 409) } },
+    { config: { verb: 'dtm.import', audit: 'dtm.import.retry' }, schema: { tags, summary: 'Run a failed or interrupted import again', params: Type.Object({ id: Id }), response: withBody(404, 409) } },
     async (request, reply) => {
       const job = await dtm.retryImport(db, request.params.id, {
-        principal: request.principal,
-        actor: actorOf(request.principal),
+        actor: request.actor,
         background: true,
         onBackgroundError: (error) => request.log.warn({ err: error }, 'DTM import failed'),
       });
-      request.auditObject = { type: 'dtm-import-job', id: job.id, summary: { retryOf: request.params.id } };
       return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
     },
   );
@@ -341,7 +336,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
   app.post(
     '/api/dtm/uploads/:id/import',
     {
-      config: { verb: 'dtm.import' },
+      config: { verb: 'dtm.import', audit: 'dtm.import.start' },
       schema: {
         tags,
         summary: 'Import an uploaded round file into a round (creates the round as a draft); answers 202 with the job to poll',
@@ -357,13 +352,11 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
         request.params.id,
         { ...body, mapping: checkMapping(body.mapping) },
         {
-          principal: request.principal,
-          actor: actorOf(request.principal),
+          actor: request.actor,
           background: true,
           onBackgroundError: (error) => request.log.warn({ err: error }, 'DTM import failed'),
         },
       );
-      request.auditObject = { type: 'dtm-import-job', id: job.id, summary: { operation: body.operation, round: body.roundNumber, type: body.assessmentType } };
       return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
     },
   );
@@ -380,7 +373,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
     (scope as unknown as LiptakoApp).post(
       '/api/dtm/uploads',
       {
-        config: { verb: 'dtm.import' },
+        config: { verb: 'dtm.import', audit: 'dtm.upload' },
         schema: {
           tags,
           summary: 'Upload a round file (CSV or XLSX): answers its sheets, headers, HXL row, sample rows and the column mapping to confirm',
@@ -397,11 +390,10 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
           const body = (request.body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
           const upload = await dtm.receiveRoundFile(db, body, {
             fileName: request.query.fileName,
-            actor: actorOf(request.principal),
+            actor: request.actor,
             operation: request.query.operation,
             limit,
           });
-          request.auditObject = { type: 'dtm-upload', id: upload.id, summary: { file: upload.fileName, bytes: upload.sizeBytes } };
           return await reply.status(201).send({ upload });
         } catch (error) {
           // The rest of a refused body is not read: the connection is closed after the answer

@@ -6,6 +6,7 @@
  * round (short statements, so the server keeps answering), then swaps them into the round in one
  * final transaction: a crash at any point leaves the round as it was.
  */
+import { actorName, audited, type Actor } from '../access/audit.js';
 import { can, type Principal, type Verb } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { DEFAULT_UPLOADS } from '../core/config.js';
@@ -207,7 +208,7 @@ async function sheetView(db: Queryable, sheet: SheetPreview, ageRanges: readonly
 
 export interface ReceiveRequest {
   fileName: string;
-  actor: string;
+  actor: Actor;
   operation?: string;
   /** Bytes beyond which the file is refused (413) while it arrives; DTM_IMPORT_LIMIT by default. */
   limit?: number;
@@ -220,7 +221,7 @@ export interface ReceiveRequest {
  */
 export async function receiveRoundFile(db: Queryable, body: AsyncIterable<Buffer | string> | Iterable<Buffer>, request: ReceiveRequest): Promise<UploadView> {
   await q.dropStaleUploads(db);
-  const id = await q.beginUpload(db, { fileName: request.fileName, actor: request.actor });
+  const id = await q.beginUpload(db, { fileName: request.fileName, actor: actorName(request.actor) });
   try {
     const received = await readInParts(body as AsyncIterable<Buffer | string>, {
       partBytes: q.UPLOAD_PART_BYTES,
@@ -231,7 +232,13 @@ export async function receiveRoundFile(db: Queryable, body: AsyncIterable<Buffer
     const operation = request.operation === undefined ? undefined : await q.operationByCode(db, request.operation);
     const ageRanges = operation?.age_ranges ?? DEFAULT_AGE_RANGES;
     const sheets = await Promise.all(preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges, operation?.country ?? null)));
-    await q.completeUpload(db, id, received);
+    // The upload exists for others (import, retry) only once this commits, with its row.
+    await audited(
+      db,
+      request.actor,
+      (tx) => q.completeUpload(tx, id, received),
+      () => ({ action: 'dtm.upload', objectType: 'dtm-upload', objectId: id, summary: { file: request.fileName, bytes: received.sizeBytes, format: preview.format, operation: operation?.code ?? null } }),
+    );
     return { id, fileName: request.fileName, sha256: received.sha256, sizeBytes: received.sizeBytes, format: preview.format, sheets, suggestedSheet: preview.suggestedSheet };
   } catch (error) {
     // If even this fails (database gone), the sweep of stale uploads drops it later.
@@ -330,13 +337,15 @@ export interface ImportResult {
 export type ProgressListener = (phase: 'reading' | 'storing' | 'checking', done: number, total: number | null) => void;
 
 export interface StartImportOptions {
-  principal: Principal;
-  actor: string;
+  /** Who imports: the scope is theirs, and the job, the import and the round are recorded under their name. */
+  actor: Actor;
   /** true for HTTP: the job runs after the response; false for the CLI and tests: it is awaited. */
   background: boolean;
   onProgress?: ProgressListener;
   /** Called when a background job ends badly (logging). */
   onBackgroundError?: (error: unknown) => void;
+  /** The job this one runs again (set by retryImport). */
+  retryOf?: number;
 }
 
 function checkTarget(target: ImportTarget): void {
@@ -348,7 +357,7 @@ function checkTarget(target: ImportTarget): void {
 /** Step 2: starts the import of an upload into a round, as a job. */
 export async function startImport(db: Queryable, uploadId: number, target: ImportTarget, options: StartImportOptions): Promise<jobs.JobView> {
   checkTarget(target);
-  const operation = await authoriseOperation(db, target.operation, options.principal, 'dtm.import');
+  const operation = await authoriseOperation(db, target.operation, options.actor.principal, 'dtm.import');
   const upload = await q.uploadById(db, uploadId);
   if (upload === undefined) throw new AppError('dtm.upload.notFound', { id: uploadId });
   const existing = await q.findRound(db, operation.id, target.roundNumber, target.assessmentType);
@@ -363,8 +372,22 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
   // The sheet and header row are settled too, so the job reads exactly what the user saw.
   const settled = { ...target, mapping, sheet: table.sheet === 'CSV' ? null : table.sheet, headerRow: table.headerRow };
   const input = { uploadId, target: settled, fileName: upload.file_name };
-  const jobId = await jobs.createJob(db, IMPORT_JOB, input, options.actor);
-  if (target.mapping !== undefined) await q.saveColumnMap(db, templateKey(table.headers), table.headers, mapping, options.actor);
+  const by = actorName(options.actor);
+  const jobId = await audited(
+    db,
+    options.actor,
+    async (tx) => {
+      const id = await jobs.createJob(tx, IMPORT_JOB, input, by);
+      if (target.mapping !== undefined) await q.saveColumnMap(tx, templateKey(table.headers), table.headers, mapping, by);
+      return id;
+    },
+    (id) => ({
+      action: options.retryOf === undefined ? 'dtm.import.start' : 'dtm.import.retry',
+      objectType: 'dtm-import-job',
+      objectId: id,
+      summary: { upload: uploadId, operation: operation.code, round: target.roundNumber, type: target.assessmentType, ...(options.retryOf === undefined ? {} : { retryOf: options.retryOf }) },
+    }),
+  );
   const work = runImport(db, jobId, upload, bytes, operation, settled, options);
   if (options.background) {
     work.catch((error: unknown) => options.onBackgroundError?.(error));
@@ -380,7 +403,7 @@ export async function retryImport(db: Queryable, jobId: number, options: StartIm
   if (job === undefined || job.kind !== IMPORT_JOB) throw new AppError('dtm.job.notFound', { id: jobId });
   if (job.status !== 'failed' && job.status !== 'interrupted') throw new AppError('dtm.job.notRetryable', { id: jobId, status: job.status });
   const input = job.input as { uploadId: number; target: ImportTarget };
-  return startImport(db, input.uploadId, input.target, options);
+  return startImport(db, input.uploadId, input.target, { ...options, retryOf: jobId });
 }
 
 async function openSheet(bytes: Uint8Array, fileName: string, sheet: string | null, headerRow: number | null) {
@@ -571,7 +594,7 @@ async function runImport(
     if (staged === 0) throw new AppError('dtm.import.noValidRows', { rows: rowsRead, errors }, { details: { byRule, findings: findings.slice(0, 200) } });
     await progress('storing', 0);
 
-    const result = await db.transaction(async (tx) => {
+    const result = await audited(db, options.actor, async (tx) => {
       await q.preferSetJoins(tx);
       let round = await q.findRound(tx, operation.id, target.roundNumber, target.assessmentType, true);
       const values: q.RoundValues = {
@@ -581,7 +604,7 @@ async function runImport(
         referenceDate: target.referenceDate,
         collectionStart: target.collectionStart ?? null,
         collectionEnd: target.collectionEnd ?? null,
-        actor: options.actor,
+        actor: actorName(options.actor),
       };
       if (round === undefined) round = await q.insertRound(tx, values);
       else {
@@ -600,7 +623,7 @@ async function runImport(
         headerRow: table.headerRow,
         mapping: target.mapping,
         rowsRead,
-        actor: options.actor,
+        actor: actorName(options.actor),
       });
       await q.upsertLocationsFromStage(tx, operation.id, jobId);
       const stored = await q.insertFiguresFromStage(tx, operation.id, round.id, importId, jobId);
@@ -646,7 +669,12 @@ async function runImport(
       // Back to the planner's own choices for whatever else shares this transaction (savepoints in tests).
       await q.restoreJoins(tx);
       return outcome;
-    });
+    }, (outcome) => ({
+      action: 'dtm.round.import',
+      objectType: 'dtm-round',
+      objectId: outcome.roundId,
+      summary: { operation: outcome.operation, number: outcome.roundNumber, type: outcome.assessmentType, job: jobId, import: outcome.importId, rowsStored: outcome.rowsStored, errors: outcome.errors, warnings: outcome.warnings },
+    }));
     options.onProgress?.('checking', result.rowsStored, result.rowsStored);
   } catch (error) {
     await q.clearStage(db, [jobId]).catch(() => undefined);
@@ -746,8 +774,8 @@ export interface Decision {
  * figure is corrected in place); errors are excluded (the row stays out of the round). The round
  * must still be a draft: publishing freezes its review.
  */
-export async function decide(db: Queryable, operation: q.OperationRow, roundId: number, decision: Decision, actor: string): Promise<number> {
-  return db.transaction(async (tx) => {
+export async function decide(db: Queryable, actor: Actor, operation: q.OperationRow, roundId: number, decision: Decision): Promise<number> {
+  return audited(db, actor, async (tx) => {
     const round = await q.roundById(tx, roundId, true);
     if (round === undefined) throw new AppError('dtm.round.notFound', { round: roundId });
     if (round.status !== 'draft') throw new AppError('dtm.round.badTransition', { from: round.status, to: 'draft' });
@@ -772,10 +800,10 @@ export async function decide(db: Queryable, operation: q.OperationRow, roundId: 
         fixedFigures = true;
       }
     }
-    const decided = await q.decideIssues(tx, round, decision.ids, { status: decision.decision, actor, comment: decision.comment ?? null });
+    const decided = await q.decideIssues(tx, round, decision.ids, { status: decision.decision, actor: actorName(actor), comment: decision.comment ?? null });
     if (fixedFigures) await q.rebuildSummary(tx, operation.id, round.id);
     return decided;
-  });
+  }, (decided) => ({ action: 'dtm.round.review', objectType: 'dtm-round', objectId: roundId, summary: { operation: operation.code, decision: decision.decision, findings: decided } }));
 }
 
 const TRANSITIONS: Record<q.RoundStatus, readonly q.RoundStatus[]> = {
@@ -785,8 +813,12 @@ const TRANSITIONS: Record<q.RoundStatus, readonly q.RoundStatus[]> = {
 };
 
 /** draft → validated → published. Validating and publishing need every finding decided. */
-export async function changeRoundStatus(db: Queryable, operation: q.OperationRow, roundId: number, status: q.RoundStatus, actor: string): Promise<RoundView> {
-  return db.transaction(async (tx) => {
+/** Round actions in the audit log, by the status reached. */
+const STATUS_ACTIONS: Record<q.RoundStatus, string> = { draft: 'dtm.round.reopen', validated: 'dtm.round.validate', published: 'dtm.round.publish' };
+
+export async function changeRoundStatus(db: Queryable, actor: Actor, operation: q.OperationRow, roundId: number, status: q.RoundStatus): Promise<RoundView> {
+  const by = actorName(actor);
+  return audited(db, actor, async (tx) => {
     const round = await q.roundById(tx, roundId, true);
     if (round === undefined) throw new AppError('dtm.round.notFound', { round: roundId });
     if (!TRANSITIONS[round.status].includes(status)) throw new AppError('dtm.round.badTransition', { from: round.status, to: status });
@@ -797,10 +829,10 @@ export async function changeRoundStatus(db: Queryable, operation: q.OperationRow
         throw new AppError('dtm.round.openIssues', { action: status, errors: report.openErrors, warnings: report.openWarnings });
       }
     }
-    if (status === 'published' && round.status === 'draft') await q.setRoundStatus(tx, round, 'validated', actor);
-    await q.setRoundStatus(tx, round, status, actor);
+    if (status === 'published' && round.status === 'draft') await q.setRoundStatus(tx, round, 'validated', by);
+    await q.setRoundStatus(tx, round, status, by);
     return roundView((await q.roundById(tx, roundId))!, operation.code);
-  });
+  }, (round) => ({ action: STATUS_ACTIONS[status], objectType: 'dtm-round', objectId: round.id, summary: { operation: operation.code, number: round.number, type: round.assessmentType, status: round.status } }));
 }
 
 // ---- what the routes read through the service (routes never import queries) ------------------------------

@@ -277,7 +277,7 @@ export function geoRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
       '/api/geo/imports',
       {
         bodyLimit: geo.GEO_IMPORT_LIMIT,
-        config: { verb: 'geo.import' },
+        config: { verb: 'geo.import', audit: 'geo.import' },
         schema: {
           tags: ['geography'],
           summary: 'Import a gazetteer (HDX global P-codes CSV), COD-AB boundaries (GeoJSON/TopoJSON) or a COD-PS population table',
@@ -301,9 +301,8 @@ export function geoRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
           pcodeProperty: query.pcodeProperty,
           nameProperty: query.nameProperty,
           language: languageOf(request),
-          principal: request.principal,
+          actor: request.actor,
         });
-        request.auditObject = { type: 'geo-import', id: report.id, summary: { file: report.fileName, kind: report.kind, added: report.added, updated: report.updated } };
         return reply.status(report.alreadyImported ? 200 : 201).send({ import: report });
       },
     );

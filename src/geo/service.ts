@@ -4,7 +4,8 @@
  */
 import { createHash } from 'node:crypto';
 import type { Geometry } from 'geojson';
-import { can, type Principal } from '../access/verbs.js';
+import { audited, type Actor } from '../access/audit.js';
+import { can } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import { decodeText, localiseRowIssues, type LocalisedRowIssue, type RowIssue } from '../core/tabular.js';
@@ -77,8 +78,8 @@ export interface GeoImportRequest {
   nameProperty?: string;
   language?: Language;
   onProgress?: (done: number, total: number) => void;
-  /** Who imports through the API: only countries in their scope (the CLI imports as the system). */
-  principal?: Principal;
+  /** Who imports: only countries in their scope (the system: all); recorded with the import. */
+  actor: Actor;
 }
 
 export const today = (): string => new Date().toISOString().slice(0, 10);
@@ -468,8 +469,15 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
   const properties = options.pcodeProperty === null && options.nameProperty === null ? '' : `:${JSON.stringify([options.pcodeProperty, options.nameProperty])}`;
   const importKey = `${hash}:${options.validFrom ?? ''}:${options.year ?? ''}:${options.level ?? ''}${properties}`;
 
+  const describe = (report: GeoImportReport) => ({
+    action: 'geo.import',
+    objectType: 'geo-import',
+    objectId: report.id,
+    summary: { file: report.fileName, kind: report.kind, alreadyImported: report.alreadyImported, added: report.added, updated: report.updated, refused: report.refused.length },
+  });
   const previous = await q.findImportByKey(db, importKey);
-  if (previous) return { ...(previous.report as GeoImportReport), alreadyImported: true };
+  // The same file again changes nothing, but who sent it is still worth a row.
+  if (previous) return audited(db, request.actor, () => Promise.resolve({ ...(previous.report as GeoImportReport), alreadyImported: true }), describe);
 
   const kind = detectGeoFormat(request.bytes, request.fileName);
   const text = decodeText(request.bytes);
@@ -517,19 +525,22 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
     }
   }
 
-  if (request.principal !== undefined) {
-    for (const country of countries) {
-      if (!can(request.principal, 'geo.import', { countries: [country] })) throw new AppError('auth.forbidden', { verb: 'geo.import' });
-    }
+  for (const country of countries) {
+    if (!can(request.actor.principal, 'geo.import', { countries: [country] })) throw new AppError('auth.forbidden', { verb: 'geo.import' });
   }
 
-  return db.transaction(async (tx) => {
-    const stored = await q.insertImport(tx, { fileName: request.fileName, kind, sha256: hash, importKey, options, raw: request.bytes });
-    await apply(tx, stored.id);
-    const finished: GeoImportReport = { ...report, id: String(stored.id), createdAt: new Date(stored.created_at).toISOString() };
-    await q.saveImportReport(tx, stored.id, finished);
-    return finished;
-  });
+  return audited(
+    db,
+    request.actor,
+    async (tx) => {
+      const stored = await q.insertImport(tx, { fileName: request.fileName, kind, sha256: hash, importKey, options, raw: request.bytes });
+      await apply(tx, stored.id);
+      const finished: GeoImportReport = { ...report, id: String(stored.id), createdAt: new Date(stored.created_at).toISOString() };
+      await q.saveImportReport(tx, stored.id, finished);
+      return finished;
+    },
+    describe,
+  );
 }
 
 export async function listGeoImports(db: Queryable, limit = 50): Promise<GeoImportReport[]> {

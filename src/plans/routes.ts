@@ -4,7 +4,6 @@ import type { FastifyReply } from 'fastify';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { limitConcurrentUploads } from '../core/uploads.js';
-import { actorOf } from '../access/verbs.js';
 import * as plans from './service.js';
 import { CONTRIBUTION_STATUSES, EARMARK_LEVELS } from './types.js';
 
@@ -251,7 +250,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
       async (request) => {
         const params = request.params as { code: string; id?: number };
         await plans.authorisePlan(db, params.code, request.principal, 'plan.edit');
-        const plan = await plans.revise(db, params.code, target(params), request.body, actorOf(request.principal));
+        const plan = await plans.revise(db, request.actor, params.code, target(params), request.body);
         return { plan: await plans.getPlan(db, plan.code, languageOf(request)) };
       },
     );
@@ -290,8 +289,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
     },
     async (request, reply) => {
       await plans.authorisePlan(db, request.params.code, request.principal, 'contribution.record');
-      const contribution = await plans.addContribution(db, request.params.code, request.body, actorOf(request.principal));
-      request.auditObject = { type: 'contribution', id: contribution.id, summary: { plan: request.params.code, amountUsd: contribution.amountUsd, contributionStatus: contribution.status } };
+      const contribution = await plans.addContribution(db, request.actor, request.params.code, request.body);
       return reply.status(201).send({ contribution });
     },
   );
@@ -309,9 +307,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
     },
     async (request) => {
       await plans.authorisePlan(db, request.params.code, request.principal, 'contribution.record');
-      const contribution = await plans.updateContribution(db, request.params.code, request.params.id, request.body, actorOf(request.principal));
-      request.auditObject = { type: 'contribution', id: contribution.id, summary: { plan: request.params.code, version: contribution.version } };
-      return { contribution };
+      return { contribution: await plans.updateContribution(db, request.actor, request.params.code, request.params.id, request.body) };
     },
   );
 
@@ -383,7 +379,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
       '/api/plans/imports',
       {
         bodyLimit: plans.PLAN_IMPORT_LIMIT,
-        config: { verb: 'plan.import' },
+        config: { verb: 'plan.import', audit: 'plan.import' },
         schema: {
           tags: ['plans'],
           summary: 'Import a plan definition (YAML/JSON), an FTS requirements-and-funding CSV or FTS flows (CSV/JSON)',
@@ -398,10 +394,9 @@ export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
         const report = await plans.importPlanFile(db, {
           bytes: body instanceof Uint8Array ? body : new Uint8Array(),
           fileName: query.fileName,
-          actor: actorOf(request.principal),
+          actor: request.actor,
           language: languageOf(request),
           skipRefused: query.skipRefused,
-          principal: request.principal,
         });
         return reply.status(report.alreadyImported ? 200 : 201).send({ import: report });
       },

@@ -3,6 +3,7 @@
  * any currency, funding status at every level, and imports of plan definitions and FTS files.
  */
 import { createHash } from 'node:crypto';
+import { actorName, audited, type Actor } from '../access/audit.js';
 import { can, type Principal, type Verb } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
@@ -341,7 +342,22 @@ const TABLES: Record<RevisionTarget['entity'], q.RevisableTable> = {
  * Revises requirements or people targeted of one part of a plan. The original value stays; the
  * change is recorded with who and why; an edit made on a stale version is refused (409).
  */
-export async function revise(db: Queryable, code: string, target: RevisionTarget, request: RevisionRequest, actor: string): Promise<PlanView> {
+export async function revise(db: Queryable, actor: Actor, code: string, target: RevisionTarget, request: RevisionRequest): Promise<PlanView> {
+  return audited(
+    db,
+    actor,
+    (tx) => applyRevision(tx, code, target, request, actorName(actor)),
+    (plan) => ({
+      action: 'plan.revise',
+      objectType: 'plan',
+      objectId: plan.code,
+      summary: { part: target.entity, ...(target.entity === 'plan' ? {} : { id: target.id }), requirementsUsd: request.requirementsUsd, peopleTargeted: request.peopleTargeted },
+    }),
+  );
+}
+
+/** A revision inside a transaction already audited (the route's, or a plan import's). */
+async function applyRevision(db: Queryable, code: string, target: RevisionTarget, request: RevisionRequest, actor: string): Promise<PlanView> {
   if (request.requirementsUsd === undefined && request.peopleTargeted === undefined) {
     throw new AppError('request.invalid', { detail: 'requirementsUsd or peopleTargeted' });
   }
@@ -513,24 +529,25 @@ export async function listContributions(db: Queryable, code: string): Promise<Co
   return (await q.contributionsOf(db, plan.id)).map(contributionView);
 }
 
-export async function addContribution(db: Queryable, code: string, input: ContributionInput, actor: string): Promise<ContributionView> {
-  return db.transaction(async (tx) => {
-    const plan = await requirePlan(tx, code);
-    const values = await contributionValues(tx, plan, input);
-    const id = await q.insertContribution(tx, plan.id, values, { createdBy: actor, importId: null });
-    await q.recordChanges(tx, [{ planId: plan.id, entity: 'contribution', entityId: id, field: 'created', oldValue: null, newValue: values, reason: null, changedBy: actor }]);
-    return contributionView((await q.contributionById(tx, plan.id, id))!);
-  });
+export async function addContribution(db: Queryable, actor: Actor, code: string, input: ContributionInput): Promise<ContributionView> {
+  const by = actorName(actor);
+  return audited(
+    db,
+    actor,
+    async (tx) => {
+      const plan = await requirePlan(tx, code);
+      const values = await contributionValues(tx, plan, input);
+      const id = await q.insertContribution(tx, plan.id, values, { createdBy: by, importId: null });
+      await q.recordChanges(tx, [{ planId: plan.id, entity: 'contribution', entityId: id, field: 'created', oldValue: null, newValue: values, reason: null, changedBy: by }]);
+      return contributionView((await q.contributionById(tx, plan.id, id))!);
+    },
+    (contribution) => ({ action: 'contribution.create', objectType: 'contribution', objectId: contribution.id, summary: { plan: code, amountUsd: contribution.amountUsd, contributionStatus: contribution.status } }),
+  );
 }
 
-export async function updateContribution(
-  db: Queryable,
-  code: string,
-  id: number,
-  input: ContributionInput & { version: number; reason?: string },
-  actor: string,
-): Promise<ContributionView> {
-  return db.transaction(async (tx) => {
+export async function updateContribution(db: Queryable, actor: Actor, code: string, id: number, input: ContributionInput & { version: number; reason?: string }): Promise<ContributionView> {
+  const by = actorName(actor);
+  return audited(db, actor, async (tx) => {
     const plan = await requirePlan(tx, code);
     const before = await q.contributionById(tx, plan.id, id);
     if (!before) throw new AppError('funding.contribution.notFound', { id });
@@ -538,10 +555,10 @@ export async function updateContribution(
     const version = await q.updateContribution(tx, { planId: plan.id, id, version: input.version }, values);
     if (version === null) throw new AppError('resource.stale', {}, { details: { currentVersion: before.version } });
     await q.recordChanges(tx, [
-      { planId: plan.id, entity: 'contribution', entityId: id, field: 'updated', oldValue: contributionView(before), newValue: values, reason: input.reason ?? null, changedBy: actor },
+      { planId: plan.id, entity: 'contribution', entityId: id, field: 'updated', oldValue: contributionView(before), newValue: values, reason: input.reason ?? null, changedBy: by },
     ]);
     return contributionView((await q.contributionById(tx, plan.id, id))!);
-  });
+  }, (contribution) => ({ action: 'contribution.update', objectType: 'contribution', objectId: contribution.id, summary: { plan: code, version: contribution.version, contributionStatus: contribution.status } }));
 }
 
 // ---- imports -------------------------------------------------------------------------------------
@@ -581,19 +598,26 @@ const PLAN_TYPE_BY_FTS: Record<string, string> = {
  */
 export async function importPlanFile(
   db: Queryable,
-  request: { bytes: Uint8Array; fileName: string; actor: string; language?: Language; skipRefused?: boolean; principal?: Principal },
+  request: { bytes: Uint8Array; fileName: string; actor: Actor; language?: Language; skipRefused?: boolean },
 ): Promise<PlanImportReport> {
   const language = request.language ?? 'en';
-  // Whoever imports through the API may only create or change plans of countries in their scope
-  // (the CLI and the demo import as the system, without a principal).
+  const by = actorName(request.actor);
+  // Whoever imports may only create or change plans of countries in their scope (the system: all).
   const inScope = (countries: readonly string[], verb: Verb = 'plan.import'): void => {
-    if (request.principal !== undefined && !can(request.principal, verb, { countries })) throw new AppError('auth.forbidden', { verb });
+    if (!can(request.actor.principal, verb, { countries })) throw new AppError('auth.forbidden', { verb });
   };
+  const describe = (report: PlanImportReport) => ({
+    action: 'plan.import',
+    objectType: 'plan-import',
+    objectId: report.id,
+    summary: { file: report.fileName, kind: report.kind, alreadyImported: report.alreadyImported, plans: report.plans.map((plan) => `${plan.code}:${plan.outcome}`), contributions: report.contributions, refused: report.refused.length },
+  });
   if (request.bytes.byteLength === 0) throw new AppError('import.empty');
   const sha256 = createHash('sha256').update(request.bytes).digest('hex');
   const importKey = `${sha256}:${request.skipRefused ? 'skip' : ''}`;
   const previous = await q.findPlanImport(db, importKey);
-  if (previous) return { ...(previous.report as PlanImportReport), alreadyImported: true };
+  // The same file again changes nothing, but who sent it is still worth a row.
+  if (previous) return audited(db, request.actor, () => Promise.resolve({ ...(previous.report as PlanImportReport), alreadyImported: true }), describe);
 
   const text = decodeText(request.bytes);
   const kind = detectPlanFile(text, request.fileName);
@@ -611,7 +635,7 @@ export async function importPlanFile(
   if (kind === 'plan-definition') {
     const definition = parsePlanDefinition(text, request.fileName);
     apply = async (tx, importId) => {
-      report.plans.push({ code: definition.code, outcome: await storeDefinition(tx, definition, importId, request.actor, inScope) });
+      report.plans.push({ code: definition.code, outcome: await storeDefinition(tx, definition, importId, by, inScope) });
     };
   } else if (kind === 'fts-requirements') {
     const parsed = parseFtsRequirementsFunding(text);
@@ -630,7 +654,7 @@ export async function importPlanFile(
     apply = async (tx, importId) => {
       const refused: RowIssue[] = [];
       for (const flow of parsed.flows) {
-        const outcome = await storeFtsFlow(tx, flow, importId, request.actor, inScope);
+        const outcome = await storeFtsFlow(tx, flow, importId, by, inScope);
         if (typeof outcome === 'string') report.contributions[outcome] += 1;
         else refused.push(outcome);
       }
@@ -641,13 +665,18 @@ export async function importPlanFile(
     };
   }
 
-  return db.transaction(async (tx) => {
-    const stored = await q.insertPlanImport(tx, { fileName: request.fileName, kind, sha256, importKey, raw: request.bytes, createdBy: request.actor });
-    await apply(tx, stored.id);
-    const finished: PlanImportReport = { ...report, id: String(stored.id), createdAt: new Date(stored.created_at).toISOString() };
-    await q.savePlanImportReport(tx, stored.id, finished);
-    return finished;
-  });
+  return audited(
+    db,
+    request.actor,
+    async (tx) => {
+      const stored = await q.insertPlanImport(tx, { fileName: request.fileName, kind, sha256, importKey, raw: request.bytes, createdBy: by });
+      await apply(tx, stored.id);
+      const finished: PlanImportReport = { ...report, id: String(stored.id), createdAt: new Date(stored.created_at).toISOString() };
+      await q.savePlanImportReport(tx, stored.id, finished);
+      return finished;
+    },
+    describe,
+  );
 }
 
 function rowsRefused(refused: PlanImportReport['refused']): AppError {
@@ -736,7 +765,7 @@ async function storeDefinition(
     // Changing figures by re-importing is a revision: it needs the right to revise.
     inScope(existing.countries, 'plan.edit');
     changed = true;
-    await revise(tx, existing.code, target, { version: current.version, requirementsUsd: figures.requirementsUsd, peopleTargeted: figures.peopleTargeted, reason: `import ${importId}` }, actor);
+    await applyRevision(tx, existing.code, target, { version: current.version, requirementsUsd: figures.requirementsUsd, peopleTargeted: figures.peopleTargeted, reason: `import ${importId}` }, actor);
   };
   await reviseIfChanged({ entity: 'plan' }, existing, definition);
   for (const objective of definition.objectives) {

@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
+import { systemActor } from '../../src/access/audit.js';
 import * as access from '../../src/access/service.js';
 import type { Database } from '../../src/core/db.js';
 import { migrate } from '../../src/core/migrate.js';
@@ -93,8 +94,8 @@ export function contributionState(state: number): ContributionInput {
  */
 export async function seedPlan(db: Database): Promise<{ token: string; contributionId: number }> {
   await migrate(db);
-  await importPlanFile(db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: path.basename(DEMO_PLAN_FILE), actor: 'faults' });
-  const user = await access.createUser(db, {
+  await importPlanFile(db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: path.basename(DEMO_PLAN_FILE), actor: systemActor('test') });
+  const user = await access.createUser(db, systemActor('test'), {
     email: 'faults@test.liptako.org',
     name: 'Fault tests',
     password: 'correct horse battery staple 2021',
@@ -106,6 +107,6 @@ export async function seedPlan(db: Database): Promise<{ token: string; contribut
     { kind: 'user', userId: user.id, email: user.email, name: user.name, language: 'en', organisationId: null, assignments: [], via: 'system' },
     { name: 'faults', expiresInDays: 1 },
   );
-  const contribution = await addContribution(db, PLAN, contributionState(0), 'faults');
+  const contribution = await addContribution(db, systemActor('test'), PLAN, contributionState(0));
   return { token: secret, contributionId: contribution.id };
 }

@@ -3,6 +3,7 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase, PERSONAS } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { auditEvents, countRows, paidUsd, send } from '../support/access.js';
+import { csvOf, EN_HEADERS, importRound, seedMali, siteRow } from '../support/dtm.js';
 
 describeEachDatabase('the audit log', (context) => {
   /** Something in the log first: row triggers do not fire on an empty table. */
@@ -49,13 +50,14 @@ describeEachDatabase('the audit log', (context) => {
     const { events } = await auditEvents(context.app, { action: 'contribution.create' });
     const rows = events.map((event) => ({ actor: event.actor, outcome: event.outcome, status: event.summary.status })).reverse();
     expect(rows).toEqual([
-      { actor: PERSONAS.programmeManager.email, outcome: 'success', status: 201 },
+      // Written in the contribution's own transaction, before any HTTP status existed.
+      { actor: PERSONAS.programmeManager.email, outcome: 'success', status: undefined },
       { actor: PERSONAS.enumeratorNiger.email, outcome: 'failure', status: 403 },
       { actor: 'anonymous', outcome: 'failure', status: 401 },
       { actor: PERSONAS.programmeManager.email, outcome: 'failure', status: 422 },
     ]);
     const success = events.find((event) => event.outcome === 'success')!;
-    expect(success).toMatchObject({ object_type: 'contribution', object_id: String(created.body.contribution.id), summary: { plan: CSAHEL, amountUsd: 1234, contributionStatus: 'paid', status: 201 } });
+    expect(success).toMatchObject({ object_type: 'contribution', object_id: String(created.body.contribution.id), summary: { plan: CSAHEL, amountUsd: 1234, contributionStatus: 'paid' } });
     expect(Date.now() - new Date(success.occurredAt).getTime()).toBeLessThan(10 * 60 * 1000);
 
     // The filters narrow it down.
@@ -101,5 +103,70 @@ describeEachDatabase('the audit log', (context) => {
 
     expect((await auditEvents(context.app, { action: 'audit.export' })).events[0]).toMatchObject({ actor: PERSONAS.admin.email, outcome: 'success' });
     expect((await send(context.as('viewer'), 'GET', '/api/audit/export')).statusCode).toBe(403);
+  });
+
+  /**
+   * The audit store refuses the success row of one action (a trigger standing for a full disk, a
+   * revoked grant, a broken replica): the write must not stay without its row.
+   */
+  async function refuseAuditOf(action: string): Promise<void> {
+    await context.db.exec(`
+      CREATE FUNCTION refuse_audit_row() RETURNS trigger LANGUAGE plpgsql AS $$
+      BEGIN
+        IF NEW.action = TG_ARGV[0] AND NEW.outcome = 'success' THEN RAISE EXCEPTION 'audit store refused the row'; END IF;
+        RETURN NEW;
+      END $$;
+      CREATE TRIGGER refuse_audit_row BEFORE INSERT ON audit_event FOR EACH ROW EXECUTE FUNCTION refuse_audit_row('${action}');`);
+  }
+
+  it('refuses a user creation whose audit row cannot be written: 500 audit.unavailable, no account stored, the refusal on record', async () => {
+    await refuseAuditOf('user.create');
+    const email = 'unrecorded@test.liptako.org';
+    const created = await send(context.app, 'POST', '/api/users', {
+      payload: { email, name: 'Not Recorded', password: 'une phrase assez longue 2021', assignments: [{ role: 'administrator', scope: { kind: 'response' } }] },
+      headers: { 'accept-language': 'fr' },
+    });
+    expect(created.statusCode).toBe(500);
+    expect(created.body.error).toMatchObject({ code: 'audit.unavailable', message: expect.stringMatching(/^Rien n’a été modifié/) as unknown });
+    expect(await countRows(context.db, 'app_user', 'email = $1', [email])).toBe(0);
+    // The attempt itself is still recorded, as a failure, by the guard.
+    expect((await auditEvents(context.app, { action: 'user.create', outcome: 'failure' })).events[0]).toMatchObject({ actor: PERSONAS.admin.email, summary: { status: 500 } });
+    // Nothing else was hurt: the same account is created once the audit store accepts rows again.
+    await context.db.exec('DROP TRIGGER refuse_audit_row ON audit_event');
+    const again = await send(context.app, 'POST', '/api/users', { payload: { email, name: 'Recorded', password: 'une phrase assez longue 2021', assignments: [] } });
+    expect(again.statusCode).toBe(201);
+    expect(await countRows(context.db, 'audit_event', "action = 'user.create' AND outcome = 'success' AND object_id = $1", [String((again.body as { user: { id: number } }).user.id)])).toBe(1);
+  });
+
+  it('refuses to publish a DTM round whose audit row cannot be written: 500, the round stays a draft', async () => {
+    await seedMali(context.app, context.db);
+    const { job } = await importRound(context.app, csvOf(EN_HEADERS, [siteRow('ML0501-0001', 'ML0501', 1200), siteRow('ML0601-0001', 'ML0601', 3000)]), { roundNumber: 1 });
+    const roundId = job!.result!.roundId as number;
+    await refuseAuditOf('dtm.round.publish');
+    const officer = context.as('imOfficerMali');
+    const publish = await send(officer, 'POST', `/api/dtm/rounds/${roundId}/status`, { payload: { status: 'published' } });
+    expect(publish.statusCode).toBe(500);
+    expect(publish.body.error?.code).toBe('audit.unavailable');
+    const round = await send<{ report: { round: { status: string } } }>(officer, 'GET', `/api/dtm/rounds/${roundId}`);
+    expect(round.body.report.round.status).toBe('draft');
+    expect(await countRows(context.db, 'audit_event', "action = 'dtm.round.publish' AND outcome = 'success'")).toBe(0);
+  });
+
+  it('names every write in the domain: the import, the review and the publication of a round, with their objects', async () => {
+    await seedMali(context.app, context.db);
+    const { job } = await importRound(context.app, csvOf(EN_HEADERS, [siteRow('ML0501-0001', 'ML0501', 1200)]), { roundNumber: 1 });
+    const roundId = job!.result!.roundId as number;
+    expect((await send(context.as('imOfficerMali'), 'POST', `/api/dtm/rounds/${roundId}/status`, { payload: { status: 'published' } })).statusCode).toBe(200);
+    const rows = await context.db.query<{ action: string; object_type: string; object_id: string }>(
+      "SELECT action, object_type, object_id FROM audit_event WHERE action LIKE 'dtm.%' AND outcome = 'success' ORDER BY id",
+    );
+    expect(rows).toEqual([
+      { action: 'dtm.upload', object_type: 'dtm-upload', object_id: expect.any(String) as unknown },
+      { action: 'dtm.import.start', object_type: 'dtm-import-job', object_id: String(job!.id) },
+      { action: 'dtm.round.import', object_type: 'dtm-round', object_id: String(roundId) },
+      { action: 'dtm.round.publish', object_type: 'dtm-round', object_id: String(roundId) },
+    ]);
+    // No write is left to the guard's fallback, which would name it by its bare route.
+    expect(await countRows(context.db, 'audit_event', "action LIKE 'POST %' OR action LIKE 'PATCH %' OR action LIKE 'DELETE %'")).toBe(0);
   });
 });

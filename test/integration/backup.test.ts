@@ -11,6 +11,7 @@ import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { recordAudit, systemActor } from '../../src/access/audit.js';
 import * as access from '../../src/access/service.js';
 import { backupDatabase } from '../../src/core/backup.js';
 import { quoteIdent } from '../../src/core/backup-schema.js';
@@ -26,6 +27,8 @@ import { addContribution, importPlanFile } from '../../src/plans/service.js';
 import { databaseKinds, openEmptyDatabase } from '../support/harness.js';
 import { squaresGeoJson } from '../support/geo.js';
 import { CSAHEL } from '../support/plans.js';
+
+const TEST = systemActor('test');
 
 const PASSWORD = 'correct horse battery staple 2021';
 const codeLevel = loadMigrations().length;
@@ -67,8 +70,8 @@ async function snapshot(db: Database): Promise<Record<string, string[]>> {
  * seconds), boundaries, population, a contribution, users, a session, a token, audit events.
  */
 async function fill(db: Database): Promise<{ token: string }> {
-  await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: DEMO_GAZETTEER_FILE });
-  await importPlanFile(db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: path.basename(DEMO_PLAN_FILE), actor: 'demo' });
+  await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: DEMO_GAZETTEER_FILE, actor: TEST });
+  await importPlanFile(db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: path.basename(DEMO_PLAN_FILE), actor: TEST });
   await importGeoFile(db, {
     bytes: new TextEncoder().encode(
       squaresGeoJson(1, [
@@ -77,19 +80,21 @@ async function fill(db: Database): Promise<{ token: string }> {
       ]),
     ),
     fileName: 'mli_adm1.geojson',
+    actor: TEST,
   });
   await importGeoFile(db, {
     bytes: new TextEncoder().encode('ADM1_PCODE,ADM1_FR,T_TL,F_TL,M_TL,year\nML05,Mopti,2614680,1312000,1302680,2022\nML06,Tombouctou,1000000,,,2022\n'),
     fileName: 'mli_pop_adm1.csv',
+    actor: TEST,
   });
   await addContribution(
     db,
+    { principal: { kind: 'system', name: 'test' }, requestId: 'backup test' },
     CSAHEL,
     { donor: 'Royaume de Belgique — « test »', currency: 'XOF', amount: 123456789.5, usdPerEur: 1.0837, status: 'paid', paidOn: '2021-06-30', earmark: { level: 'plan' } },
-    'backup test',
   );
-  const organisation = await access.createOrganisation(db, { name: 'Organisation d’essai', acronym: 'OE' });
-  const user = await access.createUser(db, {
+  const organisation = await access.createOrganisation(db, TEST, { name: 'Organisation d’essai', acronym: 'OE' });
+  const user = await access.createUser(db, TEST, {
     email: 'backup.user@test.liptako.org',
     name: 'Aïssata Maïga',
     password: PASSWORD,
@@ -98,13 +103,13 @@ async function fill(db: Database): Promise<{ token: string }> {
   });
   const signedIn = await access.signIn(db, { email: user.email, password: PASSWORD, address: '127.0.0.1', requestId: 'backup-test' });
   const { secret } = await access.issueToken(db, signedIn.principal, { name: 'sauvegarde', expiresInDays: 30, verbs: ['geo.read'] });
-  await access.audit(db, signedIn.principal, {
+  await recordAudit(db, { principal: signedIn.principal, requestId: null }, {
     action: 'test.event',
     objectType: 'thing',
     objectId: 42,
     summary: { text: 'ligne\nsuivante "guillemets" \\ ☃ 𝄞 \u2028', nothing: null, nested: { list: [1.5, null, -0, 1e-300] } },
   });
-  await access.audit(db, access.SYSTEM_ACTOR, { action: 'test.failure', outcome: 'failure', summary: {} });
+  await recordAudit(db, TEST, { action: 'test.failure', objectType: null, outcome: 'failure', summary: {} });
   return { token: secret };
 }
 
@@ -237,8 +242,8 @@ for (const kind of databaseKinds) {
     it('refuses to restore over data without force, and replaces it all with force', async () => {
       const target = await fresh();
       await restoreDatabase(target, file);
-      await access.audit(target, access.SYSTEM_ACTOR, { action: 'written.after.restore' });
-      await access.createOrganisation(target, { name: 'Arrivée après la restauration' });
+      await recordAudit(target, TEST, { action: 'written.after.restore', objectType: null });
+      await access.createOrganisation(target, TEST, { name: 'Arrivée après la restauration' });
       const before = await snapshot(target);
 
       const error = await refused(restoreDatabase(target, file));
@@ -277,7 +282,7 @@ for (const kind of databaseKinds) {
     it('refuses a truncated or damaged backup and leaves the target as it was, even when forced', async () => {
       const target = await fresh();
       await restoreDatabase(target, file);
-      await access.audit(target, access.SYSTEM_ACTOR, { action: 'before.damaged.restore' });
+      await recordAudit(target, TEST, { action: 'before.damaged.restore', objectType: null });
       const before = await snapshot(target);
       const bytes = readFileSync(file);
 
@@ -374,7 +379,7 @@ for (const kind of databaseKinds) {
     async function oldBackup(target: string): Promise<string> {
       const old = await fresh();
       await migrate(old, { target: 4 });
-      await access.audit(old, access.SYSTEM_ACTOR, { action: 'old.event', summary: { level: 4 } });
+      await recordAudit(old, TEST, { action: 'old.event', objectType: null, summary: { level: 4 } });
       await backupDatabase(old, target);
       return target;
     }
@@ -406,8 +411,7 @@ describe('liptako backup and liptako restore', () => {
     const seeded = await PgliteDatabase.open(first);
     try {
       await migrate(seeded);
-      await importPlanFile(seeded, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: 'iom-csahel-2021.yaml', actor: 'test' });
-      await access.audit(seeded, access.SYSTEM_ACTOR, { action: 'plan.import', summary: { via: 'test' } });
+      await importPlanFile(seeded, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: 'iom-csahel-2021.yaml', actor: TEST });
     } finally {
       await seeded.close();
     }

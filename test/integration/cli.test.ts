@@ -4,14 +4,25 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/access/audit.js';
 import { PgliteDatabase } from '../../src/core/db.js';
+import { migrate } from '../../src/core/migrate.js';
+import { demoGazetteerCsv } from '../../src/demo/demo.js';
+import { upsertOperation } from '../../src/displacement/queries.js';
+import { importGeoFile } from '../../src/geo/service.js';
+import { csvOf, EN_HEADERS, MALI, siteRow } from '../support/dtm.js';
 import { gazetteerCsv, squaresGeoJson } from '../support/geo.js';
 
 let workDir: string;
 
 function liptako(...args: string[]): { status: number | null; stdout: string; stderr: string } {
+  return liptakoIn('data', ...args);
+}
+
+/** The command on its own data folder (`folder` under the test's work folder). */
+function liptakoIn(folder: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: { ...process.env, LIPTAKO_DATA_DIR: path.join(workDir, 'data'), DATABASE_URL: '', LANG: 'en_GB.UTF-8', LIPTAKO_ADMIN_PASSWORD: 'le fleuve Niger traverse Mopti en crue' },
+    env: { ...process.env, LIPTAKO_DATA_DIR: path.join(workDir, folder), DATABASE_URL: '', LANG: 'en_GB.UTF-8', LIPTAKO_ADMIN_PASSWORD: 'le fleuve Niger traverse Mopti en crue' },
     encoding: 'utf8',
     timeout: 120_000,
   });
@@ -99,7 +110,7 @@ describe('the liptako command', () => {
     const db = await PgliteDatabase.open(path.join(workDir, 'data'));
     try {
       expect((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM sign_in_throttle")).at(0)!.n).toBe(0);
-      expect((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'user.unlock' AND actor = 'system'")).at(0)!.n).toBe(1);
+      expect((await db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_event WHERE action = 'user.unlock' AND actor = 'system:cli'")).at(0)!.n).toBe(1);
     } finally {
       await db.close();
     }
@@ -107,6 +118,49 @@ describe('the liptako command', () => {
     expect(unknown.status).toBe(1);
     expect(unknown.stderr).toMatch(/^liptako: /);
   });
+
+  it('records `dtm import --publish` and `dtm retry` in the audit log as system:cli, each in its own transaction', async () => {
+    const seeded = await PgliteDatabase.open(path.join(workDir, 'dtm'));
+    try {
+      await migrate(seeded);
+      await importGeoFile(seeded, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: 'demo-gazetteer.csv', actor: systemActor('test') });
+      await upsertOperation(seeded, MALI);
+    } finally {
+      await seeded.close();
+    }
+    const round = ['--operation', MALI.code, '--type', 'SA', '--date', '2021-03-31'];
+    const good = path.join(workDir, 'round-1.csv');
+    writeFileSync(good, csvOf(EN_HEADERS, [siteRow('ML0501-0001', 'ML0501', 1200), siteRow('ML0601-0001', 'ML0601', 3000)]));
+    const published = liptakoIn('dtm', 'dtm', 'import', good, '--round', '1', ...round, '--publish');
+    expect(published.status, published.stderr).toBe(0);
+    expect(published.stdout).toMatch(/published/);
+    // Every row of this file has a population group nobody knows: the job fails, and is retried.
+    const bad = path.join(workDir, 'round-2.csv');
+    writeFileSync(bad, csvOf(EN_HEADERS, [siteRow('ML0501-0002', 'ML0501', 10, { 'Population group': 'Martians' })]));
+    expect(liptakoIn('dtm', 'dtm', 'import', bad, '--round', '2', ...round).status).toBe(1);
+
+    const events = async (): Promise<Array<{ actor: string; action: string; object_type: string; object_id: string; summary: Record<string, unknown> }>> => {
+      const db = await PgliteDatabase.open(path.join(workDir, 'dtm'));
+      try {
+        return await db.query("SELECT actor, action, object_type, object_id, summary FROM audit_event WHERE action LIKE 'dtm.%' ORDER BY id");
+      } finally {
+        await db.close();
+      }
+    };
+    const before = await events();
+    expect(before.every((event) => event.actor === 'system:cli')).toBe(true);
+    expect(before.map((event) => event.action)).toEqual(['dtm.upload', 'dtm.import.start', 'dtm.round.import', 'dtm.round.publish', 'dtm.upload', 'dtm.import.start']);
+    const publish = before.find((event) => event.action === 'dtm.round.publish')!;
+    const stored = before.find((event) => event.action === 'dtm.round.import')!;
+    expect(publish).toMatchObject({ object_type: 'dtm-round', object_id: stored.object_id, summary: { operation: MALI.code, number: 1, status: 'published' } });
+    const failedJob = before.at(-1)!.object_id;
+
+    const retried = liptakoIn('dtm', 'dtm', 'retry', failedJob);
+    expect(retried.status).toBe(1);
+    const after = await events();
+    expect(after.slice(before.length)).toMatchObject([{ actor: 'system:cli', action: 'dtm.import.retry', object_type: 'dtm-import-job', summary: { retryOf: Number(failedJob), round: 2 } }]);
+    expect(after.at(-1)!.object_id).not.toBe(failedJob);
+  }, 300_000);
 
   it('answers in French when the terminal is French', () => {
     const junk = path.join(workDir, 'empty.csv');

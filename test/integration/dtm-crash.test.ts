@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { systemActor } from '../../src/access/audit.js';
 import { PgliteDatabase } from '../../src/core/db.js';
 import { migrate } from '../../src/core/migrate.js';
 import { demoGazetteerCsv } from '../../src/demo/demo.js';
@@ -75,7 +76,7 @@ describe('an import killed half-way', () => {
     const db = await PgliteDatabase.open(dataDir());
     try {
       await migrate(db);
-      await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: 'demo-gazetteer.csv' });
+      await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: 'demo-gazetteer.csv', actor: systemActor('test') });
       await upsertOperation(db, MALI);
     } finally {
       await db.close();

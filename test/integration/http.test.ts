@@ -101,7 +101,7 @@ describeEachDatabase(
         );
         return {};
       });
-      app.post('/api/test/echo', { config: { verb: 'system.read' } }, (request) => ({ received: request.body }));
+      app.post('/api/test/echo', { config: { verb: 'system.read', audit: 'test.echo' } }, (request) => ({ received: request.body }));
       app.get('/api/test/boom', { config: { verb: 'system.read' } }, () => {
         throw new Error('SELECT password FROM secret_table failed');
       });

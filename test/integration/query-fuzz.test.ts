@@ -8,6 +8,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
+import { systemActor } from '../../src/access/audit.js';
 import { catalogue } from '../../src/core/errors.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
@@ -140,8 +141,8 @@ async function seed(context: TestContext): Promise<void> {
     ['MLI', 1, 'ML06', 'Tombouctou', 'MLI', '2021-12-20'],
     ['MLI', 2, 'ML0501', 'Bandiagara', 'ML05', '2021-12-20'],
   ]);
-  await importGeoFile(context.db, { bytes: new TextEncoder().encode(gazetteer), fileName: 'mli.csv' });
-  await importPlanFile(context.db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: 'iom-csahel-2021.yaml', actor: 'query-fuzz' });
+  await importGeoFile(context.db, { bytes: new TextEncoder().encode(gazetteer), fileName: 'mli.csv', actor: systemActor('test') });
+  await importPlanFile(context.db, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: 'iom-csahel-2021.yaml', actor: systemActor('test') });
 }
 
 /** One request inside a savepoint: a statement that fails must not poison the test's transaction. */

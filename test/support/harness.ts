@@ -9,6 +9,7 @@ import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
 import { PgliteDatabase, PostgresDatabase, type Database, type DatabaseKind, type Queryable, type SessionQueryable } from '../../src/core/db.js';
 import type { InjectOptions } from 'fastify';
+import { systemActor } from '../../src/access/audit.js';
 import * as access from '../../src/access/service.js';
 import type { AssignmentInput } from '../../src/access/service.js';
 import { buildApp, type BuildAppOptions } from '../../src/core/http.js';
@@ -77,8 +78,17 @@ class RollbackDatabase implements Database {
     return this.session().exec(script);
   }
 
+  private queue: Promise<unknown> = Promise.resolve();
+
+  /**
+   * One transaction at a time, as on PGlite's single connection: two requests' savepoints on the
+   * one test session would otherwise interleave, and releasing the first would release the second.
+   */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return this.session().transaction(work);
+    const session = this.session();
+    const run = this.queue.then(() => session.transaction(work));
+    this.queue = run.catch(() => undefined);
+    return run;
   }
 
   close(): Promise<void> {
@@ -101,11 +111,11 @@ export const PERSONAS: Record<Exclude<Persona, 'anonymous'>, { email: string; ro
 export const TEST_PASSWORD = 'correct horse battery staple 2021';
 
 async function createPersonas(db: Database): Promise<Record<Exclude<Persona, 'anonymous'>, string>> {
-  const organisation = await access.createOrganisation(db, { name: 'Test Partner NGO', acronym: 'TPN' });
+  const organisation = await access.createOrganisation(db, systemActor('test'), { name: 'Test Partner NGO', acronym: 'TPN' });
   const tokens = {} as Record<Exclude<Persona, 'anonymous'>, string>;
   for (const [persona, definition] of Object.entries(PERSONAS) as Array<[Exclude<Persona, 'anonymous'>, (typeof PERSONAS)[keyof typeof PERSONAS]]>) {
     const scope = definition.scope.kind === 'organisation' ? { kind: 'organisation' as const, value: String(organisation.id) } : definition.scope;
-    const user = await access.createUser(db, {
+    const user = await access.createUser(db, systemActor('test'), {
       email: definition.email,
       name: persona,
       password: TEST_PASSWORD,
