@@ -2,7 +2,14 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n.js';
 import { App } from './App.js';
+// The styles in the order of the one file they were cut from (the cascade depends on it).
 import './styles.css';
+import './geo/geography.css';
+import './components/tables.css';
+import './plans/plans.css';
+import './responsive.css';
+import './access/access.css';
+import './displacement/displacement.css';
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root is missing from index.html');
