@@ -237,7 +237,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
     },
     async (request) => {
       const { round } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.read');
-      const { total, issues } = await dtm.roundIssues(db, round, {
+      const { total, issues } = await dtm.roundIssues(db, request.actor, round, {
         ...request.query,
         limit: request.query.limit ?? 100,
         offset: request.query.offset ?? 0,
@@ -283,9 +283,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
     '/api/dtm/jobs/:id',
     { config: { verb: 'dtm.import' }, schema: { tags, summary: 'Progress and outcome of an import job', params: Type.Object({ id: Id }), response: withBody(404) } },
     async (request) => {
-      const job = await jobs.getJob(db, request.params.id);
-      if (job === undefined || job.kind !== dtm.IMPORT_JOB) throw new AppError('dtm.job.notFound', { id: request.params.id });
-      return { job: localisedJob(job, languageOf(request)) };
+      return { job: localisedJob(await dtm.importJob(db, request.actor, request.params.id), languageOf(request)) };
     },
   );
 
@@ -297,7 +295,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
     },
     async (request) => {
       const language = languageOf(request);
-      return { jobs: (await jobs.listJobs(db, dtm.IMPORT_JOB, request.query.limit ?? 20)).map((job) => localisedJob(job, language)) };
+      return { jobs: (await dtm.importJobs(db, request.actor, request.query.limit ?? 20)).map((job) => localisedJob(job, language)) };
     },
   );
 

@@ -840,9 +840,43 @@ export async function changeRoundStatus(db: Queryable, actor: Actor, operation: 
 /** The figure columns a reviewer may fix by hand (the decision body's schema lists them). */
 export const FIXABLE_COLUMNS = q.FIXABLE_COLUMNS;
 
-/** A page of a round's findings, filtered; the caller has authorised the round. */
-export async function roundIssues(db: Queryable, round: q.RoundRow, filters: q.IssueFilters): Promise<{ total: number; issues: q.IssueRow[] }> {
-  return q.issuesOf(db, round, filters);
+/**
+ * A page of a round's findings, filtered; the caller has authorised the round. Findings carry the
+ * file's own cells (names, figures of people), so each page read is in the audit log.
+ */
+export async function roundIssues(db: Queryable, actor: Actor, round: q.RoundRow, filters: q.IssueFilters): Promise<{ total: number; issues: q.IssueRow[] }> {
+  return audited(
+    db,
+    actor,
+    (tx) => q.issuesOf(tx, round, filters),
+    (page) => ({ action: 'dtm.findings.read', objectType: 'dtm-round', objectId: round.id, summary: { filters, shown: page.issues.length, total: page.total } }),
+  );
+}
+
+/** Findings a job carries when it failed on them (raw cells of the file): how many. */
+function findingsIn(job: jobs.JobView): number {
+  const details = job.error?.details as { findings?: unknown } | undefined;
+  return Array.isArray(details?.findings) ? details.findings.length : 0;
+}
+
+/**
+ * An import job, as the web app polls it. Polls of a running job are not audited (they carry
+ * counts only); a job that failed on its findings returns cells of the file, and that read is.
+ */
+export async function importJob(db: Queryable, actor: Actor, id: number): Promise<jobs.JobView> {
+  const job = await jobs.getJob(db, id);
+  if (job === undefined || job.kind !== IMPORT_JOB) throw new AppError('dtm.job.notFound', { id });
+  const findings = findingsIn(job);
+  if (findings === 0) return job;
+  return audited(db, actor, () => Promise.resolve(job), () => ({ action: 'dtm.findings.read', objectType: 'dtm-import-job', objectId: id, summary: { findings } }));
+}
+
+/** Recent import jobs; audited as `importJob` is, one row for the list, when any carries findings. */
+export async function importJobs(db: Queryable, actor: Actor, limit: number): Promise<jobs.JobView[]> {
+  const list = await jobs.listJobs(db, IMPORT_JOB, limit);
+  const withFindings = list.filter((job) => findingsIn(job) > 0).map((job) => job.id);
+  if (withFindings.length === 0) return list;
+  return audited(db, actor, () => Promise.resolve(list), () => ({ action: 'dtm.findings.read', objectType: 'dtm-import-job', summary: { jobs: withFindings } }));
 }
 
 /** The quality report of a round as it stands now (after decisions changed it). */

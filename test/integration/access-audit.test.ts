@@ -169,4 +169,49 @@ describeEachDatabase('the audit log', (context) => {
     // No write is left to the guard's fallback, which would name it by its bare route.
     expect(await countRows(context.db, 'audit_event', "action LIKE 'POST %' OR action LIKE 'PATCH %' OR action LIKE 'DELETE %'")).toBe(0);
   });
+
+  it('records who read the user list, the audit log and its export: one row per request, with the filters', async () => {
+    const rowsOf = (action: string): Promise<Array<{ actor: string; summary: Record<string, unknown> }>> =>
+      context.db.query("SELECT actor, summary FROM audit_event WHERE action = $1 AND outcome = 'success' ORDER BY id", [action]);
+    const users = await send<{ users: unknown[] }>(context.app, 'GET', '/api/users');
+    expect(users.statusCode).toBe(200);
+    expect(await rowsOf('user.list')).toEqual([{ actor: PERSONAS.admin.email, summary: { users: users.body.users.length } }]);
+    expect(users.body.users.length).toBeGreaterThan(1);
+
+    expect((await send(context.app, 'GET', '/api/audit?action=user.list&limit=5')).statusCode).toBe(200);
+    expect(await rowsOf('audit.read')).toEqual([{ actor: PERSONAS.admin.email, summary: { filters: { action: 'user.list', limit: 5, offset: 0 }, events: 1 } }]);
+    expect((await send(context.app, 'GET', '/api/audit/export?outcome=failure')).statusCode).toBe(200);
+    expect(await rowsOf('audit.export')).toMatchObject([{ actor: PERSONAS.admin.email, summary: { filters: { outcome: 'failure' } } }]);
+    // A refused read leaves no row of a read that did not happen.
+    expect((await send(context.as('viewer'), 'GET', '/api/users')).statusCode).toBe(403);
+    expect(await rowsOf('user.list')).toHaveLength(1);
+  });
+
+  it('records reads of import findings (cells of the file), one row per request, and not the polls of a running import', async () => {
+    await seedMali(context.app, context.db);
+    const officer = context.as('imOfficerMali');
+    const findingsRead = (): Promise<Array<{ actor: string; object_type: string; object_id: string | null; summary: Record<string, unknown> }>> =>
+      context.db.query("SELECT actor, object_type, object_id, summary FROM audit_event WHERE action = 'dtm.findings.read' ORDER BY id");
+    // A round with findings (an unknown population group is an error), imported and polled.
+    const rows = [siteRow('ML0501-0001', 'ML0501', 1200), siteRow('ML0501-0002', 'ML0501', 50, { 'Population group': 'Martians' })];
+    const { job } = await importRound(officer, csvOf(EN_HEADERS, rows), { roundNumber: 1 });
+    expect(job?.status).toBe('succeeded');
+    expect(await findingsRead()).toEqual([]);
+    const roundId = job!.result!.roundId as number;
+    const page = await send<{ total: number; issues: unknown[] }>(officer, 'GET', `/api/dtm/rounds/${roundId}/issues?limit=10`);
+    expect(page.statusCode).toBe(200);
+    expect(page.body.total).toBeGreaterThan(0);
+    expect(await findingsRead()).toEqual([
+      { actor: PERSONAS.imOfficerMali.email, object_type: 'dtm-round', object_id: String(roundId), summary: { filters: { limit: 10, offset: 0 }, shown: page.body.issues.length, total: page.body.total } },
+    ]);
+
+    // A job that failed on its findings returns cells of the file: reading it is recorded too.
+    const failed = await importRound(officer, csvOf(EN_HEADERS, [rows[1]!]), { roundNumber: 2 });
+    expect(failed.job?.status).toBe('failed');
+    const before = (await findingsRead()).length;
+    expect((await send(officer, 'GET', `/api/dtm/jobs/${failed.job!.id}`)).statusCode).toBe(200);
+    expect((await findingsRead()).slice(before)).toEqual([{ actor: PERSONAS.imOfficerMali.email, object_type: 'dtm-import-job', object_id: String(failed.job!.id), summary: { findings: 1 } }]);
+    expect((await send(officer, 'GET', '/api/dtm/jobs?limit=50')).statusCode).toBe(200);
+    expect((await findingsRead()).slice(before + 1)).toEqual([{ actor: PERSONAS.imOfficerMali.email, object_type: 'dtm-import-job', object_id: null, summary: { jobs: [failed.job!.id] } }]);
+  });
 });
