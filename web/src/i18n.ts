@@ -7,8 +7,7 @@ import i18next from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import { isLanguage, toLanguage, type Language } from '../../src/shared/format.js';
-import en from './locales/en.json' with { type: 'json' };
-import fr from './locales/fr.json' with { type: 'json' };
+import { en, fr } from './locales/index.js';
 
 export const LANGUAGE_STORAGE_KEY = 'liptako.lang';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import en from './locales/en.json' with { type: 'json' };
-import fr from './locales/fr.json' with { type: 'json' };
+import { en, fr } from './locales/index.js';
 import { ADMIN_PAGES, MODULES, moduleForPath } from './modules.js';
 
 describe('modules', () => {

@@ -1,6 +1,6 @@
 /**
  * The modules of Liptako, in navigation order. Adding a module to the interface is one line here
- * (plus its label in locales/*.json under nav.modules and its route in App.tsx).
+ * (plus its label in locales/<language>/common.json under nav.modules and its route in App.tsx).
  */
 export interface ModuleEntry {
   /** Stable id; the label is `nav.modules.<id>` in the translation files. */

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import en from '../locales/en.json' with { type: 'json' };
-import fr from '../locales/fr.json' with { type: 'json' };
+import { en, fr } from '../locales/index.js';
 import { SCOPE_KINDS } from '../../../src/shared/access.js';
 import { CONTRIBUTION_STATUSES, PLAN_TYPES, SECTOR_CODES, TARGET_GROUPS } from '../../../src/shared/plans.js';
 
