@@ -348,8 +348,17 @@ describeEachDatabase('who may do what', (context) => {
     if (spec.plan) await loadCsahelPlan(context.app);
     const prepared = (await spec.prepare?.(context, persona)) ?? {};
     const before = await spec.observe?.(context, prepared);
+    const [mark] = await context.db.query<{ last: number }>('SELECT coalesce(max(id), 0)::int AS last FROM audit_event');
     const reply = await spec.send(context.as(persona), prepared);
     expect(reply.statusCode, reply.text).toBe(status);
+    if (isWrite(spec.route)) {
+      // Every write is on record: an accepted one under its action in the domain's words (written
+      // in its transaction, never the guard's bare-route fallback), a refused one as a failure.
+      const rows = await context.db.query<{ action: string; outcome: string }>("SELECT action, outcome FROM audit_event WHERE id > $1 AND action <> 'token.use'", [mark!.last]);
+      if (status < 300) expect(rows.filter((row) => row.outcome === 'success').length, JSON.stringify(rows)).toBeGreaterThan(0);
+      else expect(rows.filter((row) => row.outcome === 'failure').length, JSON.stringify(rows)).toBeGreaterThan(0);
+      expect(rows.filter((row) => /^(POST|PUT|PATCH|DELETE) /.test(row.action))).toEqual([]);
+    }
     if (status === 401 && spec.route.startsWith('HEAD') === false) expect(reply.body.error!.code).toBe('auth.required');
     if (status === 403 && spec.route.startsWith('HEAD') === false) expect(reply.body.error!.code).toBe('auth.forbidden');
     if (spec.observe) {
