@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
 import { ApiError, asApiError, buildUrl, getJson, sendJson, uploadFile } from '../api.js';
 import { PageGate } from '../components/Access.js';
+import { UploadStatus } from '../components/UploadStatus.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { clearApiCache, useApi } from '../useApi.js';
@@ -264,7 +265,6 @@ function ImportForm() {
     );
   }
 
-  const percent = step.name === 'uploading' && step.total > 0 ? Math.round((step.loaded / step.total) * 100) : 0;
   const nameOfOperation = (code: string) => {
     const found = list.find((candidate) => candidate.code === code);
     return found ? operationName(found, format.language) : code;
@@ -432,22 +432,14 @@ function ImportForm() {
         </form>
 
         <div className="import-status" aria-live="polite">
-          {step.name === 'uploading' ? (
-            <div className="progress" data-testid="dtm-upload-progress">
-              <label>
-                <span className="visually-hidden">{t('displacement.import.uploadProgress')}</span>
-                <progress max={100} value={percent} />
-              </label>
-              <p>{t('displacement.import.uploading', { loaded: format.bytes(step.loaded), total: format.bytes(step.total), percent })}</p>
-            </div>
-          ) : null}
-          {step.name === 'reading' ? (
-            <div className="progress" data-testid="dtm-upload-progress">
-              <progress aria-label={t('displacement.import.uploadProgress')} />
-              <p>{t('displacement.import.reading')}</p>
-            </div>
-          ) : null}
-          {step.name === 'cancelled' ? <p>{t('displacement.import.cancelled')}</p> : null}
+          <UploadStatus
+            stage={step.name === 'uploading' || step.name === 'cancelled' ? step : step.name === 'reading' ? { name: 'processing' } : null}
+            testId="dtm-upload-progress"
+            label={t('displacement.import.uploadProgress')}
+            uploading={(progress) => t('displacement.import.uploading', progress)}
+            processing={t('displacement.import.reading')}
+            cancelled={t('displacement.import.cancelled')}
+          />
         </div>
         {step.name === 'error' ? (
           <div data-testid="dtm-import-error" data-code={step.error.code ?? undefined}>

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, buildUrl, uploadFile } from '../api.js';
 import { LoadOnOpen } from '../components/LoadOnOpen.js';
+import { UploadStatus } from '../components/UploadStatus.js';
 import { ErrorNotice } from '../components/Status.js';
 import { useFormat } from '../useFormat.js';
 import { importProblem, MAX_YEAR, MIN_YEAR, parseYear, REFUSED_LIST_LIMIT, type ImportProblem } from './importErrors.js';
@@ -185,7 +186,6 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
     start(file);
   }
 
-  const percent = phase.name === 'uploading' && phase.total > 0 ? Math.round((phase.loaded / phase.total) * 100) : 0;
   const advancedSummary = [
     year.trim() ? t('geo.import.advanced.yearSummary', { year: year.trim() }) : null,
     level ? t('geo.levelName', { level }) : null,
@@ -353,29 +353,14 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
       </form>
 
       <div className="import-status" aria-live="polite">
-        {phase.name === 'uploading' && file ? (
-          <div className="progress" data-testid="geo-import-progress">
-            <label>
-              <span className="visually-hidden">{t('geo.import.progressLabel')}</span>
-              <progress max={100} value={percent} />
-            </label>
-            <p>
-              {t('geo.import.uploading', {
-                file: file.name,
-                loaded: format.bytes(phase.loaded),
-                total: format.bytes(phase.total),
-                percent,
-              })}
-            </p>
-          </div>
-        ) : null}
-        {phase.name === 'processing' ? (
-          <div className="progress" data-testid="geo-import-progress">
-            <progress aria-label={t('geo.import.progressLabel')} />
-            <p>{t('geo.import.processing')}</p>
-          </div>
-        ) : null}
-        {phase.name === 'cancelled' ? <p>{t('geo.import.cancelled')}</p> : null}
+        <UploadStatus
+          stage={phase.name === 'uploading' || phase.name === 'processing' || phase.name === 'cancelled' ? phase : null}
+          testId="geo-import-progress"
+          label={t('geo.import.progressLabel')}
+          uploading={(progress) => t('geo.import.uploading', { file: file?.name ?? '', ...progress })}
+          processing={t('geo.import.processing')}
+          cancelled={t('geo.import.cancelled')}
+        />
       </div>
       {phase.name === 'error' ? (
         <div className="import-problem" data-testid="geo-import-error" data-code={phase.error.code ?? undefined}>
