@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalPath, looksLikeApiUrl } from './http.js';
+import { canonicalPath, looksLikeApiUrl } from '../core/http-kit.js';
 
 describe('canonicalPath', () => {
   it.each([

@@ -12,7 +12,6 @@ import { authenticate, sameSecret, SESSION_COOKIE } from './service.js';
 import { can, type Principal, type Verb } from './verbs.js';
 
 // Where the guard's notion of an API address lives (core, since the not-found handler needs it too).
-export { canonicalPath, isApiUrl, looksLikeApiUrl } from '../core/http-kit.js';
 
 /** `public`: anyone, signed in or not (sign-in itself); otherwise a verb of a role. */
 export type RouteVerb = Verb | 'public';

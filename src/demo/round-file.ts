@@ -444,8 +444,3 @@ export async function writeRoundXlsx(rows: Iterable<RoundFileRow>, options: Roun
   await ended;
   return Buffer.concat(chunks);
 }
-
-/** As `writeRoundXlsx`, straight to a file (flat memory). Returns the rows written. */
-export async function writeRoundXlsxFile(path: string, rows: Iterable<RoundFileRow>, options: RoundXlsxOptions): Promise<{ rows: number }> {
-  return { rows: await writeWorkbook({ filename: path }, rows, options) };
-}

@@ -276,13 +276,6 @@ export async function importsOfRound(db: Queryable, roundId: number): Promise<Im
   return db.query<ImportRow>(`SELECT ${IMPORT_COLUMNS} FROM dtm_import WHERE round_id = $1 ORDER BY id DESC`, [roundId]);
 }
 
-/** The raw file of an import, as uploaded. */
-export async function importRaw(db: Queryable, id: number): Promise<{ file_name: string; raw: Uint8Array } | undefined> {
-  const [row] = await db.query<{ upload_id: number }>('SELECT upload_id FROM dtm_import WHERE id = $1', [id]);
-  const upload = row === undefined ? undefined : await uploadById(db, row.upload_id);
-  return upload === undefined ? undefined : { file_name: upload.file_name, raw: await uploadBytes(db, upload) };
-}
-
 export interface NewImport {
   operationId: number;
   roundId: number;

@@ -66,11 +66,6 @@ export async function listImports(db: Queryable, limit: number): Promise<GeoImpo
   );
 }
 
-export async function importRaw(db: Queryable, id: number): Promise<{ file_name: string; raw: Uint8Array } | undefined> {
-  const [row] = await db.query<{ file_name: string; raw: Uint8Array }>('SELECT file_name, raw FROM geo_import WHERE id = $1', [id]);
-  return row;
-}
-
 // ---- units ---------------------------------------------------------------------------------
 
 export async function unitsValidAt(db: Queryable, country: string, level: number, date: string): Promise<AdminUnitRow[]> {

@@ -264,12 +264,6 @@ export async function reviseRow(
   return row?.version ?? null;
 }
 
-export async function rowExists(db: Queryable, table: RevisableTable, planId: PlanId, id: number): Promise<boolean> {
-  const planColumn = table === 'plan' ? 'id' : 'plan_id';
-  const rows = await db.query(`SELECT 1 FROM ${table} WHERE id = $1 AND ${planColumn} = $2`, [id, planId]);
-  return rows.length > 0;
-}
-
 export async function updatePlanReportedFunding(
   db: Queryable,
   planId: PlanId,

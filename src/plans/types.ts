@@ -5,7 +5,6 @@ import type { PlanStatus, PlanType, SectorCode, TargetGroup } from '../shared/pl
 export {
   CONTRIBUTION_STATUSES,
   EARMARK_LEVELS,
-  PLAN_STATUSES,
   PLAN_TYPES,
   SECTOR_CODES,
   TARGET_GROUPS,

@@ -55,7 +55,6 @@ export const ROUND_FIELDS: readonly RoundField[] = [...BASE_FIELDS, ...SIDE_GROU
 
 export const isRoundField = (value: string): value is RoundField => (ROUND_FIELDS as readonly string[]).includes(value);
 
-export const isMeasureField = (value: string): value is MeasureField => (MEASURE_FIELDS as readonly string[]).includes(value);
 
 /** A file cannot be imported without these mapped (admin2 or a location code places the row). */
 export const REQUIRED_FIELDS: readonly RoundField[] = ['admin2Pcode', 'individuals'];
