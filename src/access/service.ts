@@ -110,8 +110,11 @@ export async function signIn(db: Queryable, request: { email: string; password: 
     throw new AppError('auth.signIn.slowDown', { seconds: waitSeconds }, { retryAfter: waitSeconds });
   }
   if (!checkable || !matches) {
-    await q.recordSignInFailure(db, key, address, SIGN_IN_THROTTLE);
-    await audit('failure', user === undefined ? 'unknown-email' : user.disabled_at !== null ? 'disabled' : 'wrong-password', user?.id ?? null, { address });
+    // The count that slows the next attempt down and the row that shows it, together.
+    await db.transaction(async (tx) => {
+      await q.recordSignInFailure(tx, key, address, SIGN_IN_THROTTLE);
+      await audit('failure', user === undefined ? 'unknown-email' : user.disabled_at !== null ? 'disabled' : 'wrong-password', user?.id ?? null, { address }, tx);
+    });
     throw new AppError('auth.signIn.failed');
   }
   const sessionToken = secret();
