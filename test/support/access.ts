@@ -1,44 +1,14 @@
 /** Helpers for access-control tests: requests of any method, sign-in with cookies, plan copies. */
 import { readFileSync } from 'node:fs';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
+import { send, type Reply } from './http.js';
 import type { Database } from '../../src/core/db.js';
 import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
 import { PERSONAS, TEST_PASSWORD, type Persona } from './harness.js';
 import { CSAHEL, importPlanBytes } from './plans.js';
 
-export type Method = 'GET' | 'HEAD' | 'POST' | 'PATCH' | 'DELETE';
-
-export interface Reply<Body = Record<string, unknown>> {
-  statusCode: number;
-  body: Body & { error?: { code: string; message: string; details?: unknown } };
-  text: string;
-  headers: Record<string, string | string[] | number | undefined>;
-  cookies: Array<{ name: string; value: string; path?: string; httpOnly?: boolean; sameSite?: string; secure?: boolean; expires?: Date; maxAge?: number }>;
-}
-
-export interface SendOptions {
-  payload?: unknown;
-  headers?: Record<string, string>;
-  /** The caller's address: sign-in is throttled per address, so tests that sign in a lot use their own. */
-  remoteAddress?: string;
-}
-
-export async function send<Body = Record<string, unknown>>(app: LiptakoApp, method: Method, url: string, options: SendOptions = {}): Promise<Reply<Body>> {
-  const response = await app.inject({
-    method,
-    url,
-    headers: options.headers ?? {},
-    ...(options.remoteAddress === undefined ? {} : { remoteAddress: options.remoteAddress }),
-    ...(options.payload === undefined ? {} : { payload: options.payload as Record<string, unknown> }),
-  });
-  let body: Reply<Body>['body'];
-  try {
-    body = response.json();
-  } catch {
-    body = {} as Reply<Body>['body'];
-  }
-  return { statusCode: response.statusCode, body, text: response.body, headers: response.headers, cookies: response.cookies };
-}
+// The HTTP helper lives in http.ts; these names stay importable from here while older branches land.
+export { send, type Method, type Reply, type SendOptions } from './http.js';
 
 let addressCounter = 0;
 /** A new caller address for each use, so the per-address sign-in throttle never couples tests. */
