@@ -63,16 +63,28 @@ export async function recordAudit(db: Queryable, actor: Actor, event: AuditEvent
 export async function audited<T>(db: Queryable, actor: Actor, work: (tx: Queryable) => Promise<T>, describe: (result: T) => AuditEvent): Promise<T> {
   const result = await db.transaction(async (tx) => {
     const value = await work(tx);
-    const event = describe(value);
-    try {
-      await recordAudit(tx, actor, event);
-    } catch (error) {
-      // A lost database says so itself; anything else refusing the row is the audit log's fault.
-      if (error instanceof AppError && error.code.startsWith('db.')) throw error;
-      throw new AppError('audit.unavailable', { action: event.action }, { cause: error });
-    }
+    await recordOrRefuse(tx, actor, describe(value));
     return value;
   });
   actor.recorded = true;
   return result;
+}
+
+/**
+ * Records a read that has nothing to commit (a file being exported) before its data leaves: if
+ * the row cannot be written, the read is refused with `audit.unavailable`.
+ */
+export async function auditedRead(db: Queryable, actor: Actor, event: AuditEvent): Promise<void> {
+  await recordOrRefuse(db, actor, event);
+  actor.recorded = true;
+}
+
+async function recordOrRefuse(db: Queryable, actor: Actor, event: AuditEvent): Promise<void> {
+  try {
+    await recordAudit(db, actor, event);
+  } catch (error) {
+    // A lost database says so itself; anything else refusing the row is the audit log's fault.
+    if (error instanceof AppError && error.code.startsWith('db.')) throw error;
+    throw new AppError('audit.unavailable', { action: event.action }, { cause: error });
+  }
 }

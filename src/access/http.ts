@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Database } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import { looksLikeApiUrl } from '../core/http-kit.js';
-import { recordAudit, type Actor } from './audit.js';
+import { auditedRead, recordAudit, type Actor, type AuditEvent } from './audit.js';
 import { authenticate, sameSecret, SESSION_COOKIE } from './service.js';
 import { can, type Principal, type Verb } from './verbs.js';
 
@@ -22,7 +22,8 @@ declare module 'fastify' {
     /**
      * The route's action in the domain's words (`user.create`). Required on every write: its
      * service records it in the write's transaction (access/audit.ts), and the guard records it
-     * as a failure when the write is refused. On a GET, names a read recorded after it (exports).
+     * as a failure when the write is refused. On a GET, names a read the handler records with
+     * `request.auditRead` before the data leaves (exports).
      */
     audit?: string;
   }
@@ -30,8 +31,11 @@ declare module 'fastify' {
     principal: Principal;
     /** The principal and this request's id: what a service's audited write needs (access/audit.ts). */
     actor: Actor;
-    /** What a handler of a named GET wants recorded about the object it read. */
-    auditObject?: { type: string; id?: string | number | null; summary?: object };
+    /**
+     * Records the read this request is about to answer (an export), under the route's `audit`
+     * action; refuses it with `audit.unavailable` when the row cannot be written.
+     */
+    auditRead(event: Omit<AuditEvent, 'action'>): Promise<void>;
   }
 }
 
@@ -55,6 +59,11 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
   const routes: RouteGuardReport[] = [];
   app.decorateRequest('principal', null as never);
   app.decorateRequest('actor', null as never);
+  app.decorateRequest('auditRead', function (this: FastifyRequest, event: Omit<AuditEvent, 'action'>): Promise<void> {
+    const action = this.routeOptions.config?.audit;
+    if (action === undefined) throw new Error(`Route ${this.routeOptions.url} records a read but names no action: add config: { audit }.`);
+    return auditedRead(db, this.actor, { ...event, action });
+  });
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const url = route.url;
@@ -111,9 +120,9 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     done(request.routeOptions.config?.verb !== undefined && request.principal === null ? new AppError('auth.required') : undefined);
   });
 
-  // A write that succeeded recorded its own row in its transaction (access/audit.ts); what is left
-  // to record here are refusals (nothing was written, so nothing to keep together) and named
-  // reads such as exports. Sign-in (`public`) records every attempt itself.
+  // A write that succeeded recorded its own row in its transaction, a named read before its data
+  // left (access/audit.ts); what is left to record here are refusals (nothing was written, so
+  // nothing to keep together). Sign-in (`public`) records every attempt itself.
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const config = request.routeOptions.config;
     if (config?.verb === undefined || config.verb === 'public' || request.principal === null) return payload;
@@ -121,17 +130,16 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     const failed = reply.statusCode >= 400;
     if (!write && (config.audit === undefined || failed)) return payload;
     if (!failed && request.actor.recorded === true) return payload;
-    if (write && !failed) request.log.error({ route: request.routeOptions.url }, 'a write succeeded without recording its action in its transaction (use audited())');
+    // A bug, not a caller's doing: the answer has left; the least is a row saying so.
+    if (!failed) request.log.error({ route: request.routeOptions.url }, 'a write or named read succeeded without recording itself (use audited() or request.auditRead)');
     const params = (request.params ?? {}) as Record<string, unknown>;
-    const object = request.auditObject;
     try {
       await recordAudit(db, request.actor, {
         action: config.audit ?? `${request.method} ${request.routeOptions.url}`,
-        objectType: object?.type ?? null,
-        objectId: object?.id ?? (typeof params.code === 'string' ? params.code : typeof params.id === 'number' || typeof params.id === 'string' ? String(params.id) : null),
+        objectType: null,
+        objectId: typeof params.code === 'string' ? params.code : typeof params.id === 'number' || typeof params.id === 'string' ? String(params.id) : null,
         outcome: failed ? 'failure' : 'success',
-        // The HTTP status and route come last: what a handler adds cannot overwrite them.
-        summary: { ...(object?.summary ?? {}), status: reply.statusCode, route: request.routeOptions.url },
+        summary: { status: reply.statusCode, route: request.routeOptions.url },
       });
     } catch (error) {
       // The answer is already a refusal (or a read whose data is on its way): nothing to undo.

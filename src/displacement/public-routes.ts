@@ -230,11 +230,11 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
       const rows = await publishing.unitFigures(db, chosen, query.level);
       const columns = publishing.exportColumns(chosen, query.level, language);
       const stem = publishing.exportStem(chosen, query.level);
-      request.auditObject = {
-        type: 'dtm-operation',
-        id: operation.code,
+      await request.auditRead({
+        objectType: 'dtm-operation',
+        objectId: operation.code,
         summary: { format: query.format, level: query.level, round: chosen.round?.id ?? null, roundStatus: chosen.round?.status ?? null, assessmentType: chosen.assessmentType, group: chosen.group, rows: rows.length },
-      };
+      });
       if (query.format === 'csv') {
         return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="${stem}.csv"`).send(toCsv(columns, rows));
       }
@@ -263,11 +263,11 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
       const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
       const chosen = await aggregate.chooseRound(db, operation, query, request.principal);
       const collection = await publishing.figureCollection(db, chosen, query.level);
-      request.auditObject = {
-        type: 'dtm-operation',
-        id: operation.code,
+      await request.auditRead({
+        objectType: 'dtm-operation',
+        objectId: operation.code,
         summary: { format: 'geojson', level: query.level, round: chosen.round?.id ?? null, roundStatus: chosen.round?.status ?? null, assessmentType: chosen.assessmentType, group: chosen.group },
-      };
+      });
       const stem = publishing.exportStem(chosen, query.level);
       return reply
         .type('application/geo+json; charset=utf-8')

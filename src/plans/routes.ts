@@ -329,7 +329,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
       const { table, format } = request.query;
       await plans.authorisePlan(db, request.params.code, request.principal, 'plan.read');
       const plan = await plans.getPlan(db, request.params.code, language);
-      request.auditObject = { type: 'plan', id: plan.code, summary: { table, format } };
+      await request.auditRead({ objectType: 'plan', objectId: plan.code, summary: { table, format } });
       if (table === 'contributions') {
         return sendTable(reply, format, `${plan.code}-contributions`, contributionColumns(language), await plans.listContributions(db, plan.code));
       }

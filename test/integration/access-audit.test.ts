@@ -138,6 +138,15 @@ describeEachDatabase('the audit log', (context) => {
     expect(await countRows(context.db, 'audit_event', "action = 'user.create' AND outcome = 'success' AND object_id = $1", [String((again.body as { user: { id: number } }).user.id)])).toBe(1);
   });
 
+  it('refuses an export whose audit row cannot be written: 500 audit.unavailable, no file', async () => {
+    await loadCsahelPlan(context.app);
+    await refuseAuditOf('plan.export');
+    const exported = await send(context.as('viewer'), 'GET', `/api/plans/${CSAHEL}/export?table=contributions`);
+    expect(exported.statusCode).toBe(500);
+    expect(exported.body.error?.code).toBe('audit.unavailable');
+    expect(exported.headers['content-disposition']).toBeUndefined();
+  });
+
   it('refuses to publish a DTM round whose audit row cannot be written: 500, the round stays a draft', async () => {
     await seedMali(context.app, context.db);
     const { job } = await importRound(context.app, csvOf(EN_HEADERS, [siteRow('ML0501-0001', 'ML0501', 1200), siteRow('ML0601-0001', 'ML0601', 3000)]), { roundNumber: 1 });
