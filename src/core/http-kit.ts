@@ -12,6 +12,7 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import type { Database } from './db.js';
 import type { Language } from './errors.js';
 import { pickLanguage } from './i18n.js';
+import type { PublishedCache } from './published-cache.js';
 import type { UploadGate } from './uploads.js';
 
 export type LiptakoApp = FastifyInstance<Server, IncomingMessage, ServerResponse, FastifyBaseLogger, TypeBoxTypeProvider>;
@@ -26,6 +27,8 @@ export interface AppContext {
   passwordHashing?: { concurrent: number; queue: number };
   /** Uploads in flight per person, shared by every route that takes a file. */
   uploads: UploadGate;
+  /** Answers about published data, kept by the versions they depend on (ETag, 304). */
+  published: PublishedCache;
 }
 
 export const ErrorBody = Type.Object(

@@ -19,6 +19,7 @@ import type { Database } from './db.js';
 import { AppError, formatMessage, isAppError } from './errors.js';
 import { errorResponses, ErrorBody, formatBytes, languageOf, looksLikeApiUrl, type AppContext, type LiptakoApp } from './http-kit.js';
 import { migrationLevel } from './migrate.js';
+import { PublishedCache, type PublishedCacheOptions } from './published-cache.js';
 import { CORE_VERBS, type LiptakoModule } from './module.js';
 import { UploadGate } from './uploads.js';
 import { VERSION } from './version.js';
@@ -105,6 +106,8 @@ export interface BuildAppOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Upload allowance and limits (core/config.ts); the defaults otherwise. */
   uploads?: Partial<UploadSettings>;
+  /** How long versions of published data are trusted, how much the answer cache may hold. */
+  publishedCache?: PublishedCacheOptions;
 }
 
 const trustHops =
@@ -155,7 +158,9 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     tokenMaxDays: options.tokenMaxDays ?? DEFAULT_TOKEN_MAX_DAYS,
     ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
     uploads: new UploadGate({ ...DEFAULT_UPLOADS, ...options.uploads }),
+    published: new PublishedCache(options.db, options.publishedCache),
   };
+  app.addHook('onClose', () => context.published.close());
 
   app.addSchema(ErrorBody);
 

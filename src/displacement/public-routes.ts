@@ -93,7 +93,7 @@ function dtmErrorHandler(error: FastifyError, request: FastifyRequest, reply: Fa
     .send(publishing.dtmFailure(appError.status, [formatMessage(appError.code, language, appError.params)]));
 }
 
-function dtmRoutes(app: LiptakoApp, { db }: AppContext): void {
+function dtmRoutes(app: LiptakoApp, { db, published }: AppContext): void {
   const tags = ['publishing'];
   app.setErrorHandler(dtmErrorHandler);
 
@@ -116,11 +116,15 @@ function dtmRoutes(app: LiptakoApp, { db }: AppContext): void {
           response: { 200: Envelope(DtmRowSchema), 400: DtmFailure },
         },
       },
-      async (request) => {
+      async (request, reply) => {
         const filters: publishing.DtmQuery = request.query;
         const problem = publishing.dtmQueryProblem(filters);
         if (problem !== null) throw problem;
-        return publishing.dtmSuccess(await publishing.dtmDisplacement(db, level, filters));
+        // Published rounds only: the same answer for everyone, kept until a publication in its countries.
+        return published.answer(request, reply, {
+          keys: (versions) => publishing.dtmVersionKeys(filters, versions),
+          compute: async () => ({ body: publishing.dtmSuccess(await publishing.dtmDisplacement(db, level, filters)), store: true }),
+        });
       },
     );
   }
@@ -163,7 +167,7 @@ const ExportQuery = Type.Object({
 });
 
 export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): void {
-  const { db } = context;
+  const { db, published } = context;
   const tags = ['publishing'];
 
   // The DTM routes answer errors in their own envelope: their own scope and error handler.
@@ -196,11 +200,13 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
     },
     async (request, reply) => {
       const query = request.query;
-      const page = await publishing.hapiIdps(db, query);
       if (query.output_format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').send(toCsv(publishing.HAPI_IDP_COLUMNS, page, { hxl: false }));
+        return reply.type('text/csv; charset=utf-8').send(toCsv(publishing.HAPI_IDP_COLUMNS, await publishing.hapiIdps(db, query), { hxl: false }));
       }
-      return { data: page };
+      return published.answer(request, reply, {
+        keys: (versions) => publishing.hapiVersionKeys(query, versions),
+        compute: async () => ({ body: { data: await publishing.hapiIdps(db, query) }, store: true }),
+      });
     },
   );
 

@@ -12,6 +12,7 @@ import type { Geometry } from 'geojson';
 import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import type { ExportColumn } from '../core/exports.js';
+import { versionKeys } from '../core/versions.js';
 import { nameKey } from '../geo/names.js';
 import { iso2ToIso3, iso3ToIso2, normalisePcode } from '../geo/pcode.js';
 import { boundaries } from '../geo/queries.js';
@@ -153,6 +154,33 @@ function countriesOf(query: DtmQuery, known: readonly string[]): string[] | null
     countries = countries === null ? byCode : countries.filter((candidate) => byCode.includes(candidate));
   }
   return countries;
+}
+
+const COUNTRY_KEY = versionKeys.dtmCountry('');
+
+/** Countries with published DTM data, as the versions known now list them. */
+function countriesWithVersions(versions: ReadonlyMap<string, string>): string[] {
+  return [...versions.keys()].filter((key) => key.startsWith(COUNTRY_KEY)).map((key) => key.slice(COUNTRY_KEY.length));
+}
+
+/**
+ * What a DTM API v3 answer depends on: the countries it can include (a publication elsewhere
+ * leaves its ETag alone) and the geography. Filtered by operation only, every country.
+ */
+export function dtmVersionKeys(query: DtmQuery, versions: ReadonlyMap<string, string>): string[] {
+  const known = countriesWithVersions(versions);
+  const countries = countriesOf(query, known) ?? known;
+  // A country with nothing published yet: its first publication must change the answer.
+  const keys = countries.length === 0 ? [versionKeys.dtmRounds] : countries.map(versionKeys.dtmCountry);
+  return [...keys, versionKeys.geography];
+}
+
+/** The same for HDX HAPI IDPs, filtered by `location_code`. */
+export function hapiVersionKeys(query: { location_code?: string }, versions: ReadonlyMap<string, string>): string[] {
+  const wanted = query.location_code !== undefined && query.location_code.trim() !== '' ? countryOfCode(query.location_code) : null;
+  const countries = wanted === null ? countriesWithVersions(versions) : wanted === undefined ? [] : [wanted];
+  const keys = countries.length === 0 ? [versionKeys.dtmRounds] : countries.map(versionKeys.dtmCountry);
+  return [...keys, versionKeys.geography];
 }
 
 const optionalKey = (value: string | undefined): string | null => (value === undefined || value.trim() === '' ? null : nameKey(value));

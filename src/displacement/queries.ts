@@ -1,5 +1,6 @@
 /** Every SQL statement of the displacement module's import and review path. */
 import type { Queryable } from '../core/db.js';
+import { bumpVersions, versionKeys, versionsChanged } from '../core/versions.js';
 import type { Geometry } from 'geojson';
 import type { ColumnMapping } from './fields.js';
 import { FIXABLE_FIELDS, type FixableField } from '../shared/displacement.js';
@@ -49,6 +50,9 @@ export async function upsertOperation(db: Queryable, operation: NewOperation): P
      RETURNING id`,
     [operation.code, operation.name, operation.nameFr, operation.country, operation.ageRanges],
   );
+  // Its names appear in published answers.
+  await bumpVersions(db, [versionKeys.dtmOperation(operation.code), versionKeys.dtmCountry(operation.country)]);
+  versionsChanged();
   return row!.id;
 }
 

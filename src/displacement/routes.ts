@@ -1,9 +1,12 @@
 /** HTTP routes of displacement tracking: parse, authorise, call the service. */
 import type { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Principal } from '../access/verbs.js';
 import { AppError, formatMessage, type ErrorCode, type Language } from '../core/errors.js';
 import { errorResponses, formatBytes, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as jobs from '../core/jobs.js';
+import { versionKeys } from '../core/versions.js';
 import { limitConcurrentUploads } from '../core/uploads.js';
 import * as aggregate from './aggregate.js';
 import { type ColumnMapping } from './fields.js';
@@ -82,8 +85,27 @@ function checkMapping(mapping: Static<typeof Mapping> | undefined): ColumnMappin
   return checked;
 }
 
-export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
+/**
+ * A dashboard answer about published rounds only is the same for everyone: anonymous callers
+ * never see drafts, and a signed-in caller who asks neither for drafts nor for a round by id
+ * gets the published view too. Anything else may show drafts: not shared.
+ */
+function sharedDashboard(principal: Principal, query: { includeDrafts?: boolean; round?: number }): boolean {
+  return principal.kind === 'anonymous' || (query.includeDrafts !== true && query.round === undefined);
+}
+
+/** What a dashboard answer depends on: its operation's rounds and the geography (names, population). */
+const dashboardKeys = (code: string): string[] => [versionKeys.dtmOperation(code), versionKeys.geography];
+
+export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: AppContext): void {
   const tags = ['displacement'];
+  /** Answers a dashboard GET through the cache of published answers (ETag, 304). */
+  const dashboard = (request: FastifyRequest, reply: FastifyReply, code: string, query: { includeDrafts?: boolean; round?: number }, compute: () => Promise<unknown>) =>
+    published.answer(request, reply, {
+      keys: dashboardKeys(code),
+      shared: sharedDashboard(request.principal, query),
+      compute: async () => ({ body: await compute(), store: true }),
+    });
 
   app.get('/api/dtm/operations', { config: { verb: 'dtm.read' }, schema: { tags, summary: 'DTM operations with their rounds and latest published round' } }, async () => ({
     operations: await aggregate.operationSummaries(db),
@@ -114,10 +136,11 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
         response: withBody(400, 404),
       },
     },
-    async (request) => {
-      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
-      return aggregate.keyFigures(db, await aggregate.chooseRound(db, operation, request.query, request.principal));
-    },
+    async (request, reply) =>
+      dashboard(request, reply, request.params.code, request.query, async () => {
+        const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+        return aggregate.keyFigures(db, await aggregate.chooseRound(db, operation, request.query, request.principal));
+      }),
   );
 
   app.get(
@@ -135,18 +158,19 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
         response: withBody(400, 404),
       },
     },
-    async (request) => {
-      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
-      const chosen = await aggregate.chooseRound(db, operation, request.query, request.principal);
-      const level = request.query.level ?? 1;
-      return {
-        round: chosen.round === null ? null : dtm.roundView(chosen.round, operation.code),
-        assessmentType: chosen.assessmentType,
-        group: chosen.group,
-        level,
-        units: await aggregate.adminFigures(db, chosen, level, request.query.parent?.toUpperCase() ?? null),
-      };
-    },
+    async (request, reply) =>
+      dashboard(request, reply, request.params.code, request.query, async () => {
+        const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+        const chosen = await aggregate.chooseRound(db, operation, request.query, request.principal);
+        const level = request.query.level ?? 1;
+        return {
+          round: chosen.round === null ? null : dtm.roundView(chosen.round, operation.code),
+          assessmentType: chosen.assessmentType,
+          group: chosen.group,
+          level,
+          units: await aggregate.adminFigures(db, chosen, level, request.query.parent?.toUpperCase() ?? null),
+        };
+      }),
   );
 
   app.get(
@@ -155,11 +179,12 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
       config: { verb: 'dtm.read' },
       schema: { tags, summary: 'One point per round of one assessment type (rounds are never summed)', params: Type.Object({ code: Code }), querystring: AggregateQuery },
     },
-    async (request) => {
-      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
-      const chosen = await aggregate.chooseRound(db, operation, request.query, request.principal);
-      return { assessmentType: chosen.assessmentType, group: chosen.group, points: await aggregate.roundTrend(db, chosen) };
-    },
+    async (request, reply) =>
+      dashboard(request, reply, request.params.code, request.query, async () => {
+        const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+        const chosen = await aggregate.chooseRound(db, operation, request.query, request.principal);
+        return { assessmentType: chosen.assessmentType, group: chosen.group, points: await aggregate.roundTrend(db, chosen) };
+      }),
   );
 
   app.get(
@@ -173,11 +198,13 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
         querystring: Type.Object({ assessmentType: Type.Optional(AssessmentType), group: Type.Optional(Group), level: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])) }),
       },
     },
-    async (request) => {
-      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
-      const type = request.query.assessmentType ?? 'BA';
-      return { assessmentType: type, units: await aggregate.currentFigures(db, operation, type, request.query.group ?? 'idp', request.query.level ?? 2) };
-    },
+    async (request, reply) =>
+      // Published rounds only, whoever asks.
+      dashboard(request, reply, request.params.code, {}, async () => {
+        const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+        const type = request.query.assessmentType ?? 'BA';
+        return { assessmentType: type, units: await aggregate.currentFigures(db, operation, type, request.query.group ?? 'idp', request.query.level ?? 2) };
+      }),
   );
 
   app.get(
@@ -198,11 +225,12 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads }: AppContext)
         ]),
       },
     },
-    async (request) => {
-      const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
-      const chosen = await aggregate.chooseRound(db, operation, request.query, request.principal);
-      return aggregate.roundLocations(db, chosen, request.query.admin2?.toUpperCase() ?? null, request.query.limit ?? 100, request.query.offset ?? 0);
-    },
+    async (request, reply) =>
+      dashboard(request, reply, request.params.code, request.query, async () => {
+        const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
+        const chosen = await aggregate.chooseRound(db, operation, request.query, request.principal);
+        return aggregate.roundLocations(db, chosen, request.query.admin2?.toUpperCase() ?? null, request.query.limit ?? 100, request.query.offset ?? 0);
+      }),
   );
 
   app.get(

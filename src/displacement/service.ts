@@ -12,6 +12,7 @@ import type { Queryable } from '../core/db.js';
 import { DEFAULT_UPLOADS } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import * as jobs from '../core/jobs.js';
+import { versionKeys, withVersions } from '../core/versions.js';
 import { readInParts, type ReceivedBody } from '../core/uploads.js';
 import { bboxOf, containsPoint, type AreaGeometry } from '../geo/rings.js';
 import { buildNameIndex, CONFIDENT, matchInIndex, type NameIndex } from '../geo/names.js';
@@ -818,9 +819,11 @@ const STATUS_ACTIONS: Record<q.RoundStatus, string> = { draft: 'dtm.round.reopen
 
 export async function changeRoundStatus(db: Queryable, actor: Actor, operation: q.OperationRow, roundId: number, status: q.RoundStatus): Promise<RoundView> {
   const by = actorName(actor);
-  return audited(db, actor, async (tx) => {
+  return withVersions((bump) => audited(db, actor, async (tx) => {
     const round = await q.roundById(tx, roundId, true);
     if (round === undefined) throw new AppError('dtm.round.notFound', { round: roundId });
+    // Dashboards and public APIs of this operation and its country answer differently from now on.
+    await bump(tx, [versionKeys.dtmOperation(operation.code), versionKeys.dtmCountry(operation.country), versionKeys.dtmRounds]);
     if (!TRANSITIONS[round.status].includes(status)) throw new AppError('dtm.round.badTransition', { from: round.status, to: status });
     if (status !== 'draft') {
       if (!(await q.roundHasFigures(tx, round))) throw new AppError('dtm.round.empty');
@@ -832,7 +835,7 @@ export async function changeRoundStatus(db: Queryable, actor: Actor, operation: 
     if (status === 'published' && round.status === 'draft') await q.setRoundStatus(tx, round, 'validated', by);
     await q.setRoundStatus(tx, round, status, by);
     return roundView((await q.roundById(tx, roundId))!, operation.code);
-  }, (round) => ({ action: STATUS_ACTIONS[status], objectType: 'dtm-round', objectId: round.id, summary: { operation: operation.code, number: round.number, type: round.assessmentType, status: round.status } }));
+  }, (round) => ({ action: STATUS_ACTIONS[status], objectType: 'dtm-round', objectId: round.id, summary: { operation: operation.code, number: round.number, type: round.assessmentType, status: round.status } })));
 }
 
 // ---- what the routes read through the service (routes never import queries) ------------------------------

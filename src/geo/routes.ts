@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { limitConcurrentUploads } from '../core/uploads.js';
+import { versionKeys } from '../core/versions.js';
 import * as geo from './service.js';
 
 const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD', maxLength: 10 });
@@ -109,7 +110,7 @@ interface TreeNodeSchema {
   children: TreeNodeSchema[];
 }
 
-export function geoRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
+export function geoRoutes(app: LiptakoApp, { db, uploads, published }: AppContext): void {
   app.addSchema(AdminUnit);
   app.addSchema(ImportReport);
 
@@ -211,10 +212,15 @@ export function geoRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
         response: { 200: BoundaryCollection, ...errorResponses(400) },
       },
     },
-    async (request, reply) => {
-      const collection = await geo.boundaryCollection(db, request.query);
-      return reply.type('application/geo+json').send(collection);
-    },
+    // The same for everyone who may read the geography, until the next geography import.
+    async (request, reply) =>
+      published.answer(request, reply, {
+        keys: [versionKeys.geography],
+        type: 'application/geo+json',
+        // Without asOf the units valid today are drawn: tomorrow may differ.
+        variant: request.query.asOf ?? new Date().toISOString().slice(0, 10),
+        compute: async () => ({ body: await geo.boundaryCollection(db, request.query), store: true }),
+      }),
   );
 
   app.get(

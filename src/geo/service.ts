@@ -7,6 +7,7 @@ import type { Geometry } from 'geojson';
 import { audited, type Actor } from '../access/audit.js';
 import { can } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
+import { versionKeys, withVersions } from '../core/versions.js';
 import { AppError, type Language } from '../core/errors.js';
 import { decodeText, localiseRowIssues, type LocalisedRowIssue, type RowIssue } from '../core/tabular.js';
 import { detectGeoFormat, parseGazetteer, parsePcodeLengths, parsePopulation, type GazetteerUnit } from './formats.js';
@@ -529,17 +530,20 @@ export async function importGeoFile(db: Queryable, request: GeoImportRequest): P
     if (!can(request.actor.principal, 'geo.import', { countries: [country] })) throw new AppError('auth.forbidden', { verb: 'geo.import' });
   }
 
-  return audited(
-    db,
-    request.actor,
-    async (tx) => {
-      const stored = await q.insertImport(tx, { fileName: request.fileName, kind, sha256: hash, importKey, options, raw: request.bytes });
-      await apply(tx, stored.id);
-      const finished: GeoImportReport = { ...report, id: String(stored.id), createdAt: new Date(stored.created_at).toISOString() };
-      await q.saveImportReport(tx, stored.id, finished);
-      return finished;
-    },
-    describe,
+  return withVersions((bump) =>
+    audited(
+      db,
+      request.actor,
+      async (tx) => {
+        await bump(tx, [versionKeys.geography]);
+        const stored = await q.insertImport(tx, { fileName: request.fileName, kind, sha256: hash, importKey, options, raw: request.bytes });
+        await apply(tx, stored.id);
+        const finished: GeoImportReport = { ...report, id: String(stored.id), createdAt: new Date(stored.created_at).toISOString() };
+        await q.saveImportReport(tx, stored.id, finished);
+        return finished;
+      },
+      describe,
+    ),
   );
 }
 

@@ -4,6 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { limitConcurrentUploads } from '../core/uploads.js';
+import { versionKeys } from '../core/versions.js';
 import * as plans from './service.js';
 import { CONTRIBUTION_STATUSES, EARMARK_LEVELS } from './types.js';
 
@@ -163,11 +164,17 @@ const HAPI_COLUMNS: Array<ExportColumn<plans.HapiFundingRow>> = (
   ['appeal_code', 'appeal_name', 'appeal_type', 'requirements_usd', 'funding_usd', 'funding_pct', 'location_code', 'location_name', 'reference_period_start', 'reference_period_end'] as const
 ).map((key) => ({ key, header: key, hxl: null, value: (row) => row[key] }));
 
-export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
+export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppContext): void {
   app.get(
     '/api/plans',
     { config: { verb: 'plan.read' },  schema: { tags: ['plans'], summary: 'Plans with their requirements and funding', response: { 200: Type.Object({ plans: Type.Array(Anything) }) } } },
-    async (request) => ({ plans: await plans.listPlans(db, request.principal) }),
+    // Anonymous callers see published plans only: one shared answer; signed-in people may see drafts.
+    async (request, reply) =>
+      published.answer(request, reply, {
+        keys: [versionKeys.plans, versionKeys.planImports],
+        shared: request.principal.kind === 'anonymous',
+        compute: async () => ({ body: { plans: await plans.listPlans(db, request.principal) }, store: true }),
+      }),
   );
 
   app.get(
@@ -180,10 +187,16 @@ export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
         response: { 200: Anything, ...errorResponses(400, 404) },
       },
     },
-    async (request) => {
-      await plans.authorisePlan(db, request.params.code, request.principal, 'plan.read');
-      return plans.getPlan(db, request.params.code, languageOf(request));
-    },
+    async (request, reply) =>
+      published.answer(request, reply, {
+        keys: [versionKeys.plan(request.params.code), versionKeys.planImports, versionKeys.geography],
+        compute: async () => {
+          await plans.authorisePlan(db, request.params.code, request.principal, 'plan.read');
+          const plan = await plans.getPlan(db, request.params.code, languageOf(request));
+          // A published plan reads the same for everyone who may read plans; a draft is not kept.
+          return { body: plan, store: plan.status === 'published' };
+        },
+      }),
   );
 
   app.get(
@@ -356,17 +369,23 @@ export function planRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
     },
     async (request, reply) => {
       const query = request.query;
-      const rows = (await plans.hapiFundingRows(db)).filter(
-        (row) =>
-          (query.appeal_code === undefined || row.appeal_code === query.appeal_code.toUpperCase()) &&
-          (query.location_code === undefined || row.location_code === query.location_code.toUpperCase()) &&
-          (query.location_name === undefined || row.location_name.toLowerCase().includes(query.location_name.toLowerCase())),
-      );
-      const page = rows.slice(query.offset, query.offset + query.limit);
+      const page = async (): Promise<plans.HapiFundingRow[]> =>
+        (await plans.hapiFundingRows(db))
+          .filter(
+            (row) =>
+              (query.appeal_code === undefined || row.appeal_code === query.appeal_code.toUpperCase()) &&
+              (query.location_code === undefined || row.location_code === query.location_code.toUpperCase()) &&
+              (query.location_name === undefined || row.location_name.toLowerCase().includes(query.location_name.toLowerCase())),
+          )
+          .slice(query.offset, query.offset + query.limit);
       if (query.output_format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').send(toCsv(HAPI_COLUMNS, page, { hxl: false }));
+        return reply.type('text/csv; charset=utf-8').send(toCsv(HAPI_COLUMNS, await page(), { hxl: false }));
       }
-      return { data: page };
+      // Published plans only: the same for everyone until a plan changes.
+      return published.answer(request, reply, {
+        keys: [versionKeys.plans, versionKeys.planImports],
+        compute: async () => ({ body: { data: await page() }, store: true }),
+      });
     },
   );
 

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { actorName, audited, type Actor } from '../access/audit.js';
 import { can, type Principal, type Verb } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
+import { versionKeys, withVersions } from '../core/versions.js';
 import { AppError, type Language } from '../core/errors.js';
 import { decodeText, localiseRowIssues, type LocalisedRowIssue, type RowIssue } from '../core/tabular.js';
 import { iso2ToIso3, iso3ToIso2 } from '../geo/pcode.js';
@@ -343,16 +344,21 @@ const TABLES: Record<RevisionTarget['entity'], q.RevisableTable> = {
  * change is recorded with who and why; an edit made on a stale version is refused (409).
  */
 export async function revise(db: Queryable, actor: Actor, code: string, target: RevisionTarget, request: RevisionRequest): Promise<PlanView> {
-  return audited(
-    db,
-    actor,
-    (tx) => applyRevision(tx, code, target, request, actorName(actor)),
-    (plan) => ({
-      action: 'plan.revise',
-      objectType: 'plan',
-      objectId: plan.code,
-      summary: { part: target.entity, ...(target.entity === 'plan' ? {} : { id: target.id }), requirementsUsd: request.requirementsUsd, peopleTargeted: request.peopleTargeted },
-    }),
+  return withVersions((bump) =>
+    audited(
+      db,
+      actor,
+      async (tx) => {
+        await bump(tx, [versionKeys.plan(code), versionKeys.plans]);
+        return applyRevision(tx, code, target, request, actorName(actor));
+      },
+      (plan) => ({
+        action: 'plan.revise',
+        objectType: 'plan',
+        objectId: plan.code,
+        summary: { part: target.entity, ...(target.entity === 'plan' ? {} : { id: target.id }), requirementsUsd: request.requirementsUsd, peopleTargeted: request.peopleTargeted },
+      }),
+    ),
   );
 }
 
@@ -531,24 +537,29 @@ export async function listContributions(db: Queryable, code: string): Promise<Co
 
 export async function addContribution(db: Queryable, actor: Actor, code: string, input: ContributionInput): Promise<ContributionView> {
   const by = actorName(actor);
-  return audited(
-    db,
-    actor,
-    async (tx) => {
-      const plan = await requirePlan(tx, code);
-      const values = await contributionValues(tx, plan, input);
-      const id = await q.insertContribution(tx, plan.id, values, { createdBy: by, importId: null });
-      await q.recordChanges(tx, [{ planId: plan.id, entity: 'contribution', entityId: id, field: 'created', oldValue: null, newValue: values, reason: null, changedBy: by }]);
-      return contributionView((await q.contributionById(tx, plan.id, id))!);
-    },
-    (contribution) => ({ action: 'contribution.create', objectType: 'contribution', objectId: contribution.id, summary: { plan: code, amountUsd: contribution.amountUsd, contributionStatus: contribution.status } }),
+  return withVersions((bump) =>
+    audited(
+      db,
+      actor,
+      async (tx) => {
+        const plan = await requirePlan(tx, code);
+        // The plan's funding changes: its page and the HAPI funding answer differently from now on.
+        await bump(tx, [versionKeys.plan(plan.code), versionKeys.plans]);
+        const values = await contributionValues(tx, plan, input);
+        const id = await q.insertContribution(tx, plan.id, values, { createdBy: by, importId: null });
+        await q.recordChanges(tx, [{ planId: plan.id, entity: 'contribution', entityId: id, field: 'created', oldValue: null, newValue: values, reason: null, changedBy: by }]);
+        return contributionView((await q.contributionById(tx, plan.id, id))!);
+      },
+      (contribution) => ({ action: 'contribution.create', objectType: 'contribution', objectId: contribution.id, summary: { plan: code, amountUsd: contribution.amountUsd, contributionStatus: contribution.status } }),
+    ),
   );
 }
 
 export async function updateContribution(db: Queryable, actor: Actor, code: string, id: number, input: ContributionInput & { version: number; reason?: string }): Promise<ContributionView> {
   const by = actorName(actor);
-  return audited(db, actor, async (tx) => {
+  return withVersions((bump) => audited(db, actor, async (tx) => {
     const plan = await requirePlan(tx, code);
+    await bump(tx, [versionKeys.plan(plan.code), versionKeys.plans]);
     const before = await q.contributionById(tx, plan.id, id);
     if (!before) throw new AppError('funding.contribution.notFound', { id });
     const values = await contributionValues(tx, plan, input);
@@ -558,7 +569,7 @@ export async function updateContribution(db: Queryable, actor: Actor, code: stri
       { planId: plan.id, entity: 'contribution', entityId: id, field: 'updated', oldValue: contributionView(before), newValue: values, reason: input.reason ?? null, changedBy: by },
     ]);
     return contributionView((await q.contributionById(tx, plan.id, id))!);
-  }, (contribution) => ({ action: 'contribution.update', objectType: 'contribution', objectId: contribution.id, summary: { plan: code, version: contribution.version, contributionStatus: contribution.status } }));
+  }, (contribution) => ({ action: 'contribution.update', objectType: 'contribution', objectId: contribution.id, summary: { plan: code, version: contribution.version, contributionStatus: contribution.status } })));
 }
 
 // ---- imports -------------------------------------------------------------------------------------
@@ -665,17 +676,21 @@ export async function importPlanFile(
     };
   }
 
-  return audited(
-    db,
-    request.actor,
-    async (tx) => {
-      const stored = await q.insertPlanImport(tx, { fileName: request.fileName, kind, sha256, importKey, raw: request.bytes, createdBy: by });
-      await apply(tx, stored.id);
-      const finished: PlanImportReport = { ...report, id: String(stored.id), createdAt: new Date(stored.created_at).toISOString() };
-      await q.savePlanImportReport(tx, stored.id, finished);
-      return finished;
-    },
-    describe,
+  return withVersions((bump) =>
+    audited(
+      db,
+      request.actor,
+      async (tx) => {
+        // Which plans a file of flows touches is known only row by row: an import changes them all.
+        await bump(tx, [versionKeys.planImports, versionKeys.plans]);
+        const stored = await q.insertPlanImport(tx, { fileName: request.fileName, kind, sha256, importKey, raw: request.bytes, createdBy: by });
+        await apply(tx, stored.id);
+        const finished: PlanImportReport = { ...report, id: String(stored.id), createdAt: new Date(stored.created_at).toISOString() };
+        await q.savePlanImportReport(tx, stored.id, finished);
+        return finished;
+      },
+      describe,
+    ),
   );
 }
 

@@ -16,6 +16,7 @@ import { buildApp, type BuildAppOptions } from '../../src/core/http.js';
 import { MODULES } from '../../src/modules.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { migrate } from '../../src/core/migrate.js';
+import { versionsChanged } from '../../src/core/versions.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;
 
@@ -204,6 +205,8 @@ export function describeEachDatabase(
       afterEach(async () => {
         await rollback.current?.exec('ROLLBACK');
         rollback.current = null;
+        // The rolled-back versions may come back: cached published answers must not outlive the test.
+        versionsChanged(true);
         release?.();
         release = undefined;
       });

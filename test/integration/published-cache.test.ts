@@ -1,0 +1,170 @@
+/**
+ * Published data served as immutable: answers about published rounds, plans and boundaries carry
+ * a strong ETag, a conditional request answers 304 without a database round trip, and a
+ * publication changes the ETag of exactly the answers that include it.
+ */
+import { expect, it, vi } from 'vitest';
+import type { LiptakoApp } from '../../src/core/http-kit.js';
+import { upsertOperation } from '../../src/displacement/queries.js';
+import { describeEachDatabase } from '../support/harness.js';
+import { csvOf, EN_HEADERS, importRound, seedMali, siteRow } from '../support/dtm.js';
+import { call, CSAHEL, loadCsahelPlan } from '../support/plans.js';
+
+const NIGER = { code: 'NER-CONFLICT', name: 'Niger Conflict', nameFr: 'Conflit au Niger', country: 'NE', ageRanges: ['0-4', '5-17', '18-59', '60+'] };
+
+const MALI_SUMMARY = '/api/dtm/operations/MLI-CONFLICT/summary';
+const MALI_ADMIN = '/api/dtm/operations/MLI-CONFLICT/admin?level=2';
+const NIGER_SUMMARY = '/api/dtm/operations/NER-CONFLICT/summary';
+const DTM_MALI = `/dtm/v3/displacement/admin1?Operation=${encodeURIComponent('Mali Conflict')}`;
+const DTM_NIGER = '/dtm/v3/displacement/admin1?Admin0Pcode=NER';
+const HAPI_MALI = '/hapi/v2/affected-people/idps?location_code=MLI';
+const HAPI_NIGER = '/hapi/v2/affected-people/idps?location_code=NER';
+
+async function round(app: LiptakoApp, number: number, individuals: number, publish: boolean): Promise<number> {
+  const file = csvOf(EN_HEADERS, [siteRow('ML0501-0001', 'ML0501', individuals), siteRow('ML0601-0001', 'ML0601', 2 * individuals)]);
+  const { job } = await importRound(app, file, { roundNumber: number, assessmentType: 'SA', referenceDate: `2021-0${number + 2}-28`, collectionStart: null, collectionEnd: null });
+  expect(job?.status, JSON.stringify(job)).toBe('succeeded');
+  const id = job!.result!.roundId as number;
+  if (publish) await publishRound(app, id);
+  return id;
+}
+
+async function publishRound(app: LiptakoApp, id: number): Promise<void> {
+  const published = await call(app, 'POST', `/api/dtm/rounds/${id}/status`, { status: 'published' });
+  expect(published.statusCode, published.text).toBe(200);
+}
+
+describeEachDatabase('published answers: ETags, 304 and invalidation', (context) => {
+  const get = async (url: string, persona: Parameters<typeof context.as>[0] = 'anonymous', headers: Record<string, string> = {}) => {
+    const response = await context.as(persona).inject({ method: 'GET', url, headers });
+    return { status: response.statusCode, etag: response.headers.etag, body: response.body, headers: response.headers };
+  };
+  /** Statements sent to the database while `work` runs. */
+  const statementsDuring = async (work: () => Promise<unknown>): Promise<number> => {
+    const spies = [vi.spyOn(context.db, 'query'), vi.spyOn(context.db, 'exec'), vi.spyOn(context.db, 'transaction')];
+    try {
+      await work();
+      return spies.reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+    } finally {
+      for (const spy of spies) spy.mockRestore();
+    }
+  };
+
+  it('answers a conditional GET of a published aggregate with 304 without touching the database', async () => {
+    await seedMali(context.app, context.db);
+    await round(context.app, 1, 1000, true);
+    await loadCsahelPlan(context.app);
+    const urls = [MALI_SUMMARY, MALI_ADMIN, DTM_MALI, HAPI_MALI, '/hapi/v2/coordination-context/funding', `/api/plans/${CSAHEL}`, '/api/geo/boundaries?country=ML&level=1'];
+    for (const url of urls) {
+      const first = await get(url);
+      expect(first.status, `${url}: ${first.body}`).toBe(200);
+      expect(first.etag, url).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
+      expect(first.headers['cache-control'], url).toBe('public, no-cache');
+      let again: Awaited<ReturnType<typeof get>> | undefined;
+      const statements = await statementsDuring(async () => {
+        again = await get(url, 'anonymous', { 'if-none-match': first.etag! });
+      });
+      expect(again!.status, url).toBe(304);
+      expect(again!.body, url).toBe('');
+      expect(again!.etag, url).toBe(first.etag);
+      expect(statements, `${url}: statements sent for a 304`).toBe(0);
+      // Without the condition, the same bytes again, from memory as well.
+      let cached: Awaited<ReturnType<typeof get>> | undefined;
+      expect(await statementsDuring(async () => (cached = await get(url)))).toBe(0);
+      expect(cached!.body, url).toBe(first.body);
+    }
+    // A stale tag gets the whole answer.
+    const stale = await get(MALI_SUMMARY, 'anonymous', { 'if-none-match': '"not-the-current-one"' });
+    expect(stale.status).toBe(200);
+    expect(JSON.parse(stale.body)).toMatchObject({ round: { number: 1 } });
+  });
+
+  it('publishing a round changes the ETag of exactly the answers that include it', async () => {
+    await seedMali(context.app, context.db);
+    await upsertOperation(context.db, NIGER);
+    await round(context.app, 1, 1000, true);
+    const second = await round(context.app, 2, 1100, false);
+    const watched = [MALI_SUMMARY, MALI_ADMIN, DTM_MALI, HAPI_MALI, NIGER_SUMMARY, DTM_NIGER, HAPI_NIGER, '/api/geo/boundaries?country=ML&level=1'];
+    const before = new Map<string, { etag: string | undefined; body: string }>();
+    for (const url of watched) {
+      const answer = await get(url);
+      expect(answer.status, `${url}: ${answer.body}`).toBe(200);
+      before.set(url, answer);
+    }
+    expect(JSON.parse(before.get(MALI_SUMMARY)!.body)).toMatchObject({ round: { number: 1 }, totals: { individuals: 3000 } });
+
+    await publishRound(context.app, second);
+
+    for (const url of [MALI_SUMMARY, MALI_ADMIN, DTM_MALI, HAPI_MALI]) {
+      const after = await get(url, 'anonymous', { 'if-none-match': before.get(url)!.etag! });
+      expect(after.status, `${url} must change`).toBe(200);
+      expect(after.etag, url).not.toBe(before.get(url)!.etag);
+    }
+    expect(JSON.parse((await get(MALI_SUMMARY)).body)).toMatchObject({ round: { number: 2 }, totals: { individuals: 3300 }, previousTotals: { individuals: 3000 } });
+    expect((JSON.parse((await get(DTM_MALI)).body) as { result: Array<{ roundNumber: number }> }).result.map((row) => row.roundNumber)).toContain(2);
+    for (const url of [NIGER_SUMMARY, DTM_NIGER, HAPI_NIGER, '/api/geo/boundaries?country=ML&level=1']) {
+      const after = await get(url, 'anonymous', { 'if-none-match': before.get(url)!.etag! });
+      expect(after.status, `${url} must not change`).toBe(304);
+    }
+  });
+
+  it('a contribution changes the plan’s ETag and the HAPI funding, and nothing else', async () => {
+    await loadCsahelPlan(context.app);
+    await seedMali(context.app, context.db);
+    const plan = await get(`/api/plans/${CSAHEL}`);
+    const funding = await get('/hapi/v2/coordination-context/funding');
+    const boundaries = await get('/api/geo/boundaries?country=ML&level=1');
+    const added = await call(context.app, 'POST', `/api/plans/${CSAHEL}/contributions`, {
+      donor: 'ECHO',
+      currency: 'USD',
+      amount: 1_000_000,
+      status: 'paid',
+      pledgedOn: '2021-02-01',
+      committedOn: '2021-03-01',
+      paidOn: '2021-04-15',
+      earmark: { level: 'plan' },
+    });
+    expect(added.statusCode, added.text).toBe(201);
+    const planAfter = await get(`/api/plans/${CSAHEL}`, 'anonymous', { 'if-none-match': plan.etag! });
+    expect(planAfter.status).toBe(200);
+    const funded = (body: string): number => (JSON.parse(body) as { funding: { fundedUsd: number } }).funding.fundedUsd;
+    expect(funded(planAfter.body)).toBe(funded(plan.body) + 1_000_000);
+    expect((await get('/hapi/v2/coordination-context/funding', 'anonymous', { 'if-none-match': funding.etag! })).status).toBe(200);
+    expect((await get('/api/geo/boundaries?country=ML&level=1', 'anonymous', { 'if-none-match': boundaries.etag! })).status).toBe(304);
+  });
+
+  it('never serves the shared answer to someone who may see drafts, nor keeps theirs', async () => {
+    await seedMali(context.app, context.db);
+    await round(context.app, 1, 1000, true);
+    await round(context.app, 2, 5000, false);
+    const url = `${MALI_SUMMARY}?includeDrafts=true`;
+    const anonymous = await get(url);
+    expect(JSON.parse(anonymous.body)).toMatchObject({ round: { number: 1 } });
+    expect(anonymous.etag).toBeDefined();
+    const officer = await get(url, 'imOfficerMali', { 'if-none-match': anonymous.etag! });
+    expect(officer.status).toBe(200);
+    expect(JSON.parse(officer.body)).toMatchObject({ round: { number: 2, status: 'draft' }, totals: { individuals: 15000 } });
+    expect(officer.etag).toBeUndefined();
+    expect(officer.headers['cache-control']).toBe('private, no-cache');
+    // And the officer's draft view was not kept for the next anonymous caller.
+    expect(JSON.parse((await get(url)).body)).toMatchObject({ round: { number: 1 } });
+    // A draft plan: no tag, not kept.
+    const draft = await get(`${MALI_SUMMARY}?round=999999`);
+    expect(draft.status).toBe(404);
+    expect(draft.etag).toBeUndefined();
+  });
+
+  it('answers compressed bytes that decompress to the same answer', async () => {
+    await seedMali(context.app, context.db);
+    await round(context.app, 1, 1000, true);
+    const plain = await get('/api/geo/boundaries?country=ML&level=2');
+    for (const encoding of ['br', 'gzip']) {
+      const response = await context.as('anonymous').inject({ method: 'GET', url: '/api/geo/boundaries?country=ML&level=2', headers: { 'accept-encoding': encoding } });
+      expect(response.headers['content-encoding']).toBe(encoding);
+      const { brotliDecompressSync, gunzipSync } = await import('node:zlib');
+      const bytes = encoding === 'br' ? brotliDecompressSync(response.rawPayload) : gunzipSync(response.rawPayload);
+      expect(bytes.toString('utf8')).toBe(plain.body);
+      expect(response.headers.etag).toBe(plain.etag);
+    }
+  });
+});
