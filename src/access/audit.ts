@@ -79,7 +79,8 @@ export async function auditedRead(db: Queryable, actor: Actor, event: AuditEvent
   actor.recorded = true;
 }
 
-async function recordOrRefuse(db: Queryable, actor: Actor, event: AuditEvent): Promise<void> {
+/** Inserts the row, or refuses whatever it stands for with `audit.unavailable` (a lost database: `db.unavailable`). */
+export async function recordOrRefuse(db: Queryable, actor: Actor, event: AuditEvent): Promise<void> {
   try {
     await recordAudit(db, actor, event);
   } catch (error) {

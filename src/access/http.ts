@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Database } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import { looksLikeApiUrl } from '../core/http-kit.js';
-import { auditedRead, recordAudit, type Actor, type AuditEvent } from './audit.js';
+import { auditedRead, recordAudit, recordOrRefuse, type Actor, type AuditEvent } from './audit.js';
 import { authenticate, sameSecret, SESSION_COOKIE } from './service.js';
 import { can, type Principal, type Verb } from './verbs.js';
 
@@ -105,7 +105,8 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
       if (typeof sent !== 'string' || principal.csrfToken === undefined || !sameSecret(sent, principal.csrfToken)) throw new AppError('auth.csrf');
     }
     if (principal.kind === 'user' && principal.via === 'token') {
-      await recordAudit(db, request.actor, {
+      // Before the request goes any further: a token's use that cannot be recorded is refused.
+      await recordOrRefuse(db, request.actor, {
         action: 'token.use',
         objectType: 'api-token',
         objectId: principal.tokenId,

@@ -138,6 +138,13 @@ describeEachDatabase('the audit log', (context) => {
     expect(await countRows(context.db, 'audit_event', "action = 'user.create' AND outcome = 'success' AND object_id = $1", [String((again.body as { user: { id: number } }).user.id)])).toBe(1);
   });
 
+  it('refuses a request made with an API token whose use cannot be recorded', async () => {
+    await refuseAuditOf('token.use');
+    const reply = await send(context.as('viewer'), 'GET', '/api/plans');
+    expect(reply.statusCode).toBe(500);
+    expect(reply.body.error?.code).toBe('audit.unavailable');
+  });
+
   it('refuses an export whose audit row cannot be written: 500 audit.unavailable, no file', async () => {
     await loadCsahelPlan(context.app);
     await refuseAuditOf('plan.export');
