@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../useFormat.js';
 import { pyramidLayout } from './chartGeometry.js';
 import { outsidePyramid } from './figures.js';
+import { ChartData } from '../components/ChartData.js';
 
 const WIDTH = 520;
 const HEIGHT = 230;
@@ -101,37 +102,33 @@ export function PyramidChart({
         </p>
       ) : null}
       {layout.total > 0 ? (
-        <details className="chart-data">
-          <summary>{t('displacement.showData')}</summary>
-          <div className="table-scroll">
-            <table className="data-table" data-testid="dtm-pyramid-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('displacement.pyramid.age')}</th>
-                  <th scope="col" className="num">
-                    {t('displacement.pyramid.females')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('displacement.pyramid.males')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...layout.rows].reverse().map((row) => (
-                  <tr key={row.range}>
-                    <th scope="row">{row.range}</th>
-                    <td className="num">
-                      {format.number(row.female.value)} <span className="muted">({format.percent(row.female.percent)})</span>
-                    </td>
-                    <td className="num">
-                      {format.number(row.male.value)} <span className="muted">({format.percent(row.male.percent)})</span>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </details>
+        <ChartData
+          summary={t('displacement.showData')}
+          testId="dtm-pyramid-table"
+          rows={[...layout.rows].reverse()}
+          rowKey={(row) => row.range}
+          columns={[
+            { header: t('displacement.pyramid.age'), rowHeader: true, cell: (row) => row.range },
+            {
+              header: t('displacement.pyramid.females'),
+              numeric: true,
+              cell: (row) => (
+                <>
+                  {format.number(row.female.value)} <span className="muted">({format.percent(row.female.percent)})</span>
+                </>
+              ),
+            },
+            {
+              header: t('displacement.pyramid.males'),
+              numeric: true,
+              cell: (row) => (
+                <>
+                  {format.number(row.male.value)} <span className="muted">({format.percent(row.male.percent)})</span>
+                </>
+              ),
+            },
+          ]}
+        />
       ) : null}
     </div>
   );

@@ -4,6 +4,7 @@ import { useFormat } from '../useFormat.js';
 import { trendLayout } from './chartGeometry.js';
 import { groupLabel, statusLabel, typeLabel } from './labels.js';
 import type { AssessmentType, PopulationGroup, TrendPoint } from './types.js';
+import { ChartData } from '../components/ChartData.js';
 
 const WIDTH = 640;
 const HEIGHT = 240;
@@ -120,43 +121,21 @@ export function TrendChart({
         </li>
       </ul>
       {layout.bars.length > 0 ? (
-        <details className="chart-data">
-          <summary>{t('displacement.showData')}</summary>
-          <div className="table-scroll">
-            <table className="data-table" data-testid="dtm-trend-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('displacement.round.number')}</th>
-                  <th scope="col">{t('displacement.round.referenceDate')}</th>
-                  <th scope="col">{t('displacement.round.status')}</th>
-                  <th scope="col" className="num">
-                    {t('displacement.figures.individuals')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('displacement.figures.households')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('displacement.figures.locations')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {[...points]
-                  .sort((a, b) => b.number - a.number)
-                  .map((point) => (
-                    <tr key={point.roundId} className={point.roundId === currentRoundId ? 'selected' : undefined}>
-                      <td>{point.number}</td>
-                      <td className="date">{format.date(point.referenceDate)}</td>
-                      <td>{statusLabel(t, point.status)}</td>
-                      <td className="num">{format.number(point.individuals)}</td>
-                      <td className="num">{format.number(point.households)}</td>
-                      <td className="num">{format.number(point.locations)}</td>
-                    </tr>
-                  ))}
-              </tbody>
-            </table>
-          </div>
-        </details>
+        <ChartData
+          summary={t('displacement.showData')}
+          testId="dtm-trend-table"
+          rows={[...points].sort((a, b) => b.number - a.number)}
+          rowKey={(point) => point.roundId}
+          isSelected={(point) => point.roundId === currentRoundId}
+          columns={[
+            { header: t('displacement.round.number'), cell: (point) => point.number },
+            { header: t('displacement.round.referenceDate'), className: 'date', cell: (point) => format.date(point.referenceDate) },
+            { header: t('displacement.round.status'), cell: (point) => statusLabel(t, point.status) },
+            { header: t('displacement.figures.individuals'), numeric: true, cell: (point) => format.number(point.individuals) },
+            { header: t('displacement.figures.households'), numeric: true, cell: (point) => format.number(point.households) },
+            { header: t('displacement.figures.locations'), numeric: true, cell: (point) => format.number(point.locations) },
+          ]}
+        />
       ) : null}
     </div>
   );

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../useFormat.js';
 import { dayNumber, isoOfDay, linearScale, monthTicks, niceTicks, stepPath } from './chart.js';
 import type { FundingPoint } from './types.js';
+import { ChartData } from '../components/ChartData.js';
 
 const WIDTH = 720;
 const HEIGHT = 280;
@@ -143,37 +144,17 @@ export function FundingChart({ series, startDate, endDate, requiredUsd, loading 
         </ul>
       </div>
       {points.length > 0 ? (
-        <details className="chart-data">
-          <summary>{t('plans.chart.showData')}</summary>
-          <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('plans.chart.date')}</th>
-                  <th scope="col" className="num">
-                    {t('plans.chart.pledged')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('plans.chart.funded')}
-                  </th>
-                  <th scope="col" className="num">
-                    {t('plans.chart.paid')}
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {points.map((point) => (
-                  <tr key={point.date}>
-                    <td className="date">{format.date(point.date)}</td>
-                    <td className="num">{format.money(point.pledgedUsd)}</td>
-                    <td className="num">{format.money(point.fundedUsd)}</td>
-                    <td className="num">{format.money(point.paidUsd)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        </details>
+        <ChartData
+          summary={t('plans.chart.showData')}
+          rows={points}
+          rowKey={(point) => point.date}
+          columns={[
+            { header: t('plans.chart.date'), className: 'date', cell: (point) => format.date(point.date) },
+            { header: t('plans.chart.pledged'), numeric: true, cell: (point) => format.money(point.pledgedUsd) },
+            { header: t('plans.chart.funded'), numeric: true, cell: (point) => format.money(point.fundedUsd) },
+            { header: t('plans.chart.paid'), numeric: true, cell: (point) => format.money(point.paidUsd) },
+          ]}
+        />
       ) : null}
     </section>
   );
