@@ -455,7 +455,7 @@ export async function ensureDemoAccounts(db: Queryable): Promise<{ created: numb
     let organisationId: number | null = null;
     let assignment = account.assignment;
     if (account.organisation) {
-      organisationId = (await q.organisationByName(db, account.organisation))?.id ?? (await q.insertOrganisation(db, { name: account.organisation, acronym: 'DPN', orgType: 'International NGO' }));
+      organisationId = (await q.organisationByName(db, account.organisation))?.id ?? (await createOrganisation(db, systemActor('demo'), { name: account.organisation, acronym: 'DPN', type: 'International NGO' })).id;
       assignment = { ...assignment, scope: { kind: 'organisation', value: String(organisationId) } };
     }
     await createUser(db, systemActor('demo'), { email: account.email, name: account.name, password: account.password, organisationId, language: 'fr', assignments: [assignment] });
