@@ -205,17 +205,43 @@ export async function insertSession(db: Queryable, values: { tokenSha256: string
   return row.id;
 }
 
-/** A live session: not revoked, not expired, not idle too long, its user not disabled. */
-export async function liveSession(db: Queryable, tokenSha256: string, idleMinutes: number): Promise<SessionRow | undefined> {
-  const [row] = await db.query<SessionRow>(
-    `UPDATE user_session s SET last_seen_at = now()
-       FROM app_user u
-      WHERE s.token_sha256 = $1 AND u.id = s.user_id AND u.disabled_at IS NULL
-        AND s.revoked_at IS NULL AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => $2)
-      RETURNING s.id, s.user_id, s.csrf_token, s.expires_at`,
-    [tokenSha256, idleMinutes],
+/** Who holds a live credential, read with their role assignments in one statement. */
+export interface CredentialRow {
+  credential_id: number;
+  csrf_token: string | null;
+  token_verbs: string[] | null;
+  /** The last use recorded is old enough to be written again (see touchSession, touchToken). */
+  touch: boolean;
+  user_id: UserId;
+  email: string;
+  name: string;
+  language: 'fr' | 'en';
+  organisation_id: number | null;
+  assignments: Array<{ id: number; role_code: string; scope_kind: AssignmentRow['scope_kind']; scope_value: string | null; verbs: string[] }>;
+}
+
+/** How stale a recorded last use may get before it is written again: one write a minute, not one per request. */
+export const LAST_USE_GRANULARITY_SECONDS = 60;
+
+const CREDENTIAL_USER = `u.id AS user_id, u.email, u.name, u.language, u.organisation_id,
+       coalesce((SELECT json_agg(json_build_object('id', a.id, 'role_code', a.role_code, 'scope_kind', a.scope_kind, 'scope_value', a.scope_value, 'verbs', r.verbs) ORDER BY a.id)
+                   FROM role_assignment a JOIN role r ON r.code = a.role_code WHERE a.user_id = u.id), '[]'::json) AS assignments`;
+
+/** A live session (not revoked, not expired, not idle too long, its user not disabled) and its user. */
+export async function liveSession(db: Queryable, tokenSha256: string, idleMinutes: number): Promise<CredentialRow | undefined> {
+  const [row] = await db.query<CredentialRow>(
+    `SELECT s.id AS credential_id, s.csrf_token, NULL::text[] AS token_verbs,
+            s.last_seen_at < now() - make_interval(secs => $3) AS touch, ${CREDENTIAL_USER}
+       FROM user_session s JOIN app_user u ON u.id = s.user_id
+      WHERE s.token_sha256 = $1 AND u.disabled_at IS NULL
+        AND s.revoked_at IS NULL AND s.expires_at > now() AND s.last_seen_at > now() - make_interval(mins => $2)`,
+    [tokenSha256, idleMinutes, LAST_USE_GRANULARITY_SECONDS],
   );
   return row;
+}
+
+export async function touchSession(db: Queryable, id: number): Promise<void> {
+  await db.query('UPDATE user_session SET last_seen_at = now() WHERE id = $1', [id]);
 }
 
 export async function revokeSession(db: Queryable, id: number): Promise<void> {
@@ -261,15 +287,20 @@ export async function tokensOf(db: Queryable, userId: number): Promise<TokenRow[
   return db.query<TokenRow>(`SELECT ${TOKEN_COLUMNS} FROM api_token WHERE user_id = $1 ORDER BY id DESC`, [userId]);
 }
 
-export async function liveToken(db: Queryable, tokenSha256: string): Promise<TokenRow | undefined> {
-  const [row] = await db.query<TokenRow>(
-    `UPDATE api_token t SET last_used_at = now()
-       FROM app_user u
-      WHERE t.token_sha256 = $1 AND u.id = t.user_id AND u.disabled_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()
-      RETURNING t.id, t.user_id, t.name, t.prefix, t.verbs, t.created_at, t.expires_at, t.last_used_at, t.revoked_at`,
-    [tokenSha256],
+/** A live token (not revoked, not expired, its user not disabled) and its user. */
+export async function liveToken(db: Queryable, tokenSha256: string): Promise<CredentialRow | undefined> {
+  const [row] = await db.query<CredentialRow>(
+    `SELECT t.id AS credential_id, NULL AS csrf_token, t.verbs AS token_verbs,
+            (t.last_used_at IS NULL OR t.last_used_at < now() - make_interval(secs => $2)) AS touch, ${CREDENTIAL_USER}
+       FROM api_token t JOIN app_user u ON u.id = t.user_id
+      WHERE t.token_sha256 = $1 AND u.disabled_at IS NULL AND t.revoked_at IS NULL AND t.expires_at > now()`,
+    [tokenSha256, LAST_USE_GRANULARITY_SECONDS],
   );
   return row;
+}
+
+export async function touchToken(db: Queryable, id: number): Promise<void> {
+  await db.query('UPDATE api_token SET last_used_at = now() WHERE id = $1', [id]);
 }
 
 export async function revokeTokensOf(db: Queryable, userId: number): Promise<number> {

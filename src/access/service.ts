@@ -54,20 +54,36 @@ async function principalFor(db: Queryable, user: q.UserRow, extras: Partial<Extr
   };
 }
 
-/** Who is calling, from a session cookie or a bearer token; anonymous when neither is valid. */
+function principalOf(row: q.CredentialRow, extras: { via: 'session'; sessionId: number; csrfToken: string } | { via: 'token'; tokenId: number; tokenVerbs: string[] }): Principal {
+  return {
+    kind: 'user',
+    userId: row.user_id,
+    email: row.email,
+    name: row.name,
+    language: row.language,
+    organisationId: row.organisation_id,
+    assignments: row.assignments.map((assignment) => ({ role: assignment.role_code, verbs: assignment.verbs, scope: { kind: assignment.scope_kind, value: assignment.scope_value } })),
+    ...extras,
+  };
+}
+
+/**
+ * Who is calling, from a session cookie or a bearer token; anonymous when neither is valid. One
+ * statement reads the credential, its user and their roles; the last use is written only when the
+ * one on record is over a minute old, so a busy script does not write on every request.
+ */
 export async function authenticate(db: Queryable, credentials: { sessionToken?: string; bearerToken?: string }): Promise<Principal | 'invalid-token'> {
   if (credentials.bearerToken !== undefined) {
     const token = await q.liveToken(db, sha256(credentials.bearerToken));
     if (!token) return 'invalid-token';
-    const user = await q.userById(db, token.user_id);
-    if (!user) return 'invalid-token';
-    return principalFor(db, user, { via: 'token', tokenId: token.id, tokenVerbs: token.verbs });
+    if (token.touch) await q.touchToken(db, token.credential_id);
+    return principalOf(token, { via: 'token', tokenId: token.credential_id, tokenVerbs: token.token_verbs ?? [] });
   }
   if (credentials.sessionToken !== undefined && credentials.sessionToken.length < 200) {
     const session = await q.liveSession(db, sha256(credentials.sessionToken), SESSION_IDLE_MINUTES);
     if (session) {
-      const user = await q.userById(db, session.user_id);
-      if (user) return principalFor(db, user, { via: 'session', sessionId: session.id, csrfToken: session.csrf_token });
+      if (session.touch) await q.touchSession(db, session.credential_id);
+      return principalOf(session, { via: 'session', sessionId: session.credential_id, csrfToken: session.csrf_token ?? '' });
     }
   }
   return anonymous(db);
