@@ -51,7 +51,7 @@ export async function upsertOperation(db: Queryable, operation: NewOperation): P
     [operation.code, operation.name, operation.nameFr, operation.country, operation.ageRanges],
   );
   // Its names appear in published answers.
-  await bumpVersions(db, [versionKeys.dtmOperation(operation.code), versionKeys.dtmCountry(operation.country)]);
+  await bumpVersions(db, [versionKeys.dtmOperation(operation.code), versionKeys.dtmCountry(operation.country), versionKeys.dtmRounds]);
   versionsChanged();
   return row!.id;
 }

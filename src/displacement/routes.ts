@@ -107,9 +107,10 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
       compute: async () => ({ body: await compute(), store: true }),
     });
 
-  app.get('/api/dtm/operations', { config: { verb: 'dtm.read' }, schema: { tags, summary: 'DTM operations with their rounds and latest published round' } }, async () => ({
-    operations: await aggregate.operationSummaries(db),
-  }));
+  // The same for everyone (counts of rounds, the latest published one): kept until a round is created or changes status.
+  app.get('/api/dtm/operations', { config: { verb: 'dtm.read' }, schema: { tags, summary: 'DTM operations with their rounds and latest published round' } }, async (request, reply) =>
+    published.answer(request, reply, { keys: [versionKeys.dtmRounds], compute: async () => ({ body: { operations: await aggregate.operationSummaries(db) }, store: true }) }),
+  );
 
   app.get(
     '/api/dtm/operations/:code',

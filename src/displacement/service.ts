@@ -595,7 +595,7 @@ async function runImport(
     if (staged === 0) throw new AppError('dtm.import.noValidRows', { rows: rowsRead, errors }, { details: { byRule, findings: findings.slice(0, 200) } });
     await progress('storing', 0);
 
-    const result = await audited(db, options.actor, async (tx) => {
+    const result = await withVersions((bump) => audited(db, options.actor, async (tx) => {
       await q.preferSetJoins(tx);
       let round = await q.findRound(tx, operation.id, target.roundNumber, target.assessmentType, true);
       const values: q.RoundValues = {
@@ -645,6 +645,8 @@ async function runImport(
         if (changes > 0) byRule.changeVsPrevious = changes;
       }
       await q.rebuildSummary(tx, operation.id, round.id);
+      // The operations list counts rounds of every status. Bumped last: the row stays locked until commit.
+      await bump(tx, [versionKeys.dtmRounds]);
       const warnings = Object.entries(byRule).reduce((sum, [rule, count]) => sum + (RULES[rule as keyof typeof RULES] === 'warning' ? count : 0), 0);
       await q.finishImport(tx, operation.id, importId, { stored, errors, warnings });
       await q.clearStage(tx, [jobId]);
@@ -675,7 +677,7 @@ async function runImport(
       objectType: 'dtm-round',
       objectId: outcome.roundId,
       summary: { operation: outcome.operation, number: outcome.roundNumber, type: outcome.assessmentType, job: jobId, import: outcome.importId, rowsStored: outcome.rowsStored, errors: outcome.errors, warnings: outcome.warnings },
-    }));
+    })));
     options.onProgress?.('checking', result.rowsStored, result.rowsStored);
   } catch (error) {
     await q.clearStage(db, [jobId]).catch(() => undefined);
