@@ -13,8 +13,9 @@ import type { LiptakoModule } from './core/module.js';
 import { displacementModule } from './displacement/module.js';
 import { geoModule } from './geo/module.js';
 import { plansModule } from './plans/module.js';
+import { responseModule } from './response/module.js';
 
-export const MODULES: readonly LiptakoModule[] = [geoModule, plansModule, displacementModule, accessModule];
+export const MODULES: readonly LiptakoModule[] = [geoModule, plansModule, displacementModule, responseModule, accessModule];
 
 for (const module of MODULES) {
   for (const messages of module.catalogue) registerCatalogue(module.name, messages);

@@ -12,6 +12,7 @@ import { describeEachDatabase, TEST_PASSWORD, type Persona, type TestContext } f
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { gazetteerCsv } from '../support/geo.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload } from '../support/dtm.js';
+import { createReport, reportBody, seedResponse } from '../support/response.js';
 import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant, send, type Reply } from '../support/access.js';
 
 const PERSONAS = ['admin', 'imOfficerMali', 'programmeManager', 'enumeratorNiger', 'partner', 'viewer', 'anonymous'] as const satisfies readonly Persona[];
@@ -257,6 +258,102 @@ const PUBLISH_ROUND: RequestSpec = {
   observe: (context, { roundId }) => scalar(context, 'SELECT status AS value FROM dtm_round WHERE id = $1', [roundId]),
 };
 
+// ---- response (4W): organisations, activities, periods and reports of Mali --------------------------
+
+const RESPONSE_ORGANISATION: RequestSpec = {
+  route: 'POST /api/response/organisations',
+  prepare: async (context) => ({ ...(await seedResponse(context.app, context.db)) }),
+  send: (app) => send(app, 'POST', '/api/response/organisations', { payload: { acronym: 'IRC', name: 'International Rescue Committee', orgTypeCode: '437' } }),
+  observe: (context) => countRows(context.db, 'response_organisation'),
+};
+
+const RESPONSE_ALIAS: RequestSpec = {
+  route: 'POST /api/response/organisations/:id/aliases',
+  prepare: async (context) => ({ ...(await seedResponse(context.app, context.db)) }),
+  send: (app, { acf }) => send(app, 'POST', `/api/response/organisations/${acf}/aliases`, { payload: { alias: 'A.C.F.' } }),
+  observe: (context) => countRows(context.db, 'response_org_alias'),
+};
+
+const RESPONSE_SECTOR_LABEL: RequestSpec = {
+  route: 'POST /api/response/sector-labels',
+  send: (app) => send(app, 'POST', '/api/response/sector-labels', { payload: { label: 'Pêche', sector: 'FSC' } }),
+  observe: (context) => countRows(context.db, 'response_sector_label'),
+};
+
+const RESPONSE_ACTIVITY: RequestSpec = {
+  route: 'POST /api/response/activities',
+  send: (app) => send(app, 'POST', '/api/response/activities', { payload: { code: 'EDU-classes', sector: 'Éducation', nameEn: 'Temporary classrooms', nameFr: 'Classes temporaires', unit: 'people' } }),
+  observe: (context) => countRows(context.db, 'response_activity'),
+};
+
+const RESPONSE_PERIOD: RequestSpec = {
+  route: 'POST /api/response/periods',
+  send: (app) => send(app, 'POST', '/api/response/periods', { payload: { country: 'ML', month: '2021-04' } }),
+  observe: (context) => countRows(context.db, 'response_period'),
+};
+
+async function maliPeriod(context: TestContext, status: 'open' | 'locked'): Promise<Prepared> {
+  const period = await send<{ period: { id: number } }>(context.app, 'POST', '/api/response/periods', { payload: { country: 'ML', month: '2021-04' } });
+  const id = period.body.period.id;
+  if (status === 'locked') {
+    await send(context.app, 'POST', `/api/response/periods/${id}/status`, { payload: { status: 'closed' } });
+    await send(context.app, 'POST', `/api/response/periods/${id}/status`, { payload: { status: 'locked' } });
+  }
+  return { period: id };
+}
+
+const RESPONSE_PERIOD_STATUS: RequestSpec = {
+  route: 'POST /api/response/periods/:id/status',
+  prepare: (context) => maliPeriod(context, 'open'),
+  send: (app, { period }) => send(app, 'POST', `/api/response/periods/${period}/status`, { payload: { status: 'closed' } }),
+  observe: (context, { period }) => scalar(context, 'SELECT status AS value FROM response_period WHERE id = $1', [period]),
+};
+
+const RESPONSE_UNLOCK: RequestSpec = {
+  route: 'POST /api/response/periods/:id/unlock',
+  prepare: (context) => maliPeriod(context, 'locked'),
+  send: (app, { period }) => send(app, 'POST', `/api/response/periods/${period}/unlock`, { payload: { reason: 'late figures from Bandiagara' } }),
+  observe: (context, { period }) => scalar(context, 'SELECT status AS value FROM response_period WHERE id = $1', [period]),
+};
+
+const RESPONSE_REPORT: RequestSpec = {
+  route: 'POST /api/response/reports',
+  prepare: async (context) => ({ ...(await seedResponse(context.app, context.db)) }),
+  send: (app, { tpn }) => send(app, 'POST', '/api/response/reports', { payload: reportBody(tpn!) }),
+  observe: (context) => countRows(context.db, 'response_report'),
+};
+
+async function tpnDraft(context: TestContext): Promise<Prepared> {
+  const seed = await seedResponse(context.app, context.db);
+  const report = await createReport(context.app, seed.tpn);
+  return { ...seed, report: report.body.report.id };
+}
+
+const RESPONSE_REPORT_UPDATE: RequestSpec = {
+  route: 'PUT /api/response/reports/:id',
+  prepare: tpnDraft,
+  send: (app, { tpn, report }) => send(app, 'PUT', `/api/response/reports/${report}`, { payload: { ...reportBody(tpn!, { location: { pcode: 'ML0502' } }), version: 1 } }),
+  observe: (context, { report }) => scalar(context, 'SELECT admin2_pcode AS value FROM response_report WHERE id = $1', [report]),
+};
+
+const RESPONSE_SUBMIT: RequestSpec = {
+  route: 'POST /api/response/reports/submit',
+  prepare: tpnDraft,
+  send: (app, { report }) => send(app, 'POST', '/api/response/reports/submit', { payload: { ids: [report] } }),
+  observe: (context, { report }) => scalar(context, 'SELECT status AS value FROM response_report WHERE id = $1', [report]),
+};
+
+const RESPONSE_DECIDE: RequestSpec = {
+  route: 'POST /api/response/reports/decisions',
+  async prepare(context) {
+    const prepared = await tpnDraft(context);
+    await send(context.app, 'POST', '/api/response/reports/submit', { payload: { ids: [prepared.report] } });
+    return prepared;
+  },
+  send: (app, { report }) => send(app, 'POST', '/api/response/reports/decisions', { payload: { ids: [report], decision: 'approved' } }),
+  observe: (context, { report }) => scalar(context, 'SELECT status AS value FROM response_report WHERE id = $1', [report]),
+};
+
 // ---- the matrix ---------------------------------------------------------------------------------
 
 const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
@@ -283,6 +380,18 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/dtm/uploads/:id/import (Mali)',          IMPORT_ROUND,            202,   202,   403,    403,   403,    403,   401],
   ['POST   /api/dtm/rounds/:id/decisions (Mali)',        REVIEW_ROUND,            200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/dtm/rounds/:id/status (publish, Mali)',  PUBLISH_ROUND,           200,   200,   403,    403,   403,    403,   401],
+  ['POST   /api/response/organisations',               RESPONSE_ORGANISATION,   201,   201,   403,    403,   403,    403,   401],
+  ['POST   /api/response/organisations/:id/aliases',   RESPONSE_ALIAS,          200,   200,   403,    403,   403,    403,   401],
+  ['POST   /api/response/sector-labels',               RESPONSE_SECTOR_LABEL,   200,   200,   403,    403,   403,    403,   401],
+  ['POST   /api/response/activities',                  RESPONSE_ACTIVITY,       201,   201,   403,    403,   403,    403,   401],
+  ['POST   /api/response/periods (Mali)',              RESPONSE_PERIOD,         201,   201,   403,    403,   403,    403,   401],
+  ['POST   /api/response/periods/:id/status (close)',  RESPONSE_PERIOD_STATUS,  200,   200,   403,    403,   403,    403,   401],
+  ['POST   /api/response/periods/:id/unlock',          RESPONSE_UNLOCK,         200,   403,   403,    403,   403,    403,   401],
+  // The partner reports for its own organisation (TPN); the Mali officer for anyone in Mali.
+  ['POST   /api/response/reports (TPN, Mali)',         RESPONSE_REPORT,         201,   201,   403,    403,   201,    403,   401],
+  ['PUT    /api/response/reports/:id (TPN draft)',     RESPONSE_REPORT_UPDATE,  200,   200,   403,    403,   200,    403,   401],
+  ['POST   /api/response/reports/submit',              RESPONSE_SUBMIT,         200,   200,   403,    403,   200,    403,   401],
+  ['POST   /api/response/reports/decisions (approve)', RESPONSE_DECIDE,         200,   200,   200,    403,   403,    403,   401],
   ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
   ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
   ['POST   /api/users/:id/unlock',                       UNLOCK_USER,             200,   403,   403,    403,   403,    403,   401],

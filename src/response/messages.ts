@@ -1,0 +1,132 @@
+import type { CatalogueEntry } from '../core/errors.js';
+
+/** Catalogue entries of the response (4W/5W) module, registered through the module contract (see core/errors.ts). */
+export const responseMessages = {
+  'response.organisation.notFound': {
+    status: 404,
+    en: 'No organisation of the response is named “{name}”.',
+    fr: 'Aucune organisation de la réponse ne s’appelle « {name} ».',
+  },
+  'response.organisation.exists': {
+    status: 409,
+    en: '“{name}” is already the organisation {acronym} (names differing only by case, accents or spaces are one organisation).',
+    fr: '« {name} » est déjà l’organisation {acronym} (des noms qui ne diffèrent que par la casse, les accents ou les espaces désignent une seule organisation).',
+  },
+  'response.organisation.typeUnknown': {
+    status: 400,
+    en: '“{code}” is not an HDX HAPI organisation type code (e.g. 437 international NGO, 441 national NGO, 447 United Nations).',
+    fr: '« {code} » n’est pas un code de type d’organisation HDX HAPI (p. ex. 437 ONG internationale, 441 ONG nationale, 447 Nations unies).',
+  },
+  'response.sector.unknown': {
+    status: 422,
+    en: '“{label}” is not a sector Liptako knows: use an IASC cluster code (SHL, WSH, PRO-GBV, …) or confirm the label first.',
+    fr: '« {label} » n’est pas un secteur connu de Liptako : utilisez un code de cluster IASC (SHL, WSH, PRO-GBV, …) ou confirmez d’abord ce libellé.',
+  },
+  'response.activity.notFound': {
+    status: 404,
+    en: 'No activity has the code {code}.',
+    fr: 'Aucune activité n’a le code {code}.',
+  },
+  'response.activity.unitRule': {
+    status: 422,
+    en: 'An indicator in {unit} adds up by “{expected}”, not “{given}”: people are never summed across activities; items and money always add.',
+    fr: 'Un indicateur en {unit} s’agrège par « {expected} », pas « {given} » : les personnes ne s’additionnent jamais entre activités ; articles et montants s’additionnent toujours.',
+  },
+  'response.activity.areaNotFound': {
+    status: 422,
+    en: 'The plan {plan} has no activity area {area}.',
+    fr: 'Le plan {plan} n’a pas de domaine d’activité {area}.',
+  },
+  'response.activity.sectorMismatch': {
+    status: 422,
+    en: 'The activity {code} belongs to the sector {expected}, not {given}.',
+    fr: 'L’activité {code} relève du secteur {expected}, pas de {given}.',
+  },
+  'response.period.notFound': {
+    status: 404,
+    en: 'No reporting period {period} for {country}.',
+    fr: 'Aucune période de rapportage {period} pour {country}.',
+  },
+  'response.period.locked': {
+    status: 409,
+    en: 'The period {period} of {country} is locked: nothing in it can change until it is unlocked, with a reason.',
+    fr: 'La période {period} de {country} est verrouillée : rien n’y change avant son déverrouillage motivé.',
+  },
+  'response.period.closed': {
+    status: 409,
+    en: 'The period {period} of {country} is closed to new reports and changes by partners.',
+    fr: 'La période {period} de {country} est close aux nouveaux rapports et aux modifications des partenaires.',
+  },
+  'response.period.transition': {
+    status: 409,
+    en: 'A period that is {from} cannot become {to} this way (open → closed → locked; unlocking is its own action).',
+    fr: 'Une période {from} ne peut pas devenir {to} ainsi (ouverte → close → verrouillée ; le déverrouillage est une action à part).',
+  },
+  'response.period.reasonRequired': {
+    status: 422,
+    en: 'Unlocking a period says why: give a reason.',
+    fr: 'Déverrouiller une période se motive : indiquez la raison.',
+  },
+  'response.period.invalid': {
+    status: 400,
+    en: '“{input}” is not a month (write it 2021-03).',
+    fr: '« {input} » n’est pas un mois (écrivez-le 2021-03).',
+  },
+  'response.location.level': {
+    status: 422,
+    en: 'The place {pcode} is at admin level {level}; a report names an admin1, admin2 or admin3 unit (or a site within one).',
+    fr: 'Le lieu {pcode} est de niveau administratif {level} ; un rapport désigne une unité admin1, admin2 ou admin3 (ou un site dans l’une d’elles).',
+  },
+  'response.report.notFound': {
+    status: 404,
+    en: 'Report {id} was not found.',
+    fr: 'Le rapport {id} est introuvable.',
+  },
+  'response.report.notEditable': {
+    status: 409,
+    en: 'Report {id} is {status}: only drafts and rejected reports can be changed.',
+    fr: 'Le rapport {id} est {status} : seuls les brouillons et les rapports rejetés peuvent être modifiés.',
+  },
+  'response.report.transition': {
+    status: 409,
+    en: 'Report {id} is {from} and cannot become {to} (draft → submitted → approved or rejected → published).',
+    fr: 'Le rapport {id} est {from} et ne peut pas devenir {to} (brouillon → soumis → approuvé ou rejeté → publié).',
+  },
+  'response.report.commentRequired': {
+    status: 422,
+    en: 'A rejection says why: add a comment.',
+    fr: 'Un rejet dit pourquoi : ajoutez un commentaire.',
+  },
+  'response.report.ownOrganisation': {
+    status: 403,
+    en: 'You report for your own organisation only.',
+    fr: 'Vous ne rapportez que pour votre propre organisation.',
+  },
+  'response.figures.duplicateCell': {
+    status: 422,
+    en: 'The cell {cell} is given twice.',
+    fr: 'La cellule {cell} est donnée deux fois.',
+  },
+  'response.figures.notWhole': {
+    status: 422,
+    en: 'The cell {cell} is not a whole number of zero or more.',
+    fr: 'La cellule {cell} n’est pas un nombre entier positif ou nul.',
+  },
+  'response.figures.partsAboveTotal': {
+    status: 422,
+    en: 'The parts ({of}) of “{measure}” add up to {parts}, above the total {total}.',
+    fr: 'Les parties ({of}) de « {measure} » font {parts}, plus que le total {total}.',
+  },
+  'response.figures.newAboveReached': {
+    status: 422,
+    en: '{reachedNew} new beneficiaries is more than the {reached} people reached.',
+    fr: '{reachedNew} nouveaux bénéficiaires, c’est plus que les {reached} personnes atteintes.',
+  },
+} satisfies Record<string, CatalogueEntry>;
+
+type ResponseMessages = typeof responseMessages;
+
+// Makes these codes part of `ErrorCode` (the entries themselves are registered by src/modules.ts).
+declare module '../core/errors.js' {
+  interface ErrorCatalogue extends ResponseMessages {}
+}

@@ -1,0 +1,12 @@
+/** Partner activity reporting (4W/5W) as a module: organisations, sectors, activities, periods, reports. */
+import type { Verb } from '../access/verbs.js';
+import type { LiptakoModule } from '../core/module.js';
+import { responseMessages } from './messages.js';
+import { responseRoutes } from './routes.js';
+
+export const responseModule: LiptakoModule = {
+  name: 'response',
+  routes: responseRoutes,
+  catalogue: [responseMessages],
+  verbs: ['response.read', 'response.report', 'response.review', 'response.manage', 'response.unlock'] satisfies Verb[],
+};

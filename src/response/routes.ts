@@ -1,0 +1,270 @@
+/** HTTP routes of partner activity reporting (4W/5W). */
+import { Type } from '@sinclair/typebox';
+import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { AGES, GROUPS, MEASURES, SEXES, UNITS } from './aggregate.js';
+import * as response from './service.js';
+
+const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
+const Month = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', maxLength: 7, description: 'Reporting month, e.g. 2021-03' });
+const Country = Type.String({ minLength: 2, maxLength: 3, description: 'ISO2 country code (BF, ML, NE)' });
+const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
+const OptionalText = (max: number) => Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()]));
+// Responses are described loosely here and precisely by the service types; the web app imports those.
+const Anything = Type.Unknown();
+
+const FigureSchema = Type.Object(
+  { measure: literals(MEASURES), group: literals(GROUPS), sex: literals(SEXES), age: literals(AGES), value: Type.Number({ minimum: 0, maximum: 1e12 }) },
+  { additionalProperties: false },
+);
+
+const ReportBody = Type.Object(
+  {
+    month: Month,
+    reportingOrganisationId: Id,
+    implementingOrganisationId: Type.Optional(Type.Union([Id, Type.Null()])),
+    donorOrganisationIds: Type.Optional(Type.Array(Id, { maxItems: 50 })),
+    sector: Text(200),
+    activity: Text(60),
+    location: Type.Object(
+      {
+        pcode: Text(20),
+        site: OptionalText(60),
+        providerAdmin1Name: OptionalText(200),
+        providerAdmin2Name: OptionalText(200),
+        providerLocationName: OptionalText(200),
+      },
+      { additionalProperties: false },
+    ),
+    figures: Type.Array(FigureSchema, { maxItems: 400 }),
+    cashValueUsd: Type.Optional(Type.Union([Type.Number({ minimum: 0, maximum: 1e13 }), Type.Null()])),
+  },
+  { additionalProperties: false },
+);
+
+export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
+  // ---- organisations ----
+  app.get(
+    '/api/response/organisations',
+    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'Organisations of the response with their HAPI type and confirmed aliases', response: { 200: Type.Object({ organisations: Type.Array(Anything) }) } } },
+    async (request) => ({ organisations: await response.listOrganisations(db, languageOf(request)) }),
+  );
+
+  app.post(
+    '/api/response/organisations',
+    {
+      config: { verb: 'response.manage', audit: 'response.organisation.create' },
+      schema: {
+        tags: ['response'],
+        summary: 'Add an organisation; names folding to a known one (case, accents, spaces) get 409, similar ones come back as merge proposals',
+        body: Type.Object({ acronym: Text(40), name: Text(300), orgTypeCode: Type.String({ minLength: 1, maxLength: 10 }) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ organisation: Anything, proposals: Type.Array(Anything) }), ...errorResponses(400, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send(await response.createOrganisation(db, request.actor, request.body)),
+  );
+
+  app.post(
+    '/api/response/organisations/:id/aliases',
+    {
+      config: { verb: 'response.manage', audit: 'response.organisation.alias' },
+      schema: {
+        tags: ['response'],
+        summary: 'Confirm another spelling of an organisation (a merge a person decided)',
+        params: Type.Object({ id: Id }),
+        body: Type.Object({ alias: Text(300) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ organisation: Anything }), ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => ({ organisation: await response.addAlias(db, request.actor, request.params.id, request.body.alias) }),
+  );
+
+  // ---- sectors and activities ----
+  app.get(
+    '/api/response/sectors',
+    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'IASC sectors (FR/EN) and the local labels confirmed for them', response: { 200: Type.Object({ sectors: Type.Array(Anything) }) } } },
+    async () => ({ sectors: await response.listSectors(db) }),
+  );
+
+  app.post(
+    '/api/response/sector-labels',
+    {
+      config: { verb: 'response.manage', audit: 'response.sector.label' },
+      schema: {
+        tags: ['response'],
+        summary: 'Confirm what a local sector label means (e.g. “Abris/AME” → SHL)',
+        body: Type.Object({ label: Text(200), sector: Type.String({ minLength: 2, maxLength: 10 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ sectors: Type.Array(Anything) }), ...errorResponses(400, 422) },
+      },
+    },
+    async (request) => ({ sectors: await response.confirmSectorLabel(db, request.actor, request.body.label, request.body.sector) }),
+  );
+
+  app.get(
+    '/api/response/activities',
+    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'Activities, their indicator unit and aggregation rule, and the plan activity area they count towards', response: { 200: Type.Object({ activities: Type.Array(Anything) }) } } },
+    async () => ({ activities: await response.listActivities(db) }),
+  );
+
+  app.post(
+    '/api/response/activities',
+    {
+      config: { verb: 'response.manage', audit: 'response.activity.create' },
+      schema: {
+        tags: ['response'],
+        summary: 'Add an activity (people and households aggregate by maximum, items and money add)',
+        body: Type.Object(
+          {
+            code: Type.String({ minLength: 1, maxLength: 60, pattern: '^[A-Za-z0-9][A-Za-z0-9._-]*$' }),
+            sector: Text(200),
+            nameEn: Text(300),
+            nameFr: Text(300),
+            plan: Type.Optional(Type.String({ minLength: 2, maxLength: 40 })),
+            activityArea: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
+            unit: literals(UNITS),
+            aggregation: Type.Optional(literals(['max', 'sum'] as const)),
+          },
+          { additionalProperties: false },
+        ),
+        response: { 201: Type.Object({ activity: Anything }), ...errorResponses(400, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send({ activity: await response.createActivity(db, request.actor, request.body) }),
+  );
+
+  // ---- periods ----
+  app.get(
+    '/api/response/periods',
+    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'Reporting periods and their status (open, closed, locked)', response: { 200: Type.Object({ periods: Type.Array(Anything) }) } } },
+    async (request) => ({ periods: await response.listPeriods(db, request.principal) }),
+  );
+
+  app.post(
+    '/api/response/periods',
+    {
+      config: { verb: 'response.manage', audit: 'response.period.open' },
+      schema: {
+        tags: ['response'],
+        summary: 'Open a reporting month for a country (a first report opens it too)',
+        body: Type.Object({ country: Country, month: Month }, { additionalProperties: false }),
+        response: { 201: Type.Object({ period: Anything }), ...errorResponses(400, 403, 409) },
+      },
+    },
+    async (request, reply) => reply.status(201).send({ period: await response.openPeriod(db, request.actor, request.body.country, request.body.month) }),
+  );
+
+  app.post(
+    '/api/response/periods/:id/status',
+    {
+      config: { verb: 'response.manage', audit: 'response.period.status' },
+      schema: {
+        tags: ['response'],
+        summary: 'Close, reopen or lock a period; a locked period answers 409 to every write',
+        params: Type.Object({ id: Id }),
+        body: Type.Object({ status: literals(['open', 'closed', 'locked'] as const) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ period: Anything }), ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => ({ period: await response.setPeriodStatus(db, request.actor, request.params.id, request.body.status) }),
+  );
+
+  app.post(
+    '/api/response/periods/:id/unlock',
+    {
+      config: { verb: 'response.unlock', audit: 'response.period.unlock' },
+      schema: {
+        tags: ['response'],
+        summary: 'Unlock a locked period back to closed, with a reason kept in the audit log',
+        params: Type.Object({ id: Id }),
+        body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ period: Anything }), ...errorResponses(400, 404, 409, 422) },
+      },
+    },
+    async (request) => ({ period: await response.unlockPeriod(db, request.actor, request.params.id, request.body.reason) }),
+  );
+
+  // ---- reports ----
+  app.get(
+    '/api/response/reports',
+    {
+      config: { verb: 'response.read' },
+      schema: {
+        tags: ['response'],
+        summary: 'Activity reports: partners see their organisation’s, coordinators their countries’, everyone the published ones',
+        querystring: Type.Object({
+          status: Type.Optional(literals(['draft', 'submitted', 'approved', 'rejected', 'published'] as const)),
+          month: Type.Optional(Month),
+          country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+          sector: Type.Optional(Type.String({ maxLength: 10 })),
+          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
+          offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
+        }),
+        response: { 200: Type.Object({ total: Type.Integer(), reports: Type.Array(Anything) }), ...errorResponses(400) },
+      },
+    },
+    async (request) => response.listReports(db, request.principal, request.query),
+  );
+
+  app.post(
+    '/api/response/reports',
+    {
+      config: { verb: 'response.report', audit: 'response.report.create' },
+      schema: {
+        tags: ['response'],
+        summary: 'Enter one activity report (a 5W row) as a draft',
+        body: ReportBody,
+        response: { 201: Type.Object({ report: Anything }), ...errorResponses(400, 403, 404, 409, 422) },
+      },
+    },
+    async (request, reply) => reply.status(201).send({ report: await response.createReport(db, request.actor, request.body) }),
+  );
+
+  app.put(
+    '/api/response/reports/:id',
+    {
+      config: { verb: 'response.report', audit: 'response.report.update' },
+      schema: {
+        tags: ['response'],
+        summary: 'Change a draft or rejected report (it becomes a draft again); a stale version gets 409',
+        params: Type.Object({ id: Id }),
+        body: Type.Object({ ...ReportBody.properties, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ report: Anything }), ...errorResponses(400, 403, 404, 409, 422) },
+      },
+    },
+    async (request) => {
+      const { version, ...input } = request.body;
+      return { report: await response.updateReport(db, request.actor, request.params.id, version, input) };
+    },
+  );
+
+  app.post(
+    '/api/response/reports/submit',
+    {
+      config: { verb: 'response.report', audit: 'response.report.submit' },
+      schema: {
+        tags: ['response'],
+        summary: 'Submit drafts (or corrected rejected reports) for review: all of them or none',
+        body: Type.Object({ ids: Type.Array(Id, { minItems: 1, maxItems: 20_000 }) }, { additionalProperties: false }),
+        response: { 200: Type.Object({ changed: Type.Integer() }), ...errorResponses(400, 404, 409) },
+      },
+    },
+    async (request) => response.decide(db, request.actor, request.body.ids, 'submitted', null),
+  );
+
+  app.post(
+    '/api/response/reports/decisions',
+    {
+      config: { verb: 'response.review', audit: 'response.report.decide' },
+      schema: {
+        tags: ['response'],
+        summary: 'Approve, reject (with a comment) or publish reports in bulk, within your countries: all of them or none',
+        body: Type.Object(
+          { ids: Type.Array(Id, { minItems: 1, maxItems: 20_000 }), decision: literals(['approved', 'rejected', 'published'] as const), comment: Type.Optional(Type.String({ maxLength: 2000 })) },
+          { additionalProperties: false },
+        ),
+        response: { 200: Type.Object({ changed: Type.Integer() }), ...errorResponses(400, 404, 409, 422) },
+      },
+    },
+    async (request) => response.decide(db, request.actor, request.body.ids, request.body.decision, request.body.comment ?? null),
+  );
+}
