@@ -94,6 +94,7 @@ async function serve(db: Database, config: Config): Promise<void> {
     tokenMaxDays: config.tokenMaxDays,
     timeouts: config.timeouts,
     uploads: config.uploads,
+    databaseWaitMs: config.databaseWaitMs,
   });
   const shutdown = (signal: string): void => {
     app.log.info({ signal }, 'shutting down');

@@ -55,7 +55,11 @@ export interface Config {
   tokenMaxDays: number;
   timeouts: ServerTimeouts;
   uploads: UploadSettings;
+  /** How long a request may wait for PGlite's connection before 503 db.busy (LIPTAKO_DB_WAIT_MS). */
+  databaseWaitMs: number;
 }
+
+export const DEFAULT_DATABASE_WAIT_MS = 5_000;
 
 /** Fastify's trustProxy: nobody, everybody, a number of hops, or proxy addresses and CIDR ranges. */
 export type TrustProxy = boolean | number | string[];
@@ -141,5 +145,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     tokenMaxDays: parseTokenMaxDays(env.LIPTAKO_TOKEN_MAX_DAYS),
     timeouts: readTimeouts(env),
     uploads: { ...DEFAULT_UPLOADS, perUser: parseWhole('LIPTAKO_UPLOADS_PER_USER', env.LIPTAKO_UPLOADS_PER_USER, DEFAULT_UPLOADS.perUser, 1, 100) },
+    databaseWaitMs: parseWhole('LIPTAKO_DB_WAIT_MS', env.LIPTAKO_DB_WAIT_MS, DEFAULT_DATABASE_WAIT_MS, 100, 600_000),
   };
 }

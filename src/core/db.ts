@@ -3,6 +3,7 @@
  * or a PostgreSQL server (DATABASE_URL). Everything above this file sees one interface, and
  * database errors are translated into catalogue errors here and nowhere else.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
@@ -160,8 +161,85 @@ function lockDataDir(dataDir: string): () => void {
   throw new AppError('db.locked', { pid: '?', folder: dataDir });
 }
 
+// ---- waiting for PGlite's one connection ----------------------------------------------------------
+
+const waitLimit = new AsyncLocalStorage<{ maxWaitMs: number }>();
+
+/**
+ * Runs `work` with a limit on how long its statements may wait for PGlite's single connection:
+ * past it they fail with `db.busy` (503, Retry-After) instead of hanging. The HTTP layer runs
+ * every request this way; background jobs, the CLI and the demo wait as long as it takes.
+ */
+export function withWaitLimit<T>(maxWaitMs: number, work: () => T): T {
+  return waitLimit.run({ maxWaitMs }, work);
+}
+
+/** Runs `work` without a wait limit (a background job started by a request). */
+export function withoutWaitLimit<T>(work: () => T): T {
+  return waitLimit.run({ maxWaitMs: Number.POSITIVE_INFINITY }, work);
+}
+
+/**
+ * First come, first served access to PGlite's one connection, with a bounded wait. A request
+ * that waits too long gets `db.busy` and a Retry-After estimated from the queue ahead of it and
+ * how long each turn has taken lately.
+ */
+export class FairGate {
+  private held = false;
+  private readonly queue: Array<{ grant: () => void; refuse: (error: unknown) => void; timer?: NodeJS.Timeout }> = [];
+  /** Recent time a turn holds the connection (ms, moving average). */
+  private holdMs = 5;
+
+  get waiting(): number {
+    return this.queue.length;
+  }
+
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    await this.acquire(waitLimit.getStore()?.maxWaitMs ?? Number.POSITIVE_INFINITY);
+    const started = performance.now();
+    try {
+      return await work();
+    } finally {
+      this.holdMs = this.holdMs * 0.9 + (performance.now() - started) * 0.1;
+      this.release();
+    }
+  }
+
+  private acquire(maxWaitMs: number): Promise<void> {
+    if (!this.held && this.queue.length === 0) {
+      this.held = true;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve, reject) => {
+      const entry: (typeof this.queue)[number] = { grant: resolve, refuse: reject };
+      if (Number.isFinite(maxWaitMs)) {
+        entry.timer = setTimeout(() => {
+          const index = this.queue.indexOf(entry);
+          if (index < 0) return;
+          this.queue.splice(index, 1);
+          const retryAfter = Math.min(60, Math.max(1, Math.ceil((this.queue.length * this.holdMs) / 1000)));
+          reject(new AppError('db.busy', { seconds: retryAfter }, { retryAfter }));
+        }, maxWaitMs);
+      }
+      this.queue.push(entry);
+    });
+  }
+
+  private release(): void {
+    const next = this.queue.shift();
+    if (next === undefined) {
+      this.held = false;
+      return;
+    }
+    if (next.timer !== undefined) clearTimeout(next.timer);
+    next.grant();
+  }
+}
+
 export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
+  /** Every top-level statement and transaction takes its turn here (PGlite has one connection). */
+  readonly gate = new FairGate();
 
   private constructor(
     readonly pglite: PGlite,
@@ -192,19 +270,22 @@ export class PgliteDatabase implements Database {
   }
 
   query<Row extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return translated(async () => (await this.pglite.query<Row>(sql, params as unknown[])).rows);
+    return translated(() => this.gate.run(async () => (await this.pglite.query<Row>(sql, params as unknown[])).rows));
   }
 
   exec(script: string): Promise<void> {
-    return translated(async () => {
-      await this.pglite.exec(script);
-    });
+    return translated(() =>
+      this.gate.run(async () => {
+        await this.pglite.exec(script);
+      }),
+    );
   }
 
   // PGlite's own transaction holds its single connection for the duration, so concurrent
-  // requests queue behind a write instead of slipping into it.
+  // requests queue behind a write instead of slipping into it; the gate makes that queue fair
+  // and bounded.
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
-    return translated(() => this.pglite.transaction((tx) => work(pgliteSession(tx))));
+    return translated(() => this.gate.run(() => this.pglite.transaction((tx) => work(pgliteSession(tx)))));
   }
 
   /** A raw session on the single connection, for the test harness's per-test rollback. */

@@ -101,6 +101,11 @@ export const coreMessages = {
     en: 'The disk of the database is full: what was asked could not be stored. Free some disk space, then try again.',
     fr: 'Le disque de la base de données est plein : ce qui était demandé n’a pas pu être enregistré. Libérez de l’espace disque, puis réessayez.',
   },
+  'db.busy': {
+    status: 503,
+    en: 'The database is busy with other work (an import, many requests at once); try again in {seconds} s.',
+    fr: 'La base de données est occupée par d’autres travaux (un import, de nombreuses requêtes à la fois) ; réessayez dans {seconds} s.',
+  },
   'db.retry': {
     status: 503,
     en: 'The database was busy with a conflicting change; try again.',

@@ -14,8 +14,8 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { DEFAULT_TIMEOUTS, DEFAULT_TOKEN_MAX_DAYS, DEFAULT_UPLOADS, type ServerTimeouts, type TrustProxy, type UploadSettings } from './config.js';
-import type { Database } from './db.js';
+import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_TIMEOUTS, DEFAULT_TOKEN_MAX_DAYS, DEFAULT_UPLOADS, type ServerTimeouts, type TrustProxy, type UploadSettings } from './config.js';
+import { withWaitLimit, type Database } from './db.js';
 import { AppError, formatMessage, isAppError } from './errors.js';
 import { errorResponses, ErrorBody, formatBytes, languageOf, looksLikeApiUrl, type AppContext, type LiptakoApp } from './http-kit.js';
 import { migrationLevel } from './migrate.js';
@@ -106,6 +106,8 @@ export interface BuildAppOptions {
   timeouts?: Partial<ServerTimeouts>;
   /** Upload allowance and limits (core/config.ts); the defaults otherwise. */
   uploads?: Partial<UploadSettings>;
+  /** How long a request may wait for PGlite's one connection before 503 db.busy (default 5 s). */
+  databaseWaitMs?: number;
   /** How long versions of published data are trusted, how much the answer cache may hold. */
   publishedCache?: PublishedCacheOptions;
 }
@@ -187,6 +189,12 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
   await app.register(fastifyCookie);
   // Offices work over satellite links: compress what is worth it (JSON, GeoJSON, CSV, scripts).
   await app.register(fastifyCompress, { threshold: 1024, encodings: ['br', 'gzip', 'deflate'] });
+  // First of all hooks: every statement of a request waits at most this long for PGlite's one
+  // connection (db.busy, 503 with Retry-After, instead of a request that hangs until it times out).
+  const databaseWaitMs = options.databaseWaitMs ?? DEFAULT_DATABASE_WAIT_MS;
+  app.addHook('onRequest', (_request, _reply, done) => {
+    withWaitLimit(databaseWaitMs, done);
+  });
   // Before any route, so that app-wide hooks (the access guard) see every route, core's included.
   for (const module of options.modules) module.install?.(app, context);
 

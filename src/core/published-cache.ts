@@ -57,6 +57,8 @@ export interface PublishedRequest {
 }
 
 const COMPRESS_ABOVE = 1024;
+/** After a change is announced, how long a request waits for the new versions before answering with the known ones. */
+const STALE_WAIT_MS = 250;
 
 type Encoding = 'br' | 'gzip' | 'identity';
 
@@ -86,6 +88,8 @@ function tagMatches(header: string | undefined, tag: string): boolean {
 export class PublishedCache {
   private known: Map<string, string> | null = null;
   private knownAt = 0;
+  /** A change was announced since the versions were read: re-read them before trusting them. */
+  private stale = false;
   private generation = 0;
   private loading: Promise<Map<string, string>> | null = null;
   private readonly entries = new Map<string, Entry>();
@@ -114,12 +118,13 @@ export class PublishedCache {
   /** Forget every version read (after a write through this process, or between tests that roll back). */
   invalidate(): void {
     this.generation += 1;
-    this.known = null;
+    this.stale = true;
   }
 
   /** Forget everything, cached answers included. */
   reset(): void {
     this.invalidate();
+    this.known = null;
     this.entries.clear();
     this.bytes = 0;
   }
@@ -134,6 +139,7 @@ export class PublishedCache {
         if (generation === this.generation) {
           this.known = versions;
           this.knownAt = Date.now();
+          this.stale = false;
         }
         return versions;
       })
@@ -146,11 +152,20 @@ export class PublishedCache {
   /** The versions to answer with: from memory when known, refreshed in the background once stale. */
   async versions(): Promise<ReadonlyMap<string, string>> {
     if (this.known === null) return this.load();
+    const known = this.known;
+    if (this.stale) {
+      // A change was announced: wait a moment for the versions it committed. If the connection is
+      // busy (PGlite inside an import's last transaction, which is the change itself until it
+      // commits), what is known is still what is committed: answer with it.
+      const reading = this.load();
+      const waited = await Promise.race([reading.catch(() => known), new Promise<null>((resolve) => setTimeout(() => resolve(null), STALE_WAIT_MS).unref())]);
+      return waited ?? known;
+    }
     if (Date.now() - this.knownAt > this.refreshMs && this.loading === null) {
       // Answered from what is known; the next requests get the fresh versions.
       this.load().catch(() => undefined);
     }
-    return this.known;
+    return known;
   }
 
   private remember(tag: string, entry: Entry): void {

@@ -87,6 +87,7 @@ function dtmErrorHandler(error: FastifyError, request: FastifyRequest, reply: Fa
   if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'request failed');
   else request.log.info({ code: appError.code }, 'request refused');
   const language = languageOf(request);
+  if (appError.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(appError.retryAfter))));
   return reply
     .status(appError.status)
     .header('content-language', language)

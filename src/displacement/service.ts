@@ -8,7 +8,7 @@
  */
 import { actorName, audited, type Actor } from '../access/audit.js';
 import { can, type Principal, type Verb } from '../access/verbs.js';
-import type { Queryable } from '../core/db.js';
+import { withoutWaitLimit, type Queryable } from '../core/db.js';
 import { DEFAULT_UPLOADS } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import * as jobs from '../core/jobs.js';
@@ -389,7 +389,8 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
       summary: { upload: uploadId, operation: operation.code, round: target.roundNumber, type: target.assessmentType, ...(options.retryOf === undefined ? {} : { retryOf: options.retryOf }) },
     }),
   );
-  const work = runImport(db, jobId, upload, bytes, operation, settled, options);
+  // The job outlives the request that started it: its statements wait for their turn as long as it takes.
+  const work = withoutWaitLimit(() => runImport(db, jobId, upload, bytes, operation, settled, options));
   if (options.background) {
     work.catch((error: unknown) => options.onBackgroundError?.(error));
   } else {
