@@ -8,5 +8,5 @@ export const responseModule: LiptakoModule = {
   name: 'response',
   routes: responseRoutes,
   catalogue: [responseMessages],
-  verbs: ['response.read', 'response.report', 'response.review', 'response.manage', 'response.unlock'] satisfies Verb[],
+  verbs: ['response.read', 'response.report', 'response.review', 'response.manage', 'response.unlock', 'hapi.read'] satisfies Verb[],
 };

@@ -288,3 +288,90 @@ export async function setReportStatus(db: Queryable, ids: readonly number[], sta
     [ids, status, review !== null, review?.comment ?? null, review?.by ?? null],
   );
 }
+
+export interface ApprovedRow {
+  organisation_id: number;
+  acronym: string;
+  sector_code: string;
+  activity_code: string;
+  unit: ActivityRow['unit'];
+  country: string;
+  month: string;
+  admin1_pcode: string;
+  admin2_pcode: string;
+  admin3_pcode: string | null;
+  site_code: string | null;
+  figures: unknown;
+}
+
+/** Approved and published reports at admin2 or finer (presence, gaps, overlaps and what was reached). */
+export async function approvedReports(db: Queryable, filter: { country: string | null; month: string | null; sector: string | null }): Promise<ApprovedRow[]> {
+  return db.query<ApprovedRow>(
+    `SELECT r.reporting_org_id::int AS organisation_id, o.acronym, r.sector_code, a.code AS activity_code, a.unit, r.country,
+            to_char(p.month, 'YYYY-MM') AS month, r.admin1_pcode, r.admin2_pcode, r.admin3_pcode, r.site_code, r.figures
+       FROM response_report r
+       JOIN response_period p ON p.id = r.period_id
+       JOIN response_organisation o ON o.organisation_id = r.reporting_org_id
+       JOIN response_activity a ON a.id = r.activity_id
+      WHERE r.status IN ('approved', 'published') AND r.admin2_pcode IS NOT NULL
+        AND ($1::text IS NULL OR r.country = $1) AND ($2::text IS NULL OR p.month = to_date($2, 'YYYY-MM')) AND ($3::text IS NULL OR r.sector_code = $3)`,
+    [filter.country, filter.month, filter.sector],
+  );
+}
+
+export interface PresenceRow {
+  country: string;
+  admin1_pcode: string;
+  admin1_name: string | null;
+  provider_admin1_name: string | null;
+  admin2_pcode: string | null;
+  admin2_name: string | null;
+  provider_admin2_name: string | null;
+  acronym: string;
+  name: string;
+  org_type_code: string;
+  sector_code: string;
+  month: string;
+}
+
+export interface PresenceFilter {
+  country: string | null;
+  admin1: string | null;
+  admin2: string | null;
+  level: 1 | 2 | null;
+  sector: string | null;
+  acronym: string | null;
+  name: string | null;
+}
+
+/**
+ * One row per distinct organisation × sector × admin2 (or admin1 for reports at admin1) × month
+ * of published reports; names of the units as the geography knows them at the report's version.
+ */
+export async function publishedPresence(db: Queryable, filter: PresenceFilter, limit: number, offset: number): Promise<PresenceRow[]> {
+  return db.query<PresenceRow>(
+    `WITH presence AS (
+       SELECT DISTINCT ON (r.reporting_org_id, r.sector_code, r.admin1_pcode, r.admin2_pcode, p.month)
+              r.country, r.admin1_pcode, r.admin2_pcode, r.provider_admin1_name, r.provider_admin2_name, r.geography_version,
+              o.acronym, g.name, o.org_type_code, r.sector_code, p.month
+         FROM response_report r
+         JOIN response_period p ON p.id = r.period_id
+         JOIN response_organisation o ON o.organisation_id = r.reporting_org_id
+         JOIN organisation g ON g.id = o.organisation_id
+        WHERE r.status = 'published'
+          AND ($1::text IS NULL OR r.country = $1) AND ($2::text IS NULL OR r.admin1_pcode = $2) AND ($3::text IS NULL OR r.admin2_pcode = $3)
+          AND ($4::int IS NULL OR ($4 = 1 AND r.admin2_pcode IS NULL) OR ($4 = 2 AND r.admin2_pcode IS NOT NULL))
+          AND ($5::text IS NULL OR r.sector_code = $5) AND ($6::text IS NULL OR lower(o.acronym) = lower($6))
+          AND ($7::text IS NULL OR strpos(lower(g.name), lower($7)) > 0)
+        ORDER BY r.reporting_org_id, r.sector_code, r.admin1_pcode, r.admin2_pcode, p.month, r.id
+     )
+     SELECT pr.country, pr.admin1_pcode, a1.name AS admin1_name, pr.provider_admin1_name, pr.admin2_pcode, a2.name AS admin2_name,
+            pr.provider_admin2_name, pr.acronym, pr.name, pr.org_type_code, pr.sector_code, to_char(pr.month, 'YYYY-MM-DD') AS month
+       FROM presence pr
+       LEFT JOIN LATERAL (SELECT name FROM admin_unit WHERE pcode = pr.admin1_pcode AND valid_from <= pr.geography_version ORDER BY valid_from DESC LIMIT 1) a1 ON true
+       LEFT JOIN LATERAL (SELECT name FROM admin_unit WHERE pcode = pr.admin2_pcode AND valid_from <= pr.geography_version ORDER BY valid_from DESC LIMIT 1) a2 ON true
+      ORDER BY pr.country, pr.admin1_pcode, pr.admin2_pcode NULLS FIRST, pr.sector_code, pr.acronym, pr.month
+      LIMIT $8 OFFSET $9`,
+    [filter.country, filter.admin1, filter.admin2, filter.level, filter.sector, filter.acronym, filter.name, limit, offset],
+  );
+}

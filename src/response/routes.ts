@@ -1,5 +1,6 @@
 /** HTTP routes of partner activity reporting (4W/5W). */
 import { Type } from '@sinclair/typebox';
+import { toCsv, type ExportColumn } from '../core/exports.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { AGES, GROUPS, MEASURES, SEXES, UNITS } from './aggregate.js';
 import * as response from './service.js';
@@ -42,7 +43,60 @@ const ReportBody = Type.Object(
   { additionalProperties: false },
 );
 
+const PRINTABLE = '^[^\\u0000-\\u001F\\u007F]*$';
+const Filter = (maxLength: number, description: string) => Type.Optional(Type.String({ maxLength, pattern: PRINTABLE, description }));
+
+const HAPI_PRESENCE_COLUMNS: Array<ExportColumn<response.HapiPresenceRow>> = response.HAPI_PRESENCE_FIELDS.map((key) => ({ key, header: key, hxl: null, value: (row) => row[key] }));
+
 export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
+  app.get(
+    '/api/response/dashboard',
+    {
+      config: { verb: 'response.read' },
+      schema: {
+        tags: ['response'],
+        summary: 'Presence (organisations per sector × admin2 × month), people reached without double counting, gaps against the DTM IDP caseload, overlaps',
+        querystring: Type.Object({
+          country: Type.Optional(Country),
+          month: Type.Optional(Month),
+          sector: Filter(200, 'Sector code or label'),
+          threshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9, description: 'IDP caseload above which an admin2 without a partner is a gap (default 1,000)' })),
+        }),
+        response: { 200: Anything, ...errorResponses(400, 422) },
+      },
+    },
+    async (request) => response.dashboard(db, request.query),
+  );
+
+  app.get(
+    '/hapi/v2/coordination-context/operational-presence',
+    {
+      config: { verb: 'hapi.read' },
+      schema: {
+        tags: ['publishing'],
+        summary: 'HDX HAPI v2 compatible operational presence (who does what where; published reports only)',
+        querystring: Type.Object({
+          output_format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 10_000 }),
+          offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
+          location_code: Filter(3, 'ISO3 (MLI) or ISO2 (ML)'),
+          admin1_code: Filter(20, 'Admin1 P-code'),
+          admin2_code: Filter(20, 'Admin2 P-code'),
+          admin_level: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
+          sector_code: Filter(10, 'IASC sector code (SHL, WSH, PRO-GBV, …)'),
+          org_acronym: Filter(40, 'Organisation acronym'),
+          org_name: Filter(300, 'Part of the organisation name'),
+          app_identifier: Filter(200, 'Ignored; accepted as HAPI does'),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const rows = await response.hapiOperationalPresence(db, request.query);
+      if (request.query.output_format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(HAPI_PRESENCE_COLUMNS, rows, { hxl: false }));
+      return { data: rows };
+    },
+  );
+
   // ---- organisations ----
   app.get(
     '/api/response/organisations',

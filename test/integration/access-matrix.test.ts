@@ -260,6 +260,17 @@ const PUBLISH_ROUND: RequestSpec = {
 
 // ---- response (4W): organisations, activities, periods and reports of Mali --------------------------
 
+const responseRead = (url: string, route = `GET ${url}`): RequestSpec => ({ route, send: (app) => send(app, 'GET', url) });
+const RESPONSE_READS = [
+  responseRead('/api/response/organisations'),
+  responseRead('/api/response/sectors'),
+  responseRead('/api/response/activities'),
+  responseRead('/api/response/periods'),
+  responseRead('/api/response/reports'),
+  responseRead('/api/response/dashboard?country=ML', 'GET /api/response/dashboard'),
+];
+const HAPI_PRESENCE: RequestSpec = { route: 'GET /hapi/v2/coordination-context/operational-presence', send: (app) => send(app, 'GET', '/hapi/v2/coordination-context/operational-presence') };
+
 const RESPONSE_ORGANISATION: RequestSpec = {
   route: 'POST /api/response/organisations',
   prepare: async (context) => ({ ...(await seedResponse(context.app, context.db)) }),
@@ -380,6 +391,8 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/dtm/uploads/:id/import (Mali)',          IMPORT_ROUND,            202,   202,   403,    403,   403,    403,   401],
   ['POST   /api/dtm/rounds/:id/decisions (Mali)',        REVIEW_ROUND,            200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/dtm/rounds/:id/status (publish, Mali)',  PUBLISH_ROUND,           200,   200,   403,    403,   403,    403,   401],
+  ...RESPONSE_READS.map((spec) => [spec.route, spec, 200, 200, 200, 200, 200, 200, 401] as const),
+  ['GET    /hapi/v2/coordination-context/operational-presence', HAPI_PRESENCE, 200,   200,   200,    200,   200,    200,   200],
   ['POST   /api/response/organisations',               RESPONSE_ORGANISATION,   201,   201,   403,    403,   403,    403,   401],
   ['POST   /api/response/organisations/:id/aliases',   RESPONSE_ALIAS,          200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/response/sector-labels',               RESPONSE_SECTOR_LABEL,   200,   200,   403,    403,   403,    403,   401],
