@@ -1,0 +1,146 @@
+/**
+ * The response (4W) demo: fictional organisations (marked "démo") and a few hundred synthetic
+ * activity reports over Burkina Faso, Mali and Niger, January to June 2021, entered, submitted,
+ * approved and published through the module's ordinary services, so the page shows presence,
+ * gaps and overlaps. Nothing here describes a real organisation's work.
+ */
+import { systemActor } from '../access/audit.js';
+import type { Queryable } from '../core/db.js';
+import type { DemoLoader } from '../core/module.js';
+import type { Figure } from '../response/aggregate.js';
+import * as response from '../response/service.js';
+import { SAHEL_ADMIN } from './sahel-admin.js';
+import { Rng } from './synthetic.js';
+
+const ORGANISATIONS: ReadonlyArray<readonly [string, string, string]> = [
+  ['ASE-D', 'Action Sahel Eau (démo)', '441'],
+  ['ABRI-D', 'Abris pour Tous (démo)', '437'],
+  ['SANTE-D', 'Santé Sans Distance (démo)', '437'],
+  ['PROT-D', 'Protection Liptako (démo)', '441'],
+  ['FEMMES-D', 'Femmes Debout (démo)', '441'],
+  ['EDUC-D', 'École d’Abord (démo)', '437'],
+  ['NUTRI-D', 'Nutrition Gourma (démo)', '441'],
+  ['UN-D', 'Agence des Nations unies (démo)', '447'],
+  ['CR-D', 'Croix-Rouge du Sahel (démo)', '445'],
+  ['GOV-D', 'Direction régionale de l’action humanitaire (démo)', '435'],
+];
+
+// [code, sector label as partners write it, English, French, unit, plan activity area]
+const ACTIVITIES: ReadonlyArray<readonly [string, string, string, string, 'people' | 'items', string | null]> = [
+  ['WSH-latrines', 'EHA', 'Emergency latrines', 'Latrines d’urgence', 'people', 'wash'],
+  ['WSH-water', 'EHA', 'Water trucking and repairs', 'Approvisionnement et réparations en eau', 'people', 'wash'],
+  ['SHL-shelter', 'Abris/AME', 'Emergency shelters', 'Abris d’urgence', 'people', 'shelter-nfi'],
+  ['SHL-kits', 'Abris/AME', 'NFI kits distributed', 'Kits AME distribués', 'items', 'shelter-nfi'],
+  ['HEA-consultations', 'Santé', 'Primary health consultations', 'Consultations de santé primaire', 'people', 'health'],
+  ['PRO-monitoring', 'Protection', 'Protection monitoring and referrals', 'Monitoring de protection et référencements', 'people', 'protection'],
+  ['GBV-safe-spaces', 'Protection VBG', 'Safe spaces for women and girls', 'Espaces sûrs pour femmes et filles', 'people', null],
+  ['EDU-classes', 'Éducation', 'Temporary learning spaces', 'Espaces d’apprentissage temporaires', 'people', null],
+];
+
+// Which organisation works in which activities (a few work in several).
+const WORK: Record<string, readonly string[]> = {
+  'ASE-D': ['WSH-latrines', 'WSH-water'],
+  'ABRI-D': ['SHL-shelter', 'SHL-kits'],
+  'SANTE-D': ['HEA-consultations'],
+  'PROT-D': ['PRO-monitoring'],
+  'FEMMES-D': ['GBV-safe-spaces', 'PRO-monitoring'],
+  'EDUC-D': ['EDU-classes'],
+  'NUTRI-D': ['HEA-consultations'],
+  'UN-D': ['SHL-kits', 'WSH-water', 'PRO-monitoring'],
+  'CR-D': ['SHL-kits', 'HEA-consultations', 'WSH-latrines'],
+  'GOV-D': ['SHL-shelter'],
+};
+
+const MONTHS = ['2021-01', '2021-02', '2021-03', '2021-04', '2021-05', '2021-06'];
+const total = (measure: Figure['measure'], value: number): Figure => ({ measure, group: 'all', sex: 'all', age: 'all', value });
+
+export interface ResponseDemoReport {
+  alreadyLoaded: boolean;
+  organisations: number;
+  reports: number;
+  published: number;
+}
+
+export async function loadResponseDemo(db: Queryable, onProgress: (done: number, total: number) => void = () => undefined): Promise<ResponseDemoReport> {
+  if ((await response.findOrganisation(db, ORGANISATIONS[0]![0])) !== null) return { alreadyLoaded: true, organisations: 0, reports: 0, published: 0 };
+  const actor = systemActor('demo');
+  const ids = new Map<string, number>();
+  for (const [acronym, name, orgTypeCode] of ORGANISATIONS) ids.set(acronym, (await response.createOrganisation(db, actor, { acronym, name, orgTypeCode })).organisation.id);
+  const units = new Map<string, 'people' | 'items'>();
+  for (const [code, sector, nameEn, nameFr, unit, area] of ACTIVITIES) {
+    await response.createActivity(db, actor, { code, sector, nameEn, nameFr, unit, ...(area === null ? {} : { plan: 'IOM-CSAHEL-2021', activityArea: area }) });
+    units.set(code, unit);
+  }
+  const rng = new Rng(2021_12);
+  // Each organisation works in a handful of admin2 units of one or two countries, month after month.
+  const plannedReports: response.ReportInput[] = [];
+  for (const [acronym, activities] of Object.entries(WORK)) {
+    const countries = rng.chance(0.5) ? ['MLI', 'BFA', 'NER'] : [rng.pick(['MLI', 'BFA', 'NER'])];
+    for (const iso3 of countries) {
+      const admin2 = SAHEL_ADMIN[iso3]!.admin1.flatMap(([, admin1Name, units2]) => units2.map(([pcode, name]) => ({ pcode, name, admin1Name })));
+      const places = Array.from({ length: rng.int(2, 5) }, () => rng.pick(admin2));
+      for (const place of places) {
+        const activity = rng.pick(activities);
+        const sector = ACTIVITIES.find(([code]) => code === activity)![1];
+        let reached = rng.int(150, 3000);
+        for (const month of MONTHS.slice(rng.int(0, 2))) {
+          const target = Math.round(reached * rng.range(1.0, 1.6));
+          const isNew = Math.round(reached * rng.range(0.1, 0.4));
+          const female = Math.round(reached * 0.52);
+          const figures: Figure[] =
+            units.get(activity) === 'items'
+              ? [total('reached', reached)]
+              : [
+                  total('targeted', target),
+                  total('reached', reached),
+                  total('reached-new', isNew),
+                  { measure: 'reached', group: 'all', sex: 'f', age: 'all', value: female },
+                  { measure: 'reached', group: 'all', sex: 'm', age: 'all', value: reached - female },
+                ];
+          plannedReports.push({
+            month,
+            reportingOrganisationId: ids.get(acronym)!,
+            sector,
+            activity,
+            location: { pcode: place.pcode, providerAdmin1Name: place.admin1Name, providerAdmin2Name: place.name },
+            figures,
+          });
+          reached = Math.round(reached * rng.range(0.9, 1.25));
+        }
+      }
+    }
+  }
+  const created: number[] = [];
+  for (const [index, input] of plannedReports.entries()) {
+    created.push((await response.createReport(db, actor, input)).id);
+    if (index % 20 === 0) onProgress(index, plannedReports.length);
+  }
+  // Most months are through the workflow; the last month is still being reviewed and entered.
+  const last = plannedReports.map((input, index) => (input.month === MONTHS.at(-1) ? created[index]! : null)).filter((id): id is number => id !== null);
+  const earlier = created.filter((id) => !last.includes(id));
+  const lastSubmitted = last.filter((_, index) => index % 3 !== 0);
+  await response.decide(db, actor, [...earlier, ...lastSubmitted], 'submitted', null);
+  await response.decide(db, actor, earlier, 'approved', null);
+  const published = earlier.filter((_, index) => index % 5 !== 0);
+  await response.decide(db, actor, published, 'published', null);
+  // January is closed and locked everywhere.
+  for (const period of await response.listPeriods(db, actor.principal)) {
+    if (period.month !== MONTHS[0]) continue;
+    await response.setPeriodStatus(db, actor, period.id, 'closed');
+    await response.setPeriodStatus(db, actor, period.id, 'locked');
+  }
+  onProgress(plannedReports.length, plannedReports.length);
+  return { alreadyLoaded: false, organisations: ORGANISATIONS.length, reports: created.length, published: published.length };
+}
+
+export const responseDemo: DemoLoader = {
+  label: '4W reports',
+  async load(db, onProgress) {
+    const report = await loadResponseDemo(db, onProgress);
+    return [
+      report.alreadyLoaded
+        ? '  demo 4W reports already loaded'
+        : `  demo 4W reports loaded: ${report.organisations} organisations (fictional), ${report.reports} reports (${report.published} published; synthetic)`,
+    ];
+  },
+};

@@ -1,0 +1,28 @@
+/** The 4W demo loads through the module contract after the geography and the plan, once. */
+import { expect, it } from 'vitest';
+import { MODULES } from '../../src/modules.js';
+import { describeEachDatabase } from '../support/harness.js';
+import { call } from '../support/http.js';
+import type { Dashboard } from '../../src/response/service.js';
+
+describeEachDatabase('response demo', (context) => {
+  it('loads fictional organisations and synthetic reports, some published, and loads them only once', async () => {
+    for (const name of ['geo', 'plans']) await MODULES.find((module) => module.name === name)!.demo!.load(context.db, () => undefined);
+    const demo = MODULES.find((module) => module.name === 'response')!.demo!;
+    const lines = await demo.load(context.db, () => undefined);
+    expect(lines.join('\n')).toMatch(/synthetic/);
+    const [counts] = await context.db.query<{ reports: number; published: number; countries: number }>(
+      "SELECT count(*)::int AS reports, count(*) FILTER (WHERE status = 'published')::int AS published, count(DISTINCT country)::int AS countries FROM response_report",
+    );
+    expect(counts!.reports).toBeGreaterThan(100);
+    expect(counts!.published).toBeGreaterThan(50);
+    expect(counts!.countries).toBe(3);
+    expect(await demo.load(context.db, () => undefined)).toEqual(['  demo 4W reports already loaded']);
+    const [again] = await context.db.query<{ reports: number }>('SELECT count(*)::int AS reports FROM response_report');
+    expect(again!.reports).toBe(counts!.reports);
+    const dashboard = await call<Dashboard>(context.app, 'GET', '/api/response/dashboard');
+    expect(dashboard.body.presence.length).toBeGreaterThan(20);
+    const hapi = await call<{ data: unknown[] }>(context.as('anonymous'), 'GET', '/hapi/v2/coordination-context/operational-presence');
+    expect(hapi.body.data.length).toBeGreaterThan(20);
+  }, 120_000);
+});
