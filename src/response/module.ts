@@ -10,5 +10,6 @@ export const responseModule: LiptakoModule = {
   routes: responseRoutes,
   catalogue: [responseMessages],
   demo: responseDemo,
+  navigation: [{ kind: 'module', id: 'response', path: '/response', verb: 'response.read' }],
   verbs: ['response.read', 'response.report', 'response.review', 'response.manage', 'response.unlock', 'hapi.read'] satisfies Verb[],
 };

@@ -16,7 +16,7 @@ export const MODULES: readonly ModuleEntry[] = [
   { id: 'plans', path: '/plans', available: true },
   { id: 'displacement', path: '/displacement', available: true },
   { id: 'collection', path: '/collection', available: false },
-  { id: 'response', path: '/response', available: false },
+  { id: 'response', path: '/response', available: true },
   { id: 'assistance', path: '/assistance', available: false },
   { id: 'protection', path: '/protection', available: false },
   { id: 'publishing', path: '/publishing', available: false },

@@ -8,11 +8,13 @@ import enCommon from './en/common.json' with { type: 'json' };
 import enDisplacement from './en/displacement.json' with { type: 'json' };
 import enGeo from './en/geo.json' with { type: 'json' };
 import enPlans from './en/plans.json' with { type: 'json' };
+import enResponse from './en/response.json' with { type: 'json' };
 import frAccess from './fr/access.json' with { type: 'json' };
 import frCommon from './fr/common.json' with { type: 'json' };
 import frDisplacement from './fr/displacement.json' with { type: 'json' };
 import frGeo from './fr/geo.json' with { type: 'json' };
 import frPlans from './fr/plans.json' with { type: 'json' };
+import frResponse from './fr/response.json' with { type: 'json' };
 
-export const en = { ...enCommon, ...enGeo, ...enPlans, ...enAccess, ...enDisplacement };
-export const fr = { ...frCommon, ...frGeo, ...frPlans, ...frAccess, ...frDisplacement };
+export const en = { ...enCommon, ...enGeo, ...enPlans, ...enAccess, ...enDisplacement, ...enResponse };
+export const fr = { ...frCommon, ...frGeo, ...frPlans, ...frAccess, ...frDisplacement, ...frResponse };

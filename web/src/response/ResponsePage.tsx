@@ -1,0 +1,468 @@
+import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
+import { ErrorNotice, LoadingStatus } from '../components/Status.js';
+import { BoundaryMap } from '../geo/BoundaryMap.js';
+import type { BoundaryCollection } from '../geo/types.js';
+import { useSession } from '../session.js';
+import { useApi } from '../useApi.js';
+import { useFormat } from '../useFormat.js';
+import { COUNTRIES, type ActivityView, type Dashboard, type OrganisationView, type PeriodView, type ReportsResponse, type SectorView } from './types.js';
+
+/** Shade of an admin2 by how many organisations work there (the DTM map's sequential classes). */
+function presenceClass(count: number): string {
+  return count === 0 ? 'choro choro--1' : `choro choro-${Math.min(count - 1, 3)}`;
+}
+
+interface Filters {
+  country: string;
+  month: string;
+  sector: string;
+}
+
+function PresenceMap({ filters, dashboard, names }: { filters: Filters; dashboard: Dashboard | undefined; names: Map<string, string> }) {
+  const { t } = useTranslation();
+  const boundaries = useApi<BoundaryCollection>(buildUrl('/api/geo/boundaries', { country: filters.country, level: 2, detail: 'simplified' }), { cache: true });
+  const counts = useMemo(() => {
+    const byUnit = new Map<string, Set<string>>();
+    for (const entry of dashboard?.presence ?? []) {
+      if (filters.sector !== '' && entry.sector !== filters.sector) continue;
+      const set = byUnit.get(entry.admin2) ?? new Set<string>();
+      for (const organisation of entry.organisations) set.add(organisation);
+      byUnit.set(entry.admin2, set);
+    }
+    return byUnit;
+  }, [dashboard, filters.sector]);
+  const gapUnits = useMemo(() => new Set((dashboard?.gaps ?? []).filter((gap) => filters.sector === '' || gap.sector === filters.sector).map((gap) => gap.admin2)), [dashboard, filters.sector]);
+  const shapeClass = useCallback((pcode: string) => presenceClass(counts.get(pcode)?.size ?? 0), [counts]);
+  const describe = useCallback(
+    (pcode: string) => {
+      const organisations = [...(counts.get(pcode) ?? [])].sort();
+      const line = organisations.length === 0 ? t('response.map.none') : t('response.map.organisations', { count: organisations.length, list: organisations.join(', ') });
+      return gapUnits.has(pcode) ? `${line} · ${t('response.map.gap')}` : line;
+    },
+    [counts, gapUnits, t],
+  );
+  void names;
+  return (
+    <div className="panel response-map" data-testid="response-map">
+      <h2>{filters.sector === '' ? t('response.map.titleAll') : t('response.map.title', { sector: filters.sector })}</h2>
+      {boundaries.error ? <ErrorNotice error={boundaries.error} onRetry={boundaries.retry} /> : null}
+      <BoundaryMap
+        collection={boundaries.data}
+        loading={boundaries.loading}
+        selected={null}
+        onSelect={() => undefined}
+        label={t('response.map.label')}
+        skipTo="response-gaps"
+        shapeClass={shapeClass}
+        describe={describe}
+        hint={null}
+      />
+      <ul className="legend" aria-label={t('response.map.legend')}>
+        {[0, 1, 2, 3, 4].map((count) => (
+          <li key={count}>
+            <span className={`swatch ${presenceClass(count).split(' ')[1]!}`} aria-hidden="true" /> {count === 4 ? t('response.map.legendMany') : t('response.map.legendCount', { count })}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function GapsAndOverlaps({ dashboard, filters, names }: { dashboard: Dashboard; filters: Filters; names: Map<string, string> }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const gaps = dashboard.gaps.filter((gap) => filters.sector === '' || gap.sector === filters.sector);
+  const overlaps = dashboard.overlaps;
+  const place = (pcode: string) => (names.has(pcode) ? `${names.get(pcode)!} (${pcode})` : pcode);
+  return (
+    <div className="response-lists">
+      <section className="panel" id="response-gaps" aria-labelledby="response-gaps-title" data-testid="response-gaps">
+        <h2 id="response-gaps-title">{t('response.gaps.title', { count: gaps.length })}</h2>
+        <p className="muted">{t('response.gaps.intro', { sources: dashboard.caseloadSource.map((source) => `${source.operation} (${source.assessmentType} ${source.round})`).join(', ') || '—' })}</p>
+        {gaps.length === 0 ? <p>{t('response.gaps.none')}</p> : null}
+        <div className="table-scroll">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('response.columns.admin2')}</th>
+                <th scope="col">{t('response.columns.sector')}</th>
+                <th scope="col" className="number">{t('response.columns.caseload')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {gaps.slice(0, 200).map((gap) => (
+                <tr key={`${gap.admin2}-${gap.sector}`}>
+                  <td>{place(gap.admin2)}</td>
+                  <td className="code">{gap.sector}</td>
+                  <td className="number">{format.number(gap.caseload)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+      <section className="panel" aria-labelledby="response-overlaps-title" data-testid="response-overlaps">
+        <h2 id="response-overlaps-title">{t('response.overlaps.title', { count: overlaps.length })}</h2>
+        {overlaps.length === 0 ? <p>{t('response.overlaps.none')}</p> : null}
+        <div className="table-scroll">
+          <table className="data-table">
+            <thead>
+              <tr>
+                <th scope="col">{t('response.columns.place')}</th>
+                <th scope="col">{t('response.columns.activity')}</th>
+                <th scope="col">{t('response.columns.month')}</th>
+                <th scope="col">{t('response.columns.organisations')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {overlaps.slice(0, 200).map((overlap) => (
+                <tr key={`${overlap.place}-${overlap.activity}-${overlap.month}`}>
+                  <td>{place(overlap.place)}</td>
+                  <td className="code">{overlap.activity}</td>
+                  <td>{overlap.month}</td>
+                  <td>{overlap.organisations.join(', ')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </section>
+    </div>
+  );
+}
+
+/** A list of reports with a checkbox each and actions on the checked ones (all of them, not page by page). */
+function ReportQueue({
+  title,
+  status,
+  actions,
+  testId,
+  version,
+  onChanged,
+}: {
+  title: string;
+  status: string;
+  actions: ReadonlyArray<{ label: string; decision: 'submitted' | 'approved' | 'rejected' | 'published'; needsComment?: boolean }>;
+  testId: string;
+  version: number;
+  onChanged: () => void;
+}) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const list = useApi<ReportsResponse>(buildUrl('/api/response/reports', { status, limit: 10_000 }), { version });
+  const reports = list.data?.reports ?? [];
+  const [checked, setChecked] = useState<Set<number>>(new Set());
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState<ApiError | null>(null);
+  const [busy, setBusy] = useState(false);
+  const commentId = useId();
+  const allChecked = reports.length > 0 && reports.every((report) => checked.has(report.id));
+
+  async function act(decision: 'submitted' | 'approved' | 'rejected' | 'published') {
+    setBusy(true);
+    setError(null);
+    try {
+      const ids = [...checked];
+      if (decision === 'submitted') await sendJson('POST', '/api/response/reports/submit', { ids });
+      else await sendJson('POST', '/api/response/reports/decisions', { ids, decision, ...(comment.trim() === '' ? {} : { comment }) });
+      setChecked(new Set());
+      setComment('');
+      onChanged();
+    } catch (caught) {
+      setError(asApiError(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <section className="panel" data-testid={testId}>
+      <h2>{title}</h2>
+      {list.error ? <ErrorNotice error={list.error} onRetry={list.retry} /> : null}
+      <LoadingStatus loading={list.loading} label={t('response.reports.loading')} />
+      {list.data && reports.length === 0 ? <p className="muted">{t('response.reports.empty')}</p> : null}
+      {reports.length > 0 ? (
+        <>
+          <div className="queue-actions" role="group" aria-label={t('response.reports.actions')}>
+            <label className="checkbox">
+              <input type="checkbox" checked={allChecked} onChange={() => setChecked(allChecked ? new Set() : new Set(reports.map((report) => report.id)))} data-testid={`${testId}-all`} />{' '}
+              {t('response.reports.all', { count: list.data?.total ?? reports.length })}
+            </label>
+            {actions.some((action) => action.needsComment) ? (
+              <span className="field">
+                <label htmlFor={commentId}>{t('response.reports.comment')}</label>
+                <input id={commentId} value={comment} maxLength={2000} onChange={(event) => setComment(event.target.value)} />
+              </span>
+            ) : null}
+            {actions.map((action) => (
+              <button
+                key={action.decision}
+                type="button"
+                className="button small"
+                disabled={busy || checked.size === 0}
+                onClick={() => void act(action.decision)}
+                data-testid={`${testId}-${action.decision}`}
+              >
+                {action.label} ({format.number(checked.size)})
+              </button>
+            ))}
+          </div>
+          {error ? <ErrorNotice error={error} /> : null}
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">
+                    <span className="visually-hidden">{t('response.reports.select')}</span>
+                  </th>
+                  <th scope="col">{t('response.columns.organisation')}</th>
+                  <th scope="col">{t('response.columns.sector')}</th>
+                  <th scope="col">{t('response.columns.activity')}</th>
+                  <th scope="col">{t('response.columns.place')}</th>
+                  <th scope="col">{t('response.columns.month')}</th>
+                  <th scope="col" className="number">{t('response.columns.reached')}</th>
+                  <th scope="col">{t('response.columns.comment')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {reports.slice(0, 500).map((report) => {
+                  const reached = report.figures.find((figure) => figure.measure === 'reached' && figure.group === 'all' && figure.sex === 'all' && figure.age === 'all');
+                  return (
+                    <tr key={report.id}>
+                      <td>
+                        <input
+                          type="checkbox"
+                          aria-label={t('response.reports.selectOne', { id: report.id })}
+                          checked={checked.has(report.id)}
+                          onChange={() => {
+                            const next = new Set(checked);
+                            if (next.has(report.id)) next.delete(report.id);
+                            else next.add(report.id);
+                            setChecked(next);
+                          }}
+                        />
+                      </td>
+                      <td>{report.reportingOrganisation.acronym}</td>
+                      <td className="code">{report.sectorCode}</td>
+                      <td className="code">{report.activity}</td>
+                      <td className="code">{report.location.admin3 ?? report.location.admin2 ?? report.location.admin1}</td>
+                      <td>{report.month}</td>
+                      <td className="number">{reached ? format.number(reached.value) : '—'}</td>
+                      <td>{report.reviewComment ?? ''}</td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+          {reports.length > 500 ? <p className="muted">{t('response.reports.more', { count: reports.length - 500 })}</p> : null}
+        </>
+      ) : null}
+    </section>
+  );
+}
+
+/** Entering one report: organisation, activity, place, month, targeted, reached and new. */
+function ReportForm({ onSaved }: { onSaved: () => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const organisations = useApi<{ organisations: OrganisationView[] }>('/api/response/organisations');
+  const activities = useApi<{ activities: ActivityView[] }>('/api/response/activities');
+  const session = useSession();
+  const own = session.user?.organisationId ?? null;
+  const choices = (organisations.data?.organisations ?? []).filter((organisation) => own === null || organisation.id === own);
+  const [values, setValues] = useState({ organisation: '', activity: '', pcode: '', month: '', targeted: '', reached: '', reachedNew: '' });
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState(false);
+  const id = useId();
+  const set = (key: keyof typeof values) => (event: { target: { value: string } }) => setValues({ ...values, [key]: event.target.value });
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setSaved(false);
+    const activity = activities.data?.activities.find((candidate) => candidate.code === values.activity);
+    const number = (text: string) => (text.trim() === '' ? null : Number(text));
+    const cells = (
+      [
+        ['targeted', number(values.targeted)],
+        ['reached', number(values.reached)],
+        ['reached-new', number(values.reachedNew)],
+      ] as const
+    ).flatMap(([measure, value]) => (value === null ? [] : [{ measure, group: 'all', sex: 'all', age: 'all', value }]));
+    try {
+      await sendJson('POST', '/api/response/reports', {
+        month: values.month,
+        reportingOrganisationId: Number(values.organisation || choices[0]?.id),
+        sector: activity?.sectorCode ?? '',
+        activity: values.activity,
+        location: { pcode: values.pcode.trim() },
+        figures: cells,
+      });
+      setSaved(true);
+      setValues({ ...values, pcode: '', targeted: '', reached: '', reachedNew: '' });
+      onSaved();
+    } catch (caught) {
+      setError(asApiError(caught));
+    }
+  }
+
+  return (
+    <form className="panel response-form" onSubmit={(event) => void submit(event)} data-testid="response-report-form">
+      <h2>{t('response.form.title')}</h2>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor={`${id}-org`}>{t('response.columns.organisation')}</label>
+          <select id={`${id}-org`} value={values.organisation} onChange={set('organisation')}>
+            {choices.map((organisation) => (
+              <option key={organisation.id} value={organisation.id}>
+                {organisation.acronym} — {organisation.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-activity`}>{t('response.columns.activity')}</label>
+          <select id={`${id}-activity`} value={values.activity} onChange={set('activity')} required>
+            <option value="">—</option>
+            {(activities.data?.activities ?? []).map((activity) => (
+              <option key={activity.code} value={activity.code}>
+                {activity.sectorCode} · {format.language === 'en' ? activity.name.en : activity.name.fr}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-pcode`}>{t('response.form.pcode')}</label>
+          <input id={`${id}-pcode`} value={values.pcode} onChange={set('pcode')} required maxLength={20} placeholder="ML0501" />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-month`}>{t('response.columns.month')}</label>
+          <input id={`${id}-month`} type="month" value={values.month} onChange={set('month')} required />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-targeted`}>{t('response.form.targeted')}</label>
+          <input id={`${id}-targeted`} type="number" min={0} value={values.targeted} onChange={set('targeted')} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-reached`}>{t('response.columns.reached')}</label>
+          <input id={`${id}-reached`} type="number" min={0} value={values.reached} onChange={set('reached')} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-new`}>{t('response.form.reachedNew')}</label>
+          <input id={`${id}-new`} type="number" min={0} value={values.reachedNew} onChange={set('reachedNew')} />
+        </div>
+      </div>
+      {error ? <ErrorNotice error={error} /> : null}
+      {saved ? <p className="notice notice-success" role="status">{t('response.form.saved')}</p> : null}
+      <button type="submit" className="button primary">
+        {t('response.form.save')}
+      </button>
+    </form>
+  );
+}
+
+/** /response: presence by admin2 per sector, gaps and overlaps; a partner's reports; a coordinator's review queue. */
+export function ResponsePage() {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const session = useSession();
+  const [filters, setFilters] = useState<Filters>({ country: 'ML', month: '', sector: '' });
+  const [version, setVersion] = useState(0);
+  const changed = useCallback(() => setVersion((value) => value + 1), []);
+  const periods = useApi<{ periods: PeriodView[] }>('/api/response/periods', { version });
+  const sectors = useApi<{ sectors: SectorView[] }>('/api/response/sectors');
+  const dashboard = useApi<Dashboard>(
+    buildUrl('/api/response/dashboard', { country: filters.country, month: filters.month === '' ? undefined : filters.month, sector: filters.sector === '' ? undefined : filters.sector }),
+    { version },
+  );
+  const boundaries = useApi<BoundaryCollection>(buildUrl('/api/geo/boundaries', { country: filters.country, level: 2, detail: 'simplified' }), { cache: true });
+  const names = useMemo(() => new Map((boundaries.data?.features ?? []).map((feature) => [feature.properties.pcode, feature.properties.name])), [boundaries.data]);
+  const months = [...new Set((periods.data?.periods ?? []).filter((period) => period.country === filters.country).map((period) => period.month))].sort().reverse();
+  const ids = { country: useId(), month: useId(), sector: useId() };
+
+  useEffect(() => {
+    document.title = t('app.pageTitle', { page: t('response.title') });
+  }, [t]);
+
+  return (
+    <section className="page response-page" aria-labelledby="response-title" data-testid="response-page">
+      <header className="page-header section-title">
+        <div>
+          <h1 id="response-title">{t('response.title')}</h1>
+          <p className="muted">{t('response.intro')}</p>
+        </div>
+      </header>
+      <form className="controls panel" aria-label={t('response.filters')} onSubmit={(event) => event.preventDefault()}>
+        <div className="field">
+          <label htmlFor={ids.country}>{t('response.columns.country')}</label>
+          <select id={ids.country} value={filters.country} onChange={(event) => setFilters({ ...filters, country: event.target.value, month: '' })} data-testid="response-country">
+            {COUNTRIES.map((country) => (
+              <option key={country} value={country}>
+                {format.country(country)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.month}>{t('response.columns.month')}</label>
+          <select id={ids.month} value={filters.month} onChange={(event) => setFilters({ ...filters, month: event.target.value })} data-testid="response-month">
+            <option value="">{t('response.allMonths')}</option>
+            {months.map((month) => (
+              <option key={month} value={month}>
+                {month}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={ids.sector}>{t('response.columns.sector')}</label>
+          <select id={ids.sector} value={filters.sector} onChange={(event) => setFilters({ ...filters, sector: event.target.value })} data-testid="response-sector">
+            <option value="">{t('response.allSectors')}</option>
+            {(sectors.data?.sectors ?? []).map((sector) => (
+              <option key={sector.code} value={sector.code}>
+                {sector.code} — {format.language === 'fr' ? sector.name.fr : sector.name.en}
+              </option>
+            ))}
+          </select>
+        </div>
+      </form>
+      {dashboard.error ? <ErrorNotice error={dashboard.error} onRetry={dashboard.retry} /> : null}
+      <LoadingStatus loading={dashboard.loading} label={t('response.loading')} />
+      <PresenceMap filters={filters} dashboard={dashboard.data} names={names} />
+      {dashboard.data ? <GapsAndOverlaps dashboard={dashboard.data} filters={filters} names={names} /> : null}
+      {session.can('response.report') ? (
+        <>
+          <ReportForm onSaved={changed} />
+          <ReportQueue title={t('response.reports.drafts')} status="draft" testId="response-drafts" version={version} onChanged={changed} actions={[{ label: t('response.reports.submit'), decision: 'submitted' }]} />
+          <ReportQueue title={t('response.reports.rejected')} status="rejected" testId="response-rejected" version={version} onChanged={changed} actions={[{ label: t('response.reports.submit'), decision: 'submitted' }]} />
+        </>
+      ) : null}
+      {session.can('response.review') ? (
+        <>
+          <ReportQueue
+            title={t('response.reports.review')}
+            status="submitted"
+            testId="response-review"
+            version={version}
+            onChanged={changed}
+            actions={[
+              { label: t('response.reports.approve'), decision: 'approved' },
+              { label: t('response.reports.reject'), decision: 'rejected', needsComment: true },
+            ]}
+          />
+          <ReportQueue
+            title={t('response.reports.toPublish')}
+            status="approved"
+            testId="response-publish"
+            version={version}
+            onChanged={changed}
+            actions={[{ label: t('response.reports.publish'), decision: 'published' }]}
+          />
+        </>
+      ) : null}
+    </section>
+  );
+}
