@@ -68,8 +68,15 @@ export async function getJob(db: Queryable, id: number): Promise<JobView | undef
   return row === undefined ? undefined : view(row);
 }
 
-export async function listJobs(db: Queryable, kind: string, limit: number): Promise<JobView[]> {
-  const rows = await db.query<JobRow>('SELECT * FROM job WHERE kind = $1 ORDER BY id DESC LIMIT $2', [kind, limit]);
+/**
+ * The newest jobs of a kind; with `inputAt`, only those whose input holds one of `values` at that
+ * path (a module scopes its jobs by what they were started for, e.g. target.operation).
+ */
+export async function listJobs(db: Queryable, kind: string, limit: number, inputAt?: { path: readonly string[]; values: readonly string[] }): Promise<JobView[]> {
+  const rows =
+    inputAt === undefined
+      ? await db.query<JobRow>('SELECT * FROM job WHERE kind = $1 ORDER BY id DESC LIMIT $2', [kind, limit])
+      : await db.query<JobRow>('SELECT * FROM job WHERE kind = $1 AND input #>> $3::text[] = ANY($4::text[]) ORDER BY id DESC LIMIT $2', [kind, limit, inputAt.path, inputAt.values]);
   return rows.map(view);
 }
 

@@ -148,6 +148,8 @@ export interface UploadRow {
   size_bytes: number;
   parts: number;
   created_by: string;
+  /** The operation it was sent for; null: usable by the person who sent it only. */
+  operation_id: number | null;
 }
 
 /**
@@ -163,10 +165,10 @@ export const UPLOAD_PART_BYTES = 1024 * 1024;
  * (completeUpload) or dropped (dropUpload). Each statement stands alone: on PGlite, one
  * transaction over the whole transfer would hold the only connection for minutes.
  */
-export async function beginUpload(db: Queryable, upload: { fileName: string; actor: string }): Promise<number> {
+export async function beginUpload(db: Queryable, upload: { fileName: string; actor: string; operationId: number | null }): Promise<number> {
   const [row] = await db.query<{ id: number }>(
-    'INSERT INTO dtm_upload (file_name, sha256, size_bytes, parts, created_by, complete) VALUES ($1, NULL, 0, 0, $2, false) RETURNING id',
-    [upload.fileName, upload.actor],
+    'INSERT INTO dtm_upload (file_name, sha256, size_bytes, parts, created_by, complete, operation_id) VALUES ($1, NULL, 0, 0, $2, false, $3) RETURNING id',
+    [upload.fileName, upload.actor, upload.operationId],
   );
   return row!.id;
 }
@@ -192,7 +194,7 @@ export async function dropUpload(db: Queryable, uploadId: number): Promise<void>
 }
 
 export async function uploadById(db: Queryable, id: number): Promise<UploadRow | undefined> {
-  const [row] = await db.query<UploadRow>('SELECT id, file_name, sha256, size_bytes, parts, created_by FROM dtm_upload WHERE id = $1 AND complete', [id]);
+  const [row] = await db.query<UploadRow>('SELECT id, file_name, sha256, size_bytes, parts, created_by, operation_id FROM dtm_upload WHERE id = $1 AND complete', [id]);
   return row;
 }
 
@@ -223,16 +225,17 @@ export async function dropStaleUploads(db: Queryable): Promise<void> {
   );
 }
 
-export async function columnMapOf(db: Queryable, templateKey: string): Promise<ColumnMapping | undefined> {
-  const [row] = await db.query<{ mapping: ColumnMapping }>('SELECT mapping FROM dtm_column_map WHERE template_key = $1', [templateKey]);
+/** The mapping confirmed for this template in this country (never another country's). */
+export async function columnMapOf(db: Queryable, country: string, templateKey: string): Promise<ColumnMapping | undefined> {
+  const [row] = await db.query<{ mapping: ColumnMapping }>('SELECT mapping FROM dtm_column_map WHERE country = $1 AND template_key = $2', [country, templateKey]);
   return row?.mapping;
 }
 
-export async function saveColumnMap(db: Queryable, templateKey: string, headers: readonly string[], mapping: ColumnMapping, actor: string): Promise<void> {
+export async function saveColumnMap(db: Queryable, country: string, templateKey: string, headers: readonly string[], mapping: ColumnMapping, actor: string): Promise<void> {
   await db.query(
-    `INSERT INTO dtm_column_map (template_key, headers, mapping, created_by) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (template_key) DO UPDATE SET mapping = EXCLUDED.mapping, created_by = EXCLUDED.created_by, updated_at = now()`,
-    [templateKey, headers, mapping, actor],
+    `INSERT INTO dtm_column_map (country, template_key, headers, mapping, created_by) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (country, template_key) DO UPDATE SET mapping = EXCLUDED.mapping, created_by = EXCLUDED.created_by, updated_at = now()`,
+    [country, templateKey, headers, mapping, actor],
   );
 }
 

@@ -335,7 +335,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
       const job = await dtm.retryImport(db, request.params.id, {
         actor: request.actor,
         background: true,
-        onBackgroundError: (error) => request.log.warn({ err: error }, 'DTM import failed'),
+        onBackgroundError: (error) => request.log.warn(dtm.importFailureForLog(error), 'DTM import failed'),
       });
       return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
     },
@@ -357,7 +357,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
         response: withBody(400, 404, 422),
       },
     },
-    async (request) => ({ sheet: await dtm.previewUpload(db, request.params.id, request.query) }),
+    async (request) => ({ sheet: await dtm.previewUpload(db, request.params.id, request.actor, request.query) }),
   );
 
   app.post(
@@ -381,7 +381,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
         {
           actor: request.actor,
           background: true,
-          onBackgroundError: (error) => request.log.warn({ err: error }, 'DTM import failed'),
+          onBackgroundError: (error) => request.log.warn(dtm.importFailureForLog(error), 'DTM import failed'),
         },
       );
       return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });

@@ -200,7 +200,8 @@ function columnReport(header: string, values: readonly string[], names: { 1: Nam
 async function sheetView(db: Queryable, sheet: SheetPreview, ageRanges: readonly string[], country: string | null): Promise<SheetView> {
   const { values, ...rest } = sheet;
   const key = templateKey(sheet.headers);
-  const saved = await q.columnMapOf(db, key);
+  // A mapping confirmed for another country's files is never offered: only this country's.
+  const saved = country === null ? undefined : await q.columnMapOf(db, country, key);
   const names = country === null ? null : await nameIndexes(db, country, new Date().toISOString().slice(0, 10));
   const columns = sheet.headers.map((header, index) => columnReport(header, values[index] ?? [], names));
   const mapping = saved ?? suggestMapping(sheet.headers, sheet.hxl, ageRanges, columns);
@@ -222,7 +223,10 @@ export interface ReceiveRequest {
  */
 export async function receiveRoundFile(db: Queryable, body: AsyncIterable<Buffer | string> | Iterable<Buffer>, request: ReceiveRequest): Promise<UploadView> {
   await q.dropStaleUploads(db);
-  const id = await q.beginUpload(db, { fileName: request.fileName, actor: actorName(request.actor) });
+  // The operation is checked before a byte is stored: an upload for a country outside the
+  // caller's scope is refused whole.
+  const operation = request.operation === undefined ? undefined : await authoriseOperation(db, request.operation, request.actor.principal, 'dtm.import');
+  const id = await q.beginUpload(db, { fileName: request.fileName, actor: actorName(request.actor), operationId: operation?.id ?? null });
   try {
     const received = await readInParts(body as AsyncIterable<Buffer | string>, {
       partBytes: q.UPLOAD_PART_BYTES,
@@ -230,7 +234,6 @@ export async function receiveRoundFile(db: Queryable, body: AsyncIterable<Buffer
       onPart: (part, bytes) => q.storeUploadPart(db, id, part, bytes),
     });
     const preview = await previewReceived(db, id, received, request.fileName);
-    const operation = request.operation === undefined ? undefined : await q.operationByCode(db, request.operation);
     const ageRanges = operation?.age_ranges ?? DEFAULT_AGE_RANGES;
     const sheets = await Promise.all(preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges, operation?.country ?? null)));
     // The upload exists for others (import, retry) only once this commits, with its row.
@@ -285,15 +288,34 @@ async function previewReceived(db: Queryable, id: number, received: ReceivedBody
 export async function previewUpload(
   db: Queryable,
   uploadId: number,
+  actor: Actor,
   request: { sheet?: string | null; headerRow?: number | null; operation?: string },
 ): Promise<SheetView> {
-  const upload = await q.uploadById(db, uploadId);
-  if (upload === undefined) throw new AppError('dtm.upload.notFound', { id: uploadId });
-  const operation = request.operation === undefined ? undefined : await q.operationByCode(db, request.operation);
+  const { upload, operation: uploadOperation } = await usableUpload(db, uploadId, actor);
+  const operation = uploadOperation ?? (request.operation === undefined ? undefined : await authoriseOperation(db, request.operation, actor.principal, 'dtm.import'));
   const bytes = await q.uploadBytes(db, upload);
   const preview = await previewRoundFile(bytes, upload.file_name, { sheet: request.sheet ?? null, headerRow: request.headerRow ?? null });
   const sheet = preview.sheets.find((candidate) => candidate.name === preview.suggestedSheet) ?? preview.sheets[0]!;
   return sheetView(db, sheet, operation?.age_ranges ?? DEFAULT_AGE_RANGES, operation?.country ?? null);
+}
+
+/**
+ * An upload the caller may preview or import: one sent for an operation they may import into,
+ * or one sent without an operation by themselves. Any other answers 404, as a missing one does
+ * (upload ids are sequential: a 403 would confirm that the file exists).
+ */
+async function usableUpload(db: Queryable, uploadId: number, actor: Actor): Promise<{ upload: q.UploadRow; operation: q.OperationRow | undefined }> {
+  const upload = await q.uploadById(db, uploadId);
+  const principal = actor.principal;
+  if (upload !== undefined && principal.kind !== 'anonymous') {
+    if (upload.operation_id === null) {
+      if (upload.created_by === actorName(actor)) return { upload, operation: undefined };
+    } else {
+      const operation = await q.operationById(db, upload.operation_id);
+      if (operation !== undefined && can(principal, 'dtm.import', { countries: [operation.country] })) return { upload, operation };
+    }
+  }
+  throw new AppError('dtm.upload.notFound', { id: uploadId });
 }
 
 // ---- import ---------------------------------------------------------------------------------------------
@@ -359,8 +381,9 @@ function checkTarget(target: ImportTarget): void {
 export async function startImport(db: Queryable, uploadId: number, target: ImportTarget, options: StartImportOptions): Promise<jobs.JobView> {
   checkTarget(target);
   const operation = await authoriseOperation(db, target.operation, options.actor.principal, 'dtm.import');
-  const upload = await q.uploadById(db, uploadId);
-  if (upload === undefined) throw new AppError('dtm.upload.notFound', { id: uploadId });
+  const { upload } = await usableUpload(db, uploadId, options.actor);
+  // A file sent for one operation is not imported into another (another country's, above all).
+  if (upload.operation_id !== null && upload.operation_id !== operation.id) throw new AppError('dtm.upload.notFound', { id: uploadId });
   const existing = await q.findRound(db, operation.id, target.roundNumber, target.assessmentType);
   if (existing !== undefined && existing.status !== 'draft') {
     throw new AppError('dtm.round.notDraft', { number: existing.number, type: existing.assessment_type, operation: operation.name, status: existing.status });
@@ -369,7 +392,7 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
   const bytes = await q.uploadBytes(db, upload);
   const table = await openSheet(bytes, upload.file_name, target.sheet ?? null, target.headerRow ?? null);
   await table.rows.return(undefined);
-  const mapping = await settleMapping(db, table.headers, table.hxl, target.mapping, operation.age_ranges);
+  const mapping = await settleMapping(db, operation.country, table.headers, table.hxl, target.mapping, operation.age_ranges);
   // The sheet and header row are settled too, so the job reads exactly what the user saw.
   const settled = { ...target, mapping, sheet: table.sheet === 'CSV' ? null : table.sheet, headerRow: table.headerRow };
   const input = { uploadId, target: settled, fileName: upload.file_name };
@@ -379,7 +402,7 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
     options.actor,
     async (tx) => {
       const id = await jobs.createJob(tx, IMPORT_JOB, input, by);
-      if (target.mapping !== undefined) await q.saveColumnMap(tx, templateKey(table.headers), table.headers, mapping, by);
+      if (target.mapping !== undefined) await q.saveColumnMap(tx, operation.country, templateKey(table.headers), table.headers, mapping, by);
       return id;
     },
     (id) => ({
@@ -402,7 +425,7 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
 /** Runs a failed or interrupted import job again, from its kept upload. */
 export async function retryImport(db: Queryable, jobId: number, options: StartImportOptions): Promise<jobs.JobView> {
   const job = await jobs.getJob(db, jobId);
-  if (job === undefined || job.kind !== IMPORT_JOB) throw new AppError('dtm.job.notFound', { id: jobId });
+  if (job === undefined || job.kind !== IMPORT_JOB || !(await jobInScope(db, options.actor.principal, job))) throw new AppError('dtm.job.notFound', { id: jobId });
   if (job.status !== 'failed' && job.status !== 'interrupted') throw new AppError('dtm.job.notRetryable', { id: jobId, status: job.status });
   const input = job.input as { uploadId: number; target: ImportTarget };
   return startImport(db, input.uploadId, input.target, { ...options, retryOf: jobId });
@@ -431,12 +454,13 @@ async function openSheet(bytes: Uint8Array, fileName: string, sheet: string | nu
 
 async function settleMapping(
   db: Queryable,
+  country: string,
   headers: readonly string[],
   hxl: readonly string[] | null,
   given: ColumnMapping | undefined,
   ageRanges: readonly string[],
 ): Promise<ColumnMapping> {
-  const mapping = given ?? (await q.columnMapOf(db, templateKey(headers))) ?? suggestMapping(headers, hxl, ageRanges);
+  const mapping = given ?? (await q.columnMapOf(db, country, templateKey(headers))) ?? suggestMapping(headers, hxl, ageRanges);
   const problems = mappingProblems(mapping, headers);
   if (problems.unknownHeaders.length > 0) throw new AppError('dtm.import.mappingUnknownHeader', { headers: problems.unknownHeaders.slice(0, 10).join(', ') });
   if (problems.missing.length > 0 || problems.duplicated.length > 0) {
@@ -871,15 +895,50 @@ function findingsIn(job: jobs.JobView): number {
  */
 export async function importJob(db: Queryable, actor: Actor, id: number): Promise<jobs.JobView> {
   const job = await jobs.getJob(db, id);
-  if (job === undefined || job.kind !== IMPORT_JOB) throw new AppError('dtm.job.notFound', { id });
+  if (job === undefined || job.kind !== IMPORT_JOB || !(await jobInScope(db, actor.principal, job))) throw new AppError('dtm.job.notFound', { id });
   const findings = findingsIn(job);
   if (findings === 0) return job;
   return audited(db, actor, () => Promise.resolve(job), () => ({ action: 'dtm.findings.read', objectType: 'dtm-import-job', objectId: id, summary: { findings } }));
 }
 
+/**
+ * What the server log keeps of a failed import: the catalogue code, its parameters and how many
+ * findings it carried, never the findings themselves (cells of the file, which the log's readers
+ * may not be allowed to see).
+ */
+export function importFailureForLog(error: unknown): Record<string, unknown> {
+  if (error instanceof AppError) {
+    const findings = (error.details as { findings?: unknown } | undefined)?.findings;
+    return { code: error.code, params: error.params, findings: Array.isArray(findings) ? findings.length : 0 };
+  }
+  // An unexpected error's message can quote a cell (a database error on a value): its name and
+  // SQLSTATE only; the job row keeps the reference the user is given.
+  const sqlstate = (error as { code?: unknown } | null)?.code;
+  return { error: error instanceof Error ? error.name : typeof error, ...(typeof sqlstate === 'string' ? { sqlstate } : {}) };
+}
+
+/** The operation an import job was started for (its input's target). */
+async function operationOfJob(db: Queryable, job: jobs.JobView): Promise<q.OperationRow | undefined> {
+  const code = (job.input as { target?: { operation?: unknown } }).target?.operation;
+  return typeof code === 'string' ? q.operationByCode(db, code) : undefined;
+}
+
+/** May this principal see (and retry) the job: may they import into its operation's country? */
+async function jobInScope(db: Queryable, principal: Principal, job: jobs.JobView): Promise<boolean> {
+  const operation = await operationOfJob(db, job);
+  return operation !== undefined && principal.kind !== 'anonymous' && can(principal, 'dtm.import', { countries: [operation.country] });
+}
+
+/** The newest import jobs this principal may see: those of the operations they may import into. */
+async function jobsInScope(db: Queryable, principal: Principal, limit: number): Promise<jobs.JobView[]> {
+  if (principal.kind === 'anonymous') return [];
+  const codes = (await q.operations(db)).filter((operation) => can(principal, 'dtm.import', { countries: [operation.country] })).map((operation) => operation.code);
+  return codes.length === 0 ? [] : jobs.listJobs(db, IMPORT_JOB, limit, { path: ['target', 'operation'], values: codes });
+}
+
 /** Recent import jobs; audited as `importJob` is, one row for the list, when any carries findings. */
 export async function importJobs(db: Queryable, actor: Actor, limit: number): Promise<jobs.JobView[]> {
-  const list = await jobs.listJobs(db, IMPORT_JOB, limit);
+  const list = await jobsInScope(db, actor.principal, limit);
   const withFindings = list.filter((job) => findingsIn(job) > 0).map((job) => job.id);
   if (withFindings.length === 0) return list;
   return audited(db, actor, () => Promise.resolve(list), () => ({ action: 'dtm.findings.read', objectType: 'dtm-import-job', summary: { jobs: withFindings } }));
