@@ -201,7 +201,8 @@ const ROUND_CSV = csvOf(EN_HEADERS, [siteRow('ML0501-0001', 'ML0501', 1200), sit
 
 async function maliUpload(context: TestContext): Promise<number> {
   await seedMali(context.app, context.db);
-  const uploaded = await upload(context.app, ROUND_CSV, 'round-1.csv');
+  // Sent for the Mali operation: any Mali importer may use it (one sent without is its sender's only).
+  const uploaded = await upload(context.app, ROUND_CSV, 'round-1.csv', {}, MALI.code);
   return uploaded.body.upload.id;
 }
 
@@ -386,7 +387,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['PATCH  /api/plans/IOM-CSAHEL-2021/areas/:id',        REVISE_AREA,             200,   403,   200,    403,   403,    403,   401],
   ['POST   /api/geo/imports (a Mali gazetteer)',         IMPORT_GEOGRAPHY,        201,   201,   403,    403,   403,    403,   401],
   ['POST   /api/plans/imports (a Mali-only plan)',       IMPORT_PLAN,             201,   201,   403,    403,   403,    403,   401],
-  // Uploading is not yet about an operation: any importer may; importing into Mali needs Mali in scope.
+  // An upload without an operation is its sender's alone (dtm-import-scope); importing into Mali needs Mali in scope.
   ['POST   /api/dtm/uploads',                            UPLOAD_ROUND,            201,   201,   403,    201,   403,    403,   401],
   ['POST   /api/dtm/uploads/:id/import (Mali)',          IMPORT_ROUND,            202,   202,   403,    403,   403,    403,   401],
   ['POST   /api/dtm/rounds/:id/decisions (Mali)',        REVIEW_ROUND,            200,   200,   403,    403,   403,    403,   401],
