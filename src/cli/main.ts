@@ -106,6 +106,22 @@ async function serve(db: Database, config: Config): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (db.kind === 'postgres') {
+    // Other processes may serve this database: the jobs of one that died are found by their
+    // heartbeat's age, now and then, not only at start-up (docs/scaling.md).
+    const sweep = setInterval(() => {
+      for (const module of MODULES) {
+        module.jobs?.recover?.(db).then(
+          (ids) => {
+            if (ids.length > 0) app.log.warn({ jobs: ids }, 'jobs of a stopped process marked interrupted');
+          },
+          (error: unknown) => app.log.warn({ err: error }, 'job sweep failed'),
+        );
+      }
+    }, 30_000);
+    sweep.unref();
+    app.addHook('onClose', () => clearInterval(sweep));
+  }
   await app.listen({ port: config.port, host: config.host });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;

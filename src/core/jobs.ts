@@ -4,10 +4,12 @@
  * a job row only says how far it got. A job still `running` when the process starts again was
  * cut short by a crash or a power cut: it becomes `interrupted`, and can be run again.
  */
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Queryable } from './db.js';
 import { AppError, formatMessage, isAppError, type ErrorCode, type Language } from './errors.js';
 
-export type JobStatus = 'running' | 'succeeded' | 'failed' | 'interrupted';
+export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
 
 export interface JobView {
   id: number;
@@ -97,16 +99,61 @@ export async function failJob(db: Queryable, id: number, error: unknown): Promis
   await db.query("UPDATE job SET status = 'failed', error = $2, finished_at = now() WHERE id = $1", [id, stored]);
 }
 
+/** This process, as it signs the jobs it claims (host, pid and a random part: pids are reused). */
+export const PROCESS_ID = `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`;
+
 /**
- * At start-up: jobs left `running` belong to a process that no longer exists (one process per
- * data folder or database is the deployment model, docs/scaling.md). Returns their ids so each
- * module can sweep what it staged for them.
+ * Claims a queued job for this process. Of any number of processes asking at once, exactly one
+ * gets it (the row is locked by the first and skipped by the others); false for the rest, and for
+ * a job no longer queued.
+ */
+export async function claimJob(db: Queryable, id: number, owner = PROCESS_ID): Promise<boolean> {
+  const rows = await db.query(
+    `UPDATE job SET status = 'running', claimed_by = $2, heartbeat_at = now()
+      WHERE id = (SELECT id FROM job WHERE id = $1 AND status = 'queued' FOR UPDATE SKIP LOCKED)
+      RETURNING id`,
+    [id, owner],
+  );
+  return rows.length === 1;
+}
+
+/** A running job's process says it is alive (see sweepInterruptedJobs). */
+export async function heartbeat(db: Queryable, id: number): Promise<void> {
+  await db.query("UPDATE job SET heartbeat_at = now() WHERE id = $1 AND status = 'running'", [id]);
+}
+
+/** How often a running job's heartbeat is written, and how old one must be before its job counts as dead. */
+export const HEARTBEAT_SECONDS = 10;
+export const STALE_HEARTBEAT_SECONDS = 60;
+
+/**
+ * Runs a claimed job's work while writing its heartbeat every HEARTBEAT_SECONDS, so that no other
+ * process takes it for interrupted however long its last transaction takes.
+ */
+export async function withHeartbeat<T>(db: Queryable, id: number, work: () => Promise<T>): Promise<T> {
+  const timer = setInterval(() => {
+    heartbeat(db, id).catch(() => undefined);
+  }, HEARTBEAT_SECONDS * 1000);
+  timer.unref();
+  try {
+    return await work();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+/**
+ * Jobs whose process is gone become `interrupted`; returns their ids, so each module can sweep
+ * what it staged for them. PGlite has one process per data folder (a lock file sees to it), so at
+ * its start every running job is dead. On PostgreSQL several processes may serve one database:
+ * only a job whose heartbeat is over STALE_HEARTBEAT_SECONDS old is (docs/scaling.md).
  */
 export async function markInterruptedJobs(db: Queryable): Promise<number[]> {
   const rows = await db.query<{ id: number }>(
     `UPDATE job SET status = 'interrupted', finished_at = now(),
             error = jsonb_build_object('code', 'job.interrupted', 'params', '{}'::jsonb)
-      WHERE status = 'running' RETURNING id`,
+      WHERE status = 'running' AND ($1::int IS NULL OR heartbeat_at < now() - make_interval(secs => $1::int)) RETURNING id`,
+    [db.kind === 'postgres' ? STALE_HEARTBEAT_SECONDS : null],
   );
   return rows.map((row) => row.id);
 }

@@ -221,7 +221,7 @@ export async function dropStaleUploads(db: Queryable): Promise<void> {
   await db.query(
     `DELETE FROM dtm_upload u WHERE (u.created_at < now() - interval '7 days' OR (NOT u.complete AND u.created_at < now() - interval '1 day'))
         AND NOT EXISTS (SELECT 1 FROM dtm_import i WHERE i.upload_id = u.id)
-        AND NOT EXISTS (SELECT 1 FROM job j WHERE j.status = 'running' AND (j.input ->> 'uploadId')::bigint = u.id)`,
+        AND NOT EXISTS (SELECT 1 FROM job j WHERE j.status IN ('queued', 'running') AND (j.input ->> 'uploadId')::bigint = u.id)`,
   );
 }
 

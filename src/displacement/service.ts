@@ -412,8 +412,11 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
       summary: { upload: uploadId, operation: operation.code, round: target.roundNumber, type: target.assessmentType, ...(options.retryOf === undefined ? {} : { retryOf: options.retryOf }) },
     }),
   );
-  // The job outlives the request that started it: its statements wait for their turn as long as it takes.
-  const work = withoutWaitLimit(() => runImport(db, jobId, upload, bytes, operation, settled, options));
+  // Claimed before it runs: of several processes on one database, only one ever runs a job.
+  if (!(await jobs.claimJob(db, jobId))) return (await jobs.getJob(db, jobId))!;
+  // The job outlives the request that started it: its statements wait for their turn as long as
+  // it takes, and its heartbeat tells the other processes it is alive.
+  const work = withoutWaitLimit(() => jobs.withHeartbeat(db, jobId, () => runImport(db, jobId, upload, bytes, operation, settled, options)));
   if (options.background) {
     work.catch((error: unknown) => options.onBackgroundError?.(error));
   } else {

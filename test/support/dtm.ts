@@ -53,7 +53,7 @@ export interface JobBody {
 export async function waitForJob(app: LiptakoApp, id: number): Promise<JobBody['job']> {
   for (let attempt = 0; attempt < 600; attempt += 1) {
     const response = await call<JobBody>(app, 'GET', `/api/dtm/jobs/${id}`);
-    if (response.body.job.status !== 'running') return response.body.job;
+    if (response.body.job.status !== 'running' && response.body.job.status !== 'queued') return response.body.job;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   throw new Error(`job ${id} did not finish`);

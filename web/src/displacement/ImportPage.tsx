@@ -186,9 +186,9 @@ function ImportForm() {
             attempt += 1;
             setStep((previous) => {
               if (previous.name !== 'running' || previous.job.id !== job.id) return previous;
-              return job.status === 'running' ? { ...previous, job } : { ...previous, name: 'finished', job };
+              return job.status === 'running' || job.status === 'queued' ? { ...previous, job } : { ...previous, name: 'finished', job };
             });
-            if (job.status === 'running') poll();
+            if (job.status === 'running' || job.status === 'queued') poll();
             else clearApiCache();
           },
           () => {

@@ -83,7 +83,7 @@ export interface JobProgress {
  * upload); storing and checking happen in one final transaction, shown as an indefinite bar.
  */
 export function jobProgress(job: JobLike, fileRows: number): JobProgress {
-  const finished = job.status !== 'running';
+  const finished = job.status !== 'running' && job.status !== 'queued';
   if (finished) return { percent: 100, phase: 'done', finished };
   const phase = job.phase === 'storing' || job.phase === 'checking' ? job.phase : 'reading';
   if (phase !== 'reading') return { percent: null, phase, finished };
