@@ -23,6 +23,8 @@ const ORGANISATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['UN-D', 'Agence des Nations unies (démo)', '447'],
   ['CR-D', 'Croix-Rouge du Sahel (démo)', '445'],
   ['GOV-D', 'Direction régionale de l’action humanitaire (démo)', '435'],
+  // The demo partner account's organisation (src/access/service.ts, DEMO_ACCOUNTS) reports too.
+  ['DPN', 'Demo Partner NGO', '437'],
 ];
 
 // [code, sector label as partners write it, English, French, unit, plan activity area]
@@ -49,6 +51,7 @@ const WORK: Record<string, readonly string[]> = {
   'UN-D': ['SHL-kits', 'WSH-water', 'PRO-monitoring'],
   'CR-D': ['SHL-kits', 'HEA-consultations', 'WSH-latrines'],
   'GOV-D': ['SHL-shelter'],
+  DPN: ['WSH-latrines', 'SHL-kits'],
 };
 
 const MONTHS = ['2021-01', '2021-02', '2021-03', '2021-04', '2021-05', '2021-06'];
@@ -121,7 +124,9 @@ export async function loadResponseDemo(db: Queryable, onProgress: (done: number,
   const lastSubmitted = last.filter((_, index) => index % 3 !== 0);
   await response.decide(db, actor, [...earlier, ...lastSubmitted], 'submitted', null);
   await response.decide(db, actor, earlier, 'approved', null);
-  const published = earlier.filter((_, index) => index % 5 !== 0);
+  // A fifth stays approved and unpublished, except in January, which is then locked with nothing pending.
+  const january = new Set(plannedReports.map((input, index) => (input.month === MONTHS[0] ? created[index]! : null)));
+  const published = earlier.filter((id, index) => index % 5 !== 0 || january.has(id));
   await response.decide(db, actor, published, 'published', null);
   // January is closed and locked everywhere.
   for (const period of await response.listPeriods(db, actor.principal)) {

@@ -159,6 +159,8 @@ function ReportQueue({
   const [busy, setBusy] = useState(false);
   const commentId = useId();
   const allChecked = reports.length > 0 && reports.every((report) => checked.has(report.id));
+  // A selection is made on the list as it is now: not while a newer one is loading.
+  const settling = list.loading || list.stale;
 
   async function act(decision: 'submitted' | 'approved' | 'rejected' | 'published') {
     setBusy(true);
@@ -187,7 +189,7 @@ function ReportQueue({
         <>
           <div className="queue-actions" role="group" aria-label={t('response.reports.actions')}>
             <label className="checkbox">
-              <input type="checkbox" checked={allChecked} onChange={() => setChecked(allChecked ? new Set() : new Set(reports.map((report) => report.id)))} data-testid={`${testId}-all`} />{' '}
+              <input type="checkbox" checked={allChecked} disabled={settling} onChange={() => setChecked(allChecked ? new Set() : new Set(reports.map((report) => report.id)))} data-testid={`${testId}-all`} />{' '}
               {t('response.reports.all', { count: list.data?.total ?? reports.length })}
             </label>
             {actions.some((action) => action.needsComment) ? (
@@ -201,7 +203,7 @@ function ReportQueue({
                 key={action.decision}
                 type="button"
                 className="button small"
-                disabled={busy || checked.size === 0}
+                disabled={busy || settling || checked.size === 0}
                 onClick={() => void act(action.decision)}
                 data-testid={`${testId}-${action.decision}`}
               >
@@ -236,6 +238,7 @@ function ReportQueue({
                           type="checkbox"
                           aria-label={t('response.reports.selectOne', { id: report.id })}
                           checked={checked.has(report.id)}
+                          disabled={settling}
                           onChange={() => {
                             const next = new Set(checked);
                             if (next.has(report.id)) next.delete(report.id);

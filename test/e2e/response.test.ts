@@ -1,0 +1,100 @@
+/**
+ * Partner activity reporting (4W) in a real browser against the demo: the demo partner enters a
+ * report for Bandiagara (WASH, June 2021) and submits it; the IM officer for Mali bulk-approves
+ * and publishes the queue; the map of organisations per admin2 for WASH counts one more
+ * organisation in Bandiagara. French, then English. Screenshots in test-results/.
+ */
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
+import { DEMO, signIn, watchContext } from './browser.js';
+
+const ready = chromiumAvailable() && builtAppAvailable();
+
+async function presentIn(server: RunningServer, admin2: string): Promise<string[]> {
+  const response = await fetch(`${server.url}/hapi/v2/coordination-context/operational-presence?admin2_code=${admin2}&sector_code=WSH`);
+  const body = (await response.json()) as { data: Array<{ org_acronym: string; reference_period_start: string }> };
+  return body.data.filter((row) => row.reference_period_start.startsWith('2021-06')).map((row) => row.org_acronym).sort();
+}
+
+async function bandiagaraClass(page: Page): Promise<string | null> {
+  return page.locator('[data-testid="response-map"] path[data-pcode="ML0501"]').getAttribute('class');
+}
+
+describe.skipIf(!ready)('response (4W) in Chromium', () => {
+  let server: RunningServer;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    mkdirSync('test-results', { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+
+  it('a partner reports and submits, a coordinator bulk-approves and publishes, and the map changes', async () => {
+    const before = await presentIn(server, 'ML0501');
+    expect(before).not.toContain('DPN');
+
+    // The partner, in French.
+    const partnerContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1400 } });
+    const partnerWatch = await watchContext(partnerContext);
+    const partner = await partnerContext.newPage();
+    await signIn(partner, server.url, DEMO.partner, '/response');
+    await expect.poll(() => partner.locator('h1').textContent()).toBe('Réponse (4W)');
+    await partner.getByTestId('response-sector').selectOption('WSH');
+    await partner.getByTestId('response-month').selectOption('2021-06');
+    await expect.poll(() => partner.locator('[data-testid="response-map"] path[data-pcode="ML0501"]').count()).toBe(1);
+    const classBefore = await bandiagaraClass(partner);
+    // Bandiagara has displaced people and, in June, nobody in WASH: a gap.
+    await expect.poll(() => partner.getByTestId('response-gaps').textContent()).toContain('(ML0501)');
+    const form = partner.getByTestId('response-report-form');
+    await form.getByLabel('Activité').selectOption('WSH-latrines');
+    await form.getByLabel(/^Lieu/).fill('ML0501');
+    await form.getByLabel('Mois').fill('2021-06');
+    await form.getByLabel('Personnes ciblées').fill('800');
+    await form.getByLabel('Personnes atteintes').fill('450');
+    await form.getByRole('button', { name: 'Enregistrer en brouillon' }).click();
+    await expect.poll(() => form.getByRole('status').textContent()).toBe('Enregistré en brouillon.');
+    const drafts = partner.getByTestId('response-drafts');
+    await drafts.getByTestId('response-drafts-all').check();
+    await drafts.getByTestId('response-drafts-submitted').click();
+    await expect.poll(() => drafts.textContent()).toContain('Aucun.');
+    await partner.screenshot({ path: 'test-results/response-partner-fr.png', fullPage: true });
+    expect(partnerWatch.problems()).toEqual([]);
+
+    // The IM officer for Mali, in English: everything submitted in Mali, approved then published at once.
+    const officerContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1400 } });
+    const officerWatch = await watchContext(officerContext);
+    const officer = await officerContext.newPage();
+    await signIn(officer, server.url, DEMO.imMali, '/response');
+    // The account speaks French; the header's switch turns the page to English.
+    await officer.locator('.lang-switch button[lang="en"]').click();
+    await expect.poll(() => officer.locator('h1').textContent()).toBe('Response (4W)');
+    const review = officer.getByTestId('response-review');
+    await expect.poll(() => review.locator('tbody tr').count()).toBeGreaterThan(0);
+    await review.getByTestId('response-review-all').check();
+    await review.getByTestId('response-review-approved').click();
+    await expect.poll(() => review.textContent()).toContain('None.');
+    const publish = officer.getByTestId('response-publish');
+    await expect.poll(() => publish.locator('tbody tr').count()).toBeGreaterThan(0);
+    await publish.getByTestId('response-publish-all').check();
+    await publish.getByTestId('response-publish-published').click();
+    await expect.poll(() => publish.textContent()).toContain('None.');
+    await officer.getByTestId('response-sector').selectOption('WSH');
+    await officer.getByTestId('response-month').selectOption('2021-06');
+    await expect.poll(() => bandiagaraClass(officer)).not.toBe(classBefore);
+    await expect.poll(() => officer.getByTestId('response-gaps').textContent()).not.toContain('(ML0501)');
+    await officer.screenshot({ path: 'test-results/response-officer-en.png', fullPage: true });
+    expect(officerWatch.problems()).toEqual([]);
+
+    expect(await presentIn(server, 'ML0501')).toEqual([...before, 'DPN'].sort());
+    await partnerContext.close();
+    await officerContext.close();
+  }, 300_000);
+});
