@@ -242,7 +242,12 @@ export interface OperationSummary {
   latestPublished: RoundView | null;
 }
 
-export async function operationSummaries(db: Queryable): Promise<OperationSummary[]> {
+/**
+ * Every operation with its round counts. Draft rounds are counted only for a caller who may see
+ * them (`seesDraftsOf`); for everyone else `rounds` is the published ones, so the list does not
+ * reveal that unpublished work exists.
+ */
+export async function operationSummaries(db: Queryable, seesDraftsOf: (operation: q.OperationRow) => boolean = () => false): Promise<OperationSummary[]> {
   const overview = new Map((await aq.operationOverview(db)).map((row) => [row.operation_id, row]));
   const result: OperationSummary[] = [];
   for (const operation of await q.operations(db)) {
@@ -253,7 +258,7 @@ export async function operationSummaries(db: Queryable): Promise<OperationSummar
       name: operation.name,
       nameFr: operation.name_fr,
       country: operation.country,
-      rounds: row?.rounds ?? 0,
+      rounds: (seesDraftsOf(operation) ? row?.rounds : row?.published) ?? 0,
       publishedRounds: row?.published ?? 0,
       latestPublished: latest === undefined ? null : roundView(latest, operation.code),
     });

@@ -107,10 +107,17 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
       compute: async () => ({ body: await compute(), store: true }),
     });
 
-  // The same for everyone (counts of rounds, the latest published one): kept until a round is created or changes status.
-  app.get('/api/dtm/operations', { config: { verb: 'dtm.read' }, schema: { tags, summary: 'DTM operations with their rounds and latest published round' } }, async (request, reply) =>
-    published.answer(request, reply, { keys: [versionKeys.dtmRounds], compute: async () => ({ body: { operations: await aggregate.operationSummaries(db) }, store: true }) }),
-  );
+  // The published counts are the same for everyone and kept until a round is created or changes
+  // status; a caller who may see drafts somewhere gets their own answer, drafts counted.
+  app.get('/api/dtm/operations', { config: { verb: 'dtm.read' }, schema: { tags, summary: 'DTM operations with their rounds and latest published round' } }, async (request, reply) => {
+    const seesDraftsOf = (operation: Parameters<typeof dtm.seesDrafts>[1]): boolean => dtm.seesDrafts(request.principal, operation);
+    const shared = !(await dtm.seesDraftsAnywhere(db, request.principal));
+    return published.answer(request, reply, {
+      keys: [versionKeys.dtmRounds],
+      shared,
+      compute: async () => ({ body: { operations: await aggregate.operationSummaries(db, shared ? undefined : seesDraftsOf) }, store: shared }),
+    });
+  });
 
   app.get(
     '/api/dtm/operations/:code',

@@ -44,6 +44,12 @@ export async function authoriseOperation(db: Queryable, code: string, principal:
   throw new AppError(principal.kind === 'anonymous' ? 'auth.required' : 'auth.forbidden', { verb });
 }
 
+/** May this principal see unpublished rounds in some country (their answers about operations are their own)? */
+export async function seesDraftsAnywhere(db: Queryable, principal: Principal): Promise<boolean> {
+  if (principal.kind === 'anonymous') return false;
+  return (await q.operations(db)).some((operation) => seesDrafts(principal, operation));
+}
+
 /** May this principal see unpublished rounds of the operation? */
 export function seesDrafts(principal: Principal, operation: q.OperationRow): boolean {
   return principal.kind !== 'anonymous' && can(principal, 'dtm.read', { countries: [operation.country] });
