@@ -31,6 +31,27 @@ import type { ConsistencyFinding, ContributionStatus, EarmarkLevel, PlanDefiniti
  */
 export const PLAN_IMPORT_LIMIT = 32 * 1024 * 1024;
 
+/**
+ * The principal holds the verb in every one of these countries: a write that touches several
+ * countries (a plan's, or a contribution earmarked to one) needs each of them in scope, not just
+ * one shared with the plan. An empty list needs a scope wider than any country.
+ */
+function canInEvery(principal: Principal, verb: Verb, countries: readonly string[]): boolean {
+  if (countries.length === 0) return can(principal, verb, { countries: [] });
+  return countries.every((country) => can(principal, verb, { countries: [country] }));
+}
+
+/**
+ * A contribution earmarked to a country touches that country's funding: the caller needs the verb
+ * there, whatever other country of the plan they hold (issue 17: a Mali officer earmarking to
+ * Niger in the regional plan). Checked for the contribution as it was and as it will be.
+ */
+function checkEarmarkScope(principal: Principal, ...earmarkedCountries: Array<string | null>): void {
+  const countries = earmarkedCountries.filter((country): country is string => country !== null);
+  // Not earmarked to a country: the plan's own check (authorisePlan) is the whole of it.
+  if (countries.length > 0 && !canInEvery(principal, 'contribution.record', countries)) throw new AppError('auth.forbidden', { verb: 'contribution.record' });
+}
+
 export async function authorisePlan(db: Queryable, code: string, principal: Principal, verb: Verb): Promise<void> {
   const plan = await requirePlan(db, code);
   // A published plan is public reading; drafts and every change need the verb where the plan is.
@@ -546,6 +567,7 @@ export async function addContribution(db: Queryable, actor: Actor, code: string,
         // The plan's funding changes: its page and the HAPI funding answer differently from now on.
         await bump(tx, [versionKeys.plan(plan.code), versionKeys.plans]);
         const values = await contributionValues(tx, plan, input);
+        checkEarmarkScope(actor.principal, values.country);
         const id = await q.insertContribution(tx, plan.id, values, { createdBy: by, importId: null });
         await q.recordChanges(tx, [{ planId: plan.id, entity: 'contribution', entityId: id, field: 'created', oldValue: null, newValue: values, reason: null, changedBy: by }]);
         return contributionView((await q.contributionById(tx, plan.id, id))!);
@@ -563,6 +585,7 @@ export async function updateContribution(db: Queryable, actor: Actor, code: stri
     const before = await q.contributionById(tx, plan.id, id);
     if (!before) throw new AppError('funding.contribution.notFound', { id });
     const values = await contributionValues(tx, plan, input);
+    checkEarmarkScope(actor.principal, before.country, values.country);
     const version = await q.updateContribution(tx, { planId: plan.id, id, version: input.version }, values);
     if (version === null) throw new AppError('resource.stale', {}, { details: { currentVersion: before.version } });
     await q.recordChanges(tx, [
@@ -615,7 +638,7 @@ export async function importPlanFile(
   const by = actorName(request.actor);
   // Whoever imports may only create or change plans of countries in their scope (the system: all).
   const inScope = (countries: readonly string[], verb: Verb = 'plan.import'): void => {
-    if (!can(request.actor.principal, verb, { countries })) throw new AppError('auth.forbidden', { verb });
+    if (!canInEvery(request.actor.principal, verb, countries)) throw new AppError('auth.forbidden', { verb });
   };
   const describe = (report: PlanImportReport) => ({
     action: 'plan.import',
