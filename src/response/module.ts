@@ -11,5 +11,5 @@ export const responseModule: LiptakoModule = {
   catalogue: [responseMessages],
   demo: responseDemo,
   navigation: [{ kind: 'module', id: 'response', path: '/response', verb: 'response.read' }],
-  verbs: ['response.read', 'response.report', 'response.review', 'response.manage', 'response.unlock', 'hapi.read'] satisfies Verb[],
+  verbs: ['response.read', 'response.report', 'response.review', 'response.manage', 'response.unlock', 'hapi.read', 'export.download'] satisfies Verb[],
 };

@@ -1,6 +1,6 @@
 /** HTTP routes of partner activity reporting (4W/5W). */
 import { Type } from '@sinclair/typebox';
-import { toCsv, type ExportColumn } from '../core/exports.js';
+import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { AGES, GROUPS, MEASURES, SEXES, UNITS } from './aggregate.js';
 import * as response from './service.js';
@@ -48,7 +48,64 @@ const Filter = (maxLength: number, description: string) => Type.Optional(Type.St
 
 const HAPI_PRESENCE_COLUMNS: Array<ExportColumn<response.HapiPresenceRow>> = response.HAPI_PRESENCE_FIELDS.map((key) => ({ key, header: key, hxl: null, value: (row) => row[key] }));
 
+const cell = (report: response.ReportView, measure: string): number | null =>
+  report.figures.find((figure) => figure.measure === measure && figure.group === 'all' && figure.sex === 'all' && figure.age === 'all')?.value ?? null;
+
+/** The 3W/5W table with HXL tags as OCHA's 3W templates use them. */
+function reportColumns(language: 'fr' | 'en'): Array<ExportColumn<response.ReportView>> {
+  const fr = language === 'fr';
+  return [
+    { key: 'id', header: 'Id', hxl: '#activity+id', value: (row) => row.id, type: 'number' },
+    { key: 'organisation', header: fr ? 'Organisation' : 'Organisation', hxl: '#org+acronym', value: (row) => row.reportingOrganisation.acronym },
+    { key: 'sector', header: fr ? 'Secteur' : 'Sector', hxl: '#sector+code', value: (row) => row.sectorCode },
+    { key: 'activity', header: fr ? 'Activité' : 'Activity', hxl: '#activity+code', value: (row) => row.activity },
+    { key: 'country', header: fr ? 'Pays' : 'Country', hxl: '#country+code', value: (row) => row.country },
+    { key: 'admin1', header: 'Admin1 P-code', hxl: '#adm1+code', value: (row) => row.location.admin1 },
+    { key: 'admin1Provider', header: fr ? 'Admin1 (nom du fournisseur)' : 'Admin1 (provider name)', hxl: '#adm1+name+provider', value: (row) => row.location.providerAdmin1Name },
+    { key: 'admin2', header: 'Admin2 P-code', hxl: '#adm2+code', value: (row) => row.location.admin2 },
+    { key: 'admin2Provider', header: fr ? 'Admin2 (nom du fournisseur)' : 'Admin2 (provider name)', hxl: '#adm2+name+provider', value: (row) => row.location.providerAdmin2Name },
+    { key: 'admin3', header: 'Admin3 P-code', hxl: '#adm3+code', value: (row) => row.location.admin3 },
+    { key: 'site', header: fr ? 'Site' : 'Site', hxl: '#loc+code', value: (row) => row.location.site },
+    { key: 'month', header: fr ? 'Mois' : 'Month', hxl: '#date+month', value: (row) => row.month },
+    { key: 'status', header: fr ? 'Statut' : 'Status', hxl: '#status', value: (row) => row.status },
+    { key: 'unit', header: fr ? 'Unité' : 'Unit', hxl: '#indicator+unit', value: (row) => row.unit },
+    { key: 'targeted', header: fr ? 'Ciblés' : 'Targeted', hxl: '#targeted', value: (row) => cell(row, 'targeted'), type: 'number' },
+    { key: 'reached', header: fr ? 'Atteints' : 'Reached', hxl: '#reached', value: (row) => cell(row, 'reached'), type: 'number' },
+    { key: 'reachedNew', header: fr ? 'Dont nouveaux' : 'Of whom new', hxl: '#reached+new', value: (row) => cell(row, 'reached-new'), type: 'number' },
+    { key: 'cash', header: fr ? 'Valeur monétaire (USD)' : 'Cash value (USD)', hxl: '#value+cash+usd', value: (row) => row.cashValueUsd, type: 'number' },
+  ];
+}
+
 export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
+  app.get(
+    '/api/response/reports/export',
+    {
+      config: { verb: 'export.download', audit: 'response.export' },
+      schema: {
+        tags: ['response'],
+        summary: 'The reports you may see as a 3W/5W table (CSV or XLSX) with an HXL row',
+        querystring: Type.Object({
+          format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default: 'csv' }),
+          status: Type.Optional(literals(['draft', 'submitted', 'approved', 'rejected', 'published'] as const)),
+          month: Type.Optional(Month),
+          country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
+          sector: Type.Optional(Type.String({ maxLength: 10 })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { format, ...filter } = request.query;
+      const { reports } = await response.listReports(db, request.principal, { ...filter, limit: 1_000_000, offset: 0 });
+      await request.auditRead({ objectType: 'report', objectId: null, summary: { format, rows: reports.length, ...filter } });
+      const columns = reportColumns(languageOf(request));
+      if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="liptako-5w.csv"').send(toCsv(columns, reports));
+      return reply
+        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .header('content-disposition', 'attachment; filename="liptako-5w.xlsx"')
+        .send(await toXlsx(columns, reports, { sheetName: '5W' }));
+    },
+  );
+
   app.get(
     '/api/response/dashboard',
     {

@@ -270,6 +270,7 @@ const RESPONSE_READS = [
   responseRead('/api/response/reports'),
   responseRead('/api/response/dashboard?country=ML', 'GET /api/response/dashboard'),
 ];
+const RESPONSE_EXPORT: RequestSpec = { route: 'GET /api/response/reports/export', send: (app) => send(app, 'GET', '/api/response/reports/export?format=csv') };
 const HAPI_PRESENCE: RequestSpec = { route: 'GET /hapi/v2/coordination-context/operational-presence', send: (app) => send(app, 'GET', '/hapi/v2/coordination-context/operational-presence') };
 
 const RESPONSE_ORGANISATION: RequestSpec = {
@@ -393,6 +394,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/dtm/rounds/:id/decisions (Mali)',        REVIEW_ROUND,            200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/dtm/rounds/:id/status (publish, Mali)',  PUBLISH_ROUND,           200,   200,   403,    403,   403,    403,   401],
   ...RESPONSE_READS.map((spec) => [spec.route, spec, 200, 200, 200, 200, 200, 200, 401] as const),
+  ['GET    /api/response/reports/export',           RESPONSE_EXPORT,         200,   200,   200,    403,   200,    200,   401],
   ['GET    /hapi/v2/coordination-context/operational-presence', HAPI_PRESENCE, 200,   200,   200,    200,   200,    200,   200],
   ['POST   /api/response/organisations',               RESPONSE_ORGANISATION,   201,   201,   403,    403,   403,    403,   401],
   ['POST   /api/response/organisations/:id/aliases',   RESPONSE_ALIAS,          200,   200,   403,    403,   403,    403,   401],

@@ -136,4 +136,23 @@ describeEachDatabase('response (4W) reports', (context) => {
     const [audit] = await context.db.query<{ summary: { reason: string } }>("SELECT summary FROM audit_event WHERE action = 'response.period.unlock' AND outcome = 'success'");
     expect(audit!.summary.reason).toBe('late WASH figures');
   });
+
+  it('exports the reports one may see as CSV and XLSX with an HXL 3W row, and records the export', async () => {
+    const seed = await seedResponse(context.app, context.db);
+    await createReport(context.app, seed.acf);
+    await createReport(context.as('partner'), seed.tpn, { location: { pcode: 'ML0502', providerAdmin2Name: 'Bankass' } });
+    const csv = await context.as('partner').inject({ method: 'GET', url: '/api/response/reports/export?format=csv', headers: { 'accept-language': 'en' } });
+    expect(csv.statusCode, csv.body).toBe(200);
+    const lines = csv.body.replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    expect(lines[1]).toContain('#org+acronym,#sector+code,#activity+code');
+    // The partner's own report only: ACF's draft is not theirs.
+    expect(lines).toHaveLength(3);
+    expect(lines[2]).toContain('TPN,WSH,WSH-latrines,ML,ML05,');
+    expect(lines[2]).toContain('ML0502,Bankass');
+    const xlsx = await context.app.inject({ method: 'GET', url: '/api/response/reports/export?format=xlsx' });
+    expect(xlsx.statusCode).toBe(200);
+    expect(xlsx.rawPayload.subarray(0, 2).toString()).toBe('PK');
+    const audit = await context.db.query<{ actor: string }>("SELECT actor FROM audit_event WHERE action = 'response.export' AND outcome = 'success' ORDER BY id");
+    expect(audit.map((row) => row.actor)).toEqual(['partner@test.liptako.org', 'admin@test.liptako.org']);
+  });
 });
