@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { systemActor } from '../access/audit.js';
 import type { DemoLoader } from '../core/module.js';
-import { importPlanFile } from '../plans/service.js';
+import { importPlanFile } from '../plans/plan-imports.js';
 
 export const DEMO_PLAN_FILE = fileURLToPath(new URL('../../plans/iom-csahel-2021.yaml', import.meta.url));
 

@@ -6,6 +6,8 @@ import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '..
 import { limitConcurrentUploads } from '../core/uploads.js';
 import { versionKeys } from '../core/versions.js';
 import * as plans from './service.js';
+import * as contributions from './contributions.js';
+import * as planImports from './plan-imports.js';
 import { CONTRIBUTION_STATUSES, EARMARK_LEVELS } from './types.js';
 
 const PlanCode = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9][A-Za-z0-9-]*$', description: 'Plan code, e.g. IOM-CSAHEL-2021 or HBFA21' });
@@ -120,7 +122,7 @@ function fundingRows(plan: plans.PlanView, language: 'fr' | 'en'): FundingExport
   ];
 }
 
-function contributionColumns(language: 'fr' | 'en'): Array<ExportColumn<plans.ContributionView>> {
+function contributionColumns(language: 'fr' | 'en'): Array<ExportColumn<contributions.ContributionView>> {
   const fr = language === 'fr';
   return [
     { key: 'id', header: 'Id', hxl: '#contribution+id', value: (row) => row.id, type: 'number' },
@@ -285,7 +287,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
     },
     async (request) => {
       await plans.authorisePlan(db, request.params.code, request.principal, 'plan.read');
-      return { contributions: await plans.listContributions(db, request.params.code) };
+      return { contributions: await contributions.listContributions(db, request.params.code) };
     },
   );
 
@@ -302,7 +304,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
     },
     async (request, reply) => {
       await plans.authorisePlan(db, request.params.code, request.principal, 'contribution.record');
-      const contribution = await plans.addContribution(db, request.actor, request.params.code, request.body);
+      const contribution = await contributions.addContribution(db, request.actor, request.params.code, request.body);
       return reply.status(201).send({ contribution });
     },
   );
@@ -320,7 +322,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
     },
     async (request) => {
       await plans.authorisePlan(db, request.params.code, request.principal, 'contribution.record');
-      return { contribution: await plans.updateContribution(db, request.actor, request.params.code, request.params.id, request.body) };
+      return { contribution: await contributions.updateContribution(db, request.actor, request.params.code, request.params.id, request.body) };
     },
   );
 
@@ -344,7 +346,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
       const plan = await plans.getPlan(db, request.params.code, language);
       await request.auditRead({ objectType: 'plan', objectId: plan.code, summary: { table, format } });
       if (table === 'contributions') {
-        return sendTable(reply, format, `${plan.code}-contributions`, contributionColumns(language), await plans.listContributions(db, plan.code));
+        return sendTable(reply, format, `${plan.code}-contributions`, contributionColumns(language), await contributions.listContributions(db, plan.code));
       }
       return sendTable(reply, format, `${plan.code}-funding`, fundingColumns(language), fundingRows(plan, language));
     },
@@ -410,7 +412,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
       async (request, reply) => {
         const query = request.query;
         const body = request.body;
-        const report = await plans.importPlanFile(db, {
+        const report = await planImports.importPlanFile(db, {
           bytes: body instanceof Uint8Array ? body : new Uint8Array(),
           fileName: query.fileName,
           actor: request.actor,

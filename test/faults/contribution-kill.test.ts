@@ -12,7 +12,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/core/db.js';
-import type { ContributionView } from '../../src/plans/service.js';
+import type { ContributionView } from '../../src/plans/contributions.js';
 import { contributionState, PLAN, request, seedPlan } from './server.js';
 import { builtAppPresent, freePort, launchServer } from '../support/server.js';
 

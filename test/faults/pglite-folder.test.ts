@@ -16,7 +16,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/core/db.js';
 import { formatMessage } from '../../src/core/errors.js';
-import type { ContributionView } from '../../src/plans/service.js';
+import type { ContributionView } from '../../src/plans/contributions.js';
 import { contributionState, PLAN, request, seedPlan } from './server.js';
 import { builtAppPresent, launchServer, ServerExitedError } from '../support/server.js';
 

@@ -11,7 +11,8 @@ import * as access from '../../src/access/service.js';
 import type { Database } from '../../src/core/db.js';
 import { migrate } from '../../src/core/migrate.js';
 import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
-import { addContribution, importPlanFile, type ContributionInput } from '../../src/plans/service.js';
+import { addContribution, type ContributionInput } from '../../src/plans/contributions.js';
+import { importPlanFile } from '../../src/plans/plan-imports.js';
 
 /** Creates an empty database on the server of `serverUrl`; returns its URL and how to drop it. */
 export async function createScratchDatabase(serverUrl: string, prefix = 'liptako_scratch'): Promise<{ url: string; drop: () => Promise<void> }> {

@@ -3,17 +3,8 @@
  * erased by the build, so no server code reaches the bundle); only the envelopes are declared here.
  */
 import type { FundingPoint, FundingStatus } from '../../../src/plans/funding.js';
-import type {
-  ActivityAreaView,
-  ConsistencyView,
-  ContributionInput,
-  ContributionView,
-  ObjectiveView,
-  PlanFundingView,
-  PlanSummary,
-  PlanView,
-  Requirements,
-} from '../../../src/plans/service.js';
+import type { ActivityAreaView, ConsistencyView, ObjectiveView, PlanFundingView, PlanSummary, PlanView, Requirements } from '../../../src/plans/service.js';
+import type { ContributionInput, ContributionView } from '../../../src/plans/contributions.js';
 import type { ContributionStatus, EarmarkLevel } from '../../../src/shared/plans.js';
 
 export type {
