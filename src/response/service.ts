@@ -12,7 +12,7 @@ import * as geo from '../geo/service.js';
 import * as plans from '../plans/service.js';
 import * as displacement from '../displacement/publishing.js';
 import { iso2ToIso3, iso3ToIso2, normalisePcode } from '../geo/pcode.js';
-import { cellsOf, checkFigures, coverage, gaps, overlaps, presence, withinSector, type Figure, type FigureProblem, type IndicatorUnit } from './aggregate.js';
+import { acrossAdmin2, cellsOf, checkFigures, coverage, gaps, interSector, overlaps, presence, withinSector, type Aggregate, type Figure, type FigureProblem, type IndicatorUnit } from './aggregate.js';
 import * as q from './queries.js';
 import { foldName, isOrgTypeCode, isSectorCode, ORG_TYPES, proposeMerges, SECTORS, sectorOfLabel, type MergeProposal } from './vocabulary.js';
 
@@ -546,6 +546,10 @@ export interface DashboardQuery {
 export interface Dashboard {
   presence: Array<{ sector: string; admin1: string; admin2: string; month: string; organisations: string[] }>;
   reached: Array<{ sector: string; admin2: string; month: string; unit: IndicatorUnit; reached: number | null; targeted: number | null; coverage: number | null; above100: boolean }>;
+  /** Per sector and unit: admin2 figures added up to admin1 (`admin1` set) and national (`admin1` null). */
+  totals: Array<{ sector: string; unit: IndicatorUnit; admin1: string | null; reached: number | null; targeted: number | null }>;
+  /** People reached in each admin2 across sectors: the largest sector's figure, never the sum. */
+  interSector: Array<{ admin2: string; reached: number | null }>;
   gaps: Array<{ admin2: string; sector: string; caseload: number }>;
   overlaps: Array<{ activity: string; place: string; month: string; organisations: string[] }>;
   caseloadSource: Array<{ operation: string; assessmentType: string; round: number }>;
@@ -571,6 +575,22 @@ async function idpCaseload(db: Queryable, country: string | null): Promise<{ cas
     caseloads.set(row.admin2_code, Math.max(caseloads.get(row.admin2_code) ?? 0, row.population));
   }
   return { caseloads, sources: [...latest].map(([operation, chosen]) => ({ operation, assessmentType: chosen.type, round: chosen.round })) };
+}
+
+/** Admin2 aggregates of one month added up per sector and unit, to admin1 and national (months are never added here). */
+function sectorTotals(aggregates: readonly Aggregate[]): Dashboard['totals'] {
+  const groups = new Map<string, Aggregate[]>();
+  for (const aggregate of aggregates) {
+    for (const admin1 of [aggregate.admin1, null]) {
+      const key = [aggregate.sector, aggregate.unit, aggregate.period, admin1 ?? ''].join('\u0000');
+      groups.set(key, [...(groups.get(key) ?? []), aggregate]);
+    }
+  }
+  return [...groups.entries()].map(([key, members]) => {
+    const [sector, unit, , admin1] = key.split('\u0000');
+    const cells = acrossAdmin2(members);
+    return { sector: sector!, unit: unit as IndicatorUnit, admin1: admin1 === '' ? null : admin1!, reached: cells.get('reached|all|all|all') ?? null, targeted: cells.get('targeted|all|all|all') ?? null };
+  });
 }
 
 export async function dashboard(db: Queryable, query: DashboardQuery): Promise<Dashboard> {
@@ -609,6 +629,11 @@ export async function dashboard(db: Queryable, query: DashboardQuery): Promise<D
       const ratio = coverage(reached, targeted);
       return { sector: aggregate.sector, admin2: aggregate.admin2, month: aggregate.period, unit: aggregate.unit, reached, targeted, coverage: ratio.percent, above100: ratio.above100 };
     }),
+    totals: sectorTotals(aggregates),
+    interSector: [...new Set(aggregates.map((aggregate) => aggregate.admin2))].sort().map((admin2) => ({
+      admin2,
+      reached: interSector(aggregates.filter((aggregate) => aggregate.admin2 === admin2 && aggregate.unit === 'people')).get('reached|all|all|all') ?? null,
+    })),
     gaps: found,
     overlaps: overlapping.map((entry) => ({ activity: entry.activity, place: entry.place, month: entry.period, organisations: named(entry.organisations) })),
     caseloadSource: sources,

@@ -58,6 +58,16 @@ describeEachDatabase('response presence, gaps and overlaps', (context) => {
     expect(reached('WSH', 'ML0501')).toMatchObject({ reached: 500, targeted: 600, coverage: 83.3, above100: false });
     // Kits add: 200 + 150.
     expect(reached('SHL', 'ML0502', 'items')!.reached).toBe(350);
+    // Bandiagara's 500 and Bankass's 300 WASH people add up to 800 for Mopti and for Mali.
+    expect(dashboard.totals.filter((row) => row.sector === 'WSH' && row.unit === 'people').map((row) => [row.admin1, row.reached])).toEqual([
+      ['ML05', 800],
+      [null, 800],
+    ]);
+    // Inter-sector in Bankass: WASH 300 people; the shelter kits are items, not people.
+    expect(dashboard.interSector).toEqual([
+      { admin2: 'ML0501', reached: 500 },
+      { admin2: 'ML0502', reached: 300 },
+    ]);
     expect(dashboard.presence.find((row) => row.sector === 'WSH' && row.admin2 === 'ML0501')!.organisations).toEqual(['ACF', 'TPN']);
     // Koro (5,000 IDPs) has nobody in WASH or shelter; Bandiagara (1,800) nobody in shelter; Djenné (400) is under the threshold.
     expect(dashboard.gaps).toEqual([
