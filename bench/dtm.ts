@@ -26,7 +26,7 @@ import { generateBenchRound } from '../src/demo/dtm-generator.js';
 import * as q from '../src/displacement/queries.js';
 import { writeRoundCsvFile } from '../src/demo/round-file.js';
 import { startImport, uploadRoundFile } from '../src/displacement/service.js';
-import { importGeoFile } from '../src/geo/service.js';
+import { importGeoFile } from '../src/geo/geo-imports.js';
 
 /** The benchmarks act as the system (`system:bench` in the audit log). */
 export const BENCH = systemActor('bench');

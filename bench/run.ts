@@ -18,7 +18,7 @@ import { PgliteDatabase, PostgresDatabase, type Database } from '../src/core/db.
 import { buildApp } from '../src/core/http.js';
 import { MODULES } from '../src/modules.js';
 import { migrate } from '../src/core/migrate.js';
-import { importGeoFile } from '../src/geo/service.js';
+import { importGeoFile } from '../src/geo/geo-imports.js';
 import { nameKey } from '../src/geo/names.js';
 import { benchDashboard, benchDtmImport, benchFolder, peakMemory, writeBenchFile } from './dtm.js';
 import { benchUploads } from './uploads.js';

@@ -17,7 +17,7 @@ import { MODULES } from '../modules.js';
 import { registerDtmCommands } from './dtm.js';
 import { systemActor } from '../access/audit.js';
 import { createAdministrator, unlockUserByEmail } from '../access/service.js';
-import { GEO_IMPORT_LIMIT, importGeoFile } from '../geo/service.js';
+import { GEO_IMPORT_LIMIT, importGeoFile } from '../geo/geo-imports.js';
 import { importPlanFile } from '../plans/plan-imports.js';
 import { PLAN_IMPORT_LIMIT } from '../plans/service.js';
 import { parseDate } from './arguments.js';

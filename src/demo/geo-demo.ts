@@ -8,7 +8,7 @@ import path from 'node:path';
 import { systemActor } from '../access/audit.js';
 import { csvText } from '../core/csv.js';
 import type { DemoLoader } from '../core/module.js';
-import { importGeoFile } from '../geo/service.js';
+import { importGeoFile } from '../geo/geo-imports.js';
 import { DEMO_BOUNDARY_FILES } from './boundaries.js';
 import { SAHEL_ADMIN } from './sahel-admin.js';
 

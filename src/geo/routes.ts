@@ -4,6 +4,7 @@ import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '..
 import { limitConcurrentUploads } from '../core/uploads.js';
 import { versionKeys } from '../core/versions.js';
 import * as geo from './service.js';
+import * as geoImports from './geo-imports.js';
 
 const DateString = Type.String({ format: 'date', description: 'YYYY-MM-DD', maxLength: 10 });
 const CountryCode = Type.String({ minLength: 2, maxLength: 3, description: 'ISO2 (BF) or ISO3 (BFA)' });
@@ -268,7 +269,7 @@ export function geoRoutes(app: LiptakoApp, { db, uploads, published }: AppContex
         response: { 200: Type.Object({ imports: Type.Array(Type.Ref(ImportReport)) }) },
       },
     },
-    async (request) => ({ imports: await geo.listGeoImports(db, request.query.limit) }),
+    async (request) => ({ imports: await geoImports.listGeoImports(db, request.query.limit) }),
   );
 
   // The file is the raw request body, whatever its content type: the format is detected from
@@ -276,13 +277,13 @@ export function geoRoutes(app: LiptakoApp, { db, uploads, published }: AppContex
   app.register((scope, _options, done) => {
     scope.removeAllContentTypeParsers();
     limitConcurrentUploads(scope, uploads);
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: geo.GEO_IMPORT_LIMIT }, (_request, body, parsed) => {
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: geoImports.GEO_IMPORT_LIMIT }, (_request, body, parsed) => {
       parsed(null, body);
     });
     (scope as unknown as LiptakoApp).post(
       '/api/geo/imports',
       {
-        bodyLimit: geo.GEO_IMPORT_LIMIT,
+        bodyLimit: geoImports.GEO_IMPORT_LIMIT,
         config: { verb: 'geo.import', audit: 'geo.import' },
         schema: {
           tags: ['geography'],
@@ -297,7 +298,7 @@ export function geoRoutes(app: LiptakoApp, { db, uploads, published }: AppContex
         const query = request.query;
         const body = request.body;
         const bytes = body instanceof Uint8Array ? body : new Uint8Array();
-        const report = await geo.importGeoFile(db, {
+        const report = await geoImports.importGeoFile(db, {
           bytes,
           fileName: query.fileName,
           validFrom: query.validFrom,

@@ -14,7 +14,7 @@ import { generateBenchRound } from '../../src/demo/dtm-generator.js';
 import { demoGazetteerCsv } from '../../src/demo/geo-demo.js';
 import { writeRoundCsv } from '../../src/demo/round-file.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
-import { importGeoFile } from '../../src/geo/service.js';
+import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { builtAppPresent, launchServer, type LaunchedServer } from '../support/server.js';
 import { createScratchDatabase } from './server.js';
 

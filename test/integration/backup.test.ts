@@ -22,7 +22,7 @@ import { PgliteDatabase, type Database } from '../../src/core/db.js';
 import { AppError } from '../../src/core/errors.js';
 import { loadMigrations, migrate, migrationLevel } from '../../src/core/migrate.js';
 import { DEMO_GAZETTEER_FILE, DEMO_PLAN_FILE, demoGazetteerCsv } from '../../src/demo/demo.js';
-import { importGeoFile } from '../../src/geo/service.js';
+import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { addContribution } from '../../src/plans/contributions.js';
 import { importPlanFile } from '../../src/plans/plan-imports.js';
 import { databaseKinds, openEmptyDatabase } from '../support/harness.js';

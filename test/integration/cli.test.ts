@@ -9,7 +9,7 @@ import { PgliteDatabase } from '../../src/core/db.js';
 import { migrate } from '../../src/core/migrate.js';
 import { demoGazetteerCsv } from '../../src/demo/demo.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
-import { importGeoFile } from '../../src/geo/service.js';
+import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { csvOf, EN_HEADERS, MALI, siteRow } from '../support/dtm.js';
 import { gazetteerCsv, squaresGeoJson } from '../support/geo.js';
 

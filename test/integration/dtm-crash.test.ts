@@ -15,7 +15,7 @@ import { demoGazetteerCsv } from '../../src/demo/demo.js';
 import { generateBenchRound } from '../../src/demo/dtm-generator.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
 import { writeRoundCsvFile } from '../../src/demo/round-file.js';
-import { importGeoFile } from '../../src/geo/service.js';
+import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { csvOf, EN_HEADERS, MALI, siteRow } from '../support/dtm.js';
 
 let workDir: string;

@@ -12,7 +12,7 @@ import { systemActor } from '../../src/access/audit.js';
 import { catalogue } from '../../src/core/errors.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
-import { importGeoFile } from '../../src/geo/service.js';
+import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { importPlanFile } from '../../src/plans/plan-imports.js';
 import { gazetteerCsv } from '../support/geo.js';
 import { describeEachDatabase, type TestContext } from '../support/harness.js';

@@ -2,16 +2,8 @@
  * Shapes of the geography API. The server's own types are used (type-only imports are erased by
  * the build, so no server code reaches the bundle); only the envelopes are declared here.
  */
-import type {
-  AdminUnitView,
-  BoundaryCollection,
-  CountrySummary,
-  GeoImportKind,
-  GeoImportReport,
-  RefusedRow,
-  RowOutcome,
-  VersionChange,
-} from '../../../src/geo/service.js';
+import type { AdminUnitView, BoundaryCollection, CountrySummary } from '../../../src/geo/service.js';
+import type { GeoImportKind, GeoImportReport, RefusedRow, RowOutcome, VersionChange } from '../../../src/geo/geo-imports.js';
 
 export type { BoundaryCollection, RefusedRow, RowOutcome, VersionChange };
 
