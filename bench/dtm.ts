@@ -25,7 +25,8 @@ import { DEFAULT_AGE_RANGES } from '../src/shared/displacement.js';
 import { generateBenchRound } from '../src/demo/dtm-generator.js';
 import * as q from '../src/displacement/queries.js';
 import { writeRoundCsvFile } from '../src/demo/round-file.js';
-import { startImport, uploadRoundFile } from '../src/displacement/service.js';
+import { startImport } from '../src/displacement/dtm-imports.js';
+import { uploadRoundFile } from '../src/displacement/dtm-uploads.js';
 import { importGeoFile } from '../src/geo/geo-imports.js';
 
 /** The benchmarks act as the system (`system:bench` in the audit log). */

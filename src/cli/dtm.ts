@@ -12,6 +12,8 @@ import { migrate } from '../core/migrate.js';
 import { type ColumnMapping } from '../displacement/fields.js';
 import { isRoundField } from '../shared/displacement.js';
 import * as dtm from '../displacement/service.js';
+import * as dtmImports from '../displacement/dtm-imports.js';
+import * as dtmUploads from '../displacement/dtm-uploads.js';
 import { parseDate } from './arguments.js';
 import { progressBar } from './progress.js';
 
@@ -49,7 +51,7 @@ async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
     await migrate(db);
     // Only PGlite's folder lock guarantees no server is importing right now; on PostgreSQL a
     // server may be running, and its jobs are its own to sweep when it starts.
-    if (db.kind === 'pglite') await dtm.recoverInterruptedImports(db);
+    if (db.kind === 'pglite') await dtmImports.recoverInterruptedImports(db);
     return await work(db);
   } finally {
     await db.close();
@@ -90,11 +92,11 @@ export function registerDtmCommands(program: Command, language: Language): void 
     .option('--publish', 'publish the round when no finding is left open')
     .action(async (file: string, options: ImportOptions) => {
       const size = statSync(file).size;
-      if (size > dtm.DTM_IMPORT_LIMIT) throw new Error(`${file}: ${formatMessage('request.tooLarge', language, { limit: formatBytes(dtm.DTM_IMPORT_LIMIT) })}`);
+      if (size > dtmUploads.DTM_IMPORT_LIMIT) throw new Error(`${file}: ${formatMessage('request.tooLarge', language, { limit: formatBytes(dtmUploads.DTM_IMPORT_LIMIT) })}`);
       await withDatabase(async (db) => {
         // The file streams into its stored parts, as an HTTP upload does; the import then reads
         // it back part by part, and one copy in memory keeps a million-row file within bounds.
-        const upload = await dtm.receiveRoundFile(db, createReadStream(file), { fileName: path.basename(file), actor: CLI, operation: options.operation });
+        const upload = await dtmUploads.receiveRoundFile(db, createReadStream(file), { fileName: path.basename(file), actor: CLI, operation: options.operation });
         const sheet = upload.sheets.find((candidate) => options.sheet === undefined || candidate.name === options.sheet) ?? upload.sheets.find((candidate) => candidate.name === upload.suggestedSheet) ?? upload.sheets[0]!;
         const mapping = options.map === undefined ? undefined : { ...sheet.mapping, ...options.map };
         const bar = progressBar('import');
@@ -102,7 +104,7 @@ export function registerDtmCommands(program: Command, language: Language): void 
         let lastLogged = 0;
         let job: jobs.JobView;
         try {
-          job = await dtm.startImport(
+          job = await dtmImports.startImport(
             db,
             upload.id,
             {
@@ -132,7 +134,7 @@ export function registerDtmCommands(program: Command, language: Language): void 
         } finally {
           bar.stop();
         }
-        const result = job.result as dtm.ImportResult;
+        const result = job.result as dtmImports.ImportResult;
         if (result.alreadyImported) {
           console.log(`${upload.fileName}: already imported into round ${result.roundNumber} ${result.assessmentType} (import ${result.importId}); nothing changed.`);
           return;
@@ -159,7 +161,7 @@ export function registerDtmCommands(program: Command, language: Language): void 
     .description('Recent import jobs and their state (interrupted ones can be run again with `dtm retry`).')
     .action(async () => {
       await withDatabase(async (db) => {
-        for (const job of await jobs.listJobs(db, dtm.IMPORT_JOB, 20)) {
+        for (const job of await jobs.listJobs(db, dtmUploads.IMPORT_JOB, 20)) {
           const message = jobs.jobErrorMessage(job.error, language);
           console.log(`${String(job.id).padStart(6)}  ${job.status.padEnd(11)} ${typeof job.input.fileName === 'string' ? job.input.fileName : ''}${message ? `  ${message}` : ''}`);
         }
@@ -172,8 +174,8 @@ export function registerDtmCommands(program: Command, language: Language): void 
     .argument('<job>', 'job id', (value) => parseRound(value))
     .action(async (jobId: number) => {
       await withDatabase(async (db) => {
-        const job = await dtm.retryImport(db, jobId, { actor: CLI, background: false });
-        const result = job.result as dtm.ImportResult;
+        const job = await dtmImports.retryImport(db, jobId, { actor: CLI, background: false });
+        const result = job.result as dtmImports.ImportResult;
         console.log(`job ${job.id}: ${job.status} · round ${result.roundNumber} ${result.assessmentType} · stored ${result.rowsStored}`);
       });
     });

@@ -12,7 +12,9 @@ import { generateOperationPlan, type OperationPlan } from './dtm-model.js';
 import { generateRoundRows } from './dtm-generator.js';
 import * as q from '../displacement/queries.js';
 import { writeRoundCsv } from './round-file.js';
-import { changeRoundStatus, decide, startImport, uploadRoundFile, type ImportResult } from '../displacement/service.js';
+import { changeRoundStatus, decide } from '../displacement/service.js';
+import { startImport, type ImportResult } from '../displacement/dtm-imports.js';
+import { uploadRoundFile } from '../displacement/dtm-uploads.js';
 
 export const DEMO_SEED = 2021;
 /** The demo loader acts as the system, recorded as `system:demo`. */

@@ -5,7 +5,8 @@ import { displacementDemo } from '../demo/dtm-demo.js';
 import { displacementMessages } from './messages.js';
 import { displacementPublicRoutes } from './public-routes.js';
 import { displacementRoutes } from './routes.js';
-import { IMPORT_JOB, recoverInterruptedImports } from './service.js';
+import { IMPORT_JOB } from './dtm-uploads.js';
+import { recoverInterruptedImports } from './dtm-imports.js';
 
 export const displacementModule: LiptakoModule = {
   name: 'displacement',

@@ -12,6 +12,8 @@ import * as aggregate from './aggregate.js';
 import { type ColumnMapping } from './fields.js';
 import { isRoundField, POPULATION_GROUPS } from '../shared/displacement.js';
 import * as dtm from './service.js';
+import * as dtmImports from './dtm-imports.js';
+import * as dtmUploads from './dtm-uploads.js';
 
 const Code = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: 'Operation code, e.g. MLI-CONFLICT' });
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
@@ -319,7 +321,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
     '/api/dtm/jobs/:id',
     { config: { verb: 'dtm.import' }, schema: { tags, summary: 'Progress and outcome of an import job', params: Type.Object({ id: Id }), response: withBody(404) } },
     async (request) => {
-      return { job: localisedJob(await dtm.importJob(db, request.actor, request.params.id), languageOf(request)) };
+      return { job: localisedJob(await dtmImports.importJob(db, request.actor, request.params.id), languageOf(request)) };
     },
   );
 
@@ -331,7 +333,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
     },
     async (request) => {
       const language = languageOf(request);
-      return { jobs: (await dtm.importJobs(db, request.actor, request.query.limit ?? 20)).map((job) => localisedJob(job, language)) };
+      return { jobs: (await dtmImports.importJobs(db, request.actor, request.query.limit ?? 20)).map((job) => localisedJob(job, language)) };
     },
   );
 
@@ -339,10 +341,10 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
     '/api/dtm/jobs/:id/retry',
     { config: { verb: 'dtm.import', audit: 'dtm.import.retry' }, schema: { tags, summary: 'Run a failed or interrupted import again', params: Type.Object({ id: Id }), response: withBody(404, 409) } },
     async (request, reply) => {
-      const job = await dtm.retryImport(db, request.params.id, {
+      const job = await dtmImports.retryImport(db, request.params.id, {
         actor: request.actor,
         background: true,
-        onBackgroundError: (error) => request.log.warn(dtm.importFailureForLog(error), 'DTM import failed'),
+        onBackgroundError: (error) => request.log.warn(dtmImports.importFailureForLog(error), 'DTM import failed'),
       });
       return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
     },
@@ -364,7 +366,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
         response: withBody(400, 404, 422),
       },
     },
-    async (request) => ({ sheet: await dtm.previewUpload(db, request.params.id, request.actor, request.query) }),
+    async (request) => ({ sheet: await dtmUploads.previewUpload(db, request.params.id, request.actor, request.query) }),
   );
 
   app.post(
@@ -381,14 +383,14 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
     },
     async (request, reply) => {
       const body = request.body;
-      const job = await dtm.startImport(
+      const job = await dtmImports.startImport(
         db,
         request.params.id,
         { ...body, mapping: checkMapping(body.mapping) },
         {
           actor: request.actor,
           background: true,
-          onBackgroundError: (error) => request.log.warn(dtm.importFailureForLog(error), 'DTM import failed'),
+          onBackgroundError: (error) => request.log.warn(dtmImports.importFailureForLog(error), 'DTM import failed'),
         },
       );
       return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
@@ -422,7 +424,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
           if (declared > limit) throw new AppError('request.tooLarge', { limit: formatBytes(limit) });
           // A refused body is left unread rather than destroyed, so the answer still reaches the client.
           const body = (request.body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
-          const upload = await dtm.receiveRoundFile(db, body, {
+          const upload = await dtmUploads.receiveRoundFile(db, body, {
             fileName: request.query.fileName,
             actor: request.actor,
             operation: request.query.operation,

@@ -5,7 +5,7 @@
  * nothing, and echoes no cell of the Mali file.
  */
 import { expect, it } from 'vitest';
-import { importFailureForLog } from '../../src/displacement/service.js';
+import { importFailureForLog } from '../../src/displacement/dtm-imports.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
 import { AppError } from '../../src/core/errors.js';
 import { countRows } from '../support/access.js';

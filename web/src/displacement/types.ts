@@ -6,7 +6,9 @@
 import type { JobView } from '../../../src/core/jobs.js';
 import type { AdminFigure, KeyFigures, OperationSummary, roundLocations, TrendPoint } from '../../../src/displacement/aggregate.js';
 import type { PopulationGroup, RoundField } from '../../../src/shared/displacement.js';
-import type { ImportResult, IssueView, OperationView, QualityReport, RoundView, SheetView, UploadView } from '../../../src/displacement/service.js';
+import type { ImportResult } from '../../../src/displacement/dtm-imports.js';
+import type { SheetView, UploadView } from '../../../src/displacement/dtm-uploads.js';
+import type { IssueView, OperationView, QualityReport, RoundView } from '../../../src/displacement/service.js';
 
 export type { AdminFigure, ImportResult, KeyFigures, OperationSummary, OperationView, PopulationGroup, QualityReport, RoundField, RoundView, SheetView, TrendPoint, UploadView };
 
