@@ -11,6 +11,7 @@ import type { DemoLoader } from '../core/module.js';
 import { generateOperationPlan, type OperationPlan } from './dtm-model.js';
 import { generateRoundRows } from './dtm-generator.js';
 import * as q from '../displacement/queries.js';
+import * as staging from '../displacement/staging-queries.js';
 import { writeRoundCsv } from './round-file.js';
 import { changeRoundStatus, decide } from '../displacement/service.js';
 import { startImport, type ImportResult } from '../displacement/dtm-imports.js';
@@ -37,7 +38,7 @@ async function publishClean(db: Queryable, operation: q.OperationRow, result: Im
   // Clean synthetic rounds can still carry a few warnings (a site that grew fast): in the demo a
   // reviewer "accepts" them, as an IM officer would after checking with the field team.
   const round = (await q.roundById(db, result.roundId))!;
-  const open = await q.issuesOf(db, round, { status: 'open', limit: 10_000, offset: 0 });
+  const open = await staging.issuesOf(db, round, { status: 'open', limit: 10_000, offset: 0 });
   const warnings = open.issues.filter((issue) => issue.severity === 'warning').map((issue) => issue.id);
   const errors = open.issues.filter((issue) => issue.severity === 'error').map((issue) => issue.id);
   const comment = 'Checked when loading the demo';

@@ -12,6 +12,7 @@ import { versionKeys, withVersions } from '../core/versions.js';
 import { bboxOf, containsPoint, type AreaGeometry } from '../geo/rings.js';
 import { mappingProblems, suggestMapping, templateKey, type ColumnMapping } from './fields.js';
 import * as q from './queries.js';
+import * as staging from './staging-queries.js';
 import { cellText, detectFormat, openTable, previewRoundFile, readRows, visibleSheets } from './reader.js';
 import { columnIndex, DuplicateCheck, RULES, validateRow, type Finding, type RoundRules, type StagedFigure } from './validate.js';
 import { authoriseOperation } from './service.js';
@@ -309,13 +310,13 @@ async function runImport(
         for (const column of unmapped) if (cellText(row.cells[column.index]).trim() !== '') column.filled += 1;
       }
       if (batch.length >= BATCH) {
-        await q.stageFigures(db, jobId, batch);
+        await staging.stageFigures(db, jobId, batch);
         staged += batch.length;
         batch = [];
         await progress('reading', rowsRead);
       }
     }
-    await q.stageFigures(db, jobId, batch);
+    await staging.stageFigures(db, jobId, batch);
     staged += batch.length;
     if (rowsRead === 0) throw new AppError('import.empty');
     const errors = Object.entries(byRule).reduce((sum, [rule, count]) => sum + (RULES[rule as keyof typeof RULES] === 'error' ? count : 0), 0);
@@ -353,13 +354,13 @@ async function runImport(
         rowsRead,
         actor: actorName(options.actor),
       });
-      await q.upsertLocationsFromStage(tx, operation.id, jobId);
-      const stored = await q.insertFiguresFromStage(tx, operation.id, round.id, importId, jobId);
+      await staging.upsertLocationsFromStage(tx, operation.id, jobId);
+      const stored = await staging.insertFiguresFromStage(tx, operation.id, round.id, importId, jobId);
       options.onProgress?.('checking', stored, stored);
-      await q.insertFindings(tx, operation.id, round.id, importId, findings);
+      await staging.insertFindings(tx, operation.id, round.id, importId, findings);
       const previous = await q.previousRound(tx, round);
       if (previous !== undefined) {
-        const changes = await q.flagChangesVsPrevious(tx, {
+        const changes = await staging.flagChangesVsPrevious(tx, {
           operationId: operation.id,
           roundId: round.id,
           importId,
@@ -376,7 +377,7 @@ async function runImport(
       await bump(tx, [versionKeys.dtmRounds]);
       const warnings = Object.entries(byRule).reduce((sum, [rule, count]) => sum + (RULES[rule as keyof typeof RULES] === 'warning' ? count : 0), 0);
       await q.finishImport(tx, operation.id, importId, { stored, errors, warnings });
-      await q.clearStage(tx, [jobId]);
+      await staging.clearStage(tx, [jobId]);
       const outcome: ImportResult = {
         importId,
         roundId: round.id,
@@ -407,7 +408,7 @@ async function runImport(
     })));
     options.onProgress?.('checking', result.rowsStored, result.rowsStored);
   } catch (error) {
-    await q.clearStage(db, [jobId]).catch(() => undefined);
+    await staging.clearStage(db, [jobId]).catch(() => undefined);
     await jobs.failJob(db, jobId, error).catch(() => undefined);
     throw error;
   }
@@ -416,7 +417,7 @@ async function runImport(
 /** At start-up: imports cut short by a crash are marked interrupted and their staged rows swept. */
 export async function recoverInterruptedImports(db: Queryable): Promise<number[]> {
   const ids = await jobs.markInterruptedJobs(db);
-  await q.clearStage(db, ids);
+  await staging.clearStage(db, ids);
   return ids;
 }
 

@@ -12,6 +12,7 @@ import { type Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import { versionKeys, withVersions } from '../core/versions.js';
 import * as q from './queries.js';
+import * as staging from './staging-queries.js';
 
 // ---- who may see and change an operation -----------------------------------------------------------
 
@@ -131,7 +132,7 @@ export interface IssueView {
   comment: string | null;
 }
 
-export function issueView(row: q.IssueRow): IssueView {
+export function issueView(row: staging.IssueRow): IssueView {
   return {
     id: row.id,
     row: row.source_row,
@@ -159,7 +160,7 @@ export interface QualityReport {
 }
 
 export async function qualityReport(db: Queryable, operation: q.OperationRow, round: q.RoundRow): Promise<QualityReport> {
-  const counts = await q.issueCounts(db, round);
+  const counts = await staging.issueCounts(db, round);
   const imports = await q.importsOfRound(db, round.id);
   const open = (severity: 'error' | 'warning'): number =>
     counts.filter((count) => count.severity === severity && count.status === 'open').reduce((sum, count) => sum + count.count, 0);
@@ -189,7 +190,7 @@ export interface Decision {
   decision: 'accepted' | 'fixed' | 'excluded';
   comment?: string | null;
   /** For `fixed`: corrected values of the figure (households, individuals, females, males, f1…m5). */
-  values?: Partial<Record<q.FixableColumn, number | null>>;
+  values?: Partial<Record<staging.FixableColumn, number | null>>;
 }
 
 /**
@@ -204,7 +205,7 @@ export async function decide(db: Queryable, actor: Actor, operation: q.Operation
     if (round.status !== 'draft') throw new AppError('dtm.round.badTransition', { from: round.status, to: 'draft' });
     let fixedFigures = false;
     for (const id of decision.ids) {
-      const issue = await q.issueById(tx, round, id);
+      const issue = await staging.issueById(tx, round, id);
       if (issue === undefined) throw new AppError('dtm.issue.notFound', { id });
       const allowed = issue.severity === 'error' ? decision.decision === 'excluded' : decision.decision !== 'excluded';
       if (!allowed) throw new AppError('dtm.issue.badDecision', { severity: issue.severity, decision: decision.decision });
@@ -212,18 +213,18 @@ export async function decide(db: Queryable, actor: Actor, operation: q.Operation
         if (issue.figure_id === null || decision.values === undefined || Object.keys(decision.values).length === 0) {
           throw new AppError('dtm.issue.fixNeedsValue', { column: issue.column_name ?? '—' });
         }
-        const current = await q.figureById(tx, round, issue.figure_id);
+        const current = await staging.figureById(tx, round, issue.figure_id);
         const next = { ...current!, ...decision.values };
         if (next.individuals === null || next.individuals === undefined) throw new AppError('dtm.issue.fixNeedsValue', { column: 'individuals' });
         const parts = (next.females ?? 0) + (next.males ?? 0);
         if (parts > next.individuals || (next.households ?? 0) > next.individuals) {
           throw new AppError('value.rejected', {}, { details: { rule: 'partsAboveTotal', parts, total: next.individuals } });
         }
-        await q.fixFigure(tx, round, issue.figure_id, decision.values);
+        await staging.fixFigure(tx, round, issue.figure_id, decision.values);
         fixedFigures = true;
       }
     }
-    const decided = await q.decideIssues(tx, round, decision.ids, { status: decision.decision, actor: actorName(actor), comment: decision.comment ?? null });
+    const decided = await staging.decideIssues(tx, round, decision.ids, { status: decision.decision, actor: actorName(actor), comment: decision.comment ?? null });
     if (fixedFigures) await q.rebuildSummary(tx, operation.id, round.id);
     return decided;
   }, (decided) => ({ action: 'dtm.round.review', objectType: 'dtm-round', objectId: roundId, summary: { operation: operation.code, decision: decision.decision, findings: decided } }));
@@ -263,17 +264,17 @@ export async function changeRoundStatus(db: Queryable, actor: Actor, operation: 
 // ---- what the routes read through the service (routes never import queries) ------------------------------
 
 /** The figure columns a reviewer may fix by hand (the decision body's schema lists them). */
-export const FIXABLE_COLUMNS = q.FIXABLE_COLUMNS;
+export const FIXABLE_COLUMNS = staging.FIXABLE_COLUMNS;
 
 /**
  * A page of a round's findings, filtered; the caller has authorised the round. Findings carry the
  * file's own cells (names, figures of people), so each page read is in the audit log.
  */
-export async function roundIssues(db: Queryable, actor: Actor, round: q.RoundRow, filters: q.IssueFilters): Promise<{ total: number; issues: q.IssueRow[] }> {
+export async function roundIssues(db: Queryable, actor: Actor, round: q.RoundRow, filters: staging.IssueFilters): Promise<{ total: number; issues: staging.IssueRow[] }> {
   return audited(
     db,
     actor,
-    (tx) => q.issuesOf(tx, round, filters),
+    (tx) => staging.issuesOf(tx, round, filters),
     (page) => ({ action: 'dtm.findings.read', objectType: 'dtm-round', objectId: round.id, summary: { filters, shown: page.issues.length, total: page.total } }),
   );
 }

@@ -1,0 +1,321 @@
+/**
+ * The SQL of an import's staging (rows written outside the round, then swapped in) and of the
+ * data-quality review (findings, decisions, fixes). Operations, rounds, uploads: queries.ts.
+ */
+import type { Queryable } from '../core/db.js';
+import { FIXABLE_FIELDS, type FixableField } from '../shared/displacement.js';
+import type { Finding, StagedFigure } from './validate.js';
+import { type RoundRow } from './queries.js';
+
+// ---- staging ---------------------------------------------------------------------------------------
+
+const STAGE_COLUMNS = [
+  ['source_row', 'int4'],
+  ['location_code', 'text'],
+  ['location_name', 'text'],
+  ['location_type', 'text'],
+  ['settlement_type', 'text'],
+  ['latitude', 'float8'],
+  ['longitude', 'float8'],
+  ['admin1_pcode', 'text'],
+  ['admin2_pcode', 'text'],
+  ['admin3_pcode', 'text'],
+  ['population_group', 'text'],
+  ['households', 'int4'],
+  ['individuals', 'int4'],
+  ['females', 'int4'],
+  ['males', 'int4'],
+  ['f1', 'int4'],
+  ['f2', 'int4'],
+  ['f3', 'int4'],
+  ['f4', 'int4'],
+  ['f5', 'int4'],
+  ['m1', 'int4'],
+  ['m2', 'int4'],
+  ['m3', 'int4'],
+  ['m4', 'int4'],
+  ['m5', 'int4'],
+  ['a1', 'int4'],
+  ['a2', 'int4'],
+  ['a3', 'int4'],
+  ['a4', 'int4'],
+  ['a5', 'int4'],
+  ['reason', 'text'],
+  ['origin_admin1_pcode', 'text'],
+  ['origin_admin2_pcode', 'text'],
+  ['arrival_period', 'text'],
+  ['assessed_on', 'date'],
+] as const;
+
+const STAGE_INSERT = `INSERT INTO dtm_figure_stage (job_id, ${STAGE_COLUMNS.map(([name]) => name).join(', ')})
+  SELECT $1::bigint, * FROM unnest(${STAGE_COLUMNS.map(([, type], index) => `$${index + 2}::${type}[]`).join(', ')})`;
+
+/** One statement per batch: column arrays unnested server-side, the closest portable thing to COPY. */
+export async function stageFigures(db: Queryable, jobId: number, figures: readonly StagedFigure[]): Promise<void> {
+  if (figures.length === 0) return;
+  const columns: unknown[][] = STAGE_COLUMNS.map(() => new Array<unknown>(figures.length));
+  figures.forEach((figure, row) => {
+    const values = [
+      figure.sourceRow,
+      figure.locationCode,
+      figure.locationName,
+      figure.locationType,
+      figure.settlementType,
+      figure.latitude,
+      figure.longitude,
+      figure.admin1Pcode,
+      figure.admin2Pcode,
+      figure.admin3Pcode,
+      figure.populationGroup,
+      figure.households,
+      figure.individuals,
+      figure.females,
+      figure.males,
+      figure.bands.f1,
+      figure.bands.f2,
+      figure.bands.f3,
+      figure.bands.f4,
+      figure.bands.f5,
+      figure.bands.m1,
+      figure.bands.m2,
+      figure.bands.m3,
+      figure.bands.m4,
+      figure.bands.m5,
+      figure.ages.a1,
+      figure.ages.a2,
+      figure.ages.a3,
+      figure.ages.a4,
+      figure.ages.a5,
+      figure.reason,
+      figure.originAdmin1Pcode,
+      figure.originAdmin2Pcode,
+      figure.arrivalPeriod,
+      figure.assessedOn,
+    ];
+    values.forEach((value, column) => {
+      columns[column]![row] = value;
+    });
+  });
+  await db.query(STAGE_INSERT, [jobId, ...columns]);
+}
+
+export async function clearStage(db: Queryable, jobIds: readonly number[]): Promise<void> {
+  if (jobIds.length > 0) await db.query('DELETE FROM dtm_figure_stage WHERE job_id = ANY($1::bigint[])', [jobIds]);
+}
+
+/**
+ * Locations of the staged rows: new codes are added, known ones take the latest name, type and
+ * coordinates (a site is matched across rounds by its code).
+ */
+export async function upsertLocationsFromStage(tx: Queryable, operationId: number, jobId: number): Promise<void> {
+  await tx.query(
+    `INSERT INTO dtm_location (operation_id, code, name, admin1_pcode, admin2_pcode, admin3_pcode, location_type, settlement_type, latitude, longitude)
+     SELECT DISTINCT ON (location_code) $1::bigint, location_code, location_name, admin1_pcode, admin2_pcode, admin3_pcode, location_type, settlement_type, latitude, longitude
+       FROM dtm_figure_stage WHERE job_id = $2 ORDER BY location_code, source_row
+     ON CONFLICT (operation_id, code) DO UPDATE SET
+       name = EXCLUDED.name, admin1_pcode = EXCLUDED.admin1_pcode, admin2_pcode = EXCLUDED.admin2_pcode,
+       admin3_pcode = COALESCE(EXCLUDED.admin3_pcode, dtm_location.admin3_pcode), location_type = EXCLUDED.location_type,
+       settlement_type = COALESCE(EXCLUDED.settlement_type, dtm_location.settlement_type),
+       latitude = COALESCE(EXCLUDED.latitude, dtm_location.latitude), longitude = COALESCE(EXCLUDED.longitude, dtm_location.longitude)
+     -- Most locations come back unchanged round after round: rewriting their rows would cost as much as the figures.
+     WHERE (dtm_location.name, dtm_location.admin1_pcode, dtm_location.admin2_pcode, dtm_location.location_type)
+           IS DISTINCT FROM (EXCLUDED.name, EXCLUDED.admin1_pcode, EXCLUDED.admin2_pcode, EXCLUDED.location_type)
+        OR (EXCLUDED.admin3_pcode IS NOT NULL AND EXCLUDED.admin3_pcode IS DISTINCT FROM dtm_location.admin3_pcode)
+        OR (EXCLUDED.settlement_type IS NOT NULL AND EXCLUDED.settlement_type IS DISTINCT FROM dtm_location.settlement_type)
+        OR (EXCLUDED.latitude IS NOT NULL AND EXCLUDED.latitude IS DISTINCT FROM dtm_location.latitude)
+        OR (EXCLUDED.longitude IS NOT NULL AND EXCLUDED.longitude IS DISTINCT FROM dtm_location.longitude)`,
+    [operationId, jobId],
+  );
+}
+
+export async function insertFiguresFromStage(tx: Queryable, operationId: number, roundId: number, importId: number, jobId: number): Promise<number> {
+  const rows = await tx.query<{ stored: number }>(
+    `WITH stored AS (
+       INSERT INTO dtm_figure (operation_id, round_id, import_id, source_row, location_id, admin1_pcode, admin2_pcode, population_group,
+         households, individuals, females, males, f1, f2, f3, f4, f5, m1, m2, m3, m4, m5, a1, a2, a3, a4, a5, reason, origin_admin1_pcode, origin_admin2_pcode,
+         arrival_period, assessed_on)
+       SELECT $1, $2, $3, s.source_row, l.id, s.admin1_pcode, s.admin2_pcode, s.population_group, s.households, s.individuals, s.females, s.males,
+         s.f1, s.f2, s.f3, s.f4, s.f5, s.m1, s.m2, s.m3, s.m4, s.m5, s.a1, s.a2, s.a3, s.a4, s.a5, s.reason, s.origin_admin1_pcode, s.origin_admin2_pcode, s.arrival_period, s.assessed_on
+         FROM dtm_figure_stage s JOIN dtm_location l ON l.operation_id = $1 AND l.code = s.location_code
+        WHERE s.job_id = $4
+       RETURNING 1)
+     SELECT count(*)::int AS stored FROM stored`,
+    [operationId, roundId, importId, jobId],
+  );
+  // Fresh statistics: the checks that follow join these rows, and a planner that believes the
+  // table is still empty picks nested loops that take minutes on a large round.
+  const stored = rows[0]?.stored ?? 0;
+  if (stored >= 5_000) await tx.query('ANALYZE dtm_figure');
+  return stored;
+}
+
+// ---- data quality ----------------------------------------------------------------------------------
+
+export async function insertFindings(tx: Queryable, operationId: number, roundId: number, importId: number, findings: readonly Finding[]): Promise<void> {
+  const batch = 5_000;
+  for (let start = 0; start < findings.length; start += batch) {
+    const part = findings.slice(start, start + batch);
+    await tx.query(
+      `INSERT INTO dtm_issue (operation_id, round_id, import_id, source_row, column_name, value, rule, severity, params)
+       SELECT $1, $2, $3, * FROM unnest($4::int4[], $5::text[], $6::text[], $7::text[], $8::text[], $9::jsonb[])`,
+      [
+        operationId,
+        roundId,
+        importId,
+        part.map((issue) => issue.row),
+        part.map((issue) => issue.column),
+        part.map((issue) => issue.value),
+        part.map((issue) => issue.rule),
+        part.map((issue) => issue.severity),
+        part.map((issue) => JSON.stringify(issue.params)),
+      ],
+    );
+  }
+  // Each finding on a stored row points at its figure, so a reviewer can fix the value in place.
+  // The rows are given as an array so the figures are filtered in one pass, not joined blindly.
+  const rows = [...new Set(findings.filter((issue) => issue.severity === 'warning').map((issue) => issue.row))];
+  if (rows.length === 0) return;
+  await tx.query(
+    `WITH wanted AS (SELECT DISTINCT unnest($4::int[]) AS source_row),
+          f AS MATERIALIZED (
+            SELECT d.id, d.location_id, d.source_row, d.population_group FROM dtm_figure d JOIN wanted w ON w.source_row = d.source_row
+             WHERE d.operation_id = $1 AND d.round_id = $2 AND d.import_id = $3)
+     UPDATE dtm_issue i SET figure_id = f.id, location_id = f.location_id
+       FROM f
+      WHERE i.operation_id = $1 AND i.round_id = $2 AND i.import_id = $3 AND i.source_row = f.source_row
+        -- A row carrying several groups has one figure each: a finding about one group's counts points at that group's.
+        AND (i.params ->> 'group' IS NULL OR i.params ->> 'group' = f.population_group)`,
+    [operationId, roundId, importId, rows],
+  );
+}
+
+/** Change of a location's figure against the previous round above both thresholds: a warning each. */
+export async function flagChangesVsPrevious(
+  tx: Queryable,
+  round: { operationId: number; roundId: number; importId: number; previousRoundId: number; previousNumber: number; pct: number; people: number; column: string | null },
+): Promise<number> {
+  const rows = await tx.query<{ id: number }>(
+    `INSERT INTO dtm_issue (operation_id, round_id, import_id, source_row, column_name, value, rule, severity, params, location_id, figure_id)
+     SELECT f.operation_id, f.round_id, f.import_id, f.source_row, $7, f.individuals::text, 'changeVsPrevious', 'warning',
+            jsonb_build_object('previous', p.individuals, 'current', f.individuals, 'previousRound', $4::int,
+              'change', CASE WHEN p.individuals = 0 THEN 'new' ELSE to_char(100.0 * (f.individuals - p.individuals) / p.individuals, 'SG990') || ' %' END),
+            f.location_id, f.id
+       FROM dtm_figure f
+       JOIN dtm_figure p ON p.operation_id = f.operation_id AND p.round_id = $3 AND p.location_id = f.location_id AND p.population_group = f.population_group
+      WHERE f.operation_id = $1 AND f.round_id = $2 AND f.import_id = $8
+        AND abs(f.individuals - p.individuals) > $6
+        AND abs(f.individuals - p.individuals) * 100.0 > $5 * p.individuals
+     RETURNING id`,
+    [round.operationId, round.roundId, round.previousRoundId, round.previousNumber, round.pct, round.people, round.column, round.importId],
+  );
+  return rows.length;
+}
+
+export interface IssueRow {
+  id: number;
+  round_id: number;
+  import_id: number | null;
+  source_row: number | null;
+  column_name: string | null;
+  value: string | null;
+  rule: string;
+  severity: 'error' | 'warning';
+  params: Record<string, string | number>;
+  location_id: number | null;
+  location_code: string | null;
+  location_name: string | null;
+  figure_id: number | null;
+  status: 'open' | 'accepted' | 'fixed' | 'excluded';
+  decided_by: string | null;
+  decided_at: Date | null;
+  comment: string | null;
+}
+
+export interface IssueFilters {
+  severity?: 'error' | 'warning';
+  status?: 'open' | 'accepted' | 'fixed' | 'excluded';
+  rule?: string;
+  limit: number;
+  offset: number;
+}
+
+export async function issuesOf(db: Queryable, round: RoundRow, filters: IssueFilters): Promise<{ total: number; issues: IssueRow[] }> {
+  const conditions = ['i.operation_id = $1', 'i.round_id = $2'];
+  const params: unknown[] = [round.operation_id, round.id];
+  if (filters.severity) conditions.push(`i.severity = $${params.push(filters.severity)}`);
+  if (filters.status) conditions.push(`i.status = $${params.push(filters.status)}`);
+  if (filters.rule) conditions.push(`i.rule = $${params.push(filters.rule)}`);
+  const where = conditions.join(' AND ');
+  const [count] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM dtm_issue i WHERE ${where}`, params);
+  const issues = await db.query<IssueRow>(
+    `SELECT i.id, i.round_id, i.import_id, i.source_row, i.column_name, i.value, i.rule, i.severity, i.params, i.location_id,
+            l.code AS location_code, l.name AS location_name, i.figure_id, i.status, i.decided_by, i.decided_at, i.comment
+       FROM dtm_issue i LEFT JOIN dtm_location l ON l.operation_id = i.operation_id AND l.id = i.location_id
+      WHERE ${where}
+      ORDER BY (i.status = 'open') DESC, i.severity, i.source_row NULLS LAST, i.id
+      LIMIT $${params.push(filters.limit)} OFFSET $${params.push(filters.offset)}`,
+    params,
+  );
+  return { total: count?.total ?? 0, issues };
+}
+
+export async function issueById(db: Queryable, round: RoundRow, id: number): Promise<IssueRow | undefined> {
+  const [row] = await db.query<IssueRow>(
+    `SELECT i.*, NULL AS location_code, NULL AS location_name FROM dtm_issue i WHERE i.operation_id = $1 AND i.round_id = $2 AND i.id = $3 FOR UPDATE`,
+    [round.operation_id, round.id, id],
+  );
+  return row;
+}
+
+export async function decideIssues(
+  tx: Queryable,
+  round: RoundRow,
+  ids: readonly number[],
+  decision: { status: 'accepted' | 'fixed' | 'excluded'; actor: string; comment: string | null },
+): Promise<number> {
+  const rows = await tx.query<{ id: number }>(
+    `UPDATE dtm_issue SET status = $4, decided_by = $5, decided_at = now(), comment = $6
+      WHERE operation_id = $1 AND round_id = $2 AND id = ANY($3::bigint[]) RETURNING id`,
+    [round.operation_id, round.id, ids, decision.status, decision.actor, decision.comment],
+  );
+  return rows.length;
+}
+
+export interface IssueCounts {
+  rule: string;
+  severity: 'error' | 'warning';
+  status: string;
+  count: number;
+}
+
+export async function issueCounts(db: Queryable, round: RoundRow): Promise<IssueCounts[]> {
+  return db.query<IssueCounts>(
+    `SELECT rule, severity, status, count(*)::int AS count FROM dtm_issue WHERE operation_id = $1 AND round_id = $2
+      GROUP BY rule, severity, status ORDER BY severity, rule, status`,
+    [round.operation_id, round.id],
+  );
+}
+
+/** Columns a reviewer may correct in place when fixing a warning. */
+export const FIXABLE_COLUMNS = FIXABLE_FIELDS;
+export type FixableColumn = FixableField;
+
+export async function fixFigure(tx: Queryable, round: RoundRow, figureId: number, values: Partial<Record<FixableColumn, number | null>>): Promise<void> {
+  const entries = Object.entries(values).filter(([column]) => (FIXABLE_COLUMNS as readonly string[]).includes(column));
+  if (entries.length === 0) return;
+  const sets = entries.map(([column], index) => `${column} = $${index + 4}`).join(', ');
+  await tx.query(`UPDATE dtm_figure SET ${sets} WHERE operation_id = $1 AND round_id = $2 AND id = $3`, [
+    round.operation_id,
+    round.id,
+    figureId,
+    ...entries.map(([, value]) => value),
+  ]);
+}
+
+export async function figureById(db: Queryable, round: RoundRow, id: number): Promise<Record<FixableColumn, number | null> | undefined> {
+  const [row] = await db.query<Record<FixableColumn, number | null>>(
+    `SELECT ${FIXABLE_COLUMNS.join(', ')} FROM dtm_figure WHERE operation_id = $1 AND round_id = $2 AND id = $3`,
+    [round.operation_id, round.id, id],
+  );
+  return row;
+}
