@@ -20,6 +20,7 @@ import { AppError, formatMessage, isAppError } from './errors.js';
 import { errorResponses, ErrorBody, formatBytes, languageOf, looksLikeApiUrl, type AppContext, type LiptakoApp } from './http-kit.js';
 import { migrationLevel } from './migrate.js';
 import { PublishedCache, type PublishedCacheOptions } from './published-cache.js';
+import { installResponseCheck, type ResponseViolation } from './response-check.js';
 import { CORE_VERBS, type LiptakoModule } from './module.js';
 import { UploadGate } from './uploads.js';
 import { VERSION } from './version.js';
@@ -108,6 +109,8 @@ export interface BuildAppOptions {
   uploads?: Partial<UploadSettings>;
   /** How long a request may wait for PGlite's one connection before 503 db.busy (default 5 s). */
   databaseWaitMs?: number;
+  /** Check every 2xx JSON answer against its route's response schema; each misfit is reported (tests). */
+  checkResponses?: (violation: ResponseViolation) => void;
   /** How long versions of published data are trusted, how much the answer cache may hold. */
   publishedCache?: PublishedCacheOptions;
 }
@@ -195,6 +198,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
   app.addHook('onRequest', (_request, _reply, done) => {
     withWaitLimit(databaseWaitMs, done);
   });
+  if (options.checkResponses) installResponseCheck(app, options.checkResponses);
   // Before any route, so that app-wide hooks (the access guard) see every route, core's included.
   for (const module of options.modules) module.install?.(app, context);
 

@@ -25,6 +25,21 @@ const Text = (maxLength: number, description: string) => Type.Optional(Type.Stri
 const RoundNumber = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description }));
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
+const HapiIdpRowSchema = Type.Object({
+  location_code: Type.String({ description: 'ISO3' }),
+  admin1_code: Type.String(),
+  admin1_name: Nullable(Type.String()),
+  admin2_code: Nullable(Type.String()),
+  admin2_name: Nullable(Type.String()),
+  admin_level: Type.Union([Type.Literal(1), Type.Literal(2)]),
+  operation: Type.String(),
+  assessment_type: AssessmentType,
+  reporting_round: Type.Integer(),
+  population: Type.Integer({ description: 'IDPs (individuals)' }),
+  reference_period_start: Type.String(),
+  reference_period_end: Type.String(),
+});
+
 // ---- DTM API v3 ----------------------------------------------------------------------------------
 
 const DtmBaseQuery = {
@@ -197,6 +212,16 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
           reporting_round: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
           app_identifier: Type.Optional(Type.String({ maxLength: 200, pattern: PRINTABLE })),
         }),
+        response: {
+          200: {
+            description: 'JSON (default) or CSV with the same columns (output_format=csv)',
+            content: {
+              'application/json': { schema: Type.Object({ data: Type.Array(HapiIdpRowSchema) }) },
+              'text/csv': { schema: Type.String() },
+            },
+          },
+          ...errorResponses(400),
+        },
       },
     },
     async (request, reply) => {

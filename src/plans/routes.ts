@@ -367,6 +367,33 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
           location_name: Type.Optional(Type.String({ maxLength: 100 })),
           app_identifier: Type.Optional(Type.String({ maxLength: 200 })),
         }),
+        response: {
+          200: {
+            description: 'JSON (default) or CSV with the same columns (output_format=csv)',
+            content: {
+              'application/json': {
+                schema: Type.Object({
+                  data: Type.Array(
+                    Type.Object({
+                      appeal_code: Type.String(),
+                      appeal_name: Type.String(),
+                      appeal_type: Type.String(),
+                      requirements_usd: Type.Union([Type.Number(), Type.Null()]),
+                      funding_usd: Type.Number(),
+                      funding_pct: Type.Union([Type.Number(), Type.Null()]),
+                      location_code: Type.String({ description: 'ISO3' }),
+                      location_name: Type.String(),
+                      reference_period_start: Type.String(),
+                      reference_period_end: Type.String(),
+                    }),
+                  ),
+                }),
+              },
+              'text/csv': { schema: Type.String() },
+            },
+          },
+          ...errorResponses(400),
+        },
       },
     },
     async (request, reply) => {

@@ -16,6 +16,7 @@ import { buildApp, type BuildAppOptions } from '../../src/core/http.js';
 import { MODULES } from '../../src/modules.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { migrate } from '../../src/core/migrate.js';
+import type { ResponseViolation } from '../../src/core/response-check.js';
 import { versionsChanged } from '../../src/core/versions.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;
@@ -173,6 +174,7 @@ export function describeEachDatabase(
       let release: (() => void) | undefined;
       const rollback = new RollbackDatabase(kind);
       let app: LiptakoApp | undefined;
+      const violations: ResponseViolation[] = [];
       let tokens: Record<Exclude<Persona, 'anonymous'>, string> | undefined;
 
       beforeAll(async () => {
@@ -181,7 +183,18 @@ export function describeEachDatabase(
         dispose = opened.dispose;
         await migrate(real);
         tokens = await createPersonas(real);
-        app = await buildApp({ db: rollback, modules: MODULES, logLevel: false, webRoot: null, ...options.build });
+        app = await buildApp({
+          db: rollback,
+          modules: MODULES,
+          logLevel: false,
+          webRoot: null,
+          // Every answer a test receives is checked against the schema the OpenAPI document publishes
+          // (routes without one are listed by test/integration/openapi.test.ts instead).
+          checkResponses: (violation) => {
+            if (violation.problem !== 'no response schema') violations.push(violation);
+          },
+          ...options.build,
+        });
         options.setup?.(app, rollback);
         await app.ready();
       });
@@ -203,10 +216,14 @@ export function describeEachDatabase(
       });
 
       afterEach(async () => {
+        const misfits = violations.splice(0);
         await rollback.current?.exec('ROLLBACK');
         rollback.current = null;
         // The rolled-back versions may come back: cached published answers must not outlive the test.
         versionsChanged(true);
+        if (misfits.length > 0) {
+          throw new Error(`answers their OpenAPI schema does not describe:\n${misfits.map((v) => `  ${v.method} ${v.route} ${v.status}: ${v.problem}`).join('\n')}`);
+        }
         release?.();
         release = undefined;
       });
