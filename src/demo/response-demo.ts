@@ -9,6 +9,7 @@ import type { Queryable } from '../core/db.js';
 import type { DemoLoader } from '../core/module.js';
 import type { Figure } from '../response/aggregate.js';
 import * as response from '../response/service.js';
+import * as responseReports from '../response/reports.js';
 import { SAHEL_ADMIN } from './sahel-admin.js';
 import { Rng } from './synthetic.js';
 
@@ -76,7 +77,7 @@ export async function loadResponseDemo(db: Queryable, onProgress: (done: number,
   }
   const rng = new Rng(2021_12);
   // Each organisation works in a handful of admin2 units of one or two countries, month after month.
-  const plannedReports: response.ReportInput[] = [];
+  const plannedReports: responseReports.ReportInput[] = [];
   for (const [acronym, activities] of Object.entries(WORK)) {
     const countries = rng.chance(0.5) ? ['MLI', 'BFA', 'NER'] : [rng.pick(['MLI', 'BFA', 'NER'])];
     for (const iso3 of countries) {
@@ -115,19 +116,19 @@ export async function loadResponseDemo(db: Queryable, onProgress: (done: number,
   }
   const created: number[] = [];
   for (const [index, input] of plannedReports.entries()) {
-    created.push((await response.createReport(db, actor, input)).id);
+    created.push((await responseReports.createReport(db, actor, input)).id);
     if (index % 20 === 0) onProgress(index, plannedReports.length);
   }
   // Most months are through the workflow; the last month is still being reviewed and entered.
   const last = plannedReports.map((input, index) => (input.month === MONTHS.at(-1) ? created[index]! : null)).filter((id): id is number => id !== null);
   const earlier = created.filter((id) => !last.includes(id));
   const lastSubmitted = last.filter((_, index) => index % 3 !== 0);
-  await response.decide(db, actor, [...earlier, ...lastSubmitted], 'submitted', null);
-  await response.decide(db, actor, earlier, 'approved', null);
+  await responseReports.decide(db, actor, [...earlier, ...lastSubmitted], 'submitted', null);
+  await responseReports.decide(db, actor, earlier, 'approved', null);
   // A fifth stays approved and unpublished, except in January, which is then locked with nothing pending.
   const january = new Set(plannedReports.map((input, index) => (input.month === MONTHS[0] ? created[index]! : null)));
   const published = earlier.filter((id, index) => index % 5 !== 0 || january.has(id));
-  await response.decide(db, actor, published, 'published', null);
+  await responseReports.decide(db, actor, published, 'published', null);
   // January is closed and locked everywhere.
   for (const period of await response.listPeriods(db, actor.principal)) {
     if (period.month !== MONTHS[0]) continue;

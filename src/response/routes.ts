@@ -4,6 +4,8 @@ import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { AGES, GROUPS, MEASURES, SEXES, UNITS } from './aggregate.js';
 import * as response from './service.js';
+import * as responseReports from './reports.js';
+import * as responsePresence from './presence.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Month = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', maxLength: 7, description: 'Reporting month, e.g. 2021-03' });
@@ -46,13 +48,13 @@ const ReportBody = Type.Object(
 const PRINTABLE = '^[^\\u0000-\\u001F\\u007F]*$';
 const Filter = (maxLength: number, description: string) => Type.Optional(Type.String({ maxLength, pattern: PRINTABLE, description }));
 
-const HAPI_PRESENCE_COLUMNS: Array<ExportColumn<response.HapiPresenceRow>> = response.HAPI_PRESENCE_FIELDS.map((key) => ({ key, header: key, hxl: null, value: (row) => row[key] }));
+const HAPI_PRESENCE_COLUMNS: Array<ExportColumn<responsePresence.HapiPresenceRow>> = responsePresence.HAPI_PRESENCE_FIELDS.map((key) => ({ key, header: key, hxl: null, value: (row) => row[key] }));
 
-const cell = (report: response.ReportView, measure: string): number | null =>
+const cell = (report: responseReports.ReportView, measure: string): number | null =>
   report.figures.find((figure) => figure.measure === measure && figure.group === 'all' && figure.sex === 'all' && figure.age === 'all')?.value ?? null;
 
 /** The 3W/5W table with HXL tags as OCHA's 3W templates use them. */
-function reportColumns(language: 'fr' | 'en'): Array<ExportColumn<response.ReportView>> {
+function reportColumns(language: 'fr' | 'en'): Array<ExportColumn<responseReports.ReportView>> {
   const fr = language === 'fr';
   return [
     { key: 'id', header: 'Id', hxl: '#activity+id', value: (row) => row.id, type: 'number' },
@@ -95,7 +97,7 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
     },
     async (request, reply) => {
       const { format, ...filter } = request.query;
-      const { reports } = await response.listReports(db, request.principal, { ...filter, limit: 1_000_000, offset: 0 });
+      const { reports } = await responseReports.listReports(db, request.principal, { ...filter, limit: 1_000_000, offset: 0 });
       await request.auditRead({ objectType: 'report', objectId: null, summary: { format, rows: reports.length, ...filter } });
       const columns = reportColumns(languageOf(request));
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="liptako-5w.csv"').send(toCsv(columns, reports));
@@ -122,7 +124,7 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
         response: { 200: Anything, ...errorResponses(400, 422) },
       },
     },
-    async (request) => response.dashboard(db, request.query),
+    async (request) => responsePresence.dashboard(db, request.query),
   );
 
   app.get(
@@ -148,7 +150,7 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
       },
     },
     async (request, reply) => {
-      const rows = await response.hapiOperationalPresence(db, request.query);
+      const rows = await responsePresence.hapiOperationalPresence(db, request.query);
       if (request.query.output_format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(HAPI_PRESENCE_COLUMNS, rows, { hxl: false }));
       return { data: rows };
     },
@@ -313,7 +315,7 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
         response: { 200: Type.Object({ total: Type.Integer(), reports: Type.Array(Anything) }), ...errorResponses(400) },
       },
     },
-    async (request) => response.listReports(db, request.principal, request.query),
+    async (request) => responseReports.listReports(db, request.principal, request.query),
   );
 
   app.post(
@@ -327,7 +329,7 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
         response: { 201: Type.Object({ report: Anything }), ...errorResponses(400, 403, 404, 409, 422) },
       },
     },
-    async (request, reply) => reply.status(201).send({ report: await response.createReport(db, request.actor, request.body) }),
+    async (request, reply) => reply.status(201).send({ report: await responseReports.createReport(db, request.actor, request.body) }),
   );
 
   app.put(
@@ -344,7 +346,7 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
     },
     async (request) => {
       const { version, ...input } = request.body;
-      return { report: await response.updateReport(db, request.actor, request.params.id, version, input) };
+      return { report: await responseReports.updateReport(db, request.actor, request.params.id, version, input) };
     },
   );
 
@@ -359,7 +361,7 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
         response: { 200: Type.Object({ changed: Type.Integer() }), ...errorResponses(400, 404, 409) },
       },
     },
-    async (request) => response.decide(db, request.actor, request.body.ids, 'submitted', null),
+    async (request) => responseReports.decide(db, request.actor, request.body.ids, 'submitted', null),
   );
 
   app.post(
@@ -376,6 +378,6 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
         response: { 200: Type.Object({ changed: Type.Integer() }), ...errorResponses(400, 404, 409, 422) },
       },
     },
-    async (request) => response.decide(db, request.actor, request.body.ids, request.body.decision, request.body.comment ?? null),
+    async (request) => responseReports.decide(db, request.actor, request.body.ids, request.body.decision, request.body.comment ?? null),
   );
 }

@@ -3,7 +3,7 @@ import { expect, it } from 'vitest';
 import { MODULES } from '../../src/modules.js';
 import { describeEachDatabase } from '../support/harness.js';
 import { call } from '../support/http.js';
-import type { Dashboard } from '../../src/response/service.js';
+import type { Dashboard } from '../../src/response/presence.js';
 
 describeEachDatabase('response demo', (context) => {
   it('loads fictional organisations and synthetic reports, some published, and loads them only once', async () => {

@@ -8,7 +8,7 @@ import { describeEachDatabase, type TestContext } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, siteRow } from '../support/dtm.js';
 import { call } from '../support/http.js';
 import { createReport, seedResponse, total, type ResponseSeed } from '../support/response.js';
-import type { Dashboard } from '../../src/response/service.js';
+import type { Dashboard } from '../../src/response/presence.js';
 
 async function approved(context: TestContext, organisation: number, over: Record<string, unknown>, publish = false): Promise<number> {
   const created = await createReport(context.app, organisation, over);

@@ -3,7 +3,7 @@ import { expect } from 'vitest';
 import type { Queryable } from '../../src/core/db.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import type { Figure } from '../../src/response/aggregate.js';
-import type { ReportView } from '../../src/response/service.js';
+import type { ReportView } from '../../src/response/reports.js';
 import { seedMali } from './dtm.js';
 import { call, type Reply } from './http.js';
 
