@@ -2,7 +2,8 @@
 import { expect, it } from 'vitest';
 import { describeEachDatabase, PERSONAS } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
-import { auditEvents, countRows, paidUsd, send } from '../support/access.js';
+import { auditEvents, countRows, paidUsd } from '../support/access.js';
+import { send } from '../support/http.js';
 import { csvOf, EN_HEADERS, importRound, seedMali, siteRow } from '../support/dtm.js';
 
 describeEachDatabase('the audit log', (context) => {

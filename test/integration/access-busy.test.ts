@@ -6,7 +6,8 @@
 import argon2 from 'argon2';
 import { afterEach, expect, it, vi } from 'vitest';
 import { describeEachDatabase, TEST_PASSWORD } from '../support/harness.js';
-import { emailOf, freshAddress, send } from '../support/access.js';
+import { emailOf, freshAddress } from '../support/access.js';
+import { send } from '../support/http.js';
 
 // Verifications wait at a gate the test opens, so "busy" is a state, not a race against the clock.
 const gate = vi.hoisted(() => {

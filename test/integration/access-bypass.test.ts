@@ -14,7 +14,8 @@ import { buildApp } from '../../src/core/http.js';
 import { MODULES } from '../../src/modules.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { describeEachDatabase, PERSONAS, TEST_PASSWORD, type TestContext } from '../support/harness.js';
-import { countRows, freshAddress, paidUsd, send } from '../support/access.js';
+import { countRows, freshAddress, paidUsd } from '../support/access.js';
+import { send } from '../support/http.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow } from '../support/dtm.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 

@@ -6,7 +6,8 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase, TEST_PASSWORD } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { gazetteerCsv, importGeo } from '../support/geo.js';
-import { auditEvents, countRows, freshAddress, paidUsd, send } from '../support/access.js';
+import { auditEvents, countRows, freshAddress, paidUsd } from '../support/access.js';
+import { send } from '../support/http.js';
 
 const HOSTILE = ["' OR '1'='1", '"; DROP TABLE app_user; --', '<script>alert(1)</script>', '%', '_', '\\', "Robert'); DELETE FROM audit_event; --"] as const;
 const REFUSED_OR_EMPTY = [200, 400, 404, 422];

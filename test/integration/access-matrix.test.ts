@@ -13,7 +13,8 @@ import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { gazetteerCsv } from '../support/geo.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload } from '../support/dtm.js';
 import { createReport, reportBody, seedResponse } from '../support/response.js';
-import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant, send, type Reply } from '../support/access.js';
+import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant } from '../support/access.js';
+import { send, type Reply } from '../support/http.js';
 
 const PERSONAS = ['admin', 'imOfficerMali', 'programmeManager', 'enumeratorNiger', 'partner', 'viewer', 'anonymous'] as const satisfies readonly Persona[];
 type Statuses = readonly [number, number, number, number, number, number, number];

@@ -8,7 +8,7 @@ import type { LiptakoModule } from '../../src/core/module.js';
 import { MODULES } from '../../src/modules.js';
 import { VERBS } from '../../src/access/verbs.js';
 import { describeEachDatabase } from '../support/harness.js';
-import { send } from '../support/access.js';
+import { send } from '../support/http.js';
 
 const API = /^\/(api|hapi|dtm)(\/|$)/;
 const ALLOWED = new Set<string>(['public', ...VERBS]);

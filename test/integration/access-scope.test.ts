@@ -4,7 +4,8 @@ import { describeEachDatabase } from '../support/harness.js';
 import { gazetteerCsv, importGeo, unitCount } from '../support/geo.js';
 import { readFileSync } from 'node:fs';
 import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
-import { countRows, importPlanVariant, paidUsd, planVariant, send } from '../support/access.js';
+import { countRows, importPlanVariant, paidUsd, planVariant } from '../support/access.js';
+import { send } from '../support/http.js';
 import { CSAHEL, importPlanBytes, loadCsahelPlan } from '../support/plans.js';
 
 describeEachDatabase('scoped permissions', (context) => {

@@ -7,7 +7,8 @@
 import argon2 from 'argon2';
 import { expect, it, vi } from 'vitest';
 import { describeEachDatabase, PERSONAS, TEST_PASSWORD } from '../support/harness.js';
-import { auditEvents, countRows, emailOf, freshAddress, send, signIn, withSession } from '../support/access.js';
+import { auditEvents, countRows, emailOf, freshAddress, signIn, withSession } from '../support/access.js';
+import { send } from '../support/http.js';
 
 // Every sign-in path must run exactly one Argon2 verification: counting them proves the paths
 // do the same work without a timed test (the machine is shared and noisy).

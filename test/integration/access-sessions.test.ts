@@ -7,7 +7,8 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { describeEachDatabase, PERSONAS, TEST_PASSWORD } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
-import { auditEvents, contributionCount, countRows, emailOf, freshAddress, paidUsd, send, SESSION_COOKIE, signIn, withSession } from '../support/access.js';
+import { auditEvents, contributionCount, countRows, emailOf, freshAddress, paidUsd, SESSION_COOKIE, signIn, withSession } from '../support/access.js';
+import { send } from '../support/http.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 

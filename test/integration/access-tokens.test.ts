@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { expect, it } from 'vitest';
 import { describeEachDatabase, PERSONAS, TEST_PASSWORD } from '../support/harness.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
-import { auditEvents, contributionCount, countRows, paidUsd, send, signIn, withSession } from '../support/access.js';
+import { auditEvents, contributionCount, countRows, paidUsd, signIn, withSession } from '../support/access.js';
+import { send } from '../support/http.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 

@@ -7,7 +7,7 @@ import { describeEachDatabase } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, seedMali, siteRow } from '../support/dtm.js';
 import { hasFixture, readFixture } from '../support/fixtures.js';
 import { importGeo } from '../support/geo.js';
-import { call } from '../support/plans.js';
+import { call } from '../support/http.js';
 
 const CERCLES = 'geo/boundaries/mli_adm2.geojson';
 const present = hasFixture(CERCLES);

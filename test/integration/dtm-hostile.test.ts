@@ -8,7 +8,7 @@ import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, seedMali, siteRow, upload } from '../support/dtm.js';
-import { call } from '../support/plans.js';
+import { call } from '../support/http.js';
 
 /** A zip with one stored file per entry, written by hand so a test can make it lie or explode. */
 function zipOf(entries: Array<{ name: string; data: Buffer; deflate?: boolean }>): Buffer {

@@ -2,7 +2,7 @@ import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload, waitForJob, type JobBody } from '../support/dtm.js';
-import { call } from '../support/plans.js';
+import { call } from '../support/http.js';
 import { workbookPartLast } from '../support/zip.js';
 
 interface IssuesBody {

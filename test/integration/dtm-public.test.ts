@@ -10,7 +10,7 @@ import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { describeEachDatabase } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow } from '../support/dtm.js';
 import { importGeo, squaresGeoJson } from '../support/geo.js';
-import { call } from '../support/plans.js';
+import { call } from '../support/http.js';
 
 const DTM_FIELDS = [
   'id',

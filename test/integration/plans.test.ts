@@ -6,7 +6,8 @@ import type { ContributionView } from '../../src/plans/contributions.js';
 import type { PlanView } from '../../src/plans/service.js';
 import { describeEachDatabase } from '../support/harness.js';
 import { hasFixture, readFixture } from '../support/fixtures.js';
-import { call, CSAHEL, importPlanBytes, loadCsahelPlan } from '../support/plans.js';
+import { CSAHEL, importPlanBytes, loadCsahelPlan } from '../support/plans.js';
+import { call } from '../support/http.js';
 import { checkDraft, EMPTY_DRAFT, previewUsd, type Draft } from '../../web/src/plans/contributionDraft.js';
 
 type Contribution = { contribution: ContributionView };

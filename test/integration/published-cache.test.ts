@@ -8,7 +8,8 @@ import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
 import { describeEachDatabase } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, seedMali, siteRow } from '../support/dtm.js';
-import { call, CSAHEL, loadCsahelPlan } from '../support/plans.js';
+import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
+import { call } from '../support/http.js';
 
 const NIGER = { code: 'NER-CONFLICT', name: 'Niger Conflict', nameFr: 'Conflit au Niger', country: 'NE', ageRanges: ['0-4', '5-17', '18-59', '60+'] };
 

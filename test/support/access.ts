@@ -7,9 +7,6 @@ import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
 import { PERSONAS, TEST_PASSWORD, type Persona } from './harness.js';
 import { CSAHEL, importPlanBytes } from './plans.js';
 
-// The HTTP helper lives in http.ts; these names stay importable from here while older branches land.
-export { send, type Method, type Reply, type SendOptions } from './http.js';
-
 let addressCounter = 0;
 /** A new caller address for each use, so the per-address sign-in throttle never couples tests. */
 export function freshAddress(): string {

@@ -6,7 +6,7 @@ import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { demoGazetteerCsv } from '../../src/demo/demo.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
 import { importGeo } from './geo.js';
-import { call } from './plans.js';
+import { call } from './http.js';
 
 export const MALI = { code: 'MLI-CONFLICT', name: 'Mali Conflict', nameFr: 'Conflit au Mali', country: 'ML', ageRanges: ['0-4', '5-17', '18-59', '60+'] };
 

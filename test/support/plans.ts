@@ -5,9 +5,6 @@ import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
 
 export const CSAHEL = 'IOM-CSAHEL-2021';
 
-// The HTTP helper lives in http.ts; these names stay importable from here while older branches land.
-export { call, type Reply as ApiResult } from './http.js';
-
 export async function importPlanBytes(app: LiptakoApp, bytes: Uint8Array | string, fileName: string, query = ''): Promise<ApiResult> {
   return send(app, 'POST', `/api/plans/imports?fileName=${encodeURIComponent(fileName)}${query}`, {
     headers: { 'content-type': 'application/octet-stream' },
