@@ -13,7 +13,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type ExcelJS from 'exceljs';
 import { formatNumber } from '../core/exports.js';
-import { AGE_BAND_FIELDS, DEFAULT_AGE_RANGES, type PopulationGroup, type Reason, type RoundField, type AgeOnlyField, type SideGroupField } from '../shared/displacement.js';
+import { AGE_BAND_FIELDS, AGE_ONLY_FIELDS, BASE_FIELDS, DEFAULT_AGE_RANGES, type PopulationGroup, type Reason, type RoundField, type AgeOnlyField, type SideGroupField } from '../shared/displacement.js';
 import type { AssessmentType, DemoCountry, RoundFileRow } from './dtm-geography.js';
 
 export type RoundFileStyle = 'en' | 'fr';
@@ -28,6 +28,10 @@ export function bandFields(ageRanges: readonly string[]): RoundField[] {
   return [...AGE_BAND_FIELDS.slice(0, ageRanges.length), ...AGE_BAND_FIELDS.slice(5, 5 + ageRanges.length)];
 }
 
+/** Canonical fields the generator never fills: admin3, age-only parts, origins by name (those come from real files). */
+const NOT_WRITTEN: ReadonlySet<RoundField> = new Set<RoundField>(['admin3Pcode', ...AGE_ONLY_FIELDS, 'originAdmin1Name', 'originAdmin2Name']);
+const AGE_BAND_SET: ReadonlySet<RoundField> = new Set<RoundField>(AGE_BAND_FIELDS);
+
 const SA_ONLY: ReadonlySet<RoundField> = new Set(['locationName', 'settlementType', 'latitude', 'longitude']);
 
 /**
@@ -35,29 +39,8 @@ const SA_ONLY: ReadonlySet<RoundField> = new Set(['locationName', 'settlementTyp
  * admin3); BA files leave out location names, settlement types and coordinates.
  */
 export function roundFileFields(ageRanges: readonly string[] = DEFAULT_AGE_RANGES, assessmentType: AssessmentType = 'SA'): RoundField[] {
-  const fields: RoundField[] = [
-    'admin1Pcode',
-    'admin1Name',
-    'admin2Pcode',
-    'admin2Name',
-    'locationCode',
-    'locationName',
-    'locationType',
-    'settlementType',
-    'latitude',
-    'longitude',
-    'populationGroup',
-    'households',
-    'individuals',
-    'females',
-    'males',
-    ...bandFields(ageRanges),
-    'reason',
-    'originAdmin1Pcode',
-    'originAdmin2Pcode',
-    'arrivalPeriod',
-    'assessmentDate',
-  ];
+  const bands = new Set<RoundField>(bandFields(ageRanges));
+  const fields = BASE_FIELDS.filter((field) => !NOT_WRITTEN.has(field) && (!AGE_BAND_SET.has(field) || bands.has(field)));
   return assessmentType === 'SA' ? fields : fields.filter((field) => !SA_ONLY.has(field));
 }
 
