@@ -5,43 +5,30 @@
  * Content-Security-Policy with no console message and no policy violation at all, except
  * Chromium's own line for a 4xx answer the test provokes on purpose.
  */
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
-import { DEMO, fetchFromPage, pathAndQuery, signIn, submitSignIn, watchContext } from './browser.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { browserTestsReady, DEMO, fetchFromPage, pathAndQuery, signIn, submitSignIn, useDemoBrowser, watchContext } from './browser.js';
 
-const ready = chromiumAvailable() && builtAppAvailable();
 const PLAN = 'IOM-CSAHEL-2021';
 
-describe.skipIf(!ready)('access control in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
+describe.skipIf(!browserTestsReady)('access control in Chromium', () => {
+  const demo = useDemoBrowser();
   let planName: { en: string; fr: string };
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    mkdirSync('test-results', { recursive: true });
-    const response = await fetch(`${server.url}/api/plans/${PLAN}`, { headers: { Accept: 'application/json' } });
+    const response = await fetch(`${demo.server.url}/api/plans/${PLAN}`, { headers: { Accept: 'application/json' } });
     expect(response.status).toBe(200);
     planName = ((await response.json()) as { name: { en: string; fr: string } }).name;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('serves the app under a strict Content-Security-Policy, with no inline style or script', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR' });
+    const context = await demo.browser.newContext({ locale: 'fr-FR' });
     const watch = await watchContext(context);
     const page = await context.newPage();
-    const response = await page.goto(`${server.url}/`);
+    const response = await page.goto(`${demo.server.url}/`);
     const policy = response?.headers()['content-security-policy'] ?? '';
     expect(policy).toContain("script-src 'self'");
     expect(policy).toContain("style-src 'self'");
-    const html = (await (await fetch(`${server.url}/`)).text()).replace(/<!--[\s\S]*?-->/g, '');
+    const html = (await (await fetch(`${demo.server.url}/`)).text()).replace(/<!--[\s\S]*?-->/g, '');
     expect(html).toMatch(/<script type="module" crossorigin src="\/assets\//);
     expect(html).not.toMatch(/<style|<script(?![^>]*\bsrc=)|\sstyle=/i);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Plans et financements');
@@ -51,10 +38,10 @@ describe.skipIf(!ready)('access control in Chromium', () => {
   });
 
   it('partner: sees the plan, but no contribution form, no import panel, no administration; /api/users answers 403', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
     const watch = await watchContext(context, [{ status: 403, path: '/api/users' }]);
     const page = await context.newPage();
-    await signIn(page, server.url, DEMO.partner, `/plans/${PLAN}`);
+    await signIn(page, demo.server.url, DEMO.partner, `/plans/${PLAN}`);
     await expect.poll(() => page.locator('h1').textContent()).toBe(planName.fr);
     await expect.poll(() => page.getByTestId('contribution-form-not-allowed').isVisible()).toBe(true);
     expect(await page.getByTestId('contribution-form').count()).toBe(0);
@@ -76,7 +63,7 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     expect((users.body as { error: { code: string } }).error.code).toBe('auth.forbidden');
 
     // Typing the address does not help either: the page says so without asking the server.
-    await page.goto(`${server.url}/admin/users`);
+    await page.goto(`${demo.server.url}/admin/users`);
     await expect.poll(() => page.getByTestId('page-not-allowed').isVisible()).toBe(true);
     expect(await page.getByTestId('users-table').count()).toBe(0);
     expect(watch.problems()).toEqual([]);
@@ -84,10 +71,10 @@ describe.skipIf(!ready)('access control in Chromium', () => {
   });
 
   it('IM officer Mali: a wrong password is refused clearly; signed in from the geography page, comes back to it, can import and record, no administration', async () => {
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
     const watch = await watchContext(context, [{ status: 401, path: '/api/auth/sign-in' }]);
     const page = await context.newPage();
-    await page.goto(`${server.url}/geography?country=ML&level=2`);
+    await page.goto(`${demo.server.url}/geography?country=ML&level=2`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Geography');
     await expect.poll(() => page.getByTestId('geo-import-sign-in').isVisible()).toBe(true);
     expect(await page.getByTestId('geo-import').count()).toBe(0);
@@ -107,7 +94,7 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     expect(await page.getByTestId('nav-admin').count()).toBe(0);
     await page.screenshot({ path: 'test-results/e2e-access-im-geography-fr.png', fullPage: true });
 
-    await page.goto(`${server.url}/plans/${PLAN}`);
+    await page.goto(`${demo.server.url}/plans/${PLAN}`);
     await expect.poll(() => page.getByTestId('contribution-form').isVisible()).toBe(true);
     expect(await page.getByTestId('contribution-form-sign-in').count()).toBe(0);
     expect(await page.getByTestId('nav-admin').count()).toBe(0);
@@ -129,10 +116,10 @@ describe.skipIf(!ready)('access control in Chromium', () => {
   });
 
   it('administrator: the users page lists the demo users, a user is created and disabled; the audit log has the sign-ins and exports them', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1360, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1360, height: 1000 } });
     const watch = await watchContext(context);
     const page = await context.newPage();
-    await signIn(page, server.url, DEMO.admin, '/');
+    await signIn(page, demo.server.url, DEMO.admin, '/');
     await expect.poll(() => page.getByTestId('nav-admin-users').isVisible()).toBe(true);
     await expect.poll(() => page.getByTestId('nav-admin-audit').isVisible()).toBe(true);
 
@@ -198,13 +185,13 @@ describe.skipIf(!ready)('access control in Chromium', () => {
   });
 
   it('account: an API token is shown once, works narrowed to its permissions, and is revoked', async () => {
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
     const watch = await watchContext(context);
     const page = await context.newPage();
-    await page.goto(`${server.url}/plans`);
+    await page.goto(`${demo.server.url}/plans`);
     // Choose English in this browser first: it wins over the account's French.
     await page.getByRole('button', { name: 'EN', exact: true }).click();
-    await signIn(page, server.url, DEMO.manager, '/plans');
+    await signIn(page, demo.server.url, DEMO.manager, '/plans');
     expect(await page.locator('h1').textContent()).toBe('Plans & funding');
 
     await page.getByTestId('user-menu').click();
@@ -230,9 +217,9 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     await page.screenshot({ path: 'test-results/e2e-access-token-en.png', fullPage: true });
 
     const bearer = { Authorization: `Bearer ${secret}`, Accept: 'application/json' };
-    expect((await fetch(`${server.url}/api/plans`, { headers: bearer })).status).toBe(200);
+    expect((await fetch(`${demo.server.url}/api/plans`, { headers: bearer })).status).toBe(200);
     // The manager may record contributions, the token may not.
-    const narrowed = await fetch(`${server.url}/api/plans/${PLAN}/contributions`, {
+    const narrowed = await fetch(`${demo.server.url}/api/plans/${PLAN}/contributions`, {
       method: 'POST',
       headers: { ...bearer, 'Content-Type': 'application/json' },
       body: '{}',
@@ -244,21 +231,21 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     await row.getByTestId('token-revoke').click();
     await row.getByTestId('token-revoke-confirm').click();
     await expect.poll(() => row.getAttribute('data-state'), { timeout: 15_000 }).toBe('revoked');
-    expect((await fetch(`${server.url}/api/plans`, { headers: bearer })).status).toBe(401);
+    expect((await fetch(`${demo.server.url}/api/plans`, { headers: bearer })).status).toBe(401);
     expect(watch.problems()).toEqual([]);
     await context.close();
   });
 
   it('signs out here, and everywhere: the other browser is told its session has ended', async () => {
     // Two browsers of the viewer.
-    const here = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
-    const there = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const here = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const there = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     const watchHere = await watchContext(here);
     const watchThere = await watchContext(there, [{ status: 401, path: '/api/tokens' }]);
     const pageHere = await here.newPage();
     const pageThere = await there.newPage();
-    await signIn(pageHere, server.url, DEMO.viewer, `/plans/${PLAN}`);
-    await signIn(pageThere, server.url, DEMO.viewer, '/');
+    await signIn(pageHere, demo.server.url, DEMO.viewer, `/plans/${PLAN}`);
+    await signIn(pageThere, demo.server.url, DEMO.viewer, '/');
 
     // The viewer reads and downloads, records nothing.
     await expect.poll(() => pageHere.getByTestId('contribution-form-not-allowed').isVisible()).toBe(true);
@@ -298,7 +285,7 @@ describe.skipIf(!ready)('access control in Chromium', () => {
     await pageThere.getByTestId('sign-out').click();
     await expect.poll(() => pageThere.getByTestId('header-user').getAttribute('data-state'), { timeout: 15_000 }).toBe('anonymous');
     await expect.poll(() => pathAndQuery(pageThere)).toBe('/');
-    await pageThere.goto(`${server.url}/account`);
+    await pageThere.goto(`${demo.server.url}/account`);
     await expect.poll(() => pageThere.getByTestId('page-sign-in').isVisible()).toBe(true);
 
     expect(watchHere.problems()).toEqual([]);

@@ -3,9 +3,50 @@
  * and a watch on every page of a context for console messages and Content-Security-Policy
  * violations (none are allowed, except Chromium's own line for a 4xx answer the test provokes).
  */
-import type { BrowserContext, ConsoleMessage, Page } from 'playwright-core';
-import { expect } from 'vitest';
+import { mkdirSync } from 'node:fs';
+import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { DEMO_ACCOUNTS } from '../../src/access/service.js';
+import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
+
+/** Browser tests need Debian's Chromium and a built app (`npm run build`); without them they skip. */
+export const browserTestsReady = chromiumAvailable() && builtAppAvailable();
+
+export interface DemoBrowser {
+  /** The built server on a fresh copy of the demo data. */
+  readonly server: RunningServer;
+  readonly browser: Browser;
+}
+
+/**
+ * Starts the built server on demo data and Chromium before the tests of the describe block that
+ * calls it, and stops both after them. Screenshots go to test-results/.
+ */
+export function useDemoBrowser(): DemoBrowser {
+  let server: RunningServer | undefined;
+  let browser: Browser | undefined;
+  beforeAll(async () => {
+    server = await startServer();
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    mkdirSync('test-results', { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await server?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('useDemoBrowser: the server and the browser start in beforeAll');
+    return value;
+  };
+  return {
+    get server() {
+      return started(server);
+    },
+    get browser() {
+      return started(browser);
+    },
+  };
+}
 
 export interface DemoAccount {
   email: string;

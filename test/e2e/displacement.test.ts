@@ -12,15 +12,13 @@
  *    the import finish, opens the round, excludes the error, accepts the warning, publishes it,
  *    and sees the dashboard's site-assessment figure become the new round's.
  */
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { AdminFigure, KeyFigures, OperationSummary, TrendPoint } from '../../src/displacement/aggregate.js';
 import type { RoundView } from '../../src/displacement/service.js';
-import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
-import { DEMO, fetchFromPage, signIn, watchContext } from './browser.js';
+import { type RunningServer } from '../support/server.js';
+import { browserTestsReady, DEMO, fetchFromPage, signIn, useDemoBrowser, watchContext } from './browser.js';
 
-const ready = chromiumAvailable() && builtAppAvailable();
 const MALI = 'MLI-CONFLICT';
 const DEMO_OPERATIONS = ['MLI-CONFLICT', 'BFA-CRISIS', 'NER-TAHOUA-TILLABERI'];
 
@@ -45,38 +43,26 @@ async function getJson<T>(server: RunningServer, path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
-describe.skipIf(!ready)('displacement tracking in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    mkdirSync('test-results', { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+describe.skipIf(!browserTestsReady)('displacement tracking in Chromium', () => {
+  const demo = useDemoBrowser();
 
   it('shows the Mali dashboard in French and English: key figures, map, trend, pyramid and drill-down', async () => {
-    const { operations } = await getJson<{ operations: OperationSummary[] }>(server, '/api/dtm/operations');
+    const { operations } = await getJson<{ operations: OperationSummary[] }>(demo.server, '/api/dtm/operations');
     expect(operations.map((operation) => operation.code).sort()).toEqual([...DEMO_OPERATIONS].sort());
-    const figures = await getJson<KeyFigures>(server, `/api/dtm/operations/${MALI}/summary`);
+    const figures = await getJson<KeyFigures>(demo.server, `/api/dtm/operations/${MALI}/summary`);
     expect(figures.assessmentType).toBe('BA');
     expect(figures.availableTypes).toEqual(['BA', 'SA']);
     const round = figures.round!;
-    const { points } = await getJson<{ points: TrendPoint[] }>(server, `/api/dtm/operations/${MALI}/trend`);
-    const admin1 = (await getJson<{ units: AdminFigure[] }>(server, `/api/dtm/operations/${MALI}/admin?level=1`)).units;
+    const { points } = await getJson<{ points: TrendPoint[] }>(demo.server, `/api/dtm/operations/${MALI}/trend`);
+    const admin1 = (await getJson<{ units: AdminFigure[] }>(demo.server, `/api/dtm/operations/${MALI}/admin?level=1`)).units;
     const top = admin1[0]!;
 
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
     const watch = await watchContext(context);
     const page = await context.newPage();
 
     // The operations, each with its latest published round.
-    await page.goto(`${server.url}/displacement`);
+    await page.goto(`${demo.server.url}/displacement`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Déplacements (DTM)');
     await expect.poll(() => page.getByTestId('dtm-operations').locator('li').count()).toBe(3);
     const card = page.getByTestId(`operation-card-${MALI}`);
@@ -135,7 +121,7 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
     await expect.poll(() => table.getAttribute('data-level')).toBe('admin2');
     expect(new URL(page.url()).searchParams.get('admin1')).toBe(top.pcode);
     expect(await page.getByTestId('dtm-breadcrumb').textContent()).toContain(top.name!);
-    const admin2 = (await getJson<{ units: AdminFigure[] }>(server, `/api/dtm/operations/${MALI}/admin?level=2&parent=${top.pcode}`)).units;
+    const admin2 = (await getJson<{ units: AdminFigure[] }>(demo.server, `/api/dtm/operations/${MALI}/admin?level=2&parent=${top.pcode}`)).units;
     await expect.poll(() => table.locator('tbody tr').count()).toBe(admin2.length);
     // The map follows: the shapes of this region's admin2 units.
     await expect.poll(() => map.locator('path[data-pcode]').count()).toBeGreaterThanOrEqual(admin2.length);
@@ -167,7 +153,7 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
     expect(await keyFigures.getByTestId('dtm-individuals-change').textContent()).toContain(`since round ${figures.previousRound!.number}`);
     expect(await trend.locator('svg title').first().textContent()).toBe('IDPs per round — Baseline area assessment (BA)');
     await typeSwitch.locator('button[data-type=SA]').click();
-    const siteFigures = await getJson<KeyFigures>(server, `/api/dtm/operations/${MALI}/summary?assessmentType=SA`);
+    const siteFigures = await getJson<KeyFigures>(demo.server, `/api/dtm/operations/${MALI}/summary?assessmentType=SA`);
     await expect.poll(() => page.getByTestId('dtm-dashboard').getAttribute('data-type')).toBe('SA');
     await expect.poll(() => keyFigures.getByTestId('dtm-individuals').getAttribute('data-value')).toBe(String(siteFigures.totals!.individuals));
     expect(await keyFigures.getByTestId('dtm-round').textContent()).toBe(`Round ${siteFigures.round!.number} (SA)`);
@@ -191,10 +177,10 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
   });
 
   it('imports a round through the page, reviews its findings, publishes it, and the dashboard shows it', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
     const watch = await watchContext(context);
     const page: Page = await context.newPage();
-    await signIn(page, server.url, DEMO.imMali, '/displacement/import');
+    await signIn(page, demo.server.url, DEMO.imMali, '/displacement/import');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Importer un round');
 
     const operation = (await fetchFromPage(page, 'GET', `/api/dtm/operations/${MALI}`)).body as { rounds: RoundView[]; canImport: boolean };
@@ -289,20 +275,20 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
     await expect.poll(() => keyFigures.getByTestId('dtm-individuals').getAttribute('data-value')).toBe(String(STORED_INDIVIDUALS));
     expect(await keyFigures.getByTestId('dtm-round').textContent()).toBe(`Round ${nextSa} (SA)`);
     expect(plain(await keyFigures.getByTestId('dtm-reference-date').textContent())).toContain('20 décembre 2021');
-    await page.goto(`${server.url}/displacement/${MALI}`);
+    await page.goto(`${demo.server.url}/displacement/${MALI}`);
     await page.getByTestId('dtm-type-switch').locator('button[data-type=SA]').click();
     await expect.poll(() => keyFigures.getByTestId('dtm-individuals').getAttribute('data-value')).toBe(String(STORED_INDIVIDUALS));
-    const published = await getJson<KeyFigures>(server, `/api/dtm/operations/${MALI}/summary?assessmentType=SA`);
+    const published = await getJson<KeyFigures>(demo.server, `/api/dtm/operations/${MALI}/summary?assessmentType=SA`);
     expect(published.round?.id).toBe(roundId);
     expect(published.totals?.individuals).toBe(STORED_INDIVIDUALS);
     expect(watch.problems()).toEqual([]);
     await context.close();
   });
   it('shows, in the mapping step and before anything is imported, a column whose values are not recognised, with its count', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
     const watch = await watchContext(context);
     const page: Page = await context.newPage();
-    await signIn(page, server.url, DEMO.imMali, '/displacement/import');
+    await signIn(page, demo.server.url, DEMO.imMali, '/displacement/import');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Importer un round');
     const jobsBefore = ((await fetchFromPage(page, 'GET', '/api/dtm/jobs?limit=200')).body as { jobs: unknown[] }).jobs.length;
     // A French file: a `Raison` column of causes Liptako does not know, a settlement type it does.
@@ -335,10 +321,10 @@ describe.skipIf(!ready)('displacement tracking in Chromium', () => {
     await context.close();
   });
   it('lets the officer name the header row when a title sits above it, reads the sheet again from there, and imports from that row', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
     const watch = await watchContext(context);
     const page: Page = await context.newPage();
-    await signIn(page, server.url, DEMO.imMali, '/displacement/import');
+    await signIn(page, demo.server.url, DEMO.imMali, '/displacement/import');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Importer un round');
     // A title line above the headers, as an Excel user leaves it when saving as CSV.
     const csv = [

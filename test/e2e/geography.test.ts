@@ -5,14 +5,9 @@
  * without that row on request (signed in as the IM officer for Mali). Anonymous visitors get a
  * "sign in to import" hint instead of the import panel.
  */
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { gazetteerCsv, squaresGeoJson } from '../support/geo.js';
-import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
-import { DEMO, signIn } from './browser.js';
-
-const ready = chromiumAvailable() && builtAppAvailable();
+import { browserTestsReady, DEMO, signIn, useDemoBrowser } from './browser.js';
 
 // Burkina Faso's 13 regions of the demo gazetteer, as a 5 × 3 grid of squares over the country.
 const BF_REGIONS = ['BF13', 'BF46', 'BF47', 'BF48', 'BF49', 'BF50', 'BF51', 'BF52', 'BF53', 'BF54', 'BF55', 'BF56', 'BF57'];
@@ -28,29 +23,17 @@ const bfBoundaries = squaresGeoJson(
   BF_REGIONS.map((pcode, index) => ({ pcode, name: null, x: -5 + (index % 5) * 1.4, y: 10 + Math.floor(index / 5) * 1.6, size: 1.4 })),
 );
 
-describe.skipIf(!ready)('geography explorer in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    mkdirSync('test-results', { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+describe.skipIf(!browserTestsReady)('geography explorer in Chromium', () => {
+  const demo = useDemoBrowser();
 
   it('speaks French to a French browser, switches to English and remembers it', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const consoleErrors: string[] = [];
     page.on('console', (message) => {
       if (message.type() === 'error') consoleErrors.push(message.text());
     });
-    await page.goto(`${server.url}/geography`);
+    await page.goto(`${demo.server.url}/geography`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
     // Not signed in: a hint with a sign-in link instead of the import panel.
@@ -70,9 +53,9 @@ describe.skipIf(!ready)('geography explorer in Chromium', () => {
   });
 
   it('shows the demo boundaries, then the map of a newly imported boundary file', async () => {
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
-    await signIn(page, server.url, DEMO.admin, '/geography?country=BF&level=1');
+    await signIn(page, demo.server.url, DEMO.admin, '/geography?country=BF&level=1');
     // The administrator's account is in French and no language was chosen here: back to English.
     await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
     await page.getByRole('button', { name: 'EN', exact: true }).click();
@@ -112,9 +95,9 @@ describe.skipIf(!ready)('geography explorer in Chromium', () => {
   });
 
   it('lists refused rows and imports nothing, then imports the good rows when asked to skip them', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
-    await signIn(page, server.url, DEMO.imMali, '/geography?country=ML&level=2');
+    await signIn(page, demo.server.url, DEMO.imMali, '/geography?country=ML&level=2');
     await expect.poll(() => page.locator('h1').textContent()).toBe('Géographie');
 
     await page.getByTestId('geo-import').locator('input[type=file]').setInputFiles({

@@ -6,14 +6,11 @@
  * gap by its USD value; one in CFA francs goes through the euro peg; dates in the wrong order get
  * the server's French message next to the dates. Exports need a signed-in reader.
  */
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlanView } from '../../src/plans/service.js';
-import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
-import { DEMO, fetchFromPage, pathAndQuery, submitSignIn } from './browser.js';
+import { browserTestsReady, DEMO, fetchFromPage, pathAndQuery, submitSignIn, useDemoBrowser } from './browser.js';
 
-const ready = chromiumAvailable() && builtAppAvailable();
 const PLAN = 'IOM-CSAHEL-2021';
 
 /** Intl puts narrow no-break spaces between thousands in French: compare with plain spaces. */
@@ -28,30 +25,21 @@ function collectConsoleErrors(page: Page): string[] {
   return errors;
 }
 
-describe.skipIf(!ready)('plans and funding in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
+describe.skipIf(!browserTestsReady)('plans and funding in Chromium', () => {
+  const demo = useDemoBrowser();
   let plan: PlanView;
 
   beforeAll(async () => {
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    mkdirSync('test-results', { recursive: true });
-    const response = await fetch(`${server.url}/api/plans/${PLAN}`, { headers: { Accept: 'application/json' } });
+    const response = await fetch(`${demo.server.url}/api/plans/${PLAN}`, { headers: { Accept: 'application/json' } });
     expect(response.status, await response.clone().text()).toBe(200);
     plan = (await response.json()) as PlanView;
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
-
   it('opens on the plan overview, in French, with the 2021 plan’s key figures', async () => {
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const consoleErrors = collectConsoleErrors(page);
-    await page.goto(`${server.url}/`);
+    await page.goto(`${demo.server.url}/`);
     await expect.poll(() => page.locator('h1').textContent()).toBe('Plans et financements');
     expect(await page.locator('html').getAttribute('lang')).toBe('fr');
 
@@ -75,10 +63,10 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
 
   it('records contributions through the form: the area’s gap shrinks, CFA francs go through the euro', async () => {
     const area = plan.objectives.flatMap((objective) => objective.areas).find((candidate) => candidate.code === 'shelter-nfi') ?? plan.objectives[0]!.areas[0]!;
-    const context = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
+    const context = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1000 } });
     const page = await context.newPage();
     const consoleErrors = collectConsoleErrors(page);
-    await page.goto(`${server.url}/`);
+    await page.goto(`${demo.server.url}/`);
     await page.getByTestId('featured-plan').getByRole('link', { name: 'Ouvrir le plan' }).click();
     await expect.poll(() => page.locator('h1').textContent()).toBe(plan.name.fr);
     expect(new URL(page.url()).pathname).toBe(`/plans/${PLAN}`);
@@ -199,7 +187,7 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
       description: null,
     };
     // Anonymous callers may not record: 401 before anything else.
-    const anonymous = await fetch(`${server.url}/api/plans/${PLAN}/contributions`, {
+    const anonymous = await fetch(`${demo.server.url}/api/plans/${PLAN}/contributions`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json', 'Accept-Language': 'fr' },
       body: JSON.stringify(invalid),
@@ -234,10 +222,10 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
   });
 
   it('shows the plan in English with English money formatting; exports once signed in', async () => {
-    const context = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const context = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const consoleErrors = collectConsoleErrors(page);
-    await page.goto(`${server.url}/plans/${PLAN}`);
+    await page.goto(`${demo.server.url}/plans/${PLAN}`);
     await expect.poll(() => page.locator('h1').textContent()).toBe(plan.name.en);
     expect(await page.getByTestId('plan-required').textContent()).toBe('USD\u00a068,350,000');
     expect(await page.getByTestId('plan-people-targeted').textContent()).toBe('4,073,000');
@@ -245,7 +233,7 @@ describe.skipIf(!ready)('plans and funding in Chromium', () => {
     // Exports need a signed-in user (verb export.download).
     await expect.poll(() => page.getByTestId('plan-exports-sign-in').isVisible()).toBe(true);
     expect(await page.getByTestId('plan-exports').count()).toBe(0);
-    const anonymousCsv = await fetch(`${server.url}/api/plans/${PLAN}/export?table=contributions&format=csv`);
+    const anonymousCsv = await fetch(`${demo.server.url}/api/plans/${PLAN}/export?table=contributions&format=csv`);
     expect(anonymousCsv.status).toBe(401);
 
     // English chosen in this browser stays English for the viewer, whose account says French.

@@ -4,13 +4,10 @@
  * and publishes the queue; the map of organisations per admin2 for WASH counts one more
  * organisation in Bandiagara. French, then English. Screenshots in test-results/.
  */
-import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtAppAvailable, chromiumAvailable, CHROMIUM_ARGS, CHROMIUM_PATH, startServer, type RunningServer } from '../support/server.js';
-import { DEMO, signIn, watchContext } from './browser.js';
-
-const ready = chromiumAvailable() && builtAppAvailable();
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { type RunningServer } from '../support/server.js';
+import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
 
 async function presentIn(server: RunningServer, admin2: string): Promise<string[]> {
   const response = await fetch(`${server.url}/hapi/v2/coordination-context/operational-presence?admin2_code=${admin2}&sector_code=WSH`);
@@ -22,30 +19,18 @@ async function bandiagaraClass(page: Page): Promise<string | null> {
   return page.locator('[data-testid="response-map"] path[data-pcode="ML0501"]').getAttribute('class');
 }
 
-describe.skipIf(!ready)('response (4W) in Chromium', () => {
-  let server: RunningServer;
-  let browser: Browser;
-
-  beforeAll(async () => {
-    server = await startServer();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
-    mkdirSync('test-results', { recursive: true });
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await server?.stop();
-  });
+describe.skipIf(!browserTestsReady)('response (4W) in Chromium', () => {
+  const demo = useDemoBrowser();
 
   it('a partner reports and submits, a coordinator bulk-approves and publishes, and the map changes', async () => {
-    const before = await presentIn(server, 'ML0501');
+    const before = await presentIn(demo.server, 'ML0501');
     expect(before).not.toContain('DPN');
 
     // The partner, in French.
-    const partnerContext = await browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1400 } });
+    const partnerContext = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1400 } });
     const partnerWatch = await watchContext(partnerContext);
     const partner = await partnerContext.newPage();
-    await signIn(partner, server.url, DEMO.partner, '/response');
+    await signIn(partner, demo.server.url, DEMO.partner, '/response');
     await expect.poll(() => partner.locator('h1').textContent()).toBe('Réponse (4W)');
     await partner.getByTestId('response-sector').selectOption('WSH');
     await partner.getByTestId('response-month').selectOption('2021-06');
@@ -69,10 +54,10 @@ describe.skipIf(!ready)('response (4W) in Chromium', () => {
     expect(partnerWatch.problems()).toEqual([]);
 
     // The IM officer for Mali, in English: everything submitted in Mali, approved then published at once.
-    const officerContext = await browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1400 } });
+    const officerContext = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1400 } });
     const officerWatch = await watchContext(officerContext);
     const officer = await officerContext.newPage();
-    await signIn(officer, server.url, DEMO.imMali, '/response');
+    await signIn(officer, demo.server.url, DEMO.imMali, '/response');
     // The account speaks French; the header's switch turns the page to English.
     await officer.locator('.lang-switch button[lang="en"]').click();
     await expect.poll(() => officer.locator('h1').textContent()).toBe('Response (4W)');
@@ -93,7 +78,7 @@ describe.skipIf(!ready)('response (4W) in Chromium', () => {
     await officer.screenshot({ path: 'test-results/response-officer-en.png', fullPage: true });
     expect(officerWatch.problems()).toEqual([]);
 
-    expect(await presentIn(server, 'ML0501')).toEqual([...before, 'DPN'].sort());
+    expect(await presentIn(demo.server, 'ML0501')).toEqual([...before, 'DPN'].sort());
     await partnerContext.close();
     await officerContext.close();
   }, 300_000);
