@@ -7,7 +7,8 @@
  * created or changed status), `dtm-country:<ISO2>` (a round of an operation in that country
  * published or withdrawn), `dtm-rounds` (any round created or changed status), `plan:<CODE>` (any
  * change to that plan or its contributions), `plan-imports` (any plan or FTS file imported: which
- * plans a file touches is known only row by row), `plans` (any plan change).
+ * plans a file touches is known only row by row), `plans` (any plan change), `response-published`
+ * (a 4W report published: HAPI operational presence).
  * No Fastify here: the CLI and the services load this file.
  */
 import type { Queryable } from './db.js';
@@ -20,6 +21,7 @@ export const versionKeys = {
   plan: (code: string): string => `plan:${code.toUpperCase()}`,
   plans: 'plans',
   planImports: 'plan-imports',
+  responsePublished: 'response-published',
 } as const;
 
 /** Gives each key a new version, in the caller's transaction (the change and its version commit together). */

@@ -7,6 +7,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, formatMessage, isAppError } from '../core/errors.js';
 import { toCsv, toXlsx } from '../core/exports.js';
+import { hapiQuery, hapiResponses, sendHapiCsv, TextFilter as Text } from '../core/hapi.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as aggregate from './aggregate.js';
 import { POPULATION_GROUPS } from '../shared/displacement.js';
@@ -20,8 +21,6 @@ const Group = Type.Union(POPULATION_GROUPS.map((group) => Type.Literal(group)), 
 const Level = Type.Union([Type.Literal(1), Type.Literal(2)], { default: 2, description: 'Admin level of the rows' });
 const DateString = Type.String({ format: 'date', maxLength: 10 });
 /** Filters are matched as data; control characters (NUL, which PostgreSQL refuses in text) are refused up front. */
-const PRINTABLE = '^[^\\u0000-\\u001F\\u007F]*$';
-const Text = (maxLength: number, description: string) => Type.Optional(Type.String({ maxLength, pattern: PRINTABLE, description }));
 const RoundNumber = (description: string) => Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000, description }));
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
 
@@ -199,35 +198,22 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
       schema: {
         tags,
         summary: 'HDX HAPI v2 compatible IDPs per admin1 or admin2 and round (published rounds only)',
-        querystring: Type.Object({
-          output_format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
-          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 10_000 }),
-          offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
-          location_code: Type.Optional(Type.String({ maxLength: 3, pattern: PRINTABLE, description: 'ISO3 (MLI) or ISO2 (ML)' })),
-          admin1_code: Type.Optional(Type.String({ maxLength: 20, pattern: PRINTABLE })),
-          admin2_code: Type.Optional(Type.String({ maxLength: 20, pattern: PRINTABLE })),
+        querystring: hapiQuery({
+          location_code: Text(3, 'ISO3 (MLI) or ISO2 (ML)'),
+          admin1_code: Text(20),
+          admin2_code: Text(20),
           admin_level: Level,
-          operation: Type.Optional(Type.String({ maxLength: 200, pattern: PRINTABLE })),
+          operation: Text(200),
           assessment_type: Type.Optional(AssessmentType),
           reporting_round: Type.Optional(Type.Integer({ minimum: 0, maximum: 100_000 })),
-          app_identifier: Type.Optional(Type.String({ maxLength: 200, pattern: PRINTABLE })),
         }),
-        response: {
-          200: {
-            description: 'JSON (default) or CSV with the same columns (output_format=csv)',
-            content: {
-              'application/json': { schema: Type.Object({ data: Type.Array(HapiIdpRowSchema) }) },
-              'text/csv': { schema: Type.String() },
-            },
-          },
-          ...errorResponses(400),
-        },
+        response: hapiResponses(HapiIdpRowSchema),
       },
     },
     async (request, reply) => {
       const query = request.query;
       if (query.output_format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').send(toCsv(publishing.HAPI_IDP_COLUMNS, await publishing.hapiIdps(db, query), { hxl: false }));
+        return sendHapiCsv(reply, publishing.HAPI_IDP_COLUMNS, await publishing.hapiIdps(db, query));
       }
       return published.answer(request, reply, {
         keys: (versions) => publishing.hapiVersionKeys(query, versions),

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
+import { hapiQuery, hapiResponses, sendHapiCsv } from '../core/hapi.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { limitConcurrentUploads } from '../core/uploads.js';
 import { versionKeys } from '../core/versions.js';
@@ -161,6 +162,20 @@ async function sendTable<Row>(
     .header('content-disposition', `attachment; filename="${safeStem}.xlsx"`)
     .send(workbook);
 }
+
+/** One HAPI funding row: a published plan's requirements and funding in one location. */
+const HapiFundingRowSchema = Type.Object({
+  appeal_code: Type.String(),
+  appeal_name: Type.String(),
+  appeal_type: Type.String(),
+  requirements_usd: Type.Union([Type.Number(), Type.Null()]),
+  funding_usd: Type.Number(),
+  funding_pct: Type.Union([Type.Number(), Type.Null()]),
+  location_code: Type.String({ description: 'ISO3' }),
+  location_name: Type.String(),
+  reference_period_start: Type.String(),
+  reference_period_end: Type.String(),
+});
 
 const HAPI_COLUMNS: Array<ExportColumn<plans.HapiFundingRow>> = (
   ['appeal_code', 'appeal_name', 'appeal_type', 'requirements_usd', 'funding_usd', 'funding_pct', 'location_code', 'location_name', 'reference_period_start', 'reference_period_end'] as const
@@ -358,42 +373,12 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
       schema: {
         tags: ['publishing'],
         summary: 'HDX HAPI v2 compatible funding (published plans only)',
-        querystring: Type.Object({
-          output_format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
-          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 10_000 }),
-          offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
+        querystring: hapiQuery({
           appeal_code: Type.Optional(Type.String({ maxLength: 40 })),
           location_code: Type.Optional(Type.String({ maxLength: 3 })),
           location_name: Type.Optional(Type.String({ maxLength: 100 })),
-          app_identifier: Type.Optional(Type.String({ maxLength: 200 })),
         }),
-        response: {
-          200: {
-            description: 'JSON (default) or CSV with the same columns (output_format=csv)',
-            content: {
-              'application/json': {
-                schema: Type.Object({
-                  data: Type.Array(
-                    Type.Object({
-                      appeal_code: Type.String(),
-                      appeal_name: Type.String(),
-                      appeal_type: Type.String(),
-                      requirements_usd: Type.Union([Type.Number(), Type.Null()]),
-                      funding_usd: Type.Number(),
-                      funding_pct: Type.Union([Type.Number(), Type.Null()]),
-                      location_code: Type.String({ description: 'ISO3' }),
-                      location_name: Type.String(),
-                      reference_period_start: Type.String(),
-                      reference_period_end: Type.String(),
-                    }),
-                  ),
-                }),
-              },
-              'text/csv': { schema: Type.String() },
-            },
-          },
-          ...errorResponses(400),
-        },
+        response: hapiResponses(HapiFundingRowSchema),
       },
     },
     async (request, reply) => {
@@ -408,7 +393,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
           )
           .slice(query.offset, query.offset + query.limit);
       if (query.output_format === 'csv') {
-        return reply.type('text/csv; charset=utf-8').send(toCsv(HAPI_COLUMNS, await page(), { hxl: false }));
+        return sendHapiCsv(reply, HAPI_COLUMNS, await page());
       }
       // Published plans only: the same for everyone until a plan changes.
       return published.answer(request, reply, {

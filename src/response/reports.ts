@@ -8,6 +8,7 @@ import { audited, actorName, type Actor } from '../access/audit.js';
 import { can, type Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
+import { versionKeys, withVersions } from '../core/versions.js';
 import * as geo from '../geo/service.js';
 import { checkFigures, type Figure, type FigureProblem, type IndicatorUnit } from './aggregate.js';
 import * as q from './queries.js';
@@ -238,10 +239,12 @@ export async function decide(db: Queryable, actor: Actor, ids: readonly number[]
   const principal = actor.principal;
   const allowed =
     decision === 'submitted' ? reportsOwn(principal) : (row: q.ReportRow): boolean => can(principal, 'response.review', { countries: [row.country] });
-  return audited(
+  return withVersions((bump) => audited(
     db,
     actor,
     async (tx) => {
+      // Published reports are what HAPI's operational presence answers from.
+      if (decision === 'published') await bump(tx, [versionKeys.responsePublished]);
       const rows = await reportsFor(tx, principal, unique, allowed);
       for (const row of rows) {
         if (row.period_status === 'locked') throw new AppError('response.period.locked', { period: row.month, country: row.country });
@@ -252,5 +255,5 @@ export async function decide(db: Queryable, actor: Actor, ids: readonly number[]
       return { changed: unique.length };
     },
     (result) => ({ action: `response.report.${decision === 'submitted' ? 'submit' : decision === 'approved' ? 'approve' : decision === 'rejected' ? 'reject' : 'publish'}`, objectType: 'report', objectId: unique.length === 1 ? unique[0] : null, summary: { ids: unique.slice(0, 1000), count: result.changed } }),
-  );
+  ));
 }

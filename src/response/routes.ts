@@ -1,7 +1,9 @@
 /** HTTP routes of partner activity reporting (4W/5W). */
 import { Type } from '@sinclair/typebox';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
+import { hapiQuery, hapiResponses, sendHapiCsv, TextFilter } from '../core/hapi.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { versionKeys } from '../core/versions.js';
 import { AGES, GROUPS, MEASURES, SEXES, UNITS } from './aggregate.js';
 import * as response from './service.js';
 import * as responseReports from './reports.js';
@@ -45,8 +47,11 @@ const ReportBody = Type.Object(
   { additionalProperties: false },
 );
 
-const PRINTABLE = '^[^\\u0000-\\u001F\\u007F]*$';
-const Filter = (maxLength: number, description: string) => Type.Optional(Type.String({ maxLength, pattern: PRINTABLE, description }));
+
+/** One HAPI operational-presence row (published reports: organisation × sector × admin2 × month). */
+const HapiPresenceRowSchema = Type.Object(
+  Object.fromEntries(responsePresence.HAPI_PRESENCE_FIELDS.map((field) => [field, Type.Union([Type.String(), Type.Number(), Type.Null()])])),
+);
 
 const HAPI_PRESENCE_COLUMNS: Array<ExportColumn<responsePresence.HapiPresenceRow>> = responsePresence.HAPI_PRESENCE_FIELDS.map((key) => ({ key, header: key, hxl: null, value: (row) => row[key] }));
 
@@ -78,7 +83,7 @@ function reportColumns(language: 'fr' | 'en'): Array<ExportColumn<responseReport
   ];
 }
 
-export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
+export function responseRoutes(app: LiptakoApp, { db, published }: AppContext): void {
   app.get(
     '/api/response/reports/export',
     {
@@ -118,7 +123,7 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
         querystring: Type.Object({
           country: Type.Optional(Country),
           month: Type.Optional(Month),
-          sector: Filter(200, 'Sector code or label'),
+          sector: TextFilter(200, 'Sector code or label'),
           threshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9, description: 'IDP caseload above which an admin2 without a partner is a gap (default 1,000)' })),
         }),
         response: { 200: Anything, ...errorResponses(400, 422) },
@@ -134,25 +139,26 @@ export function responseRoutes(app: LiptakoApp, { db }: AppContext): void {
       schema: {
         tags: ['publishing'],
         summary: 'HDX HAPI v2 compatible operational presence (who does what where; published reports only)',
-        querystring: Type.Object({
-          output_format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
-          limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 10_000 }),
-          offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
-          location_code: Filter(3, 'ISO3 (MLI) or ISO2 (ML)'),
-          admin1_code: Filter(20, 'Admin1 P-code'),
-          admin2_code: Filter(20, 'Admin2 P-code'),
+        querystring: hapiQuery({
+          location_code: TextFilter(3, 'ISO3 (MLI) or ISO2 (ML)'),
+          admin1_code: TextFilter(20, 'Admin1 P-code'),
+          admin2_code: TextFilter(20, 'Admin2 P-code'),
           admin_level: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])),
-          sector_code: Filter(10, 'IASC sector code (SHL, WSH, PRO-GBV, …)'),
-          org_acronym: Filter(40, 'Organisation acronym'),
-          org_name: Filter(300, 'Part of the organisation name'),
-          app_identifier: Filter(200, 'Ignored; accepted as HAPI does'),
+          sector_code: TextFilter(10, 'IASC sector code (SHL, WSH, PRO-GBV, …)'),
+          org_acronym: TextFilter(40, 'Organisation acronym'),
+          org_name: TextFilter(300, 'Part of the organisation name'),
         }),
+        response: hapiResponses(HapiPresenceRowSchema),
       },
     },
     async (request, reply) => {
-      const rows = await responsePresence.hapiOperationalPresence(db, request.query);
-      if (request.query.output_format === 'csv') return reply.type('text/csv; charset=utf-8').send(toCsv(HAPI_PRESENCE_COLUMNS, rows, { hxl: false }));
-      return { data: rows };
+      const query = request.query;
+      if (query.output_format === 'csv') return sendHapiCsv(reply, HAPI_PRESENCE_COLUMNS, await responsePresence.hapiOperationalPresence(db, query));
+      // Published reports only: the same for everyone until a report is published.
+      return published.answer(request, reply, {
+        keys: [versionKeys.responsePublished],
+        compute: async () => ({ body: { data: await responsePresence.hapiOperationalPresence(db, query) }, store: true }),
+      });
     },
   );
 

@@ -39,7 +39,6 @@ const UNTYPED = new Set<string>([
   'GET /api/plans/{code}/export',
   'GET /api/response/dashboard',
   'GET /api/response/reports/export',
-  'GET /hapi/v2/coordination-context/operational-presence',
   'PATCH /api/account',
   'PATCH /api/users/{id}',
   'POST /api/account/password',

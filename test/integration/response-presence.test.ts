@@ -118,4 +118,22 @@ describeEachDatabase('response presence, gaps and overlaps', (context) => {
     const tooMany = await call(context.app, 'GET', '/hapi/v2/coordination-context/operational-presence?limit=10001');
     expect(tooMany.statusCode).toBe(400);
   });
+
+  it('answers operational presence with a strong ETag and 304 until another report is published', async () => {
+    const seed = await scene(context);
+    const url = '/hapi/v2/coordination-context/operational-presence?location_code=MLI';
+    const first = await context.app.inject({ method: 'GET', url });
+    expect(first.statusCode, first.body).toBe(200);
+    const etag = first.headers.etag as string;
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{20,}"$/);
+    expect((await context.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } })).statusCode).toBe(304);
+    // Approving is not publishing: the answer stays the same.
+    await approved(context, seed.acf, { location: { pcode: 'ML0505' }, figures: [total('reached', 50)] });
+    expect((await context.app.inject({ method: 'GET', url, headers: { 'if-none-match': etag } })).statusCode).toBe(304);
+    // Publishing one changes it, and the new answer holds the new row.
+    await approved(context, seed.acf, { location: { pcode: 'ML0503' }, figures: [total('reached', 40)] }, true);
+    const after = await call<{ data: Array<Record<string, unknown>> }>(context.app, 'GET', url, undefined, { 'if-none-match': etag });
+    expect(after.statusCode).toBe(200);
+    expect(after.body.data.map((row) => `${String(row.org_acronym)} ${String(row.admin2_code)}`)).toContain('ACF ML0503');
+  });
 });

@@ -1,0 +1,46 @@
+/**
+ * What every HDX HAPI v2 compatible endpoint shares (affected people, funding, operational
+ * presence): the paging and format parameters, the answer as `{ data: rows }` in JSON or the same
+ * columns as CSV, and the HAPI habit of accepting an `app_identifier` it does not use.
+ */
+import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
+import type { FastifyReply } from 'fastify';
+import { toCsv, type ExportColumn } from './exports.js';
+import { errorResponses } from './http-kit.js';
+
+/** Control characters refused in filters: they never name a place or an organisation. */
+export const PRINTABLE = '^[^\\u0000-\\u001F\\u007F]*$';
+
+/** An optional free-text filter of a public API. */
+export const TextFilter = (maxLength: number, description?: string) =>
+  Type.Optional(Type.String({ maxLength, pattern: PRINTABLE, ...(description === undefined ? {} : { description }) }));
+
+/** The endpoint's own filters, after HAPI's paging and format parameters. */
+export function hapiQuery<Filters extends TProperties>(filters: Filters) {
+  return Type.Object({
+    output_format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
+    limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 10_000 }),
+    offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
+    ...filters,
+    app_identifier: TextFilter(200, 'Ignored; accepted as HAPI does'),
+  });
+}
+
+/** The 200 answer: JSON `{ data: [row…] }` or CSV with the same columns, and 400 for a bad filter. */
+export function hapiResponses<Row extends TSchema>(row: Row) {
+  return {
+    200: {
+      description: 'JSON (default) or CSV with the same columns (output_format=csv)',
+      content: {
+        'application/json': { schema: Type.Object({ data: Type.Array(row) }) },
+        'text/csv': { schema: Type.String() },
+      },
+    },
+    ...errorResponses(400),
+  };
+}
+
+/** The CSV form of a HAPI answer: HAPI's own columns, no HXL row. */
+export function sendHapiCsv<Row>(reply: FastifyReply, columns: ReadonlyArray<ExportColumn<Row>>, rows: readonly Row[]): FastifyReply {
+  return reply.type('text/csv; charset=utf-8').send(toCsv(columns, rows, { hxl: false }));
+}
