@@ -156,7 +156,7 @@ export function responseRoutes(app: LiptakoApp, { db, published }: AppContext): 
       if (query.output_format === 'csv') return sendHapiCsv(reply, HAPI_PRESENCE_COLUMNS, await responsePresence.hapiOperationalPresence(db, query));
       // Published reports only: the same for everyone until a report is published.
       return published.answer(request, reply, {
-        keys: [versionKeys.responsePublished],
+        keys: [versionKeys.responsePublished, versionKeys.geography],
         compute: async () => ({ body: { data: await responsePresence.hapiOperationalPresence(db, query) }, store: true }),
       });
     },
