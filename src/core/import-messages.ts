@@ -11,6 +11,31 @@ export const importMessages = {
     en: 'You are already uploading {max} files; wait until one of them has arrived (try again in {seconds} s).',
     fr: 'Vous envoyez déjà {max} fichiers ; attendez que l’un d’eux soit arrivé (réessayez dans {seconds} s).',
   },
+  'import.oldExcel': {
+    status: 415,
+    en: '{file} is an old Excel file (.xls). Open it in Excel or LibreOffice and save it as .xlsx or CSV.',
+    fr: '{file} est un ancien fichier Excel (.xls). Ouvrez-le dans Excel ou LibreOffice et enregistrez-le en .xlsx ou CSV.',
+  },
+  'import.brokenXlsx': {
+    status: 422,
+    en: 'This workbook cannot be read: it is truncated or damaged, or it is not an Excel file. Save it again from Excel as .xlsx.',
+    fr: 'Ce classeur est illisible : il est tronqué ou endommagé, ou ce n’est pas un fichier Excel. Enregistrez-le à nouveau depuis Excel en .xlsx.',
+  },
+  'import.zipBomb': {
+    status: 413,
+    en: 'This workbook unpacks to far more data than a spreadsheet holds; it was refused without being opened.',
+    fr: 'Ce classeur se décompresse en bien plus de données qu’un tableur n’en contient ; il a été refusé sans être ouvert.',
+  },
+  'import.sheetNotFound': {
+    status: 422,
+    en: 'The workbook has no sheet named “{sheet}” with a header row. Sheets: {sheets}.',
+    fr: 'Le classeur n’a pas de feuille « {sheet} » avec une ligne d’en-tête. Feuilles : {sheets}.',
+  },
+  'import.headerRowEmpty': {
+    status: 422,
+    en: 'Row {row} of this sheet is empty or beyond its end: choose the row that holds the column names.',
+    fr: 'La ligne {row} de cette feuille est vide ou au-delà de sa fin : choisissez la ligne qui porte les noms de colonnes.',
+  },
   'import.empty': {
     status: 422,
     en: 'The file is empty or has no data rows.',

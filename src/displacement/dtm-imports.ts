@@ -10,10 +10,10 @@ import { AppError } from '../core/errors.js';
 import * as jobs from '../core/jobs.js';
 import { versionKeys, withVersions } from '../core/versions.js';
 import { bboxOf, containsPoint, type AreaGeometry } from '../geo/rings.js';
-import { mappingProblems, suggestMapping, templateKey, type ColumnMapping } from './fields.js';
+import { headerScore, mappingProblems, suggestMapping, templateKey, type ColumnMapping } from './fields.js';
 import * as q from './queries.js';
 import * as staging from './staging-queries.js';
-import { cellText, detectFormat, openTable, previewRoundFile, readRows, visibleSheets } from './reader.js';
+import { cellText, detectFormat, openTable, previewTableFile, readRows, visibleSheets } from '../core/table-files.js';
 import { columnIndex, DuplicateCheck, RULES, validateRow, type Finding, type RoundRules, type StagedFigure } from './validate.js';
 import { authoriseOperation } from './service.js';
 import { BATCH, IMPORT_JOB, MAX_ROWS, MAX_STORED_FINDINGS, nameIndexes, usableUpload } from './dtm-uploads.js';
@@ -139,16 +139,16 @@ async function openSheet(bytes: Uint8Array, fileName: string, sheet: string | nu
   let name = sheet;
   if (format === 'xlsx') {
     const visible = await visibleSheets(bytes);
-    if (name !== null && !visible.includes(name)) throw new AppError('dtm.import.sheetNotFound', { sheet: name.slice(0, 80), sheets: visible.join(', ') });
+    if (name !== null && !visible.includes(name)) throw new AppError('import.sheetNotFound', { sheet: name.slice(0, 80), sheets: visible.join(', ') });
     // No sheet named: the one that looks like the data, never just the first (a "read me" sheet).
-    if (name === null) name = (await previewRoundFile(bytes, fileName)).suggestedSheet;
+    if (name === null) name = (await previewTableFile(bytes, fileName, { headerScore })).suggestedSheet;
   }
-  const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow });
+  const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow, headerScore });
   if (table === null) {
-    if (headerRow !== null) throw new AppError('dtm.import.headerRowEmpty', { row: headerRow });
+    if (headerRow !== null) throw new AppError('import.headerRowEmpty', { row: headerRow });
     if (format === 'xlsx' && name !== null) {
-      const preview = await previewRoundFile(bytes, fileName);
-      throw new AppError('dtm.import.sheetNotFound', { sheet: name.slice(0, 80), sheets: preview.sheets.map((s) => s.name).join(', ') });
+      const preview = await previewTableFile(bytes, fileName, { headerScore });
+      throw new AppError('import.sheetNotFound', { sheet: name.slice(0, 80), sheets: preview.sheets.map((s) => s.name).join(', ') });
     }
     throw new AppError('import.empty');
   }

@@ -11,10 +11,10 @@ import { AppError } from '../core/errors.js';
 import { readInParts, type ReceivedBody } from '../core/uploads.js';
 import { buildNameIndex, CONFIDENT, matchInIndex, type NameIndex } from '../geo/names.js';
 import { readableCounts } from './values.js';
-import { mappingProblems, suggestMapping, templateKey, type ColumnMapping } from './fields.js';
+import { headerScore, mappingProblems, suggestMapping, templateKey, type ColumnMapping } from './fields.js';
 import { DEFAULT_AGE_RANGES, type RoundField, type ValueKind } from '../shared/displacement.js';
 import * as q from './queries.js';
-import { detectFormat, previewRoundFile, type FilePreview, type SheetPreview } from './reader.js';
+import { detectFormat, previewTableFile, type FilePreview, type SheetPreview } from '../core/table-files.js';
 import { type KnownUnit } from './validate.js';
 import { authoriseOperation } from './service.js';
 
@@ -170,16 +170,16 @@ const UTF16_BOMS = [
  * decoded whole: those two are assembled from their parts, one copy, as their import does.
  */
 async function previewReceived(db: Queryable, id: number, received: ReceivedBody, fileName: string): Promise<FilePreview> {
-  if (received.parts <= 1) return previewRoundFile(received.head, fileName);
+  if (received.parts <= 1) return previewTableFile(received.head, fileName, { headerScore });
   const head = received.head;
   const utf16 = UTF16_BOMS.some((bom) => bom.every((byte, index) => head[index] === byte));
   if (detectFormat(head, fileName) === 'xlsx' || utf16) {
-    return previewRoundFile(await q.uploadBytes(db, { id, size_bytes: received.sizeBytes, parts: received.parts }), fileName);
+    return previewTableFile(await q.uploadBytes(db, { id, size_bytes: received.sizeBytes, parts: received.parts }), fileName, { headerScore });
   }
   if (received.hasNul) throw new AppError('import.notText', { format: 'binary' });
   const cut = head.lastIndexOf(0x0a);
   const lines = received.lineFeeds + (received.endsWithLineFeed ? 0 : 1);
-  return previewRoundFile(cut > 0 ? head.subarray(0, cut + 1) : head, fileName, { lines });
+  return previewTableFile(cut > 0 ? head.subarray(0, cut + 1) : head, fileName, { lines, headerScore });
 }
 
 /**
@@ -195,7 +195,7 @@ export async function previewUpload(
   const { upload, operation: uploadOperation } = await usableUpload(db, uploadId, actor);
   const operation = uploadOperation ?? (request.operation === undefined ? undefined : await authoriseOperation(db, request.operation, actor.principal, 'dtm.import'));
   const bytes = await q.uploadBytes(db, upload);
-  const preview = await previewRoundFile(bytes, upload.file_name, { sheet: request.sheet ?? null, headerRow: request.headerRow ?? null });
+  const preview = await previewTableFile(bytes, upload.file_name, { sheet: request.sheet ?? null, headerRow: request.headerRow ?? null, headerScore });
   const sheet = preview.sheets.find((candidate) => candidate.name === preview.suggestedSheet) ?? preview.sheets[0]!;
   return sheetView(db, sheet, operation?.age_ranges ?? DEFAULT_AGE_RANGES, operation?.country ?? null);
 }

@@ -12,7 +12,7 @@ import { foldHeader } from './fields.js';
 import { AGE_ONLY_FIELDS, SIDE_GROUPS, type AgeOnlyField, type MeasureField } from '../shared/displacement.js';
 import { acceptedValues, parseArrivalPeriod, readChoice } from './values.js';
 import { CONFIDENT, matchInIndex, type NameIndex } from '../geo/names.js';
-import { cellText, type Cell, type TableRow } from './reader.js';
+import { cellText, type Cell, type TableRow } from '../core/table-files.js';
 
 export type Severity = 'error' | 'warning';
 

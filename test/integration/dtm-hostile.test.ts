@@ -70,7 +70,7 @@ describeEachDatabase('hostile DTM round files', (context) => {
     const whole = await smallWorkbook();
     const response = await upload(context.app, whole.subarray(0, Math.floor(whole.length * 0.6)), 'cut.xlsx', { 'accept-language': 'fr' });
     expect(response.statusCode).toBe(422);
-    expect(response.body.error?.code).toBe('dtm.import.brokenXlsx');
+    expect(response.body.error?.code).toBe('import.brokenXlsx');
     expect(response.body.error?.message).toMatch(/tronqué/);
     await nothingStored();
   });
@@ -85,18 +85,18 @@ describeEachDatabase('hostile DTM round files', (context) => {
     expect(bomb.length).toBeLessThan(200_000);
     const response = await upload(context.app, bomb, 'r1.xlsx');
     expect(response.statusCode).toBe(413);
-    expect(response.body.error?.code).toBe('dtm.import.zipBomb');
+    expect(response.body.error?.code).toBe('import.zipBomb');
     await nothingStored();
   });
 
   it('refuses a zip that is not a workbook, an old .xls, binary junk and an empty file', async () => {
     await seedMali(context.app, context.db);
     const notWorkbook = zipOf([{ name: 'photo.jpg', data: Buffer.from('not really') }]);
-    expect((await upload(context.app, notWorkbook, 'r.xlsx')).body.error?.code).toBe('dtm.import.brokenXlsx');
+    expect((await upload(context.app, notWorkbook, 'r.xlsx')).body.error?.code).toBe('import.brokenXlsx');
     const xls = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(512)]);
     const old = await upload(context.app, xls, 'r.xls');
     expect(old.statusCode).toBe(415);
-    expect(old.body.error?.code).toBe('dtm.import.oldExcel');
+    expect(old.body.error?.code).toBe('import.oldExcel');
     const junk = Buffer.from(Array.from({ length: 4096 }, (_, index) => (index * 7919) % 256));
     expect((await upload(context.app, junk, 'junk.csv')).body.error?.code).toBe('import.notText');
     expect((await upload(context.app, '', 'empty.csv')).body.error?.code).toBe('import.empty');

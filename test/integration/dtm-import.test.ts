@@ -199,7 +199,7 @@ describeEachDatabase('DTM round import', (context) => {
     const chosen = await call<{ sheet: { headerRow: number; headers: string[] } }>(context.app, 'GET', `/api/dtm/uploads/${uploaded.body.upload.id}/sheet?sheet=${encodeURIComponent('Données')}&headerRow=1`);
     expect(chosen.body.sheet).toMatchObject({ headerRow: 1, headers: ['DTM Mali — round 3'] });
     const empty = await call(context.app, 'GET', `/api/dtm/uploads/${uploaded.body.upload.id}/sheet?sheet=${encodeURIComponent('Données')}&headerRow=40`);
-    expect(empty.body.error?.code).toBe('dtm.import.headerRowEmpty');
+    expect(empty.body.error?.code).toBe('import.headerRowEmpty');
     const { job } = await importRound(context.app, bytes, { roundNumber: 3, sheet: 'Données', collectionStart: '2021-03-01', collectionEnd: '2021-03-31' }, 'r3.xlsx');
     expect(job?.result, JSON.stringify(job)).toMatchObject({ rowsStored: 1, errors: 0, warnings: 0 });
   });

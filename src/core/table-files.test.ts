@@ -1,7 +1,7 @@
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { workbookPartLast } from '../../test/support/zip.js';
-import { openTable, previewRoundFile, readRows } from './reader.js';
+import { openTable, previewTableFile, readRows } from './table-files.js';
 
 /** A workbook as people make it: notes first, hidden sheets, title rows, a merged title, an HXL row. */
 async function peoplesWorkbook(): Promise<Uint8Array> {
@@ -26,7 +26,7 @@ async function peoplesWorkbook(): Promise<Uint8Array> {
 describe('reading workbooks as people make them', () => {
   it('names sheets by their real names whatever order the zip stores its parts in, and skips hidden sheets', async () => {
     for (const bytes of [await peoplesWorkbook(), await workbookPartLast(await peoplesWorkbook())]) {
-      const preview = await previewRoundFile(bytes, 'r1.xlsx');
+      const preview = await previewTableFile(bytes, 'r1.xlsx');
       expect(preview.sheets.map((sheet) => sheet.name)).toEqual(['Lisez-moi', 'Données R1']);
       expect(preview.suggestedSheet).toBe('Données R1');
       const data = preview.sheets[1]!;
@@ -45,19 +45,19 @@ describe('reading workbooks as people make them', () => {
     const rows = [];
     for await (const batch of table!.rows) rows.push(...batch);
     expect(rows.map((row) => row.row)).toEqual([6, 7]);
-    await expect(previewRoundFile(bytes, 'r1.xlsx', { sheet: 'Calcul' })).rejects.toMatchObject({ code: 'dtm.import.sheetNotFound' });
+    await expect(previewTableFile(bytes, 'r1.xlsx', { sheet: 'Calcul' })).rejects.toMatchObject({ code: 'import.sheetNotFound' });
   });
 
   it('reads from the header row the user chooses, and refuses an empty one', async () => {
     const bytes = await peoplesWorkbook();
-    const chosen = await previewRoundFile(bytes, 'r1.xlsx', { sheet: 'Données R1', headerRow: 2 });
+    const chosen = await previewTableFile(bytes, 'r1.xlsx', { sheet: 'Données R1', headerRow: 2 });
     expect(chosen.sheets[0]!.headers).toEqual(['Round 1, mars 2021']);
-    await expect(previewRoundFile(bytes, 'r1.xlsx', { sheet: 'Données R1', headerRow: 3 })).rejects.toMatchObject({ code: 'dtm.import.headerRowEmpty' });
+    await expect(previewTableFile(bytes, 'r1.xlsx', { sheet: 'Données R1', headerRow: 3 })).rejects.toMatchObject({ code: 'import.headerRowEmpty' });
   });
 
   it('finds a CSV header below title lines and blank lines', async () => {
     const csv = '\uFEFFDTM Mali;;;\r\nExtrait du 31/03/2021;;;\r\n;;;\r\nPcode cercle;Code site;Individus;Ménages\r\nML0501;A;1300;200\r\n';
-    const preview = await previewRoundFile(new TextEncoder().encode(csv), 'r1.csv');
+    const preview = await previewTableFile(new TextEncoder().encode(csv), 'r1.csv');
     expect(preview.sheets[0]).toMatchObject({ headerRow: 4, headers: ['Pcode cercle', 'Code site', 'Individus', 'Ménages'], rows: 1 });
   });
 });

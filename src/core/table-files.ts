@@ -1,17 +1,18 @@
 /**
- * Reads an uploaded round file (CSV or XLSX as Kobo/ODK export it or people type it in Excel)
- * as a stream of rows, so a file of a million rows never becomes one array. Knows nothing about
- * DTM columns: it finds the sheets, the header row and an optional HXL row under it.
+ * Reads an uploaded table file (CSV or XLSX as Kobo/ODK export it or people type it in Excel:
+ * a DTM round, a 5W sheet, a registry) as a stream of rows, so a file of a million rows never
+ * becomes one array. Knows nothing about any module's columns: it finds the sheets, the header
+ * row (scored by the caller's own `headerScore`) and an optional HXL row under it, and refuses
+ * old .xls files, damaged workbooks and zip bombs before opening them.
  */
 import { Readable } from 'node:stream';
 import { parse as parseCsvStream, CsvError, type Parser } from 'csv-parse';
 import yauzl from 'yauzl';
-import { AppError } from '../core/errors.js';
-import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho, uniqueHeader } from '../core/tabular.js';
-import { isHxlRow } from '../core/cells.js';
-import { headerScore } from './fields.js';
+import { AppError } from './errors.js';
+import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho, uniqueHeader } from './tabular.js';
+import { isHxlRow } from './cells.js';
 
-export type RoundFileFormat = 'csv' | 'xlsx';
+export type TableFileFormat = 'csv' | 'xlsx';
 
 /** A cell as read: text from CSV; text, number or date from XLSX; null when empty. */
 export type Cell = string | number | Date | null;
@@ -41,7 +42,7 @@ export interface SheetPreview {
 export const VALUE_ROWS = 1_000;
 
 export interface FilePreview {
-  format: RoundFileFormat;
+  format: TableFileFormat;
   /** Visible sheets in the workbook's order (hidden and very hidden sheets are left out). */
   sheets: SheetPreview[];
   /** The sheet that looks like the data: most recognised headers, the first on a tie. */
@@ -56,9 +57,9 @@ export const XLSX_MAX_UNPACKED = 1024 * 1024 * 1024;
 /** Compression ratio above which an entry is a bomb, not a spreadsheet (XML compresses ~10–30×). */
 const XLSX_MAX_RATIO = 200;
 
-export function detectFormat(bytes: Uint8Array, fileName: string): RoundFileFormat {
+export function detectFormat(bytes: Uint8Array, fileName: string): TableFileFormat {
   if (ZIP.every((byte, index) => bytes[index] === byte)) return 'xlsx';
-  if (OLE2.every((byte, index) => bytes[index] === byte)) throw new AppError('dtm.import.oldExcel', { file: truncateForEcho(fileName, 80) });
+  if (OLE2.every((byte, index) => bytes[index] === byte)) throw new AppError('import.oldExcel', { file: truncateForEcho(fileName, 80) });
   return 'csv';
 }
 
@@ -66,7 +67,7 @@ function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
   return new Promise((resolve, reject) => {
     // autoClose off: the listing's two small parts are read after the directory has been walked.
     yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true, autoClose: false }, (error, zip) => {
-      if (error || !zip) reject(new AppError('dtm.import.brokenXlsx', {}, { cause: error }));
+      if (error || !zip) reject(new AppError('import.brokenXlsx', {}, { cause: error }));
       else resolve(zip);
     });
   });
@@ -92,17 +93,17 @@ const LISTING_MAX_BYTES = 8 * 1024 * 1024;
 function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
   return new Promise((resolve, reject) => {
     if (entry.uncompressedSize > LISTING_MAX_BYTES) {
-      reject(new AppError('dtm.import.brokenXlsx'));
+      reject(new AppError('import.brokenXlsx'));
       return;
     }
     zip.openReadStream(entry, (error, stream) => {
       if (error || !stream) {
-        reject(new AppError('dtm.import.brokenXlsx', {}, { cause: error }));
+        reject(new AppError('import.brokenXlsx', {}, { cause: error }));
         return;
       }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('error', (cause: unknown) => reject(new AppError('dtm.import.brokenXlsx', {}, { cause })));
+      stream.on('error', (cause: unknown) => reject(new AppError('import.brokenXlsx', {}, { cause })));
       stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     });
   });
@@ -169,17 +170,17 @@ export async function checkWorkbook(bytes: Uint8Array): Promise<WorkbookListing>
         if (entry.fileName === 'xl/workbook.xml' || entry.fileName === 'xl/_rels/workbook.xml.rels') listing.set(entry.fileName, entry);
         const ratio = entry.compressedSize === 0 ? (entry.uncompressedSize === 0 ? 1 : Infinity) : entry.uncompressedSize / entry.compressedSize;
         if (unpacked > XLSX_MAX_UNPACKED || (entry.uncompressedSize > 1024 * 1024 && ratio > XLSX_MAX_RATIO)) {
-          reject(new AppError('dtm.import.zipBomb'));
+          reject(new AppError('import.zipBomb'));
           return;
         }
         zip.readEntry();
       });
       zip.on('end', () => resolve());
-      zip.on('error', (error: unknown) => reject(new AppError('dtm.import.brokenXlsx', {}, { cause: error })));
+      zip.on('error', (error: unknown) => reject(new AppError('import.brokenXlsx', {}, { cause: error })));
       zip.readEntry();
     });
     const workbook = listing.get('xl/workbook.xml');
-    if (workbook === undefined) throw new AppError('dtm.import.brokenXlsx');
+    if (workbook === undefined) throw new AppError('import.brokenXlsx');
     const rels = listing.get('xl/_rels/workbook.xml.rels');
     return sheetListing(await readEntry(zip, workbook), rels === undefined ? '' : await readEntry(zip, rels));
   } finally {
@@ -273,7 +274,7 @@ async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGene
     }
   } catch (error) {
     if (error instanceof AppError) throw error;
-    throw new AppError('dtm.import.brokenXlsx', {}, { cause: error });
+    throw new AppError('import.brokenXlsx', {}, { cause: error });
   }
 }
 
@@ -343,7 +344,7 @@ async function* csvRows(bytes: Uint8Array): AsyncGenerator<RowBatch> {
 }
 
 /** Every row of the file (or of one sheet of a workbook), header included, in batches. */
-export function readRows(bytes: Uint8Array, format: RoundFileFormat, sheetName: string | null = null): AsyncGenerator<RowBatch> {
+export function readRows(bytes: Uint8Array, format: TableFileFormat, sheetName: string | null = null): AsyncGenerator<RowBatch> {
   return format === 'xlsx' ? xlsxRows(bytes, sheetName) : csvRows(bytes);
 }
 
@@ -377,9 +378,16 @@ export interface Table {
 /** Rows looked at to find the header: title rows, notes and blank lines above it are this short. */
 const HEADER_SEARCH_ROWS = 30;
 
+/** How many cells of a row read as headers the importing module knows: the header row scores most. */
+export type HeaderScore = (cells: readonly string[]) => number;
+
+/** Without a module's own score, a row's filled cells that are not numbers: a header is words. */
+export const filledTextCells: HeaderScore = (cells) => cells.filter((cell) => cell.trim() !== '' && !Number.isFinite(Number(cell.trim()))).length;
+
 export interface OpenTableOptions {
   /** The header row the user chose (1-based, as the spreadsheet shows it); found by itself otherwise. */
   headerRow?: number | null;
+  headerScore?: HeaderScore;
 }
 
 /**
@@ -387,7 +395,7 @@ export interface OpenTableOptions {
  * the most recognised headers, else the first non-blank row. Title rows, merged title cells
  * (one filled cell) and blank lines above the header are passed over.
  */
-function pickHeader(rows: readonly RawRow[]): { index: number; score: number } | null {
+function pickHeader(rows: readonly RawRow[], headerScore: HeaderScore): { index: number; score: number } | null {
   let best: { index: number; score: number } | null = null;
   for (let index = 0; index < rows.length; index += 1) {
     const cells = rows[index]!.cells.map(cellText);
@@ -435,7 +443,7 @@ export async function openTable(batches: AsyncGenerator<RowBatch>, options: Open
     }
   } else {
     const nonBlank = pending.filter((row) => !isBlank(row.cells)).slice(0, HEADER_SEARCH_ROWS + 1);
-    const picked = pickHeader(nonBlank);
+    const picked = pickHeader(nonBlank, options.headerScore ?? filledTextCells);
     if (picked === null) {
       await batches.return(undefined);
       return null;
@@ -487,25 +495,27 @@ export interface PreviewOptions {
   /** Only this sheet (by its real name); every visible sheet otherwise. */
   sheet?: string | null;
   headerRow?: number | null;
+  headerScore?: HeaderScore;
   /** The line count of the whole CSV when `bytes` is only its beginning (a streamed upload). */
   lines?: number;
 }
 
 /** Sheets, headers, HXL rows and sample rows, for the user to confirm the column mapping. */
-export async function previewRoundFile(bytes: Uint8Array, fileName: string, options: PreviewOptions = {}): Promise<FilePreview> {
+export async function previewTableFile(bytes: Uint8Array, fileName: string, options: PreviewOptions = {}): Promise<FilePreview> {
   const sampleSize = options.sampleSize ?? 5;
+  const headerScore = options.headerScore ?? filledTextCells;
   if (bytes.length === 0) throw new AppError('import.empty');
   const format = detectFormat(bytes, fileName);
   const sheetNames = format === 'xlsx' ? await visibleSheets(bytes) : ['CSV'];
   if (format === 'xlsx' && options.sheet !== undefined && options.sheet !== null) {
-    if (!sheetNames.includes(options.sheet)) throw new AppError('dtm.import.sheetNotFound', { sheet: options.sheet.slice(0, 80), sheets: sheetNames.join(', ') });
+    if (!sheetNames.includes(options.sheet)) throw new AppError('import.sheetNotFound', { sheet: options.sheet.slice(0, 80), sheets: sheetNames.join(', ') });
     sheetNames.splice(0, sheetNames.length, options.sheet);
   }
   const sheets: SheetPreview[] = [];
   for (const name of sheetNames) {
-    const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow: options.headerRow ?? null });
+    const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow: options.headerRow ?? null, headerScore });
     if (table === null) {
-      if (options.headerRow !== undefined && options.headerRow !== null) throw new AppError('dtm.import.headerRowEmpty', { row: options.headerRow });
+      if (options.headerRow !== undefined && options.headerRow !== null) throw new AppError('import.headerRowEmpty', { row: options.headerRow });
       continue;
     }
     const samples: string[][] = [];
