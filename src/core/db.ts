@@ -180,6 +180,14 @@ export function withoutWaitLimit<T>(work: () => T): T {
 }
 
 /**
+ * PGlite runs inside this process, so its shared buffers are this process's memory: PostgreSQL's
+ * 128 MB default added ~85 MB to the server's resident size (measured: 283 → 200 MB on opening a
+ * data folder). The operating system's page cache still holds the files; 32 MB keeps the hot
+ * pages of the dashboards' indexes.
+ */
+const PGLITE_SETTINGS = ['shared_buffers=32MB'];
+
+/**
  * First come, first served access to PGlite's one connection, with a bounded wait. A request
  * that waits too long gets `db.busy` and a Retry-After estimated from the queue ahead of it and
  * how long each turn has taken lately.
@@ -261,7 +269,7 @@ export class PgliteDatabase implements Database {
       }
     }
     try {
-      const pglite = await PGlite.create({ dataDir, parsers: { [DATE_OID]: identity, [INT8_OID]: Number } });
+      const pglite = await PGlite.create({ dataDir, postgresqlconf: PGLITE_SETTINGS, parsers: { [DATE_OID]: identity, [INT8_OID]: Number } });
       return new PgliteDatabase(pglite, unlock);
     } catch (error) {
       unlock();
