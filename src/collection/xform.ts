@@ -79,9 +79,10 @@ export function readXForm(xml: string): XFormDefinition {
   const repeats = new Set<string>();
   const binds: XFormBind[] = [];
   const languages: string[] = [];
-  let failure: XFormProblem | null = null;
+  // Held in an object: TypeScript does not follow assignments made inside the parser's callbacks.
+  const found: { problem: XFormProblem | null } = { problem: null };
   const fail = (reason: XFormProblemReason, detail = ''): void => {
-    failure ??= new XFormProblem(reason, parser.line, parser.column, detail);
+    found.problem ??= new XFormProblem(reason, parser.line, parser.column, detail);
   };
 
   parser.on('doctype', () => fail('doctype'));
@@ -145,7 +146,7 @@ export function readXForm(xml: string): XFormDefinition {
     // saxes throws after its error event for some faults; the first fault found is the one reported.
     fail('malformed', error instanceof Error ? (error.message.split('\n')[0] ?? '') : '');
   }
-  if (failure !== null) throw failure;
+  if (found.problem !== null) throw found.problem;
   if (encrypted) throw new XFormProblem('encrypted');
   if (instancesSeen === 0 || nodes.size === 0) throw new XFormProblem('noInstance');
   if (formId === null || (formId as string).trim() === '') throw new XFormProblem('noFormId');
