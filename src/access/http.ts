@@ -7,9 +7,10 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, RouteOptions } from
 import type { Database } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import { looksLikeApiUrl } from '../core/http-kit.js';
+import type { PathTokenResolver } from '../core/module.js';
 import { auditedRead, recordAudit, recordOrRefuse, type Actor, type AuditEvent } from './audit.js';
 import { authenticate, sameSecret, SESSION_COOKIE } from './service.js';
-import { can, type Principal, type Verb } from './verbs.js';
+import { can, isPathTokenHolder, type Principal, type Verb } from './verbs.js';
 
 // Where the guard's notion of an API address lives (core, since the not-found handler needs it too).
 
@@ -26,6 +27,12 @@ declare module 'fastify' {
      * `request.auditRead` before the data leaves (exports).
      */
     audit?: string;
+    /**
+     * The caller is named by the route's `:token` parameter, not by a header or cookie: a phone
+     * configured by QR code (`/v1/key/{token}/…`). An unknown or revoked token is refused with
+     * 403, so that clients do not prompt for a password.
+     */
+    pathToken?: boolean;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -55,7 +62,7 @@ export interface RouteGuardReport {
  * Registers the guard. Returns the list of registered routes and their verbs, which the
  * route-coverage test reads.
  */
-export function installAccessControl(app: FastifyInstance, db: Database): RouteGuardReport[] {
+export function installAccessControl(app: FastifyInstance, db: Database, pathToken: PathTokenResolver = () => Promise.resolve(null)): RouteGuardReport[] {
   const routes: RouteGuardReport[] = [];
   app.decorateRequest('principal', null as never);
   app.decorateRequest('actor', null as never);
@@ -78,6 +85,9 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     if (verb !== undefined && verb !== 'public' && methods.some((method) => UNSAFE.has(method)) && route.config?.audit === undefined) {
       throw new Error(`Route ${methods.join(',')} ${url} writes but names no action: add config: { audit: 'thing.done' } and record it with audited() (src/access/audit.ts).`);
     }
+    if (route.config?.pathToken === true && !url.includes(':token')) {
+      throw new Error(`Route ${methods.join(',')} ${url} takes its caller from the path but has no :token parameter.`);
+    }
     for (const method of methods) routes.push({ method, url, verb });
   });
 
@@ -88,6 +98,16 @@ export function installAccessControl(app: FastifyInstance, db: Database): RouteG
     // round trip), or the not-found handler.
     const verb = request.routeOptions.config?.verb;
     if (verb === undefined) return;
+    if (request.routeOptions.config?.pathToken === true) {
+      const token = (request.params as { token?: unknown }).token;
+      // Long or odd tokens are not looked up: no secret of ours looks like them.
+      const holder = typeof token === 'string' && /^[A-Za-z0-9_-]{20,100}$/.test(token) ? await pathToken(db, token) : null;
+      if (!isPathTokenHolder(holder)) throw new AppError('auth.pathToken.invalid');
+      request.principal = holder;
+      request.actor = { principal: holder, requestId: request.id };
+      if (verb !== 'public' && !can(holder, verb)) throw new AppError('auth.forbidden', { verb });
+      return;
+    }
     const authorization = request.headers.authorization;
     const bearer = typeof authorization === 'string' && /^Bearer\s+/i.test(authorization) ? authorization.replace(/^Bearer\s+/i, '').trim() : undefined;
     const cookies = request.cookies as Record<string, string | undefined> | undefined;

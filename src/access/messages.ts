@@ -17,6 +17,11 @@ export const accessMessages = {
     en: 'This request did not come from a Liptako page (missing or wrong anti-forgery token). Reload the page and try again.',
     fr: 'Cette requête ne vient pas d’une page Liptako (jeton anti-falsification absent ou erroné). Rechargez la page et réessayez.',
   },
+  'auth.pathToken.invalid': {
+    status: 403,
+    en: 'This device’s access is not valid: the link or QR code it was configured with is unknown or was revoked. Ask your project manager for a new one.',
+    fr: 'L’accès de cet appareil n’est pas valide : le lien ou le code QR avec lequel il a été configuré est inconnu ou a été révoqué. Demandez-en un nouveau au responsable du projet.',
+  },
   'auth.token.invalid': {
     status: 401,
     en: 'This API token is not valid: it is unknown, expired or revoked.',

@@ -16,9 +16,9 @@ declare module 'fastify' {
 
 export const accessModule: LiptakoModule = {
   name: 'access',
-  install(app, { db, passwordHashing }) {
+  install(app, { db, passwordHashing, pathToken }) {
     if (passwordHashing) configurePasswordHashing(passwordHashing);
-    app.decorate('guardedRoutes', installAccessControl(app, db));
+    app.decorate('guardedRoutes', installAccessControl(app, db, pathToken));
   },
   routes: accessRoutes,
   catalogue: [accessMessages],

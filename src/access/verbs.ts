@@ -21,6 +21,10 @@ export const VERBS = [
   'response.review',
   'response.manage',
   'response.unlock',
+  'collection.read',
+  'collection.manage',
+  'collection.review',
+  'collection.submit',
   'export.download',
   'hapi.read',
   'user.manage',
@@ -53,6 +57,11 @@ export type SystemName = 'cli' | 'demo' | 'bench' | 'test';
  */
 export type Principal =
   | { kind: 'anonymous'; verbs: readonly string[] }
+  /**
+   * A phone configured with a collection project's app-user token (in the URL, no password):
+   * it may only list, download and submit to the forms it is assigned (collection module).
+   */
+  | { kind: 'app-user'; appUserId: number; projectId: number; name: string; verbs: readonly string[] }
   | { kind: 'system'; name: SystemName }
   | {
       kind: 'user';
@@ -82,6 +91,8 @@ export interface ScopedObject {
  */
 export function can(principal: Principal, verb: Verb, object?: ScopedObject): boolean {
   if (principal.kind === 'anonymous') return principal.verbs.includes(verb);
+  // Which project and forms an app user reaches is the collection service's question.
+  if (principal.kind === 'app-user') return principal.verbs.includes(verb) && object?.countries === undefined && object?.organisationId === undefined;
   if (principal.kind === 'system') return true;
   if (principal.tokenVerbs && principal.tokenVerbs.length > 0 && !principal.tokenVerbs.includes(verb)) return false;
   return principal.assignments.some((assignment) => {
@@ -95,9 +106,28 @@ export function can(principal: Principal, verb: Verb, object?: ScopedObject): bo
   });
 }
 
+/** What a module's path-token resolver may name (core/module.ts): an app user, nothing more powerful. */
+export function isPathTokenHolder(value: { readonly kind: string } | null): value is Extract<Principal, { kind: 'app-user' }> {
+  if (value === null || value.kind !== 'app-user') return false;
+  const holder = value as Partial<Extract<Principal, { kind: 'app-user' }>>;
+  return typeof holder.appUserId === 'number' && typeof holder.projectId === 'number' && typeof holder.name === 'string' && Array.isArray(holder.verbs);
+}
+
+/**
+ * Countries where the principal holds one of the verbs through a country or response-wide
+ * assignment, or null for everywhere (organisation scopes name no country).
+ */
+export function countriesWith(principal: Principal, verbs: readonly string[]): string[] | null {
+  if (principal.kind === 'system') return null;
+  if (principal.kind === 'anonymous' || principal.kind === 'app-user') return [];
+  const assignments = principal.assignments.filter((assignment) => verbs.some((verb) => assignment.verbs.includes(verb)));
+  if (assignments.some((assignment) => assignment.scope.kind === 'response')) return null;
+  return assignments.filter((assignment) => assignment.scope.kind === 'country').map((assignment) => assignment.scope.value!);
+}
+
 /** Every verb the principal has somewhere (for the web app to show what it may do). */
 export function verbsOf(principal: Principal): string[] {
-  if (principal.kind === 'anonymous') return [...principal.verbs].sort();
+  if (principal.kind === 'anonymous' || principal.kind === 'app-user') return [...principal.verbs].sort();
   if (principal.kind === 'system') return [...VERBS].sort();
   const all = new Set(principal.assignments.flatMap((assignment) => assignment.verbs));
   const narrowed = principal.tokenVerbs && principal.tokenVerbs.length > 0 ? [...all].filter((verb) => principal.tokenVerbs!.includes(verb)) : [...all];
@@ -106,5 +136,6 @@ export function verbsOf(principal: Principal): string[] {
 
 export function actorOf(principal: Principal): string {
   if (principal.kind === 'system') return `system:${principal.name}`;
+  if (principal.kind === 'app-user') return `app-user:${principal.appUserId}`;
   return principal.kind === 'user' ? principal.email : 'anonymous';
 }

@@ -8,10 +8,11 @@
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
-import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from './db.js';
-import type { Language } from './errors.js';
+import { AppError, isAppError, type Language } from './errors.js';
 import { pickLanguage } from './i18n.js';
+import type { PathTokenResolver } from './module.js';
 import type { PublishedCache } from './published-cache.js';
 import type { UploadGate } from './uploads.js';
 
@@ -29,6 +30,8 @@ export interface AppContext {
   uploads: UploadGate;
   /** Answers about published data, kept by the versions they depend on (ETag, 304). */
   published: PublishedCache;
+  /** Who holds a token sent in the URL: the modules' resolvers, asked in turn (core/module.ts). */
+  pathToken: PathTokenResolver;
 }
 
 export const ErrorBody = Type.Object(
@@ -57,9 +60,9 @@ export function formatBytes(bytes: number): string {
   return `${bytes} B`;
 }
 
-const API_PREFIXES = ['/api/', '/dtm/', '/hapi/'];
+const API_PREFIXES = ['/api/', '/dtm/', '/hapi/', '/v1/'];
 /** Paths that belong to the API, as a route declares them (canonical spelling). */
-export const isApiUrl = (url: string): boolean => url === '/api' || url === '/dtm' || url === '/hapi' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
+export const isApiUrl = (url: string): boolean => url === '/api' || url === '/dtm' || url === '/hapi' || url === '/v1' || API_PREFIXES.some((prefix) => url.startsWith(prefix));
 
 /**
  * The path of a URL as the most lenient router or proxy could understand it: percent-escapes
@@ -88,3 +91,34 @@ export function canonicalPath(url: string): string {
 
 /** Whether an address looks like the API in any spelling (the not-found handler never serves the page for it). */
 export const looksLikeApiUrl = (url: string): boolean => isApiUrl(canonicalPath(url));
+
+/** What any error thrown while answering becomes for the caller: a catalogue entry (validation, body limits, plugins' refusals). */
+export function toAppError(error: FastifyError, request: FastifyRequest): AppError {
+  if (isAppError(error)) return error;
+  if (error.validation) {
+    const detail = error.validation
+      .map((issue) => `${issue.instancePath || error.validationContext || ''} ${issue.message ?? ''}`.trim())
+      .join('; ');
+    return new AppError('request.invalid', { detail }, { details: error.validation, cause: error });
+  }
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new AppError('request.tooLarge', { limit: formatBytes(request.routeOptions.bodyLimit ?? 0) }, { cause: error });
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new AppError('request.unsupportedMediaType', { contentType: request.headers['content-type'] ?? '—' }, { cause: error });
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new AppError('request.notJson', {}, { cause: error });
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return new AppError('request.invalid', { detail: 'Content-Length' }, { cause: error });
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('request.notJson', {}, { cause: error });
+  // A plugin refusing a path (the documentation's static files refuse a NUL byte with 403): the
+  // address does not exist as sent. Anything else a plugin refuses is the caller's request.
+  const status = error.statusCode ?? 500;
+  if (status === 403 || status === 404) return new AppError('route.notFound', { method: request.method, url: (request.url.split('?')[0] ?? '/').slice(0, 200) }, { cause: error });
+  if (status >= 400 && status < 500) return new AppError('request.invalid', { detail: String(error.code ?? status) }, { cause: error });
+  return new AppError('internal', { reference: String(request.id) }, { cause: error });
+}

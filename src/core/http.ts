@@ -16,8 +16,8 @@ import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_TIMEOUTS, DEFAULT_TOKEN_MAX_DAYS, DEFAULT_UPLOADS, type ServerTimeouts, type TrustProxy, type UploadSettings } from './config.js';
 import { withWaitLimit, type Database } from './db.js';
-import { AppError, formatMessage, isAppError } from './errors.js';
-import { errorResponses, ErrorBody, formatBytes, languageOf, looksLikeApiUrl, type AppContext, type LiptakoApp } from './http-kit.js';
+import { AppError, formatMessage } from './errors.js';
+import { errorResponses, ErrorBody, languageOf, looksLikeApiUrl, toAppError, type AppContext, type LiptakoApp } from './http-kit.js';
 import { migrationLevel } from './migrate.js';
 import { PublishedCache, type PublishedCacheOptions } from './published-cache.js';
 import { installResponseCheck, type ResponseViolation } from './response-check.js';
@@ -52,36 +52,6 @@ function sendError(reply: FastifyReply, request: FastifyRequest, error: AppError
         ...(error.details === undefined ? {} : { details: error.details }),
       },
     });
-}
-
-function toAppError(error: FastifyError, request: FastifyRequest): AppError {
-  if (isAppError(error)) return error;
-  if (error.validation) {
-    const detail = error.validation
-      .map((issue) => `${issue.instancePath || error.validationContext || ''} ${issue.message ?? ''}`.trim())
-      .join('; ');
-    return new AppError('request.invalid', { detail }, { details: error.validation, cause: error });
-  }
-  switch (error.code) {
-    case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return new AppError('request.tooLarge', { limit: formatBytes(request.routeOptions.bodyLimit ?? 0) }, { cause: error });
-    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new AppError('request.unsupportedMediaType', { contentType: request.headers['content-type'] ?? '—' }, { cause: error });
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-    case 'FST_ERR_CTP_INVALID_JSON_BODY':
-      return new AppError('request.notJson', {}, { cause: error });
-    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
-      return new AppError('request.invalid', { detail: 'Content-Length' }, { cause: error });
-    default:
-      break;
-  }
-  if (error instanceof SyntaxError && error.statusCode === 400) return new AppError('request.notJson', {}, { cause: error });
-  // A plugin refusing a path (the documentation's static files refuse a NUL byte with 403): the
-  // address does not exist as sent. Anything else a plugin refuses is the caller's request.
-  const status = error.statusCode ?? 500;
-  if (status === 403 || status === 404) return new AppError('route.notFound', { method: request.method, url: (request.url.split('?')[0] ?? '/').slice(0, 200) }, { cause: error });
-  if (status >= 400 && status < 500) return new AppError('request.invalid', { detail: String(error.code ?? status) }, { cause: error });
-  return new AppError('internal', { reference: String(request.id) }, { cause: error });
 }
 
 export interface BuildAppOptions {
@@ -164,6 +134,13 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
     uploads: new UploadGate({ ...DEFAULT_UPLOADS, ...options.uploads }),
     published: new PublishedCache(options.db, options.publishedCache),
+    pathToken: async (db, token) => {
+      for (const module of options.modules) {
+        const principal = (await module.pathToken?.(db, token)) ?? null;
+        if (principal !== null) return principal;
+      }
+      return null;
+    },
   };
   app.addHook('onClose', () => context.published.close());
 

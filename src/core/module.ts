@@ -39,6 +39,14 @@ export interface ModuleJobs {
   recover?(db: Queryable): Promise<number[]>;
 }
 
+/**
+ * Who holds a secret sent in the URL itself (`/v1/key/{token}/…`: phones configured by QR code
+ * send no header). Null when the secret is unknown or revoked. The guard asks it for routes that
+ * declare `config: { pathToken: true }`. Core does not know principals: the guard accepts only
+ * what access recognises as a path-token holder (an app user), never a user or the system.
+ */
+export type PathTokenResolver = (db: Queryable, token: string) => Promise<{ readonly kind: string } | null>;
+
 export interface LiptakoModule {
   /** Stable name, also the owner shown in catalogue conflicts. */
   name: string;
@@ -57,6 +65,7 @@ export interface LiptakoModule {
    */
   verbs: readonly string[];
   jobs?: ModuleJobs;
+  pathToken?: PathTokenResolver;
   demo?: DemoLoader;
   navigation?: readonly NavigationEntry[];
 }

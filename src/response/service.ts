@@ -5,7 +5,7 @@
  */
 import { audited, actorName, type Actor } from '../access/audit.js';
 import * as access from '../access/service.js';
-import { can, type Principal } from '../access/verbs.js';
+import { can, countriesWith, type Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import * as plans from '../plans/service.js';
@@ -201,11 +201,7 @@ export type PeriodView = Pick<q.PeriodRow, 'id' | 'country' | 'month' | 'status'
 
 /** Countries where the principal holds the verb, or null for everywhere. */
 export function countriesOf(principal: Principal, verbs: readonly string[]): string[] | null {
-  if (principal.kind === 'system') return null;
-  if (principal.kind === 'anonymous') return [];
-  const assignments = principal.assignments.filter((assignment) => verbs.some((verb) => assignment.verbs.includes(verb)));
-  if (assignments.some((assignment) => assignment.scope.kind === 'response')) return null;
-  return assignments.filter((assignment) => assignment.scope.kind === 'country').map((assignment) => assignment.scope.value!);
+  return countriesWith(principal, verbs);
 }
 
 export async function listPeriods(db: Queryable, principal: Principal): Promise<PeriodView[]> {

@@ -13,6 +13,7 @@ import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { gazetteerCsv } from '../support/geo.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload } from '../support/dtm.js';
 import { createReport, reportBody, seedResponse } from '../support/response.js';
+import { DEMO_FORM_ID, DEMO_SITE_FORM, postSubmission, seedCollection, siteAnswers, siteSubmissionXml, xmlPart } from '../support/collection.js';
 import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant } from '../support/access.js';
 import { send, type Reply } from '../support/http.js';
 
@@ -368,6 +369,77 @@ const RESPONSE_DECIDE: RequestSpec = {
   observe: (context, { report }) => scalar(context, 'SELECT status AS value FROM response_report WHERE id = $1', [report]),
 };
 
+// ---- field collection: a Mali project with the demo form and a phone ------------------------------
+
+async function maliProject(context: TestContext): Promise<Prepared> {
+  const seed = await seedCollection(context.app, unique('Projet'));
+  const form = await send<{ versions: Array<{ id: number }> }>(context.app, 'GET', `/api/collection/projects/${seed.projectId}/forms/${DEMO_FORM_ID}`);
+  return { project: seed.projectId, appUser: seed.appUserId, form: seed.formDbId, version: form.body.versions[0]!.id };
+}
+
+const COLLECTION_PROJECT: RequestSpec = {
+  route: 'POST /api/collection/projects',
+  send: (app) => send(app, 'POST', '/api/collection/projects', { payload: { name: unique('Projet Mali'), country: 'ML' } }),
+  observe: (context) => countRows(context.db, 'collection_project'),
+};
+
+const COLLECTION_FORM: RequestSpec = {
+  route: 'POST /api/collection/projects/:projectId/forms',
+  prepare: maliProject,
+  send: (app, { project }) =>
+    send(app, 'POST', `/api/collection/projects/${project}/forms`, { payload: Buffer.from(DEMO_SITE_FORM.replace('2021050101', '2021050102')), headers: { 'content-type': 'application/xml' } }),
+  observe: (context) => countRows(context.db, 'collection_form_version'),
+};
+
+const COLLECTION_PUBLISH: RequestSpec = {
+  route: 'POST /api/collection/projects/:projectId/forms/:xmlFormId/publish',
+  async prepare(context) {
+    const prepared = await maliProject(context);
+    const upload = await send<{ version: { id: number } }>(context.app, 'POST', `/api/collection/projects/${prepared.project}/forms`, {
+      payload: Buffer.from(DEMO_SITE_FORM.replace('2021050101', '2021050103')),
+      headers: { 'content-type': 'application/xml' },
+    });
+    return { ...prepared, version: upload.body.version.id };
+  },
+  send: (app, { project, version }) => send(app, 'POST', `/api/collection/projects/${project}/forms/${DEMO_FORM_ID}/publish`, { payload: { versionId: version } }),
+  observe: (context, { form }) => scalar(context, 'SELECT published_version_id::int AS value FROM collection_form WHERE id = $1', [form]),
+};
+
+const COLLECTION_FORM_STATE: RequestSpec = {
+  route: 'POST /api/collection/projects/:projectId/forms/:xmlFormId/state',
+  prepare: maliProject,
+  send: (app, { project }) => send(app, 'POST', `/api/collection/projects/${project}/forms/${DEMO_FORM_ID}/state`, { payload: { state: 'closed' } }),
+  observe: (context, { form }) => scalar(context, 'SELECT state AS value FROM collection_form WHERE id = $1', [form]),
+};
+
+const COLLECTION_APP_USER: RequestSpec = {
+  route: 'POST /api/collection/projects/:projectId/app-users',
+  prepare: maliProject,
+  send: (app, { project, form }) => send(app, 'POST', `/api/collection/projects/${project}/app-users`, { payload: { name: 'Téléphone 2', formIds: [form] } }),
+  observe: (context) => countRows(context.db, 'collection_app_user'),
+};
+
+const COLLECTION_REVOKE: RequestSpec = {
+  route: 'POST /api/collection/projects/:projectId/app-users/:appUserId/revoke',
+  prepare: maliProject,
+  send: (app, { project, appUser }) => send(app, 'POST', `/api/collection/projects/${project}/app-users/${appUser}/revoke`),
+  observe: (context, { appUser }) => scalar(context, 'SELECT revoked_at IS NOT NULL AS value FROM collection_app_user WHERE id = $1', [appUser]),
+};
+
+const COLLECTION_REVIEW: RequestSpec = {
+  route: 'POST /api/collection/projects/:projectId/forms/:xmlFormId/reviews',
+  async prepare(context) {
+    const prepared = await maliProject(context);
+    const seedBase = `/v1/projects/${prepared.project}`;
+    await postSubmission(context.app, seedBase, [xmlPart(siteSubmissionXml(siteAnswers()))]);
+    const [row] = await context.db.query<{ id: number }>('SELECT id::int AS id FROM collection_submission ORDER BY id DESC LIMIT 1');
+    return { ...prepared, submission: row!.id };
+  },
+  send: (app, { project, submission }) =>
+    send(app, 'POST', `/api/collection/projects/${project}/forms/${DEMO_FORM_ID}/reviews`, { payload: { submissionIds: [submission], state: 'approved' } }),
+  observe: (context, { submission }) => scalar(context, 'SELECT review_state AS value FROM collection_submission WHERE id = $1', [submission]),
+};
+
 // ---- the matrix ---------------------------------------------------------------------------------
 
 const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
@@ -409,6 +481,14 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['PUT    /api/response/reports/:id (TPN draft)',     RESPONSE_REPORT_UPDATE,  200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/response/reports/submit',              RESPONSE_SUBMIT,         200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/response/reports/decisions (approve)', RESPONSE_DECIDE,         200,   200,   200,    403,   403,    403,   401],
+  // Collection in Mali: managed by the administrator and the Mali officer; reviewed by the programme manager too.
+  ['POST   /api/collection/projects (Mali)',             COLLECTION_PROJECT,      201,   201,   403,    403,   403,    403,   401],
+  ['POST   /api/collection/projects/:id/forms',          COLLECTION_FORM,         201,   201,   403,    403,   403,    403,   401],
+  ['POST   …/forms/:xmlFormId/publish',                  COLLECTION_PUBLISH,      200,   200,   403,    403,   403,    403,   401],
+  ['POST   …/forms/:xmlFormId/state (close)',            COLLECTION_FORM_STATE,   200,   200,   403,    403,   403,    403,   401],
+  ['POST   /api/collection/projects/:id/app-users',      COLLECTION_APP_USER,     201,   201,   403,    403,   403,    403,   401],
+  ['POST   …/app-users/:appUserId/revoke',               COLLECTION_REVOKE,       200,   200,   403,    403,   403,    403,   401],
+  ['POST   …/forms/:xmlFormId/reviews (approve)',        COLLECTION_REVIEW,       200,   200,   200,    403,   403,    403,   401],
   ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
   ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
   ['POST   /api/users/:id/unlock',                       UNLOCK_USER,             200,   403,   403,    403,   403,    403,   401],

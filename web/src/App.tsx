@@ -17,6 +17,7 @@ const AuditPage = lazy(() => import('./access/AuditPage.js').then((module) => ({
 const OperationsPage = lazy(() => import('./displacement/OperationsPage.js').then((module) => ({ default: module.OperationsPage })));
 const OperationDashboard = lazy(() => import('./displacement/OperationDashboard.js').then((module) => ({ default: module.OperationDashboard })));
 const RoundPage = lazy(() => import('./displacement/RoundPage.js').then((module) => ({ default: module.RoundPage })));
+const CollectionPage = lazy(() => import('./collection/CollectionPage.js').then((module) => ({ default: module.CollectionPage })));
 const ResponsePage = lazy(() => import('./response/ResponsePage.js').then((module) => ({ default: module.ResponsePage })));
 const DtmImportPage = lazy(() => import('./displacement/ImportPage.js').then((module) => ({ default: module.ImportPage })));
 
@@ -55,6 +56,7 @@ function Pages() {
         <Route path="/displacement/import" component={DtmImportPage} />
         <Route path="/displacement/rounds/:id">{(params) => <RoundPage id={Number(params.id)} />}</Route>
         <Route path="/displacement/:code">{(params) => <OperationDashboard code={params.code} />}</Route>
+        <Route path="/collection" component={CollectionPage} />
         <Route path="/response" component={ResponsePage} />
         <Route path="/sign-in" component={SignInPage} />
         <Route path="/account" component={AccountPage} />

@@ -15,7 +15,7 @@ export const MODULES: readonly ModuleEntry[] = [
   { id: 'geography', path: '/geography', available: true },
   { id: 'plans', path: '/plans', available: true },
   { id: 'displacement', path: '/displacement', available: true },
-  { id: 'collection', path: '/collection', available: false },
+  { id: 'collection', path: '/collection', available: true },
   { id: 'response', path: '/response', available: true },
   { id: 'assistance', path: '/assistance', available: false },
   { id: 'protection', path: '/protection', available: false },
