@@ -21,6 +21,8 @@ export interface RawRow {
   /** 1-based row number as the spreadsheet shows it. */
   row: number;
   cells: Cell[];
+  /** 0-based indexes of the cells that held a formula (XLSX only; absent when none did). */
+  formulas?: number[];
 }
 
 export interface SheetPreview {
@@ -262,8 +264,13 @@ async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGene
       for await (const row of worksheet) {
         const values = (row as { values: unknown[] }).values;
         const cells: Cell[] = [];
-        for (let index = 1; index < values.length; index += 1) cells.push(cellOfXlsx(values[index]));
-        batch.push({ row: (row as { number: number }).number, cells });
+        let formulas: number[] | undefined;
+        for (let index = 1; index < values.length; index += 1) {
+          const value = values[index];
+          if (typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value)) (formulas ??= []).push(index - 1);
+          cells.push(cellOfXlsx(value));
+        }
+        batch.push(formulas === undefined ? { row: (row as { number: number }).number, cells } : { row: (row as { number: number }).number, cells, formulas });
         if (batch.length >= BATCH_ROWS) {
           yield { sheet: name, rows: batch };
           batch = [];
