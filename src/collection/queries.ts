@@ -250,7 +250,7 @@ export interface SubmissionRow {
 
 const SUBMISSION_SELECT = `
   SELECT s.id::int AS id, s.form_id::int AS form_id, s.version, s.instance_id, s.root_instance_id, s.deprecated_id, s.instance_name,
-         s.xml_sha256, s.device_id, s.submitted_by, s.received_at, s.current, s.review_state,
+         s.xml_sha256, s.device_id, coalesce((SELECT u.name FROM collection_app_user u WHERE u.id = s.app_user_id), s.submitted_by) AS submitted_by, s.received_at, s.current, s.review_state,
          (SELECT count(*)::int FROM collection_submission_attachment a WHERE a.submission_id = s.id) AS attachments_expected,
          (SELECT count(*)::int FROM collection_submission_attachment a WHERE a.submission_id = s.id AND a.bytes IS NOT NULL) AS attachments_present
     FROM collection_submission s`;

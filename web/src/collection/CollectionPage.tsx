@@ -131,7 +131,7 @@ function AppUsers({ projectId, forms }: { projectId: number; forms: readonly For
         </div>
       ) : null}
       {list.data && list.data.appUsers.length > 0 ? (
-        <table className="table">
+        <table className="data-table">
           <thead>
             <tr>
               <th scope="col">{t('collection.appUsers.name')}</th>
@@ -178,7 +178,7 @@ function SubmissionPanel({ projectId, formId, submissionId, onClose }: { project
       {detail.error ? <ErrorNotice error={detail.error} onRetry={detail.retry} /> : null}
       {detail.data ? (
         <>
-          <table className="table">
+          <table className="data-table">
             <tbody>
               {detail.data.answers.map((answer) => (
                 <tr key={answer.position}>
@@ -331,7 +331,7 @@ function Submissions({ projectId, form, canReview }: { projectId: number; form: 
       ) : null}
       {list.data && rows.length === 0 ? <p className="muted">{t('collection.submissions.empty')}</p> : null}
       {rows.length > 0 ? (
-        <table className="table" data-testid="collection-submission-table">
+        <table className="data-table" data-testid="collection-submission-table">
           <thead>
             <tr>
               {canReview ? <th scope="col" /> : null}
@@ -459,7 +459,7 @@ export function CollectionPage() {
             {forms.error ? <ErrorNotice error={forms.error} onRetry={forms.retry} /> : null}
             {forms.data && forms.data.forms.length === 0 ? <p className="muted">{t('collection.forms.empty')}</p> : null}
             {forms.data && forms.data.forms.length > 0 ? (
-              <table className="table">
+              <table className="data-table">
                 <thead>
                   <tr>
                     <th scope="col">{t('collection.forms.name')}</th>

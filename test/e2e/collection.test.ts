@@ -1,0 +1,59 @@
+/**
+ * Field collection in a real browser against the demo: the IM officer for Mali (French) sees the
+ * Mali project's submissions, bulk-approves the received ones, uploads a new version of the form
+ * and creates a phone whose QR code is shown; the programme manager (English) opens a
+ * submission with its answers and history. Screenshots in test-results/.
+ */
+import { describe, expect, it } from 'vitest';
+import { DEMO_SITE_FORM } from '../support/collection.js';
+import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
+
+describe.skipIf(!browserTestsReady)('field collection in Chromium', () => {
+  const demo = useDemoBrowser();
+
+  it('an officer reviews in bulk, uploads a form version and configures a phone; a manager reads a submission', async () => {
+    const officerContext = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1400 } });
+    const officerWatch = await watchContext(officerContext);
+    const officer = await officerContext.newPage();
+    await signIn(officer, demo.server.url, DEMO.imMali, '/collection');
+    await expect.poll(() => officer.locator('h1').textContent()).toBe('Collecte terrain');
+    // A Mali officer sees the Mali project only.
+    await expect.poll(() => officer.getByTestId('collection-project').locator('option').allTextContents()).toEqual(['Suivi des sites — Mali (démo) — Mali']);
+    const submissions = officer.getByTestId('collection-submissions');
+    await officer.getByTestId('collection-state-filter').selectOption('received');
+    await expect.poll(() => submissions.locator('tbody tr').count()).toBeGreaterThan(5);
+    const before = await submissions.locator('tbody tr').count();
+    await officer.getByTestId('collection-check-all').check();
+    await officer.getByTestId('collection-approve').click();
+    await expect.poll(async () => submissions.locator('tbody tr').count()).toBeLessThan(before);
+
+    const upload = officer.getByTestId('collection-upload');
+    await upload.getByTestId('collection-upload-file').setInputFiles({ name: 'suivi_sites.xml', mimeType: 'text/xml', buffer: Buffer.from(DEMO_SITE_FORM.replace('2021050101', '2021060101')) });
+    await upload.getByTestId('collection-upload-send').click();
+    await expect.poll(() => upload.getByTestId('collection-upload-result').textContent()).toContain('version 2021060101 enregistré');
+
+    const phones = officer.getByTestId('collection-app-users');
+    await phones.getByTestId('collection-app-user-name').fill('Enquêtrice Bandiagara 07');
+    await phones.getByTestId('collection-app-user-create').click();
+    await expect.poll(() => phones.getByTestId('collection-qr').locator('img').count()).toBe(1);
+    await expect.poll(() => phones.getByTestId('collection-qr').textContent()).toContain('/v1/key/');
+    await officer.screenshot({ path: 'test-results/collection-officer-fr.png', fullPage: true });
+    expect(officerWatch.problems()).toEqual([]);
+
+    const managerContext = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1200 } });
+    const managerWatch = await watchContext(managerContext);
+    const manager = await managerContext.newPage();
+    await signIn(manager, demo.server.url, DEMO.manager, '/collection');
+    // The account speaks French; the header's switch turns the page to English.
+    await manager.locator('.lang-switch button[lang="en"]').click();
+    await expect.poll(() => manager.locator('h1').textContent()).toBe('Field collection');
+    const table = manager.getByTestId('collection-submission-table');
+    await table.locator('tbody tr').first().locator('.link-button').click();
+    const detail = manager.getByTestId('collection-submission');
+    await expect.poll(() => detail.textContent()).toContain('households');
+    // The manager reviews but does not manage: no upload, no phones.
+    expect(await manager.getByTestId('collection-upload').count()).toBe(0);
+    await manager.screenshot({ path: 'test-results/collection-manager-en.png', fullPage: true });
+    expect(managerWatch.problems()).toEqual([]);
+  }, 180_000);
+});
