@@ -84,14 +84,18 @@ export function writeXForm(model: FormModel): string {
   const addLanguage = (lang: string): void => {
     if (!languages.includes(lang)) languages.push(lang);
   };
-  let needsItext = false;
-  for (const element of all) for (const [key, byLang] of element.translated) for (const lang of byLang.keys()) {
-    addLanguage(lang);
-    if (lang !== 'default' || key === 'image') needsItext = true;
-  }
+  // As pyxform: a text goes to itext when it has a language of its own (or an image); a text
+  // only in the plain column stays inline. Choice labels go to itext together, or not at all.
+  let choicesItext = false;
   for (const list of usedLists) for (const choice of list.choices) for (const map of [choice.label, choice.image]) for (const lang of map.keys()) {
     addLanguage(lang);
-    if (lang !== 'default' || map === choice.image) needsItext = true;
+    if (lang !== 'default' || map === choice.image) choicesItext = true;
+  }
+  const inItext = (element: FormElement, key: string): boolean =>
+    [...(element.translated.get(key)?.keys() ?? [])].some((lang) => lang !== 'default') || (key === 'label' && element.translated.has('image'));
+  if (!choicesItext) languages.splice(0);
+  for (const element of all) {
+    for (const [key, byLang] of element.translated) if (inItext(element, key === 'image' ? 'label' : key)) for (const lang of byLang.keys()) addLanguage(lang);
   }
   const itext = new Map<string, Map<string, { text?: string; image?: string }>>();
   const putText = (id: string, byLang: Map<string, string> | undefined, form: 'text' | 'image'): boolean => {
@@ -139,9 +143,12 @@ export function writeXForm(model: FormModel): string {
         const value = child.plain.get('default');
         out(depth, value === undefined ? `<${child.name}/>` : `<${child.name}>${escape(value)}</${child.name}>`);
       } else {
-        out(depth, `<${child.name}${child.kind === 'repeat' ? ' jr:template=""' : ''}>`);
-        writeInstance(child, depth + 1);
-        out(depth, `</${child.name}>`);
+        // A repeat is written twice, as pyxform does: its template, then its first instance.
+        for (const template of child.kind === 'repeat' ? [true, false] : [false]) {
+          out(depth, `<${child.name}${template ? ' jr:template=""' : ''}>`);
+          writeInstance(child, depth + 1);
+          out(depth, `</${child.name}>`);
+        }
       }
     }
   };
@@ -164,11 +171,11 @@ export function writeXForm(model: FormModel): string {
     out(3, `<instance id="${escape(list.name)}">`);
     out(4, '<root>');
     const items = [...list.choices];
-    if (orOtherLists.has(list.name)) items.push({ name: 'other', row: 0, label: new Map(languages.map((lang) => [lang, 'Other'])), image: new Map(), extras: new Map() });
+    if (orOtherLists.has(list.name)) items.push({ name: 'other', row: 0, label: new Map((languages.length === 0 ? ['default'] : languages).map((lang) => [lang, 'Other'])), image: new Map(), extras: new Map() });
     items.forEach((choice, index) => {
       out(5, '<item>');
       const id = `${list.name}-${index}`;
-      if (needsItext) {
+      if (choicesItext) {
         const labelled = putText(id, choice.label, 'text');
         const imaged = putText(id, choice.image, 'image');
         if (labelled || imaged) out(6, `<itextId>${escape(id)}</itextId>`);
@@ -185,7 +192,7 @@ export function writeXForm(model: FormModel): string {
   const message = (element: FormElement, key: string): string | undefined => {
     const byLang = element.translated.get(key);
     if (byLang === undefined) return undefined;
-    if (needsItext) {
+    if (inItext(element, key)) {
       const id = `${rootPath}${element.path}:${MESSAGE_KEYS[key]!}`;
       putText(id, byLang, 'text');
       return `jr:itext('${id}')`;
@@ -234,7 +241,7 @@ export function writeXForm(model: FormModel): string {
     const byLang = element.translated.get(key);
     const image = key === 'label' ? element.translated.get('image') : undefined;
     if ((byLang === undefined || byLang.size === 0) && image === undefined) return;
-    if (needsItext) {
+    if (inItext(element, key)) {
       const id = `${rootPath}${element.path}:${key}`;
       putText(id, byLang, 'text');
       if (image !== undefined) putText(id, image, 'image');
@@ -269,7 +276,7 @@ export function writeXForm(model: FormModel): string {
           const filter = child.plain.get('choice_filter');
           out(depth + 1, `<itemset nodeset="${escape(`instance('${child.listName}')/root/item${filter === undefined ? '' : `[${filter}]`}`)}">`);
           out(depth + 2, '<value ref="name"/>');
-          out(depth + 2, needsItext ? '<label ref="jr:itext(itextId)"/>' : '<label ref="label"/>');
+          out(depth + 2, choicesItext ? '<label ref="jr:itext(itextId)"/>' : '<label ref="label"/>');
           out(depth + 1, '</itemset>');
         }
         out(depth, `</${control}>`);
@@ -280,7 +287,7 @@ export function writeXForm(model: FormModel): string {
   out(1, '</h:body>');
   out(0, '</h:html>');
 
-  if (needsItext && itext.size > 0) {
+  if (itext.size > 0) {
     const block: string[] = ['      <itext>'];
     for (const lang of languages) {
       const isDefault = model.defaultLanguage === null ? lang === 'default' : lang === model.defaultLanguage;

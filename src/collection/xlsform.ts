@@ -274,17 +274,32 @@ export async function convertXlsForm(bytes: Buffer | Uint8Array, options: XlsFor
     }
   };
   walk(root);
-  const resolve = (text: string, row: number, base: string): string =>
+  const repeats = flatten(root).filter((element) => element.kind === 'repeat').map((element) => `/${rootName}${element.path}`);
+  // Inside a repeat, a bind refers to a question of the same repeat by a relative path, as
+  // pyxform writes it: the answer of this repeat instance, not of the first one.
+  const relative = (source: string, target: string): string => {
+    const repeat = repeats.filter((path) => source.startsWith(`${path}/`)).sort((a, b) => b.length - a.length)[0];
+    if (repeat === undefined || !target.startsWith(`${repeat}/`)) return target;
+    const from = source.split('/');
+    const to = target.split('/');
+    let common = 0;
+    while (common < from.length && from[common] === to[common]) common += 1;
+    return [...Array<string>(from.length - common).fill('..'), ...to.slice(common)].join('/') || '.';
+  };
+  const resolve = (text: string, row: number, base: string, source: string | null = null): string =>
     text.replace(/\$\{([^}]*)\}/g, (_whole, name: string) => {
       const path = paths.get(name.trim());
       if (path === undefined) {
         problems.push({ code: 'collection.xlsform.unknownReference', sheet: survey.name, row, column: letterOf(base), params: { name } });
         return '';
       }
-      return ` ${path} `;
+      return ` ${source === null ? path : relative(source, path)} `;
     });
+  const BIND_COLUMNS = new Set(['relevant', 'constraint', 'required', 'calculation', 'read_only']);
   const visit = (element: FormElement): void => {
-    for (const [key, value] of element.plain) if (key !== 'type' && key !== 'name') element.plain.set(key, resolve(value, element.row, key));
+    for (const [key, value] of element.plain) {
+      if (key !== 'type' && key !== 'name') element.plain.set(key, resolve(value, element.row, key, BIND_COLUMNS.has(key) ? `/${rootName}${element.path}` : null));
+    }
     for (const [key, byLang] of element.translated) {
       if (key === 'image') continue;
       for (const [lang, value] of byLang) byLang.set(lang, value.replace(/\$\{([^}]*)\}/g, (whole: string) => `${OUTPUT}${resolve(whole, element.row, key).trim()}${OUTPUT}`));
@@ -294,6 +309,11 @@ export async function convertXlsForm(bytes: Buffer | Uint8Array, options: XlsFor
   visit(root);
   if (model.instanceName !== null) model.instanceName = resolve(model.instanceName, settingsSheet?.rows[0]?.row ?? 2, 'instance_name');
   for (const element of flatten(root)) {
+    // An Excel TRUE/FALSE cell in an expression column means true()/false(), not a node named TRUE.
+    for (const key of ['relevant', 'constraint', 'calculation']) {
+      const value = element.plain.get(key);
+      if (value === 'TRUE' || value === 'FALSE') element.plain.set(key, value === 'TRUE' ? 'true()' : 'false()');
+    }
     for (const key of ['required', 'read_only']) {
       const value = element.plain.get(key);
       if (value === undefined) continue;
