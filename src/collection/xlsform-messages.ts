@@ -15,6 +15,16 @@ export const xlsformMessages = {
     en: 'This workbook unpacks to far more data than a form holds; it was not opened.',
     fr: 'Ce classeur se décompresse en bien plus de données qu’un formulaire n’en contient ; il n’a pas été ouvert.',
   },
+  'collection.xlsform.hiddenSheet': {
+    status: 422,
+    en: 'The sheet {sheet} is hidden: show it in Excel (right click → Unhide) and upload the workbook again.',
+    fr: 'La feuille {sheet} est masquée : affichez-la dans Excel (clic droit → Afficher) et téléversez de nouveau le classeur.',
+  },
+  'collection.xlsform.missingCalculation': {
+    status: 422,
+    en: 'Sheet {sheet}, row {row}: a calculate question needs a calculation.',
+    fr: 'Feuille {sheet}, ligne {row} : une question calculate doit avoir un calcul (colonne calculation).',
+  },
   'collection.xlsform.missingSurvey': {
     status: 422,
     en: 'The workbook has no “survey” sheet (sheets found: {sheets}).',

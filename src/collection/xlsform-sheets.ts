@@ -5,7 +5,7 @@
  * before anything is inflated, rows are streamed, and formula cells are reported, not evaluated.
  */
 import { AppError } from '../core/errors.js';
-import { cellText, readRows, type RawRow } from '../core/table-files.js';
+import { cellText, checkWorkbook, readRows, type RawRow } from '../core/table-files.js';
 
 export interface XlsFormProblem {
   code: string;
@@ -54,6 +54,11 @@ export async function readFormSheets(bytes: Uint8Array): Promise<{ sheets: Map<s
   const raw = new Map<string, RawRow[]>();
   const overflowing = new Set<string>();
   try {
+    // Hidden sheets are not read (core/table-files skips them); a hidden form sheet would
+    // otherwise vanish, so it is refused instead.
+    for (const sheet of (await checkWorkbook(bytes)).sheets) {
+      if (sheet.hidden && ['survey', 'choices', 'settings'].includes(sheet.name.trim().toLowerCase())) problems.push({ code: 'collection.xlsform.hiddenSheet', sheet: sheet.name });
+    }
     for await (const batch of readRows(bytes, 'xlsx')) {
       let rows = raw.get(batch.sheet);
       if (rows === undefined) raw.set(batch.sheet, (rows = []));

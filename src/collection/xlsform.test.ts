@@ -308,6 +308,15 @@ describe('hostile or broken workbooks', () => {
     expect(refused(await convertXlsForm(far))).toEqual([{ code: 'collection.xlsform.tooManyRows', sheet: 'survey', row: 1_048_576, params: { limit: 20_000 } }]);
   });
 
+  it('refuses a hidden survey sheet and a calculate without calculation', async () => {
+    const hidden = await workbook([['type', 'name', 'label'], ['text', 'site', 'Site']], [['list_name', 'name', 'label']], (book) => {
+      book.getWorksheet('survey')!.state = 'hidden';
+    });
+    expect(refused(await convertXlsForm(hidden))[0]).toEqual({ code: 'collection.xlsform.hiddenSheet', sheet: 'survey' });
+    const calculate = await workbook([['type', 'name', 'calculation'], ['calculate', 'total']]);
+    expect(refused(await convertXlsForm(calculate))).toEqual([{ code: 'collection.xlsform.missingCalculation', sheet: 'survey', row: 2, column: 'C' }]);
+  });
+
   it('refuses a file that is not a workbook, and a workbook without a survey', async () => {
     expect(refused(await convertXlsForm(Buffer.from('type,name,label\ntext,site,Site\n')))).toEqual([{ code: 'collection.xlsform.notXlsx', sheet: '' }]);
     expect(refused(await convertXlsForm(Buffer.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3])))).toEqual([{ code: 'collection.xlsform.notXlsx', sheet: '' }]);

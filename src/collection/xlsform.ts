@@ -218,6 +218,7 @@ export async function convertXlsForm(bytes: Buffer | Uint8Array, options: XlsFor
       if (list === undefined) problems.push({ code: 'collection.xlsform.unknownChoiceList', sheet: survey.name, row: row.row, column: letterOf('type'), params: { list: listName } });
       else list.used = true;
     }
+    if (type === 'calculate' && plain.get('calculation') === undefined) problems.push({ code: 'collection.xlsform.missingCalculation', sheet: survey.name, row: row.row, column: letterOf('calculation') });
     const parameters = plain.get('parameters');
     if (parameters !== undefined) {
       const wrong = parameters.split(/[;\s]+/).filter((part) => part !== '' && !(type === 'audit' && AUDIT_PARAMETERS.has(part.split('=')[0]!.trim())));
