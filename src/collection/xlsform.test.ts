@@ -265,6 +265,12 @@ describe('converting a small Sahel form', () => {
     expect(readXForm(result.xform).languages).toEqual(['Français (fr)', 'English (en)']);
   });
 
+  it('shows images per language through itext', async () => {
+    const bytes = await workbook([['type', 'name', 'label::Français (fr)', 'media::image::Français (fr)'], ['note', 'pump', 'La pompe', 'pompe.jpg']]);
+    const shape = structure(converted(await convertXlsForm(bytes)).xform);
+    expect(shape.itext['Français (fr)']!['/data/pump:label']).toBe('text:La pompe;image:jr://images/pompe.jpg;');
+  });
+
   it('gives the same version to the same bytes without settings', async () => {
     const bytes = await workbook([['type', 'name', 'label'], ['text', 'site', 'Site']]);
     const first = converted(await convertXlsForm(bytes));

@@ -63,7 +63,8 @@ export interface Column {
 
 /** `label::Français (fr)` → label in "Français (fr)"; `List Name` → list_name. */
 export function parseHeader(header: string): Column {
-  const [head, ...rest] = header.split('::');
+  // `media::image::Français (fr)` is the long spelling of `image::Français (fr)`.
+  const [head, ...rest] = header.replace(/^\s*media::(?=image\b)/i, '').split('::');
   const lowered = (head ?? '').trim().toLowerCase();
   const alias = ALIASES[header.trim().toLowerCase()];
   if (alias !== undefined) return { base: alias, lang: null };
