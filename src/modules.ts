@@ -8,6 +8,7 @@
  * point loads it first. It loads no Fastify: `buildApp` (core/http.ts) is imported only to serve.
  */
 import { accessModule } from './access/module.js';
+import { assistanceModule } from './assistance/module.js';
 import { collectionModule } from './collection/module.js';
 import { registerCatalogue } from './core/errors.js';
 import type { LiptakoModule } from './core/module.js';
@@ -16,7 +17,7 @@ import { geoModule } from './geo/module.js';
 import { plansModule } from './plans/module.js';
 import { responseModule } from './response/module.js';
 
-export const MODULES: readonly LiptakoModule[] = [geoModule, plansModule, displacementModule, collectionModule, responseModule, accessModule];
+export const MODULES: readonly LiptakoModule[] = [geoModule, plansModule, displacementModule, collectionModule, responseModule, assistanceModule, accessModule];
 
 for (const module of MODULES) {
   for (const messages of module.catalogue) registerCatalogue(module.name, messages);

@@ -1,0 +1,14 @@
+/** The assistance registry as a module: households, members and consent, duplicates across partners and spellings. */
+import type { Verb } from '../access/verbs.js';
+import type { LiptakoModule } from '../core/module.js';
+import { assistanceDemo } from '../demo/assistance-demo.js';
+import { assistanceMessages } from './messages.js';
+import { assistanceRoutes } from './routes.js';
+
+export const assistanceModule: LiptakoModule = {
+  name: 'assistance',
+  routes: assistanceRoutes,
+  catalogue: [assistanceMessages],
+  demo: assistanceDemo,
+  verbs: ['assistance.read', 'assistance.personal', 'assistance.manage'] satisfies Verb[],
+};

@@ -1,0 +1,346 @@
+/** Every SQL statement of the assistance registry. */
+import type { Queryable } from '../core/db.js';
+
+/** What a caller may see: everything, some countries, and/or some organisations' registrations. */
+export interface RegistryScope {
+  all: boolean;
+  countries: readonly string[];
+  organisations: readonly number[];
+}
+
+const scopeParams = (scope: RegistryScope): unknown[] => [scope.all, scope.countries, scope.organisations];
+const IN_SCOPE = (alias: string, first: number): string =>
+  `($${first}::boolean OR ${alias}.country = ANY($${first + 1}::text[]) OR ${alias}.organisation_id = ANY($${first + 2}::bigint[]))`;
+
+/**
+ * A member whose consent stands: the household's (or the member's own) consent is not withdrawn,
+ * and the member has not withdrawn theirs. Everything listed or compared passes this test.
+ */
+const CONSENTING = (member: string): string => `(
+  NOT EXISTS (SELECT 1 FROM assistance_consent wc WHERE wc.member_id = ${member}.id AND wc.withdrawn_at IS NOT NULL)
+  AND EXISTS (SELECT 1 FROM assistance_consent ac WHERE ac.household_id = ${member}.household_id AND (ac.member_id IS NULL OR ac.member_id = ${member}.id) AND ac.withdrawn_at IS NULL))`;
+
+export interface HouseholdValues {
+  organisationId: number;
+  country: string;
+  admin1: string;
+  admin2: string;
+  admin3: string | null;
+  geographyVersion: string;
+  site: string | null;
+  displacementStatus: string;
+  origin: string | null;
+  vulnerabilities: readonly string[];
+  createdBy: string;
+}
+
+export async function insertHousehold(db: Queryable, values: HouseholdValues): Promise<number> {
+  const [row] = await db.query<{ id: number }>(
+    `INSERT INTO assistance_household (organisation_id, country, admin1_pcode, admin2_pcode, admin3_pcode, geography_version, site_code,
+       displacement_status, origin_pcode, vulnerabilities, created_by)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id::int AS id`,
+    [values.organisationId, values.country, values.admin1, values.admin2, values.admin3, values.geographyVersion, values.site, values.displacementStatus, values.origin, values.vulnerabilities, values.createdBy],
+  );
+  return row!.id;
+}
+
+export interface MemberValues {
+  givenNames: string;
+  familyName: string;
+  spokenName: string | null;
+  sex: 'f' | 'm';
+  birthYear: number | null;
+  birthDate: string | null;
+  relation: string;
+  phone: string | null;
+  idDocument: string | null;
+}
+
+/** All members of a household in one statement (a registration is one round trip, not one per person). */
+export async function insertMembers(db: Queryable, householdId: number, members: readonly MemberValues[]): Promise<number[]> {
+  const rows = await db.query<{ id: number }>(
+    `INSERT INTO assistance_member (household_id, given_names, family_name, spoken_name, sex, birth_year, birth_date, relation, phone, id_document)
+     SELECT $1, m.given_names, m.family_name, m.spoken_name, m.sex, m.birth_year, m.birth_date, m.relation, m.phone, m.id_document
+       FROM jsonb_to_recordset($2::jsonb) AS m(given_names text, family_name text, spoken_name text, sex text, birth_year smallint,
+            birth_date date, relation text, phone text, id_document text)
+     RETURNING id::int AS id`,
+    [
+      householdId,
+      JSON.stringify(
+        members.map((member) => ({
+          given_names: member.givenNames,
+          family_name: member.familyName,
+          spoken_name: member.spokenName,
+          sex: member.sex,
+          birth_year: member.birthYear,
+          birth_date: member.birthDate,
+          relation: member.relation,
+          phone: member.phone,
+          id_document: member.idDocument,
+        })),
+      ),
+    ],
+  );
+  return rows.map((row) => row.id).sort((a, b) => a - b);
+}
+
+export async function insertConsent(db: Queryable, values: { householdId: number; memberId: number | null; givenBy: string; givenAt: string; purposes: readonly string[] }): Promise<void> {
+  await db.query('INSERT INTO assistance_consent (household_id, member_id, given_by, given_at, purposes) VALUES ($1, $2, $3, $4, $5)', [
+    values.householdId,
+    values.memberId,
+    values.givenBy,
+    values.givenAt,
+    values.purposes,
+  ]);
+}
+
+export interface HouseholdRow {
+  id: number;
+  organisation_id: number;
+  organisation_acronym: string;
+  country: string;
+  admin1_pcode: string;
+  admin2_pcode: string;
+  admin2_name: string | null;
+  admin3_pcode: string | null;
+  geography_version: string;
+  site_code: string | null;
+  displacement_status: string;
+  origin_pcode: string | null;
+  vulnerabilities: string[];
+  members: number;
+  created_by: string;
+  created_at: string;
+}
+
+const HOUSEHOLD_SELECT = `
+  SELECT h.id::int AS id, h.organisation_id::int AS organisation_id, ro.acronym AS organisation_acronym, h.country, h.admin1_pcode, h.admin2_pcode,
+         a2.name AS admin2_name, h.admin3_pcode, to_char(h.geography_version, 'YYYY-MM-DD') AS geography_version, h.site_code, h.displacement_status,
+         h.origin_pcode, h.vulnerabilities, h.created_by, to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS created_at,
+         (SELECT count(*)::int FROM assistance_member m WHERE m.household_id = h.id AND ${CONSENTING('m')}) AS members
+    FROM assistance_household h
+    JOIN response_organisation ro ON ro.organisation_id = h.organisation_id
+    LEFT JOIN LATERAL (SELECT name FROM admin_unit WHERE pcode = h.admin2_pcode AND valid_from <= h.geography_version ORDER BY valid_from DESC LIMIT 1) a2 ON true`;
+
+export interface HouseholdFilter {
+  country?: string;
+  organisationId?: number;
+  limit: number;
+  offset: number;
+}
+
+/** Households with at least one consenting member, newest first. */
+export async function households(db: Queryable, scope: RegistryScope, filter: HouseholdFilter): Promise<{ total: number; rows: HouseholdRow[] }> {
+  const where = `WHERE ${IN_SCOPE('h', 1)} AND ($4::text IS NULL OR h.country = $4) AND ($5::bigint IS NULL OR h.organisation_id = $5)
+      AND EXISTS (SELECT 1 FROM assistance_member m WHERE m.household_id = h.id AND ${CONSENTING('m')})`;
+  const params = [...scopeParams(scope), filter.country ?? null, filter.organisationId ?? null];
+  const [count] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM assistance_household h ${where}`, params);
+  const rows = await db.query<HouseholdRow>(`${HOUSEHOLD_SELECT} ${where} ORDER BY h.id DESC LIMIT $6 OFFSET $7`, [...params, filter.limit, filter.offset]);
+  return { total: count!.total, rows };
+}
+
+export async function householdById(db: Queryable, id: number): Promise<HouseholdRow | undefined> {
+  const [row] = await db.query<HouseholdRow>(`${HOUSEHOLD_SELECT} WHERE h.id = $1`, [id]);
+  return row;
+}
+
+export interface MemberRow {
+  id: number;
+  household_id: number;
+  given_names: string;
+  family_name: string;
+  spoken_name: string | null;
+  sex: 'f' | 'm';
+  birth_year: number | null;
+  birth_date: string | null;
+  relation: string;
+  phone: string | null;
+  id_document: string | null;
+}
+
+const MEMBER_SELECT = `
+  SELECT m.id::int AS id, m.household_id::int AS household_id, m.given_names, m.family_name, m.spoken_name, m.sex, m.birth_year::int AS birth_year,
+         to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.relation, m.phone, m.id_document
+    FROM assistance_member m`;
+
+/** The consenting members of some households. */
+export async function membersOf(db: Queryable, householdIds: readonly number[]): Promise<MemberRow[]> {
+  return db.query<MemberRow>(`${MEMBER_SELECT} WHERE m.household_id = ANY($1::bigint[]) AND ${CONSENTING('m')} ORDER BY m.household_id, m.id`, [householdIds]);
+}
+
+export interface ConsentRow {
+  id: number;
+  member_id: number | null;
+  given_by: string;
+  given_at: string;
+  purposes: string[];
+  withdrawn_at: string | null;
+}
+
+export async function consentsOf(db: Queryable, householdId: number): Promise<ConsentRow[]> {
+  return db.query<ConsentRow>(
+    `SELECT id::int AS id, member_id::int AS member_id, given_by, to_char(given_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS given_at, purposes,
+            to_char(withdrawn_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS withdrawn_at
+       FROM assistance_consent WHERE household_id = $1 ORDER BY id`,
+    [householdId],
+  );
+}
+
+export async function withdrawHouseholdConsent(db: Queryable, householdId: number, by: string): Promise<number> {
+  const rows = await db.query('UPDATE assistance_consent SET withdrawn_at = now(), withdrawn_by = $2 WHERE household_id = $1 AND withdrawn_at IS NULL RETURNING id', [householdId, by]);
+  return rows.length;
+}
+
+/**
+ * A member withdraws: their own consent rows are withdrawn, and a withdrawn row is added saying
+ * that the household's consent no longer covers them.
+ */
+export async function withdrawMemberConsent(db: Queryable, householdId: number, memberId: number, by: string): Promise<void> {
+  await db.query('UPDATE assistance_consent SET withdrawn_at = now(), withdrawn_by = $2 WHERE member_id = $1 AND withdrawn_at IS NULL', [memberId, by]);
+  await db.query(
+    `INSERT INTO assistance_consent (household_id, member_id, given_by, given_at, purposes, withdrawn_at, withdrawn_by)
+     SELECT household_id, $2, given_by, given_at, purposes, now(), $3 FROM assistance_consent
+      WHERE household_id = $1 AND member_id IS NULL ORDER BY id LIMIT 1`,
+    [householdId, memberId, by],
+  );
+}
+
+export interface ComparableRow {
+  id: number;
+  household_id: number;
+  given_names: string;
+  family_name: string;
+  sex: 'f' | 'm';
+  birth_year: number | null;
+  phone: string | null;
+  admin2_pcode: string;
+}
+
+/** The consenting members in a scope, as duplicate detection compares them. */
+export async function comparableMembers(db: Queryable, scope: RegistryScope): Promise<ComparableRow[]> {
+  return db.query<ComparableRow>(
+    `SELECT m.id::int AS id, m.household_id::int AS household_id, m.given_names, m.family_name, m.sex, m.birth_year::int AS birth_year, m.phone, h.admin2_pcode
+       FROM assistance_member m JOIN assistance_household h ON h.id = m.household_id
+      WHERE ${IN_SCOPE('h', 1)} AND ${CONSENTING('m')}
+      ORDER BY m.id`,
+    scopeParams(scope),
+  );
+}
+
+/** Stores new candidates; a pair already found (whatever its decision) is left as it is. Returns how many were new. */
+export async function insertCandidates(db: Queryable, candidates: ReadonlyArray<{ low: number; high: number; score: number; reasons: readonly string[] }>): Promise<number> {
+  if (candidates.length === 0) return 0;
+  const rows = await db.query(
+    `INSERT INTO assistance_duplicate (member_low, member_high, score, reasons)
+     SELECT c.low, c.high, c.score, c.reasons FROM jsonb_to_recordset($1::jsonb) AS c(low bigint, high bigint, score numeric, reasons jsonb)
+     ON CONFLICT (member_low, member_high) DO NOTHING RETURNING id`,
+    [JSON.stringify(candidates)],
+  );
+  return rows.length;
+}
+
+export type DuplicateStatus = 'pending' | 'same' | 'different' | 'unsure';
+
+export interface DuplicateRow {
+  id: number;
+  member_low: number;
+  member_high: number;
+  score: string;
+  reasons: string[];
+  status: DuplicateStatus;
+  decided_by: string | null;
+  decided_at: string | null;
+  comment: string | null;
+  merge_id: number | null;
+}
+
+const DUPLICATE_SELECT = `
+  SELECT d.id::int AS id, d.member_low::int AS member_low, d.member_high::int AS member_high, d.score::text AS score, d.reasons, d.status, d.decided_by,
+         to_char(d.decided_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS decided_at, d.comment,
+         (SELECT g.id::int FROM assistance_merge g WHERE g.duplicate_id = d.id AND g.undone_at IS NULL) AS merge_id
+    FROM assistance_duplicate d
+    JOIN assistance_member ml ON ml.id = d.member_low JOIN assistance_household hl ON hl.id = ml.household_id
+    JOIN assistance_member mh ON mh.id = d.member_high JOIN assistance_household hh ON hh.id = mh.household_id`;
+
+/** Candidates of a status whose two people both consent and both lie in the scope, best first. */
+export async function duplicates(db: Queryable, scope: RegistryScope, status: DuplicateStatus, limit: number, offset: number): Promise<{ total: number; rows: DuplicateRow[] }> {
+  const where = `WHERE d.status = $4 AND ${IN_SCOPE('hl', 1)} AND ${IN_SCOPE('hh', 1)} AND ${CONSENTING('ml')} AND ${CONSENTING('mh')}`;
+  const params = [...scopeParams(scope), status];
+  const [count] = await db.query<{ total: number }>(
+    `SELECT count(*)::int AS total FROM assistance_duplicate d
+       JOIN assistance_member ml ON ml.id = d.member_low JOIN assistance_household hl ON hl.id = ml.household_id
+       JOIN assistance_member mh ON mh.id = d.member_high JOIN assistance_household hh ON hh.id = mh.household_id ${where}`,
+    params,
+  );
+  const rows = await db.query<DuplicateRow>(`${DUPLICATE_SELECT} ${where} ORDER BY d.score DESC, d.id LIMIT $5 OFFSET $6`, [...params, limit, offset]);
+  return { total: count!.total, rows };
+}
+
+export async function duplicateForUpdate(db: Queryable, scope: RegistryScope, id: number): Promise<DuplicateRow | undefined> {
+  const [row] = await db.query<DuplicateRow>(
+    `${DUPLICATE_SELECT} WHERE d.id = $4 AND ${IN_SCOPE('hl', 1)} AND ${IN_SCOPE('hh', 1)} AND ${CONSENTING('ml')} AND ${CONSENTING('mh')} FOR UPDATE OF d`,
+    [...scopeParams(scope), id],
+  );
+  return row;
+}
+
+export async function decideDuplicate(db: Queryable, id: number, status: Exclude<DuplicateStatus, 'pending'>, by: string, comment: string | null): Promise<void> {
+  await db.query('UPDATE assistance_duplicate SET status = $2, decided_by = $3, decided_at = now(), comment = $4 WHERE id = $1', [id, status, by, comment]);
+}
+
+/** Back to the queue after a merge is undone: the decision is kept in the merge row and the audit log. */
+export async function reopenDuplicate(db: Queryable, id: number, comment: string | null): Promise<void> {
+  await db.query("UPDATE assistance_duplicate SET status = 'pending', decided_by = NULL, decided_at = NULL, comment = $2 WHERE id = $1", [id, comment]);
+}
+
+export async function insertMerge(db: Queryable, values: { duplicateId: number; low: number; high: number; by: string }): Promise<number> {
+  const [row] = await db.query<{ id: number }>('INSERT INTO assistance_merge (duplicate_id, member_low, member_high, merged_by) VALUES ($1, $2, $3, $4) RETURNING id::int AS id', [
+    values.duplicateId,
+    values.low,
+    values.high,
+    values.by,
+  ]);
+  return row!.id;
+}
+
+export async function undoMerge(db: Queryable, mergeId: number, by: string): Promise<void> {
+  await db.query('UPDATE assistance_merge SET undone_at = now(), undone_by = $2 WHERE id = $1', [mergeId, by]);
+}
+
+/** The members side by side in the review queue, with their household's place and organisation. */
+export interface ReviewMemberRow extends MemberRow {
+  organisation_id: number;
+  organisation_acronym: string;
+  country: string;
+  admin2_pcode: string;
+  admin2_name: string | null;
+  site_code: string | null;
+  household_size: number;
+  registered_at: string;
+}
+
+export async function reviewMembers(db: Queryable, ids: readonly number[]): Promise<ReviewMemberRow[]> {
+  return db.query<ReviewMemberRow>(
+    `SELECT m.id::int AS id, m.household_id::int AS household_id, m.given_names, m.family_name, m.spoken_name, m.sex, m.birth_year::int AS birth_year,
+            to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.relation, m.phone, m.id_document,
+            h.organisation_id::int AS organisation_id, ro.acronym AS organisation_acronym, h.country, h.admin2_pcode, a2.name AS admin2_name, h.site_code,
+            (SELECT count(*)::int FROM assistance_member o WHERE o.household_id = h.id AND ${CONSENTING('o')}) AS household_size,
+            to_char(h.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS registered_at
+       FROM assistance_member m JOIN assistance_household h ON h.id = m.household_id
+       JOIN response_organisation ro ON ro.organisation_id = h.organisation_id
+       LEFT JOIN LATERAL (SELECT name FROM admin_unit WHERE pcode = h.admin2_pcode AND valid_from <= h.geography_version ORDER BY valid_from DESC LIMIT 1) a2 ON true
+      WHERE m.id = ANY($1::bigint[])`,
+    [ids],
+  );
+}
+
+export async function organisationExists(db: Queryable, id: number): Promise<boolean> {
+  const rows = await db.query('SELECT 1 FROM response_organisation WHERE organisation_id = $1', [id]);
+  return rows.length > 0;
+}
+
+/** Households an organisation registered (the demo loader asks whether it already ran). */
+export async function householdCount(db: Queryable, organisationId: number): Promise<number> {
+  const [row] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM assistance_household WHERE organisation_id = $1', [organisationId]);
+  return row!.count;
+}
