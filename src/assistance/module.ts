@@ -10,5 +10,6 @@ export const assistanceModule: LiptakoModule = {
   routes: assistanceRoutes,
   catalogue: [assistanceMessages],
   demo: assistanceDemo,
+  navigation: [{ kind: 'module', id: 'assistance', path: '/assistance', verb: 'assistance.read' }],
   verbs: ['assistance.read', 'assistance.personal', 'assistance.manage'] satisfies Verb[],
 };

@@ -19,6 +19,7 @@ const OperationDashboard = lazy(() => import('./displacement/OperationDashboard.
 const RoundPage = lazy(() => import('./displacement/RoundPage.js').then((module) => ({ default: module.RoundPage })));
 const CollectionPage = lazy(() => import('./collection/CollectionPage.js').then((module) => ({ default: module.CollectionPage })));
 const ResponsePage = lazy(() => import('./response/ResponsePage.js').then((module) => ({ default: module.ResponsePage })));
+const AssistancePage = lazy(() => import('./assistance/AssistancePage.js').then((module) => ({ default: module.AssistancePage })));
 const DtmImportPage = lazy(() => import('./displacement/ImportPage.js').then((module) => ({ default: module.ImportPage })));
 
 function NotFound() {
@@ -58,6 +59,7 @@ function Pages() {
         <Route path="/displacement/:code">{(params) => <OperationDashboard code={params.code} />}</Route>
         <Route path="/collection" component={CollectionPage} />
         <Route path="/response" component={ResponsePage} />
+        <Route path="/assistance" component={AssistancePage} />
         <Route path="/sign-in" component={SignInPage} />
         <Route path="/account" component={AccountPage} />
         <Route path="/admin/users" component={UsersPage} />

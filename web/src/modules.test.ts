@@ -13,8 +13,8 @@ describe('modules', () => {
       expect(fr.nav.modules).toHaveProperty(module.id);
     }
   });
-  it('have geography, plans (the home page), displacement, field collection and response available', () => {
-    expect(MODULES.filter((m) => m.available).map((m) => m.id)).toEqual(['geography', 'plans', 'displacement', 'collection', 'response']);
+  it('have geography, plans (the home page), displacement, field collection, response and assistance available', () => {
+    expect(MODULES.filter((m) => m.available).map((m) => m.id)).toEqual(['geography', 'plans', 'displacement', 'collection', 'response', 'assistance']);
   });
   it('have administration pages with a label and a verb each', () => {
     for (const page of ADMIN_PAGES) {

@@ -17,7 +17,7 @@ export const MODULES: readonly ModuleEntry[] = [
   { id: 'displacement', path: '/displacement', available: true },
   { id: 'collection', path: '/collection', available: true },
   { id: 'response', path: '/response', available: true },
-  { id: 'assistance', path: '/assistance', available: false },
+  { id: 'assistance', path: '/assistance', available: true },
   { id: 'protection', path: '/protection', available: false },
   { id: 'publishing', path: '/publishing', available: false },
 ];
