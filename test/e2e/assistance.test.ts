@@ -3,7 +3,8 @@
  * sees the registry and the review queue with both records side by side (names shown: the role
  * reads personal data), decides a pair as the same person, finds it among the merged pairs and
  * undoes the merge; the demo partner, in English, sees its registrations without any name or
- * phone and runs duplicate detection. Screenshots in test-results/.
+ * phone, registers a household through the form (a malformed phone refused first) and runs
+ * duplicate detection. Screenshots in test-results/.
  */
 import { describe, expect, it } from 'vitest';
 import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
@@ -52,6 +53,22 @@ describe.skipIf(!browserTestsReady)('assistance registry in Chromium', () => {
     await partner.locator('.lang-switch button[lang="en"]').click();
     await expect.poll(() => partner.getByTestId('assistance-registry').locator('h2').textContent()).toMatch(/^Registry: \d+ households$/);
     await expect.poll(() => partner.getByTestId('assistance-registry').locator('tbody tr').count()).toBeGreaterThan(10);
+    const registered = total(await partner.getByTestId('assistance-registry').locator('h2').textContent());
+    const form = partner.getByTestId('assistance-register');
+    await form.getByLabel('Place (admin2 or admin3 P-code)').fill('ML0703');
+    await form.getByLabel('Given names').fill('Mohamed Usman');
+    await form.getByLabel('Family name').fill('Maiga');
+    await form.getByLabel('Sex').selectOption('m');
+    await form.getByLabel('Birth year').fill('1979');
+    await form.getByLabel('Phone').fill('76 AB 34 56');
+    await form.getByLabel('Consent given by').fill('the head of household');
+    partnerWatch.expectFailure({ status: 400, path: '/api/assistance/households' });
+    await form.getByRole('button', { name: 'Register' }).click();
+    await expect.poll(() => form.textContent()).toContain('is not a phone number');
+    await form.getByLabel('Phone').fill('+223 76 12 34 56');
+    await form.getByRole('button', { name: 'Register' }).click();
+    await expect.poll(() => form.getByTestId('assistance-saved').textContent()).toMatch(/^Household \d+ registered\.$/);
+    await expect.poll(async () => total(await partner.getByTestId('assistance-registry').locator('h2').textContent())).toBe(registered + 1);
     const acronyms = await partner.getByTestId('assistance-registry').locator('tbody tr td:nth-child(2)').allTextContents();
     expect(new Set(acronyms)).toEqual(new Set(['DPN']));
     await partner.getByTestId('assistance-detect').click();

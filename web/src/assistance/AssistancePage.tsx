@@ -1,10 +1,11 @@
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
+import type { OrganisationView } from '../response/types.js';
 import type { DuplicatesResponse, DuplicateView, HouseholdsResponse, ReviewRecord } from './types.js';
 
 /** The reasons scorePair gives (src/assistance/names.ts) in the reader's language; unknown ones as they come. */
@@ -180,6 +181,155 @@ function PairCard({ pair, onChanged }: { pair: DuplicateView; onChanged: () => v
   );
 }
 
+interface MemberDraft {
+  givenNames: string;
+  familyName: string;
+  sex: 'f' | 'm';
+  birthYear: string;
+  relation: string;
+  phone: string;
+}
+
+const RELATIONS = ['head', 'spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'] as const;
+const STATUSES = ['idp', 'returnee', 'refugee', 'host', 'other'] as const;
+const emptyMember = (relation: string): MemberDraft => ({ givenNames: '', familyName: '', sex: 'f', birthYear: '', relation, phone: '' });
+
+/** Registering one household: its place, its members and the consent given; the server checks everything before storing anything. */
+function RegisterForm({ onSaved }: { onSaved: () => void }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const organisations = useApi<{ organisations: OrganisationView[] }>('/api/response/organisations');
+  const own = session.user?.organisationId ?? null;
+  const choices = (organisations.data?.organisations ?? []).filter((organisation) => own === null || organisation.id === own);
+  const [place, setPlace] = useState({ organisation: '', pcode: '', site: '', status: 'idp', givenBy: '' });
+  const [members, setMembers] = useState<MemberDraft[]>([emptyMember('head')]);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [saved, setSaved] = useState<number | null>(null);
+  const id = useId();
+  const setMember = (index: number, key: keyof MemberDraft, value: string) => setMembers(members.map((member, at) => (at === index ? { ...member, [key]: value } : member)));
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    setSaved(null);
+    try {
+      const result = await sendJson<{ household: { id: number } }>('POST', '/api/assistance/households', {
+        organisationId: Number(place.organisation || choices[0]?.id),
+        location: { pcode: place.pcode.trim(), site: place.site.trim() === '' ? null : place.site.trim() },
+        displacementStatus: place.status,
+        members: members.map((member) => ({
+          givenNames: member.givenNames,
+          familyName: member.familyName,
+          sex: member.sex,
+          birthYear: member.birthYear.trim() === '' ? null : Number(member.birthYear),
+          relation: member.relation,
+          phone: member.phone.trim() === '' ? null : member.phone,
+        })),
+        consent: { givenBy: place.givenBy, givenAt: new Date().toISOString(), purposes: ['registration', 'assistance', 'deduplication'] },
+      });
+      setSaved(result.household.id);
+      setMembers([emptyMember('head')]);
+      setPlace({ ...place, site: '', givenBy: '' });
+      onSaved();
+    } catch (caught) {
+      setError(asApiError(caught));
+    }
+  }
+
+  return (
+    <form className="panel assistance-form" onSubmit={(event) => void submit(event)} data-testid="assistance-register">
+      <h2>{t('assistance.form.title')}</h2>
+      <div className="form-grid">
+        <div className="field">
+          <label htmlFor={`${id}-org`}>{t('assistance.columns.organisation')}</label>
+          <select id={`${id}-org`} value={place.organisation} onChange={(event) => setPlace({ ...place, organisation: event.target.value })}>
+            {choices.map((organisation) => (
+              <option key={organisation.id} value={organisation.id}>
+                {organisation.acronym} — {organisation.name}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-pcode`}>{t('assistance.form.pcode')}</label>
+          <input id={`${id}-pcode`} value={place.pcode} onChange={(event) => setPlace({ ...place, pcode: event.target.value })} required maxLength={20} placeholder="ML0703" />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-site`}>{t('assistance.columns.site')}</label>
+          <input id={`${id}-site`} value={place.site} onChange={(event) => setPlace({ ...place, site: event.target.value })} maxLength={60} />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-status`}>{t('assistance.columns.status')}</label>
+          <select id={`${id}-status`} value={place.status} onChange={(event) => setPlace({ ...place, status: event.target.value })}>
+            {STATUSES.map((status) => (
+              <option key={status} value={status}>
+                {t(`assistance.displacement.${status}`)}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      <fieldset className="assistance-members">
+        <legend>{t('assistance.form.members')}</legend>
+        {members.map((member, index) => (
+          <div className="form-grid" key={index} data-testid="assistance-member">
+            <div className="field">
+              <label htmlFor={`${id}-given-${index}`}>{t('assistance.form.givenNames')}</label>
+              <input id={`${id}-given-${index}`} value={member.givenNames} onChange={(event) => setMember(index, 'givenNames', event.target.value)} required maxLength={200} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-family-${index}`}>{t('assistance.form.familyName')}</label>
+              <input id={`${id}-family-${index}`} value={member.familyName} onChange={(event) => setMember(index, 'familyName', event.target.value)} required maxLength={200} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-sex-${index}`}>{t('assistance.columns.sex')}</label>
+              <select id={`${id}-sex-${index}`} value={member.sex} onChange={(event) => setMember(index, 'sex', event.target.value)}>
+                <option value="f">{t('assistance.sex.f')}</option>
+                <option value="m">{t('assistance.sex.m')}</option>
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-year-${index}`}>{t('assistance.columns.birthYear')}</label>
+              <input id={`${id}-year-${index}`} inputMode="numeric" value={member.birthYear} onChange={(event) => setMember(index, 'birthYear', event.target.value)} maxLength={4} />
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-relation-${index}`}>{t('assistance.columns.relation')}</label>
+              <select id={`${id}-relation-${index}`} value={member.relation} onChange={(event) => setMember(index, 'relation', event.target.value)}>
+                {RELATIONS.map((relation) => (
+                  <option key={relation} value={relation}>
+                    {t(`assistance.relation.${relation}`)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <div className="field">
+              <label htmlFor={`${id}-phone-${index}`}>{t('assistance.columns.phone')}</label>
+              <input id={`${id}-phone-${index}`} type="tel" value={member.phone} onChange={(event) => setMember(index, 'phone', event.target.value)} maxLength={40} />
+            </div>
+          </div>
+        ))}
+        <button type="button" className="button small" onClick={() => setMembers([...members, emptyMember('child')])} data-testid="assistance-add-member">
+          {t('assistance.form.addMember')}
+        </button>
+      </fieldset>
+      <div className="field">
+        <label htmlFor={`${id}-consent`}>{t('assistance.form.consentBy')}</label>
+        <input id={`${id}-consent`} value={place.givenBy} onChange={(event) => setPlace({ ...place, givenBy: event.target.value })} required maxLength={200} />
+        <span className="help">{t('assistance.form.consentHelp')}</span>
+      </div>
+      {error ? <ErrorNotice error={error} /> : null}
+      {saved !== null ? (
+        <p className="notice notice-success" role="status" data-testid="assistance-saved">
+          {t('assistance.form.saved', { id: saved })}
+        </p>
+      ) : null}
+      <button type="submit" className="button primary">
+        {t('assistance.form.save')}
+      </button>
+    </form>
+  );
+}
+
 const QUEUES = ['pending', 'same', 'unsure', 'different'] as const;
 
 function ReviewQueue({ version, onChanged }: { version: number; onChanged: () => void }) {
@@ -263,7 +413,12 @@ export function AssistancePage() {
         </div>
       </header>
       {session.can('assistance.read') ? <Registry version={version} /> : <p>{t('assistance.signIn')}</p>}
-      {session.can('assistance.manage') ? <ReviewQueue version={version} onChanged={changed} /> : null}
+      {session.can('assistance.manage') ? (
+        <>
+          <RegisterForm onSaved={changed} />
+          <ReviewQueue version={version} onChanged={changed} />
+        </>
+      ) : null}
     </section>
   );
 }
