@@ -4,8 +4,10 @@
  * and creates a phone whose QR code is shown; the programme manager (English) opens a
  * submission with its answers and history. Screenshots in test-results/.
  */
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { DEMO_SITE_FORM } from '../support/collection.js';
+import { zipEntries } from '../support/zip.js';
 import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
 
 describe.skipIf(!browserTestsReady)('field collection in Chromium', () => {
@@ -37,6 +39,12 @@ describe.skipIf(!browserTestsReady)('field collection in Chromium', () => {
     await phones.getByTestId('collection-app-user-create').click();
     await expect.poll(() => phones.getByTestId('collection-qr').locator('img').count()).toBe(1);
     await expect.poll(() => phones.getByTestId('collection-qr').textContent()).toContain('/v1/key/');
+    // The CSV zip of the approved submissions downloads.
+    await officer.getByTestId('collection-state-filter').selectOption('approved');
+    const [download] = await Promise.all([officer.waitForEvent('download'), officer.getByTestId('collection-export').click()]);
+    expect(download.suggestedFilename()).toBe('suivi_sites_demo.csv.zip');
+    const zip = await zipEntries(new Uint8Array(await readFile((await download.path()))));
+    expect([...zip.keys()].sort()).toEqual(['suivi_sites_demo-need.csv', 'suivi_sites_demo.csv']);
     await officer.screenshot({ path: 'test-results/collection-officer-fr.png', fullPage: true });
     expect(officerWatch.problems()).toEqual([]);
 

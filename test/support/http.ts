@@ -11,6 +11,8 @@ export interface Reply<Body = Record<string, unknown>> {
   statusCode: number;
   body: Body & { error?: { code: string; message: string; details?: unknown } };
   text: string;
+  /** The body's bytes (zips, pictures). */
+  raw: Buffer;
   headers: Record<string, string | string[] | number | undefined>;
   cookies: Array<{ name: string; value: string; path?: string; httpOnly?: boolean; sameSite?: string; secure?: boolean; expires?: Date; maxAge?: number }>;
 }
@@ -36,7 +38,7 @@ export async function send<Body = Record<string, unknown>>(app: LiptakoApp, meth
   } catch {
     body = {} as Reply<Body>['body'];
   }
-  return { statusCode: response.statusCode, body, text: response.body, headers: response.headers, cookies: response.cookies };
+  return { statusCode: response.statusCode, body, text: response.body, raw: response.rawPayload, headers: response.headers, cookies: response.cookies };
 }
 
 /** `send` with the payload and headers as arguments, as most tests write it. */

@@ -301,6 +301,14 @@ function Submissions({ projectId, form, canReview }: { projectId: number; form: 
             ))}
           </select>
         </span>
+        <a
+          className="button"
+          href={buildUrl(`/api/collection/projects/${projectId}/forms/${encodeURIComponent(form.formId)}/submissions.csv.zip`, { reviewState: state === '' ? undefined : state })}
+          download
+          data-testid="collection-export"
+        >
+          {t('collection.submissions.export')}
+        </a>
         <a className="button button--secondary" href={`/v1/projects/${projectId}/formList`} target="_blank" rel="noreferrer">
           {t('collection.submissions.formList')}
         </a>
