@@ -13,6 +13,7 @@ import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { gazetteerCsv } from '../support/geo.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload } from '../support/dtm.js';
 import { createReport, reportBody, seedResponse } from '../support/response.js';
+import { householdBody, MAIGA_FIRST, MAIGA_SECOND, register } from '../support/assistance.js';
 import { DEMO_FORM_ID, DEMO_SITE_FORM, postSubmission, seedCollection, siteAnswers, siteSubmissionXml, xmlPart } from '../support/collection.js';
 import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant } from '../support/access.js';
 import { send, type Reply } from '../support/http.js';
@@ -440,6 +441,65 @@ const COLLECTION_REVIEW: RequestSpec = {
   observe: (context, { submission }) => scalar(context, 'SELECT review_state AS value FROM collection_submission WHERE id = $1', [submission]),
 };
 
+// ---- assistance registry: TPN (the partner's organisation) registers in Mali ---------------------
+
+async function tpnHousehold(context: TestContext): Promise<Prepared> {
+  const seed = await seedResponse(context.app, context.db);
+  return { ...seed, household: await register(context.app, seed.tpn, MAIGA_FIRST) };
+}
+
+/** Two TPN registrations of one family and the pair detection found between the heads. */
+async function tpnPair(context: TestContext): Promise<Prepared> {
+  const prepared = await tpnHousehold(context);
+  await register(context.app, prepared.tpn!, MAIGA_SECOND);
+  await send(context.app, 'POST', '/api/assistance/duplicates/detect', { payload: {} });
+  const [row] = await context.db.query<{ id: number }>('SELECT id::int AS id FROM assistance_duplicate ORDER BY score DESC, id LIMIT 1');
+  return { ...prepared, pair: row!.id };
+}
+
+const ASSISTANCE_REGISTER: RequestSpec = {
+  route: 'POST /api/assistance/households',
+  prepare: async (context) => ({ ...(await seedResponse(context.app, context.db)) }),
+  send: (app, { tpn }) => send(app, 'POST', '/api/assistance/households', { payload: householdBody(tpn!, MAIGA_FIRST) }),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM assistance_household'),
+};
+
+const ASSISTANCE_WITHDRAW: RequestSpec = {
+  route: 'POST /api/assistance/households/:id/consent/withdraw',
+  prepare: tpnHousehold,
+  send: (app, { household }) => send(app, 'POST', `/api/assistance/households/${household}/consent/withdraw`, { payload: {} }),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM assistance_consent WHERE withdrawn_at IS NOT NULL'),
+};
+
+const ASSISTANCE_DETECT: RequestSpec = {
+  route: 'POST /api/assistance/duplicates/detect',
+  async prepare(context) {
+    const prepared = await tpnHousehold(context);
+    await register(context.app, prepared.tpn!, MAIGA_SECOND);
+    return prepared;
+  },
+  send: (app) => send(app, 'POST', '/api/assistance/duplicates/detect', { payload: {} }),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM assistance_duplicate'),
+};
+
+const ASSISTANCE_DECIDE: RequestSpec = {
+  route: 'POST /api/assistance/duplicates/:id/decision',
+  prepare: tpnPair,
+  send: (app, { pair }) => send(app, 'POST', `/api/assistance/duplicates/${pair}/decision`, { payload: { decision: 'different' } }),
+  observe: (context, { pair }) => scalar(context, 'SELECT status AS value FROM assistance_duplicate WHERE id = $1', [pair]),
+};
+
+const ASSISTANCE_UNDO: RequestSpec = {
+  route: 'POST /api/assistance/duplicates/:id/undo',
+  async prepare(context) {
+    const prepared = await tpnPair(context);
+    await send(context.app, 'POST', `/api/assistance/duplicates/${prepared.pair}/decision`, { payload: { decision: 'same' } });
+    return prepared;
+  },
+  send: (app, { pair }) => send(app, 'POST', `/api/assistance/duplicates/${pair}/undo`, { payload: {} }),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM assistance_merge WHERE undone_at IS NOT NULL'),
+};
+
 // ---- the matrix ---------------------------------------------------------------------------------
 
 const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
@@ -489,6 +549,12 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/collection/projects/:id/app-users',      COLLECTION_APP_USER,     201,   201,   403,    403,   403,    403,   401],
   ['POST   …/app-users/:appUserId/revoke',               COLLECTION_REVOKE,       200,   200,   403,    403,   403,    403,   401],
   ['POST   …/forms/:xmlFormId/reviews (approve)',        COLLECTION_REVIEW,       200,   200,   200,    403,   403,    403,   401],
+  // The registry: registered and reviewed by the administrator, the Mali officer and the partner for its own organisation.
+  ['POST   /api/assistance/households (TPN, Mali)',     ASSISTANCE_REGISTER,     201,   201,   403,    403,   201,    403,   401],
+  ['POST   …/households/:id/consent/withdraw',          ASSISTANCE_WITHDRAW,     200,   200,   403,    403,   200,    403,   401],
+  ['POST   /api/assistance/duplicates/detect',          ASSISTANCE_DETECT,       200,   200,   403,    403,   200,    403,   401],
+  ['POST   /api/assistance/duplicates/:id/decision',    ASSISTANCE_DECIDE,       200,   200,   403,    403,   200,    403,   401],
+  ['POST   /api/assistance/duplicates/:id/undo',        ASSISTANCE_UNDO,         200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
   ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
   ['POST   /api/users/:id/unlock',                       UNLOCK_USER,             200,   403,   403,    403,   403,    403,   401],
