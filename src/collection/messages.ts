@@ -32,11 +32,6 @@ export const collectionMessages = {
     en: 'The form “{formId}” already has a version “{version}” with other content. Give the new file another version (the version column of the settings sheet).',
     fr: 'Le formulaire « {formId} » a déjà une version « {version} » au contenu différent. Donnez une autre version au nouveau fichier (colonne version de la feuille settings).',
   },
-  'collection.form.xlsformUnavailable': {
-    status: 415,
-    en: 'XLSForm (.xlsx) conversion is not available on this server yet: upload the XForm (.xml) made by pyxform or Kobo.',
-    fr: 'La conversion XLSForm (.xlsx) n’est pas encore disponible sur ce serveur : téléversez le XForm (.xml) produit par pyxform ou Kobo.',
-  },
   'collection.form.versionNotFound': {
     status: 404,
     en: 'The form “{formId}” has no version {versionId}.',

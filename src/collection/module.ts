@@ -3,13 +3,14 @@ import type { Verb } from '../access/verbs.js';
 import type { LiptakoModule } from '../core/module.js';
 import { collectionDemo } from '../demo/collection-demo.js';
 import { collectionMessages } from './messages.js';
+import { xlsformMessages } from './xlsform-messages.js';
 import { collectionRoutes } from './routes.js';
 import { appUserPrincipal } from './service.js';
 
 export const collectionModule: LiptakoModule = {
   name: 'collection',
   routes: collectionRoutes,
-  catalogue: [collectionMessages],
+  catalogue: [collectionMessages, xlsformMessages],
   pathToken: appUserPrincipal,
   demo: collectionDemo,
   navigation: [{ kind: 'module', id: 'collection', path: '/collection', verb: 'collection.read' }],

@@ -2,7 +2,7 @@
 import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { ZipArchive } from 'archiver';
-import { errorResponses, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { limitConcurrentUploads } from '../core/uploads.js';
 import { BinarySchema, openRosaRoutes } from './openrosa-routes.js';
 import * as collection from './service.js';
@@ -120,17 +120,17 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
         config: { verb: 'collection.manage', audit: 'collection.form.upload' },
         schema: {
           tags,
-          summary: 'Upload a form (XForm XML) as a new version; the same form id and version with other bytes is refused (409)',
-          description: 'Raw body. `publish=true` makes this version the one phones download.',
+          summary: 'Upload a form (XForm XML or XLSForm .xlsx, converted) as a new version; the same form id and version with other bytes is refused (409)',
+          description: 'Raw body. An .xlsx is converted (docs/xlsform.md); every problem is refused with its sheet, row and column in `details`. `publish=true` makes this version the one phones download.',
           params: ProjectParams,
-          querystring: Type.Object({ publish: Type.Optional(Type.Boolean()) }),
-          response: { 200: Type.Object({ form: FormSchema, version: VersionSchema, created: Type.Boolean() }), 201: Type.Object({ form: FormSchema, version: VersionSchema, created: Type.Boolean() }), ...errorResponses(400, 403, 404, 409, 413, 415, 422) },
+          querystring: Type.Object({ publish: Type.Optional(Type.Boolean()), fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 255 })) }),
+          response: { 200: Type.Object({ form: FormSchema, version: VersionSchema, created: Type.Boolean(), warnings: Type.Array(Type.String()) }), 201: Type.Object({ form: FormSchema, version: VersionSchema, created: Type.Boolean(), warnings: Type.Array(Type.String()) }), ...errorResponses(400, 403, 404, 409, 413, 415, 422) },
         },
       },
       async (request, reply) => {
         const body = request.body;
         const bytes = Buffer.from(body instanceof Uint8Array ? body : new Uint8Array());
-        const result = await collection.uploadForm(db, request.actor, request.params.projectId, { bytes, source: 'xform', publish: request.query.publish === true });
+        const result = await collection.uploadForm(db, request.actor, request.params.projectId, { bytes, publish: request.query.publish === true, fileName: request.query.fileName, language: languageOf(request) });
         return reply.status(result.created ? 201 : 200).send(result);
       },
     );

@@ -11,9 +11,10 @@ import QRCode from 'qrcode';
 import { audited, actorName, type Actor } from '../access/audit.js';
 import { can, countriesWith, type Principal, type Verb } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
-import { AppError } from '../core/errors.js';
+import { AppError, formatMessage, type ErrorCode, type Language } from '../core/errors.js';
 import * as q from './queries.js';
 import { readXForm, XFormProblem, type XFormDefinition } from './xform.js';
+import { convertXlsForm, type XlsFormProblem } from './xlsform.js';
 
 export const md5Hex = (bytes: Buffer | string): string => createHash('md5').update(bytes).digest('hex');
 export const sha256Hex = (bytes: Buffer | string): string => createHash('sha256').update(bytes).digest('hex');
@@ -146,6 +147,8 @@ function formProblem(problem: XFormProblem): AppError {
 export interface FormUploadResult {
   form: FormView;
   version: FormVersionView;
+  /** For an XLSForm: what the conversion left out or would have you check (in the caller's language). */
+  warnings: string[];
   /** False when the same bytes were already this version (uploading twice changes nothing). */
   created: boolean;
 }
@@ -155,23 +158,48 @@ export interface FormUploadResult {
  * exact bytes are kept: they are what phones download and what formList's md5 is of. The same
  * (form id, version) with other bytes is refused (409): phones would hold two forms under one name.
  */
+/** A converter's problem in the catalogue's words: where (sheet, row, column) and what. */
+const xlsFormMessage = (problem: XlsFormProblem, language: Language): string =>
+  formatMessage(problem.code as ErrorCode, language, { sheet: problem.sheet, row: problem.row ?? '—', column: problem.column ?? '—', ...problem.params });
+
+/** An .xlsx (a zip) is an XLSForm to convert; anything else is taken as an XForm. */
+const isZip = (bytes: Buffer): boolean => bytes.length >= 4 && bytes.readUInt32BE(0) === 0x504b0304;
+
+/**
+ * Converts an XLSForm upload into the XForm phones will download. Every problem is reported
+ * (the first as the error, all of them in its details, each with its sheet, row and column);
+ * nothing is stored when there is one.
+ */
+async function xformOf(bytes: Buffer, fileName: string | undefined, language: Language): Promise<{ xform: Buffer; warnings: string[] }> {
+  const converted = await convertXlsForm(bytes, fileName === undefined ? {} : { fileName });
+  if ('problems' in converted) {
+    const [first] = converted.problems;
+    const details = converted.problems.map((problem) => ({ ...problem, message: xlsFormMessage(problem, language) }));
+    throw new AppError(first!.code as ErrorCode, { sheet: first!.sheet, row: first!.row ?? '—', column: first!.column ?? '—', ...first!.params }, { details });
+  }
+  return { xform: Buffer.from(converted.xform, 'utf8'), warnings: converted.warnings.map((warning) => xlsFormMessage(warning, language)) };
+}
+
 export async function uploadForm(
   db: Queryable,
   actor: Actor,
   projectId: number,
-  upload: { bytes: Buffer; source: 'xform' | 'xlsform'; publish: boolean },
+  upload: { bytes: Buffer; publish: boolean; fileName?: string; language?: Language },
 ): Promise<FormUploadResult> {
   await authoriseProject(db, actor.principal, projectId, 'collection.manage');
+  const source = isZip(upload.bytes) ? 'xlsform' : 'xform';
+  const converted = source === 'xlsform' ? await xformOf(upload.bytes, upload.fileName, upload.language ?? 'en') : { xform: upload.bytes, warnings: [] };
+  const bytes = converted.xform;
   let definition: XFormDefinition;
   try {
-    definition = readXForm(upload.bytes.toString('utf8'));
+    definition = readXForm(bytes.toString('utf8'));
   } catch (error) {
     if (error instanceof XFormProblem) throw formProblem(error);
     throw error;
   }
   const version = definition.version ?? '';
-  const md5 = md5Hex(upload.bytes);
-  const sha256 = sha256Hex(upload.bytes);
+  const md5 = md5Hex(bytes);
+  const sha256 = sha256Hex(bytes);
   const outcome = await audited(
     db,
     actor,
@@ -184,10 +212,10 @@ export async function uploadForm(
         (await q.insertFormVersion(tx, {
           formId,
           version,
-          xml: upload.bytes,
+          xml: bytes,
           md5,
           sha256,
-          source: upload.source,
+          source,
           questions: definition.questions,
           languages: definition.languages,
           by: actorName(actor),
@@ -201,11 +229,11 @@ export async function uploadForm(
       action: 'collection.form.upload',
       objectType: 'collection-form',
       objectId: result.formId,
-      summary: { formId: definition.formId, version, md5, created: result.created, published: upload.publish },
+      summary: { formId: definition.formId, version, md5, source, created: result.created, published: upload.publish },
     }),
   );
   const form = (await q.forms(db, projectId)).find((row) => row.id === outcome.formId)!;
-  return { form: formView(form), version: versionView((await q.formVersionById(db, outcome.versionId))!), created: outcome.created };
+  return { form: formView(form), version: versionView((await q.formVersionById(db, outcome.versionId))!), created: outcome.created, warnings: converted.warnings };
 }
 
 export async function publishForm(db: Queryable, actor: Actor, projectId: number, xmlFormId: string, versionId: number): Promise<FormView> {

@@ -116,3 +116,10 @@ export const xlsformMessages = {
     fr: 'Feuille {sheet} : le questionnaire n’a aucune question.',
   },
 } satisfies Record<string, CatalogueEntry>;
+
+type XlsFormMessages = typeof xlsformMessages;
+
+// Makes these codes part of `ErrorCode` (the entries themselves are registered by src/modules.ts).
+declare module '../core/errors.js' {
+  interface ErrorCatalogue extends XlsFormMessages {}
+}

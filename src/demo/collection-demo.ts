@@ -199,7 +199,7 @@ export async function loadCollectionDemo(db: Queryable, onProgress: (done: numbe
   let approved = 0;
   for (const spec of PROJECTS) {
     const project = await collection.createProject(db, actor, { name: spec.name, country: spec.country });
-    const upload = await collection.uploadForm(db, actor, project.id, { bytes: Buffer.from(DEMO_SITE_FORM), source: 'xform', publish: true });
+    const upload = await collection.uploadForm(db, actor, project.id, { bytes: Buffer.from(DEMO_SITE_FORM), publish: true });
     const credentials = await collection.createAppUser(db, actor, project.id, { name: spec.enumerator, formIds: [upload.form.id] }, 'http://localhost:3000');
     // The phone sends as the app user it was configured as, like a real one.
     const phone: Actor = {

@@ -24,7 +24,7 @@ function FormUpload({ projectId, onUploaded }: { projectId: number; onUploaded: 
     setError(null);
     setResult(null);
     try {
-      const answer = await uploadFile<FormUploadResult>(buildUrl(`/api/collection/projects/${projectId}/forms`, { publish }), file);
+      const answer = await uploadFile<FormUploadResult>(buildUrl(`/api/collection/projects/${projectId}/forms`, { publish, fileName: file.name }), file);
       setResult(answer.data);
       onUploaded();
     } catch (caught) {
@@ -41,7 +41,7 @@ function FormUpload({ projectId, onUploaded }: { projectId: number; onUploaded: 
       <div className="controls">
         <span className="field">
           <label htmlFor={fileId}>{t('collection.upload.file')}</label>
-          <input id={fileId} type="file" accept=".xml,text/xml,application/xml" onChange={(event) => setFile(event.target.files?.[0] ?? null)} data-testid="collection-upload-file" />
+          <input id={fileId} type="file" accept=".xml,.xlsx,text/xml,application/xml,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(event) => setFile(event.target.files?.[0] ?? null)} data-testid="collection-upload-file" />
         </span>
         <label className="checkbox">
           <input type="checkbox" checked={publish} onChange={(event) => setPublish(event.target.checked)} /> {t('collection.upload.publish')}
@@ -51,6 +51,13 @@ function FormUpload({ projectId, onUploaded }: { projectId: number; onUploaded: 
         </button>
       </div>
       {error ? <ErrorNotice error={error} /> : null}
+      {error && Array.isArray(error.details) && error.details.length > 1 ? (
+        <ul className="problems" data-testid="collection-upload-problems">
+          {(error.details as Array<{ message?: unknown }>).map((problem, index) => (
+            <li key={index}>{typeof problem.message === 'string' ? problem.message : ''}</li>
+          ))}
+        </ul>
+      ) : null}
       {result ? (
         <p className="notice" role="status" data-testid="collection-upload-result">
           {t(result.created ? 'collection.upload.created' : 'collection.upload.unchanged', {
@@ -61,6 +68,16 @@ function FormUpload({ projectId, onUploaded }: { projectId: number; onUploaded: 
             languages: result.version.languages.join(', ') || '—',
           })}
         </p>
+      ) : null}
+      {result && result.warnings.length > 0 ? (
+        <details className="notice">
+          <summary>{t('collection.upload.warnings', { count: result.warnings.length })}</summary>
+          <ul>
+            {result.warnings.map((warning, index) => (
+              <li key={index}>{warning}</li>
+            ))}
+          </ul>
+        </details>
       ) : null}
     </section>
   );
