@@ -10,6 +10,7 @@
  *   SQL run directly.
  * - DTM import, import memory and dashboard: see bench/dtm.ts.
  * - Upload memory: peak RSS of the built server with four 200 MB uploads at once (bench/uploads.ts).
+ * - Field collection: submissions over loopback and the CSV zip export (bench/collection.ts).
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -21,6 +22,7 @@ import { migrate } from '../src/core/migrate.js';
 import { importGeoFile } from '../src/geo/geo-imports.js';
 import { nameKey } from '../src/geo/names.js';
 import { benchDashboard, benchDtmImport, benchFolder, peakMemory, writeBenchFile } from './dtm.js';
+import { benchCollection } from './collection.js';
 import { benchUploads } from './uploads.js';
 
 const SYLLABLES = ['ba', 'di', 'ko', 'ma', 'sa', 'ta', 'ni', 'go', 'ro', 'bou', 'dou', 'kan', 'fo', 'lé', 'mé'];
@@ -195,6 +197,7 @@ async function main(): Promise<void> {
     });
     await memory(null);
   }
+  if (only === '' || only.includes('collection')) await withFresh(() => PgliteDatabase.open(), benchCollection);
   if (only === '' || only.includes('uploads')) await benchUploads('pglite', null);
 
   const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -221,6 +224,13 @@ async function main(): Promise<void> {
         } finally {
           await child.drop();
         }
+      }
+      if (only === '' || only.includes('collection')) {
+        await withFresh(() => Promise.resolve(PostgresDatabase.open(scratch.url, { max: 10 })), async (db) => {
+          await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+          await migrate(db);
+          await benchCollection(db);
+        });
       }
       if (only === '' || only.includes('uploads')) await benchUploads('postgres', postgresUrl);
     } finally {
