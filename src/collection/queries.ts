@@ -30,6 +30,12 @@ export async function projectById(db: Queryable, id: number): Promise<ProjectRow
   return row;
 }
 
+/** What access decisions need of a project, without the counts (they scan its submissions). */
+export async function projectScope(db: Queryable, id: number): Promise<{ id: number; name: string; country: string } | undefined> {
+  const [row] = await db.query<{ id: number; name: string; country: string }>('SELECT id::int AS id, name, country FROM collection_project WHERE id = $1', [id]);
+  return row;
+}
+
 export async function insertProject(db: Queryable, values: { name: string; country: string; by: string }): Promise<number> {
   const [row] = await db.query<{ id: number }>('INSERT INTO collection_project (name, country, created_by) VALUES ($1, $2, $3) RETURNING id::int AS id', [
     values.name,
@@ -69,6 +75,17 @@ export async function forms(db: Queryable, projectId: number): Promise<FormRow[]
 
 export async function formByXmlId(db: Queryable, projectId: number, xmlFormId: string): Promise<FormRow | undefined> {
   const [row] = await db.query<FormRow>(`${FORM_SELECT} WHERE f.project_id = $1 AND f.xml_form_id = $2`, [projectId, xmlFormId]);
+  return row;
+}
+
+/** What receiving a submission needs of a form, without the counts (a phone posts often). */
+export async function formForSubmission(db: Queryable, projectId: number, xmlFormId: string, appUserId: number | null): Promise<{ id: number; state: 'open' | 'closed'; assigned: boolean } | undefined> {
+  const [row] = await db.query<{ id: number; state: 'open' | 'closed'; assigned: boolean }>(
+    `SELECT f.id::int AS id, f.state,
+            ($3::bigint IS NULL OR EXISTS (SELECT 1 FROM collection_app_user_form g WHERE g.app_user_id = $3 AND g.form_id = f.id)) AS assigned
+       FROM collection_form f WHERE f.project_id = $1 AND f.xml_form_id = $2`,
+    [projectId, xmlFormId, appUserId],
+  );
   return row;
 }
 

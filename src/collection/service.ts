@@ -48,8 +48,8 @@ export async function listProjects(db: Queryable, principal: Principal): Promise
  * The project, when the principal may do `verb` in it; otherwise the same 404 as a project that
  * does not exist (other countries' projects are not confirmed to exist).
  */
-export async function authoriseProject(db: Queryable, principal: Principal, projectId: number, verb: Verb): Promise<q.ProjectRow> {
-  const project = await q.projectById(db, projectId);
+export async function authoriseProject(db: Queryable, principal: Principal, projectId: number, verb: Verb): Promise<{ id: number; name: string; country: string }> {
+  const project = await q.projectScope(db, projectId);
   const allowed =
     project !== undefined && (principal.kind === 'app-user' ? principal.projectId === project.id && can(principal, verb) : can(principal, verb, { countries: [project.country] }));
   if (!allowed) throw new AppError('collection.project.notFound', { id: projectId });

@@ -82,9 +82,8 @@ export async function receiveSubmission(
     if (error instanceof SubmissionProblem) throw submissionProblem(error);
     throw error;
   }
-  const form = await q.formByXmlId(db, projectId, parsed.formId);
-  const assigned = form !== undefined && (principal.kind !== 'app-user' || (await q.formsOfAppUser(db, principal.appUserId)).some((row) => row.id === form.id));
-  if (form === undefined || !assigned) throw new AppError('collection.form.notFound', { formId: parsed.formId });
+  const form = await q.formForSubmission(db, projectId, parsed.formId, principal.kind === 'app-user' ? principal.appUserId : null);
+  if (form === undefined || !form.assigned) throw new AppError('collection.form.notFound', { formId: parsed.formId });
   if (form.state === 'closed') throw new AppError('collection.form.closed', { formId: parsed.formId });
   const version = await q.formVersion(db, form.id, parsed.version);
   if (version === undefined) throw new AppError('collection.submission.versionUnknown', { formId: parsed.formId, version: parsed.version === '' ? '—' : parsed.version });
