@@ -212,17 +212,9 @@ export async function listHouseholds(db: Queryable, principal: Principal, filter
   return { total, households: rows.map(householdView) };
 }
 
-export interface MemberView {
+/** A member as the registry shows it: what was registered, with its id. */
+export interface MemberView extends q.MemberValues {
   id: number;
-  givenNames: string;
-  familyName: string;
-  spokenName: string | null;
-  sex: 'f' | 'm';
-  birthYear: number | null;
-  birthDate: string | null;
-  relation: string;
-  phone: string | null;
-  idDocument: string | null;
 }
 
 const memberView = (row: q.MemberRow): MemberView => ({

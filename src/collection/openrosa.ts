@@ -13,7 +13,8 @@ export const OPENROSA_HEADERS: Readonly<Record<string, string>> = {
   'x-openrosa-accept-content-length': String(OPENROSA_BATCH_BYTES),
 };
 
-const escapeXml = (text: string): string =>
+/** Text as XML character data or attribute value. */
+export const escapeXml = (text: string): string =>
   text.replace(/[<>&"']/g, (character) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;' })[character] ?? character);
 
 export interface FormListEntry {

@@ -232,7 +232,7 @@ export async function uploadForm(
       summary: { formId: definition.formId, version, md5, source, created: result.created, published: upload.publish },
     }),
   );
-  const form = (await q.forms(db, projectId)).find((row) => row.id === outcome.formId)!;
+  const form = (await q.formByXmlId(db, projectId, definition.formId))!;
   return { form: formView(form), version: versionView((await q.formVersionById(db, outcome.versionId))!), created: outcome.created, warnings: converted.warnings };
 }
 

@@ -45,18 +45,20 @@ interface FormShape {
   binaryPaths: Set<string>;
 }
 
-const shapes = new Map<number, FormShape>();
+// Keyed by the version's SHA-256, not its id: ids are per database (a process may serve or test
+// several), while the same bytes always have the same shape.
+const shapes = new Map<string, FormShape>();
 
 /** Repeats and binary questions of a form version (read once from its XML, then kept: versions never change). */
-async function shapeOf(db: Queryable, versionId: number): Promise<FormShape> {
-  const known = shapes.get(versionId);
+async function shapeOf(db: Queryable, version: Pick<q.FormVersionRow, 'id' | 'sha256'>): Promise<FormShape> {
+  const known = shapes.get(version.sha256);
   if (known !== undefined) return known;
-  const definition = readXForm((await q.formVersionXml(db, versionId)).toString('utf8'));
+  const definition = readXForm((await q.formVersionXml(db, version.id)).toString('utf8'));
   const shape = {
     repeats: new Set(definition.questions.filter((question) => question.kind === 'repeat').map((question) => question.path)),
     binaryPaths: new Set(definition.binds.filter((bind) => bind.type === 'binary').map((bind) => bind.nodeset)),
   };
-  shapes.set(versionId, shape);
+  shapes.set(version.sha256, shape);
   return shape;
 }
 
@@ -87,9 +89,8 @@ export async function receiveSubmission(
   if (form.state === 'closed') throw new AppError('collection.form.closed', { formId: parsed.formId });
   const version = await q.formVersion(db, form.id, parsed.version);
   if (version === undefined) throw new AppError('collection.submission.versionUnknown', { formId: parsed.formId, version: parsed.version === '' ? '—' : parsed.version });
-  const shape = await shapeOf(db, version.id);
-  const answers = readSubmission(post.xml, shape.repeats).answers;
-  const fileNames = namedFiles(answers, shape.binaryPaths);
+  // File names are read by question path: the first parse's answers serve, no repeat positions needed.
+  const fileNames = namedFiles(parsed.answers, (await shapeOf(db, version)).binaryPaths);
   const xmlSha256 = sha256Hex(post.xml);
 
   const outcome = await audited(
@@ -218,7 +219,7 @@ export async function submissionDetail(db: Queryable, principal: Principal, proj
   const row = await q.submissionById(db, form.id, id);
   if (row === undefined) throw new AppError('collection.submission.notFound', { id });
   const version = await q.formVersion(db, form.id, row.version);
-  const shape = version === undefined ? { repeats: new Set<string>() } : await shapeOf(db, version.id);
+  const shape = version === undefined ? { repeats: new Set<string>() } : await shapeOf(db, version);
   const history = await q.submissionHistory(db, form.id, row.root_instance_id);
   return {
     submission: submissionView(row),

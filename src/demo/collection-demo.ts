@@ -6,6 +6,7 @@
  * phone, many reviewed. Nothing here describes a real site.
  */
 import { systemActor, type Actor } from '../access/audit.js';
+import { escapeXml } from '../collection/openrosa.js';
 import * as collection from '../collection/service.js';
 import * as submissions from '../collection/submissions.js';
 import type { Queryable } from '../core/db.js';
@@ -158,19 +159,18 @@ export interface SiteAnswers {
   start: string;
 }
 
-const escape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A submission of the demo form as ODK Collect writes it. */
 export function siteSubmissionXml(answers: SiteAnswers): string {
   return [
     `<?xml version='1.0' ?><data id="${DEMO_FORM_ID}" version="2021050101" xmlns:jr="http://openrosa.org/javarosa" xmlns:orx="http://openrosa.org/xforms">`,
     `<start>${answers.start}</start><end>${answers.start}</end><deviceid>collect:demo${answers.admin2}</deviceid>`,
-    `<site_name>${escape(answers.siteName)}</site_name><admin2>${answers.admin2}</admin2><site_type>${answers.siteType}</site_type>`,
+    `<site_name>${escapeXml(answers.siteName)}</site_name><admin2>${answers.admin2}</admin2><site_type>${answers.siteType}</site_type>`,
     `<households>${answers.households}</households><individuals>${answers.individuals}</individuals>`,
     `<location>${answers.location}</location><photo>${answers.photo ?? ''}</photo>`,
     ...answers.needs.map((need) => `<need><priority>${need.priority}</priority><people>${need.people}</people></need>`),
     `<meta><instanceID>${answers.instanceId}</instanceID>${answers.deprecatedId === undefined ? '' : `<deprecatedID>${answers.deprecatedId}</deprecatedID>`}`,
-    `<instanceName>${escape(`${answers.siteName} — ${answers.admin2}`)}</instanceName></meta></data>`,
+    `<instanceName>${escapeXml(`${answers.siteName} — ${answers.admin2}`)}</instanceName></meta></data>`,
   ].join('');
 }
 
