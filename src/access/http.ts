@@ -9,7 +9,7 @@ import { AppError } from '../core/errors.js';
 import { looksLikeApiUrl } from '../core/http-kit.js';
 import type { PathTokenResolver } from '../core/module.js';
 import { auditedRead, recordAudit, recordOrRefuse, type Actor, type AuditEvent } from './audit.js';
-import { authenticate, sameSecret, SESSION_COOKIE } from './service.js';
+import { authenticate, passwordPrincipal, sameSecret, SESSION_COOKIE } from './service.js';
 import { can, isPathTokenHolder, type Principal, type Verb } from './verbs.js';
 
 // Where the guard's notion of an API address lives (core, since the not-found handler needs it too).
@@ -33,6 +33,14 @@ declare module 'fastify' {
      * 403, so that clients do not prompt for a password.
      */
     pathToken?: boolean;
+    /**
+     * The route also takes an account's e-mail and password as HTTP Basic credentials, as ODK
+     * Collect sends them when it is configured with an account; a caller without credentials is
+     * challenged (`WWW-Authenticate: Basic`) so that the phone asks for them. Writes need the
+     * `X-OpenRosa-Version` header, which a cross-site form cannot send with a browser's
+     * remembered credentials.
+     */
+    basicAuth?: boolean;
   }
   interface FastifyRequest {
     principal: Principal;
@@ -46,6 +54,19 @@ declare module 'fastify' {
   }
 }
 
+
+const BASIC_CHALLENGE = 'Basic realm="Liptako", charset="UTF-8"';
+
+/** E-mail and password from `Basic base64(email:password)`, or null when it is not that shape. */
+function basicCredentials(header: string): { email: string; password: string } | null {
+  const encoded = header.replace(/^Basic\s+/i, '').trim();
+  // An e-mail (≤ 320) and a password (the policy's maximum is far below 1,000) encode in well under 2 KB.
+  if (encoded.length === 0 || encoded.length > 2048 || !/^[A-Za-z0-9+/]+={0,2}$/.test(encoded)) return null;
+  const decoded = Buffer.from(encoded, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0 || colon === decoded.length - 1) return null;
+  return { email: decoded.slice(0, colon), password: decoded.slice(colon + 1) };
+}
 
 // Plugin routes that serve documentation assets: readable by anyone allowed to read the system.
 const DOCUMENTATION_PREFIX = '/api/docs';
@@ -109,6 +130,16 @@ export function installAccessControl(app: FastifyInstance, db: Database, pathTok
       return;
     }
     const authorization = request.headers.authorization;
+    if (request.routeOptions.config?.basicAuth === true && typeof authorization === 'string' && /^Basic\s/i.test(authorization)) {
+      const credentials = basicCredentials(authorization);
+      if (credentials === null) throw new AppError('auth.signIn.failed');
+      if (UNSAFE.has(request.method) && request.headers['x-openrosa-version'] === undefined) throw new AppError('auth.basic.openRosaOnly');
+      const principal = await passwordPrincipal(db, { ...credentials, address: request.ip, requestId: request.id });
+      request.principal = principal;
+      request.actor = { principal, requestId: request.id };
+      if (verb !== 'public' && !can(principal, verb)) throw new AppError('auth.forbidden', { verb });
+      return;
+    }
     const bearer = typeof authorization === 'string' && /^Bearer\s+/i.test(authorization) ? authorization.replace(/^Bearer\s+/i, '').trim() : undefined;
     const cookies = request.cookies as Record<string, string | undefined> | undefined;
     const principal = await authenticate(db, { bearerToken: bearer, sessionToken: cookies?.[SESSION_COOKIE] });
@@ -146,6 +177,8 @@ export function installAccessControl(app: FastifyInstance, db: Database, pathTok
   // nothing to keep together). Sign-in (`public`) records every attempt itself.
   app.addHook('onSend', async (request: FastifyRequest, reply: FastifyReply, payload: unknown) => {
     const config = request.routeOptions.config;
+    // Asked when nothing or a wrong password was sent: the phone then prompts for the password.
+    if (config?.basicAuth === true && reply.statusCode === 401) reply.header('www-authenticate', BASIC_CHALLENGE);
     if (config?.verb === undefined || config.verb === 'public' || request.principal === null) return payload;
     const write = UNSAFE.has(request.method);
     const failed = reply.statusCode >= 400;

@@ -12,6 +12,11 @@ export const accessMessages = {
     en: 'Your role does not allow this ({verb}).',
     fr: 'Votre rôle ne permet pas ceci ({verb}).',
   },
+  'auth.basic.openRosaOnly': {
+    status: 403,
+    en: 'A password in the request (HTTP Basic) is accepted only from OpenRosa clients such as ODK Collect: send the X-OpenRosa-Version header.',
+    fr: 'Un mot de passe dans la requête (HTTP Basic) n’est accepté que des clients OpenRosa comme ODK Collect : envoyez l’en-tête X-OpenRosa-Version.',
+  },
   'auth.csrf': {
     status: 403,
     en: 'This request did not come from a Liptako page (missing or wrong anti-forgery token). Reload the page and try again.',

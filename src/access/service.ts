@@ -41,7 +41,7 @@ function assignmentsFrom(rows: readonly q.AssignmentRow[]): Assignment[] {
   return rows.map((row) => ({ role: row.role_code, verbs: row.verbs, scope: { kind: row.scope_kind, value: row.scope_value } }));
 }
 
-async function principalFor(db: Queryable, user: q.UserRow, extras: Partial<Extract<Principal, { kind: 'user' }>> & { via: 'session' | 'token' | 'system' }): Promise<Principal> {
+async function principalFor(db: Queryable, user: q.UserRow, extras: Partial<Extract<Principal, { kind: 'user' }>> & { via: 'session' | 'token' | 'system' | 'password' }): Promise<Principal> {
   return {
     kind: 'user',
     userId: user.id,
@@ -96,17 +96,25 @@ export interface SignInResult {
   principal: Principal;
 }
 
+interface PasswordAttempt {
+  email: string;
+  password: string;
+  address: string;
+  requestId: string;
+}
+
 /**
  * Checks a password. Every path, whether the account exists, is disabled, or this address must
  * still wait, runs exactly one Argon2 verification (against a decoy when there is nothing real
- * to check), so neither the answer nor its timing tells them apart. Every attempt is audited.
+ * to check), so neither the answer nor its timing tells them apart. Every failure is audited and
+ * counted towards the slow-down; `onSuccess` runs in the transaction that clears the count.
  */
-export async function signIn(db: Queryable, request: { email: string; password: string; address: string; requestId: string }): Promise<SignInResult> {
-  const email = lookupEmail(request.email);
-  const key = throttleKey(request.email);
-  const address = request.address.slice(0, 64);
+async function checkPassword<T>(db: Queryable, attempt: PasswordAttempt, onSuccess: (tx: Queryable, user: q.UserRow, audit: (tx: Queryable) => Promise<void>) => Promise<T>): Promise<{ user: q.UserRow; result: T }> {
+  const email = lookupEmail(attempt.email);
+  const key = throttleKey(attempt.email);
+  const address = attempt.address.slice(0, 64);
   // Recorded under the e-mail tried (a failure has no principal to name), so not through audited().
-  const audit = (outcome: 'success' | 'failure', reason: string, userId: number | null, extra: object = {}, on: Queryable = db): Promise<void> =>
+  const audit = (outcome: 'success' | 'failure', reason: string, userId: number | null, extra: object, on: Queryable): Promise<void> =>
     q.insertAudit(on, {
       actorUserId: userId,
       actor: email.slice(0, 320),
@@ -115,14 +123,14 @@ export async function signIn(db: Queryable, request: { email: string; password: 
       objectId: userId === null ? null : String(userId),
       outcome,
       summary: { reason, ...extra },
-      requestId: request.requestId,
+      requestId: attempt.requestId,
     });
   const waitSeconds = await q.signInWait(db, key, address);
   const user = await q.userByEmail(db, email);
   const checkable = waitSeconds === 0 && user !== undefined && user.disabled_at === null;
-  const matches = await verifyPassword(checkable ? user.password_hash : await decoyHash(), request.password);
+  const matches = await verifyPassword(checkable ? user.password_hash : await decoyHash(), attempt.password);
   if (waitSeconds > 0) {
-    await audit('failure', 'throttled', user?.id ?? null, { address });
+    await audit('failure', 'throttled', user?.id ?? null, { address }, db);
     throw new AppError('auth.signIn.slowDown', { seconds: waitSeconds }, { retryAfter: waitSeconds });
   }
   if (!checkable || !matches) {
@@ -133,17 +141,36 @@ export async function signIn(db: Queryable, request: { email: string; password: 
     });
     throw new AppError('auth.signIn.failed');
   }
+  const result = await db.transaction(async (tx) => {
+    await q.clearSignInFailures(tx, key, address);
+    return onSuccess(tx, user, (on) => audit('success', 'password', user.id, {}, on));
+  });
+  return { user, result };
+}
+
+/** Signs in with a password: a session, its anti-forgery token, and the audit row that opened it. */
+export async function signIn(db: Queryable, request: PasswordAttempt): Promise<SignInResult> {
   const sessionToken = secret();
   const csrfToken = secret(24);
   const expiresAt = new Date(Date.now() + SESSION_DAYS * 24 * 3600 * 1000);
   // A session nobody can find in the audit log is not opened.
-  const sessionId = await db.transaction(async (tx) => {
-    await q.clearSignInFailures(tx, key, address);
-    const id = await q.insertSession(tx, { tokenSha256: sha256(sessionToken), csrfToken, userId: user.id, expiresAt });
-    await audit('success', 'password', user.id, {}, tx);
+  const { user, result: sessionId } = await checkPassword(db, request, async (tx, found, audit) => {
+    const id = await q.insertSession(tx, { tokenSha256: sha256(sessionToken), csrfToken, userId: found.id, expiresAt });
+    await audit(tx);
     return id;
   });
   return { sessionToken, csrfToken, expiresAt, principal: await principalFor(db, user, { via: 'session', sessionId, csrfToken }) };
+}
+
+/**
+ * The account named by HTTP Basic credentials, for the OpenRosa routes that accept them (phones
+ * configured with an account rather than a QR code send them on every request). The same checks,
+ * slow-down and failure audit as signing in; a success opens nothing and is not audited itself:
+ * what the request does records its own row under the account's name.
+ */
+export async function passwordPrincipal(db: Queryable, attempt: PasswordAttempt): Promise<Principal> {
+  const { user } = await checkPassword(db, attempt, () => Promise.resolve(null));
+  return principalFor(db, user, { via: 'password' });
 }
 
 /** Clears the sign-in slow-down of an account from every address (administrator, CLI, password reset). */

@@ -74,7 +74,8 @@ export type Principal =
       language: 'fr' | 'en';
       organisationId: number | null;
       assignments: readonly Assignment[];
-      via: 'session' | 'token' | 'system';
+      /** `password`: HTTP Basic credentials on a route that accepts them (OpenRosa clients). */
+      via: 'session' | 'token' | 'system' | 'password';
       sessionId?: number;
       csrfToken?: string;
       tokenId?: number;

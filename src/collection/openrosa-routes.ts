@@ -79,7 +79,7 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
       scope.get(
         url,
         {
-          config: { verb: 'collection.submit', pathToken },
+          config: { verb: 'collection.submit', pathToken, basicAuth: !pathToken },
           schema: {
             tags,
             summary: 'OpenRosa form list: the forms this caller may fill, with the md5 of the exact bytes served',
@@ -111,7 +111,7 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
       scope.get(
         url,
         {
-          config: { verb: 'collection.submit', pathToken },
+          config: { verb: 'collection.submit', pathToken, basicAuth: !pathToken },
           schema: { tags, summary: 'Download a form: the exact bytes its form-list md5 is of (ETag: that md5)', params: FormParams, response: { 200: BinarySchema } },
         },
         async (request, reply) => {
@@ -127,7 +127,7 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
     for (const { url, pathToken } of both('/forms/:xmlFormId/manifest')) {
       scope.get(
         url,
-        { config: { verb: 'collection.submit', pathToken }, schema: { tags, summary: 'OpenRosa manifest: the media and CSV files a form uses', params: FormParams, response: { 200: XmlText } } },
+        { config: { verb: 'collection.submit', pathToken, basicAuth: !pathToken }, schema: { tags, summary: 'OpenRosa manifest: the media and CSV files a form uses', params: FormParams, response: { 200: XmlText } } },
         async (request, reply) => {
           const { projectId, xmlFormId } = request.params;
           const files = await fillableFormMedia(db, request.principal, projectId, xmlFormId);
@@ -144,7 +144,7 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
     for (const { url, pathToken } of both('/forms/:xmlFormId/attachments/:name')) {
       scope.get(
         url,
-        { config: { verb: 'collection.submit', pathToken }, schema: { tags, summary: 'A media or CSV file of a form', params: MediaParams, response: { 200: BinarySchema } } },
+        { config: { verb: 'collection.submit', pathToken, basicAuth: !pathToken }, schema: { tags, summary: 'A media or CSV file of a form', params: MediaParams, response: { 200: BinarySchema } } },
         async (request, reply) => {
           const file = await fillableFormMediaFile(db, request.principal, request.params.projectId, request.params.xmlFormId, request.params.name);
           return reply.header('etag', `"${file.md5}"`).type(file.content_type).send(file.bytes);
@@ -157,7 +157,7 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
       scope.route({
         method: ['HEAD', 'GET'],
         url,
-        config: { verb: 'collection.submit', pathToken },
+        config: { verb: 'collection.submit', pathToken, basicAuth: !pathToken },
         schema: { tags, summary: 'OpenRosa pre-flight: 204 with the headers that say the batch size', params: ProjectParams, querystring: Type.Object({ deviceID: Type.Optional(Type.String({ maxLength: 200 })) }), response: { 204: Type.Null({ description: 'No body: the headers are the answer' }) } },
         handler: async (request, reply) => {
           await fillableForms(db, request.principal, request.params.projectId);
@@ -167,7 +167,7 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
       scope.post(
         url,
         {
-          config: { verb: 'collection.submit', pathToken, audit: 'collection.submission.receive' },
+          config: { verb: 'collection.submit', pathToken, basicAuth: !pathToken, audit: 'collection.submission.receive' },
           bodyLimit: SUBMISSION_POST_MAX_BYTES,
           schema: {
             tags,
