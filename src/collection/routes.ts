@@ -59,7 +59,9 @@ const SubmissionSchema = Type.Object({
 });
 const SubmissionDetailSchema = Type.Object({
   submission: SubmissionSchema,
-  answers: Type.Array(Type.Object({ path: Type.String(), position: Type.String(), value: Type.String() })),
+  answers: Type.Array(
+    Type.Object({ path: Type.String(), position: Type.String(), value: Type.String(), label: Type.Union([Type.String(), Type.Null()]), valueLabel: Type.Union([Type.String(), Type.Null()]) }),
+  ),
   attachments: Type.Array(Type.Object({ name: Type.String(), present: Type.Boolean(), contentType: Nullable(Type.String()) })),
   history: Type.Array(Type.Object({ id: Type.Integer(), instanceId: Type.String(), receivedAt: Type.String(), submittedBy: Type.String() })),
   reviews: Type.Array(Type.Object({ state: Type.String(), comment: Nullable(Type.String()), by: Type.String(), at: Type.String() })),
@@ -273,7 +275,7 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
         response: { 200: SubmissionDetailSchema, ...errorResponses(404) },
       },
     },
-    async (request) => submissions.submissionDetail(db, request.principal, request.params.projectId, request.params.xmlFormId, request.params.submissionId),
+    async (request) => submissions.submissionDetail(db, request.principal, request.params.projectId, request.params.xmlFormId, request.params.submissionId, languageOf(request)),
   );
 
   app.get(

@@ -14,11 +14,12 @@
 import { audited, actorName, type Actor } from '../access/audit.js';
 import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
-import { AppError } from '../core/errors.js';
+import { AppError, type Language } from '../core/errors.js';
 import * as q from './queries.js';
 import { authoriseProject, md5Hex, sha256Hex } from './service.js';
 import { readSubmission, SubmissionProblem, type SubmissionAnswer } from './submission.js';
 import { readXForm } from './xform.js';
+import { labelIn, readXFormLabels, type XFormLabels } from './xform-labels.js';
 
 export interface ReceivedFile {
   name: string;
@@ -43,6 +44,8 @@ function namedFiles(answers: readonly SubmissionAnswer[], binaryPaths: ReadonlyS
 interface FormShape {
   repeats: Set<string>;
   binaryPaths: Set<string>;
+  /** Read when first asked for: receiving a submission never needs them. */
+  labels: () => XFormLabels;
 }
 
 // Keyed by the version's SHA-256, not its id: ids are per database (a process may serve or test
@@ -53,10 +56,13 @@ const shapes = new Map<string, FormShape>();
 async function shapeOf(db: Queryable, version: Pick<q.FormVersionRow, 'id' | 'sha256'>): Promise<FormShape> {
   const known = shapes.get(version.sha256);
   if (known !== undefined) return known;
-  const definition = readXForm((await q.formVersionXml(db, version.id)).toString('utf8'));
+  const xml = (await q.formVersionXml(db, version.id)).toString('utf8');
+  const definition = readXForm(xml);
+  let labels: XFormLabels | undefined;
   const shape = {
     repeats: new Set(definition.questions.filter((question) => question.kind === 'repeat').map((question) => question.path)),
     binaryPaths: new Set(definition.binds.filter((bind) => bind.type === 'binary').map((bind) => bind.nodeset)),
+    labels: () => (labels ??= readXFormLabels(xml)),
   };
   shapes.set(version.sha256, shape);
   return shape;
@@ -206,24 +212,47 @@ export async function listSubmissions(
   return { submissions: page.rows.map(submissionView), total: page.total };
 }
 
+/** An answer as a reviewer reads it: the question's label and the chosen options' labels, in their language. */
+export interface LabelledAnswer extends SubmissionAnswer {
+  /** Null when the form shows the question without a label (calculations, hidden fields). */
+  label: string | null;
+  /** For a choice: the labels of the chosen options (codes the form does not list stay codes). */
+  valueLabel: string | null;
+}
+
 export interface SubmissionDetail {
   submission: SubmissionView;
-  answers: SubmissionAnswer[];
+  answers: LabelledAnswer[];
   attachments: Array<{ name: string; present: boolean; contentType: string | null }>;
   history: Array<{ id: number; instanceId: string; receivedAt: string; submittedBy: string }>;
   reviews: Array<{ state: string; comment: string | null; by: string; at: string }>;
 }
 
-export async function submissionDetail(db: Queryable, principal: Principal, projectId: number, xmlFormId: string, id: number): Promise<SubmissionDetail> {
+function labelled(answer: SubmissionAnswer, labels: XFormLabels | null, language: Language): LabelledAnswer {
+  if (labels === null) return { ...answer, label: null, valueLabel: null };
+  const choices = labels.choices[answer.path];
+  const valueLabel =
+    choices === undefined || answer.value === ''
+      ? null
+      : answer.value
+          .split(/\s+/)
+          .map((code) => labelIn(choices[code], language, labels.defaultLanguage) ?? code)
+          .join(', ');
+  return { ...answer, label: labelIn(labels.questions[answer.path], language, labels.defaultLanguage), valueLabel };
+}
+
+export async function submissionDetail(db: Queryable, principal: Principal, projectId: number, xmlFormId: string, id: number, language: Language): Promise<SubmissionDetail> {
   const form = await formOf(db, principal, projectId, xmlFormId, 'collection.read');
   const row = await q.submissionById(db, form.id, id);
   if (row === undefined) throw new AppError('collection.submission.notFound', { id });
   const version = await q.formVersion(db, form.id, row.version);
-  const shape = version === undefined ? { repeats: new Set<string>() } : await shapeOf(db, version);
+  const shape = version === undefined ? null : await shapeOf(db, version);
   const history = await q.submissionHistory(db, form.id, row.root_instance_id);
   return {
     submission: submissionView(row),
-    answers: readSubmission(row.xml, shape.repeats).answers.filter((answer) => !answer.path.includes('/meta/')),
+    answers: readSubmission(row.xml, shape?.repeats ?? new Set())
+      .answers.filter((answer) => !answer.path.includes('/meta/'))
+      .map((answer) => labelled(answer, shape?.labels() ?? null, language)),
     attachments: (await q.submissionAttachments(db, row.id)).map((attachment) => ({ name: attachment.name, present: attachment.present, contentType: attachment.content_type })),
     history: history.map((version) => ({ id: version.id, instanceId: version.instance_id, receivedAt: version.received_at.toISOString(), submittedBy: version.submitted_by })),
     reviews: (await q.reviews(db, history.map((version) => version.id))).map((review) => ({ state: review.review_state, comment: review.comment, by: review.reviewed_by, at: review.reviewed_at.toISOString() })),

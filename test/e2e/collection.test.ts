@@ -58,7 +58,9 @@ describe.skipIf(!browserTestsReady)('field collection in Chromium', () => {
     const table = manager.getByTestId('collection-submission-table');
     await table.locator('tbody tr').first().locator('.link-button').click();
     const detail = manager.getByTestId('collection-submission');
-    await expect.poll(() => detail.textContent()).toContain('households');
+    // Questions read by the form's own labels in the reader's language, the codes beside them.
+    await expect.poll(() => detail.textContent()).toContain('Number of households');
+    expect(await detail.textContent()).toContain('households');
     // The manager reviews but does not manage: no upload, no phones.
     expect(await manager.getByTestId('collection-upload').count()).toBe(0);
     await manager.screenshot({ path: 'test-results/collection-manager-en.png', fullPage: true });

@@ -123,14 +123,20 @@ describeEachDatabase('collection: OpenRosa server', (context) => {
     );
     expect(list.body.total).toBe(1);
     expect(list.body.submissions[0]).toMatchObject({ instanceId: edit.instanceId, reviewState: 'edited', attachmentsPresent: 1 });
-    const detail = await call<{ history: unknown[]; answers: Array<{ path: string; position: string; value: string }> }>(
+    const detailUrl = `/api/collection/projects/${seed.projectId}/forms/${DEMO_FORM_ID}/submissions/${list.body.submissions[0]!.id}`;
+    const detail = await call<{ history: unknown[]; answers: Array<{ path: string; position: string; value: string; label: string | null; valueLabel: string | null }> }>(
       context.app,
       'GET',
-      `/api/collection/projects/${seed.projectId}/forms/${DEMO_FORM_ID}/submissions/${list.body.submissions[0]!.id}`,
+      detailUrl,
+      undefined,
+      { 'accept-language': 'en' },
     );
     expect(detail.body.history).toHaveLength(2);
-    expect(detail.body.answers).toContainEqual({ path: '/data/households', position: '/data/households', value: '150' });
-    expect(detail.body.answers).toContainEqual({ path: '/data/need/priority', position: '/data/need[1]/priority', value: 'water' });
+    // What the reviewer reads: the form's own labels in their language, codes beside them.
+    expect(detail.body.answers).toContainEqual({ path: '/data/households', position: '/data/households', value: '150', label: 'Number of households', valueLabel: null });
+    expect(detail.body.answers).toContainEqual({ path: '/data/need/priority', position: '/data/need[1]/priority', value: 'water', label: 'Sector', valueLabel: 'Water, sanitation and hygiene' });
+    const inFrench = await call<{ answers: Array<{ path: string; label: string | null; valueLabel: string | null }> }>(context.app, 'GET', detailUrl, undefined, { 'accept-language': 'fr' });
+    expect(inFrench.body.answers.find((answer) => answer.path === '/data/site_type')).toMatchObject({ label: 'Type de site', valueLabel: 'Site spontané' });
     // An edit of a submission never received is refused.
     const orphan = await postSubmission(phone, seed.phoneBase, [xmlPart(siteSubmissionXml({ ...siteAnswers(), deprecatedId: 'uuid:never-seen' }))]);
     expect(orphan.statusCode).toBe(409);

@@ -200,9 +200,20 @@ function SubmissionPanel({ projectId, formId, submissionId, onClose }: { project
               {detail.data.answers.map((answer) => (
                 <tr key={answer.position}>
                   <th scope="row">
-                    <code>{answer.position.split('/').slice(2).join(' / ')}</code>
+                    {answer.label === null ? null : <span className="answer-label">{answer.label}</span>}
+                    <code className={answer.label === null ? undefined : 'answer-path'}>{answer.position.split('/').slice(2).join(' / ')}</code>
                   </th>
-                  <td>{answer.value === '' ? <span className="muted">—</span> : answer.value}</td>
+                  <td>
+                    {answer.value === '' ? (
+                      <span className="muted">—</span>
+                    ) : answer.valueLabel === null ? (
+                      answer.value
+                    ) : (
+                      <>
+                        {answer.valueLabel} <code className="muted">{answer.value}</code>
+                      </>
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>
