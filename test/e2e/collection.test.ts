@@ -1,12 +1,49 @@
 /**
  * Field collection in a real browser against the demo: the IM officer for Mali (French) sees the
  * Mali project's submissions, bulk-approves the received ones, uploads a new version of the form
- * and creates a phone whose QR code is shown; the programme manager (English) opens a
+ * as an XLSForm (a first try with a mistake shows where it is; the corrected one its conversion
+ * report) and creates a phone whose QR code is shown; the programme manager (English) opens a
  * submission with its answers and history. Screenshots in test-results/.
  */
+
+/** The demo's site form as its author would keep it in Excel: French and English labels, a repeat. */
+async function siteXlsForm(typeOfSiteType: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  const survey = workbook.addWorksheet('survey');
+  survey.addRows([
+    ['type', 'name', 'label::Français (fr)', 'label::English (en)', 'required', 'constraint'],
+    ['text', 'site_name', 'Nom du site', 'Site name', 'yes', ''],
+    ['text', 'admin2', 'Cercle (P-code)', 'Admin2 (P-code)', 'yes', "regex(., '^[A-Z]{2}[0-9]{4}$')"],
+    [typeOfSiteType, 'site_type', 'Type de site', 'Site type', 'yes', ''],
+    ['integer', 'households', 'Nombre de ménages', 'Number of households', 'yes', '. >= 0'],
+    ['integer', 'individuals', 'Nombre de personnes', 'Number of people', 'yes', ''],
+    ['geopoint', 'location', 'Position GPS du site', 'GPS position of the site', '', ''],
+    ['image', 'photo', 'Photo de l’entrée du site', 'Photo of the site entrance', '', ''],
+    ['begin_repeat', 'need', 'Besoin prioritaire', 'Priority need', '', ''],
+    ['select_one sectors', 'priority', 'Secteur', 'Sector', '', ''],
+    ['integer', 'people', 'Personnes concernées', 'People concerned', '', ''],
+    ['end_repeat', 'need', '', '', '', ''],
+  ]);
+  const choices = workbook.addWorksheet('choices');
+  choices.addRows([
+    ['list_name', 'name', 'label::Français (fr)', 'label::English (en)'],
+    ['site_types', 'camp', 'Site planifié', 'Planned site'],
+    ['site_types', 'spontaneous', 'Site spontané', 'Spontaneous site'],
+    ['site_types', 'host', 'Familles d’accueil', 'Host families'],
+    ['sectors', 'shelter', 'Abris', 'Shelter'],
+    ['sectors', 'water', 'Eau, hygiène et assainissement', 'Water, sanitation and hygiene'],
+    ['sectors', 'food', 'Vivres', 'Food'],
+  ]);
+  const settings = workbook.addWorksheet('settings');
+  settings.addRows([
+    ['form_title', 'form_id', 'version', 'default_language'],
+    ['Suivi des sites de déplacés (démo)', 'suivi_sites_demo', '2021060101', 'Français (fr)'],
+  ]);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
 import { readFile } from 'node:fs/promises';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { DEMO_SITE_FORM } from '../support/collection.js';
 import { zipEntries } from '../support/zip.js';
 import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
 
@@ -30,9 +67,19 @@ describe.skipIf(!browserTestsReady)('field collection in Chromium', () => {
     await expect.poll(async () => submissions.locator('tbody tr').count()).toBeLessThan(before);
 
     const upload = officer.getByTestId('collection-upload');
-    await upload.getByTestId('collection-upload-file').setInputFiles({ name: 'suivi_sites.xml', mimeType: 'text/xml', buffer: Buffer.from(DEMO_SITE_FORM.replace('2021050101', '2021060101')) });
+    const xlsx = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+    // A typo in a type: the refusal names the sheet, the row and the column, and nothing is stored.
+    officerWatch.expectFailure({ status: 422, path: `/api/collection/projects/${await officer.getByTestId('collection-project').inputValue()}/forms` });
+    await upload.getByTestId('collection-upload-file').setInputFiles({ name: 'suivi_sites.xlsx', mimeType: xlsx, buffer: await siteXlsForm('select_one site_type') });
+    await upload.getByTestId('collection-upload-send').click();
+    await expect.poll(() => upload.textContent()).toMatch(/survey.*4.*A|site_type/);
+    await officer.screenshot({ path: 'test-results/collection-xlsform-refused-fr.png', fullPage: false });
+    await upload.getByTestId('collection-upload-file').setInputFiles({ name: 'suivi_sites.xlsx', mimeType: xlsx, buffer: await siteXlsForm('select_one site_types') });
     await upload.getByTestId('collection-upload-send').click();
     await expect.poll(() => upload.getByTestId('collection-upload-result').textContent()).toContain('version 2021060101 enregistré');
+    expect(await upload.getByTestId('collection-upload-result').textContent()).toContain('English (en)');
+    // Published: the form list shows the new version.
+    await expect.poll(() => officer.locator('table').first().textContent()).toContain('2021060101');
 
     const phones = officer.getByTestId('collection-app-users');
     await phones.getByTestId('collection-app-user-name').fill('Enquêtrice Bandiagara 07');
