@@ -64,8 +64,11 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
       if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'OpenRosa request failed');
       else request.log.info({ code: appError.code }, 'OpenRosa request refused');
       if (appError.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(appError.retryAfter))));
-      // A refused body is not drained: the connection closes after the answer.
-      if (appError.status === 413) reply.header('connection', 'close');
+      // A refused body is not drained: the connection closes once the answer has left.
+      if (appError.status === 413) {
+        reply.header('connection', 'close');
+        reply.raw.once('finish', () => request.raw.destroy());
+      }
       return sendXml(reply.header('content-language', languageOf(request)), appError.status, openRosaResponse(appError.localisedMessage(languageOf(request))));
     });
 
@@ -186,9 +189,15 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
           let received = 0;
           for await (const part of request.parts()) {
             if (part.type !== 'file') continue;
-            const bytes = await part.toBuffer();
-            received += bytes.length;
-            if (received > SUBMISSION_POST_MAX_BYTES) throw new AppError('collection.submission.tooLarge', { limit: formatBytes(SUBMISSION_POST_MAX_BYTES), batch: formatBytes(OPENROSA_BATCH_BYTES) });
+            // Counted as it arrives, not after the part: a client that ignores the batch size (or
+            // sends without Content-Length) is refused at the limit, not after its last byte.
+            const pieces: Buffer[] = [];
+            for await (const piece of part.file as AsyncIterable<Buffer>) {
+              received += piece.length;
+              if (received > SUBMISSION_POST_MAX_BYTES) throw new AppError('collection.submission.tooLarge', { limit: formatBytes(SUBMISSION_POST_MAX_BYTES), batch: formatBytes(OPENROSA_BATCH_BYTES) });
+              pieces.push(piece);
+            }
+            const bytes = Buffer.concat(pieces);
             if (part.fieldname === 'xml_submission_file') xml = bytes.toString('utf8');
             else files.push({ name: part.filename, contentType: part.mimetype, bytes });
           }

@@ -7,6 +7,7 @@
  * an OpenRosaResponse in the caller's language.
  */
 import { createHash } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { expect, it } from 'vitest';
 import { countRows } from '../support/access.js';
 import { describeEachDatabase, type TestContext } from '../support/harness.js';
@@ -232,6 +233,54 @@ describeEachDatabase('collection: OpenRosa server', (context) => {
     expect(reply.statusCode).toBe(413);
     expectOpenRosa(reply);
     expect(await currentSubmissions(context)).toBe(0);
+  });
+
+  it('refuses a 200 MB submission while it streams in over a real socket: 413 long before the end, nothing stored, the server up', async () => {
+    const seed = await seedCollection(context.app);
+    const address = await context.app.listen({ port: 0, host: '127.0.0.1' });
+    const boundary = '----liptako200mb';
+    const total = 200 * 1024 * 1024;
+    const chunk = Buffer.alloc(1024 * 1024, 0x62);
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="xml_submission_file"; filename="submission.xml"\r\nContent-Type: text/xml\r\n\r\n${siteSubmissionXml(siteAnswers({ photo: 'huge.jpg' }))}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="huge.jpg"; filename="huge.jpg"\r\nContent-Type: image/jpeg\r\n\r\n`,
+    );
+    let sent = 0;
+    const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const request = httpRequest(`${address}${seed.phoneBase}/submission`, {
+        method: 'POST',
+        headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'x-openrosa-version': '1.0', 'accept-language': 'fr' },
+      });
+      let answered = false;
+      request.on('response', (response) => {
+        answered = true;
+        const parts: Buffer[] = [];
+        response.on('data', (part: Buffer) => parts.push(part));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text: Buffer.concat(parts).toString('utf8') }));
+      });
+      // The server closes the connection after refusing: writes after that fail, and are not the test's point.
+      request.on('error', (error) => (answered ? undefined : reject(error)));
+      // Generated as it is sent, with the socket's back-pressure: the test never holds 200 MB either.
+      const pump = (): void => {
+        while (!answered && sent < total) {
+          sent += chunk.length;
+          if (!request.write(chunk)) {
+            request.once('drain', pump);
+            return;
+          }
+        }
+        if (!answered) request.end(`\r\n--${boundary}--\r\n`);
+      };
+      request.write(head);
+      pump();
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.text).toContain('<OpenRosaResponse');
+    expect(answer.text).toContain('dépasse');
+    // Refused once past the limit: most of the 200 MB was never sent.
+    expect(sent).toBeLessThan(total / 2);
+    expect(await currentSubmissions(context)).toBe(0);
+    expect((await send(context.app, 'GET', '/api/health')).statusCode).toBe(200);
   });
 
   it('refuses a second form version with the same number and other bytes (409), accepts the same bytes again', async () => {
