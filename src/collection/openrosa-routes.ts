@@ -64,10 +64,14 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
       if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'OpenRosa request failed');
       else request.log.info({ code: appError.code }, 'OpenRosa request refused');
       if (appError.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(appError.retryAfter))));
-      // A refused body is not drained: the connection closes once the answer has left.
+      // A refused body is not read further: TCP then slows the sender down, the connection closes
+      // after the answer, and the socket is dropped a moment later (at once, its reset could
+      // overtake the answer the phone has not read yet).
       if (appError.status === 413) {
         reply.header('connection', 'close');
-        reply.raw.once('finish', () => request.raw.destroy());
+        request.raw.unpipe();
+        request.raw.pause();
+        reply.raw.once('finish', () => setTimeout(() => request.raw.destroy(), 2_000).unref());
       }
       return sendXml(reply.header('content-language', languageOf(request)), appError.status, openRosaResponse(appError.localisedMessage(languageOf(request))));
     });
