@@ -12,6 +12,16 @@ export const collectionMessages = {
     en: 'A collection project is already named “{name}”.',
     fr: 'Un projet de collecte s’appelle déjà « {name} ».',
   },
+  'collection.media.unexpected': {
+    status: 422,
+    en: 'The form does not use a file named “{name}”. Files it uses: {expected}.',
+    fr: 'Le formulaire n’utilise pas de fichier nommé « {name} ». Fichiers qu’il utilise : {expected}.',
+  },
+  'collection.media.noneInZip': {
+    status: 422,
+    en: 'None of the files in this zip is used by the form. Files it uses: {expected}.',
+    fr: 'Aucun des fichiers de ce zip n’est utilisé par le formulaire. Fichiers qu’il utilise : {expected}.',
+  },
   'collection.form.notFound': {
     status: 404,
     en: 'This project has no form “{formId}” that you may use.',

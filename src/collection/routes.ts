@@ -8,6 +8,7 @@ import { BinarySchema, openRosaRoutes } from './openrosa-routes.js';
 import * as collection from './service.js';
 import { exportSubmissions } from './exports.js';
 import * as submissions from './submissions.js';
+import { FORM_MEDIA_MAX_BYTES, listFormMedia, uploadFormMedia } from './form-media.js';
 import { XFORM_MAX_BYTES } from './xform.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1 });
@@ -68,6 +69,8 @@ const SubmissionDetailSchema = Type.Object({
 });
 const ProjectParams = Type.Object({ projectId: Id });
 const FormParams = Type.Object({ projectId: Id, xmlFormId: FormIdText });
+const VersionParams = Type.Object({ projectId: Id, xmlFormId: FormIdText, versionId: Id });
+const MediaFileSchema = Type.Object({ name: Type.String(), present: Type.Boolean(), md5: Nullable(Type.String()), contentType: Nullable(Type.String()) });
 
 export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
   const { db } = context;
@@ -134,6 +137,42 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
         const bytes = Buffer.from(body instanceof Uint8Array ? body : new Uint8Array());
         const result = await collection.uploadForm(db, request.actor, request.params.projectId, { bytes, publish: request.query.publish === true, fileName: request.query.fileName, language: languageOf(request) });
         return reply.status(result.created ? 201 : 200).send(result);
+      },
+    );
+    done();
+  });
+
+  app.get(
+    '/api/collection/projects/:projectId/forms/:xmlFormId/versions/:versionId/media',
+    {
+      config: { verb: 'collection.read' },
+      schema: { tags, summary: 'The media files a form version names, and which are uploaded', params: VersionParams, response: { 200: Type.Object({ files: Type.Array(MediaFileSchema) }), ...errorResponses(404) } },
+    },
+    async (request) => ({ files: await listFormMedia(db, request.principal, request.params.projectId, request.params.xmlFormId, request.params.versionId) }),
+  );
+
+  app.register((scope, _options, done) => {
+    scope.removeAllContentTypeParsers();
+    limitConcurrentUploads(scope, context.uploads);
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_MEDIA_MAX_BYTES }, (_request, body, parsed) => parsed(null, body));
+    (scope as unknown as LiptakoApp).post(
+      '/api/collection/projects/:projectId/forms/:xmlFormId/versions/:versionId/media',
+      {
+        bodyLimit: FORM_MEDIA_MAX_BYTES,
+        config: { verb: 'collection.manage', audit: 'collection.form.media' },
+        schema: {
+          tags,
+          summary: 'Upload a media file the form names (an image, a CSV choice list), or a zip of them',
+          description: `Raw body, \`fileName\` in the query. Only files the form names are kept; a zip is checked for a bomb before it is opened and unpacks to at most ${Math.round(FORM_MEDIA_MAX_BYTES / 1024 / 1024)} MB.`,
+          params: VersionParams,
+          querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }) }),
+          response: { 200: Type.Object({ files: Type.Array(MediaFileSchema), stored: Type.Array(Type.String()), ignored: Type.Integer() }), ...errorResponses(403, 404, 413, 422) },
+        },
+      },
+      async (request) => {
+        const body = request.body;
+        const bytes = Buffer.from(body instanceof Uint8Array ? body : new Uint8Array());
+        return uploadFormMedia(db, request.actor, request.params.projectId, request.params.xmlFormId, request.params.versionId, { fileName: request.query.fileName, bytes });
       },
     );
     done();

@@ -53,7 +53,11 @@ export interface XFormDefinition {
   languages: string[];
   /** Whether the instance carries meta/instanceID, which duplicates and edits are keyed on. */
   hasInstanceId: boolean;
+  /** Files the form uses (`jr://images/logo.png`, `jr://file-csv/villages.csv`): its media, uploaded beside it. */
+  mediaFiles: string[];
 }
+
+const MEDIA_REFERENCE = /jr:\/\/(?:images|audio|video|file|file-csv)\/([^"'<>\s)]+)/g;
 
 /** A form definition beyond this is not a form but an attack or a mistake (the REACH MSNA XForm is ~1 MB). */
 export const XFORM_MAX_BYTES = 10 * 1024 * 1024;
@@ -163,5 +167,6 @@ export function readXForm(xml: string): XFormDefinition {
     binds,
     languages,
     hasInstanceId: nodes.has(`${root}/meta/instanceID`),
+    mediaFiles: [...new Set([...xml.matchAll(MEDIA_REFERENCE)].map((match) => match[1]!))].sort(),
   };
 }

@@ -21,10 +21,15 @@ export const importMessages = {
     en: 'This workbook cannot be read: it is truncated or damaged, or it is not an Excel file. Save it again from Excel as .xlsx.',
     fr: 'Ce classeur est illisible : il est tronqué ou endommagé, ou ce n’est pas un fichier Excel. Enregistrez-le à nouveau depuis Excel en .xlsx.',
   },
+  'import.brokenZip': {
+    status: 422,
+    en: 'This zip file could not be read (truncated or not a zip).',
+    fr: 'Ce fichier zip n’a pas pu être lu (tronqué ou pas un zip).',
+  },
   'import.zipBomb': {
     status: 413,
-    en: 'This workbook unpacks to far more data than a spreadsheet holds; it was refused without being opened.',
-    fr: 'Ce classeur se décompresse en bien plus de données qu’un tableur n’en contient ; il a été refusé sans être ouvert.',
+    en: 'This file unpacks to far more data than a workbook or a form’s media hold; it was refused without being opened.',
+    fr: 'Ce fichier se décompresse en bien plus de données qu’un classeur ou les médias d’un formulaire n’en contiennent ; il a été refusé sans être ouvert.',
   },
   'import.sheetNotFound': {
     status: 422,

@@ -157,6 +157,66 @@ function sheetListing(workbookXml: string, relsXml: string): WorkbookListing {
 }
 
 /**
+ * Whether a zip is a bomb, judged from its directory before anything is inflated: more unpacked
+ * in all than `maxUnpacked`, or one entry of more than 1 MB packed tighter than any real
+ * spreadsheet or media file is (yauzl then checks that each entry inflates to its stated size).
+ */
+function isBomb(entry: yauzl.Entry, unpackedSoFar: number, maxUnpacked: number): boolean {
+  const ratio = entry.compressedSize === 0 ? (entry.uncompressedSize === 0 ? 1 : Infinity) : entry.uncompressedSize / entry.compressedSize;
+  return unpackedSoFar > maxUnpacked || (entry.uncompressedSize > 1024 * 1024 && ratio > XLSX_MAX_RATIO);
+}
+
+/**
+ * The files of an uploaded zip that `wanted` accepts (by their name without folders), after the
+ * whole directory has been checked for a bomb; folders and unwanted entries are not inflated.
+ * A name found twice keeps its first. Throws `import.zipBomb` or `import.brokenZip`.
+ */
+export async function readZipFiles(bytes: Uint8Array, options: { maxUnpacked: number; wanted: (name: string) => boolean }): Promise<Map<string, Buffer>> {
+  const zip = await openZip(bytes).catch((cause: unknown) => {
+    throw new AppError('import.brokenZip', {}, { cause });
+  });
+  const entries = new Map<string, yauzl.Entry>();
+  let unpacked = 0;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      zip.on('entry', (entry: yauzl.Entry) => {
+        unpacked += entry.uncompressedSize;
+        if (isBomb(entry, unpacked, options.maxUnpacked)) {
+          reject(new AppError('import.zipBomb'));
+          return;
+        }
+        const name = entry.fileName.split('/').pop() ?? '';
+        if (!entry.fileName.endsWith('/') && name !== '' && !entries.has(name) && options.wanted(name)) entries.set(name, entry);
+        zip.readEntry();
+      });
+      zip.on('end', () => resolve());
+      zip.on('error', (cause: unknown) => reject(new AppError('import.brokenZip', {}, { cause })));
+      zip.readEntry();
+    });
+    const files = new Map<string, Buffer>();
+    for (const [name, entry] of entries) files.set(name, await inflateEntry(zip, entry));
+    return files;
+  } finally {
+    zip.close();
+  }
+}
+
+function inflateEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    zip.openReadStream(entry, (error, stream) => {
+      if (error || !stream) {
+        reject(new AppError('import.brokenZip', {}, { cause: error }));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      stream.on('error', (cause: unknown) => reject(new AppError('import.brokenZip', {}, { cause })));
+      stream.on('end', () => resolve(Buffer.concat(chunks)));
+    });
+  });
+}
+
+/**
  * Reads the zip's central directory before anything is inflated: a truncated file, a file that
  * is not a workbook, and a zip bomb (huge unpacked size or ratio) are refused here. Returns the
  * workbook's sheets in its own order.
@@ -170,8 +230,7 @@ export async function checkWorkbook(bytes: Uint8Array): Promise<WorkbookListing>
       zip.on('entry', (entry: yauzl.Entry) => {
         unpacked += entry.uncompressedSize;
         if (entry.fileName === 'xl/workbook.xml' || entry.fileName === 'xl/_rels/workbook.xml.rels') listing.set(entry.fileName, entry);
-        const ratio = entry.compressedSize === 0 ? (entry.uncompressedSize === 0 ? 1 : Infinity) : entry.uncompressedSize / entry.compressedSize;
-        if (unpacked > XLSX_MAX_UNPACKED || (entry.uncompressedSize > 1024 * 1024 && ratio > XLSX_MAX_RATIO)) {
+        if (isBomb(entry, unpacked, XLSX_MAX_UNPACKED)) {
           reject(new AppError('import.zipBomb'));
           return;
         }

@@ -14,7 +14,7 @@ import { gazetteerCsv } from '../support/geo.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload } from '../support/dtm.js';
 import { createReport, reportBody, seedResponse } from '../support/response.js';
 import { householdBody, MAIGA_FIRST, MAIGA_SECOND, register } from '../support/assistance.js';
-import { DEMO_FORM_ID, DEMO_SITE_FORM, postSubmission, seedCollection, siteAnswers, siteSubmissionXml, xmlPart } from '../support/collection.js';
+import { DEMO_FORM_ID, DEMO_SITE_FORM, postSubmission, seedCollection, siteAnswers, siteFormWithMedia, siteSubmissionXml, xmlPart } from '../support/collection.js';
 import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant } from '../support/access.js';
 import { send, type Reply } from '../support/http.js';
 
@@ -406,6 +406,21 @@ const COLLECTION_PUBLISH: RequestSpec = {
   observe: (context, { form }) => scalar(context, 'SELECT published_version_id::int AS value FROM collection_form WHERE id = $1', [form]),
 };
 
+const COLLECTION_MEDIA: RequestSpec = {
+  route: 'POST /api/collection/projects/:projectId/forms/:xmlFormId/versions/:versionId/media',
+  async prepare(context) {
+    const prepared = await maliProject(context);
+    const upload = await send<{ version: { id: number } }>(context.app, 'POST', `/api/collection/projects/${prepared.project}/forms`, {
+      payload: Buffer.from(siteFormWithMedia()),
+      headers: { 'content-type': 'application/xml' },
+    });
+    return { ...prepared, version: upload.body.version.id };
+  },
+  send: (app, { project, version }) =>
+    send(app, 'POST', `/api/collection/projects/${project}/forms/${DEMO_FORM_ID}/versions/${version}/media?fileName=logo.png`, { payload: Buffer.from('PNG'), headers: { 'content-type': 'image/png' } }),
+  observe: (context, { version }) => scalar(context, 'SELECT count(*)::int AS value FROM collection_form_attachment WHERE form_version_id = $1', [version]),
+};
+
 const COLLECTION_FORM_STATE: RequestSpec = {
   route: 'POST /api/collection/projects/:projectId/forms/:xmlFormId/state',
   prepare: maliProject,
@@ -546,6 +561,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/collection/projects/:id/forms',          COLLECTION_FORM,         201,   201,   403,    403,   403,    403,   401],
   ['POST   …/forms/:xmlFormId/publish',                  COLLECTION_PUBLISH,      200,   200,   403,    403,   403,    403,   401],
   ['POST   …/forms/:xmlFormId/state (close)',            COLLECTION_FORM_STATE,   200,   200,   403,    403,   403,    403,   401],
+  ['POST   …/versions/:versionId/media (logo.png)',      COLLECTION_MEDIA,        200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/collection/projects/:id/app-users',      COLLECTION_APP_USER,     201,   201,   403,    403,   403,    403,   401],
   ['POST   …/app-users/:appUserId/revoke',               COLLECTION_REVOKE,       200,   200,   403,    403,   403,    403,   401],
   ['POST   …/forms/:xmlFormId/reviews (approve)',        COLLECTION_REVIEW,       200,   200,   200,    403,   403,    403,   401],

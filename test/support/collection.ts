@@ -75,3 +75,14 @@ export async function seedCollection(app: LiptakoApp, name = 'Projet de test'): 
   const phoneBase = new URL(appUser.body.serverUrl).pathname;
   return { projectId, formDbId: form.body.form.id, phoneBase, token: phoneBase.split('/')[3]!, appUserId: appUser.body.appUser.id };
 }
+
+/**
+ * The demo form as a new version that shows a logo and draws its sectors from a CSV list: the
+ * two media files (`logo.png`, `secteurs.csv`) a phone must download beside it.
+ */
+export function siteFormWithMedia(version = '2021050104'): string {
+  return DEMO_SITE_FORM.replace('2021050101', version).replace(
+    '<text id="/data/site_name:label"><value>Nom du site</value></text>',
+    '<text id="/data/site_name:label"><value>Nom du site</value><value form="image">jr://images/logo.png</value></text><text id="/data/secteurs:source"><value>jr://file-csv/secteurs.csv</value></text>',
+  );
+}
