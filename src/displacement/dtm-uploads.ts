@@ -9,12 +9,13 @@ import { type Queryable } from '../core/db.js';
 import { DEFAULT_UPLOADS } from '../core/config.js';
 import { AppError } from '../core/errors.js';
 import { readInParts, type ReceivedBody } from '../core/uploads.js';
+import { previewReceived as previewReceivedFile } from '../core/file-uploads.js';
 import { buildNameIndex, CONFIDENT, matchInIndex, type NameIndex } from '../geo/names.js';
 import { readableCounts } from './values.js';
 import { headerScore, mappingProblems, suggestMapping, templateKey, type ColumnMapping } from './fields.js';
 import { DEFAULT_AGE_RANGES, type RoundField, type ValueKind } from '../shared/displacement.js';
 import * as q from './queries.js';
-import { detectFormat, previewTableFile, type FilePreview, type SheetPreview } from '../core/table-files.js';
+import { previewTableFile, type FilePreview, type SheetPreview } from '../core/table-files.js';
 import { type KnownUnit } from './validate.js';
 import { authoriseOperation } from './service.js';
 
@@ -158,28 +159,9 @@ export async function uploadRoundFile(db: Queryable, request: ReceiveRequest & {
   return receiveRoundFile(db, [Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)], rest);
 }
 
-const UTF16_BOMS = [
-  [0xff, 0xfe],
-  [0xfe, 0xff],
-];
-
-/**
- * The preview of a received file. A CSV is previewed from its first part, cut after its last
- * line feed (no row or character cut in two), with the row count and the NUL check taken from
- * the whole stream. A workbook is read from its end (the zip directory) and UTF-16 text is
- * decoded whole: those two are assembled from their parts, one copy, as their import does.
- */
+/** The preview of a received file, as every import reads one (core/file-uploads.ts); the whole file from its parts when needed. */
 async function previewReceived(db: Queryable, id: number, received: ReceivedBody, fileName: string): Promise<FilePreview> {
-  if (received.parts <= 1) return previewTableFile(received.head, fileName, { headerScore });
-  const head = received.head;
-  const utf16 = UTF16_BOMS.some((bom) => bom.every((byte, index) => head[index] === byte));
-  if (detectFormat(head, fileName) === 'xlsx' || utf16) {
-    return previewTableFile(await q.uploadBytes(db, { id, size_bytes: received.sizeBytes, parts: received.parts }), fileName, { headerScore });
-  }
-  if (received.hasNul) throw new AppError('import.notText', { format: 'binary' });
-  const cut = head.lastIndexOf(0x0a);
-  const lines = received.lineFeeds + (received.endsWithLineFeed ? 0 : 1);
-  return previewTableFile(cut > 0 ? head.subarray(0, cut + 1) : head, fileName, { lines, headerScore });
+  return previewReceivedFile(received, fileName, () => q.uploadBytes(db, { id, size_bytes: received.sizeBytes, parts: received.parts }), headerScore);
 }
 
 /**

@@ -3,7 +3,7 @@
  * their French and English headers, HXL rows (one or several) skipped, P-codes in mixed styles
  * normalised (`MLI05` and `ML0506` in one file), Excel serial dates, `#REF!`/`#N/A` cells noted,
  * blank figures kept as "not reported" (null, never 0), identical rows kept as rows. The import
- * job that stores these rows (upload → mapping → job → report) is not built yet: see docs/response.md.
+ * that stores these rows (upload → preview → job → report) is five-w-imports.ts.
  */
 import type { ParsedCsv } from '../core/tabular.js';
 import { normalisePcode } from '../geo/pcode.js';
@@ -12,6 +12,7 @@ import { foldName, sectorOfLabel } from './vocabulary.js';
 export const FIVE_W_FIELDS = [
   'orgAcronym',
   'orgName',
+  'orgType',
   'implementingOrg',
   'donor',
   'admin1Code',
@@ -23,6 +24,9 @@ export const FIVE_W_FIELDS = [
   'sector',
   'activity',
   'beneficiaries',
+  'reached',
+  'female',
+  'male',
   'dateStart',
   'dateEnd',
 ] as const;
@@ -30,6 +34,7 @@ export type FiveWField = (typeof FIVE_W_FIELDS)[number];
 
 /** HXL hashtag (with its attributes, in any order) → field; the first match wins. */
 const BY_HXL: ReadonlyArray<readonly [string, readonly string[], FiveWField]> = [
+  ['#org', ['type'], 'orgType'],
   ['#org', ['acronym'], 'orgAcronym'],
   ['#org', ['impl', 'name'], 'orgName'],
   ['#org', ['impl'], 'orgAcronym'],
@@ -45,14 +50,20 @@ const BY_HXL: ReadonlyArray<readonly [string, readonly string[], FiveWField]> = 
   ['#adm3', ['name'], 'admin3Name'],
   ['#sector', [], 'sector'],
   ['#activity', ['name'], 'activity'],
+  ['#beneficiary', ['f'], 'female'],
+  ['#beneficiary', ['m'], 'male'],
+  ['#reached', ['f'], 'female'],
+  ['#reached', ['m'], 'male'],
   ['#beneficiary', [], 'beneficiaries'],
-  ['#reached', [], 'beneficiaries'],
+  ['#targeted', [], 'beneficiaries'],
+  ['#reached', [], 'reached'],
   ['#date', ['start'], 'dateStart'],
   ['#date', ['end'], 'dateEnd'],
 ];
 
 /** Folded header words → field, for files without (or with partial) HXL rows. */
 const BY_HEADER: ReadonlyArray<readonly [RegExp, FiveWField]> = [
+  [/^typed?e?organisation|^organi[sz]ationtype|^orgtype/, 'orgType'],
   [/^(organisation|organization)?acc?ronyme?$/, 'orgAcronym'],
   [/^organisation\*?$|^organization$/, 'orgName'],
   [/^partenairedemiseenoeuvre|^implementingpartner/, 'implementingOrg'],
@@ -65,7 +76,10 @@ const BY_HEADER: ReadonlyArray<readonly [RegExp, FiveWField]> = [
   [/^commune\*?$/, 'admin3Name'],
   [/^secteur|^sector|^cluster/, 'sector'],
   [/^activit/, 'activity'],
-  [/^nombrebeneficiaire|^beneficiar|^reached/, 'beneficiaries'],
+  [/femme|female|women/, 'female'],
+  [/homme|^male|^men$/, 'male'],
+  [/^atteint|^reached|^personnesatteintes/, 'reached'],
+  [/^nombrebeneficiaire|^beneficiar|^cible|^targeted/, 'beneficiaries'],
   [/^datedebut|^startdate/, 'dateStart'],
   [/^datefin|^enddate/, 'dateEnd'],
 ];
@@ -120,6 +134,9 @@ const ERROR_CELL = /^#(REF!|N\/A|VALUE!|DIV\/0!|NAME\?|NULL!|NUM!)$/i;
 export interface FiveWRow {
   row: number;
   organisation: string | null;
+  /** The organisation's full name when the file gives one beside its acronym. */
+  organisationName: string | null;
+  organisationType: string | null;
   implementing: string | null;
   donor: string | null;
   /** The finest P-code the row gives, normalised, and its level; null when it has names only. */
@@ -129,8 +146,12 @@ export interface FiveWRow {
   sectorLabel: string | null;
   sector: string | null;
   activity: string | null;
-  /** Null: not reported (a blank is never 0). */
+  /** Null: not reported (a blank is never 0). A 3W's beneficiaries are the people targeted. */
   beneficiaries: number | null;
+  reached: number | null;
+  /** Women and men among the reached (or, without a reached column, the targeted). */
+  female: number | null;
+  male: number | null;
   start: string | null;
   end: string | null;
   findings: string[];
@@ -140,6 +161,86 @@ export interface FiveWFile {
   columns: Partial<Record<FiveWField, string>>;
   hxlRows: number;
   rows: FiveWRow[];
+}
+
+const number = (text: string | null): number | null | 'invalid' => {
+  if (text === null) return null;
+  const value = Number(text.replace(/[\s\u202f\u00a0]/g, ''));
+  return Number.isFinite(value) && value >= 0 ? value : 'invalid';
+};
+
+/** One data row of a 5W file: `cell` gives a column's text by header (blank as ''). */
+export function readFiveWRow(columns: Partial<Record<FiveWField, string>>, row: number, cell: (header: string) => string): FiveWRow {
+  const findings: string[] = [];
+  const get = (field: FiveWField): string | null => {
+    const column = columns[field];
+    if (column === undefined) return null;
+    const value = cell(column).replace(/\s+/g, ' ').trim();
+    if (ERROR_CELL.test(value)) {
+      findings.push(`errorCell:${field}`);
+      return null;
+    }
+    return value === '' || value === '<Null>' ? null : value;
+  };
+  let pcode: string | null = null;
+  let level: number | null = null;
+  for (const field of ['admin3Code', 'admin2Code', 'admin1Code'] as const) {
+    const given = get(field);
+    if (given === null) continue;
+    const result = normalisePcode(given);
+    if (result.status !== 'ok') {
+      findings.push(`pcode:${field}`);
+      continue;
+    }
+    // The finest code wins; a coarser column holding a finer code (ML0506 under admin1) counts as that finer code.
+    if (level === null || result.level > level) {
+      pcode = result.pcode;
+      level = result.level;
+    }
+  }
+  const sectorLabel = get('sector');
+  const sector = sectorLabel === null ? null : sectorOfLabel(sectorLabel);
+  if (sectorLabel !== null && sector === null) findings.push('sector:unknown');
+  const figure = (field: 'beneficiaries' | 'reached' | 'female' | 'male'): number | null => {
+    const value = number(get(field));
+    if (value === 'invalid') {
+      findings.push(`${field}:invalid`);
+      return null;
+    }
+    return value;
+  };
+  const date = (field: 'dateStart' | 'dateEnd'): string | null => {
+    const text = get(field);
+    const value = text === null ? { date: null } : readDate(text);
+    if (value === 'invalid') {
+      findings.push(`date:${field}`);
+      return null;
+    }
+    return value.date;
+  };
+  const acronym = get('orgAcronym');
+  const name = get('orgName');
+  return {
+    row,
+    organisation: acronym ?? name,
+    organisationName: acronym === null ? null : name,
+    organisationType: get('orgType'),
+    implementing: get('implementingOrg'),
+    donor: get('donor'),
+    pcode,
+    level,
+    names: { admin1: get('admin1Name'), admin2: get('admin2Name'), admin3: get('admin3Name') },
+    sectorLabel,
+    sector,
+    activity: get('activity'),
+    beneficiaries: figure('beneficiaries'),
+    reached: figure('reached'),
+    female: figure('female'),
+    male: figure('male'),
+    start: date('dateStart'),
+    end: date('dateEnd'),
+    findings,
+  };
 }
 
 /** Reads a parsed 5W/3W CSV: HXL rows under the header are recognised and skipped. */
@@ -154,67 +255,7 @@ export function readFiveW(parsed: ParsedCsv): FiveWFile {
     if (hxl === null || cells.filter((cell) => cell.trim() !== '').length > hxl.filter((cell) => cell.trim() !== '').length) hxl = cells;
   }
   const columns = recogniseColumns(parsed.header, hxl);
-  const rows = parsed.records.slice(hxlRows).map((record): FiveWRow => {
-    const findings: string[] = [];
-    const get = (field: FiveWField): string | null => {
-      const column = columns[field];
-      if (column === undefined) return null;
-      const value = (record.values[column] ?? '').replace(/\s+/g, ' ').trim();
-      if (ERROR_CELL.test(value)) {
-        findings.push(`errorCell:${field}`);
-        return null;
-      }
-      return value === '' || value === '<Null>' ? null : value;
-    };
-    let pcode: string | null = null;
-    let level: number | null = null;
-    for (const field of ['admin3Code', 'admin2Code', 'admin1Code'] as const) {
-      const given = get(field);
-      if (given === null) continue;
-      const result = normalisePcode(given);
-      if (result.status !== 'ok') {
-        findings.push(`pcode:${field}`);
-        continue;
-      }
-      // The finest code wins; a coarser column holding a finer code (ML0506 under admin1) counts as that finer code.
-      if (level === null || result.level > level) {
-        pcode = result.pcode;
-        level = result.level;
-      }
-    }
-    const sectorLabel = get('sector');
-    const sector = sectorLabel === null ? null : sectorOfLabel(sectorLabel);
-    if (sectorLabel !== null && sector === null) findings.push('sector:unknown');
-    const beneficiariesText = get('beneficiaries');
-    const beneficiaries = beneficiariesText === null ? null : Number(beneficiariesText.replace(/[\s\u202f\u00a0]/g, ''));
-    if (beneficiaries !== null && !(Number.isFinite(beneficiaries) && beneficiaries >= 0)) findings.push('beneficiaries:invalid');
-    const date = (field: 'dateStart' | 'dateEnd'): string | null => {
-      const text = get(field);
-      const value = text === null ? { date: null } : readDate(text);
-      if (value === 'invalid') {
-        findings.push(`date:${field}`);
-        return null;
-      }
-      return value.date;
-    };
-    const organisation = get('orgAcronym') ?? get('orgName');
-    return {
-      row: record.row,
-      organisation,
-      implementing: get('implementingOrg'),
-      donor: get('donor'),
-      pcode,
-      level,
-      names: { admin1: get('admin1Name'), admin2: get('admin2Name'), admin3: get('admin3Name') },
-      sectorLabel,
-      sector,
-      activity: get('activity'),
-      beneficiaries: beneficiaries !== null && Number.isFinite(beneficiaries) && beneficiaries >= 0 ? beneficiaries : null,
-      start: date('dateStart'),
-      end: date('dateEnd'),
-      findings,
-    };
-  });
+  const rows = parsed.records.slice(hxlRows).map((record) => readFiveWRow(columns, record.row, (header) => record.values[header] ?? ''));
   return { columns, hxlRows, rows };
 }
 

@@ -122,6 +122,66 @@ export const responseMessages = {
     en: '{reachedNew} new beneficiaries is more than the {reached} people reached.',
     fr: '{reachedNew} nouveaux bénéficiaires, c’est plus que les {reached} personnes atteintes.',
   },
+  'response.import.uploadNotFound': {
+    status: 404,
+    en: 'No 5W file upload {id} that you may import.',
+    fr: 'Aucun fichier 5W chargé n° {id} que vous puissiez importer.',
+  },
+  'response.import.jobNotFound': {
+    status: 404,
+    en: 'No 5W import job {id} that you may see.',
+    fr: 'Aucune tâche d’import 5W n° {id} que vous puissiez voir.',
+  },
+  'response.import.forbidden': {
+    status: 403,
+    en: 'You may import 5W files of {country} only for your own organisation, or for any organisation where you manage the response.',
+    fr: 'Vous ne pouvez importer des fichiers 5W de {country} que pour votre propre organisation, ou pour toute organisation là où vous gérez la réponse.',
+  },
+  'response.import.otherOrganisation': {
+    status: 403,
+    en: 'Row {row} names “{name}”, not your organisation {own}: a partner imports its own organisation’s reports only. Remove the other organisations’ rows or ask the IM officer to import the file.',
+    fr: 'La ligne {row} nomme « {name} », pas votre organisation {own} : un partenaire n’importe que les rapports de sa propre organisation. Retirez les lignes des autres organisations ou demandez à l’IMO d’importer le fichier.',
+  },
+  'response.import.columnUnknown': {
+    status: 422,
+    en: 'The column “{column}” chosen for {field} is not a header of this sheet.',
+    fr: 'La colonne « {column} » choisie pour {field} n’est pas un en-tête de cette feuille.',
+  },
+  'response.import.columnsMissing': {
+    status: 422,
+    en: 'The sheet has no column Liptako recognises for: {missing}. Choose the columns, or fix the headers (French, English or HXL tags) and upload the file again.',
+    fr: 'La feuille n’a aucune colonne que Liptako reconnaisse pour : {missing}. Choisissez les colonnes, ou corrigez les en-têtes (français, anglais ou balises HXL) et chargez à nouveau le fichier.',
+  },
+  'response.import.sectorRequired': {
+    status: 422,
+    en: 'The file has no sector column: choose the sector its rows report on.',
+    fr: 'Le fichier n’a pas de colonne secteur : choisissez le secteur dont ses lignes rendent compte.',
+  },
+  'response.import.periodRequired': {
+    status: 422,
+    en: 'The file has no dates: give the month it reports on (YYYY-MM).',
+    fr: 'Le fichier n’a pas de dates : indiquez le mois dont il rend compte (AAAA-MM).',
+  },
+  'response.import.refusedRows': {
+    status: 422,
+    en: '{count} of {rows} rows cannot be stored ({rules}); nothing was stored. Correct the file (or confirm the sector labels), or import the other rows only.',
+    fr: '{count} des {rows} lignes ne peuvent pas être enregistrées ({rules}) ; rien n’a été enregistré. Corrigez le fichier (ou confirmez les libellés de secteur), ou n’importez que les autres lignes.',
+  },
+  'response.import.noRows': {
+    status: 422,
+    en: 'None of the {rows} rows can be stored ({rules}); nothing was stored.',
+    fr: 'Aucune des {rows} lignes ne peut être enregistrée ({rules}) ; rien n’a été enregistré.',
+  },
+  'response.import.tooManyRows': {
+    status: 422,
+    en: 'The sheet has more than {limit} rows: split the file by region or month.',
+    fr: 'La feuille a plus de {limit} lignes : divisez le fichier par région ou par mois.',
+  },
+  'response.import.formulaWithoutValue': {
+    status: 422,
+    en: 'Row {row}, column “{column}” holds a formula without a saved result; Liptako never computes formulas. Open the file in Excel and save it (or paste the values), then upload it again.',
+    fr: 'Ligne {row}, colonne « {column} » : une formule sans résultat enregistré ; Liptako ne calcule jamais de formule. Ouvrez le fichier dans Excel et enregistrez-le (ou collez les valeurs), puis chargez-le à nouveau.',
+  },
 } satisfies Record<string, CatalogueEntry>;
 
 type ResponseMessages = typeof responseMessages;

@@ -11,7 +11,7 @@ import { AppError, type Language } from '../core/errors.js';
 import * as plans from '../plans/service.js';
 import { type IndicatorUnit } from './aggregate.js';
 import * as q from './queries.js';
-import { foldName, isOrgTypeCode, isSectorCode, ORG_TYPES, proposeMerges, SECTORS, sectorOfLabel, type MergeProposal } from './vocabulary.js';
+import { foldName, isOrgTypeCode, isSectorCode, ORG_TYPES, proposeMerges, SECTORS, sectorOfLabel, type MergeProposal, type OrgTypeCode, type SectorCode } from './vocabulary.js';
 
 // ---- organisations ------------------------------------------------------------------------------
 
@@ -56,11 +56,8 @@ export async function createOrganisation(db: Queryable, actor: Actor, input: Org
         if (existing) throw new AppError('response.organisation.exists', { name: key === foldName(acronym) ? acronym : name, acronym: existing.acronym });
       }
       const known = await q.organisations(tx);
-      // The access module's organisation of the same name (a partner's users belong to it) is reused.
-      const accessOrganisation = (await access.listOrganisations(tx)).find((organisation) => foldName(organisation.name) === foldName(name));
-      const id = accessOrganisation?.id ?? (await access.createOrganisation(tx, actor, { name, acronym, type: ORG_TYPES[input.orgTypeCode as keyof typeof ORG_TYPES].en })).id;
-      await q.insertOrganisation(tx, { id: Number(id), acronym, acronymKey: foldName(acronym), nameKey: foldName(name), orgTypeCode: input.orgTypeCode, createdBy: actorName(actor) });
-      const organisation = organisationView((await q.organisationById(tx, Number(id)))!);
+      const id = await addOrganisation(tx, actor, { acronym, name, orgTypeCode: input.orgTypeCode as OrgTypeCode });
+      const organisation = organisationView((await q.organisationById(tx, id))!);
       return { organisation, proposals: proposeMerges({ acronym, name }, known) };
     },
     ({ organisation, proposals }) => ({
@@ -70,6 +67,18 @@ export async function createOrganisation(db: Queryable, actor: Actor, input: Org
       summary: { acronym: organisation.acronym, proposals: proposals.map((proposal) => proposal.id) },
     }),
   );
+}
+
+/**
+ * Adds a response organisation inside the caller's transaction, its folded keys known to be free:
+ * the access module's organisation of the same name (a partner's users belong to it) is reused.
+ * Used by createOrganisation and by a 5W import (which audits the import as a whole).
+ */
+export async function addOrganisation(tx: Queryable, actor: Actor, input: { acronym: string; name: string; orgTypeCode: OrgTypeCode }): Promise<number> {
+  const accessOrganisation = (await access.listOrganisations(tx)).find((organisation) => foldName(organisation.name) === foldName(input.name));
+  const id = Number(accessOrganisation?.id ?? (await access.createOrganisation(tx, actor, { name: input.name, acronym: input.acronym, type: ORG_TYPES[input.orgTypeCode].en })).id);
+  await q.insertOrganisation(tx, { id, acronym: input.acronym, acronymKey: foldName(input.acronym), nameKey: foldName(input.name), orgTypeCode: input.orgTypeCode, createdBy: actorName(actor) });
+  return id;
 }
 
 /** A person confirms another spelling as the same organisation. */
@@ -110,7 +119,8 @@ export async function listSectors(db: Queryable): Promise<SectorView[]> {
   return Object.entries(SECTORS).map(([code, name]) => ({ code, name, labels: stored.filter((label) => label.sector_code === code).map((label) => label.label) }));
 }
 
-async function storedLabels(db: Queryable): Promise<Map<string, string>> {
+/** The labels a person confirmed, folded, and the cluster each names. */
+export async function storedLabels(db: Queryable): Promise<Map<string, string>> {
   return new Map((await q.sectorLabels(db)).map((label) => [label.label_key, label.sector_code]));
 }
 
@@ -193,6 +203,19 @@ export async function createActivity(db: Queryable, actor: Actor, input: Activit
     },
     (activity) => ({ action: 'response.activity.create', objectType: 'activity', objectId: activity.id, summary: { code: activity.code, sector: activity.sectorCode } }),
   );
+}
+
+/**
+ * The activity a 5W file's rows of a sector count under: `5w-<sector>`, in people (maximum across
+ * activities), created on first use. A 5W file names its activities in free text, kept on each
+ * report as the provider's own; overlaps of imported rows are therefore by sector.
+ */
+export async function fiveWActivity(tx: Queryable, sector: SectorCode): Promise<number> {
+  const code = `5w-${sector}`;
+  const existing = await q.activityByCode(tx, code);
+  if (existing) return existing.id;
+  const names = SECTORS[sector];
+  return q.insertActivity(tx, { code, sector, nameEn: `${names.en} (5W file)`, nameFr: `${names.fr} (fichier 5W)`, areaId: null, unit: 'people', aggregation: 'max' });
 }
 
 // ---- periods --------------------------------------------------------------------------------------

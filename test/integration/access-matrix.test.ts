@@ -370,6 +370,54 @@ const RESPONSE_DECIDE: RequestSpec = {
   observe: (context, { report }) => scalar(context, 'SELECT status AS value FROM response_report WHERE id = $1', [report]),
 };
 
+// ---- response (4W): 5W file imports --------------------------------------------------------------
+
+const TPN_5W = 'Organisation,Région,admin2Pcod,Secteur,Nombre Bénéficiaire,Date Débute\nTPN,Mopti,ML0501,EHA,120,2021-03-04\n';
+
+async function uploadFiveWAs(app: LiptakoApp): Promise<number> {
+  const reply = await send<{ upload: { id: number } }>(app, 'POST', '/api/response/imports/uploads?fileName=tpn.csv&country=ML', { headers: { 'content-type': 'text/csv' }, payload: Buffer.from(TPN_5W) });
+  expect(reply.statusCode, reply.text).toBe(201);
+  return reply.body.upload.id;
+}
+
+/** An upload of the TPN sheet: the partner's own for the partner, the administrator's for everyone else. */
+async function fiveWUpload(context: TestContext, persona: Persona): Promise<Prepared> {
+  const seed = await seedResponse(context.app, context.db);
+  return { ...seed, upload: await uploadFiveWAs(context.as(persona === 'partner' ? 'partner' : 'admin')) };
+}
+
+const RESPONSE_IMPORT_UPLOAD: RequestSpec = {
+  route: 'POST /api/response/imports/uploads',
+  prepare: async (context) => ({ ...(await seedResponse(context.app, context.db)) }),
+  send: (app) => send(app, 'POST', '/api/response/imports/uploads?fileName=tpn.csv&country=ML', { headers: { 'content-type': 'text/csv' }, payload: Buffer.from(TPN_5W) }),
+  observe: (context) => scalar(context, "SELECT count(*)::int AS value FROM file_upload WHERE module = 'response' AND complete"),
+};
+
+const RESPONSE_IMPORT_START: RequestSpec = {
+  route: 'POST /api/response/imports/uploads/:id/start',
+  prepare: fiveWUpload,
+  send: (app, { upload }) => send(app, 'POST', `/api/response/imports/uploads/${upload}/start`, { payload: {} }),
+  observe: (context) => scalar(context, "SELECT count(*)::int AS value FROM job WHERE kind = 'response-import'"),
+};
+
+const RESPONSE_IMPORT_PREVIEW: RequestSpec = {
+  route: 'GET /api/response/imports/uploads/:id',
+  prepare: async (context) => fiveWUpload(context, 'admin'),
+  send: (app, { upload }) => send(app, 'GET', `/api/response/imports/uploads/${upload}`),
+};
+
+const RESPONSE_IMPORT_JOB: RequestSpec = {
+  route: 'GET /api/response/imports/jobs/:id',
+  async prepare(context) {
+    const prepared = await fiveWUpload(context, 'admin');
+    const start = await send<{ job: { id: number } }>(context.app, 'POST', `/api/response/imports/uploads/${prepared.upload}/start`, { payload: {} });
+    return { ...prepared, job: start.body.job.id };
+  },
+  send: (app, { job }) => send(app, 'GET', `/api/response/imports/jobs/${job}`),
+};
+
+const RESPONSE_IMPORTS: RequestSpec = { route: 'GET /api/response/imports', send: (app) => send(app, 'GET', '/api/response/imports') };
+
 // ---- field collection: a Mali project with the demo form and a phone ------------------------------
 
 async function maliProject(context: TestContext): Promise<Prepared> {
@@ -556,6 +604,12 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['PUT    /api/response/reports/:id (TPN draft)',     RESPONSE_REPORT_UPDATE,  200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/response/reports/submit',              RESPONSE_SUBMIT,         200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/response/reports/decisions (approve)', RESPONSE_DECIDE,         200,   200,   200,    403,   403,    403,   401],
+  // 5W imports: the partner for its own organisation, the Mali officer for any in Mali; another's upload or job is 404.
+  ['POST   /api/response/imports/uploads (Mali)',     RESPONSE_IMPORT_UPLOAD,  201,   201,   403,    403,   201,    403,   401],
+  ['POST   /api/response/imports/uploads/:id/start',  RESPONSE_IMPORT_START,   202,   202,   403,    403,   202,    403,   401],
+  ['GET    /api/response/imports/uploads/:id',        RESPONSE_IMPORT_PREVIEW, 200,   200,   403,    403,   404,    403,   401],
+  ['GET    /api/response/imports/jobs/:id',           RESPONSE_IMPORT_JOB,     200,   200,   403,    403,   404,    403,   401],
+  ['GET    /api/response/imports',                    RESPONSE_IMPORTS,        200,   200,   403,    403,   200,    403,   401],
   // Collection in Mali: managed by the administrator and the Mali officer; reviewed by the programme manager too.
   ['POST   /api/collection/projects (Mali)',             COLLECTION_PROJECT,      201,   201,   403,    403,   403,    403,   401],
   ['POST   /api/collection/projects/:id/forms',          COLLECTION_FORM,         201,   201,   403,    403,   403,    403,   401],

@@ -1,0 +1,152 @@
+/**
+ * The generic upload store (migrations/0017): a file written part by part as it arrives
+ * (readInParts), owned by the module it was sent to and by its sender, read back whole when a
+ * module imports it. And the preview of a received file that every import shares: a CSV from its
+ * first part, a workbook or UTF-16 text from its assembled bytes. DTM keeps its own dtm_upload
+ * tables for now and shares only the preview.
+ */
+import type { Queryable } from './db.js';
+import { AppError } from './errors.js';
+import { detectFormat, previewTableFile, type FilePreview, type HeaderScore } from './table-files.js';
+import { readInParts, type ReceivedBody } from './uploads.js';
+
+/**
+ * Parts of 1 MB, as DTM's: one part in memory while it is written, and four uploads at once stay
+ * well under 400 MB of server memory (bench/uploads.ts).
+ */
+export const FILE_PART_BYTES = 1024 * 1024;
+
+export interface FileUploadRow {
+  id: number;
+  module: string;
+  file_name: string;
+  sha256: string;
+  size_bytes: number;
+  parts: number;
+  scope: string | null;
+  created_by: string;
+}
+
+/** Starts an upload; each part is its own statement (one transaction would hold PGlite's only connection for the whole transfer). */
+async function beginUpload(db: Queryable, upload: { module: string; fileName: string; scope: string | null; by: string }): Promise<number> {
+  const [row] = await db.query<{ id: number }>('INSERT INTO file_upload (module, file_name, scope, created_by) VALUES ($1, $2, $3, $4) RETURNING id::int AS id', [
+    upload.module,
+    upload.fileName,
+    upload.scope,
+    upload.by,
+  ]);
+  return row!.id;
+}
+
+async function storePart(db: Queryable, uploadId: number, part: number, bytes: Buffer): Promise<void> {
+  // Base64 text decoded by the server: PGlite's bytea parameters take a slow per-byte path.
+  await db.query("INSERT INTO file_upload_part (upload_id, part, bytes) VALUES ($1, $2, decode($3, 'base64'))", [uploadId, part, bytes.toString('base64')]);
+}
+
+/** Marks an upload complete: from now on imports may read it. Meant for the module's audited transaction. */
+export async function completeFileUpload(db: Queryable, uploadId: number, received: Pick<ReceivedBody, 'sha256' | 'sizeBytes' | 'parts'>): Promise<void> {
+  await db.query('UPDATE file_upload SET sha256 = $2, size_bytes = $3, parts = $4, complete = true WHERE id = $1 AND NOT complete', [
+    uploadId,
+    received.sha256,
+    received.sizeBytes,
+    received.parts,
+  ]);
+}
+
+/** Drops an upload that did not arrive whole or was refused (its parts go with it). */
+export async function dropFileUpload(db: Queryable, uploadId: number): Promise<void> {
+  await db.query('DELETE FROM file_upload WHERE id = $1 AND NOT complete', [uploadId]);
+}
+
+/** A complete upload of `module`, or undefined. */
+export async function fileUploadById(db: Queryable, module: string, id: number): Promise<FileUploadRow | undefined> {
+  const [row] = await db.query<FileUploadRow>(
+    'SELECT id::int AS id, module, file_name, sha256, size_bytes, parts, scope, created_by FROM file_upload WHERE id = $1 AND module = $2 AND complete',
+    [id, module],
+  );
+  return row;
+}
+
+/** The uploaded file, assembled part by part into one buffer (its only copy in memory). */
+export async function fileUploadBytes(db: Queryable, upload: Pick<FileUploadRow, 'id' | 'size_bytes' | 'parts'>): Promise<Uint8Array> {
+  const bytes = Buffer.allocUnsafe(Number(upload.size_bytes));
+  let offset = 0;
+  for (let part = 0; part < upload.parts; part += 1) {
+    const [row] = await db.query<{ bytes: string }>("SELECT encode(bytes, 'base64') AS bytes FROM file_upload_part WHERE upload_id = $1 AND part = $2", [upload.id, part]);
+    offset += Buffer.from(row!.bytes, 'base64').copy(bytes, offset);
+  }
+  return new Uint8Array(bytes.buffer, bytes.byteOffset, offset);
+}
+
+/**
+ * Uploads never used by an import of their module are kept a week; an upload still incomplete
+ * after a day was cut by a crash. `usedBy` names the module's table that keeps an upload (its
+ * `upload_id` column), a constant of the module's own code, never user input.
+ */
+export async function dropStaleFileUploads(db: Queryable, module: string, usedBy: string): Promise<void> {
+  if (!/^[a-z_]+$/.test(usedBy)) throw new Error(`not a table name: ${usedBy}`);
+  await db.query(
+    `DELETE FROM file_upload u WHERE u.module = $1 AND (u.created_at < now() - interval '7 days' OR (NOT u.complete AND u.created_at < now() - interval '1 day'))
+        AND NOT EXISTS (SELECT 1 FROM ${usedBy} i WHERE i.upload_id = u.id)
+        AND NOT EXISTS (SELECT 1 FROM job j WHERE j.status IN ('queued', 'running') AND (j.input ->> 'uploadId')::bigint = u.id)`,
+    [module],
+  );
+}
+
+export interface ReceiveFileRequest {
+  module: string;
+  fileName: string;
+  /** Who sends it (the audit's actor name). */
+  by: string;
+  scope: string | null;
+  limit: number;
+  headerScore?: HeaderScore;
+}
+
+export interface ReceivedFile {
+  uploadId: number;
+  received: ReceivedBody;
+  preview: FilePreview;
+}
+
+/**
+ * Stores a request body part by part as it arrives (never whole in memory), then previews it.
+ * The upload is left incomplete: the module completes it in its audited transaction
+ * (completeFileUpload), or drops it when anything failed. A file that cannot be read, is too
+ * large or does not arrive whole is refused and nothing of it is kept.
+ */
+export async function receiveFile(db: Queryable, body: AsyncIterable<Buffer | string>, request: ReceiveFileRequest): Promise<ReceivedFile> {
+  const uploadId = await beginUpload(db, { module: request.module, fileName: request.fileName, scope: request.scope, by: request.by });
+  try {
+    const received = await readInParts(body, { partBytes: FILE_PART_BYTES, limit: request.limit, onPart: (part, bytes) => storePart(db, uploadId, part, bytes) });
+    const preview = await previewReceived(received, request.fileName, () => fileUploadBytes(db, { id: uploadId, size_bytes: received.sizeBytes, parts: received.parts }), request.headerScore);
+    return { uploadId, received, preview };
+  } catch (error) {
+    // If even this fails (database gone), the module's sweep of stale uploads drops it later.
+    await dropFileUpload(db, uploadId).catch(() => undefined);
+    throw error;
+  }
+}
+
+const UTF16_BOMS = [
+  [0xff, 0xfe],
+  [0xfe, 0xff],
+];
+
+/**
+ * The preview of a received file. A CSV is previewed from its first part, cut after its last
+ * line feed (no row or character cut in two), with the row count and the NUL check taken from
+ * the whole stream. A workbook is read from its end (the zip directory) and UTF-16 text is
+ * decoded whole: those two are assembled from their parts (`whole`), one copy, as their import does.
+ */
+export async function previewReceived(received: ReceivedBody, fileName: string, whole: () => Promise<Uint8Array>, headerScore?: HeaderScore): Promise<FilePreview> {
+  const options = headerScore === undefined ? {} : { headerScore };
+  if (received.parts <= 1) return previewTableFile(received.head, fileName, options);
+  const head = received.head;
+  const utf16 = UTF16_BOMS.some((bom) => bom.every((byte, index) => head[index] === byte));
+  if (detectFormat(head, fileName) === 'xlsx' || utf16) return previewTableFile(await whole(), fileName, options);
+  if (received.hasNul) throw new AppError('import.notText', { format: 'binary' });
+  const cut = head.lastIndexOf(0x0a);
+  const lines = received.lineFeeds + (received.endsWithLineFeed ? 0 : 1);
+  return previewTableFile(cut > 0 ? head.subarray(0, cut + 1) : head, fileName, { ...options, lines });
+}
