@@ -11,8 +11,8 @@ async function siteXlsForm(typeOfSiteType: string): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();
   const survey = workbook.addWorksheet('survey');
   survey.addRows([
-    ['type', 'name', 'label::Français (fr)', 'label::English (en)', 'required', 'constraint'],
-    ['text', 'site_name', 'Nom du site', 'Site name', 'yes', ''],
+    ['type', 'name', 'label::Français (fr)', 'label::English (en)', 'required', 'constraint', 'image'],
+    ['text', 'site_name', 'Nom du site', 'Site name', 'yes', '', 'logo-dtm.png'],
     ['text', 'admin2', 'Cercle (P-code)', 'Admin2 (P-code)', 'yes', "regex(., '^[A-Z]{2}[0-9]{4}$')"],
     [typeOfSiteType, 'site_type', 'Type de site', 'Site type', 'yes', ''],
     ['integer', 'households', 'Nombre de ménages', 'Number of households', 'yes', '. >= 0'],
@@ -78,6 +78,11 @@ describe.skipIf(!browserTestsReady)('field collection in Chromium', () => {
     await upload.getByTestId('collection-upload-send').click();
     await expect.poll(() => upload.getByTestId('collection-upload-result').textContent()).toContain('version 2021060101 enregistré');
     expect(await upload.getByTestId('collection-upload-result').textContent()).toContain('English (en)');
+    // The logo the form shows is missing until it is uploaded beside it.
+    const media = upload.getByTestId('collection-media');
+    await expect.poll(() => media.textContent()).toContain('logo-dtm.png — manquant');
+    await media.getByTestId('collection-media-file').setInputFiles({ name: 'logo-dtm.png', mimeType: 'image/png', buffer: Buffer.from('89504e47', 'hex') });
+    await expect.poll(() => media.textContent()).toContain('logo-dtm.png — présent');
     // Published: the form list shows the new version.
     await expect.poll(() => officer.locator('table').first().textContent()).toContain('2021060101');
 

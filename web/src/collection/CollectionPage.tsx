@@ -6,7 +6,63 @@ import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
-import { REVIEW_STATES, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
+import { REVIEW_STATES, type FormMediaFile, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
+
+/** The media files a version names (images, CSV lists): which are there, and uploading them one by one or as a zip. */
+function FormMedia({ projectId, xmlFormId, versionId }: { projectId: number; xmlFormId: string; versionId: number }) {
+  const { t } = useTranslation();
+  const url = `/api/collection/projects/${projectId}/forms/${encodeURIComponent(xmlFormId)}/versions/${versionId}/media`;
+  const listing = useApi<{ files: FormMediaFile[] }>(url);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError | null>(null);
+  const [note, setNote] = useState<string | null>(null);
+  const inputId = useId();
+
+  async function send(files: readonly File[]) {
+    setBusy(true);
+    setError(null);
+    setNote(null);
+    try {
+      let stored = 0;
+      let ignored = 0;
+      for (const file of files) {
+        const answer = await uploadFile<{ stored: string[]; ignored: number }>(buildUrl(url, { fileName: file.name }), file);
+        stored += answer.data.stored.length;
+        ignored += answer.data.ignored;
+      }
+      setNote(`${t('collection.media.stored', { count: stored })}${ignored > 0 ? ` ${t('collection.media.ignored', { count: ignored })}` : ''}`);
+      listing.retry();
+    } catch (caught) {
+      setError(asApiError(caught));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const files = listing.data?.files ?? [];
+  if (files.length === 0) return null;
+  return (
+    <div className="form-media" data-testid="collection-media">
+      <h3>{t('collection.media.title')}</h3>
+      <p className="muted">{t('collection.media.hint')}</p>
+      <ul>
+        {files.map((file) => (
+          <li key={file.name}>
+            <code>{file.name}</code> — {file.present ? t('collection.media.present') : <strong>{t('collection.media.missing')}</strong>}
+          </li>
+        ))}
+      </ul>
+      <label htmlFor={inputId}>{t('collection.media.choose')}</label>{' '}
+      <input id={inputId} type="file" multiple disabled={busy} onChange={(event) => void send([...(event.target.files ?? [])])} data-testid="collection-media-file" />
+      {note ? (
+        <p className="notice" role="status">
+          {note}
+        </p>
+      ) : null}
+      {error ? <ErrorNotice error={error} /> : null}
+    </div>
+  );
+}
 
 /** Upload an XForm as a new version of its form, and say what was read from it. */
 function FormUpload({ projectId, onUploaded }: { projectId: number; onUploaded: () => void }) {
@@ -69,6 +125,7 @@ function FormUpload({ projectId, onUploaded }: { projectId: number; onUploaded: 
           })}
         </p>
       ) : null}
+      {result ? <FormMedia projectId={projectId} xmlFormId={result.form.formId} versionId={result.version.id} /> : null}
       {result && result.warnings.length > 0 ? (
         <details className="notice">
           <summary>{t('collection.upload.warnings', { count: result.warnings.length })}</summary>

@@ -2,6 +2,7 @@
 import type { AppUserCredentials, AppUserView, FormUploadResult, FormVersionView, FormView, ProjectView } from '../../../src/collection/service.js';
 import type { SubmissionDetail, SubmissionView } from '../../../src/collection/submissions.js';
 
+export type { FormMediaFile } from '../../../src/collection/form-media.js';
 export type { AppUserCredentials, AppUserView, FormUploadResult, FormVersionView, FormView, ProjectView, SubmissionDetail, SubmissionView };
 
 export interface SubmissionsResponse {
