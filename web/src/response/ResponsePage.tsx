@@ -7,6 +7,7 @@ import type { BoundaryCollection } from '../geo/types.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
+import { FiveWImport } from './FiveWImport.js';
 import { COUNTRIES, type ActivityView, type Dashboard, type OrganisationView, type PeriodView, type ReportsResponse, type SectorView } from './types.js';
 
 /** Shade of an admin2 by how many organisations work there (the DTM map's sequential classes). */
@@ -439,6 +440,7 @@ export function ResponsePage() {
       {session.can('response.report') ? (
         <>
           <ReportForm onSaved={changed} />
+          <FiveWImport sectors={sectors.data?.sectors ?? []} onImported={changed} />
           <ReportQueue title={t('response.reports.drafts')} status="draft" testId="response-drafts" version={version} onChanged={changed} actions={[{ label: t('response.reports.submit'), decision: 'submitted' }]} />
           <ReportQueue title={t('response.reports.rejected')} status="rejected" testId="response-rejected" version={version} onChanged={changed} actions={[{ label: t('response.reports.submit'), decision: 'submitted' }]} />
         </>

@@ -1,0 +1,303 @@
+import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { asApiError, buildUrl, getJson, sendJson, uploadFile, type ApiError } from '../api.js';
+import { ErrorNotice } from '../components/Status.js';
+import { UploadStatus, type UploadStage } from '../components/UploadStatus.js';
+import { useFormat } from '../useFormat.js';
+import { clearApiCache } from '../useApi.js';
+import { COUNTRIES, type FiveWJob, type FiveWUploadView, type SectorView } from './types.js';
+
+type Step =
+  | { name: 'form' }
+  | { name: 'sending'; stage: UploadStage }
+  | { name: 'preview'; upload: FiveWUploadView; starting: boolean; error: ApiError | null }
+  | { name: 'running'; upload: FiveWUploadView; job: FiveWJob }
+  | { name: 'finished'; upload: FiveWUploadView; job: FiveWJob }
+  | { name: 'error'; error: ApiError };
+
+/** Polls slower as it goes: every request costs on a satellite link. */
+const pollDelay = (attempt: number): number => Math.min(250 * 2 ** Math.min(attempt, 4), 3000);
+
+/**
+ * Importing a 5W/3W file (CSV or XLSX): upload with progress, the columns Liptako recognised and
+ * what it still needs (the month of a file without dates, the sector of a file without a sector
+ * column), then the import job's progress and its result: rows read and stored, organisations,
+ * places by level, findings by rule. The reports enter as submitted.
+ */
+export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; onImported: () => void }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const id = useId();
+  const [country, setCountry] = useState<string>('ML');
+  const [file, setFile] = useState<File | null>(null);
+  const [step, setStep] = useState<Step>({ name: 'form' });
+  const [sheet, setSheet] = useState<string>('');
+  const [month, setMonth] = useState('');
+  const [sector, setSector] = useState('');
+  const [skip, setSkip] = useState(false);
+  const controller = useRef<AbortController | null>(null);
+
+  const runningJob = step.name === 'running' ? step.job.id : null;
+  useEffect(() => {
+    if (runningJob === null) return undefined;
+    let cancelled = false;
+    let attempt = 0;
+    let timer: ReturnType<typeof setTimeout>;
+    const poll = () => {
+      timer = setTimeout(() => {
+        getJson<{ job: FiveWJob }>(`/api/response/imports/jobs/${runningJob}`).then(
+          ({ job }) => {
+            if (cancelled) return;
+            attempt += 1;
+            const done = job.status !== 'running' && job.status !== 'queued';
+            setStep((previous) => (previous.name !== 'running' || previous.job.id !== job.id ? previous : { ...previous, name: done ? 'finished' : 'running', job }));
+            if (!done) poll();
+            else {
+              clearApiCache();
+              if (job.status === 'succeeded') onImported();
+            }
+          },
+          () => {
+            // A lost poll is not a failed import: try again a little later.
+            if (cancelled) return;
+            attempt += 1;
+            poll();
+          },
+        );
+      }, pollDelay(attempt));
+    };
+    poll();
+    return () => {
+      cancelled = true;
+      clearTimeout(timer);
+    };
+  }, [runningJob, onImported]);
+
+  function send(event: FormEvent) {
+    event.preventDefault();
+    if (file === null) return;
+    const abort = new AbortController();
+    controller.current = abort;
+    setStep({ name: 'sending', stage: { name: 'uploading', loaded: 0, total: file.size } });
+    uploadFile<{ upload: FiveWUploadView }>(buildUrl('/api/response/imports/uploads', { fileName: file.name, country }), file, {
+      signal: abort.signal,
+      onProgress: ({ loaded, total }) => setStep({ name: 'sending', stage: { name: 'uploading', loaded, total: total ?? file.size } }),
+      onSent: () => setStep({ name: 'sending', stage: { name: 'processing' } }),
+    }).then(
+      ({ data }) => {
+        setSheet(data.upload.suggestedSheet);
+        setStep({ name: 'preview', upload: data.upload, starting: false, error: null });
+      },
+      (error: unknown) => {
+        const apiError = asApiError(error);
+        setStep(apiError.kind === 'aborted' ? { name: 'sending', stage: { name: 'cancelled' } } : { name: 'error', error: apiError });
+      },
+    );
+  }
+
+  function start(upload: FiveWUploadView) {
+    const chosen = upload.sheets.find((candidate) => candidate.name === sheet) ?? upload.sheets[0];
+    setStep({ name: 'preview', upload, starting: true, error: null });
+    sendJson<{ job: FiveWJob }>('POST', `/api/response/imports/uploads/${upload.id}/start`, {
+      sheet: upload.format === 'xlsx' ? (chosen?.name ?? null) : null,
+      headerRow: chosen?.headerRow ?? null,
+      month: month === '' ? null : month,
+      sector: sector === '' ? null : sector,
+      skipRefusedRows: skip,
+    }).then(
+      ({ job }) => setStep(job.status === 'running' || job.status === 'queued' ? { name: 'running', upload, job } : { name: 'finished', upload, job }),
+      (error: unknown) => setStep({ name: 'preview', upload, starting: false, error: asApiError(error) }),
+    );
+  }
+
+  const upload = step.name === 'preview' || step.name === 'running' || step.name === 'finished' ? step.upload : null;
+  const chosen = upload?.sheets.find((candidate) => candidate.name === sheet) ?? upload?.sheets[0];
+  const needsMonth = chosen !== undefined && !chosen.hasDates;
+  const needsSector = chosen !== undefined && !chosen.hasSector;
+  const recognised = chosen === undefined ? [] : Object.entries(chosen.columns);
+  const result = step.name === 'finished' ? step.job.result : null;
+
+  return (
+    <section className="panel response-import" aria-labelledby={`${id}-title`} data-testid="response-import">
+      <h2 id={`${id}-title`}>{t('response.import.title')}</h2>
+      <p className="muted">{t('response.import.intro')}</p>
+      <form onSubmit={send} className="form-grid">
+        <div className="field">
+          <label htmlFor={`${id}-country`}>{t('response.columns.country')}</label>
+          <select id={`${id}-country`} value={country} onChange={(event) => setCountry(event.target.value)} disabled={upload !== null}>
+            {COUNTRIES.map((code) => (
+              <option key={code} value={code}>
+                {format.country(code)}
+              </option>
+            ))}
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-file`}>{t('response.import.file')}</label>
+          <input id={`${id}-file`} type="file" accept=".csv,.xlsx,text/csv,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet" onChange={(event) => setFile(event.target.files?.[0] ?? null)} data-testid="response-import-file" />
+        </div>
+        <div className="field">
+          <button type="submit" className="button" disabled={file === null || step.name === 'sending' || step.name === 'running'} data-testid="response-import-send">
+            {t('response.import.send')}
+          </button>
+          {step.name === 'sending' && step.stage.name === 'uploading' ? (
+            <button type="button" className="button" onClick={() => controller.current?.abort()}>
+              {t('common.cancel')}
+            </button>
+          ) : null}
+        </div>
+      </form>
+      <div aria-live="polite">
+        <UploadStatus
+          stage={step.name === 'sending' ? step.stage : null}
+          testId="response-import-progress"
+          label={t('response.import.uploadProgress')}
+          uploading={(progress) => t('response.import.uploading', progress)}
+          processing={t('response.import.reading')}
+          cancelled={t('response.import.cancelled')}
+        />
+      </div>
+      {step.name === 'error' ? (
+        <div data-testid="response-import-error" data-code={step.error.code ?? undefined}>
+          <ErrorNotice error={step.error} />
+        </div>
+      ) : null}
+      {upload !== null && chosen !== undefined ? (
+        <div data-testid="response-import-preview">
+          <h3>{t('response.import.preview', { file: upload.fileName, rows: chosen.rows })}</h3>
+          {upload.sheets.length > 1 ? (
+            <div className="field">
+              <label htmlFor={`${id}-sheet`}>{t('response.import.sheet')}</label>
+              <select id={`${id}-sheet`} value={chosen.name} onChange={(event) => setSheet(event.target.value)} disabled={step.name !== 'preview'}>
+                {upload.sheets.map((candidate) => (
+                  <option key={candidate.name} value={candidate.name}>
+                    {candidate.name}
+                  </option>
+                ))}
+              </select>
+            </div>
+          ) : null}
+          <p>{t('response.import.headerRow', { row: chosen.headerRow })}</p>
+          <table className="data-table">
+            <caption>{t('response.import.recognised')}</caption>
+            <thead>
+              <tr>
+                <th scope="col">{t('response.import.field')}</th>
+                <th scope="col">{t('response.import.column')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {recognised.map(([field, column]) => (
+                <tr key={field}>
+                  <td>{t(`response.import.fields.${field}`)}</td>
+                  <td>{column}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {chosen.missing.length > 0 ? (
+            <p className="notice notice-error" role="alert">
+              {t('response.import.missing', { fields: chosen.missing.map((field) => t(`response.import.missingFields.${field}`)).join(', ') })}
+            </p>
+          ) : null}
+          <div className="form-grid">
+            {needsMonth ? (
+              <div className="field">
+                <label htmlFor={`${id}-month`}>{t('response.import.month')}</label>
+                <input id={`${id}-month`} type="month" value={month} onChange={(event) => setMonth(event.target.value)} required data-testid="response-import-month" />
+              </div>
+            ) : null}
+            {needsSector ? (
+              <div className="field">
+                <label htmlFor={`${id}-sector`}>{t('response.import.sector')}</label>
+                <select id={`${id}-sector`} value={sector} onChange={(event) => setSector(event.target.value)} data-testid="response-import-sector">
+                  <option value="">—</option>
+                  {sectors.map((candidate) => (
+                    <option key={candidate.code} value={candidate.code}>
+                      {candidate.code} — {format.language === 'fr' ? candidate.name.fr : candidate.name.en}
+                    </option>
+                  ))}
+                </select>
+              </div>
+            ) : null}
+            <div className="field">
+              <label>
+                <input type="checkbox" checked={skip} onChange={(event) => setSkip(event.target.checked)} /> {t('response.import.skip')}
+              </label>
+            </div>
+          </div>
+          {step.name === 'preview' && step.error ? <ErrorNotice error={step.error} /> : null}
+          {step.name === 'preview' ? (
+            <button type="button" className="button primary" disabled={step.starting || chosen.missing.length > 0 || (needsMonth && month === '')} onClick={() => start(upload)} data-testid="response-import-start">
+              {t('response.import.start')}
+            </button>
+          ) : null}
+        </div>
+      ) : null}
+      {step.name === 'running' ? (
+        <div className="progress" data-testid="response-import-running">
+          <progress aria-label={t('response.import.jobProgress')} {...(step.job.total ? { max: step.job.total, value: step.job.done } : {})} />
+          <p>{t(step.job.phase === 'storing' ? 'response.import.storing' : 'response.import.readingRows', { done: format.number(step.job.done) })}</p>
+        </div>
+      ) : null}
+      {step.name === 'finished' && step.job.status !== 'succeeded' ? (
+        <div className="notice notice-error" role="alert" data-testid="response-import-failed" data-code={step.job.error?.code}>
+          <p>{step.job.message}</p>
+          {step.job.error?.details?.byRule ? <RuleCounts byRule={step.job.error.details.byRule} /> : null}
+        </div>
+      ) : null}
+      {result ? (
+        <div data-testid="response-import-result">
+          <p className="notice notice-success" role="status">
+            {result.alreadyImported
+              ? t('response.import.already', { stored: format.number(result.rowsStored) })
+              : t('response.import.done', { read: format.number(result.rowsRead), stored: format.number(result.rowsStored), refused: format.number(result.rowsRefused) })}
+          </p>
+          <dl className="figures">
+            <dt>{t('response.import.organisations')}</dt>
+            <dd>{t('response.import.organisationCounts', { afterFolding: result.organisations.afterFolding, created: result.organisations.created.length })}</dd>
+            <dt>{t('response.import.places')}</dt>
+            <dd>
+              {Object.entries(result.places.byLevel)
+                .map(([level, count]) => `${level}: ${format.number(count)}`)
+                .join(' · ')}
+              {result.places.byName > 0 ? ` · ${t('response.import.byName', { count: result.places.byName })}` : ''}
+            </dd>
+            <dt>{t('response.import.periods')}</dt>
+            <dd>{result.periods.join(', ')}</dd>
+          </dl>
+          {result.organisations.created.some((organisation) => organisation.proposals.length > 0) ? (
+            <ul aria-label={t('response.import.proposals')}>
+              {result.organisations.created
+                .filter((organisation) => organisation.proposals.length > 0)
+                .map((organisation) => (
+                  <li key={organisation.id}>{t('response.import.proposal', { acronym: organisation.acronym, other: organisation.proposals[0]!.acronym, score: format.number(organisation.proposals[0]!.score) })}</li>
+                ))}
+            </ul>
+          ) : null}
+          <RuleCounts byRule={result.byRule} />
+        </div>
+      ) : null}
+    </section>
+  );
+}
+
+function RuleCounts({ byRule }: { byRule: Record<string, number> }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  const rules = Object.entries(byRule).sort((a, b) => b[1] - a[1]);
+  if (rules.length === 0) return <p>{t('response.import.noFindings')}</p>;
+  return (
+    <table className="data-table" data-testid="response-import-findings">
+      <caption>{t('response.import.findings')}</caption>
+      <tbody>
+        {rules.map(([rule, count]) => (
+          <tr key={rule}>
+            <th scope="row">{t(`response.import.rules.${rule}`, { defaultValue: rule })}</th>
+            <td>{format.number(count)}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
