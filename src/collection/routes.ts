@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { ZipArchive } from 'archiver';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
-import { limitConcurrentUploads } from '../core/uploads.js';
+import { fileBody, fileBodyRoutes } from '../core/uploads.js';
 import { BinarySchema, openRosaRoutes } from './openrosa-routes.js';
 import * as collection from './service.js';
 import { exportSubmissions } from './exports.js';
@@ -114,11 +114,8 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
     async (request) => collection.formDetail(db, request.principal, request.params.projectId, request.params.xmlFormId),
   );
 
-  app.register((scope, _options, done) => {
-    scope.removeAllContentTypeParsers();
-    limitConcurrentUploads(scope, context.uploads);
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: XFORM_MAX_BYTES }, (_request, body, parsed) => parsed(null, body));
-    (scope as unknown as LiptakoApp).post(
+  fileBodyRoutes<LiptakoApp>(app, context.uploads, XFORM_MAX_BYTES, (scope) => {
+    scope.post(
       '/api/collection/projects/:projectId/forms',
       {
         bodyLimit: XFORM_MAX_BYTES,
@@ -133,13 +130,11 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
         },
       },
       async (request, reply) => {
-        const body = request.body;
-        const bytes = Buffer.from(body instanceof Uint8Array ? body : new Uint8Array());
+        const bytes = fileBody(request.body);
         const result = await collection.uploadForm(db, request.actor, request.params.projectId, { bytes, publish: request.query.publish === true, fileName: request.query.fileName, language: languageOf(request) });
         return reply.status(result.created ? 201 : 200).send(result);
       },
     );
-    done();
   });
 
   app.get(
@@ -151,11 +146,8 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
     async (request) => ({ files: await listFormMedia(db, request.principal, request.params.projectId, request.params.xmlFormId, request.params.versionId) }),
   );
 
-  app.register((scope, _options, done) => {
-    scope.removeAllContentTypeParsers();
-    limitConcurrentUploads(scope, context.uploads);
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: FORM_MEDIA_MAX_BYTES }, (_request, body, parsed) => parsed(null, body));
-    (scope as unknown as LiptakoApp).post(
+  fileBodyRoutes<LiptakoApp>(app, context.uploads, FORM_MEDIA_MAX_BYTES, (scope) => {
+    scope.post(
       '/api/collection/projects/:projectId/forms/:xmlFormId/versions/:versionId/media',
       {
         bodyLimit: FORM_MEDIA_MAX_BYTES,
@@ -169,13 +161,9 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
           response: { 200: Type.Object({ files: Type.Array(MediaFileSchema), stored: Type.Array(Type.String()), ignored: Type.Integer() }), ...errorResponses(403, 404, 413, 422) },
         },
       },
-      async (request) => {
-        const body = request.body;
-        const bytes = Buffer.from(body instanceof Uint8Array ? body : new Uint8Array());
-        return uploadFormMedia(db, request.actor, request.params.projectId, request.params.xmlFormId, request.params.versionId, { fileName: request.query.fileName, bytes });
-      },
+      async (request) =>
+        uploadFormMedia(db, request.actor, request.params.projectId, request.params.xmlFormId, request.params.versionId, { fileName: request.query.fileName, bytes: fileBody(request.body) }),
     );
-    done();
   });
 
   app.post(

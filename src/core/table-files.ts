@@ -92,23 +92,9 @@ export interface WorkbookListing {
 /** The workbook's own small parts read to list its sheets; anything bigger is not a workbook listing. */
 const LISTING_MAX_BYTES = 8 * 1024 * 1024;
 
-function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
-  return new Promise((resolve, reject) => {
-    if (entry.uncompressedSize > LISTING_MAX_BYTES) {
-      reject(new AppError('import.brokenXlsx'));
-      return;
-    }
-    zip.openReadStream(entry, (error, stream) => {
-      if (error || !stream) {
-        reject(new AppError('import.brokenXlsx', {}, { cause: error }));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('error', (cause: unknown) => reject(new AppError('import.brokenXlsx', {}, { cause })));
-      stream.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    });
-  });
+async function readEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<string> {
+  if (entry.uncompressedSize > LISTING_MAX_BYTES) throw new AppError('import.brokenXlsx');
+  return (await inflateEntry(zip, entry, 'import.brokenXlsx')).toString('utf8');
 }
 
 const XML_ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -201,16 +187,16 @@ export async function readZipFiles(bytes: Uint8Array, options: { maxUnpacked: nu
   }
 }
 
-function inflateEntry(zip: yauzl.ZipFile, entry: yauzl.Entry): Promise<Buffer> {
+function inflateEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, broken: 'import.brokenXlsx' | 'import.brokenZip' = 'import.brokenZip'): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     zip.openReadStream(entry, (error, stream) => {
       if (error || !stream) {
-        reject(new AppError('import.brokenZip', {}, { cause: error }));
+        reject(new AppError(broken, {}, { cause: error }));
         return;
       }
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('error', (cause: unknown) => reject(new AppError('import.brokenZip', {}, { cause })));
+      stream.on('error', (cause: unknown) => reject(new AppError(broken, {}, { cause })));
       stream.on('end', () => resolve(Buffer.concat(chunks)));
     });
   });

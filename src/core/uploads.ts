@@ -62,6 +62,25 @@ export function limitConcurrentUploads(scope: FastifyInstance, gate: UploadGate)
   });
 }
 
+/**
+ * Registers routes that take a whole file as their raw body (at most `bodyLimit` bytes), whatever
+ * its content type, each counted against its caller's uploads in flight. The body reaches the
+ * handler as a Buffer (`fileBody`).
+ */
+export function fileBodyRoutes<Scope>(app: FastifyInstance, gate: UploadGate, bodyLimit: number, routes: (scope: Scope) => void): void {
+  void app.register((scope, _options, done) => {
+    scope.removeAllContentTypeParsers();
+    limitConcurrentUploads(scope, gate);
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit }, (_request, body, parsed) => parsed(null, body));
+    // The caller's typed view of the same scope (its type provider), as its other routes have.
+    routes(scope as unknown as Scope);
+    done();
+  });
+}
+
+/** The raw body of a `fileBodyRoutes` route (empty when there was none). */
+export const fileBody = (body: unknown): Buffer => (Buffer.isBuffer(body) ? body : Buffer.from(body instanceof Uint8Array ? body : new Uint8Array()));
+
 export interface ReceivedBody {
   sha256: string;
   sizeBytes: number;

@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
 import { hapiQuery, hapiResponses, sendHapiCsv } from '../core/hapi.js';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
-import { limitConcurrentUploads } from '../core/uploads.js';
+import { fileBody, fileBodyRoutes } from '../core/uploads.js';
 import { versionKeys } from '../core/versions.js';
 import * as plans from './service.js';
 import * as contributions from './contributions.js';
@@ -404,11 +404,8 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
   );
 
   // Plan files arrive as raw bytes (YAML/JSON definitions, FTS CSV/JSON), whatever the content type.
-  app.register((scope, _options, done) => {
-    scope.removeAllContentTypeParsers();
-    limitConcurrentUploads(scope, uploads);
-    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: plans.PLAN_IMPORT_LIMIT }, (_request, body, parsed) => parsed(null, body));
-    (scope as unknown as LiptakoApp).post(
+  fileBodyRoutes<LiptakoApp>(app, uploads, plans.PLAN_IMPORT_LIMIT, (scope) => {
+    scope.post(
       '/api/plans/imports',
       {
         bodyLimit: plans.PLAN_IMPORT_LIMIT,
@@ -423,9 +420,8 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
       },
       async (request, reply) => {
         const query = request.query;
-        const body = request.body;
         const report = await planImports.importPlanFile(db, {
-          bytes: body instanceof Uint8Array ? body : new Uint8Array(),
+          bytes: fileBody(request.body),
           fileName: query.fileName,
           actor: request.actor,
           language: languageOf(request),
@@ -434,6 +430,5 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
         return reply.status(report.alreadyImported ? 200 : 201).send({ import: report });
       },
     );
-    done();
   });
 }
