@@ -17,7 +17,7 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } fr
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_TIMEOUTS, DEFAULT_TOKEN_MAX_DAYS, DEFAULT_UPLOADS, type ServerTimeouts, type TrustProxy, type UploadSettings } from './config.js';
 import { withWaitLimit, type Database } from './db.js';
 import { AppError, formatMessage } from './errors.js';
-import { errorResponses, ErrorBody, languageOf, looksLikeApiUrl, toAppError, type AppContext, type LiptakoApp } from './http-kit.js';
+import { canonicalPath, errorResponses, ErrorBody, languageOf, looksLikeApiUrl, toAppError, type AppContext, type LiptakoApp } from './http-kit.js';
 import { migrationLevel } from './migrate.js';
 import { PublishedCache, type PublishedCacheOptions } from './published-cache.js';
 import { installResponseCheck, type ResponseViolation } from './response-check.js';
@@ -227,7 +227,9 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     // Decoded before deciding: `/%61pi/…` must not get the page, whatever the spelling.
-    if (serveWeb && request.method === 'GET' && !looksLikeApiUrl(request.url)) {
+    // A missing fingerprinted file (a tab open on an older build asking for its chunks) is a 404:
+    // answered with the page, the browser would try to run HTML as JavaScript.
+    if (serveWeb && request.method === 'GET' && !looksLikeApiUrl(request.url) && !canonicalPath(request.url).startsWith('/assets/')) {
       // Client-side routes (/geography, …) all load the same page.
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
     }

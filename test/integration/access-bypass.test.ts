@@ -80,7 +80,7 @@ describeEachDatabase('the guard on percent-encoded URLs', (context) => {
     expect(admin.statusCode).toBe(200);
   });
 
-  it('answers a plain JSON 404 for an unknown API address in any spelling, never the web page', async () => {
+  it('answers a plain JSON 404 for an unknown API address or asset file in any spelling, never the web page', async () => {
     const webRoot = mkdtempSync(path.join(tmpdir(), 'liptako-web-'));
     writeFileSync(path.join(webRoot, 'index.html'), '<!doctype html><title>Liptako page</title>');
     const app = await buildApp({ db: context.db, modules: MODULES, logLevel: false, webRoot });
@@ -96,6 +96,12 @@ describeEachDatabase('the guard on percent-encoded URLs', (context) => {
       const page = await app.inject({ method: 'GET', url: '/geography' });
       expect(page.statusCode).toBe(200);
       expect(page.body).toContain('Liptako page');
+      // A chunk an older build asked for is missing, not the page (which would run as broken JavaScript).
+      for (const url of ['/assets/index-OLDBUILD.js', '/%61ssets/index-OLDBUILD.js', '/ASSETS/x.css', '/x/../assets/y.js']) {
+        const reply = await app.inject({ method: 'GET', url });
+        expect(reply.statusCode, url).toBe(404);
+        expect(reply.body, url).not.toContain('Liptako page');
+      }
     } finally {
       await app.close();
       rmSync(webRoot, { recursive: true, force: true });
