@@ -1,10 +1,57 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { VitePWA } from 'vite-plugin-pwa';
 
 // The web app lives in web/ and is built into dist/web, which the server serves.
 export default defineConfig({
   root: 'web',
-  plugins: [react()],
+  plugins: [
+    react(),
+    // Offline (issue 14): the built app is precached by a Workbox service worker, versioned by
+    // the build, so a reload without a network still opens the app; a new build waits until the
+    // user reloads (web/src/offline.ts says so). API answers the pages read are kept: from the
+    // network when it answers, else from the cache, marked with their date.
+    VitePWA({
+      registerType: 'prompt',
+      injectRegister: false,
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{js,css,html,svg,png,woff2}'],
+        navigateFallback: 'index.html',
+        // Addresses the server answers itself: the API in every spelling, phones, fingerprinted files.
+        navigateFallbackDenylist: [/^\/(api|hapi|dtm|v1|assets)(\/|$)/i],
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        runtimeCaching: [
+          {
+            // What the pages need to open offline: who is signed in, plans and funding, DTM figures,
+            // geography, 4W dashboards. Never personal data (registry, users, audit), never writes.
+            urlPattern: ({ url, request, sameOrigin }) =>
+              sameOrigin && request.method === 'GET' && /^\/api\/(auth\/me|plans|dtm|geo|response\/(dashboard|sectors|activities|organisations))(\/|$|\?)/.test(url.pathname + url.search),
+            handler: 'NetworkFirst',
+            options: {
+              cacheName: 'liptako-api',
+              // On a link that stalls, the saved answer is shown rather than a spinner.
+              networkTimeoutSeconds: 8,
+              expiration: { maxEntries: 300, maxAgeSeconds: 60 * 60 * 24 * 30 },
+              cacheableResponse: { statuses: [200] },
+              plugins: [
+                {
+                  // Serialised into the service worker: self-contained, no closure.
+                  cachedResponseWillBeUsed: async ({ cachedResponse }) => {
+                    if (!cachedResponse) return cachedResponse;
+                    const headers = new Headers(cachedResponse.headers);
+                    headers.set('x-liptako-offline', cachedResponse.headers.get('date') ?? '');
+                    return new Response(await cachedResponse.blob(), { status: cachedResponse.status, statusText: cachedResponse.statusText, headers });
+                  },
+                },
+              ],
+            },
+          },
+        ],
+      },
+    }),
+  ],
   build: {
     outDir: '../dist/web',
     emptyOutDir: true,

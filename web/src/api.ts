@@ -10,6 +10,7 @@
  * the session has ended.
  */
 import { currentLanguage, i18n } from './i18n.js';
+import { noteAnswer } from './offline.js';
 
 /** The error body every route of the server uses. */
 export interface ApiErrorBody {
@@ -164,6 +165,7 @@ async function requestJson<T>(url: string, init: RequestInit, signal: AbortSigna
     if (signal?.aborted) throw new ApiError('aborted', 'aborted');
     throw new ApiError('network', i18n.t('errors.network'), null, null, error);
   }
+  noteAnswer(response);
   if (!response.ok) {
     const error = errorFromResponse(response.status, text);
     reportAuthRequired(error);

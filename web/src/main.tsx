@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './i18n.js';
 import { App } from './App.js';
+import { startOffline } from './offline.js';
 // The styles in the order of the one file they were cut from (the cascade depends on it).
 import './styles.css';
 import './geo/geography.css';
@@ -19,3 +20,6 @@ createRoot(root).render(
     <App />
   </StrictMode>,
 );
+
+// After the first render: the service worker must never delay the page.
+void startOffline();

@@ -8,6 +8,7 @@ import { ApiError, getJson, sendJson, setAuthRequiredListener, setCsrfRefresher,
 import type { Language } from '../../src/shared/format.js';
 import { applyAccountLanguage } from './i18n.js';
 import { clearApiCache } from './useApi.js';
+import { forgetCachedAnswers } from './offline.js';
 
 export type ScopeKind = 'response' | 'country' | 'organisation';
 
@@ -141,6 +142,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       }
       setCsrfToken(null);
       userId.current = null;
+      // What this person's pages fetched stays on this computer for offline use: not after they leave.
+      await forgetCachedAnswers();
       let me: MeResponse;
       try {
         me = await getJson<MeResponse>(ME_URL);

@@ -7,6 +7,8 @@ import { currentLanguage, setLanguage } from '../i18n.js';
 import { ADMIN_PAGES, MODULES, moduleForPath } from '../modules.js';
 import { useSession } from '../session.js';
 import { useSignInHref } from './Access.js';
+import { useOffline } from '../offline.js';
+import { useFormat } from '../useFormat.js';
 
 function LanguageSwitch() {
   const { t, i18n } = useTranslation();
@@ -150,6 +152,30 @@ function HeaderUser() {
   );
 }
 
+/** Working from the cache (no network), and a newer build waiting: both said at the top of every page. */
+function OfflineNotices() {
+  const { t } = useTranslation();
+  const offline = useOffline();
+  const format = useFormat();
+  return (
+    <>
+      {offline.cachedSince !== null ? (
+        <p className="notice offline-notice" role="status" data-testid="offline-notice">
+          {t('offline.cached', { date: format.dateTime(offline.cachedSince.toISOString()) })}
+        </p>
+      ) : null}
+      {offline.update !== null ? (
+        <div className="notice update-notice" role="status" data-testid="update-notice">
+          <p>{t('offline.update')}</p>
+          <button type="button" className="button small" onClick={offline.update}>
+            {t('offline.reload')}
+          </button>
+        </div>
+      ) : null}
+    </>
+  );
+}
+
 /** Told when the server no longer knows the user: sign in again, and come back here. */
 function SessionExpired() {
   const { t } = useTranslation();
@@ -264,6 +290,7 @@ export function Layout({ children }: { children: ReactNode }) {
       <div className="app-body">
         <ModuleNav id={navId} open={menuOpen} onNavigate={() => setMenuOpen(false)} />
         <main id="main" className="app-main" tabIndex={-1}>
+          <OfflineNotices />
           <SessionExpired />
           {children}
         </main>
