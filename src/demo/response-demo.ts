@@ -10,6 +10,8 @@ import type { DemoLoader } from '../core/module.js';
 import type { Figure } from '../response/aggregate.js';
 import * as response from '../response/service.js';
 import * as responseReports from '../response/reports.js';
+import * as fiveW from '../response/five-w-imports.js';
+import { csvText } from '../core/csv.js';
 import { SAHEL_ADMIN } from './sahel-admin.js';
 import { Rng } from './synthetic.js';
 
@@ -63,10 +65,43 @@ export interface ResponseDemoReport {
   organisations: number;
   reports: number;
   published: number;
+  /** Rows of the synthetic 5W file imported (Niger, June 2021, place names only). */
+  imported: number;
+}
+
+/**
+ * A synthetic 3W sheet as Niger's arrive: names only (no P-codes, some without accents or with
+ * another spelling), French headers, an HXL row, a type of organisation, a blank figure (not
+ * reported), two identical rows, and an organisation the demo does not know yet ("démo").
+ */
+function demoFiveWFile(rng: Rng): string {
+  const regions = SAHEL_ADMIN.NER!.admin1.filter(([, name]) => ['Tillaberi', 'Tillabéri', 'Tahoua', 'Diffa', 'Maradi'].includes(name));
+  const partners: Array<[string, string, string]> = [
+    ['ASE-D', 'Action Sahel Eau (démo)', 'ONG nationale'],
+    ['SANTE-D', 'Santé Sans Distance (démo)', 'ONG internationale'],
+    ['ONG-TAHOUA-D', 'ONG Entraide Tahoua (démo)', 'ONG nationale'],
+  ];
+  const sectors: Array<[string, string]> = [['EHA', 'Forages et latrines'], ['Santé', 'Cliniques mobiles'], ['Abris/AME', 'Kits abris']];
+  const rows: Array<Array<string | number | null>> = [
+    ['Acronyme', 'Organisation', "Type d'organisation", 'Région', 'Département', 'Secteur', 'Activité', 'Nombre Bénéficiaire'],
+    ['#org+impl', '#org+impl+name', '#org+impl+type', '#adm1+name', '#adm2+name', '#sector+name', '#activity+name', '#beneficiary'],
+  ];
+  for (const [acronym, name, type] of partners) {
+    for (let place = 0; place < 4; place += 1) {
+      const [, region, departments] = rng.pick(regions);
+      const [, department] = rng.pick(departments);
+      const [sector, activity] = rng.pick(sectors);
+      // Names as typed: capitals, accents lost.
+      const typed = rng.chance(0.3) ? department.normalize('NFKD').replace(/\p{M}/gu, '').toUpperCase() : department;
+      rows.push([acronym, name, type, region, typed, sector, activity, rng.chance(0.2) ? null : rng.int(200, 4000)]);
+    }
+  }
+  rows.push([...rows.at(-1)!]);
+  return csvText(rows, { eol: '\n' });
 }
 
 export async function loadResponseDemo(db: Queryable, onProgress: (done: number, total: number) => void = () => undefined): Promise<ResponseDemoReport> {
-  if ((await response.findOrganisation(db, ORGANISATIONS[0]![0])) !== null) return { alreadyLoaded: true, organisations: 0, reports: 0, published: 0 };
+  if ((await response.findOrganisation(db, ORGANISATIONS[0]![0])) !== null) return { alreadyLoaded: true, organisations: 0, reports: 0, published: 0, imported: 0 };
   const actor = systemActor('demo');
   const ids = new Map<string, number>();
   for (const [acronym, name, orgTypeCode] of ORGANISATIONS) ids.set(acronym, (await response.createOrganisation(db, actor, { acronym, name, orgTypeCode })).organisation.id);
@@ -135,8 +170,12 @@ export async function loadResponseDemo(db: Queryable, onProgress: (done: number,
     await response.setPeriodStatus(db, actor, period.id, 'closed');
     await response.setPeriodStatus(db, actor, period.id, 'locked');
   }
+  // Niger's June 3W arrives as a file, through the import every partner and IM officer uses: its rows are submitted.
+  const upload = await fiveW.receiveFiveWFile(db, [Buffer.from(demoFiveWFile(rng))], { fileName: 'liptako-demo-3w-niger-juin-2021.csv', country: 'NE', actor });
+  const job = await fiveW.startFiveWImport(db, upload.id, { month: MONTHS.at(-1)!, skipRefusedRows: true }, { actor, background: false });
+  const imported = Number((job.result as { rowsStored?: number } | null)?.rowsStored ?? 0);
   onProgress(plannedReports.length, plannedReports.length);
-  return { alreadyLoaded: false, organisations: ORGANISATIONS.length, reports: created.length, published: published.length };
+  return { alreadyLoaded: false, organisations: ORGANISATIONS.length, reports: created.length, published: published.length, imported };
 }
 
 export const responseDemo: DemoLoader = {
@@ -147,6 +186,7 @@ export const responseDemo: DemoLoader = {
       report.alreadyLoaded
         ? '  demo 4W reports already loaded'
         : `  demo 4W reports loaded: ${report.organisations} organisations (fictional), ${report.reports} reports (${report.published} published; synthetic)`,
+      ...(report.alreadyLoaded ? [] : [`  demo 5W file imported: ${report.imported} rows of Niger, June 2021, by place names (synthetic), submitted for review`]),
     ];
   },
 };

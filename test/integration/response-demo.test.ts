@@ -11,6 +11,12 @@ describeEachDatabase('response demo', (context) => {
     const demo = MODULES.find((module) => module.name === 'response')!.demo!;
     const lines = await demo.load(context.db, () => undefined);
     expect(lines.join('\n')).toMatch(/synthetic/);
+    // Niger's June 3W arrives as a file (names only): its 13 rows, two of them identical, are submitted.
+    expect(lines.join('\n')).toContain('demo 5W file imported: 13 rows of Niger');
+    const [imported] = await context.db.query<{ rows: number; submitted: number; byName: number }>(
+      "SELECT count(*)::int AS rows, count(*) FILTER (WHERE status = 'submitted')::int AS submitted, count(DISTINCT provider_admin2_name)::int AS \"byName\" FROM response_report WHERE import_id IS NOT NULL",
+    );
+    expect(imported).toMatchObject({ rows: 13, submitted: 13 });
     const [counts] = await context.db.query<{ reports: number; published: number; countries: number }>(
       "SELECT count(*)::int AS reports, count(*) FILTER (WHERE status = 'published')::int AS published, count(DISTINCT country)::int AS countries FROM response_report",
     );
