@@ -96,6 +96,7 @@ async function serve(db: Database, config: Config): Promise<void> {
     timeouts: config.timeouts,
     uploads: config.uploads,
     databaseWaitMs: config.databaseWaitMs,
+    webRoot: config.webRoot,
   });
   const shutdown = (signal: string): void => {
     app.log.info({ signal }, 'shutting down');

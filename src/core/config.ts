@@ -57,6 +57,8 @@ export interface Config {
   uploads: UploadSettings;
   /** How long a request may wait for PGlite's connection before 503 db.busy (LIPTAKO_DB_WAIT_MS). */
   databaseWaitMs: number;
+  /** The built web app to serve (LIPTAKO_WEB_ROOT); undefined: the one built beside the server. */
+  webRoot: string | undefined;
 }
 
 export const DEFAULT_DATABASE_WAIT_MS = 5_000;
@@ -146,5 +148,6 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     timeouts: readTimeouts(env),
     uploads: { ...DEFAULT_UPLOADS, perUser: parseWhole('LIPTAKO_UPLOADS_PER_USER', env.LIPTAKO_UPLOADS_PER_USER, DEFAULT_UPLOADS.perUser, 1, 100) },
     databaseWaitMs: parseWhole('LIPTAKO_DB_WAIT_MS', env.LIPTAKO_DB_WAIT_MS, DEFAULT_DATABASE_WAIT_MS, 100, 600_000),
+    webRoot: env.LIPTAKO_WEB_ROOT?.trim() ? path.resolve(env.LIPTAKO_WEB_ROOT.trim()) : undefined,
   };
 }

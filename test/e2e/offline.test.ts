@@ -2,9 +2,14 @@
  * The app without a network (issue 14, first part): opened online once, the app, the plan page
  * and a DTM dashboard open again with the network cut, from the service worker's cache, saying
  * the date of the data they show; back online, the notice goes. Signing out forgets the saved
- * answers. Screenshots in test-results/.
+ * answers. A new build deployed while a tab is open is announced, the tab keeps working, and it
+ * reloads into the new build when asked. Screenshots in test-results/.
  */
+import { appendFileSync, cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { ROOT, startServer } from '../support/server.js';
 import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
 
 const PLAN = 'IOM-CSAHEL-2021';
@@ -65,4 +70,42 @@ describe.skipIf(!browserTestsReady)('offline in Chromium', () => {
     expect(watch.problems().filter((problem, index) => index < offlineFrom || !/ERR_INTERNET_DISCONNECTED|Failed to fetch|net::/.test(problem))).toEqual([]);
     await context.close();
   }, 180_000);
+
+  it('announces a build deployed while a tab is open; the tab keeps working and reloads into it when asked', async () => {
+    // A server of its own, serving a copy of the build that the test can "deploy" over.
+    const webRoot = mkdtempSync(path.join(tmpdir(), 'liptako-web-'));
+    cpSync(path.join(ROOT, 'dist/web'), webRoot, { recursive: true });
+    const server = await startServer({ LIPTAKO_WEB_ROOT: webRoot });
+    const context = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 900 } });
+    const watch = await watchContext(context);
+    try {
+      const page = await context.newPage();
+      await page.goto(`${server.url}/plans/${PLAN}`);
+      await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 30_000 }).toBe(true);
+      const first = await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.active?.scriptURL ?? null);
+      expect(first).toMatch(/\/sw\.js$/);
+
+      // The new build: its service worker differs by a byte, as any rebuild's does.
+      appendFileSync(path.join(webRoot, 'sw.js'), '\n// build 2\n');
+      await page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.update());
+      await expect.poll(() => page.getByTestId('update-notice').isVisible(), { timeout: 30_000 }).toBe(true);
+      expect(await page.getByTestId('update-notice').textContent()).toContain('A new version of Liptako is available');
+      // The old build keeps working meanwhile: another page opens.
+      await page.getByRole('link', { name: 'Displacement (DTM)' }).click();
+      await expect.poll(() => new URL(page.url()).pathname).toBe('/displacement');
+      // Its code comes from the old build's cache: the page renders, with its data.
+      await expect.poll(() => page.getByTestId(`operation-card-${MALI}`).isVisible(), { timeout: 30_000 }).toBe(true);
+      await page.screenshot({ path: 'test-results/offline-update-en.png' });
+
+      await Promise.all([page.waitForEvent('load'), page.getByTestId('update-notice').getByRole('button').click()]);
+      await expect.poll(() => page.evaluate(async () => (await navigator.serviceWorker.getRegistration())?.waiting === null)).toBe(true);
+      await expect.poll(() => page.getByTestId('update-notice').count()).toBe(0);
+      await expect.poll(() => page.locator('h1').count()).toBeGreaterThan(0);
+      expect(watch.problems()).toEqual([]);
+    } finally {
+      await context.close();
+      await server.stop();
+      rmSync(webRoot, { recursive: true, force: true });
+    }
+  }, 240_000);
 });

@@ -64,7 +64,13 @@ export async function startOffline(): Promise<void> {
   const { registerSW } = await import('virtual:pwa-register');
   const updateServiceWorker = registerSW({
     immediate: true,
-    onNeedRefresh: () => noteUpdate(() => void updateServiceWorker(true)),
+    onNeedRefresh: () =>
+      noteUpdate(() => {
+        // Workbox reloads by itself only when this page was controlled when it loaded; a first
+        // visit's page is not, so the reload is asked for here once the new build has taken over.
+        navigator.serviceWorker.addEventListener('controllerchange', () => window.location.reload(), { once: true });
+        void updateServiceWorker(true);
+      }),
   });
   if (navigator.storage?.persist !== undefined && !(await navigator.storage.persisted())) await navigator.storage.persist();
 }
