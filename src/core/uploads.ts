@@ -4,6 +4,7 @@
  * while reading), so that no upload is ever one buffer in memory.
  */
 import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { UploadSettings } from './config.js';
 import { AppError } from './errors.js';
@@ -76,6 +77,40 @@ export function fileBodyRoutes<Scope>(app: FastifyInstance, gate: UploadGate, bo
     routes(scope as unknown as Scope);
     done();
   });
+}
+
+/**
+ * Registers routes that take a file of any size as their raw body, whatever its content type,
+ * handed to the handler as a stream (read it with `receiveStreamedFile`), each counted against
+ * its caller's uploads in flight.
+ */
+export function streamedFileRoutes<Scope>(app: FastifyInstance, gate: UploadGate, routes: (scope: Scope) => void): void {
+  void app.register((scope, _options, done) => {
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', (_request, payload, parsed) => {
+      parsed(null, payload);
+    });
+    limitConcurrentUploads(scope, gate);
+    routes(scope as unknown as Scope);
+    done();
+  });
+}
+
+/**
+ * Reads the body of a `streamedFileRoutes` route through `receive` (which stores it part by part,
+ * e.g. with readInParts), refusing it at once when its declared length is beyond `limit`. The rest
+ * of a refused body is not read: the connection closes after the answer rather than draining what
+ * could be hundreds of megabytes, and the body is left unread, not destroyed, so the answer still
+ * reaches the client.
+ */
+export async function receiveStreamedFile<T>(request: FastifyRequest, reply: FastifyReply, limit: number, receive: (body: AsyncIterable<Buffer>) => Promise<T>): Promise<T> {
+  try {
+    if (Number(request.headers['content-length']) > limit) throw new AppError('request.tooLarge', { limit: formatBytes(limit) });
+    return await receive((request.body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>);
+  } catch (error) {
+    if (error instanceof AppError && (error.code === 'request.tooLarge' || error.code === 'request.incomplete')) reply.header('connection', 'close');
+    throw error;
+  }
 }
 
 /** The raw body of a `fileBodyRoutes` route (empty when there was none). */

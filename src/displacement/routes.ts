@@ -1,13 +1,12 @@
 /** HTTP routes of displacement tracking: parse, authorise, call the service. */
-import type { Readable } from 'node:stream';
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../access/verbs.js';
-import { AppError, formatMessage, type ErrorCode, type Language } from '../core/errors.js';
+import { formatMessage, type ErrorCode, type Language } from '../core/errors.js';
 import { errorResponses, formatBytes, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as jobs from '../core/jobs.js';
 import { versionKeys } from '../core/versions.js';
-import { limitConcurrentUploads } from '../core/uploads.js';
+import { receiveStreamedFile, streamedFileRoutes } from '../core/uploads.js';
 import * as aggregate from './aggregate.js';
 import { type ColumnMapping } from './fields.js';
 import { isRoundField, POPULATION_GROUPS } from '../shared/displacement.js';
@@ -399,14 +398,9 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
 
   // The file is the raw request body, whatever its content type: CSV or XLSX is detected from the
   // bytes. The body is not read by a parser: the handler streams it into the upload's parts.
-  app.register((scope, _options, done) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, payload, parsed) => {
-      parsed(null, payload);
-    });
-    limitConcurrentUploads(scope, uploads);
-    const limit = uploads.settings.dtmFileLimit;
-    (scope as unknown as LiptakoApp).post(
+  const limit = uploads.settings.dtmFileLimit;
+  streamedFileRoutes<LiptakoApp>(app, uploads, (scope) => {
+    scope.post(
       '/api/dtm/uploads',
       {
         config: { verb: 'dtm.import', audit: 'dtm.upload' },
@@ -419,26 +413,11 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
         },
       },
       async (request, reply) => {
-        const declared = Number(request.headers['content-length']);
-        try {
-          if (declared > limit) throw new AppError('request.tooLarge', { limit: formatBytes(limit) });
-          // A refused body is left unread rather than destroyed, so the answer still reaches the client.
-          const body = (request.body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
-          const upload = await dtmUploads.receiveRoundFile(db, body, {
-            fileName: request.query.fileName,
-            actor: request.actor,
-            operation: request.query.operation,
-            limit,
-          });
-          return await reply.status(201).send({ upload });
-        } catch (error) {
-          // The rest of a refused body is not read: the connection is closed after the answer
-          // rather than kept to drain what could be hundreds of megabytes.
-          if (error instanceof AppError && (error.code === 'request.tooLarge' || error.code === 'request.incomplete')) reply.header('connection', 'close');
-          throw error;
-        }
+        const upload = await receiveStreamedFile(request, reply, limit, (body) =>
+          dtmUploads.receiveRoundFile(db, body, { fileName: request.query.fileName, actor: request.actor, operation: request.query.operation, limit }),
+        );
+        return reply.status(201).send({ upload });
       },
     );
-    done();
   });
 }

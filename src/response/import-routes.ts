@@ -1,10 +1,9 @@
 /** HTTP routes of 5W/3W file imports: upload (streamed), preview, start (a job), job progress and result, recent imports. */
-import type { Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import { AppError, type Language } from '../core/errors.js';
 import { errorResponses, formatBytes, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as jobs from '../core/jobs.js';
-import { limitConcurrentUploads } from '../core/uploads.js';
+import { receiveStreamedFile, streamedFileRoutes } from '../core/uploads.js';
 import { FIVE_W_FIELDS } from './five-w.js';
 import * as imports from './five-w-imports.js';
 
@@ -98,14 +97,9 @@ export function responseImportRoutes(app: LiptakoApp, { db, uploads }: AppContex
   );
 
   // The file is the raw request body, whatever its content type: CSV or XLSX is detected from the bytes.
-  app.register((scope, _options, done) => {
-    scope.removeAllContentTypeParsers();
-    scope.addContentTypeParser('*', (_request, payload, parsed) => {
-      parsed(null, payload);
-    });
-    limitConcurrentUploads(scope, uploads);
-    const limit = imports.FIVE_W_FILE_LIMIT;
-    (scope as unknown as LiptakoApp).post(
+  const limit = imports.FIVE_W_FILE_LIMIT;
+  streamedFileRoutes<LiptakoApp>(app, uploads, (scope) => {
+    scope.post(
       '/api/response/imports/uploads',
       {
         config: { verb: 'response.report', audit: 'response.import.upload' },
@@ -118,19 +112,11 @@ export function responseImportRoutes(app: LiptakoApp, { db, uploads }: AppContex
         },
       },
       async (request, reply) => {
-        const declared = Number(request.headers['content-length']);
-        try {
-          if (declared > limit) throw new AppError('request.tooLarge', { limit: formatBytes(limit) });
-          const body = (request.body as Readable).iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
-          const upload = await imports.receiveFiveWFile(db, body, { fileName: request.query.fileName, country: request.query.country, actor: request.actor, limit });
-          return await reply.status(201).send({ upload });
-        } catch (error) {
-          // The rest of a refused body is not read: the connection is closed after the answer.
-          if (error instanceof AppError && (error.code === 'request.tooLarge' || error.code === 'request.incomplete')) reply.header('connection', 'close');
-          throw error;
-        }
+        const upload = await receiveStreamedFile(request, reply, limit, (body) =>
+          imports.receiveFiveWFile(db, body, { fileName: request.query.fileName, country: request.query.country, actor: request.actor, limit }),
+        );
+        return reply.status(201).send({ upload });
       },
     );
-    done();
   });
 }
