@@ -1,14 +1,15 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
-import { ApiError, asApiError, buildUrl, getJson, sendJson, uploadFile } from '../api.js';
+import { ApiError, asApiError, buildUrl, sendJson, uploadFile } from '../api.js';
 import { PageGate } from '../components/Access.js';
+import { useJobPoll } from '../useJobPoll.js';
 import { UploadStatus } from '../components/UploadStatus.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { clearApiCache, useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
-import { defaultOperation, existingRound, importProblems, jobProgress, nextRoundNumber, parseRoundNumber, pollDelay, type ImportField } from './importDraft.js';
+import { defaultOperation, existingRound, importProblems, jobProgress, nextRoundNumber, parseRoundNumber, type ImportField } from './importDraft.js';
 import { operationName, roundName, ruleLabel, statusLabel, typeLabel } from './labels.js';
 import type { MappingDraft } from './mapping.js';
 import { HeaderRowField } from './HeaderRowField.js';
@@ -173,39 +174,13 @@ function ImportForm() {
 
   // Polls the running import; slower as it goes (every request costs on a satellite link).
   const runningJob = step.name === 'running' ? step.job.id : null;
-  useEffect(() => {
-    if (runningJob === null) return undefined;
-    let cancelled = false;
-    let attempt = 0;
-    let timer: ReturnType<typeof setTimeout>;
-    const poll = () => {
-      timer = setTimeout(() => {
-        getJson<JobResponse>(`/api/dtm/jobs/${runningJob}`).then(
-          ({ job }) => {
-            if (cancelled) return;
-            attempt += 1;
-            setStep((previous) => {
-              if (previous.name !== 'running' || previous.job.id !== job.id) return previous;
-              return job.status === 'running' || job.status === 'queued' ? { ...previous, job } : { ...previous, name: 'finished', job };
-            });
-            if (job.status === 'running' || job.status === 'queued') poll();
-            else clearApiCache();
-          },
-          () => {
-            // A lost poll is not a failed import: try again a little later.
-            if (cancelled) return;
-            attempt += 1;
-            poll();
-          },
-        );
-      }, pollDelay(attempt));
-    };
-    poll();
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [runningJob]);
+  useJobPoll<JobResponse['job']>(runningJob === null ? null : `/api/dtm/jobs/${runningJob}`, (job, done) => {
+    setStep((previous) => {
+      if (previous.name !== 'running' || previous.job.id !== job.id) return previous;
+      return done ? { ...previous, name: 'finished', job } : { ...previous, job };
+    });
+    if (done) clearApiCache();
+  });
 
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();

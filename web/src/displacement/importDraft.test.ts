@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { defaultOperation, existingRound, importProblems, jobProgress, nextRoundNumber, parseRoundNumber, pollDelay, type ImportDraft } from './importDraft.js';
+import { defaultOperation, existingRound, importProblems, jobProgress, nextRoundNumber, parseRoundNumber, type ImportDraft } from './importDraft.js';
+import { pollDelay } from '../useJobPoll.js';
 
 const rounds = [
   { id: 1, number: 1, assessmentType: 'BA' as const, status: 'published' as const },

@@ -91,8 +91,3 @@ export function jobProgress(job: JobLike, fileRows: number): JobProgress {
   const percent = total > 0 ? Math.min(99, Math.floor((job.done / total) * 100)) : 0;
   return { percent, phase, finished };
 }
-
-/** Waits between polls of a job: short at first, then longer (a satellite link pays per request). */
-export function pollDelay(attempt: number): number {
-  return Math.min(3000, 500 + attempt * 250);
-}

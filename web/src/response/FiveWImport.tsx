@@ -1,10 +1,11 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { asApiError, buildUrl, getJson, sendJson, uploadFile, type ApiError } from '../api.js';
+import { asApiError, buildUrl, sendJson, uploadFile, type ApiError } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
 import { UploadStatus, type UploadStage } from '../components/UploadStatus.js';
 import { useFormat } from '../useFormat.js';
 import { clearApiCache } from '../useApi.js';
+import { useJobPoll } from '../useJobPoll.js';
 import { COUNTRIES, type FiveWJob, type FiveWUploadView, type SectorView } from './types.js';
 
 type Step =
@@ -16,7 +17,6 @@ type Step =
   | { name: 'error'; error: ApiError };
 
 /** Polls slower as it goes: every request costs on a satellite link. */
-const pollDelay = (attempt: number): number => Math.min(250 * 2 ** Math.min(attempt, 4), 3000);
 
 /**
  * Importing a 5W/3W file (CSV or XLSX): upload with progress, the columns Liptako recognised and
@@ -38,40 +38,13 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
   const controller = useRef<AbortController | null>(null);
 
   const runningJob = step.name === 'running' ? step.job.id : null;
-  useEffect(() => {
-    if (runningJob === null) return undefined;
-    let cancelled = false;
-    let attempt = 0;
-    let timer: ReturnType<typeof setTimeout>;
-    const poll = () => {
-      timer = setTimeout(() => {
-        getJson<{ job: FiveWJob }>(`/api/response/imports/jobs/${runningJob}`).then(
-          ({ job }) => {
-            if (cancelled) return;
-            attempt += 1;
-            const done = job.status !== 'running' && job.status !== 'queued';
-            setStep((previous) => (previous.name !== 'running' || previous.job.id !== job.id ? previous : { ...previous, name: done ? 'finished' : 'running', job }));
-            if (!done) poll();
-            else {
-              clearApiCache();
-              if (job.status === 'succeeded') onImported();
-            }
-          },
-          () => {
-            // A lost poll is not a failed import: try again a little later.
-            if (cancelled) return;
-            attempt += 1;
-            poll();
-          },
-        );
-      }, pollDelay(attempt));
-    };
-    poll();
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-    };
-  }, [runningJob, onImported]);
+  useJobPoll<FiveWJob>(runningJob === null ? null : `/api/response/imports/jobs/${runningJob}`, (job, done) => {
+    setStep((previous) => (previous.name !== 'running' || previous.job.id !== job.id ? previous : { ...previous, name: done ? 'finished' : 'running', job }));
+    if (done) {
+      clearApiCache();
+      if (job.status === 'succeeded') onImported();
+    }
+  });
 
   function send(event: FormEvent) {
     event.preventDefault();
