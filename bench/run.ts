@@ -11,6 +11,7 @@
  * - DTM import, import memory and dashboard: see bench/dtm.ts.
  * - Upload memory: peak RSS of the built server with four 200 MB uploads at once (bench/uploads.ts).
  * - Field collection: submissions over loopback and the CSV zip export (bench/collection.ts).
+ * - 4W: a 200,000-row 5W import and the gaps/overlaps dashboard over it (bench/response.ts).
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -23,6 +24,7 @@ import { importGeoFile } from '../src/geo/geo-imports.js';
 import { nameKey } from '../src/geo/names.js';
 import { benchDashboard, benchDtmImport, benchFolder, peakMemory, writeBenchFile } from './dtm.js';
 import { benchCollection } from './collection.js';
+import { benchResponse } from './response.js';
 import { benchUploads } from './uploads.js';
 
 const SYLLABLES = ['ba', 'di', 'ko', 'ma', 'sa', 'ta', 'ni', 'go', 'ro', 'bou', 'dou', 'kan', 'fo', 'lé', 'mé'];
@@ -198,6 +200,7 @@ async function main(): Promise<void> {
     await memory(null);
   }
   if (only === '' || only.includes('collection')) await withFresh(() => PgliteDatabase.open(), benchCollection);
+  if (only === '' || only.includes('response')) await withFresh(() => PgliteDatabase.open(), benchResponse);
   if (only === '' || only.includes('uploads')) await benchUploads('pglite', null);
 
   const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
@@ -230,6 +233,13 @@ async function main(): Promise<void> {
           await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
           await migrate(db);
           await benchCollection(db);
+        });
+      }
+      if (only === '' || only.includes('response')) {
+        await withFresh(() => Promise.resolve(PostgresDatabase.open(scratch.url, { max: 4 })), async (db) => {
+          await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+          await migrate(db);
+          await benchResponse(db);
         });
       }
       if (only === '' || only.includes('uploads')) await benchUploads('postgres', postgresUrl);
