@@ -17,6 +17,21 @@ export const responseMessages = {
     en: '“{code}” is not an HDX HAPI organisation type code (e.g. 437 international NGO, 441 national NGO, 447 United Nations).',
     fr: '« {code} » n’est pas un code de type d’organisation HDX HAPI (p. ex. 437 ONG internationale, 441 ONG nationale, 447 Nations unies).',
   },
+  'response.needs.columns': {
+    status: 422,
+    en: 'This is not an HNO people-in-need file in the HPC format: no column for {missing} (by HXL tag #sector, #inneed or by header).',
+    fr: 'Ce n’est pas un fichier HNO de personnes dans le besoin au format HPC : aucune colonne pour {missing} (par étiquette HXL #sector, #inneed ou par en-tête).',
+  },
+  'response.needs.invalid': {
+    status: 422,
+    en: '{count} cell(s) of this HNO file cannot be read (first at row {first}): unknown sector code, sex, another country’s P-code or a number that is not one. Nothing was imported; the rows are listed.',
+    fr: '{count} cellule(s) de ce fichier HNO ne se lisent pas (la première à la ligne {first}) : code de secteur ou sexe inconnu, P-code d’un autre pays ou nombre invalide. Rien n’a été importé ; les lignes sont listées.',
+  },
+  'response.needs.year': {
+    status: 400,
+    en: '“{year}” is not a year of a humanitarian needs overview.',
+    fr: '« {year} » n’est pas l’année d’un aperçu des besoins humanitaires.',
+  },
   'response.sector.unknown': {
     status: 422,
     en: '“{label}” is not a sector Liptako knows: use an IASC cluster code (SHL, WSH, PRO-GBV, …) or confirm the label first.',

@@ -9,6 +9,7 @@ import * as response from './service.js';
 import * as responseReports from './reports.js';
 import * as responsePresence from './presence.js';
 import { responseImportRoutes } from './import-routes.js';
+import { responseNeedsRoutes } from './needs-routes.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Month = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', maxLength: 7, description: 'Reporting month, e.g. 2021-03' });
@@ -87,6 +88,7 @@ function reportColumns(language: 'fr' | 'en'): Array<ExportColumn<responseReport
 export function responseRoutes(app: LiptakoApp, context: AppContext): void {
   const { db, published } = context;
   responseImportRoutes(app, context);
+  responseNeedsRoutes(app, context);
   app.get(
     '/api/response/reports/export',
     {

@@ -272,6 +272,7 @@ const RESPONSE_READS = [
   responseRead('/api/response/periods'),
   responseRead('/api/response/reports'),
   responseRead('/api/response/dashboard?country=ML', 'GET /api/response/dashboard'),
+  responseRead('/api/response/needs?country=ML&year=2024', 'GET /api/response/needs'),
 ];
 const RESPONSE_EXPORT: RequestSpec = { route: 'GET /api/response/reports/export', send: (app) => send(app, 'GET', '/api/response/reports/export?format=csv') };
 const HAPI_PRESENCE: RequestSpec = { route: 'GET /hapi/v2/coordination-context/operational-presence', send: (app) => send(app, 'GET', '/hapi/v2/coordination-context/operational-presence') };
@@ -300,6 +301,19 @@ const RESPONSE_ACTIVITY: RequestSpec = {
   route: 'POST /api/response/activities',
   send: (app) => send(app, 'POST', '/api/response/activities', { payload: { code: 'EDU-classes', sector: 'Éducation', nameEn: 'Temporary classrooms', nameFr: 'Classes temporaires', unit: 'people' } }),
   observe: (context) => countRows(context.db, 'response_activity'),
+};
+
+const HNO_CSV = [
+  'Admin 1 PCode,Admin 2 PCode,Sector,Gender,Age Range,Population Group,Population,In Need',
+  '#adm1+code,#adm2+code,#sector+code,#gender+code,#age+range,#population_group+code,#population,#inneed',
+  ',,ALL,a,ALL,ALL,22411919,7107194',
+  ',,WSH,a,ALL,ALL,,3211436',
+].join('\n');
+
+const RESPONSE_NEEDS: RequestSpec = {
+  route: 'POST /api/response/needs',
+  send: (app) => send(app, 'POST', '/api/response/needs?country=ML&year=2024&fileName=hno.csv', { payload: Buffer.from(HNO_CSV), headers: { 'content-type': 'text/csv' } }),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM response_need'),
 };
 
 const RESPONSE_PERIOD: RequestSpec = {
@@ -597,6 +611,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/response/sector-labels',               RESPONSE_SECTOR_LABEL,   200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/response/activities',                  RESPONSE_ACTIVITY,       201,   201,   403,    403,   403,    403,   401],
   ['POST   /api/response/periods (Mali)',              RESPONSE_PERIOD,         201,   201,   403,    403,   403,    403,   401],
+  ['POST   /api/response/needs (Mali HNO)',            RESPONSE_NEEDS,          201,   201,   403,    403,   403,    403,   401],
   ['POST   /api/response/periods/:id/status (close)',  RESPONSE_PERIOD_STATUS,  200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/response/periods/:id/unlock',          RESPONSE_UNLOCK,         200,   403,   403,    403,   403,    403,   401],
   // The partner reports for its own organisation (TPN); the Mali officer for anyone in Mali.
