@@ -14,6 +14,7 @@ import * as fiveW from '../response/five-w-imports.js';
 import { csvText } from '../core/csv.js';
 import { SAHEL_ADMIN } from './sahel-admin.js';
 import { Rng } from './synthetic.js';
+import * as needs from '../response/needs.js';
 
 const ORGANISATIONS: ReadonlyArray<readonly [string, string, string]> = [
   ['ASE-D', 'Action Sahel Eau (démo)', '441'],
@@ -100,6 +101,37 @@ function demoFiveWFile(rng: Rng): string {
   return csvText(rows, { eol: '\n' });
 }
 
+/**
+ * A synthetic HNO 2021 (marked démo in its file name) in the HPC format: per country national and
+ * admin2 people in need for six sectors and the inter-sector figure, which is less than the sum of
+ * sectors as in a real HNO (one person in need in several sectors counts once).
+ */
+function demoHnoFile(rng: Rng, iso3: string): string {
+  const sectors = ['WSH', 'FSC', 'HEA', 'SHL', 'PRO', 'EDU'];
+  const rows: Array<Array<string | number | null>> = [
+    ['Admin 1 PCode', 'Admin 2 PCode', 'Sector', 'Gender', 'Age Range', 'Population Group', 'Population', 'In Need'],
+    ['#adm1+code', '#adm2+code', '#sector+code', '#gender+code', '#age+range', '#population_group+code', '#population', '#inneed'],
+  ];
+  const national = new Map<string, number>(sectors.map((sector) => [sector, 0]));
+  let nationalAll = 0;
+  for (const [admin1, , units2] of SAHEL_ADMIN[iso3]!.admin1) {
+    for (const [admin2] of units2) {
+      const population = rng.int(60_000, 600_000);
+      const inNeed = sectors.map(() => Math.round(population * rng.range(0.05, 0.45)));
+      const all = Math.max(...inNeed) + Math.round(Math.min(...inNeed) * 0.3);
+      nationalAll += all;
+      rows.push([admin1, admin2, 'ALL', 'a', 'ALL', 'ALL', population, all]);
+      sectors.forEach((sector, index) => {
+        rows.push([admin1, admin2, sector, 'a', 'ALL', 'ALL', null, inNeed[index]!]);
+        national.set(sector, national.get(sector)! + inNeed[index]!);
+      });
+    }
+  }
+  rows.push([null, null, 'ALL', 'a', 'ALL', 'ALL', null, nationalAll]);
+  for (const [sector, inNeed] of national) rows.push([null, null, sector, 'a', 'ALL', 'ALL', null, inNeed]);
+  return csvText(rows, { eol: '\n' });
+}
+
 export async function loadResponseDemo(db: Queryable, onProgress: (done: number, total: number) => void = () => undefined): Promise<ResponseDemoReport> {
   if ((await response.findOrganisation(db, ORGANISATIONS[0]![0])) !== null) return { alreadyLoaded: true, organisations: 0, reports: 0, published: 0, imported: 0 };
   const actor = systemActor('demo');
@@ -174,6 +206,10 @@ export async function loadResponseDemo(db: Queryable, onProgress: (done: number,
   const upload = await fiveW.receiveFiveWFile(db, [Buffer.from(demoFiveWFile(rng))], { fileName: 'liptako-demo-3w-niger-juin-2021.csv', country: 'NE', actor });
   const job = await fiveW.startFiveWImport(db, upload.id, { month: MONTHS.at(-1)!, skipRefusedRows: true }, { actor, background: false });
   const imported = Number((job.result as { rowsStored?: number } | null)?.rowsStored ?? 0);
+  // People in need, so that the dashboard measures reach against need and shows gaps of need.
+  for (const [iso3, country] of [['MLI', 'ML'], ['BFA', 'BF'], ['NER', 'NE']] as const) {
+    await needs.importNeeds(db, actor, { country, year: 2021, fileName: `liptako-demo-hno-${iso3.toLowerCase()}-2021.csv`, bytes: new TextEncoder().encode(demoHnoFile(rng, iso3)), language: 'fr' });
+  }
   onProgress(plannedReports.length, plannedReports.length);
   return { alreadyLoaded: false, organisations: ORGANISATIONS.length, reports: created.length, published: published.length, imported };
 }
@@ -187,6 +223,7 @@ export const responseDemo: DemoLoader = {
         ? '  demo 4W reports already loaded'
         : `  demo 4W reports loaded: ${report.organisations} organisations (fictional), ${report.reports} reports (${report.published} published; synthetic)`,
       ...(report.alreadyLoaded ? [] : [`  demo 5W file imported: ${report.imported} rows of Niger, June 2021, by place names (synthetic), submitted for review`]),
+      ...(report.alreadyLoaded ? [] : ['  demo people in need (HNO 2021, synthetic) imported for Mali, Burkina Faso and Niger']),
     ];
   },
 };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { acrossAdmin2, acrossMonths, cellsOf, checkFigures, coverage, gaps, interSector, overlaps, presence, unspecified, withinSector, type Figure, type ReportFigures } from './aggregate.js';
+import { acrossAdmin2, acrossMonths, cellsOf, checkFigures, coverage, gaps, interSector, overlaps, pinGaps, presence, unspecified, withinSector, type Figure, type ReportFigures } from './aggregate.js';
 
 const total = (measure: Figure['measure'], value: number): Figure => ({ measure, group: 'all', sex: 'all', age: 'all', value });
 const report = (over: Partial<ReportFigures> & { reached: number; reachedNew?: number }): ReportFigures => ({
@@ -129,5 +129,22 @@ describe('coverage, presence, gaps and overlaps', () => {
       { activity: 'kits', place: 'ML0501', period: '2021-03', organisationId: 2 },
     ];
     expect(overlaps(rows)).toEqual([{ activity: 'latrines', place: 'ML0501', period: '2021-03', organisations: [1, 3] }]);
+  });
+});
+
+describe('gaps against the HNO people in need', () => {
+  it('lists admin2 × sector above the threshold with no partner in that sector, largest first', () => {
+    const needs = [
+      { admin2: 'ML0501', sector: 'WSH', pin: 30_000 },
+      { admin2: 'ML0501', sector: 'FSC', pin: 45_000 },
+      { admin2: 'ML0502', sector: 'WSH', pin: 800 },
+      { admin2: 'ML0503', sector: 'WSH', pin: 52_000 },
+    ];
+    const present = [{ admin2: 'ML0501', sector: 'WSH' }];
+    expect(pinGaps(needs, present, 1000)).toEqual([
+      { admin2: 'ML0503', sector: 'WSH', pin: 52_000 },
+      { admin2: 'ML0501', sector: 'FSC', pin: 45_000 },
+    ]);
+    expect(pinGaps(needs, present, 50_000)).toEqual([{ admin2: 'ML0503', sector: 'WSH', pin: 52_000 }]);
   });
 });

@@ -227,6 +227,17 @@ export function gaps(caseloads: ReadonlyArray<{ admin2: string; caseload: number
     .sort((a, b) => b.caseload - a.caseload || a.admin2.localeCompare(b.admin2) || a.sector.localeCompare(b.sector));
 }
 
+/**
+ * Admin2 units whose people in need in a sector (the HNO's sector PiN) are above the threshold
+ * and where no organisation works in that sector, largest first.
+ */
+export function pinGaps(needs: ReadonlyArray<{ admin2: string; sector: string; pin: number }>, present: ReadonlyArray<{ admin2: string; sector: string }>, threshold: number): Array<{ admin2: string; sector: string; pin: number }> {
+  const covered = new Set(present.map((entry) => `${entry.sector}\u0000${entry.admin2}`));
+  return needs
+    .filter((need) => need.pin > threshold && !covered.has(`${need.sector}\u0000${need.admin2}`))
+    .sort((a, b) => b.pin - a.pin || a.admin2.localeCompare(b.admin2) || a.sector.localeCompare(b.sector));
+}
+
 export interface Overlap {
   activity: string;
   place: string;

@@ -92,3 +92,19 @@ export async function needTotals(db: Queryable, filter: { country: string; year:
 export async function needYears(db: Queryable, country: string): Promise<number[]> {
   return (await db.query<{ year: number }>('SELECT DISTINCT year FROM response_need WHERE country = $1 ORDER BY year', [country])).map((row) => row.year);
 }
+
+/** The year of needs to compare a month with: that year's HNO, else the latest one before it. */
+export async function needYearFor(db: Queryable, country: string | null, year: number): Promise<number | null> {
+  const [row] = await db.query<{ year: number | null }>('SELECT max(year) AS year FROM response_need WHERE ($1::text IS NULL OR country = $1) AND year <= $2', [country, year]);
+  return row?.year ?? null;
+}
+
+/** Sector people in need per admin2 (whole population), the HNO's figures as given. */
+export async function admin2SectorNeeds(db: Queryable, country: string | null, year: number): Promise<Array<{ admin2: string; sector: string; in_need: string }>> {
+  return db.query<{ admin2: string; sector: string; in_need: string }>(
+    `SELECT admin2_pcode AS admin2, sector_code AS sector, in_need::text AS in_need FROM response_need
+      WHERE ($1::text IS NULL OR country = $1) AND year = $2 AND admin_level = 2 AND sector_code IS NOT NULL AND in_need IS NOT NULL
+        AND sex = 'all' AND upper(age_range) = 'ALL' AND upper(population_group) = 'ALL'`,
+    [country, year],
+  );
+}

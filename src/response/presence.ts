@@ -6,10 +6,11 @@
 import type { Queryable } from '../core/db.js';
 import * as displacement from '../displacement/publishing.js';
 import { iso2ToIso3, iso3ToIso2, normalisePcode } from '../geo/pcode.js';
-import { acrossAdmin2, cellsOf, coverage, gaps, interSector, overlaps, presence, withinSector, type Aggregate, type Figure, type IndicatorUnit } from './aggregate.js';
+import { acrossAdmin2, cellsOf, coverage, gaps, interSector, overlaps, pinGaps, presence, withinSector, type Aggregate, type Figure, type IndicatorUnit } from './aggregate.js';
 import * as q from './queries.js';
 import { isOrgTypeCode, isSectorCode, ORG_TYPES, SECTORS } from './vocabulary.js';
 import { requireCountry, requireMonth, resolveSector } from './service.js';
+import * as needQueries from './need-queries.js';
 
 // ---- presence, gaps, overlaps ---------------------------------------------------------------------
 
@@ -23,12 +24,29 @@ export interface DashboardQuery {
 
 export interface Dashboard {
   presence: Array<{ sector: string; admin1: string; admin2: string; month: string; organisations: string[] }>;
-  reached: Array<{ sector: string; admin2: string; month: string; unit: IndicatorUnit; reached: number | null; targeted: number | null; coverage: number | null; above100: boolean }>;
+  reached: Array<{
+    sector: string;
+    admin2: string;
+    month: string;
+    unit: IndicatorUnit;
+    reached: number | null;
+    targeted: number | null;
+    coverage: number | null;
+    above100: boolean;
+    /** The HNO's people in need of this sector and admin2 (null without one), and reached / PiN. */
+    pin: number | null;
+    pinCoverage: number | null;
+    pinAbove100: boolean;
+  }>;
   /** Per sector and unit: admin2 figures added up to admin1 (`admin1` set) and national (`admin1` null). */
   totals: Array<{ sector: string; unit: IndicatorUnit; admin1: string | null; reached: number | null; targeted: number | null }>;
   /** People reached in each admin2 across sectors: the largest sector's figure, never the sum. */
   interSector: Array<{ admin2: string; reached: number | null }>;
   gaps: Array<{ admin2: string; sector: string; caseload: number }>;
+  /** Admin2 × sector whose HNO people in need are above the threshold with no partner in the sector, largest first. */
+  pinGaps: Array<{ admin2: string; sector: string; pin: number }>;
+  /** The HNO year the PiN figures come from (the dashboard month's year, else the latest before), null without any. */
+  pinYear: number | null;
   overlaps: Array<{ activity: string; place: string; month: string; organisations: string[] }>;
   caseloadSource: Array<{ operation: string; assessmentType: string; round: number }>;
 }
@@ -98,6 +116,10 @@ export async function dashboard(db: Queryable, query: DashboardQuery): Promise<D
     sectors,
     query.threshold ?? 1000,
   );
+  const year = Number((month ?? new Date().toISOString().slice(0, 7)).slice(0, 4));
+  const pinYear = await needQueries.needYearFor(db, country, year);
+  const pins = pinYear === null ? [] : (await needQueries.admin2SectorNeeds(db, country, pinYear)).filter((need) => sector === null || need.sector === sector);
+  const pinOf = new Map(pins.map((need) => [`${need.sector}\u0000${need.admin2}`, Number(need.in_need)]));
   const overlapping = overlaps(rows.map((row) => ({ activity: row.activity_code, place: row.site_code ?? row.admin3_pcode ?? row.admin2_pcode, period: row.month, organisationId: row.organisation_id })));
   return {
     presence: present.map((entry) => ({ sector: entry.sector, admin1: entry.admin1, admin2: entry.admin2, month: entry.period, organisations: named(entry.organisations) })),
@@ -105,7 +127,22 @@ export async function dashboard(db: Queryable, query: DashboardQuery): Promise<D
       const reached = aggregate.cells.get('reached|all|all|all') ?? null;
       const targeted = aggregate.cells.get('targeted|all|all|all') ?? null;
       const ratio = coverage(reached, targeted);
-      return { sector: aggregate.sector, admin2: aggregate.admin2, month: aggregate.period, unit: aggregate.unit, reached, targeted, coverage: ratio.percent, above100: ratio.above100 };
+      // People reached against people in need: only for indicators that count people.
+      const pin = aggregate.unit === 'people' ? (pinOf.get(`${aggregate.sector}\u0000${aggregate.admin2}`) ?? null) : null;
+      const ofNeed = coverage(reached, pin);
+      return {
+        sector: aggregate.sector,
+        admin2: aggregate.admin2,
+        month: aggregate.period,
+        unit: aggregate.unit,
+        reached,
+        targeted,
+        coverage: ratio.percent,
+        above100: ratio.above100,
+        pin,
+        pinCoverage: ofNeed.percent,
+        pinAbove100: ofNeed.above100,
+      };
     }),
     totals: sectorTotals(aggregates),
     interSector: [...new Set(aggregates.map((aggregate) => aggregate.admin2))].sort().map((admin2) => ({
@@ -113,6 +150,12 @@ export async function dashboard(db: Queryable, query: DashboardQuery): Promise<D
       reached: interSector(aggregates.filter((aggregate) => aggregate.admin2 === admin2 && aggregate.unit === 'people')).get('reached|all|all|all') ?? null,
     })),
     gaps: found,
+    pinGaps: pinGaps(
+      pins.map((need) => ({ admin2: need.admin2, sector: need.sector, pin: Number(need.in_need) })),
+      present,
+      query.threshold ?? 1000,
+    ),
+    pinYear,
     overlaps: overlapping.map((entry) => ({ activity: entry.activity, place: entry.place, month: entry.period, organisations: named(entry.organisations) })),
     caseloadSource: sources,
   };

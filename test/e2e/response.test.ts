@@ -75,6 +75,11 @@ describe.skipIf(!browserTestsReady)('response (4W) in Chromium', () => {
     await officer.getByTestId('response-month').selectOption('2021-06');
     await expect.poll(() => bandiagaraClass(officer)).not.toBe(classBefore);
     await expect.poll(() => officer.getByTestId('response-gaps').textContent()).not.toContain('(ML0501)');
+    // Gaps against people in need (the demo's synthetic HNO 2021), beside those against the DTM caseload.
+    const pinGaps = officer.getByTestId('response-pin-gaps');
+    await expect.poll(() => pinGaps.locator('tbody tr').count()).toBeGreaterThan(0);
+    expect(await pinGaps.textContent()).toContain('HNO 2021');
+    await pinGaps.screenshot({ path: 'test-results/response-pin-gaps-en.png' });
     await officer.screenshot({ path: 'test-results/response-officer-en.png', fullPage: true });
     expect(officerWatch.problems()).toEqual([]);
 

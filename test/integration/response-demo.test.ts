@@ -28,6 +28,13 @@ describeEachDatabase('response demo', (context) => {
     expect(again!.reports).toBe(counts!.reports);
     const dashboard = await call<Dashboard>(context.app, 'GET', '/api/response/dashboard');
     expect(dashboard.body.presence.length).toBeGreaterThan(20);
+    // The synthetic HNO 2021: reach measured against need, and gaps of need listed.
+    const mali = await call<Dashboard>(context.app, 'GET', '/api/response/dashboard?country=ML&month=2021-03');
+    expect(mali.body.pinYear).toBe(2021);
+    expect(mali.body.pinGaps.length).toBeGreaterThan(10);
+    expect(mali.body.reached.some((row) => row.pin !== null && row.pinCoverage !== null)).toBe(true);
+    const needs = await call<{ interSector: { inNeed: number } | null; sectors: Array<{ inNeed: number | null }> }>(context.app, 'GET', '/api/response/needs?country=ML&year=2021');
+    expect(needs.body.interSector!.inNeed).toBeLessThan(needs.body.sectors.reduce((sum, sector) => sum + (sector.inNeed ?? 0), 0));
     const hapi = await call<{ data: unknown[] }>(context.as('anonymous'), 'GET', '/hapi/v2/coordination-context/operational-presence');
     expect(hapi.body.data.length).toBeGreaterThan(20);
   }, 120_000);

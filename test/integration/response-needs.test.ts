@@ -8,6 +8,7 @@ import { expect, it } from 'vitest';
 import { describeEachDatabase, type TestContext } from '../support/harness.js';
 import { call, send, type Reply } from '../support/http.js';
 import { seedMali } from '../support/dtm.js';
+import { createReport, seedResponse, total } from '../support/response.js';
 
 const REAL = '../shared/data/hno/hno_mli_2024_pin.csv';
 
@@ -89,6 +90,31 @@ describeEachDatabase('response: people in need (HNO)', (context) => {
     expect(await needRows(context)).toBe(10);
     const after = await call<NeedsAnswer>(context.app, 'GET', '/api/response/needs?country=ML&year=2024');
     expect(after.body.interSector?.inNeed).toBe(410000);
+  });
+
+  it('measures people reached against the sector PiN and lists admin2 × sector gaps of need on the dashboard', async () => {
+    const seed = await seedResponse(context.app, context.db);
+    expect((await importHno(context, SMALL)).statusCode).toBe(201);
+    // ACF reaches 6,000 people with latrines (WASH) in Bandiagara, March 2024; no one works there in food security.
+    const report = await createReport(context.app, seed.acf, { month: '2024-03', figures: [total('targeted', 8000), total('reached', 6000)] });
+    expect(report.statusCode, report.text).toBe(201);
+    for (const decision of ['submitted', 'approved']) {
+      const decided = await call(context.app, 'POST', decision === 'submitted' ? '/api/response/reports/submit' : '/api/response/reports/decisions', decision === 'submitted' ? { ids: [report.body.report.id] } : { ids: [report.body.report.id], decision: 'approved' });
+      expect(decided.statusCode, decided.text).toBe(200);
+    }
+    const board = await call<{ reached: Array<{ sector: string; admin2: string; reached: number; pin: number | null; pinCoverage: number | null }>; pinGaps: Array<{ admin2: string; sector: string; pin: number }>; pinYear: number }>(
+      context.app,
+      'GET',
+      '/api/response/dashboard?country=ML&month=2024-03',
+    );
+    expect(board.statusCode, board.text).toBe(200);
+    expect(board.body.pinYear).toBe(2024);
+    expect(board.body.reached).toContainEqual(expect.objectContaining({ sector: 'WSH', admin2: 'ML0501', reached: 6000, pin: 30000, pinCoverage: 20 }));
+    // WASH in Bandiagara has a partner: not a gap; food security in the (unknown) ML0599 has 5,000 in need and none.
+    expect(board.body.pinGaps).toEqual([{ admin2: 'ML0599', sector: 'FSC', pin: 5000 }]);
+    // A higher threshold leaves none.
+    const strict = await call<{ pinGaps: unknown[] }>(context.app, 'GET', '/api/response/dashboard?country=ML&month=2024-03&threshold=10000');
+    expect(strict.body.pinGaps).toEqual([]);
   });
 
   it('refuses whole a file with an unknown sector, a sex, a number or another country’s P-code, or no people-in-need column', async () => {

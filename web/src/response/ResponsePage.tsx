@@ -76,6 +76,7 @@ function GapsAndOverlaps({ dashboard, filters, names }: { dashboard: Dashboard; 
   const format = useFormat();
   const gaps = dashboard.gaps.filter((gap) => filters.sector === '' || gap.sector === filters.sector);
   const overlaps = dashboard.overlaps;
+  const pinGaps = dashboard.pinGaps.filter((gap) => filters.sector === '' || gap.sector === filters.sector);
   const place = (pcode: string) => (names.has(pcode) ? `${names.get(pcode)!} (${pcode})` : pcode);
   return (
     <div className="response-lists">
@@ -103,6 +104,33 @@ function GapsAndOverlaps({ dashboard, filters, names }: { dashboard: Dashboard; 
             </tbody>
           </table>
         </div>
+      </section>
+      <section className="panel" aria-labelledby="response-pin-gaps-title" data-testid="response-pin-gaps">
+        <h2 id="response-pin-gaps-title">{t('response.pinGaps.title', { count: pinGaps.length })}</h2>
+        <p className="muted">{dashboard.pinYear === null ? t('response.pinGaps.noHno') : t('response.pinGaps.intro', { year: dashboard.pinYear })}</p>
+        {dashboard.pinYear !== null && pinGaps.length === 0 ? <p>{t('response.gaps.none')}</p> : null}
+        {pinGaps.length > 0 ? (
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('response.columns.admin2')}</th>
+                  <th scope="col">{t('response.columns.sector')}</th>
+                  <th scope="col" className="number">{t('response.columns.pin')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {pinGaps.slice(0, 200).map((gap) => (
+                  <tr key={`${gap.admin2}-${gap.sector}`}>
+                    <td>{place(gap.admin2)}</td>
+                    <td className="code">{gap.sector}</td>
+                    <td className="number">{format.number(gap.pin)}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        ) : null}
       </section>
       <section className="panel" aria-labelledby="response-overlaps-title" data-testid="response-overlaps">
         <h2 id="response-overlaps-title">{t('response.overlaps.title', { count: overlaps.length })}</h2>
