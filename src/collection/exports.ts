@@ -34,7 +34,7 @@ export interface ExportFile {
 /** Submissions read and turned into rows per page: small enough to stay flat, large enough to be quick. */
 const PAGE = 500;
 
-interface Table {
+export interface Table {
   /** null: the form's own table; otherwise the repeat's path. */
   repeat: string | null;
   name: string;
@@ -44,7 +44,7 @@ interface Table {
 const columnName = (path: string): string => path.split('/').slice(2).join('-');
 
 /** The tables of a form over all its versions: which leaf belongs to which repeat (the innermost). */
-function tablesOf(versions: readonly q.FormVersionRow[], formId: string): Table[] {
+export function tablesOf(versions: readonly q.FormVersionRow[], formId: string): Table[] {
   const repeats = new Set<string>();
   const leaves: string[] = [];
   // Oldest version first: a question a later version adds comes after every existing column.
@@ -65,9 +65,9 @@ function tablesOf(versions: readonly q.FormVersionRow[], formId: string): Table[
 const cell = (value: string | undefined): CsvValue => (value === undefined || value === '' ? null : neutraliseFormula(value));
 
 /** `/data/hh[2]/member[3]/name`, repeat `/data/hh/member` → `/data/hh[2]/member[3]` (the repeat instance). */
-const instanceOf = (position: string, repeat: string): string => position.split('/').slice(0, repeat.split('/').length).join('/');
+export const instanceOf = (position: string, repeat: string): string => position.split('/').slice(0, repeat.split('/').length).join('/');
 
-const keyOf = (root: string, instance: string): string => `${root}/${instance.split('/').slice(2).join('/')}`;
+export const keyOf = (root: string, instance: string): string => `${root}/${instance.split('/').slice(2).join('/')}`;
 
 function rowsOf(table: Table, submission: q.ExportSubmissionRow, answers: readonly SubmissionAnswer[], repeatPaths: ReadonlySet<string>): CsvValue[][] {
   const root = submission.root_instance_id;

@@ -102,6 +102,16 @@ export const collectionMessages = {
     en: 'A review sets one of the states has-issues, edited, approved or rejected, for 1 to {max} submissions.',
     fr: 'Une revue fixe l’un des états has-issues, edited, approved ou rejected, pour 1 à {max} soumissions.',
   },
+  'collection.odata.unsupported': {
+    status: 400,
+    en: 'The OData feed does not support {what}. It supports $top, $skip, $count, $select, $skiptoken and $filter on __system/submissionDate (eq, gt, ge, lt, le with a date or date-time) and __system/reviewState eq \'…\', joined by and.',
+    fr: 'Le flux OData ne prend pas en charge {what}. Il prend en charge $top, $skip, $count, $select, $skiptoken et $filter sur __system/submissionDate (eq, gt, ge, lt, le avec une date ou une date-heure) et __system/reviewState eq \'…\', reliés par and.',
+  },
+  'collection.odata.tableUnknown': {
+    status: 404,
+    en: 'The form “{formId}” has no table “{table}” in its OData feed; $metadata lists them.',
+    fr: 'Le formulaire « {formId} » n’a pas de table « {table} » dans son flux OData ; $metadata les liste.',
+  },
 } satisfies Record<string, CatalogueEntry>;
 
 type CollectionMessages = typeof collectionMessages;

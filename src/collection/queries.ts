@@ -451,3 +451,46 @@ export async function exportPage(
     [formId, page.after, page.limit, page.reviewStates, page.from, page.to],
   );
 }
+
+/** Bounds on the received instant an OData `$filter` may set; each null when not set. */
+export interface ReceivedBounds {
+  after: string | null;
+  from: string | null;
+  before: string | null;
+  until: string | null;
+}
+
+const ODATA_WHERE = `s.form_id = $1 AND s.current
+        AND ($2::text IS NULL OR s.review_state = $2)
+        AND ($3::timestamptz IS NULL OR s.received_at > $3) AND ($4::timestamptz IS NULL OR s.received_at >= $4)
+        AND ($5::timestamptz IS NULL OR s.received_at < $5) AND ($6::timestamptz IS NULL OR s.received_at <= $6)`;
+
+/** A page of current submissions for the OData feed, in id order from `after` (keyset), every value a bound parameter. */
+export async function odataPage(
+  db: Queryable,
+  formId: number,
+  page: { after: number; limit: number; reviewState: string | null; received: ReceivedBounds },
+): Promise<ExportSubmissionRow[]> {
+  const { received } = page;
+  return db.query<ExportSubmissionRow>(
+    `SELECT s.id::int AS id, s.instance_id, s.root_instance_id, s.xml, s.received_at, s.review_state,
+            coalesce((SELECT u.name FROM collection_app_user u WHERE u.id = s.app_user_id), s.submitted_by) AS submitted_by
+       FROM collection_submission s
+      WHERE ${ODATA_WHERE} AND s.id > $7
+      ORDER BY s.id LIMIT $8`,
+    [formId, page.reviewState, received.after, received.from, received.before, received.until, page.after, page.limit],
+  );
+}
+
+export async function odataCount(db: Queryable, formId: number, filter: { reviewState: string | null; received: ReceivedBounds }): Promise<number> {
+  const { received } = filter;
+  const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM collection_submission s WHERE ${ODATA_WHERE}`, [
+    formId,
+    filter.reviewState,
+    received.after,
+    received.from,
+    received.before,
+    received.until,
+  ]);
+  return row?.n ?? 0;
+}

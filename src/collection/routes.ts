@@ -5,6 +5,7 @@ import { ZipArchive } from 'archiver';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { fileBody, fileBodyRoutes } from '../core/uploads.js';
 import { BinarySchema, openRosaRoutes } from './openrosa-routes.js';
+import { odataRoutes } from './odata-routes.js';
 import * as collection from './service.js';
 import { exportSubmissions } from './exports.js';
 import * as submissions from './submissions.js';
@@ -75,6 +76,7 @@ const MediaFileSchema = Type.Object({ name: Type.String(), present: Type.Boolean
 export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
   const { db } = context;
   openRosaRoutes(app, context);
+  odataRoutes(app, context);
 
   app.get(
     '/api/collection/projects',

@@ -440,6 +440,19 @@ async function maliProject(context: TestContext): Promise<Prepared> {
   return { project: seed.projectId, appUser: seed.appUserId, form: seed.formDbId, version: form.body.versions[0]!.id };
 }
 
+const odataRoot = (project: unknown): string => `/api/collection/projects/${String(project)}/forms/${DEMO_FORM_ID}.svc`;
+const COLLECTION_ODATA_SERVICE: RequestSpec = { route: 'GET /api/collection/projects/:projectId/forms/:xmlFormId.svc', prepare: maliProject, send: (app, { project }) => send(app, 'GET', odataRoot(project)) };
+const COLLECTION_ODATA_METADATA: RequestSpec = {
+  route: 'GET /api/collection/projects/:projectId/forms/:xmlFormId.svc/$metadata',
+  prepare: maliProject,
+  send: (app, { project }) => send(app, 'GET', `${odataRoot(project)}/$metadata`),
+};
+const COLLECTION_ODATA_ROWS: RequestSpec = {
+  route: 'GET /api/collection/projects/:projectId/forms/:xmlFormId.svc/:table',
+  prepare: maliProject,
+  send: (app, { project }) => send(app, 'GET', `${odataRoot(project)}/Submissions.need?$count=true`),
+};
+
 const COLLECTION_PROJECT: RequestSpec = {
   route: 'POST /api/collection/projects',
   send: (app) => send(app, 'POST', '/api/collection/projects', { payload: { name: unique('Projet Mali'), country: 'ML' } }),
@@ -635,6 +648,10 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   …/app-users/:appUserId/revoke',               COLLECTION_REVOKE,       200,   200,   403,    403,   403,    403,   401],
   ['POST   …/forms/:xmlFormId/reviews (approve)',        COLLECTION_REVIEW,       200,   200,   200,    403,   403,    403,   401],
   // The registry: registered and reviewed by the administrator, the Mali officer and the partner for its own organisation.
+  // The OData feed Excel and Power BI read: collection.read in Mali; the Niger officer and the partner (no collection project in their scope) get 404, as for every project read.
+  ['GET    …/forms/:xmlFormId.svc (OData service)',    COLLECTION_ODATA_SERVICE, 200,  200,   200,    404,  404,    200,   401],
+  ['GET    …/forms/:xmlFormId.svc/$metadata',          COLLECTION_ODATA_METADATA, 200, 200,   200,    404,  404,    200,   401],
+  ['GET    …/forms/:xmlFormId.svc/Submissions.need',   COLLECTION_ODATA_ROWS,   200,   200,   200,    404,  404,    200,   401],
   ['POST   /api/assistance/households (TPN, Mali)',     ASSISTANCE_REGISTER,     201,   201,   403,    403,   201,    403,   401],
   ['POST   …/households/:id/consent/withdraw',          ASSISTANCE_WITHDRAW,     200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/assistance/duplicates/detect',          ASSISTANCE_DETECT,       200,   200,   403,    403,   200,    403,   401],
