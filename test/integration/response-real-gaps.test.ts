@@ -34,7 +34,8 @@ const fold = (name: string): string => name.normalize('NFD').replace(/\p{M}/gu, 
 describeEachDatabase('gaps and overlaps of a real 5W file', (context) => {
   it.skipIf(!FILE.exists || !GAZETTEER.exists)(FILE.title('Burkina Faso 5W: presence, overlaps and gaps of need equal the counts computed from the CSV'), async () => {
     // The test's own reading: rows after the two HXL rows; organisation, commune P-code, cluster.
-    const rows = parse<string[]>(FILE.text(), { relax_column_count: true }).slice(3);
+    const records: string[][] = parse(FILE.text(), { relax_column_count: true });
+    const rows = records.slice(3);
     const kept = rows.filter((row) => SECTORS[row[8]!.trim()] !== undefined);
     expect(kept.length).toBe(333);
     const byPlace = new Map<string, Set<string>>();
