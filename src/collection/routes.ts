@@ -274,6 +274,9 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
           reviewState: Type.Optional(Type.Array(ReviewStateSchema, { maxItems: 5 })),
           from: Type.Optional(Type.String({ format: 'date-time' })),
           to: Type.Optional(Type.String({ format: 'date-time' })),
+          splitSelectMultiple: Type.Optional(Type.Boolean({ description: 'One 0/1 column per choice of a select-multiple, named question/choice' })),
+          groupPaths: Type.Optional(Type.Boolean({ description: 'Column names with their groups (default true)' })),
+          labels: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')], { description: 'Choices as their labels in this language instead of codes' })),
         }),
         response: { 200: BinarySchema, ...errorResponses(404) },
       },
@@ -281,8 +284,9 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
     async (request, reply) => {
       const { projectId, xmlFormId } = request.params;
       const filter = { reviewStates: request.query.reviewState ?? null, from: request.query.from ?? null, to: request.query.to ?? null };
-      const zip = await exportSubmissions(db, request.principal, projectId, xmlFormId, filter);
-      await request.auditRead({ objectType: 'collection-form', objectId: xmlFormId, summary: { projectId, ...filter } });
+      const options = { splitSelectMultiple: request.query.splitSelectMultiple ?? false, groupPaths: request.query.groupPaths ?? true, labels: request.query.labels ?? null };
+      const zip = await exportSubmissions(db, request.principal, projectId, xmlFormId, filter, options);
+      await request.auditRead({ objectType: 'collection-form', objectId: xmlFormId, summary: { projectId, ...filter, ...options } });
       const archive = new ZipArchive({ zlib: { level: 6 } });
       for (const file of zip.files) archive.append(Readable.from(file.chunks), { name: file.name });
       void archive.finalize();

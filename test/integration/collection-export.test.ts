@@ -68,3 +68,46 @@ describeEachDatabase('collection: CSV zip export', (context) => {
     expect((await send(context.as('enumeratorNiger'), 'GET', url)).statusCode).toBe(404);
   });
 });
+
+describeEachDatabase('collection: export options', (context) => {
+  it('splits select-multiples, writes labels in French or English, drops group names and filters by date', async () => {
+    const seed = await seedCollection(context.app);
+    const phone = context.as('anonymous');
+    // A later version asks the site type as a select-multiple: its columns come from every version.
+    const v2 = DEMO_SITE_FORM.replace('2021050101', '2021060101').replace('<select1 ref="/data/site_type">', '<select ref="/data/site_type">').replace('</select1>\n    <input ref="/data/households">', '</select>\n    <input ref="/data/households">');
+    expect(v2).toContain('<select ref="/data/site_type">');
+    expect((await send(context.app, 'POST', `/api/collection/projects/${seed.projectId}/forms?publish=true`, { payload: Buffer.from(v2), headers: { 'content-type': 'application/xml' } })).statusCode).toBe(201);
+    const answers = siteAnswers({ siteType: 'camp host', needs: [{ priority: 'water', people: 4 }] });
+    expect((await postSubmission(phone, seed.phoneBase, [xmlPart(siteSubmissionXml(answers))])).statusCode).toBe(201);
+    const url = `/api/collection/projects/${seed.projectId}/forms/${DEMO_FORM_ID}/submissions.csv.zip`;
+    const fetch = async (query: string): Promise<Map<string, Buffer>> => {
+      const reply = await send(context.app, 'GET', `${url}?${query}`);
+      expect(reply.statusCode, reply.text).toBe(200);
+      return zipEntries(new Uint8Array(reply.raw));
+    };
+
+    const split = lines((await fetch('splitSelectMultiple=true')).get(`${DEMO_FORM_ID}.csv`)!);
+    const header = split[0]!;
+    expect(header).toEqual(expect.arrayContaining(['site_type/camp', 'site_type/spontaneous', 'site_type/host']));
+    expect(header).not.toContain('site_type');
+    const at = (name: string): string => split[1]![header.indexOf(name)]!;
+    expect([at('site_type/camp'), at('site_type/spontaneous'), at('site_type/host')]).toEqual(['1', '0', '1']);
+
+    const english = await fetch('labels=en');
+    expect(english.get(`${DEMO_FORM_ID}.csv`)!.toString()).toContain('Planned site ; Host families');
+    expect(english.get(`${DEMO_FORM_ID}-need.csv`)!.toString()).toContain('"Water, sanitation and hygiene"');
+    const french = await fetch('labels=fr');
+    expect(french.get(`${DEMO_FORM_ID}.csv`)!.toString()).toContain('Site planifié ; Familles d’accueil');
+    expect(french.get(`${DEMO_FORM_ID}-need.csv`)!.toString()).toContain('Eau, hygiène et assainissement');
+
+    const short = lines((await fetch('groupPaths=false')).get(`${DEMO_FORM_ID}.csv`)!);
+    expect(short[0]).toContain('instanceID');
+    expect(short[0]).not.toContain('meta-instanceID');
+    expect(lines((await fetch('groupPaths=true')).get(`${DEMO_FORM_ID}.csv`)!)[0]).toContain('meta-instanceID');
+
+    // A date range outside the submission's reception leaves only the header; one around it keeps it.
+    expect(lines((await fetch('from=2999-01-01T00:00:00Z')).get(`${DEMO_FORM_ID}.csv`)!)).toHaveLength(1);
+    expect(lines((await fetch('from=2020-01-01T00:00:00Z&to=2999-01-01T00:00:00Z&reviewState=received')).get(`${DEMO_FORM_ID}.csv`)!)).toHaveLength(2);
+    expect((await send(context.app, 'GET', `${url}?labels=de`)).statusCode).toBe(400);
+  });
+});
