@@ -6,10 +6,9 @@
  * WASH map of June 2021 counts one more organisation in Bandiagara, no longer a gap. Screenshots
  * in test-results/.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { type RunningServer } from '../support/server.js';
 import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
+import { bandiagaraClass, partnerOnWashJune, presentIn } from './response-steps.js';
 
 const FIVE_W = [
   'Matrice 5W — Demo Partner NGO (démo)',
@@ -21,16 +20,6 @@ const FIVE_W = [
   'DPN,Mopti,Bankass,MLI0502,Abris/AME,Kits AME,',
 ].join('\n');
 
-async function presentIn(server: RunningServer, admin2: string): Promise<string[]> {
-  const response = await fetch(`${server.url}/hapi/v2/coordination-context/operational-presence?admin2_code=${admin2}&sector_code=WSH`);
-  const body = (await response.json()) as { data: Array<{ org_acronym: string; reference_period_start: string }> };
-  return body.data.filter((row) => row.reference_period_start.startsWith('2021-06')).map((row) => row.org_acronym).sort();
-}
-
-async function bandiagaraClass(page: Page): Promise<string | null> {
-  return page.locator('[data-testid="response-map"] path[data-pcode="ML0501"]').getAttribute('class');
-}
-
 describe.skipIf(!browserTestsReady)('5W import in Chromium', () => {
   const demo = useDemoBrowser();
 
@@ -38,16 +27,7 @@ describe.skipIf(!browserTestsReady)('5W import in Chromium', () => {
     const before = await presentIn(demo.server, 'ML0501');
     expect(before).not.toContain('DPN');
 
-    const partnerContext = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1600 } });
-    const partnerWatch = await watchContext(partnerContext);
-    const partner = await partnerContext.newPage();
-    await signIn(partner, demo.server.url, DEMO.partner, '/response');
-    await expect.poll(() => partner.locator('h1').textContent()).toBe('Réponse (4W)');
-    await partner.getByTestId('response-sector').selectOption('WSH');
-    await partner.getByTestId('response-month').selectOption('2021-06');
-    await expect.poll(() => partner.locator('[data-testid="response-map"] path[data-pcode="ML0501"]').count()).toBe(1);
-    const classBefore = await bandiagaraClass(partner);
-    await expect.poll(() => partner.getByTestId('response-gaps').textContent()).toContain('(ML0501)');
+    const { context: partnerContext, watch: partnerWatch, page: partner, classBefore } = await partnerOnWashJune(demo.browser, demo.server, 1600);
 
     const section = partner.getByTestId('response-import');
     await expect.poll(() => section.locator('h2').textContent()).toBe('Importer un fichier 5W');

@@ -4,20 +4,9 @@
  * and publishes the queue; the map of organisations per admin2 for WASH counts one more
  * organisation in Bandiagara. French, then English. Screenshots in test-results/.
  */
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { type RunningServer } from '../support/server.js';
 import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
-
-async function presentIn(server: RunningServer, admin2: string): Promise<string[]> {
-  const response = await fetch(`${server.url}/hapi/v2/coordination-context/operational-presence?admin2_code=${admin2}&sector_code=WSH`);
-  const body = (await response.json()) as { data: Array<{ org_acronym: string; reference_period_start: string }> };
-  return body.data.filter((row) => row.reference_period_start.startsWith('2021-06')).map((row) => row.org_acronym).sort();
-}
-
-async function bandiagaraClass(page: Page): Promise<string | null> {
-  return page.locator('[data-testid="response-map"] path[data-pcode="ML0501"]').getAttribute('class');
-}
+import { bandiagaraClass, partnerOnWashJune, presentIn } from './response-steps.js';
 
 describe.skipIf(!browserTestsReady)('response (4W) in Chromium', () => {
   const demo = useDemoBrowser();
@@ -27,17 +16,7 @@ describe.skipIf(!browserTestsReady)('response (4W) in Chromium', () => {
     expect(before).not.toContain('DPN');
 
     // The partner, in French.
-    const partnerContext = await demo.browser.newContext({ locale: 'fr-FR', viewport: { width: 1280, height: 1400 } });
-    const partnerWatch = await watchContext(partnerContext);
-    const partner = await partnerContext.newPage();
-    await signIn(partner, demo.server.url, DEMO.partner, '/response');
-    await expect.poll(() => partner.locator('h1').textContent()).toBe('Réponse (4W)');
-    await partner.getByTestId('response-sector').selectOption('WSH');
-    await partner.getByTestId('response-month').selectOption('2021-06');
-    await expect.poll(() => partner.locator('[data-testid="response-map"] path[data-pcode="ML0501"]').count()).toBe(1);
-    const classBefore = await bandiagaraClass(partner);
-    // Bandiagara has displaced people and, in June, nobody in WASH: a gap.
-    await expect.poll(() => partner.getByTestId('response-gaps').textContent()).toContain('(ML0501)');
+    const { context: partnerContext, watch: partnerWatch, page: partner, classBefore } = await partnerOnWashJune(demo.browser, demo.server, 1400);
     const form = partner.getByTestId('response-report-form');
     await form.getByLabel('Activité').selectOption('WSH-latrines');
     await form.getByLabel(/^Lieu/).fill('ML0501');
