@@ -42,6 +42,16 @@ export const responseMessages = {
     en: 'No activity has the code {code}.',
     fr: 'Aucune activité n’a le code {code}.',
   },
+  'response.sphere.itemsOnly': {
+    status: 422,
+    en: 'Only an activity counted in items (latrines, taps, litres, m²) can carry a Sphere indicator, not one in {unit}.',
+    fr: 'Seule une activité comptée en articles (latrines, robinets, litres, m²) peut porter un indicateur Sphere, pas une activité en {unit}.',
+  },
+  'response.sphere.unknownThreshold': {
+    status: 404,
+    en: 'No Sphere threshold “{code}”.',
+    fr: 'Aucun seuil Sphere « {code} ».',
+  },
   'response.activity.unitRule': {
     status: 422,
     en: 'An indicator in {unit} adds up by “{expected}”, not “{given}”: people are never summed across activities; items and money always add.',

@@ -11,6 +11,7 @@ import * as q from './queries.js';
 import { isOrgTypeCode, isSectorCode, ORG_TYPES, SECTORS } from './vocabulary.js';
 import { requireCountry, requireMonth, resolveSector } from './service.js';
 import * as needQueries from './need-queries.js';
+import { listThresholds, sphereFlags, type SphereFlag } from './sphere.js';
 
 // ---- presence, gaps, overlaps ---------------------------------------------------------------------
 
@@ -49,6 +50,8 @@ export interface Dashboard {
   pinYear: number | null;
   overlaps: Array<{ activity: string; place: string; month: string; organisations: string[] }>;
   caseloadSource: Array<{ operation: string; assessmentType: string; round: number }>;
+  /** Places × months on the wrong side of a Sphere threshold (response/sphere.ts). */
+  sphereFlags: SphereFlag[];
 }
 
 /**
@@ -158,6 +161,18 @@ export async function dashboard(db: Queryable, query: DashboardQuery): Promise<D
     pinYear,
     overlaps: overlapping.map((entry) => ({ activity: entry.activity, place: entry.place, month: entry.period, organisations: named(entry.organisations) })),
     caseloadSource: sources,
+    sphereFlags: sphereFlags(
+      rows.map((row) => ({
+        sector: row.sector_code,
+        admin2: row.admin2_pcode,
+        place: row.site_code ?? row.admin2_pcode,
+        period: row.month,
+        unit: row.unit,
+        sphereIndicator: row.sphere_indicator,
+        reached: cellsOf((typeof row.figures === 'string' ? JSON.parse(row.figures) : row.figures) as Figure[]).get('reached|all|all|all') ?? null,
+      })),
+      await listThresholds(db),
+    ),
   };
 }
 

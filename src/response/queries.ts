@@ -67,10 +67,11 @@ export interface ActivityRow {
   area_code: string | null;
   unit: 'people' | 'households' | 'items' | 'money';
   aggregation: 'max' | 'sum';
+  sphere_indicator: string | null;
 }
 
 const ACTIVITY_SELECT = `
-  SELECT a.id::int AS id, a.code, a.sector_code, a.name_en, a.name_fr, p.code AS plan_code, pa.code AS area_code, a.unit, a.aggregation
+  SELECT a.id::int AS id, a.code, a.sector_code, a.name_en, a.name_fr, p.code AS plan_code, pa.code AS area_code, a.unit, a.aggregation, a.sphere_indicator
     FROM response_activity a
     LEFT JOIN plan p ON p.id = a.plan_id
     LEFT JOIN plan_activity_area pa ON pa.plan_id = a.plan_id AND pa.id = a.activity_area_id`;
@@ -86,13 +87,13 @@ export async function activityByCode(db: Queryable, code: string): Promise<Activ
 
 export async function insertActivity(
   db: Queryable,
-  values: { code: string; sector: string; nameEn: string; nameFr: string; areaId: number | null; unit: string; aggregation: string },
+  values: { code: string; sector: string; nameEn: string; nameFr: string; areaId: number | null; unit: string; aggregation: string; sphereIndicator?: string | null },
 ): Promise<number> {
   // An activity area's id is unique across plans: its plan comes with it.
   const [row] = await db.query<{ id: number }>(
-    `INSERT INTO response_activity (code, sector_code, name_en, name_fr, plan_id, activity_area_id, unit, aggregation)
-     VALUES ($1, $2, $3, $4, (SELECT plan_id FROM plan_activity_area WHERE id = $5), $5, $6, $7) RETURNING id::int AS id`,
-    [values.code, values.sector, values.nameEn, values.nameFr, values.areaId, values.unit, values.aggregation],
+    `INSERT INTO response_activity (code, sector_code, name_en, name_fr, plan_id, activity_area_id, unit, aggregation, sphere_indicator)
+     VALUES ($1, $2, $3, $4, (SELECT plan_id FROM plan_activity_area WHERE id = $5), $5, $6, $7, $8) RETURNING id::int AS id`,
+    [values.code, values.sector, values.nameEn, values.nameFr, values.areaId, values.unit, values.aggregation, values.sphereIndicator ?? null],
   );
   return row!.id;
 }
@@ -301,6 +302,7 @@ export interface ApprovedRow {
   admin2_pcode: string;
   admin3_pcode: string | null;
   site_code: string | null;
+  sphere_indicator: string | null;
   figures: unknown;
 }
 
@@ -308,7 +310,7 @@ export interface ApprovedRow {
 export async function approvedReports(db: Queryable, filter: { country: string | null; month: string | null; sector: string | null }): Promise<ApprovedRow[]> {
   return db.query<ApprovedRow>(
     `SELECT r.reporting_org_id::int AS organisation_id, o.acronym, r.sector_code, a.code AS activity_code, a.unit, r.country,
-            to_char(p.month, 'YYYY-MM') AS month, r.admin1_pcode, r.admin2_pcode, r.admin3_pcode, r.site_code, r.figures
+            to_char(p.month, 'YYYY-MM') AS month, r.admin1_pcode, r.admin2_pcode, r.admin3_pcode, r.site_code, a.sphere_indicator, r.figures
        FROM response_report r
        JOIN response_period p ON p.id = r.period_id
        JOIN response_organisation o ON o.organisation_id = r.reporting_org_id

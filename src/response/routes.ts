@@ -10,6 +10,8 @@ import * as responseReports from './reports.js';
 import * as responsePresence from './presence.js';
 import { responseImportRoutes } from './import-routes.js';
 import { responseNeedsRoutes } from './needs-routes.js';
+import { SPHERE_INDICATORS } from './sphere.js';
+import { responseSphereRoutes } from './sphere-routes.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Month = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', maxLength: 7, description: 'Reporting month, e.g. 2021-03' });
@@ -89,6 +91,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
   const { db, published } = context;
   responseImportRoutes(app, context);
   responseNeedsRoutes(app, context);
+  responseSphereRoutes(app, context);
   app.get(
     '/api/response/reports/export',
     {
@@ -247,6 +250,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
             activityArea: Type.Optional(Type.String({ minLength: 1, maxLength: 60 })),
             unit: literals(UNITS),
             aggregation: Type.Optional(literals(['max', 'sum'] as const)),
+            sphereIndicator: Type.Optional(literals(SPHERE_INDICATORS)),
           },
           { additionalProperties: false },
         ),

@@ -11,6 +11,7 @@ import { AppError, type Language } from '../core/errors.js';
 import * as plans from '../plans/service.js';
 import { type IndicatorUnit } from './aggregate.js';
 import * as q from './queries.js';
+import type { SphereIndicator } from './sphere.js';
 import { foldName, isOrgTypeCode, isSectorCode, ORG_TYPES, proposeMerges, SECTORS, sectorOfLabel, type MergeProposal, type OrgTypeCode, type SectorCode } from './vocabulary.js';
 
 // ---- organisations ------------------------------------------------------------------------------
@@ -154,6 +155,7 @@ export interface ActivityView {
   activityArea: string | null;
   unit: IndicatorUnit;
   aggregation: 'max' | 'sum';
+  sphereIndicator: string | null;
 }
 
 const activityView = (row: q.ActivityRow): ActivityView => ({
@@ -165,6 +167,7 @@ const activityView = (row: q.ActivityRow): ActivityView => ({
   activityArea: row.area_code,
   unit: row.unit,
   aggregation: row.aggregation,
+  sphereIndicator: row.sphere_indicator,
 });
 
 export async function listActivities(db: Queryable): Promise<ActivityView[]> {
@@ -180,11 +183,14 @@ export interface ActivityInput {
   activityArea?: string;
   unit: IndicatorUnit;
   aggregation?: 'max' | 'sum';
+  /** What the activity's items count for a Sphere check (response/sphere.ts); items only. */
+  sphereIndicator?: SphereIndicator;
 }
 
 export async function createActivity(db: Queryable, actor: Actor, input: ActivityInput): Promise<ActivityView> {
   const expected = input.unit === 'people' || input.unit === 'households' ? 'max' : 'sum';
   if (input.aggregation !== undefined && input.aggregation !== expected) throw new AppError('response.activity.unitRule', { unit: input.unit, expected, given: input.aggregation });
+  if (input.sphereIndicator !== undefined && input.unit !== 'items') throw new AppError('response.sphere.itemsOnly', { unit: input.unit });
   return audited(
     db,
     actor,
@@ -198,7 +204,7 @@ export async function createActivity(db: Queryable, actor: Actor, input: Activit
         areaId = area.id;
       }
       if (await q.activityByCode(tx, input.code.trim())) throw new AppError('resource.exists');
-      await q.insertActivity(tx, { code: input.code.trim(), sector, nameEn: input.nameEn.trim(), nameFr: input.nameFr.trim(), areaId, unit: input.unit, aggregation: expected });
+      await q.insertActivity(tx, { code: input.code.trim(), sector, nameEn: input.nameEn.trim(), nameFr: input.nameFr.trim(), areaId, unit: input.unit, aggregation: expected, sphereIndicator: input.sphereIndicator ?? null });
       return activityView((await q.activityByCode(tx, input.code.trim()))!);
     },
     (activity) => ({ action: 'response.activity.create', objectType: 'activity', objectId: activity.id, summary: { code: activity.code, sector: activity.sectorCode } }),

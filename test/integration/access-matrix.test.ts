@@ -273,6 +273,7 @@ const RESPONSE_READS = [
   responseRead('/api/response/reports'),
   responseRead('/api/response/dashboard?country=ML', 'GET /api/response/dashboard'),
   responseRead('/api/response/needs?country=ML&year=2024', 'GET /api/response/needs'),
+  responseRead('/api/response/sphere-thresholds'),
 ];
 const RESPONSE_EXPORT: RequestSpec = { route: 'GET /api/response/reports/export', send: (app) => send(app, 'GET', '/api/response/reports/export?format=csv') };
 const HAPI_PRESENCE: RequestSpec = { route: 'GET /hapi/v2/coordination-context/operational-presence', send: (app) => send(app, 'GET', '/hapi/v2/coordination-context/operational-presence') };
@@ -314,6 +315,12 @@ const RESPONSE_NEEDS: RequestSpec = {
   route: 'POST /api/response/needs',
   send: (app) => send(app, 'POST', '/api/response/needs?country=ML&year=2024&fileName=hno.csv', { payload: Buffer.from(HNO_CSV), headers: { 'content-type': 'text/csv' } }),
   observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM response_need'),
+};
+
+const RESPONSE_SPHERE: RequestSpec = {
+  route: 'PUT /api/response/sphere-thresholds/:code',
+  send: (app) => send(app, 'PUT', '/api/response/sphere-thresholds/people_per_tap', { payload: { value: 200 } }),
+  observe: (context) => scalar(context, "SELECT value::int AS value FROM response_sphere_threshold WHERE code = 'people_per_tap'"),
 };
 
 const RESPONSE_PERIOD: RequestSpec = {
@@ -625,6 +632,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/response/activities',                  RESPONSE_ACTIVITY,       201,   201,   403,    403,   403,    403,   401],
   ['POST   /api/response/periods (Mali)',              RESPONSE_PERIOD,         201,   201,   403,    403,   403,    403,   401],
   ['POST   /api/response/needs (Mali HNO)',            RESPONSE_NEEDS,          201,   201,   403,    403,   403,    403,   401],
+  ['PUT    /api/response/sphere-thresholds/:code',     RESPONSE_SPHERE,         200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/response/periods/:id/status (close)',  RESPONSE_PERIOD_STATUS,  200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/response/periods/:id/unlock',          RESPONSE_UNLOCK,         200,   403,   403,    403,   403,    403,   401],
   // The partner reports for its own organisation (TPN); the Mali officer for anyone in Mali.
