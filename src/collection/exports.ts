@@ -93,6 +93,9 @@ function columnsOf(leaves: readonly string[], info: QuestionInfo, options: Expor
 
 export interface ExportFile {
   name: string;
+  header: string[];
+  /** The rows, a page of submissions at a time; each call reads them afresh. */
+  pages: () => AsyncIterable<CsvValue[][]>;
   /** CSV text, a page of submissions at a time (the first chunk holds the BOM and the header). */
   chunks: AsyncIterable<string>;
 }
@@ -169,20 +172,28 @@ export async function exportSubmissions(db: Queryable, principal: Principal, pro
   const repeatPaths = new Set(tables.flatMap((table) => (table.repeat === null ? [] : [table.repeat])));
   const info = await questionInfo(db, versions);
   const columns = new Map(tables.flatMap((table) => table.leaves).map((leaf) => [leaf, columnsOf([leaf], info, options)]));
-  const files = tables.map((table) => ({
-    name: table.name,
-    chunks: (async function* chunks(): AsyncGenerator<string> {
-      const header = table.repeat === null ? [...table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column) => column.name)), 'SubmissionDate', 'SubmitterName', 'ReviewState', 'instanceID', 'KEY'] : [...table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column) => column.name)), 'PARENT_KEY', 'KEY'];
-      yield csvText([header], { bom: true });
+  const files = tables.map((table) => {
+    const names = table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column) => column.name));
+    const header = table.repeat === null ? [...names, 'SubmissionDate', 'SubmitterName', 'ReviewState', 'instanceID', 'KEY'] : [...names, 'PARENT_KEY', 'KEY'];
+    const pages = async function* pages(): AsyncGenerator<CsvValue[][]> {
       let after = 0;
       for (;;) {
         const page = await q.exportPage(db, form.id, { ...filter, after, limit: PAGE });
         if (page.length === 0) return;
         const rows = page.flatMap((submission) => rowsOf(table, columns, submission, readSubmission(submission.xml, repeatPaths).answers, repeatPaths));
-        if (rows.length > 0) yield csvText(rows);
+        if (rows.length > 0) yield rows;
         after = page[page.length - 1]!.id;
       }
-    })(),
-  }));
+    };
+    return {
+      name: table.name,
+      header,
+      pages,
+      chunks: (async function* chunks(): AsyncGenerator<string> {
+        yield csvText([header], { bom: true });
+        for await (const rows of pages()) yield csvText(rows);
+      })(),
+    };
+  });
   return { formId: form.xml_form_id, files };
 }

@@ -8,6 +8,7 @@ import { BinarySchema, openRosaRoutes } from './openrosa-routes.js';
 import { odataRoutes } from './odata-routes.js';
 import * as collection from './service.js';
 import { exportSubmissions } from './exports.js';
+import { submissionsWorkbook } from './exports-xlsx.js';
 import * as submissions from './submissions.js';
 import { FORM_MEDIA_MAX_BYTES, listFormMedia, uploadFormMedia } from './form-media.js';
 import { XFORM_MAX_BYTES } from './xform.js';
@@ -19,6 +20,14 @@ const ReviewStateSchema = Type.Union([Type.Literal('received'), Type.Literal('ha
 const ReviewDecisionSchema = Type.Union([Type.Literal('has-issues'), Type.Literal('edited'), Type.Literal('approved'), Type.Literal('rejected')]);
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) => Type.Union([schema, Type.Null()]);
 const tags = ['collection'];
+const ExportQuery = Type.Object({
+  reviewState: Type.Optional(Type.Array(ReviewStateSchema, { maxItems: 5 })),
+  from: Type.Optional(Type.String({ format: 'date-time' })),
+  to: Type.Optional(Type.String({ format: 'date-time' })),
+  splitSelectMultiple: Type.Optional(Type.Boolean({ description: 'One 0/1 column per choice of a select-multiple, named question/choice' })),
+  groupPaths: Type.Optional(Type.Boolean({ description: 'Column names with their groups (default true)' })),
+  labels: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')], { description: 'Choices as their labels in this language instead of codes' })),
+});
 
 const ProjectSchema = Type.Object({ id: Type.Integer(), name: Type.String(), country: Type.String(), forms: Type.Integer(), submissions: Type.Integer(), createdAt: Type.String() });
 const FormSchema = Type.Object({
@@ -261,41 +270,43 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
       }),
   );
 
-  app.get(
-    '/api/collection/projects/:projectId/forms/:xmlFormId/submissions.csv.zip',
-    {
-      config: { verb: 'collection.read', audit: 'collection.submissions.export' },
-      schema: {
-        tags,
-        summary: 'Submissions as a CSV zip: one file for the form, one per repeat group, stable keys, columns aligned across versions',
-        description: 'Streamed a page of submissions at a time: memory stays flat whatever the number of submissions.',
-        params: FormParams,
-        querystring: Type.Object({
-          reviewState: Type.Optional(Type.Array(ReviewStateSchema, { maxItems: 5 })),
-          from: Type.Optional(Type.String({ format: 'date-time' })),
-          to: Type.Optional(Type.String({ format: 'date-time' })),
-          splitSelectMultiple: Type.Optional(Type.Boolean({ description: 'One 0/1 column per choice of a select-multiple, named question/choice' })),
-          groupPaths: Type.Optional(Type.Boolean({ description: 'Column names with their groups (default true)' })),
-          labels: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')], { description: 'Choices as their labels in this language instead of codes' })),
-        }),
-        response: { 200: BinarySchema, ...errorResponses(404) },
+  for (const format of ['csv.zip', 'xlsx'] as const) {
+    app.get(
+      `/api/collection/projects/:projectId/forms/:xmlFormId/submissions.${format}`,
+      {
+        config: { verb: 'collection.read', audit: 'collection.submissions.export' },
+        schema: {
+          tags,
+          summary:
+            format === 'xlsx'
+              ? 'Submissions as an Excel workbook: a sheet for the form, one per repeat group, stable keys, columns aligned across versions'
+              : 'Submissions as a CSV zip: one file for the form, one per repeat group, stable keys, columns aligned across versions',
+          description: 'Streamed a page of submissions at a time: memory stays flat whatever the number of submissions.',
+          params: FormParams,
+          querystring: ExportQuery,
+          response: { 200: BinarySchema, ...errorResponses(404) },
+        },
       },
-    },
-    async (request, reply) => {
-      const { projectId, xmlFormId } = request.params;
-      const filter = { reviewStates: request.query.reviewState ?? null, from: request.query.from ?? null, to: request.query.to ?? null };
-      const options = { splitSelectMultiple: request.query.splitSelectMultiple ?? false, groupPaths: request.query.groupPaths ?? true, labels: request.query.labels ?? null };
-      const zip = await exportSubmissions(db, request.principal, projectId, xmlFormId, filter, options);
-      await request.auditRead({ objectType: 'collection-form', objectId: xmlFormId, summary: { projectId, ...filter, ...options } });
-      const archive = new ZipArchive({ zlib: { level: 6 } });
-      for (const file of zip.files) archive.append(Readable.from(file.chunks), { name: file.name });
-      void archive.finalize();
-      return reply
-        .type('application/zip')
-        .header('content-disposition', `attachment; filename="${zip.formId.replace(/[^A-Za-z0-9_.-]/g, '_')}.csv.zip"`)
-        .send(archive);
-    },
-  );
+      async (request, reply) => {
+        const { projectId, xmlFormId } = request.params;
+        const filter = { reviewStates: request.query.reviewState ?? null, from: request.query.from ?? null, to: request.query.to ?? null };
+        const options = { splitSelectMultiple: request.query.splitSelectMultiple ?? false, groupPaths: request.query.groupPaths ?? true, labels: request.query.labels ?? null };
+        const zip = await exportSubmissions(db, request.principal, projectId, xmlFormId, filter, options);
+        await request.auditRead({ objectType: 'collection-form', objectId: xmlFormId, summary: { projectId, format, ...filter, ...options } });
+        const fileName = `${zip.formId.replace(/[^A-Za-z0-9_.-]/g, '_')}.${format}`;
+        if (format === 'xlsx') {
+          return reply
+            .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+            .header('content-disposition', `attachment; filename="${fileName}"`)
+            .send(submissionsWorkbook(zip.files));
+        }
+        const archive = new ZipArchive({ zlib: { level: 6 } });
+        for (const file of zip.files) archive.append(Readable.from(file.chunks), { name: file.name });
+        void archive.finalize();
+        return reply.type('application/zip').header('content-disposition', `attachment; filename="${fileName}"`).send(archive);
+      },
+    );
+  }
 
   app.get(
     '/api/collection/projects/:projectId/forms/:xmlFormId/submissions/:submissionId',

@@ -454,6 +454,11 @@ const COLLECTION_ODATA_METADATA: RequestSpec = {
   prepare: maliProject,
   send: (app, { project }) => send(app, 'GET', `${odataRoot(project)}/$metadata`),
 };
+const COLLECTION_XLSX: RequestSpec = {
+  route: 'GET /api/collection/projects/:projectId/forms/:xmlFormId/submissions.xlsx',
+  prepare: maliProject,
+  send: (app, { project }) => send(app, 'GET', `/api/collection/projects/${String(project)}/forms/${DEMO_FORM_ID}/submissions.xlsx`),
+};
 const COLLECTION_ODATA_ROWS: RequestSpec = {
   route: 'GET /api/collection/projects/:projectId/forms/:xmlFormId.svc/:table',
   prepare: maliProject,
@@ -659,6 +664,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   // The OData feed Excel and Power BI read: collection.read in Mali; the Niger officer and the partner (no collection project in their scope) get 404, as for every project read.
   ['GET    …/forms/:xmlFormId.svc (OData service)',    COLLECTION_ODATA_SERVICE, 200,  200,   200,    404,  404,    200,   401],
   ['GET    …/forms/:xmlFormId.svc/$metadata',          COLLECTION_ODATA_METADATA, 200, 200,   200,    404,  404,    200,   401],
+  ['GET    …/forms/:xmlFormId/submissions.xlsx',       COLLECTION_XLSX,         200,   200,   200,    404,  404,    200,   401],
   ['GET    …/forms/:xmlFormId.svc/Submissions.need',   COLLECTION_ODATA_ROWS,   200,   200,   200,    404,  404,    200,   401],
   ['POST   /api/assistance/households (TPN, Mali)',     ASSISTANCE_REGISTER,     201,   201,   403,    403,   201,    403,   401],
   ['POST   …/households/:id/consent/withdraw',          ASSISTANCE_WITHDRAW,     200,   200,   403,    403,   200,    403,   401],

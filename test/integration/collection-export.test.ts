@@ -3,6 +3,7 @@
  * not change when a submission is edited, columns aligned by question path across versions,
  * formulas neutralised, review-state filter, and an audit row for the export.
  */
+import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/harness.js';
 import { send } from '../support/http.js';
@@ -77,7 +78,7 @@ describeEachDatabase('collection: export options', (context) => {
     const v2 = DEMO_SITE_FORM.replace('2021050101', '2021060101').replace('<select1 ref="/data/site_type">', '<select ref="/data/site_type">').replace('</select1>\n    <input ref="/data/households">', '</select>\n    <input ref="/data/households">');
     expect(v2).toContain('<select ref="/data/site_type">');
     expect((await send(context.app, 'POST', `/api/collection/projects/${seed.projectId}/forms?publish=true`, { payload: Buffer.from(v2), headers: { 'content-type': 'application/xml' } })).statusCode).toBe(201);
-    const answers = siteAnswers({ siteType: 'camp host', needs: [{ priority: 'water', people: 4 }] });
+    const answers = siteAnswers({ siteType: 'camp host' as 'camp' /* a select-multiple answer: two codes */, needs: [{ priority: 'water', people: 4 }] });
     expect((await postSubmission(phone, seed.phoneBase, [xmlPart(siteSubmissionXml(answers))])).statusCode).toBe(201);
     const url = `/api/collection/projects/${seed.projectId}/forms/${DEMO_FORM_ID}/submissions.csv.zip`;
     const fetch = async (query: string): Promise<Map<string, Buffer>> => {
@@ -109,5 +110,28 @@ describeEachDatabase('collection: export options', (context) => {
     expect(lines((await fetch('from=2999-01-01T00:00:00Z')).get(`${DEMO_FORM_ID}.csv`)!)).toHaveLength(1);
     expect(lines((await fetch('from=2020-01-01T00:00:00Z&to=2999-01-01T00:00:00Z&reviewState=received')).get(`${DEMO_FORM_ID}.csv`)!)).toHaveLength(2);
     expect((await send(context.app, 'GET', `${url}?labels=de`)).statusCode).toBe(400);
+  });
+
+  it('writes an Excel workbook with a sheet for the form and one for the repeat, with the same options', async () => {
+    const seed = await seedCollection(context.app);
+    const phone = context.as('anonymous');
+    const sent = [siteAnswers({ siteName: 'Sinai', needs: [{ priority: 'water', people: 10 }, { priority: 'food', people: 20 }] }), siteAnswers({ siteName: 'Socoura', needs: [{ priority: 'health', people: 5 }] })];
+    for (const answers of sent) expect((await postSubmission(phone, seed.phoneBase, [xmlPart(siteSubmissionXml(answers))])).statusCode).toBe(201);
+    const reply = await send(context.app, 'GET', `/api/collection/projects/${seed.projectId}/forms/${DEMO_FORM_ID}/submissions.xlsx?labels=en`);
+    expect(reply.statusCode, reply.text).toBe(200);
+    expect(reply.headers['content-type']).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(reply.raw);
+    expect(workbook.worksheets.map((sheet) => sheet.name)).toEqual([DEMO_FORM_ID, `${DEMO_FORM_ID}-need`]);
+    const values = (sheet: ExcelJS.Worksheet): unknown[][] => sheet.getSheetValues().slice(1).map((row) => (Array.isArray(row) ? row.slice(1) : []));
+    const main = values(workbook.worksheets[0]!);
+    expect(main).toHaveLength(3);
+    expect(main[0]).toEqual(expect.arrayContaining(['site_name', 'KEY']));
+    const key = main[0]!.indexOf('KEY');
+    expect(main.slice(1).map((row) => row[key]).sort()).toEqual(sent.map((answers) => answers.instanceId).sort());
+    const need = values(workbook.worksheets[1]!);
+    expect(need[0]).toEqual(['need-priority', 'need-people', 'PARENT_KEY', 'KEY']);
+    expect(need.slice(1)).toEqual(expect.arrayContaining([['Water, sanitation and hygiene', '10', sent[0]!.instanceId, `${sent[0]!.instanceId}/need[1]`]]));
+    expect(need).toHaveLength(4);
   });
 });
