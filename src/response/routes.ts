@@ -12,6 +12,7 @@ import { responseImportRoutes } from './import-routes.js';
 import { responseNeedsRoutes } from './needs-routes.js';
 import { SPHERE_INDICATORS } from './sphere.js';
 import { responseSphereRoutes } from './sphere-routes.js';
+import { responsePlanAreaRoutes } from './plan-areas-routes.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Month = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', maxLength: 7, description: 'Reporting month, e.g. 2021-03' });
@@ -92,6 +93,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
   responseImportRoutes(app, context);
   responseNeedsRoutes(app, context);
   responseSphereRoutes(app, context);
+  responsePlanAreaRoutes(app, context);
   app.get(
     '/api/response/reports/export',
     {

@@ -275,6 +275,7 @@ const RESPONSE_READS = [
   responseRead('/api/response/needs?country=ML&year=2024', 'GET /api/response/needs'),
   responseRead('/api/response/sphere-thresholds'),
 ];
+const RESPONSE_PLAN_AREAS: RequestSpec = { route: 'GET /api/response/plan-areas', plan: true, send: (app) => send(app, 'GET', `/api/response/plan-areas?plan=${CSAHEL}&country=ML`) };
 const RESPONSE_EXPORT: RequestSpec = { route: 'GET /api/response/reports/export', send: (app) => send(app, 'GET', '/api/response/reports/export?format=csv') };
 const HAPI_PRESENCE: RequestSpec = { route: 'GET /hapi/v2/coordination-context/operational-presence', send: (app) => send(app, 'GET', '/hapi/v2/coordination-context/operational-presence') };
 
@@ -629,6 +630,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/dtm/rounds/:id/decisions (Mali)',        REVIEW_ROUND,            200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/dtm/rounds/:id/status (publish, Mali)',  PUBLISH_ROUND,           200,   200,   403,    403,   403,    403,   401],
   ...RESPONSE_READS.map((spec) => [spec.route, spec, 200, 200, 200, 200, 200, 200, 401] as const),
+  ['GET    /api/response/plan-areas', RESPONSE_PLAN_AREAS, 200, 200, 200, 200, 200, 200, 401],
   ['GET    /api/response/reports/export',           RESPONSE_EXPORT,         200,   200,   200,    403,   200,    200,   401],
   ['GET    /hapi/v2/coordination-context/operational-presence', HAPI_PRESENCE, 200,   200,   200,    200,   200,    200,   200],
   ['POST   /api/response/organisations',               RESPONSE_ORGANISATION,   201,   201,   403,    403,   403,    403,   401],
