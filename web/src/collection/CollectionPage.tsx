@@ -6,6 +6,7 @@ import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
+import { ExportPanel } from './ExportPanel.js';
 import { REVIEW_STATES, type FormMediaFile, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
 
 /** The media files a version names (images, CSV lists): which are there, and uploading them one by one or as a zip. */
@@ -386,14 +387,7 @@ function Submissions({ projectId, form, canReview }: { projectId: number; form: 
             ))}
           </select>
         </span>
-        <a
-          className="button"
-          href={buildUrl(`/api/collection/projects/${projectId}/forms/${encodeURIComponent(form.formId)}/submissions.csv.zip`, { reviewState: state === '' ? undefined : state })}
-          download
-          data-testid="collection-export"
-        >
-          {t('collection.submissions.export')}
-        </a>
+        <ExportPanel projectId={projectId} formId={form.formId} reviewState={state} />
         <a className="button button--secondary" href={`/v1/projects/${projectId}/formList`} target="_blank" rel="noreferrer">
           {t('collection.submissions.formList')}
         </a>
