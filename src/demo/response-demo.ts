@@ -132,6 +132,25 @@ function demoHnoFile(rng: Rng, iso3: string): string {
   return csvText(rows, { eol: '\n' });
 }
 
+/**
+ * Latrines counted for the Sphere checks (response/sphere.ts) in two Mali admin2 units in
+ * February: 1,800 people and 24 latrines (75 a latrine, above both the acute 50 and the later 20)
+ * and 900 people and 30 latrines (30, above 20 only). Synthetic, by a démo organisation.
+ */
+async function sphereDemo(db: Queryable, actor: ReturnType<typeof systemActor>, organisationId: number): Promise<void> {
+  await response.createActivity(db, actor, { code: 'WSH-latrines-built', sector: 'EHA', nameEn: 'Latrines built (démo)', nameFr: 'Latrines construites (démo)', unit: 'items', sphereIndicator: 'latrines' });
+  const [first, second] = SAHEL_ADMIN['MLI']!.admin1.flatMap(([, admin1Name, units2]) => units2.map(([pcode, name]) => ({ pcode, name, admin1Name })));
+  const ids: number[] = [];
+  for (const [place, people, latrines] of [[first!, 1800, 24], [second!, 900, 30]] as const) {
+    const location = { pcode: place.pcode, providerAdmin1Name: place.admin1Name, providerAdmin2Name: place.name };
+    const common = { month: MONTHS[1]!, reportingOrganisationId: organisationId, sector: 'EHA', location };
+    ids.push((await responseReports.createReport(db, actor, { ...common, activity: 'WSH-latrines', figures: [total('reached', people)] })).id);
+    ids.push((await responseReports.createReport(db, actor, { ...common, activity: 'WSH-latrines-built', figures: [total('reached', latrines)] })).id);
+  }
+  await responseReports.decide(db, actor, ids, 'submitted', null);
+  await responseReports.decide(db, actor, ids, 'approved', null);
+}
+
 export async function loadResponseDemo(db: Queryable, onProgress: (done: number, total: number) => void = () => undefined): Promise<ResponseDemoReport> {
   if ((await response.findOrganisation(db, ORGANISATIONS[0]![0])) !== null) return { alreadyLoaded: true, organisations: 0, reports: 0, published: 0, imported: 0 };
   const actor = systemActor('demo');
@@ -210,6 +229,7 @@ export async function loadResponseDemo(db: Queryable, onProgress: (done: number,
   for (const [iso3, country] of [['MLI', 'ML'], ['BFA', 'BF'], ['NER', 'NE']] as const) {
     await needs.importNeeds(db, actor, { country, year: 2021, fileName: `liptako-demo-hno-${iso3.toLowerCase()}-2021.csv`, bytes: new TextEncoder().encode(demoHnoFile(rng, iso3)), language: 'fr' });
   }
+  await sphereDemo(db, actor, ids.get('ASE-D')!);
   onProgress(plannedReports.length, plannedReports.length);
   return { alreadyLoaded: false, organisations: ORGANISATIONS.length, reports: created.length, published: published.length, imported };
 }

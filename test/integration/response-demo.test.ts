@@ -32,6 +32,9 @@ describeEachDatabase('response demo', (context) => {
     const mali = await call<Dashboard>(context.app, 'GET', '/api/response/dashboard?country=ML&month=2021-03');
     expect(mali.body.pinYear).toBe(2021);
     expect(mali.body.pinGaps.length).toBeGreaterThan(10);
+    // February's démo latrines: 1,800 people and 24 latrines somewhere in Mali, 75 a latrine.
+    const february = await call<Dashboard>(context.app, 'GET', '/api/response/dashboard?country=ML&month=2021-02');
+    expect(february.body.sphereFlags.filter((flag) => flag.indicator === 'latrines').map((flag) => flag.threshold)).toEqual(expect.arrayContaining(['people_per_latrine_acute', 'people_per_latrine_after']));
     expect(mali.body.reached.some((row) => row.pin !== null && row.pinCoverage !== null)).toBe(true);
     const needs = await call<{ interSector: { inNeed: number } | null; sectors: Array<{ inNeed: number | null }> }>(context.app, 'GET', '/api/response/needs?country=ML&year=2021');
     expect(needs.body.interSector!.inNeed).toBeLessThan(needs.body.sectors.reduce((sum, sector) => sum + (sector.inNeed ?? 0), 0));

@@ -132,6 +132,36 @@ function GapsAndOverlaps({ dashboard, filters, names }: { dashboard: Dashboard; 
           </div>
         ) : null}
       </section>
+      <section className="panel" aria-labelledby="response-sphere-title" data-testid="response-sphere">
+        <h2 id="response-sphere-title">{t('response.sphere.title', { count: dashboard.sphereFlags.length })}</h2>
+        <p className="muted">{t('response.sphere.intro')}</p>
+        {dashboard.sphereFlags.length === 0 ? <p>{t('response.sphere.none')}</p> : (
+          <div className="table-scroll">
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">{t('response.columns.admin2')}</th>
+                  <th scope="col">{t('response.sphere.indicator')}</th>
+                  <th scope="col" className="number">{t('response.sphere.value')}</th>
+                  <th scope="col" className="number">{t('response.sphere.limit')}</th>
+                  <th scope="col">{t('response.sphere.source')}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {dashboard.sphereFlags.slice(0, 200).map((flag) => (
+                  <tr key={`${flag.threshold}-${flag.place}-${flag.month}-${flag.sector}`}>
+                    <td>{place(flag.admin2)}{flag.place !== flag.admin2 ? ` · ${flag.place}` : ''}</td>
+                    <td>{format.language === 'fr' ? flag.label.fr : flag.label.en}</td>
+                    <td className="number">{format.number(flag.ratio)}</td>
+                    <td className="number">{`${flag.comparison === 'above' ? '≤' : '≥'} ${format.number(flag.limit)}`}</td>
+                    <td className="muted">{flag.source}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </section>
       <section className="panel" aria-labelledby="response-overlaps-title" data-testid="response-overlaps">
         <h2 id="response-overlaps-title">{t('response.overlaps.title', { count: overlaps.length })}</h2>
         {overlaps.length === 0 ? <p>{t('response.overlaps.none')}</p> : null}
