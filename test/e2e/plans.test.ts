@@ -249,6 +249,11 @@ describe.skipIf(!browserTestsReady)('plans and funding in Chromium', () => {
     expect(csv.contentType).toContain('text/csv');
     // The viewer reads and downloads; recording is not for this role.
     expect(await page.getByTestId('contribution-form-not-allowed').textContent()).toBe('Your role does not allow recording contributions.');
+    // Signed in, the plan shows what partners reached per area (demo 4W reports count towards WASH), linked to the 4W page.
+    const wash = page.getByTestId('areas-reached').getByTestId('reached-wash');
+    await expect.poll(async () => Number(await wash.getAttribute('data-reached'))).toBeGreaterThan(0);
+    expect(await wash.getByRole('link').getAttribute('href')).toBe('/response?sector=WSH');
+    await page.getByTestId('areas-reached').screenshot({ path: 'test-results/e2e-plan-areas-reached-en.png' });
     await page.screenshot({ path: 'test-results/e2e-plan-en.png', fullPage: true });
     expect(consoleErrors).toEqual([]);
     await context.close();

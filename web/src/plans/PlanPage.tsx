@@ -14,6 +14,7 @@ import { FundingChart } from './FundingChart.js';
 import { KeyFigures } from './KeyFigures.js';
 import { countriesLabel, localName, planTypeLabel, yearsLabel } from './labels.js';
 import { Objectives } from './Objectives.js';
+import { AreasReached } from './AreasReached.js';
 import { planUrl, type ContributionsResponse, type ContributionView, type FundingOverTimeResponse, type PlanView } from './types.js';
 
 interface Saved {
@@ -125,6 +126,7 @@ export function PlanPage({ code }: { code: string }) {
 
           <nav className="page-toc" aria-label={t('plans.page.toc')}>
             <a href="#objectives">{t('plans.objectives.title')}</a>
+            <a href="#areas-reached">{t('plans.reached.title')}</a>
             <a href="#funding-over-time">{t('plans.chart.title')}</a>
             <a href="#consistency">{t('plans.consistency.title')}</a>
             <a href="#contributions">{t('plans.contributions.title')}</a>
@@ -133,6 +135,8 @@ export function PlanPage({ code }: { code: string }) {
           <div className={planState.stale ? 'is-loading' : undefined}>
             <Objectives plan={plan} />
           </div>
+
+          <AreasReached code={plan.code} version={version} />
 
           {series.error ? <ErrorNotice error={series.error} onRetry={series.retry} /> : null}
           <FundingChart

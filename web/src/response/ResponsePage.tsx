@@ -431,7 +431,7 @@ export function ResponsePage() {
   const { t } = useTranslation();
   const format = useFormat();
   const session = useSession();
-  const [filters, setFilters] = useState<Filters>({ country: 'ML', month: '', sector: '' });
+  const [filters, setFilters] = useState<Filters>(() => ({ country: 'ML', month: '', sector: new URLSearchParams(window.location.search).get('sector') ?? '' }));
   const [version, setVersion] = useState(0);
   const changed = useCallback(() => setVersion((value) => value + 1), []);
   const periods = useApi<{ periods: PeriodView[] }>('/api/response/periods', { version });
