@@ -97,6 +97,86 @@ export const assistanceMessages = {
     en: 'The pair {id} is not merged: nothing to undo.',
     fr: 'La paire {id} n’est pas fusionnée : rien à annuler.',
   },
+  'assistance.type.unknown': {
+    status: 400,
+    en: 'No assistance type “{type}”: use nfi-kit, shelter-kit, wash-kit, cash-transfer or livelihood-grant.',
+    fr: 'Aucun type d’assistance « {type} » : utilisez nfi-kit, shelter-kit, wash-kit, cash-transfer ou livelihood-grant.',
+  },
+  'assistance.distribution.quantity': {
+    status: 400,
+    en: 'A quantity of {quantity} per household is not plausible: more than 0 and at most {max}.',
+    fr: 'Une quantité de {quantity} par ménage n’est pas plausible : plus de 0 et au plus {max}.',
+  },
+  'assistance.distribution.period': {
+    status: 400,
+    en: 'The period {startsOn} to {endsOn} is not valid: two real dates (YYYY-MM-DD), the end not before the start, at most a year apart.',
+    fr: 'La période du {startsOn} au {endsOn} n’est pas valable : deux dates réelles (AAAA-MM-JJ), la fin pas avant le début, au plus un an d’écart.',
+  },
+  'assistance.distribution.label': {
+    status: 400,
+    en: 'A distribution needs a name that does not start like a spreadsheet formula (=, +, -, @).',
+    fr: 'Une distribution doit avoir un nom qui ne commence pas comme une formule de tableur (=, +, -, @).',
+  },
+  'assistance.distribution.ownOrganisation': {
+    status: 403,
+    en: 'You may plan distributions only for your own organisation.',
+    fr: 'Vous ne pouvez planifier des distributions que pour votre propre organisation.',
+  },
+  'assistance.distribution.activityArea': {
+    status: 422,
+    en: 'The plan {plan} has no activity area “{area}”.',
+    fr: 'Le plan {plan} n’a pas de domaine d’activité « {area} ».',
+  },
+  'assistance.distribution.contribution': {
+    status: 422,
+    en: 'The plan {plan} has no contribution {id}.',
+    fr: 'Le plan {plan} n’a pas de contribution {id}.',
+  },
+  'assistance.distribution.notFound': {
+    status: 404,
+    en: 'No distribution {id} among those you may see.',
+    fr: 'Aucune distribution {id} parmi celles que vous pouvez consulter.',
+  },
+  'assistance.distribution.closed': {
+    status: 409,
+    en: 'The distribution “{distribution}” is closed: no receipt can be added to it.',
+    fr: 'La distribution « {distribution} » est clôturée : aucune réception ne peut y être ajoutée.',
+  },
+  'assistance.receipt.notListed': {
+    status: 409,
+    en: 'Household {id} is not on the list of the distribution “{distribution}”.',
+    fr: 'Le ménage {id} ne figure pas sur la liste de la distribution « {distribution} ».',
+  },
+  'assistance.receipt.consentWithdrawn': {
+    status: 409,
+    en: 'Household {id} withdrew its consent: no receipt is recorded for it.',
+    fr: 'Le ménage {id} a retiré son consentement : aucune réception n’est enregistrée pour lui.',
+  },
+  'assistance.receipt.already': {
+    status: 409,
+    en: 'Household {id} already received this assistance: {organisation}, “{distribution}”, on {date}. A second receipt is refused.',
+    fr: 'Le ménage {id} a déjà reçu cette assistance : {organisation}, « {distribution} », le {date}. Une deuxième réception est refusée.',
+  },
+  'assistance.receipt.mergedAlready': {
+    status: 409,
+    en: 'Household {id} is a confirmed duplicate of a household that already received this assistance in the same period: {organisation}, “{distribution}”, on {date}. A second receipt is refused.',
+    fr: 'Le ménage {id} est un doublon confirmé d’un ménage qui a déjà reçu cette assistance sur la même période : {organisation}, « {distribution} », le {date}. Une deuxième réception est refusée.',
+  },
+  'assistance.receipt.receivedBy': {
+    status: 400,
+    en: 'Receipt {index}: say who received (a name or a role, not a spreadsheet formula).',
+    fr: 'Réception {index} : indiquez qui a reçu (un nom ou un rôle, pas une formule de tableur).',
+  },
+  'assistance.receipt.date': {
+    status: 400,
+    en: 'Receipt {index}: “{date}” is not a plausible date of receipt (a real date, not in the future).',
+    fr: 'Réception {index} : « {date} » n’est pas une date de réception plausible (une date réelle, pas dans le futur).',
+  },
+  'assistance.receipt.bulkSize': {
+    status: 400,
+    en: 'A sheet of {count} receipts: send between 1 and {max}.',
+    fr: 'Une feuille de {count} réceptions : envoyez-en entre 1 et {max}.',
+  },
 } satisfies Record<string, CatalogueEntry>;
 
 type AssistanceMessages = typeof assistanceMessages;

@@ -8,15 +8,15 @@ export interface RegistryScope {
   organisations: readonly number[];
 }
 
-const scopeParams = (scope: RegistryScope): unknown[] => [scope.all, scope.countries, scope.organisations];
-const IN_SCOPE = (alias: string, first: number): string =>
+export const scopeParams = (scope: RegistryScope): unknown[] => [scope.all, scope.countries, scope.organisations];
+export const IN_SCOPE = (alias: string, first: number): string =>
   `($${first}::boolean OR ${alias}.country = ANY($${first + 1}::text[]) OR ${alias}.organisation_id = ANY($${first + 2}::bigint[]))`;
 
 /**
  * A member whose consent stands: the household's (or the member's own) consent is not withdrawn,
  * and the member has not withdrawn theirs. Everything listed or compared passes this test.
  */
-const CONSENTING = (member: string): string => `(
+export const CONSENTING = (member: string): string => `(
   NOT EXISTS (SELECT 1 FROM assistance_consent wc WHERE wc.member_id = ${member}.id AND wc.withdrawn_at IS NOT NULL)
   AND EXISTS (SELECT 1 FROM assistance_consent ac WHERE ac.household_id = ${member}.household_id AND (ac.member_id IS NULL OR ac.member_id = ${member}.id) AND ac.withdrawn_at IS NULL))`;
 

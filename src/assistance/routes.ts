@@ -1,6 +1,7 @@
 /** HTTP routes of the assistance registry: registration, consent, personal reads, duplicate review. */
 import { Type } from '@sinclair/typebox';
 import { errorResponses, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { distributionRoutes } from './distribution-routes.js';
 import * as assistance from './service.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
@@ -112,7 +113,9 @@ const DuplicateSchema = Type.Object({
   records: Type.Tuple([ReviewRecordSchema, ReviewRecordSchema]),
 });
 
-export function assistanceRoutes(app: LiptakoApp, { db }: AppContext): void {
+export function assistanceRoutes(app: LiptakoApp, context: AppContext): void {
+  const { db } = context;
+  distributionRoutes(app, context);
   app.post(
     '/api/assistance/households',
     {

@@ -603,6 +603,53 @@ const ASSISTANCE_UNDO: RequestSpec = {
   observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM assistance_merge WHERE undone_at IS NOT NULL'),
 };
 
+/** A TPN household and an open TPN distribution of NFI kits in Bandiagara whose list holds it. */
+async function tpnDistribution(context: TestContext): Promise<Prepared> {
+  const prepared = await tpnHousehold(context);
+  const reply = await send<{ distribution: { id: number } }>(context.app, 'POST', '/api/assistance/distributions', { payload: distributionBody(prepared.tpn!) });
+  return { ...prepared, distribution: reply.body.distribution.id };
+}
+
+const distributionBody = (organisationId: number): Record<string, unknown> => ({
+  organisationId,
+  type: 'nfi-kit',
+  quantity: 1,
+  location: { pcode: 'ML0501' },
+  startsOn: '2021-04-01',
+  endsOn: '2021-04-30',
+  label: 'Kits AME',
+});
+
+const ASSISTANCE_DISTRIBUTION: RequestSpec = {
+  route: 'POST /api/assistance/distributions',
+  prepare: tpnHousehold,
+  send: (app, { tpn }) => send(app, 'POST', '/api/assistance/distributions', { payload: distributionBody(tpn!) }),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM assistance_distribution'),
+};
+
+const ASSISTANCE_RECEIPT: RequestSpec = {
+  route: 'POST /api/assistance/distributions/:id/receipts',
+  prepare: tpnDistribution,
+  send: (app, { distribution, household }) =>
+    send(app, 'POST', `/api/assistance/distributions/${distribution}/receipts`, { payload: { householdId: household, receivedBy: 'chef de ménage', receivedAt: '2021-04-12' } }),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM assistance_receipt'),
+};
+
+const ASSISTANCE_RECEIPTS: RequestSpec = {
+  route: 'POST /api/assistance/distributions/:id/receipts/bulk',
+  prepare: tpnDistribution,
+  send: (app, { distribution, household }) =>
+    send(app, 'POST', `/api/assistance/distributions/${distribution}/receipts/bulk`, { payload: { receipts: [{ householdId: household, receivedBy: 'chef de ménage', receivedAt: '2021-04-12' }] } }),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM assistance_receipt'),
+};
+
+const ASSISTANCE_CLOSE: RequestSpec = {
+  route: 'POST /api/assistance/distributions/:id/close',
+  prepare: tpnDistribution,
+  send: (app, { distribution }) => send(app, 'POST', `/api/assistance/distributions/${distribution}/close`, { payload: {} }),
+  observe: (context) => scalar(context, "SELECT count(*)::int AS value FROM assistance_distribution WHERE status = 'closed'"),
+};
+
 // ---- the matrix ---------------------------------------------------------------------------------
 
 const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
@@ -673,6 +720,10 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/assistance/duplicates/detect',          ASSISTANCE_DETECT,       200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/assistance/duplicates/:id/decision',    ASSISTANCE_DECIDE,       200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/assistance/duplicates/:id/undo',        ASSISTANCE_UNDO,         200,   200,   403,    403,   200,    403,   401],
+  ['POST   /api/assistance/distributions (TPN)',         ASSISTANCE_DISTRIBUTION, 201,   201,   403,    403,   201,    403,   401],
+  ['POST   …/distributions/:id/receipts',                ASSISTANCE_RECEIPT,      201,   201,   403,    403,   201,    403,   401],
+  ['POST   …/distributions/:id/receipts/bulk',           ASSISTANCE_RECEIPTS,     201,   201,   403,    403,   201,    403,   401],
+  ['POST   …/distributions/:id/close',                   ASSISTANCE_CLOSE,        200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
   ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
   ['POST   /api/users/:id/unlock',                       UNLOCK_USER,             200,   403,   403,    403,   403,    403,   401],
