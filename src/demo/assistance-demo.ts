@@ -11,6 +11,7 @@ import * as assistance from '../assistance/service.js';
 import type { Queryable } from '../core/db.js';
 import type { DemoLoader } from '../core/module.js';
 import * as response from '../response/service.js';
+import { loadDistributionsDemo, type DistributionsDemoReport } from './distributions-demo.js';
 import { Rng } from './synthetic.js';
 
 /** Three demo partners (src/demo/response-demo.ts) and where each registers. */
@@ -52,6 +53,7 @@ export interface AssistanceDemoReport {
   households: number;
   registeredTwice: number;
   pending: number;
+  distributions?: DistributionsDemoReport;
 }
 
 type Member = assistance.MemberInput;
@@ -139,8 +141,9 @@ export async function loadAssistanceDemo(db: Queryable, onProgress: (done: numbe
     if (index % 10 === 0) onProgress(index, planned.length);
   }
   const { added } = await assistance.detectDuplicates(db, actor);
+  const distributions = await loadDistributionsDemo(db, organisations);
   onProgress(planned.length, planned.length);
-  return { alreadyLoaded: false, households: planned.length, registeredTwice: TWICE.length, pending: added };
+  return { alreadyLoaded: false, households: planned.length, registeredTwice: TWICE.length, pending: added, distributions };
 }
 
 export const assistanceDemo: DemoLoader = {
@@ -149,6 +152,10 @@ export const assistanceDemo: DemoLoader = {
     const report = await loadAssistanceDemo(db, onProgress);
     if (report.alreadyLoaded) return ['  demo assistance registry already loaded'];
     if (report.households === 0) return ['  demo assistance registry skipped: the demo partners of the 4W demo are missing'];
-    return [`  demo assistance registry loaded: ${report.households} households (synthetic; ${report.registeredTwice} families registered by two partners), ${report.pending} pairs to review`];
+    const served = report.distributions;
+    return [
+      `  demo assistance registry loaded: ${report.households} households (synthetic; ${report.registeredTwice} families registered by two partners), ${report.pending} pairs to review`,
+      ...(served ? [`  demo distributions: ${served.distributions} (démo), ${served.receipts} receipts; second receipt refused: ${served.refused ?? 'none tried'}`] : []),
+    ];
   },
 };

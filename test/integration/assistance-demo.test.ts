@@ -12,6 +12,11 @@ describeEachDatabase('assistance demo', (context) => {
     const demo = MODULES.find((module) => module.name === 'assistance')!.demo!;
     const lines = await demo.load(context.db, () => undefined);
     expect(lines.join('\n')).toMatch(/synthetic/);
+    // Distributions over the registry: receipts recorded, a second one refused with who and when, traced to the 2021 plan.
+    expect(lines.join('\n')).toMatch(/demo distributions: 2 \(démo\), \d+ receipts; second receipt refused: Household \d+ already received/);
+    const trace = await call<{ byActivityArea: Array<{ name: string; households: number }> }>(context.app, 'GET', '/api/assistance/trace/IOM-CSAHEL-2021');
+    expect(trace.body.byActivityArea[0]!.name).toContain('shelter-nfi');
+    expect(trace.body.byActivityArea[0]!.households).toBeGreaterThan(0);
     const [counts] = await context.db.query<{ households: number; organisations: number; countries: number; pending: number }>(
       `SELECT count(*)::int AS households, count(DISTINCT organisation_id)::int AS organisations, count(DISTINCT country)::int AS countries,
               (SELECT count(*)::int FROM assistance_duplicate WHERE status = 'pending') AS pending
