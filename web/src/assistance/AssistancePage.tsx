@@ -6,6 +6,7 @@ import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import type { OrganisationView } from '../response/types.js';
+import { DistributionsSection } from './DistributionsSection.js';
 import type { DuplicatesResponse, DuplicateView, HouseholdsResponse, ReviewRecord } from './types.js';
 
 /** The reasons scorePair gives (src/assistance/names.ts) in the reader's language; unknown ones as they come. */
@@ -413,6 +414,7 @@ export function AssistancePage() {
         </div>
       </header>
       {session.can('assistance.read') ? <Registry version={version} /> : <p>{t('assistance.signIn')}</p>}
+      {session.can('assistance.read') ? <DistributionsSection canRecord={session.can('assistance.manage')} /> : null}
       {session.can('assistance.manage') ? (
         <>
           <RegisterForm onSaved={changed} />
