@@ -8,7 +8,7 @@ import { audited, type Actor } from '../access/audit.js';
 import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
-import { readZipFiles } from '../core/table-files.js';
+import { readZipFiles } from '../core/zip-files.js';
 import * as q from './queries.js';
 import { authoriseProject, md5Hex } from './service.js';
 import { readXForm } from './xform.js';

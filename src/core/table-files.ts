@@ -7,10 +7,11 @@
  */
 import { Readable } from 'node:stream';
 import { parse as parseCsvStream, CsvError, type Parser } from 'csv-parse';
-import yauzl from 'yauzl';
+import type yauzl from 'yauzl';
 import { AppError } from './errors.js';
 import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho, uniqueHeader } from './tabular.js';
 import { isHxlRow } from './cells.js';
+import { inflateEntry, isBomb, openZip } from './zip-files.js';
 
 export type TableFileFormat = 'csv' | 'xlsx';
 
@@ -56,23 +57,11 @@ const OLE2 = [0xd0, 0xcf, 0x11, 0xe0];
 
 /** What a workbook may unpack to: real DTM workbooks are a few hundred MB at most. */
 export const XLSX_MAX_UNPACKED = 1024 * 1024 * 1024;
-/** Compression ratio above which an entry is a bomb, not a spreadsheet (XML compresses ~10–30×). */
-const XLSX_MAX_RATIO = 200;
 
 export function detectFormat(bytes: Uint8Array, fileName: string): TableFileFormat {
   if (ZIP.every((byte, index) => bytes[index] === byte)) return 'xlsx';
   if (OLE2.every((byte, index) => bytes[index] === byte)) throw new AppError('import.oldExcel', { file: truncateForEcho(fileName, 80) });
   return 'csv';
-}
-
-function openZip(bytes: Uint8Array): Promise<yauzl.ZipFile> {
-  return new Promise((resolve, reject) => {
-    // autoClose off: the listing's two small parts are read after the directory has been walked.
-    yauzl.fromBuffer(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), { lazyEntries: true, validateEntrySizes: true, autoClose: false }, (error, zip) => {
-      if (error || !zip) reject(new AppError('import.brokenXlsx', {}, { cause: error }));
-      else resolve(zip);
-    });
-  });
 }
 
 /** A sheet as the workbook lists it: its real name, whether it is hidden, and its part in the zip. */
@@ -140,66 +129,6 @@ function sheetListing(workbookXml: string, relsXml: string): WorkbookListing {
   const properties = /<(?:\w+:)?workbookPr\b[^>]*>/.exec(workbookXml);
   const date1904 = properties === null ? false : ['1', 'true'].includes(xmlAttributes(properties[0]).get('date1904') ?? '');
   return { sheets, date1904 };
-}
-
-/**
- * Whether a zip is a bomb, judged from its directory before anything is inflated: more unpacked
- * in all than `maxUnpacked`, or one entry of more than 1 MB packed tighter than any real
- * spreadsheet or media file is (yauzl then checks that each entry inflates to its stated size).
- */
-function isBomb(entry: yauzl.Entry, unpackedSoFar: number, maxUnpacked: number): boolean {
-  const ratio = entry.compressedSize === 0 ? (entry.uncompressedSize === 0 ? 1 : Infinity) : entry.uncompressedSize / entry.compressedSize;
-  return unpackedSoFar > maxUnpacked || (entry.uncompressedSize > 1024 * 1024 && ratio > XLSX_MAX_RATIO);
-}
-
-/**
- * The files of an uploaded zip that `wanted` accepts (by their name without folders), after the
- * whole directory has been checked for a bomb; folders and unwanted entries are not inflated.
- * A name found twice keeps its first. Throws `import.zipBomb` or `import.brokenZip`.
- */
-export async function readZipFiles(bytes: Uint8Array, options: { maxUnpacked: number; wanted: (name: string) => boolean }): Promise<Map<string, Buffer>> {
-  const zip = await openZip(bytes).catch((cause: unknown) => {
-    throw new AppError('import.brokenZip', {}, { cause });
-  });
-  const entries = new Map<string, yauzl.Entry>();
-  let unpacked = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      zip.on('entry', (entry: yauzl.Entry) => {
-        unpacked += entry.uncompressedSize;
-        if (isBomb(entry, unpacked, options.maxUnpacked)) {
-          reject(new AppError('import.zipBomb'));
-          return;
-        }
-        const name = entry.fileName.split('/').pop() ?? '';
-        if (!entry.fileName.endsWith('/') && name !== '' && !entries.has(name) && options.wanted(name)) entries.set(name, entry);
-        zip.readEntry();
-      });
-      zip.on('end', () => resolve());
-      zip.on('error', (cause: unknown) => reject(new AppError('import.brokenZip', {}, { cause })));
-      zip.readEntry();
-    });
-    const files = new Map<string, Buffer>();
-    for (const [name, entry] of entries) files.set(name, await inflateEntry(zip, entry));
-    return files;
-  } finally {
-    zip.close();
-  }
-}
-
-function inflateEntry(zip: yauzl.ZipFile, entry: yauzl.Entry, broken: 'import.brokenXlsx' | 'import.brokenZip' = 'import.brokenZip'): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    zip.openReadStream(entry, (error, stream) => {
-      if (error || !stream) {
-        reject(new AppError(broken, {}, { cause: error }));
-        return;
-      }
-      const chunks: Buffer[] = [];
-      stream.on('data', (chunk: Buffer) => chunks.push(chunk));
-      stream.on('error', (cause: unknown) => reject(new AppError(broken, {}, { cause })));
-      stream.on('end', () => resolve(Buffer.concat(chunks)));
-    });
-  });
 }
 
 /**
