@@ -71,6 +71,36 @@ function PresenceMap({ filters, dashboard, names }: { filters: Filters; dashboar
   );
 }
 
+/** Admin2 × sector with nobody there, and how many people that leaves out (displaced, or in need). */
+function GapTable({ gaps, sizeLabel, place }: { gaps: ReadonlyArray<{ admin2: string; sector: string; size: number }>; sizeLabel: string; place: (pcode: string) => string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <div className="table-scroll">
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">{t('response.columns.admin2')}</th>
+            <th scope="col">{t('response.columns.sector')}</th>
+            <th scope="col" className="number">
+              {sizeLabel}
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {gaps.slice(0, 200).map((gap) => (
+            <tr key={`${gap.admin2}-${gap.sector}`}>
+              <td>{place(gap.admin2)}</td>
+              <td className="code">{gap.sector}</td>
+              <td className="number">{format.number(gap.size)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
 function GapsAndOverlaps({ dashboard, filters, names }: { dashboard: Dashboard; filters: Filters; names: Map<string, string> }) {
   const { t } = useTranslation();
   const format = useFormat();
@@ -84,53 +114,13 @@ function GapsAndOverlaps({ dashboard, filters, names }: { dashboard: Dashboard; 
         <h2 id="response-gaps-title">{t('response.gaps.title', { count: gaps.length })}</h2>
         <p className="muted">{t('response.gaps.intro', { sources: dashboard.caseloadSource.map((source) => `${source.operation} (${source.assessmentType} ${source.round})`).join(', ') || '—' })}</p>
         {gaps.length === 0 ? <p>{t('response.gaps.none')}</p> : null}
-        <div className="table-scroll">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('response.columns.admin2')}</th>
-                <th scope="col">{t('response.columns.sector')}</th>
-                <th scope="col" className="number">{t('response.columns.caseload')}</th>
-              </tr>
-            </thead>
-            <tbody>
-              {gaps.slice(0, 200).map((gap) => (
-                <tr key={`${gap.admin2}-${gap.sector}`}>
-                  <td>{place(gap.admin2)}</td>
-                  <td className="code">{gap.sector}</td>
-                  <td className="number">{format.number(gap.caseload)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
+        <GapTable gaps={gaps.map((gap) => ({ admin2: gap.admin2, sector: gap.sector, size: gap.caseload }))} sizeLabel={t('response.columns.caseload')} place={place} />
       </section>
       <section className="panel" aria-labelledby="response-pin-gaps-title" data-testid="response-pin-gaps">
         <h2 id="response-pin-gaps-title">{t('response.pinGaps.title', { count: pinGaps.length })}</h2>
         <p className="muted">{dashboard.pinYear === null ? t('response.pinGaps.noHno') : t('response.pinGaps.intro', { year: dashboard.pinYear })}</p>
         {dashboard.pinYear !== null && pinGaps.length === 0 ? <p>{t('response.gaps.none')}</p> : null}
-        {pinGaps.length > 0 ? (
-          <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('response.columns.admin2')}</th>
-                  <th scope="col">{t('response.columns.sector')}</th>
-                  <th scope="col" className="number">{t('response.columns.pin')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {pinGaps.slice(0, 200).map((gap) => (
-                  <tr key={`${gap.admin2}-${gap.sector}`}>
-                    <td>{place(gap.admin2)}</td>
-                    <td className="code">{gap.sector}</td>
-                    <td className="number">{format.number(gap.pin)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        ) : null}
+        {pinGaps.length > 0 ? <GapTable gaps={pinGaps.map((gap) => ({ admin2: gap.admin2, sector: gap.sector, size: gap.pin }))} sizeLabel={t('response.columns.pin')} place={place} /> : null}
       </section>
       <section className="panel" aria-labelledby="response-sphere-title" data-testid="response-sphere">
         <h2 id="response-sphere-title">{t('response.sphere.title', { count: dashboard.sphereFlags.length })}</h2>
