@@ -13,12 +13,13 @@ export const BACKUP_FORMAT_VERSION = 1;
 export const MIGRATIONS_TABLE = 'schema_migrations';
 
 /**
- * Tables that migrations fill with reference rows (0004 seeds the roles). A freshly migrated
+ * Tables that migrations fill with reference rows (0004 seeds the roles, 0018 the Sphere
+ * thresholds, 0019 the assistance types). A freshly migrated
  * database holds rows there and nowhere else, and still counts as empty for a restore. A
  * migration that seeds another table must name it here (the backup test checks that a fresh
  * database counts as empty).
  */
-export const SEEDED_BY_MIGRATIONS: readonly string[] = ['role'];
+export const SEEDED_BY_MIGRATIONS: readonly string[] = ['role', 'response_sphere_threshold', 'assistance_type'];
 
 /** A page of dump or a batch of restore aims at this many bytes of JSON: memory stays flat. */
 export const BATCH_BYTES = 4 * 1024 * 1024;

@@ -228,6 +228,13 @@ const UPLOAD_ROUND: RequestSpec = {
   observe: (context) => countRows(context.db, 'dtm_upload'),
 };
 
+/** Waits for background jobs (imports run after their 202) so that none writes into the next test's session. */
+async function jobsSettled(context: TestContext): Promise<void> {
+  for (let attempt = 0; attempt < 500 && Number(await scalar(context, "SELECT count(*)::int AS value FROM job WHERE status IN ('queued', 'running')")) > 0; attempt += 1) {
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
 const IMPORT_ROUND: RequestSpec = {
   route: 'POST /api/dtm/uploads/:id/import',
   prepare: async (context) => ({ upload: await maliUpload(context) }),
@@ -237,9 +244,7 @@ const IMPORT_ROUND: RequestSpec = {
     }),
   // The import runs after the 202: wait for it, or it would write into the next test's session.
   async observe(context) {
-    for (let attempt = 0; attempt < 500 && Number(await scalar(context, "SELECT count(*)::int AS value FROM job WHERE status = 'running'")) > 0; attempt += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await jobsSettled(context);
     return countRows(context.db, 'job');
   },
 };
@@ -419,7 +424,10 @@ const RESPONSE_IMPORT_START: RequestSpec = {
   route: 'POST /api/response/imports/uploads/:id/start',
   prepare: fiveWUpload,
   send: (app, { upload }) => send(app, 'POST', `/api/response/imports/uploads/${upload}/start`, { payload: {} }),
-  observe: (context) => scalar(context, "SELECT count(*)::int AS value FROM job WHERE kind = 'response-import'"),
+  async observe(context) {
+    await jobsSettled(context);
+    return scalar(context, "SELECT count(*)::int AS value FROM job WHERE kind = 'response-import'");
+  },
 };
 
 const RESPONSE_IMPORT_PREVIEW: RequestSpec = {
@@ -433,6 +441,7 @@ const RESPONSE_IMPORT_JOB: RequestSpec = {
   async prepare(context) {
     const prepared = await fiveWUpload(context, 'admin');
     const start = await send<{ job: { id: number } }>(context.app, 'POST', `/api/response/imports/uploads/${prepared.upload}/start`, { payload: {} });
+    await jobsSettled(context);
     return { ...prepared, job: start.body.job.id };
   },
   send: (app, { job }) => send(app, 'GET', `/api/response/imports/jobs/${job}`),
