@@ -27,13 +27,7 @@ export const IMPORT_JOB = 'response-import';
 export const FIVE_W_FILE_LIMIT = 64 * 1024 * 1024;
 
 
-export interface FiveWSheetView {
-  name: string;
-  headerRow: number;
-  headers: string[];
-  hxl: string[] | null;
-  samples: string[][];
-  rows: number;
+export interface FiveWSheetView extends Pick<SheetPreview, 'name' | 'headerRow' | 'headers' | 'hxl' | 'samples' | 'rows'> {
   /** Which column holds which 5W field (by HXL tag, else French or English header). */
   columns: FiveWColumns;
   /** What the import cannot do without: a place column, an organisation (for an IM officer). */
