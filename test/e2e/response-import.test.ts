@@ -7,8 +7,8 @@
  * in test-results/.
  */
 import { describe, expect, it } from 'vitest';
-import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
-import { bandiagaraClass, partnerOnWashJune, presentIn } from './response-steps.js';
+import { browserTestsReady, useDemoBrowser } from './browser.js';
+import { officerApprovesAndPublishes, partnerOnWashJune, presentIn } from './response-steps.js';
 
 const FIVE_W = [
   'Matrice 5W — Demo Partner NGO (démo)',
@@ -47,26 +47,13 @@ describe.skipIf(!browserTestsReady)('5W import in Chromium', () => {
     await partner.screenshot({ path: 'test-results/response-import-partner-fr.png', fullPage: true });
     expect(partnerWatch.problems()).toEqual([]);
 
-    const officerContext = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1600 } });
-    const officerWatch = await watchContext(officerContext);
-    const officer = await officerContext.newPage();
-    await signIn(officer, demo.server.url, DEMO.imMali, '/response');
-    await officer.locator('.lang-switch button[lang="en"]').click();
-    await expect.poll(() => officer.locator('h1').textContent()).toBe('Response (4W)');
-    const review = officer.getByTestId('response-review');
-    await expect.poll(() => review.textContent()).toContain('DPN');
-    await review.getByTestId('response-review-all').check();
-    await review.getByTestId('response-review-approved').click();
-    await expect.poll(() => review.textContent()).toContain('None.');
-    const publish = officer.getByTestId('response-publish');
-    await expect.poll(() => publish.locator('tbody tr').count()).toBeGreaterThan(0);
-    await publish.getByTestId('response-publish-all').check();
-    await publish.getByTestId('response-publish-published').click();
-    await expect.poll(() => publish.textContent()).toContain('None.');
-    await officer.getByTestId('response-sector').selectOption('WSH');
-    await officer.getByTestId('response-month').selectOption('2021-06');
-    await expect.poll(() => bandiagaraClass(officer)).not.toBe(classBefore);
-    await expect.poll(() => officer.getByTestId('response-gaps').textContent()).not.toContain('(ML0501)');
+    const { context: officerContext, watch: officerWatch, page: officer } = await officerApprovesAndPublishes(
+      demo.browser,
+      demo.server,
+      1600,
+      (review) => expect.poll(() => review.textContent()).toContain('DPN'),
+      classBefore,
+    );
     // The officer's own view of the import step, in English.
     await expect.poll(() => officer.getByTestId('response-import').locator('h2').textContent()).toBe('Import a 5W file');
     await officer.screenshot({ path: 'test-results/response-import-officer-en.png', fullPage: true });

@@ -5,8 +5,8 @@
  * organisation in Bandiagara. French, then English. Screenshots in test-results/.
  */
 import { describe, expect, it } from 'vitest';
-import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
-import { bandiagaraClass, partnerOnWashJune, presentIn } from './response-steps.js';
+import { browserTestsReady, useDemoBrowser } from './browser.js';
+import { officerApprovesAndPublishes, partnerOnWashJune, presentIn } from './response-steps.js';
 
 describe.skipIf(!browserTestsReady)('response (4W) in Chromium', () => {
   const demo = useDemoBrowser();
@@ -33,27 +33,13 @@ describe.skipIf(!browserTestsReady)('response (4W) in Chromium', () => {
     expect(partnerWatch.problems()).toEqual([]);
 
     // The IM officer for Mali, in English: everything submitted in Mali, approved then published at once.
-    const officerContext = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1280, height: 1400 } });
-    const officerWatch = await watchContext(officerContext);
-    const officer = await officerContext.newPage();
-    await signIn(officer, demo.server.url, DEMO.imMali, '/response');
-    // The account speaks French; the header's switch turns the page to English.
-    await officer.locator('.lang-switch button[lang="en"]').click();
-    await expect.poll(() => officer.locator('h1').textContent()).toBe('Response (4W)');
-    const review = officer.getByTestId('response-review');
-    await expect.poll(() => review.locator('tbody tr').count()).toBeGreaterThan(0);
-    await review.getByTestId('response-review-all').check();
-    await review.getByTestId('response-review-approved').click();
-    await expect.poll(() => review.textContent()).toContain('None.');
-    const publish = officer.getByTestId('response-publish');
-    await expect.poll(() => publish.locator('tbody tr').count()).toBeGreaterThan(0);
-    await publish.getByTestId('response-publish-all').check();
-    await publish.getByTestId('response-publish-published').click();
-    await expect.poll(() => publish.textContent()).toContain('None.');
-    await officer.getByTestId('response-sector').selectOption('WSH');
-    await officer.getByTestId('response-month').selectOption('2021-06');
-    await expect.poll(() => bandiagaraClass(officer)).not.toBe(classBefore);
-    await expect.poll(() => officer.getByTestId('response-gaps').textContent()).not.toContain('(ML0501)');
+    const { context: officerContext, watch: officerWatch, page: officer } = await officerApprovesAndPublishes(
+      demo.browser,
+      demo.server,
+      1400,
+      (review) => expect.poll(() => review.locator('tbody tr').count()).toBeGreaterThan(0),
+      classBefore,
+    );
     // Gaps against people in need (the demo's synthetic HNO 2021), beside those against the DTM caseload.
     const pinGaps = officer.getByTestId('response-pin-gaps');
     await expect.poll(() => pinGaps.locator('tbody tr').count()).toBeGreaterThan(0);
