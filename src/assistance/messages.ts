@@ -177,6 +177,16 @@ export const assistanceMessages = {
     en: 'A sheet of {count} receipts: send between 1 and {max}.',
     fr: 'Une feuille de {count} réceptions : envoyez-en entre 1 et {max}.',
   },
+  'assistance.outputs.threshold': {
+    status: 400,
+    en: 'A small-count threshold of {threshold} is not allowed here: between {min} and {max}.',
+    fr: 'Un seuil de petits effectifs de {threshold} n’est pas permis ici : entre {min} et {max}.',
+  },
+  'assistance.outputs.period': {
+    status: 400,
+    en: 'The period “{from}” – “{to}” is not a period: two real days (YYYY-MM-DD), the first not after the second.',
+    fr: 'La période « {from} » – « {to} » n’en est pas une : deux jours réels (AAAA-MM-JJ), le premier pas après le second.',
+  },
 } satisfies Record<string, CatalogueEntry>;
 
 type AssistanceMessages = typeof assistanceMessages;

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponses, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { distributionRoutes } from './distribution-routes.js';
+import { outputRoutes } from './output-routes.js';
 import * as assistance from './service.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
@@ -116,6 +117,7 @@ const DuplicateSchema = Type.Object({
 export function assistanceRoutes(app: LiptakoApp, context: AppContext): void {
   const { db } = context;
   distributionRoutes(app, context);
+  outputRoutes(app, context);
   app.post(
     '/api/assistance/households',
     {

@@ -93,6 +93,7 @@ async function serve(db: Database, config: Config): Promise<void> {
     logLevel: config.logLevel,
     trustProxy: config.trustProxy,
     tokenMaxDays: config.tokenMaxDays,
+    smallCellThreshold: config.smallCellThreshold,
     timeouts: config.timeouts,
     uploads: config.uploads,
     databaseWaitMs: config.databaseWaitMs,

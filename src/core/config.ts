@@ -53,6 +53,8 @@ export interface Config {
   trustProxy: TrustProxy;
   /** The longest lifetime of an API token, in days (LIPTAKO_TOKEN_MAX_DAYS). */
   tokenMaxDays: number;
+  /** Counts below this are hidden in aggregates of people (LIPTAKO_SMALL_CELL_THRESHOLD). */
+  smallCellThreshold: number;
   timeouts: ServerTimeouts;
   uploads: UploadSettings;
   /** How long a request may wait for PGlite's connection before 503 db.busy (LIPTAKO_DB_WAIT_MS). */
@@ -67,6 +69,9 @@ export const DEFAULT_DATABASE_WAIT_MS = 5_000;
 export type TrustProxy = boolean | number | string[];
 
 export const DEFAULT_TOKEN_MAX_DAYS = 90;
+
+/** Counts of people or households below this are hidden in aggregates (statistical disclosure control). */
+export const DEFAULT_SMALL_CELL_THRESHOLD = 5;
 
 /**
  * LIPTAKO_TRUST_PROXY: empty or `false` (the default: clients connect directly), `true` (any
@@ -145,6 +150,7 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL?.trim() || 'info',
     trustProxy: parseTrustProxy(env.LIPTAKO_TRUST_PROXY),
     tokenMaxDays: parseTokenMaxDays(env.LIPTAKO_TOKEN_MAX_DAYS),
+    smallCellThreshold: parseWhole('LIPTAKO_SMALL_CELL_THRESHOLD', env.LIPTAKO_SMALL_CELL_THRESHOLD, DEFAULT_SMALL_CELL_THRESHOLD, 2, 100),
     timeouts: readTimeouts(env),
     uploads: { ...DEFAULT_UPLOADS, perUser: parseWhole('LIPTAKO_UPLOADS_PER_USER', env.LIPTAKO_UPLOADS_PER_USER, DEFAULT_UPLOADS.perUser, 1, 100) },
     databaseWaitMs: parseWhole('LIPTAKO_DB_WAIT_MS', env.LIPTAKO_DB_WAIT_MS, DEFAULT_DATABASE_WAIT_MS, 100, 600_000),

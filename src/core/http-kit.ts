@@ -26,6 +26,8 @@ export interface AppContext {
   tokenMaxDays: number;
   /** How many password hashes may run at once, and how many may wait (access applies it when installed). */
   passwordHashing?: { concurrent: number; queue: number };
+  /** Counts below this are hidden in aggregates of people (LIPTAKO_SMALL_CELL_THRESHOLD, default 5). */
+  smallCellThreshold: number;
   /** Uploads in flight per person, shared by every route that takes a file. */
   uploads: UploadGate;
   /** Answers about published data, kept by the versions they depend on (ETag, 304). */

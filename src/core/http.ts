@@ -14,7 +14,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Type } from '@sinclair/typebox';
 import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } from 'fastify';
-import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_TIMEOUTS, DEFAULT_TOKEN_MAX_DAYS, DEFAULT_UPLOADS, type ServerTimeouts, type TrustProxy, type UploadSettings } from './config.js';
+import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_SMALL_CELL_THRESHOLD, DEFAULT_TIMEOUTS, DEFAULT_TOKEN_MAX_DAYS, DEFAULT_UPLOADS, type ServerTimeouts, type TrustProxy, type UploadSettings } from './config.js';
 import { withWaitLimit, type Database } from './db.js';
 import { AppError, formatMessage } from './errors.js';
 import { canonicalPath, errorResponses, ErrorBody, languageOf, looksLikeApiUrl, toAppError, type AppContext, type LiptakoApp } from './http-kit.js';
@@ -71,6 +71,8 @@ export interface BuildAppOptions {
   trustProxy?: TrustProxy;
   /** The longest lifetime of an API token, in days (default 90). */
   tokenMaxDays?: number;
+  /** Counts below this are hidden in aggregates of people (default 5). */
+  smallCellThreshold?: number;
   /** How many Argon2 hashes run at once and how many may wait (process-wide). */
   passwordHashing?: { concurrent: number; queue: number };
   /** Connection and request timeouts (core/config.ts); the defaults otherwise. */
@@ -131,6 +133,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     db: options.db,
     version: VERSION,
     tokenMaxDays: options.tokenMaxDays ?? DEFAULT_TOKEN_MAX_DAYS,
+    smallCellThreshold: options.smallCellThreshold ?? DEFAULT_SMALL_CELL_THRESHOLD,
     ...(options.passwordHashing ? { passwordHashing: options.passwordHashing } : {}),
     uploads: new UploadGate({ ...DEFAULT_UPLOADS, ...options.uploads }),
     published: new PublishedCache(options.db, options.publishedCache),

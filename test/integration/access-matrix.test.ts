@@ -659,6 +659,12 @@ const ASSISTANCE_CLOSE: RequestSpec = {
   observe: (context) => scalar(context, "SELECT count(*)::int AS value FROM assistance_distribution WHERE status = 'closed'"),
 };
 
+const ASSISTANCE_OUTPUTS: RequestSpec = {
+  route: 'GET /api/assistance/outputs',
+  prepare: tpnDistribution,
+  send: (app) => send(app, 'GET', '/api/assistance/outputs?country=ML'),
+};
+
 // ---- the matrix ---------------------------------------------------------------------------------
 
 const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
@@ -733,6 +739,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   …/distributions/:id/receipts',                ASSISTANCE_RECEIPT,      201,   201,   403,    403,   201,    403,   401],
   ['POST   …/distributions/:id/receipts/bulk',           ASSISTANCE_RECEIPTS,     201,   201,   403,    403,   201,    403,   401],
   ['POST   …/distributions/:id/close',                   ASSISTANCE_CLOSE,        200,   200,   403,    403,   200,    403,   401],
+  ['GET    /api/assistance/outputs (aggregates)',       ASSISTANCE_OUTPUTS,      200,   200,   200,    403,   200,    200,   401],
   ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
   ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
   ['POST   /api/users/:id/unlock',                       UNLOCK_USER,             200,   403,   403,    403,   403,    403,   401],

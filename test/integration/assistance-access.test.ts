@@ -99,6 +99,10 @@ describeEachDatabase('assistance access', (context) => {
     const document = await call<{ paths: Record<string, Record<string, unknown>> }>(context.app, 'GET', '/api/openapi.json');
     const paths = Object.entries(document.body.paths).filter(([path, operations]) => 'get' in operations && !path.includes('{')).map(([path]) => path);
     expect(paths).toContain('/api/assistance/households');
+    // The aggregates are among them, and not empty: the demo's distributions reached people.
+    expect(paths).toContain('/api/assistance/outputs');
+    const outputs = await call<{ byAdmin2: { total: Array<{ value: number | null }> } }>(context.as('viewer'), 'GET', '/api/assistance/outputs');
+    expect(outputs.body.byAdmin2.total[1]!.value).toBeGreaterThan(0);
     let answered = 0;
     for (const path of paths) {
       for (const persona of ['anonymous', 'viewer'] as const) {
