@@ -175,6 +175,8 @@ export interface LocationFigureRow {
   reason: string;
   origin_admin1_pcode: string | null;
   source_row: number;
+  /** The submission the figure came from, for a round made from a bound collection form. */
+  source_instance_id: string | null;
 }
 
 export async function locationsOfRound(
@@ -196,11 +198,13 @@ export async function locationsOfRound(
   // Largest first, in the order of dtm_figure_drilldown_idx, so a page is read without a sort.
   const rows = await db.query<LocationFigureRow>(
     `SELECT f.location_id, l.code, l.name, l.location_type, l.settlement_type, l.latitude, l.longitude, f.admin2_pcode,
-            f.individuals, f.households, f.females, f.males, f.reason, f.origin_admin1_pcode, f.source_row
+            f.individuals, f.households, f.females, f.males, f.reason, f.origin_admin1_pcode, f.source_row, src.instance_id AS source_instance_id
        FROM (SELECT * FROM dtm_figure WHERE operation_id = $1 AND round_id = $2 AND population_group = $3${inAdmin2}
               ORDER BY individuals DESC, location_id
               LIMIT $${params.push(limit)} OFFSET $${params.push(offset)}) f
        JOIN dtm_location l ON l.operation_id = f.operation_id AND l.id = f.location_id
+       LEFT JOIN dtm_import i ON i.operation_id = f.operation_id AND i.id = f.import_id
+       LEFT JOIN dtm_upload_source src ON src.upload_id = i.upload_id AND src.source_row = f.source_row
       ORDER BY f.individuals DESC, f.location_id`,
     params,
   );

@@ -228,6 +228,7 @@ export async function roundLocations(db: Queryable, chosen: ChosenRound, admin2:
       reason: row.reason,
       originAdmin1Pcode: row.origin_admin1_pcode,
       sourceRow: row.source_row,
+      sourceInstanceId: row.source_instance_id,
     })),
   };
 }

@@ -142,6 +142,36 @@ export const displacementMessages = {
     en: 'No admin unit of this name was found with confidence (best: {candidate}, {confidence} %); the origin is left empty.',
     fr: 'Aucune unité administrative de ce nom n’a été trouvée avec certitude (meilleure : {candidate}, {confidence} %) ; l’origine reste vide.',
   },
+  'dtm.binding.notFound': {
+    status: 404,
+    en: 'Form binding {id} was not found.',
+    fr: 'La liaison de formulaire {id} est introuvable.',
+  },
+  'dtm.binding.unknownQuestion': {
+    status: 422,
+    en: 'The form {form} has no question {questions} that can feed a round (a question outside repeats and meta). Nothing was saved.',
+    fr: 'Le formulaire {form} n’a pas de question {questions} pouvant alimenter un round (une question hors répétition et hors meta). Rien n’a été enregistré.',
+  },
+  'dtm.binding.unknownField': {
+    status: 422,
+    en: '{fields} is not a field of a DTM round. Nothing was saved.',
+    fr: '{fields} n’est pas un champ d’un round DTM. Rien n’a été enregistré.',
+  },
+  'dtm.binding.mappingIncomplete': {
+    status: 422,
+    en: 'The binding cannot feed a round: fields missing {missing}; fields given to two questions {duplicated}. Nothing was saved.',
+    fr: 'La liaison ne peut pas alimenter un round : champs manquants {missing} ; champs donnés à deux questions {duplicated}. Rien n’a été enregistré.',
+  },
+  'dtm.binding.otherCountry': {
+    status: 422,
+    en: 'The operation {operation} is in {country}, the form {form} in {formCountry}: a form feeds only an operation of its own country. Nothing was saved.',
+    fr: 'L’opération {operation} est au pays {country}, le formulaire {form} au pays {formCountry} : un formulaire n’alimente qu’une opération de son pays. Rien n’a été enregistré.',
+  },
+  'dtm.binding.noSubmissions': {
+    status: 422,
+    en: 'No approved submission of the form {form} was received from {start} to {end}: there is nothing to make a round from. Nothing was stored.',
+    fr: 'Aucune soumission approuvée du formulaire {form} n’a été reçue du {start} au {end} : il n’y a rien pour faire un round. Rien n’a été enregistré.',
+  },
   'dtm.rule.outsideAdminUnit': { status: 422, en: 'The coordinates fall outside {pcode}.', fr: 'Les coordonnées tombent hors de {pcode}.' },
   'dtm.rule.dateOutsidePeriod': {
     status: 422,

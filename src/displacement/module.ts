@@ -5,6 +5,7 @@ import { displacementDemo } from '../demo/dtm-demo.js';
 import { displacementMessages } from './messages.js';
 import { displacementPublicRoutes } from './public-routes.js';
 import { displacementRoutes } from './routes.js';
+import { bindingRoutes } from './binding-routes.js';
 import { IMPORT_JOB } from './dtm-uploads.js';
 import { recoverInterruptedImports } from './dtm-imports.js';
 
@@ -13,6 +14,7 @@ export const displacementModule: LiptakoModule = {
   routes(app, context) {
     displacementRoutes(app, context);
     displacementPublicRoutes(app, context);
+    bindingRoutes(app, context);
   },
   catalogue: [displacementMessages],
   verbs: ['dtm.read', 'dtm.import', 'dtm.review', 'dtm.publish', 'export.download', 'hapi.read'] satisfies Verb[],

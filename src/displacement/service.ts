@@ -126,6 +126,8 @@ export interface IssueView {
   params: Record<string, string | number>;
   location: { id: number; code: string | null; name: string | null } | null;
   figureId: number | null;
+  /** The submission the row came from (a round made from a bound collection form), else null. */
+  source: { instanceId: string; submissionId: number } | null;
   status: 'open' | 'accepted' | 'fixed' | 'excluded';
   decidedBy: string | null;
   decidedAt: string | null;
@@ -143,6 +145,7 @@ export function issueView(row: staging.IssueRow): IssueView {
     params: row.params,
     location: row.location_id === null ? null : { id: row.location_id, code: row.location_code, name: row.location_name },
     figureId: row.figure_id,
+    source: row.source_instance_id === null || row.source_submission_id === null ? null : { instanceId: row.source_instance_id, submissionId: row.source_submission_id },
     status: row.status,
     decidedBy: row.decided_by,
     decidedAt: iso(row.decided_at),

@@ -225,6 +225,9 @@ export interface IssueRow {
   location_code: string | null;
   location_name: string | null;
   figure_id: number | null;
+  /** The submission of the row, for a round made from a bound collection form. */
+  source_instance_id: string | null;
+  source_submission_id: number | null;
   status: 'open' | 'accepted' | 'fixed' | 'excluded';
   decided_by: string | null;
   decided_at: Date | null;
@@ -249,8 +252,11 @@ export async function issuesOf(db: Queryable, round: RoundRow, filters: IssueFil
   const [count] = await db.query<{ total: number }>(`SELECT count(*)::int AS total FROM dtm_issue i WHERE ${where}`, params);
   const issues = await db.query<IssueRow>(
     `SELECT i.id, i.round_id, i.import_id, i.source_row, i.column_name, i.value, i.rule, i.severity, i.params, i.location_id,
-            l.code AS location_code, l.name AS location_name, i.figure_id, i.status, i.decided_by, i.decided_at, i.comment
+            l.code AS location_code, l.name AS location_name, i.figure_id, i.status, i.decided_by, i.decided_at, i.comment,
+            src.instance_id AS source_instance_id, src.submission_id::int AS source_submission_id
        FROM dtm_issue i LEFT JOIN dtm_location l ON l.operation_id = i.operation_id AND l.id = i.location_id
+       LEFT JOIN dtm_import imp ON imp.operation_id = i.operation_id AND imp.id = i.import_id
+       LEFT JOIN dtm_upload_source src ON src.upload_id = imp.upload_id AND src.source_row = i.source_row
       WHERE ${where}
       ORDER BY (i.status = 'open') DESC, i.severity, i.source_row NULLS LAST, i.id
       LIMIT $${params.push(filters.limit)} OFFSET $${params.push(filters.offset)}`,
@@ -261,7 +267,7 @@ export async function issuesOf(db: Queryable, round: RoundRow, filters: IssueFil
 
 export async function issueById(db: Queryable, round: RoundRow, id: number): Promise<IssueRow | undefined> {
   const [row] = await db.query<IssueRow>(
-    `SELECT i.*, NULL AS location_code, NULL AS location_name FROM dtm_issue i WHERE i.operation_id = $1 AND i.round_id = $2 AND i.id = $3 FOR UPDATE`,
+    `SELECT i.*, NULL AS location_code, NULL AS location_name, NULL AS source_instance_id, NULL AS source_submission_id FROM dtm_issue i WHERE i.operation_id = $1 AND i.round_id = $2 AND i.id = $3 FOR UPDATE`,
     [round.operation_id, round.id, id],
   );
   return row;

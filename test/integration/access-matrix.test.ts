@@ -15,6 +15,7 @@ import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload } from 
 import { createReport, reportBody, seedResponse } from '../support/response.js';
 import { householdBody, MAIGA_FIRST, MAIGA_SECOND, register } from '../support/assistance.js';
 import { DEMO_FORM_ID, DEMO_SITE_FORM, postSubmission, seedCollection, siteAnswers, siteFormWithMedia, siteSubmissionXml, xmlPart } from '../support/collection.js';
+import { DTM_FORM_ID, DTM_FORM_MAPPING, seedDtmForm, siteAssessment, siteAssessmentXml } from '../support/dtm-form.js';
 import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant } from '../support/access.js';
 import { send, type Reply } from '../support/http.js';
 
@@ -265,6 +266,55 @@ const PUBLISH_ROUND: RequestSpec = {
   },
   send: (app, { roundId }) => send(app, 'POST', `/api/dtm/rounds/${roundId}/status`, { payload: { status: 'published' } }),
   observe: (context, { roundId }) => scalar(context, 'SELECT status AS value FROM dtm_round WHERE id = $1', [roundId]),
+};
+
+// ---- a collection form bound to the Mali operation (issue 14) -----------------------------------------
+
+/** The Mali operation and the DTM site form published, as the administrator. */
+async function maliDtmForm(context: TestContext): Promise<Prepared> {
+  await seedMali(context.app, context.db);
+  const seed = await seedDtmForm(context.app, unique('Suivi DTM'));
+  return { project: seed.projectId };
+}
+
+const BIND_FORM: RequestSpec = {
+  route: 'PUT /api/dtm/form-bindings',
+  prepare: maliDtmForm,
+  send: (app, { project }) => send(app, 'PUT', '/api/dtm/form-bindings', { payload: { projectId: project, formId: DTM_FORM_ID, operation: MALI.code, assessmentType: 'SA', mapping: DTM_FORM_MAPPING } }),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM dtm_form_binding'),
+};
+
+/** A bound form with one approved submission received today. */
+async function boundForm(context: TestContext): Promise<Prepared> {
+  await seedMali(context.app, context.db);
+  const seed = await seedDtmForm(context.app, unique('Suivi DTM'));
+  const bound = await send<{ binding: { id: number } }>(context.app, 'PUT', '/api/dtm/form-bindings', {
+    payload: { projectId: seed.projectId, formId: DTM_FORM_ID, operation: MALI.code, assessmentType: 'SA', mapping: DTM_FORM_MAPPING },
+  });
+  await postSubmission(context.as('anonymous'), seed.phoneBase, [xmlPart(siteAssessmentXml(siteAssessment(1, new Date().toISOString().slice(0, 10))))]);
+  const [row] = await context.db.query<{ id: number }>('SELECT id::int AS id FROM collection_submission ORDER BY id DESC LIMIT 1');
+  await send(context.app, 'POST', `/api/collection/projects/${seed.projectId}/forms/${DTM_FORM_ID}/reviews`, { payload: { submissionIds: [row!.id], state: 'approved' } });
+  return { project: seed.projectId, binding: bound.body.binding.id };
+}
+
+const today = (offset = 0): string => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+
+const DRAFT_FROM_FORM: RequestSpec = {
+  route: 'POST /api/dtm/form-bindings/:id/rounds',
+  prepare: boundForm,
+  send: (app, { binding }) => send(app, 'POST', `/api/dtm/form-bindings/${binding}/rounds`, { payload: { roundNumber: 1, periodStart: today(-1), periodEnd: today(1) } }),
+  // The round is made after the 202: wait for it, or it would write into the next test's session.
+  async observe(context) {
+    await jobsSettled(context);
+    return countRows(context.db, 'dtm_upload');
+  },
+};
+
+const UNBIND_FORM: RequestSpec = {
+  route: 'DELETE /api/dtm/form-bindings/:id',
+  prepare: boundForm,
+  send: (app, { binding }) => send(app, 'DELETE', `/api/dtm/form-bindings/${binding}`),
+  observe: (context) => scalar(context, 'SELECT count(*)::int AS value FROM dtm_form_binding'),
 };
 
 // ---- response (4W): organisations, activities, periods and reports of Mali --------------------------
@@ -691,6 +741,10 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   /api/dtm/uploads/:id/import (Mali)',          IMPORT_ROUND,            202,   202,   403,    403,   403,    403,   401],
   ['POST   /api/dtm/rounds/:id/decisions (Mali)',        REVIEW_ROUND,            200,   200,   403,    403,   403,    403,   401],
   ['POST   /api/dtm/rounds/:id/status (publish, Mali)',  PUBLISH_ROUND,           200,   200,   403,    403,   403,    403,   401],
+  // Binding a Mali form and making rounds from it: whoever may import Mali rounds (the Niger enumerator's binding of a Mali form is 404 or 403).
+  ['PUT    /api/dtm/form-bindings (Mali form)',          BIND_FORM,               200,   200,   403,    403,   403,    403,   401],
+  ['POST   /api/dtm/form-bindings/:id/rounds',           DRAFT_FROM_FORM,         202,   202,   403,    404,   403,    403,   401],
+  ['DELETE /api/dtm/form-bindings/:id',                  UNBIND_FORM,             200,   200,   403,    404,   403,    403,   401],
   ...RESPONSE_READS.map((spec) => [spec.route, spec, 200, 200, 200, 200, 200, 200, 401] as const),
   ['GET    /api/response/plan-areas', RESPONSE_PLAN_AREAS, 200, 200, 200, 200, 200, 200, 401],
   ['GET    /api/response/reports/export',           RESPONSE_EXPORT,         200,   200,   200,    403,   200,    200,   401],

@@ -6,6 +6,7 @@ import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
+import { DtmBindingPanel } from './DtmBindingPanel.js';
 import { ExportPanel } from './ExportPanel.js';
 import { REVIEW_STATES, type FormMediaFile, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
 
@@ -579,6 +580,7 @@ export function CollectionPage() {
             ) : null}
           </section>
           {form ? <Submissions key={`${project.id}-${form.formId}`} projectId={project.id} form={form} canReview={session.can('collection.review')} /> : null}
+          {form && session.can('dtm.import') ? <DtmBindingPanel key={`dtm-${project.id}-${form.formId}`} projectId={project.id} formId={form.formId} /> : null}
           {session.can('collection.manage') ? (
             <>
               <FormUpload projectId={project.id} onUploaded={changed} />

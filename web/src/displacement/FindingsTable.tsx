@@ -109,7 +109,14 @@ export function FindingsTable({
                         ) : null}
                       </td>
                     ) : null}
-                    <td className="num">{issue.row === null ? none : format.number(issue.row)}</td>
+                    <td className="num">
+                      {issue.row === null ? none : format.number(issue.row)}
+                      {issue.source ? (
+                        <span className="code muted block" title={t('displacement.findings.source')} data-testid="dtm-finding-source">
+                          {issue.source.instanceId}
+                        </span>
+                      ) : null}
+                    </td>
                     <td className="code">{issue.column ?? none}</td>
                     <td className="code">{issue.value ?? none}</td>
                     <td>

@@ -1,0 +1,98 @@
+/**
+ * The SQL of form bindings (migrations/0020_dtm_form_bindings.sql): a collection form bound to an
+ * operation, and the extract of its approved submissions stored as an upload with the submission
+ * of each row.
+ */
+import type { Queryable } from '../core/db.js';
+import type { ColumnMapping } from './fields.js';
+import { UPLOAD_PART_BYTES } from './queries.js';
+
+export interface BindingRow {
+  id: number;
+  form_id: number;
+  operation_id: number;
+  assessment_type: 'BA' | 'SA';
+  mapping: ColumnMapping;
+  created_by: string;
+  created_at: Date;
+  updated_by: string;
+  updated_at: Date;
+}
+
+const BINDING_SELECT =
+  'SELECT id::int AS id, form_id::int AS form_id, operation_id::int AS operation_id, assessment_type, mapping, created_by, created_at, updated_by, updated_at FROM dtm_form_binding';
+
+export async function bindingById(db: Queryable, id: number): Promise<BindingRow | undefined> {
+  const [row] = await db.query<BindingRow>(`${BINDING_SELECT} WHERE id = $1`, [id]);
+  return row;
+}
+
+export async function bindingOfForm(db: Queryable, formId: number): Promise<BindingRow | undefined> {
+  const [row] = await db.query<BindingRow>(`${BINDING_SELECT} WHERE form_id = $1`, [formId]);
+  return row;
+}
+
+/** Binds the form, or replaces its binding (one operation per form). */
+export async function saveBinding(
+  tx: Queryable,
+  values: { formId: number; operationId: number; assessmentType: 'BA' | 'SA'; mapping: ColumnMapping; actor: string },
+): Promise<{ id: number; created: boolean }> {
+  const [row] = await tx.query<{ id: number; created: boolean }>(
+    `INSERT INTO dtm_form_binding (form_id, operation_id, assessment_type, mapping, created_by, updated_by) VALUES ($1, $2, $3, $4, $5, $5)
+     ON CONFLICT (form_id) DO UPDATE SET operation_id = EXCLUDED.operation_id, assessment_type = EXCLUDED.assessment_type, mapping = EXCLUDED.mapping,
+       updated_by = EXCLUDED.updated_by, updated_at = now()
+     RETURNING id::int AS id, (xmax = 0) AS created`,
+    [values.formId, values.operationId, values.assessmentType, JSON.stringify(values.mapping), values.actor],
+  );
+  return row!;
+}
+
+export async function deleteBinding(tx: Queryable, id: number): Promise<void> {
+  await tx.query('DELETE FROM dtm_form_binding WHERE id = $1', [id]);
+}
+
+/**
+ * Stores an extract as a complete upload of the operation, in parts as every upload is, with the
+ * submission of each data row (row 1 is the header).
+ */
+export async function storeExtract(
+  tx: Queryable,
+  extract: { fileName: string; bytes: Buffer; sha256: string; operationId: number; bindingId: number; actor: string; sources: ReadonlyArray<{ row: number; submissionId: number; instanceId: string }> },
+): Promise<number> {
+  const parts = Math.max(1, Math.ceil(extract.bytes.length / UPLOAD_PART_BYTES));
+  const [row] = await tx.query<{ id: number }>(
+    `INSERT INTO dtm_upload (file_name, sha256, size_bytes, parts, created_by, complete, operation_id, binding_id) VALUES ($1, $2, $3, $4, $5, true, $6, $7) RETURNING id::int AS id`,
+    [extract.fileName, extract.sha256, extract.bytes.length, parts, extract.actor, extract.operationId, extract.bindingId],
+  );
+  const id = row!.id;
+  for (let part = 0; part < parts; part += 1) {
+    const bytes = extract.bytes.subarray(part * UPLOAD_PART_BYTES, (part + 1) * UPLOAD_PART_BYTES);
+    await tx.query("INSERT INTO dtm_upload_part (upload_id, part, bytes) VALUES ($1, $2, decode($3, 'base64'))", [id, part, bytes.toString('base64')]);
+  }
+  await tx.query(
+    `INSERT INTO dtm_upload_source (upload_id, source_row, submission_id, instance_id)
+     SELECT $1, * FROM unnest($2::int4[], $3::bigint[], $4::text[])`,
+    [id, extract.sources.map((source) => source.row), extract.sources.map((source) => source.submissionId), extract.sources.map((source) => source.instanceId)],
+  );
+  return id;
+}
+
+/** Drops an extract no import job took (the import refused to start): its parts and rows go with it. */
+export async function dropExtract(db: Queryable, uploadId: number): Promise<void> {
+  await db.query(
+    `DELETE FROM dtm_upload u WHERE u.id = $1 AND NOT EXISTS (SELECT 1 FROM dtm_import i WHERE i.upload_id = u.id)
+        AND NOT EXISTS (SELECT 1 FROM job j WHERE (j.input ->> 'uploadId')::bigint = u.id)`,
+    [uploadId],
+  );
+}
+
+/** The rounds made from a binding's extracts, newest first: what the panel links to. */
+export async function roundsOfBinding(db: Queryable, bindingId: number): Promise<Array<{ round_id: number; number: number; assessment_type: 'BA' | 'SA'; status: string; file_name: string; rows_read: number; rows_stored: number; created_at: Date }>> {
+  return db.query(
+    `SELECT DISTINCT ON (r.id) r.id::int AS round_id, r.number, r.assessment_type, r.status, i.file_name, i.rows_read, i.rows_stored, i.created_at
+       FROM dtm_upload u JOIN dtm_import i ON i.upload_id = u.id AND NOT i.superseded JOIN dtm_round r ON r.operation_id = i.operation_id AND r.id = i.round_id
+      WHERE u.binding_id = $1
+      ORDER BY r.id DESC, i.created_at DESC`,
+    [bindingId],
+  );
+}
