@@ -66,13 +66,6 @@ export async function formForBinding(db: Queryable, principal: Principal, projec
   return describeForm(db, form, project.country, language);
 }
 
-/** The same, by the form's database id (what a stored binding keeps). */
-export async function formForBindingById(db: Queryable, principal: Principal, formId: number, language: Language): Promise<FormForBinding> {
-  const row = await q.formKey(db, formId);
-  if (row === undefined) throw new AppError('collection.form.notFound', { formId: String(formId) });
-  return formForBinding(db, principal, row.project_id, row.xml_form_id, language);
-}
-
 export interface ApprovedSubmission {
   submissionId: number;
   instanceId: string;

@@ -78,12 +78,6 @@ export async function formByXmlId(db: Queryable, projectId: number, xmlFormId: s
   return row;
 }
 
-/** A form's project and XForm id by its database id (what another module's record keeps). */
-export async function formKey(db: Queryable, id: number): Promise<{ project_id: number; xml_form_id: string } | undefined> {
-  const [row] = await db.query<{ project_id: number; xml_form_id: string }>('SELECT project_id::int AS project_id, xml_form_id FROM collection_form WHERE id = $1', [id]);
-  return row;
-}
-
 /** What receiving a submission needs of a form, without the counts (a phone posts often). */
 export async function formForSubmission(db: Queryable, projectId: number, xmlFormId: string, appUserId: number | null): Promise<{ id: number; state: 'open' | 'closed'; assigned: boolean } | undefined> {
   const [row] = await db.query<{ id: number; state: 'open' | 'closed'; assigned: boolean }>(

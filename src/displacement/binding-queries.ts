@@ -10,6 +10,9 @@ import { UPLOAD_PART_BYTES } from './queries.js';
 export interface BindingRow {
   id: number;
   form_id: number;
+  /** The form's project and XForm id: what collection's reads take. */
+  project_id: number;
+  xml_form_id: string;
   operation_id: number;
   assessment_type: 'BA' | 'SA';
   mapping: ColumnMapping;
@@ -19,16 +22,18 @@ export interface BindingRow {
   updated_at: Date;
 }
 
-const BINDING_SELECT =
-  'SELECT id::int AS id, form_id::int AS form_id, operation_id::int AS operation_id, assessment_type, mapping, created_by, created_at, updated_by, updated_at FROM dtm_form_binding';
+const BINDING_SELECT = `
+  SELECT b.id::int AS id, b.form_id::int AS form_id, f.project_id::int AS project_id, f.xml_form_id, b.operation_id::int AS operation_id, b.assessment_type, b.mapping,
+         b.created_by, b.created_at, b.updated_by, b.updated_at
+    FROM dtm_form_binding b JOIN collection_form f ON f.id = b.form_id`;
 
 export async function bindingById(db: Queryable, id: number): Promise<BindingRow | undefined> {
-  const [row] = await db.query<BindingRow>(`${BINDING_SELECT} WHERE id = $1`, [id]);
+  const [row] = await db.query<BindingRow>(`${BINDING_SELECT} WHERE b.id = $1`, [id]);
   return row;
 }
 
 export async function bindingOfForm(db: Queryable, formId: number): Promise<BindingRow | undefined> {
-  const [row] = await db.query<BindingRow>(`${BINDING_SELECT} WHERE form_id = $1`, [formId]);
+  const [row] = await db.query<BindingRow>(`${BINDING_SELECT} WHERE b.form_id = $1`, [formId]);
   return row;
 }
 

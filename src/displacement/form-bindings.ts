@@ -17,7 +17,7 @@ import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import type * as jobs from '../core/jobs.js';
 import { csvText, type CsvValue } from '../core/csv.js';
-import { approvedSubmissions, formForBinding, formForBindingById, type FormForBinding } from '../collection/form-answers.js';
+import { approvedSubmissions, formForBinding, type FormForBinding } from '../collection/form-answers.js';
 import { isRoundField, type RoundField } from '../shared/displacement.js';
 import * as b from './binding-queries.js';
 import { startImport } from './dtm-imports.js';
@@ -205,7 +205,7 @@ async function usableBinding(db: Queryable, principal: Principal, id: number, la
     throw new AppError('dtm.binding.notFound', { id });
   }
   try {
-    return { row, form: await formForBindingById(db, principal, row.form_id, language), operation };
+    return { row, form: await formForBinding(db, principal, row.project_id, row.xml_form_id, language), operation };
   } catch (error) {
     if (error instanceof AppError && error.status === 404) throw new AppError('dtm.binding.notFound', { id });
     throw error;
