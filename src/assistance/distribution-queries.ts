@@ -202,3 +202,41 @@ export async function trace(db: Queryable, scope: RegistryScope, by: 'activity_a
     [...scopeParams(scope), keys],
   );
 }
+
+export interface ExportLineRow {
+  household_id: number;
+  site_code: string | null;
+  members: number;
+  /** The head if their consent stands, otherwise the first consenting member: who comes to the distribution. */
+  given_names: string | null;
+  family_name: string | null;
+  spoken_name: string | null;
+  phone: string | null;
+  received_at: string | null;
+  received_by: string | null;
+  proof: string | null;
+  recorded_by: string | null;
+  recorded_at: string | null;
+}
+
+/**
+ * A distribution's lines for the field team's sheets: only households with a consenting member,
+ * each with its representative (a consenting member, the head first) and its receipt if any.
+ */
+export async function exportLines(db: Queryable, distributionId: number): Promise<ExportLineRow[]> {
+  return db.query<ExportLineRow>(
+    `SELECT e.household_id::int AS household_id, h.site_code,
+            (SELECT count(*)::int FROM assistance_member m WHERE m.household_id = h.id AND ${CONSENTING('m')}) AS members,
+            rep.given_names, rep.family_name, rep.spoken_name, rep.phone,
+            to_char(r.received_at AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS received_at, r.received_by, r.proof, r.recorded_by,
+            to_char(r.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI') AS recorded_at
+       FROM assistance_entitlement e
+       JOIN assistance_household h ON h.id = e.household_id
+       JOIN LATERAL (SELECT m.given_names, m.family_name, m.spoken_name, m.phone FROM assistance_member m
+                      WHERE m.household_id = h.id AND ${CONSENTING('m')}
+                      ORDER BY (m.relation = 'head') DESC, m.id LIMIT 1) rep ON true
+       LEFT JOIN assistance_receipt r ON r.distribution_id = e.distribution_id AND r.household_id = e.household_id
+      WHERE e.distribution_id = $1 ORDER BY h.site_code NULLS FIRST, e.household_id`,
+    [distributionId],
+  );
+}

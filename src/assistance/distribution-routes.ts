@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as distributions from './distributions.js';
+import { distributionSheet, PERSONAL_FIELDS, SHEETS } from './distribution-exports.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
@@ -48,6 +49,8 @@ const ReceiptBody = Type.Object(
   { householdId: Id, receivedBy: Text(200), receivedAt: Type.String({ minLength: 4, maxLength: 40, description: 'ISO date or date-time' }), proof: Type.Optional(Nullable(Type.String({ maxLength: 500 }))) },
   { additionalProperties: false },
 );
+
+const BinarySchema = Type.Unsafe<Buffer>({ type: 'string', format: 'binary' });
 
 const TraceLine = Type.Object({ id: Type.Integer(), name: Type.String(), distributions: Type.Integer(), households: Type.Integer(), people: Type.Integer(), value: Type.Number(), currency: Type.String() });
 
@@ -153,6 +156,39 @@ export function distributionRoutes(app: LiptakoApp, { db }: AppContext): void {
     },
     async (request, reply) => reply.status(201).send(await distributions.recordReceipts(db, request.actor, request.params.id, request.body.receipts)),
   );
+
+  for (const sheet of SHEETS) {
+    app.get(
+      `/api/assistance/distributions/:id/${sheet}.xlsx`,
+      {
+        config: { verb: 'assistance.manage', audit: 'assistance.distribution.export' },
+        schema: {
+          tags: ['assistance'],
+          summary:
+            sheet === 'list'
+              ? 'The distribution list as an Excel sheet for the field team (households with consent, a column to sign); names and phones only when asked field by field'
+              : 'The receipts recorded for a distribution as an Excel sheet; names and phones only when asked field by field',
+          description: 'Every download is recorded in the audit log as a read of personal data. Households whose consent is withdrawn are left out. Text cells never start a formula.',
+          params: Type.Object({ id: Id }),
+          querystring: Type.Object({
+            fields: Type.Optional(Type.Array(Type.Union(PERSONAL_FIELDS.map((field) => Type.Literal(field))), { maxItems: PERSONAL_FIELDS.length, description: 'Personal fields to include (assistance.personal): name, spokenName, phone' })),
+          }),
+          response: { 200: BinarySchema, ...errorResponses(400, 403, 404) },
+        },
+      },
+      async (request, reply) => {
+        const fields = request.query.fields ?? [];
+        const result = await distributionSheet(db, request.principal, request.params.id, sheet, fields, languageOf(request));
+        // No row in the audit log, no file.
+        await request.auditRead({ objectType: 'distribution', objectId: result.distributionId, summary: { sheet, fields, households: result.households } });
+        return reply
+          .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+          .header('content-disposition', `attachment; filename="${result.fileName}"`)
+          .header('cache-control', 'no-store')
+          .send(result.file);
+      },
+    );
+  }
 
   app.post(
     '/api/assistance/distributions/:id/close',

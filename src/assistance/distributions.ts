@@ -140,7 +140,7 @@ export async function listDistributions(db: Queryable, principal: Principal): Pr
 }
 
 /** A distribution the principal may see with the verb, or 404 (never "it exists but is not yours"). */
-async function visible(db: Queryable, principal: Principal, verb: 'assistance.read' | 'assistance.manage', id: number, lock = false): Promise<q.DistributionRow> {
+export async function visible(db: Queryable, principal: Principal, verb: 'assistance.read' | 'assistance.manage', id: number, lock = false): Promise<q.DistributionRow> {
   const row = await q.distributionById(db, id, lock);
   if (!row || !can(principal, verb, { countries: [row.country], organisationId: row.organisation_id })) throw new AppError('assistance.distribution.notFound', { id });
   return row;

@@ -177,6 +177,11 @@ export const assistanceMessages = {
     en: 'A sheet of {count} receipts: send between 1 and {max}.',
     fr: 'Une feuille de {count} réceptions : envoyez-en entre 1 et {max}.',
   },
+  'assistance.export.personal': {
+    status: 403,
+    en: 'The fields {fields} are personal data: only holders of the right to read personal data may export them.',
+    fr: 'Les champs {fields} sont des données personnelles : seuls les détenteurs du droit de lire les données personnelles peuvent les exporter.',
+  },
   'assistance.outputs.threshold': {
     status: 400,
     en: 'A small-count threshold of {threshold} is not allowed here: between {min} and {max}.',

@@ -146,6 +146,10 @@ describe.skipIf(!browserTestsReady)('assistance registry in Chromium', () => {
     expect(await nfi.getByTestId(`distribution-line-${secondId}`).textContent()).toContain('Not yet received');
     await nfi.scrollIntoViewIfNeeded();
     await partner.screenshot({ path: 'test-results/assistance-distribution-en.png' });
+    // The field team's sheet, without names (the partner holds no personal verb).
+    const download = partner.waitForEvent('download');
+    await nfi.getByRole('link', { name: 'List (Excel)' }).click();
+    expect((await download).suggestedFilename()).toBe(`distribution-${nfiId}-list.xlsx`);
     expect(partnerWatch.problems()).toEqual([]);
     await officerContext.close();
     await partnerContext.close();

@@ -715,6 +715,12 @@ const ASSISTANCE_OUTPUTS: RequestSpec = {
   send: (app) => send(app, 'GET', '/api/assistance/outputs?country=ML'),
 };
 
+const ASSISTANCE_LIST_XLSX: RequestSpec = {
+  route: 'GET /api/assistance/distributions/:id/list.xlsx',
+  prepare: tpnDistribution,
+  send: (app, { distribution }) => send(app, 'GET', `/api/assistance/distributions/${distribution}/list.xlsx`),
+};
+
 // ---- the matrix ---------------------------------------------------------------------------------
 
 const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
@@ -794,6 +800,7 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   …/distributions/:id/receipts/bulk',           ASSISTANCE_RECEIPTS,     201,   201,   403,    403,   201,    403,   401],
   ['POST   …/distributions/:id/close',                   ASSISTANCE_CLOSE,        200,   200,   403,    403,   200,    403,   401],
   ['GET    /api/assistance/outputs (aggregates)',       ASSISTANCE_OUTPUTS,      200,   200,   200,    403,   200,    200,   401],
+  ['GET    …/distributions/:id/list.xlsx (TPN)',         ASSISTANCE_LIST_XLSX,    200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
   ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
   ['POST   /api/users/:id/unlock',                       UNLOCK_USER,             200,   403,   403,    403,   403,    403,   401],

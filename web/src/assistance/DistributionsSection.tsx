@@ -215,6 +215,7 @@ function PlanForm({ onPlanned }: { onPlanned: (id: number) => void }) {
 /** Distributions of the registry: the list, one distribution's households with their receipt state, recording a receipt, the trace. */
 export function DistributionsSection({ canRecord }: { canRecord: boolean }) {
   const { t } = useTranslation();
+  const session = useSession();
   const format = useFormat();
   const [version, setVersion] = useState(0);
   const [open, setOpen] = useState<number | null>(null);
@@ -259,6 +260,16 @@ export function DistributionsSection({ canRecord }: { canRecord: boolean }) {
             })}{' '}
             {distribution.status === 'closed' ? t('assistance.distributions.closed') : null}
           </p>
+          {canRecord ? (
+            <p className="muted small" data-testid="distribution-sheets">
+              {(['list', 'receipts'] as const).map((sheet) => (
+                <a key={sheet} className="button small" href={`/api/assistance/distributions/${distribution.id}/${sheet}.xlsx${session.can('assistance.personal') ? '?fields=name&fields=phone' : ''}`} download>
+                  {t(`assistance.distributions.sheets.${sheet}`)}
+                </a>
+              ))}{' '}
+              {t(session.can('assistance.personal') ? 'assistance.distributions.sheets.personal' : 'assistance.distributions.sheets.noPersonal')}
+            </p>
+          ) : null}
           {open === distribution.id ? <DistributionList distribution={distribution} canRecord={canRecord} onChanged={() => setVersion((value) => value + 1)} /> : null}
         </article>
       ))}
