@@ -10,12 +10,12 @@ import { Link } from 'wouter';
 import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useApi } from '../useApi.js';
+import { useFormat } from '../useFormat.js';
 import { useJobPoll } from '../useJobPoll.js';
 import { fieldLabelKey, fieldsFor, sideGroupOf } from '../displacement/mapping.js';
 import { operationName, statusLabel } from '../displacement/labels.js';
 import { roundPath } from '../displacement/types.js';
 import { REQUIRED_FIELDS } from '../../../src/shared/displacement.js';
-import type { Language } from '../../../src/shared/format.js';
 
 interface Panel {
   form: { projectId: number; formId: string; title: string; country: string };
@@ -35,7 +35,8 @@ interface Job {
 const today = (): string => new Date().toISOString().slice(0, 10);
 
 export function DtmBindingPanel({ projectId, formId }: { projectId: number; formId: string }) {
-  const { t, i18n } = useTranslation();
+  const { t } = useTranslation();
+  const format = useFormat();
   const id = useId();
   const [version, setVersion] = useState(0);
   const panel = useApi<Panel>(buildUrl('/api/dtm/form-bindings', { projectId: String(projectId), formId }), { version });
@@ -122,7 +123,7 @@ export function DtmBindingPanel({ projectId, formId }: { projectId: number; form
             <select id={`${id}-operation`} value={current.operation} onChange={(event) => change({ operation: event.target.value })} data-testid="collection-dtm-operation">
               {data.operations.map((candidate) => (
                 <option key={candidate.code} value={candidate.code}>
-                  {operationName(candidate, i18n.language as Language)}
+                  {operationName(candidate, format.language)}
                 </option>
               ))}
             </select>
