@@ -23,8 +23,6 @@ export interface AnswerableQuestion {
   label: string | null;
   /** The XForm bind type (`int`, `date`, `string`, …), or null. */
   type: string | null;
-  /** For a choice question: each choice's code → its labels in every language the form has. */
-  choices: Record<string, string[]> | null;
 }
 
 export interface FormForBinding {
@@ -54,7 +52,6 @@ async function describeForm(db: Queryable, form: q.FormRow, country: string, lan
         name: question.path.slice(question.path.lastIndexOf('/') + 1),
         label: labelIn(labels.questions[question.path], language, labels.defaultLanguage),
         type: definition.binds.find((bind) => bind.nodeset === question.path)?.type ?? null,
-        choices: question.path in labels.choices ? Object.fromEntries(Object.entries(labels.choices[question.path]!).map(([code, texts]) => [code, Object.values(texts).filter((text) => text !== '')])) : null,
       });
     }
   }

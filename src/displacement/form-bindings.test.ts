@@ -1,28 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import type { FormForBinding } from '../collection/form-answers.js';
+import type { ChoiceLabels } from '../collection/form-choices.js';
 import { extractCell } from './form-bindings.js';
 
-const form: FormForBinding = {
-  id: 1,
-  projectId: 1,
-  country: 'ML',
-  xmlFormId: 'suivi_sites',
-  title: 'Suivi des sites',
-  questions: [
-    {
-      path: '/data/site_type',
-      name: 'site_type',
-      label: 'Type de site',
-      type: 'string',
-      choices: { camp: ['Site planifié', 'Planned site'], spontaneous: ['Site spontané', 'Spontaneous site'], host: ['Familles d’accueil', 'Host families'], inconnu: ['Autre chose', 'Something else'] },
-    },
-    { path: '/data/raison', name: 'raison', label: 'Raison', type: 'string', choices: { conflit: ['Conflit armé'] } },
-    { path: '/data/nom_site', name: 'nom_site', label: 'Nom du site', type: 'string', choices: null },
-  ],
+const choices: ChoiceLabels = {
+  '/data/site_type': {
+    camp: ['Site planifié', 'Planned site'],
+    spontaneous: ['Site spontané', 'Spontaneous site'],
+    host: ['Familles d’accueil', 'Host families'],
+    inconnu: ['Autre chose', 'Something else'],
+  },
+  '/data/raison': { conflit: ['Conflit armé'] },
 };
 
 describe('a bound form’s answers written as round cells', () => {
-  const cell = extractCell(form, { '/data/site_type': 'settlementType', '/data/raison': 'reason', '/data/nom_site': 'locationName' });
+  const cell = extractCell(choices, { '/data/site_type': 'settlementType', '/data/raison': 'reason', '/data/nom_site': 'locationName' });
 
   it('keeps a choice code DTM’s vocabulary reads, and writes the label of one it does not', () => {
     expect(cell('/data/raison', 'conflit')).toBe('conflit');

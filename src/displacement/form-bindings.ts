@@ -18,6 +18,7 @@ import { AppError, type Language } from '../core/errors.js';
 import type * as jobs from '../core/jobs.js';
 import { csvText, type CsvValue } from '../core/csv.js';
 import { approvedSubmissions, formForBinding, type FormForBinding } from '../collection/form-answers.js';
+import { choiceLabels, type ChoiceLabels } from '../collection/form-choices.js';
 import { CHOICE_FIELDS, isRoundField, type ChoiceField, type RoundField } from '../shared/displacement.js';
 import * as b from './binding-queries.js';
 import { startImport } from './dtm-imports.js';
@@ -118,7 +119,7 @@ export async function bindingPanel(db: Queryable, principal: Principal, projectI
   const visible = row !== undefined && bound !== undefined && can(principal, 'dtm.import', { countries: [bound.country] });
   return {
     form: { projectId: form.projectId, formId: form.xmlFormId, title: form.title, country: form.country },
-    questions: form.questions.map((question) => ({ path: question.path, name: question.name, label: question.label, type: question.type, suggested: suggested[question.path] ?? null })),
+    questions: form.questions.map((question) => ({ ...question, suggested: suggested[question.path] ?? null })),
     operations: operations.map((operation) => ({ code: operation.code, name: operation.name, nameFr: operation.name_fr, ageRanges: operation.age_ranges })),
     binding: visible ? bindingView(row, form, bound.code) : null,
     rounds: visible
@@ -230,13 +231,12 @@ export async function deleteBinding(db: Queryable, actor: Actor, id: number, lan
  * spontané`), the label is written instead, so a form need not use DTM's codes; a value read by
  * neither stays as it was and the import names it (unknownValue).
  */
-export function extractCell(form: FormForBinding, mapping: ColumnMapping): (path: string, value: string | undefined) => string | null {
-  const questions = new Map(form.questions.map((question) => [question.path, question]));
+export function extractCell(choiceLabels: ChoiceLabels, mapping: ColumnMapping): (path: string, value: string | undefined) => string | null {
   return (path, value) => {
     if (value === undefined || value === '') return null;
     const field = mapping[path] ?? null;
-    const choices = questions.get(path)?.choices ?? null;
-    if (field === null || choices === null || !(CHOICE_FIELDS as readonly string[]).includes(field)) return value;
+    const choices = choiceLabels[path];
+    if (field === null || choices === undefined || !(CHOICE_FIELDS as readonly string[]).includes(field)) return value;
     const choiceField = field as ChoiceField;
     if (readChoice(choiceField, value) !== null) return value;
     return (choices[value] ?? []).find((label) => readChoice(choiceField, label) !== null) ?? value;
@@ -281,7 +281,7 @@ export async function draftRound(
   if (submissions.length === 0) throw new AppError('dtm.binding.noSubmissions', { form: form.xmlFormId, start: input.periodStart, end: input.periodEnd });
 
   const paths = Object.keys(mapping).filter((path) => mapping[path] !== null);
-  const cell = extractCell(form, mapping);
+  const cell = extractCell(await choiceLabels(db, form), mapping);
   const lines: CsvValue[][] = [[INSTANCE_COLUMN, ...paths], ...submissions.map((submission) => [submission.instanceId, ...paths.map((path) => cell(path, submission.answers[path]))])];
   const bytes = Buffer.from(csvText(lines), 'utf8');
   const fileName = `${form.xmlFormId}-${input.periodStart}-${input.periodEnd}.csv`.slice(0, 255);
