@@ -22,7 +22,36 @@ export default defineConfig({
         navigateFallbackDenylist: [/^\/(api|hapi|dtm|v1|assets)(\/|$)/i],
         cleanupOutdatedCaches: true,
         clientsClaim: true,
+        // ODK's form engine (the entry page's chunk, ~1.5 MB) is precached too: a form opened
+        // online once can be filled offline.
+        maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
         runtimeCaching: [
+          {
+            // Web form entry offline: the forms a user may fill (their list, XML and media) and the
+            // collection page's lists of projects and forms. Never submissions (people's answers).
+            urlPattern: ({ url, request, sameOrigin }) =>
+              sameOrigin &&
+              request.method === 'GET' &&
+              (/^\/v1\/projects\/\d+\/(formList|forms\/[^/]+\/(form\.xml|manifest|attachments\/[^/]+))$/.test(url.pathname) ||
+                /^\/api\/collection\/projects(\/\d+\/forms)?$/.test(url.pathname)),
+            handler: 'NetworkFirst',
+            options: {
+              cacheName: 'liptako-forms',
+              networkTimeoutSeconds: 8,
+              expiration: { maxEntries: 200, maxAgeSeconds: 60 * 60 * 24 * 60 },
+              cacheableResponse: { statuses: [200] },
+              plugins: [
+                {
+                  cachedResponseWillBeUsed: async ({ cachedResponse }) => {
+                    if (!cachedResponse) return cachedResponse;
+                    const headers = new Headers(cachedResponse.headers);
+                    headers.set('x-liptako-offline', cachedResponse.headers.get('date') ?? '');
+                    return new Response(await cachedResponse.blob(), { status: cachedResponse.status, statusText: cachedResponse.statusText, headers });
+                  },
+                },
+              ],
+            },
+          },
           {
             // What the pages need to open offline: who is signed in, plans and funding, DTM figures,
             // geography, 4W dashboards. Never personal data (registry, users, audit), never writes.

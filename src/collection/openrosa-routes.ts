@@ -64,6 +64,9 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
       if (appError.status >= 500) request.log.error({ err: error, code: appError.code }, 'OpenRosa request failed');
       else request.log.info({ code: appError.code }, 'OpenRosa request refused');
       if (appError.retryAfter !== undefined) reply.header('retry-after', String(Math.max(1, Math.ceil(appError.retryAfter))));
+      // The catalogue code beside the message: the web outbox tells a stale anti-forgery token or an
+      // ended session (send again later) from a refusal (shown to the user) without reading prose.
+      reply.header('x-liptako-error', appError.code);
       // A refused body is not read further: TCP then slows the sender down, the connection closes
       // after the answer, and the socket is dropped a moment later (at once, its reset could
       // overtake the answer the phone has not read yet).

@@ -270,6 +270,22 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
       }),
   );
 
+  app.get(
+    '/api/collection/projects/:projectId/forms/:xmlFormId/receipt',
+    {
+      config: { verb: 'collection.submit' },
+      schema: {
+        tags,
+        summary: 'What the server holds of one submission (by instanceID): whether its XML arrived and which files it still lacks',
+        description: 'For a sender resuming after a cut (the web outbox): it posts only what is missing. Any caller who may fill the form.',
+        params: FormParams,
+        querystring: Type.Object({ instanceId: Type.String({ minLength: 1, maxLength: 200 }) }),
+        response: { 200: Type.Object({ received: Type.Boolean(), missing: Type.Array(Type.String()) }), ...errorResponses(404) },
+      },
+    },
+    async (request) => submissions.submissionReceipt(db, request.principal, request.params.projectId, request.params.xmlFormId, request.query.instanceId),
+  );
+
   for (const format of ['csv.zip', 'xlsx'] as const) {
     app.get(
       `/api/collection/projects/:projectId/forms/:xmlFormId/submissions.${format}`,

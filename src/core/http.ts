@@ -156,9 +156,11 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
       useDefaults: false,
       directives: {
         defaultSrc: ["'self'"],
-        scriptSrc: ["'self'"],
+        // WebAssembly, not eval: ODK's form engine (web form entry) parses XPath with tree-sitter compiled to WASM.
+        scriptSrc: ["'self'", "'wasm-unsafe-eval'"],
         styleSrc: ["'self'"],
-        imgSrc: ["'self'", 'data:'],
+        // blob: the photo a user just picked for a form, shown from this browser's memory before it is sent.
+        imgSrc: ["'self'", 'data:', 'blob:'],
         fontSrc: ["'self'"],
         connectSrc: ["'self'"],
         objectSrc: ["'none'"],

@@ -507,6 +507,11 @@ async function maliProject(context: TestContext): Promise<Prepared> {
   return { project: seed.projectId, appUser: seed.appUserId, form: seed.formDbId, version: form.body.versions[0]!.id };
 }
 
+const COLLECTION_RECEIPT: RequestSpec = {
+  route: 'GET /api/collection/projects/:projectId/forms/:xmlFormId/receipt',
+  prepare: maliProject,
+  send: (app, { project }) => send(app, 'GET', `/api/collection/projects/${String(project)}/forms/${DEMO_FORM_ID}/receipt?instanceId=uuid:matrix`),
+};
 const odataRoot = (project: unknown): string => `/api/collection/projects/${String(project)}/forms/${DEMO_FORM_ID}.svc`;
 const COLLECTION_ODATA_SERVICE: RequestSpec = { route: 'GET /api/collection/projects/:projectId/forms/:xmlFormId.svc', prepare: maliProject, send: (app, { project }) => send(app, 'GET', odataRoot(project)) };
 const COLLECTION_ODATA_METADATA: RequestSpec = {
@@ -790,6 +795,8 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['GET    …/forms/:xmlFormId.svc/$metadata',          COLLECTION_ODATA_METADATA, 200, 200,   200,    404,  404,    200,   401],
   ['GET    …/forms/:xmlFormId/submissions.xlsx',       COLLECTION_XLSX,         200,   200,   200,    404,  404,    200,   401],
   ['GET    …/forms/:xmlFormId.svc/Submissions.need',   COLLECTION_ODATA_ROWS,   200,   200,   200,    404,  404,    200,   401],
+  // What the web outbox asks before sending: whoever may submit to the project (the Niger enumerator may not in Mali: 404).
+  ['GET    …/forms/:xmlFormId/receipt',                COLLECTION_RECEIPT,      200,   200,   403,    404,   403,    403,   401],
   ['POST   /api/assistance/households (TPN, Mali)',     ASSISTANCE_REGISTER,     201,   201,   403,    403,   201,    403,   401],
   ['POST   …/households/:id/consent/withdraw',          ASSISTANCE_WITHDRAW,     200,   200,   403,    403,   200,    403,   401],
   ['POST   /api/assistance/duplicates/detect',          ASSISTANCE_DETECT,       200,   200,   403,    403,   200,    403,   401],

@@ -18,6 +18,8 @@ const OperationsPage = lazy(() => import('./displacement/OperationsPage.js').the
 const OperationDashboard = lazy(() => import('./displacement/OperationDashboard.js').then((module) => ({ default: module.OperationDashboard })));
 const RoundPage = lazy(() => import('./displacement/RoundPage.js').then((module) => ({ default: module.RoundPage })));
 const CollectionPage = lazy(() => import('./collection/CollectionPage.js').then((module) => ({ default: module.CollectionPage })));
+// The entry page alone loads ODK's form engine (a large chunk): no other page carries it.
+const FormEntryPage = lazy(() => import('./collection/entry/FormEntryPage.js').then((module) => ({ default: module.FormEntryPage })));
 const ResponsePage = lazy(() => import('./response/ResponsePage.js').then((module) => ({ default: module.ResponsePage })));
 const AssistancePage = lazy(() => import('./assistance/AssistancePage.js').then((module) => ({ default: module.AssistancePage })));
 const DtmImportPage = lazy(() => import('./displacement/ImportPage.js').then((module) => ({ default: module.ImportPage })));
@@ -58,6 +60,7 @@ function Pages() {
         <Route path="/displacement/rounds/:id">{(params) => <RoundPage id={Number(params.id)} />}</Route>
         <Route path="/displacement/:code">{(params) => <OperationDashboard code={params.code} />}</Route>
         <Route path="/collection" component={CollectionPage} />
+        <Route path="/collection/fill/:projectId/:formId">{(params) => <FormEntryPage key={`${params.projectId}/${params.formId}`} projectId={Number(params.projectId)} formId={decodeURIComponent(params.formId)} />}</Route>
         <Route path="/response" component={ResponsePage} />
         <Route path="/assistance" component={AssistancePage} />
         <Route path="/sign-in" component={SignInPage} />

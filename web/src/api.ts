@@ -117,7 +117,7 @@ export function setAuthRequiredListener(listener: ((error: ApiError) => void) | 
   authRequiredListener = listener;
 }
 
-function reportAuthRequired(error: ApiError): void {
+export function reportAuthRequired(error: ApiError): void {
   if (error.status === 401 && error.code === 'auth.required') authRequiredListener?.(error);
 }
 
@@ -126,7 +126,8 @@ function isCsrfRefusal(error: unknown): boolean {
   return error instanceof ApiError && error.status === 403 && error.code === 'auth.csrf' && csrfRefresher !== null;
 }
 
-async function withCsrfRetry<T>(send: () => Promise<T>): Promise<T> {
+/** Sends once more with a fresh anti-forgery token when the first try was refused for it. */
+export async function withCsrfRetry<T>(send: () => Promise<T>): Promise<T> {
   try {
     return await send();
   } catch (error) {
@@ -146,7 +147,8 @@ function requestHeaders(extra: Record<string, string> = {}): Record<string, stri
   return { Accept: 'application/json', 'Accept-Language': currentLanguage(), ...extra };
 }
 
-function writeHeaders(extra: Record<string, string> = {}): Record<string, string> {
+/** Headers of a write: the user's language and the session's anti-forgery token. */
+export function writeHeaders(extra: Record<string, string> = {}): Record<string, string> {
   return requestHeaders(csrfToken === null ? extra : { ...extra, 'X-CSRF-Token': csrfToken });
 }
 

@@ -8,6 +8,8 @@ import { useSyncExternalStore } from 'react';
 export const OFFLINE_HEADER = 'x-liptako-offline';
 /** The cache of API answers kept for offline use (vite.config.ts); emptied on sign-out. */
 export const API_CACHE = 'liptako-api';
+/** The forms a user may fill, kept for filling offline (vite.config.ts); emptied on sign-out. */
+export const FORMS_CACHE = 'liptako-forms';
 
 interface OfflineState {
   /** The oldest date among the answers now shown from the cache; null when all came from the server. */
@@ -52,7 +54,7 @@ export function useOffline(): OfflineState {
 
 /** Forgets cached answers (sign-out: the next person at this computer must not read them). */
 export async function forgetCachedAnswers(): Promise<void> {
-  if (typeof caches !== 'undefined') await caches.delete(API_CACHE);
+  if (typeof caches !== 'undefined') await Promise.all([caches.delete(API_CACHE), caches.delete(FORMS_CACHE)]);
 }
 
 /**

@@ -1,6 +1,7 @@
 import './collection.css';
 import { useCallback, useEffect, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'wouter';
 import { asApiError, buildUrl, sendJson, uploadFile, type ApiError } from '../api.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
@@ -8,7 +9,7 @@ import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import { DtmBindingPanel } from './DtmBindingPanel.js';
 import { ExportPanel } from './ExportPanel.js';
-import { REVIEW_STATES, type FormMediaFile, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
+import { COLLECTION_PATH, REVIEW_STATES, type FormMediaFile, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
 
 /** The media files a version names (images, CSV lists): which are there, and uploading them one by one or as a zip. */
 function FormMedia({ projectId, xmlFormId, versionId }: { projectId: number; xmlFormId: string; versionId: number }) {
@@ -503,6 +504,7 @@ export function CollectionPage() {
   const forms = useApi<{ forms: FormView[] }>(project ? `/api/collection/projects/${project.id}/forms` : null, { version });
   const form = forms.data?.forms.find((candidate) => candidate.formId === formId) ?? forms.data?.forms[0];
   const projectSelect = useId();
+  const mayFill = session.can('collection.submit');
 
   useEffect(() => {
     document.title = t('app.pageTitle', { page: t('collection.title') });
@@ -556,6 +558,7 @@ export function CollectionPage() {
                     <th scope="col">{t('collection.forms.state')}</th>
                     <th scope="col">{t('collection.forms.submissions')}</th>
                     <th scope="col">{t('collection.forms.last')}</th>
+                    {mayFill ? <th scope="col" /> : null}
                   </tr>
                 </thead>
                 <tbody>
@@ -573,6 +576,15 @@ export function CollectionPage() {
                       <td>{t(`collection.forms.${candidate.state}`)}</td>
                       <td>{format.number(candidate.submissions)}</td>
                       <td>{candidate.lastSubmissionAt === null ? '—' : format.date(candidate.lastSubmissionAt.slice(0, 10))}</td>
+                      {mayFill ? (
+                        <td>
+                          {candidate.state === 'open' && candidate.publishedVersionId !== null ? (
+                            <Link className="button button--secondary" href={`${COLLECTION_PATH}/fill/${project.id}/${encodeURIComponent(candidate.formId)}`} data-testid={`collection-fill-${candidate.formId}`}>
+                              {t('collection.entry.fill')}
+                            </Link>
+                          ) : null}
+                        </td>
+                      ) : null}
                     </tr>
                   ))}
                 </tbody>
