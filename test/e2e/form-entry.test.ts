@@ -7,13 +7,8 @@
  * a decimal and a group. Screenshots in test-results/.
  */
 import { describe, expect, it } from 'vitest';
-import type { Page } from 'playwright-core';
 import { browserTestsReady, DEMO, fetchFromPage, signIn, useDemoBrowser, watchContext } from './browser.js';
-
-const SITE_FORM = 'suivi_sites_demo';
-// A 1×1 PNG: a stand-in for a photo of a site entrance.
-export const PHOTO = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==', 'base64');
-
+import { fillSiteForm, listSubmissions, projectIdOf, SITE_FORM, waitUntilSent } from './entry-steps.js';
 /** A form with a cascade, as pyxform writes a `choice_filter` over an external-free choice list. */
 const CASCADE_FORM = `<?xml version="1.0" encoding="UTF-8"?>
 <h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:odk="http://www.opendatakit.org/xforms">
@@ -90,55 +85,6 @@ const CASCADE_FORM = `<?xml version="1.0" encoding="UTF-8"?>
 </h:html>
 `;
 
-interface SubmissionRow {
-  id: number;
-  instanceId: string;
-  instanceName: string | null;
-  attachmentsExpected: number;
-  attachmentsPresent: number;
-}
-
-/** The submissions of a form, as the API lists them to the signed-in user of the page. */
-export async function listSubmissions(page: Page, projectId: number, formId: string): Promise<SubmissionRow[]> {
-  const reply = await fetchFromPage(page, 'GET', `/api/collection/projects/${projectId}/forms/${formId}/submissions?limit=1000`);
-  expect(reply.status, reply.text).toBe(200);
-  return (reply.body as { submissions: SubmissionRow[] }).submissions;
-}
-
-export async function projectIdOf(page: Page, country: string): Promise<number> {
-  const reply = await fetchFromPage(page, 'GET', '/api/collection/projects');
-  const project = (reply.body as { projects: Array<{ id: number; country: string }> }).projects.find((candidate) => candidate.country === country);
-  expect(project, reply.text).toBeDefined();
-  return project!.id;
-}
-
-/** Fills the demo site form (French labels): a site, its figures, its position, a photo, two needs then one removed. */
-export async function fillSiteForm(page: Page, site: { name: string; admin2: string; households: number; individuals: number }): Promise<void> {
-  const form = page.getByTestId('entry-form');
-  await form.getByLabel('Nom du site').fill(site.name);
-  await form.getByLabel('Cercle / province / département (P-code)').fill(site.admin2);
-  await form.getByLabel('Site spontané').check();
-  await form.getByLabel('Nombre de ménages').fill(String(site.households));
-  await form.getByLabel('Nombre de personnes').fill(String(site.individuals));
-  await form.getByTestId('entry-locate').click();
-  await expect.poll(() => form.getByTestId('entry-geopoint-value').textContent()).toMatch(/^14\.2/);
-  await form.getByTestId('entry-file').setInputFiles({ name: 'entree.png', mimeType: 'image/png', buffer: PHOTO });
-  await expect.poll(() => form.locator('.entry-file').textContent()).toContain('entree');
-  await form.getByTestId('entry-repeat-add').click();
-  await form.getByTestId('entry-repeat-add').click();
-  await form.getByTestId('entry-repeat-add').click();
-  await expect.poll(() => form.getByTestId('entry-repeat-instance').count()).toBe(3);
-  const needs = form.getByTestId('entry-repeat-instance');
-  await needs.nth(0).getByLabel('Eau, hygiène et assainissement').check();
-  await needs.nth(0).getByLabel('Personnes concernées').fill('40');
-  await needs.nth(1).getByLabel('Abris').check();
-  await needs.nth(2).getByLabel('Vivres').check();
-  await needs.nth(2).getByLabel('Personnes concernées').fill('25');
-  // The second one was a mistake: removed, the third takes its place.
-  await needs.nth(1).getByTestId('entry-repeat-remove').click();
-  await expect.poll(() => form.getByTestId('entry-repeat-instance').count()).toBe(2);
-}
-
 describe.skipIf(!browserTestsReady)('web form entry in Chromium', () => {
   const demo = useDemoBrowser();
 
@@ -165,7 +111,8 @@ describe.skipIf(!browserTestsReady)('web form entry in Chromium', () => {
     await page.screenshot({ path: 'test-results/entry-constraint-fr.png', fullPage: true });
     await page.getByTestId('entry-form').getByLabel('Nombre de personnes').fill('410');
     await page.getByTestId('entry-finalise').click();
-    await expect.poll(() => page.getByTestId('entry-done').textContent()).toContain('Soumission envoyée');
+    await expect.poll(() => page.getByTestId('entry-done').textContent()).toContain('Finalisée');
+    await waitUntilSent(page, 1);
     // A blank form for the next site.
     expect(await page.getByTestId('entry-form').getByLabel('Nom du site').inputValue()).toBe('');
 
@@ -227,7 +174,8 @@ describe.skipIf(!browserTestsReady)('web form entry in Chromium', () => {
     expect(await form.locator('fieldset.entry-group legend').first().textContent()).toBe('Team');
     await page.screenshot({ path: 'test-results/entry-cascade-en.png', fullPage: true });
     await page.getByTestId('entry-finalise').click();
-    await expect.poll(() => page.getByTestId('entry-done').textContent()).toContain('Submission sent');
+    await expect.poll(() => page.getByTestId('entry-done').textContent()).toContain('Finalised');
+    await waitUntilSent(page, 1);
     const [row] = await listSubmissions(page, projectId, 'distribution_test');
     const detail = await fetchFromPage(page, 'GET', `/api/collection/projects/${projectId}/forms/distribution_test/submissions/${row!.id}`);
     const answers = Object.fromEntries((detail.body as { answers: Array<{ path: string; value: string }> }).answers.map((answer) => [answer.path, answer.value]));

@@ -45,6 +45,31 @@ function PageLoading() {
   return <LoadingStatus loading label={t('common.loadingPage')} />;
 }
 
+/**
+ * Sends the outbox of web form entry from any page while a user who may submit is signed in. The
+ * sender is a chunk of its own, fetched only for such users.
+ */
+function OutboxRunner() {
+  const session = useSession();
+  const userId = session.user !== null && session.can('collection.submit') ? session.user.id : null;
+  useEffect(() => {
+    if (userId === null) return;
+    let stop: (() => void) | null = null;
+    let cancelled = false;
+    void import('./collection/entry/outbox.js').then(
+      ({ startOutbox }) => {
+        if (!cancelled) stop = startOutbox(userId);
+      },
+      () => undefined,
+    );
+    return () => {
+      cancelled = true;
+      stop?.();
+    };
+  }, [userId]);
+  return null;
+}
+
 function Pages() {
   // A new session (sign-in, sign-out) starts every page afresh: what a user may see differs.
   const { generation } = useSession();
@@ -76,6 +101,7 @@ function Pages() {
 export function App() {
   return (
     <SessionProvider>
+      <OutboxRunner />
       <Layout>
         <Pages />
       </Layout>

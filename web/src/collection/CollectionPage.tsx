@@ -9,6 +9,7 @@ import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import { DtmBindingPanel } from './DtmBindingPanel.js';
 import { ExportPanel } from './ExportPanel.js';
+import { OutboxPanel } from './entry/OutboxPanel.js';
 import { COLLECTION_PATH, REVIEW_STATES, type FormMediaFile, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
 
 /** The media files a version names (images, CSV lists): which are there, and uploading them one by one or as a zip. */
@@ -591,6 +592,7 @@ export function CollectionPage() {
               </table>
             ) : null}
           </section>
+          {mayFill && session.user !== null ? <OutboxPanel userId={session.user.id} /> : null}
           {form ? <Submissions key={`${project.id}-${form.formId}`} projectId={project.id} form={form} canReview={session.can('collection.review')} /> : null}
           {form && session.can('dtm.import') ? <DtmBindingPanel key={`dtm-${project.id}-${form.formId}`} projectId={project.id} formId={form.formId} /> : null}
           {session.can('collection.manage') ? (

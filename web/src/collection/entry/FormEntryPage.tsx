@@ -5,7 +5,7 @@
  * hands the submission over for sending.
  */
 import './entry.css';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { ApiError, asApiError } from '../../api.js';
@@ -15,8 +15,58 @@ import { currentLanguage, i18n } from '../../i18n.js';
 import { useSession } from '../../session.js';
 import { COLLECTION_PATH } from '../types.js';
 import { EntryNode, isShown } from './controls.js';
-import { formLanguageFor, formTitle, instanceIdOf, loadEngine, violationText, type FormNode, type InstanceConfig, type LoadedForm, type PayloadViolation, type RootNode } from './engine.js';
-import { deviceId, sendSubmission } from './send.js';
+import { formLanguageFor, formTitle, instanceIdOf, instanceNameOf, loadEngine, violationText, type FormNode, type InstanceConfig, type LoadedForm, type PayloadViolation, type RootNode } from './engine.js';
+import { OutboxPanel } from './OutboxPanel.js';
+import { deviceId } from './send.js';
+import { getSubmission, newId, putSubmission, type StoredFile, type StoredSubmission } from './store.js';
+
+/** The files the instance names now (photos), under the names its XML gives them. */
+function instanceFiles(node: FormNode): StoredFile[] {
+  if (node.nodeType === 'upload') {
+    const file = node.currentState.value;
+    const name = (node.currentState as { instanceValue?: unknown }).instanceValue;
+    return file instanceof Blob && typeof name === 'string' && name !== '' ? [{ name, blob: file }] : [];
+  }
+  return (node.currentState.children ?? []).flatMap(instanceFiles);
+}
+
+/** What the engine restores an instance from: its XML and its files, as a submission carries them. */
+function instanceData(record: StoredSubmission): FormData {
+  const data = new FormData();
+  data.append('xml_submission_file', new File([record.xml], 'submission.xml', { type: 'text/xml' }));
+  for (const file of record.files) data.append(file.name, new File([file.blob], file.name, { type: file.blob.type }));
+  return data;
+}
+
+/** The draft to reopen (`?draft=` in the address), read once when the page opens. */
+const draftParameter = (): string | null => new URLSearchParams(window.location.search).get('draft');
+
+function setDraftParameter(id: string | null): void {
+  const url = new URL(window.location.href);
+  if (id === null) url.searchParams.delete('draft');
+  else url.searchParams.set('draft', id);
+  window.history.replaceState(window.history.state, '', `${url.pathname}${url.search}`);
+}
+
+/** Whether the browser believes it has a network (changes on `online` / `offline`). */
+function useOnline(): boolean {
+  return useSyncExternalStore(
+    (listener) => {
+      window.addEventListener('online', listener);
+      window.addEventListener('offline', listener);
+      return () => {
+        window.removeEventListener('online', listener);
+        window.removeEventListener('offline', listener);
+      };
+    },
+    () => navigator.onLine,
+  );
+}
+
+async function kickOutbox(): Promise<void> {
+  const { kick } = await import('./outbox.js');
+  await kick(true);
+}
 
 /** The form's published XML, through the session (the service worker keeps it for offline use). */
 async function fetchFormXml(projectId: number, formId: string): Promise<string> {
@@ -95,8 +145,79 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
   const [busy, setBusy] = useState(false);
   const [done, setDone] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
+  const [savedAt, setSavedAt] = useState<Date | null>(null);
+  const online = useOnline();
   const engineState = useEngineState();
   const { config, bump } = engineState;
+  // The draft being edited: its record id, the instance it was made from and the XML it started with.
+  const draft = useRef<{ id: string | null; root: RootNode | null; initialXml: string; createdAt: string }>({ id: draftParameter(), root: null, initialXml: '', createdAt: new Date().toISOString() });
+  const saveTimer = useRef<ReturnType<typeof setTimeout> | null>(null);
+  const userId = session.user?.id ?? null;
+  const titleRef = useRef('');
+
+  /** Saves the instance as it stands as a draft (nothing for a blank form nobody touched). */
+  const saveDraft = useCallback(async () => {
+    if (saveTimer.current !== null) clearTimeout(saveTimer.current);
+    saveTimer.current = null;
+    const root = draft.current.root;
+    if (root === null || userId === null) return;
+    const xml = root.instanceState.instanceXML;
+    if (draft.current.id === null && xml === draft.current.initialXml) return;
+    const id = draft.current.id ?? newId();
+    const existing = await getSubmission(id);
+    // Finalised meanwhile (or another user's): a late save must not turn it back into a draft.
+    if (existing !== undefined && (existing.userId !== userId || (existing.state !== 'draft' && existing.state !== 'refused'))) return;
+    if (existing !== undefined && existing.state === 'refused' && existing.xml === xml) return;
+    const now = new Date().toISOString();
+    await putSubmission({
+      id,
+      userId,
+      projectId,
+      formId,
+      formTitle: titleRef.current,
+      state: 'draft',
+      xml,
+      files: instanceFiles(root),
+      instanceId: instanceIdOf(xml),
+      instanceName: instanceNameOf(xml),
+      createdAt: existing?.createdAt ?? draft.current.createdAt,
+      updatedAt: now,
+      attempts: 0,
+      nextAttemptAt: null,
+      message: null,
+      step: null,
+      sentAt: null,
+    });
+    if (draft.current.id === null) {
+      draft.current.id = id;
+      setDraftParameter(id);
+    }
+    setSavedAt(new Date());
+  }, [userId, projectId, formId]);
+
+  const changed = useCallback(() => {
+    bump();
+    if (draft.current.root === null) return;
+    if (saveTimer.current !== null) clearTimeout(saveTimer.current);
+    saveTimer.current = setTimeout(() => void saveDraft().catch(() => undefined), 400);
+  }, [bump, saveDraft]);
+
+  // Closing or hiding the tab writes at once what the debounce still held.
+  useEffect(() => {
+    const flush = () => {
+      if (saveTimer.current !== null) void saveDraft().catch(() => undefined);
+    };
+    const hidden = () => {
+      if (document.visibilityState === 'hidden') flush();
+    };
+    window.addEventListener('pagehide', flush);
+    document.addEventListener('visibilitychange', hidden);
+    return () => {
+      window.removeEventListener('pagehide', flush);
+      document.removeEventListener('visibilitychange', hidden);
+      flush();
+    };
+  }, [saveDraft]);
   const language = currentLanguage();
   const mayFill = session.status !== 'loading' && session.user !== null && session.can('collection.submit');
 
@@ -116,8 +237,16 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
           missingResourceBehavior: 'BLANK',
         });
         if (form.status === 'failure') throw new ApiError('http', t('collection.entry.unreadable', { reason: form.error?.message ?? '' }), null);
-        const { root } = form.createInstance(config(bump));
-        if (!cancelled) setReady({ form, root, title: formTitle(xml), serial: 0 });
+        titleRef.current = formTitle(xml);
+        const stored = draft.current.id === null ? undefined : await getSubmission(draft.current.id).catch(() => undefined);
+        const reopen = stored !== undefined && stored.userId === userId && stored.formId === formId && (stored.state === 'draft' || stored.state === 'refused');
+        if (!reopen) {
+          draft.current.id = null;
+          setDraftParameter(null);
+        }
+        const { root } = reopen ? await form.restoreInstance({ data: [instanceData(stored)] }, config(changed)) : form.createInstance(config(changed));
+        draft.current = { ...draft.current, root, initialXml: root.instanceState.instanceXML, createdAt: stored?.createdAt ?? new Date().toISOString() };
+        if (!cancelled) setReady({ form, root, title: titleRef.current, serial: 0 });
       } catch (caught) {
         if (!cancelled) setError(asApiError(caught));
       }
@@ -125,7 +254,7 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
     return () => {
       cancelled = true;
     };
-  }, [mayFill, projectId, formId, attempt, config, bump, t]);
+  }, [mayFill, projectId, formId, attempt, config, changed, userId, t]);
 
   // The form's labels in the interface language, when the form has it.
   useEffect(() => {
@@ -153,11 +282,37 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
       const xml = await xmlFile.text();
       const files = [...data.entries()].filter(([name, value]) => name !== 'xml_submission_file' && value instanceof Blob).map(([name, value]) => ({ name, blob: value as Blob }));
       const instanceId = instanceIdOf(xml);
-      if (instanceId === null) throw new Error('the submission has no instanceID');
-      await sendSubmission({ projectId, formId, instanceId, xml, files });
+      if (instanceId === null || userId === null) throw new Error('the submission has no instanceID');
+      if (saveTimer.current !== null) clearTimeout(saveTimer.current);
+      saveTimer.current = null;
+      const now = new Date().toISOString();
+      // Into the outbox (the same record as its draft): from here the outbox owns it.
+      await putSubmission({
+        id: draft.current.id ?? newId(),
+        userId,
+        projectId,
+        formId,
+        formTitle: ready.title,
+        state: 'waiting',
+        xml,
+        files,
+        instanceId,
+        instanceName: instanceNameOf(xml),
+        createdAt: draft.current.createdAt,
+        updatedAt: now,
+        attempts: 0,
+        nextAttemptAt: null,
+        message: null,
+        step: null,
+        sentAt: null,
+      });
+      void kickOutbox().catch(() => undefined);
       setDone(instanceId);
       setShowErrors(false);
-      const { root } = ready.form.createInstance(config(bump));
+      setSavedAt(null);
+      const { root } = ready.form.createInstance(config(changed));
+      draft.current = { id: null, root, initialXml: root.instanceState.instanceXML, createdAt: new Date().toISOString() };
+      setDraftParameter(null);
       setReady({ ...ready, root, serial: ready.serial + 1 });
       window.scrollTo(0, 0);
     } catch (caught) {
@@ -202,7 +357,12 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
       </header>
       {done !== null ? (
         <p className="notice" role="status" data-testid="entry-done">
-          {t('collection.entry.sent')}
+          {t('collection.outbox.queued')}
+        </p>
+      ) : null}
+      {!online ? (
+        <p className="notice" role="status" data-testid="entry-offline">
+          {t('collection.outbox.offline')}
         </p>
       ) : null}
       {error ? <ErrorNotice error={error} onRetry={
@@ -244,9 +404,13 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
             <button type="submit" className="button" disabled={busy} data-testid="entry-finalise">
               {busy ? t('collection.entry.finalising') : t('collection.entry.finalise')}
             </button>
+            <span className="muted" role="status" data-testid="entry-saved">
+              {savedAt !== null ? t('collection.outbox.draftSaved', { time: savedAt.toLocaleTimeString(language === 'fr' ? 'fr-FR' : 'en-GB') }) : ''}
+            </span>
           </div>
         </form>
       ) : null}
+      {userId !== null ? <OutboxPanel userId={userId} formId={formId} /> : null}
     </section>
   );
 }
