@@ -10,6 +10,7 @@ import * as collection from './service.js';
 import { exportSubmissions } from './exports.js';
 import { submissionsWorkbook } from './exports-xlsx.js';
 import * as submissions from './submissions.js';
+import { submissionReceipt } from './receipt.js';
 import { FORM_MEDIA_MAX_BYTES, listFormMedia, uploadFormMedia } from './form-media.js';
 import { XFORM_MAX_BYTES } from './xform.js';
 
@@ -283,7 +284,7 @@ export function collectionRoutes(app: LiptakoApp, context: AppContext): void {
         response: { 200: Type.Object({ received: Type.Boolean(), missing: Type.Array(Type.String()) }), ...errorResponses(404) },
       },
     },
-    async (request) => submissions.submissionReceipt(db, request.principal, request.params.projectId, request.params.xmlFormId, request.query.instanceId),
+    async (request) => submissionReceipt(db, request.principal, request.params.projectId, request.params.xmlFormId, request.query.instanceId),
   );
 
   for (const format of ['csv.zip', 'xlsx'] as const) {

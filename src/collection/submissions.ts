@@ -16,7 +16,7 @@ import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import * as q from './queries.js';
-import { authoriseProject, fillableForm, md5Hex, sha256Hex } from './service.js';
+import { authoriseProject, md5Hex, sha256Hex } from './service.js';
 import { readSubmission, SubmissionProblem, type SubmissionAnswer } from './submission.js';
 import { readXForm } from './xform.js';
 import { labelIn, readXFormLabels, type XFormLabels } from './xform-labels.js';
@@ -155,25 +155,6 @@ export async function receiveSubmission(
     }),
   );
   return outcome;
-}
-
-/** What the server holds of one instance: whether its XML arrived, and which of its files have not. */
-export interface SubmissionReceipt {
-  received: boolean;
-  missing: string[];
-}
-
-/**
- * Lets a sender that lost track (a tab closed mid-send, a cut link) resume without sending again
- * what arrived: the web outbox asks before each post. Asked by whoever may fill the form, as the
- * post itself would be; an instanceID is a random UUID the asker already holds.
- */
-export async function submissionReceipt(db: Queryable, principal: Principal, projectId: number, xmlFormId: string, instanceId: string): Promise<SubmissionReceipt> {
-  const form = await fillableForm(db, principal, projectId, xmlFormId);
-  const row = await q.submissionByInstanceId(db, form.id, instanceId);
-  if (row === undefined) return { received: false, missing: [] };
-  const attachments = await q.submissionAttachments(db, row.id);
-  return { received: true, missing: attachments.filter((attachment) => !attachment.present).map((attachment) => attachment.name) };
 }
 
 // ---- reading and reviewing ----------------------------------------------------------------------
