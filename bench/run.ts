@@ -199,7 +199,7 @@ async function main(): Promise<void> {
     });
     await memory(null);
   }
-  if (only === '' || only.includes('collection')) await withFresh(() => PgliteDatabase.open(), benchCollection);
+  if (only === '' || only.includes('collection')) await withFresh(() => PgliteDatabase.open(), (db) => benchCollection(db, null));
   if (only === '' || only.includes('response')) await withFresh(() => PgliteDatabase.open(), benchResponse);
   if (only === '' || only.includes('uploads')) await benchUploads('pglite', null);
 
@@ -232,7 +232,7 @@ async function main(): Promise<void> {
         await withFresh(() => Promise.resolve(PostgresDatabase.open(scratch.url, { max: 10 })), async (db) => {
           await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
           await migrate(db);
-          await benchCollection(db);
+          await benchCollection(db, scratch.url);
         });
       }
       if (only === '' || only.includes('response')) {

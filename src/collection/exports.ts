@@ -1,13 +1,19 @@
 /**
  * Submissions as a CSV zip: one file for the form and one per repeat group, the way ODK Central
  * and Kobo users expect them, and built to not time out at any size:
- * - each file is written in one pass over the submissions, a page at a time (keyset paging on
- *   the id), so memory stays flat in the number of submissions;
+ * - every file is written in one pass over the submissions, a page at a time (keyset paging on
+ *   the id), each submission's answers read as stored when it was received (never its XML again),
+ *   repeats spooled to temporary files: memory stays flat in the number of submissions;
  * - keys are stable between exports: a submission's KEY is its first instanceID (an edit keeps
  *   it), a repeat row's KEY is its parent's KEY plus its position (`…/need[2]`);
  * - columns are aligned by question path over every version of the form: a question removed or
  *   added in a later version never shifts another column.
  */
+import { closeSync, createReadStream, openSync, writeSync } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { csvText, type CsvValue } from '../core/csv.js';
@@ -15,7 +21,7 @@ import { AppError, type Language } from '../core/errors.js';
 import { neutraliseFormula } from '../core/exports.js';
 import * as q from './queries.js';
 import { authoriseProject } from './service.js';
-import { readSubmission, type SubmissionAnswer } from './submission.js';
+import { answersOf, innermostRepeat, instanceOf, tableInstances, type StoredAnswers } from './submission.js';
 import type { ReviewState } from './submissions.js';
 import { labelIn, readXFormLabels, type Translations } from './xform-labels.js';
 
@@ -123,7 +129,7 @@ export function tablesOf(versions: readonly q.FormVersionRow[], formId: string):
       else if (question.kind === 'leaf' && !leaves.includes(question.path)) leaves.push(question.path);
     }
   }
-  const innermost = (path: string): string | null => [...repeats].filter((repeat) => path.startsWith(`${repeat}/`)).sort((a, b) => b.length - a.length)[0] ?? null;
+  const innermost = (path: string): string | null => innermostRepeat(path, repeats);
   const main: Table = { repeat: null, name: `${formId}.csv`, leaves: leaves.filter((leaf) => innermost(leaf) === null) };
   return [
     main,
@@ -133,36 +139,37 @@ export function tablesOf(versions: readonly q.FormVersionRow[], formId: string):
 
 const cell = (value: string | undefined): CsvValue => (value === undefined || value === '' ? null : neutraliseFormula(value));
 
-/** `/data/hh[2]/member[3]/name`, repeat `/data/hh/member` → `/data/hh[2]/member[3]` (the repeat instance). */
-export const instanceOf = (position: string, repeat: string): string => position.split('/').slice(0, repeat.split('/').length).join('/');
-
 export const keyOf = (root: string, instance: string): string => `${root}/${instance.split('/').slice(2).join('/')}`;
 
-function rowsOf(table: Table, columns: ReadonlyMap<string, Column[]>, submission: q.ExportSubmissionRow, answers: readonly SubmissionAnswer[], repeatPaths: ReadonlySet<string>): CsvValue[][] {
-  const cells = (valueOf: (leaf: string) => string | undefined): CsvValue[] => table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column) => column.value(valueOf(leaf))));
+// Each table's columns with their question, listed once per export rather than once per row.
+const tableColumns = new WeakMap<Table, Array<[string, Column]>>();
+const columnsOfTable = (table: Table, columns: ReadonlyMap<string, Column[]>): Array<[string, Column]> => {
+  let listed = tableColumns.get(table);
+  if (listed === undefined) tableColumns.set(table, (listed = table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column): [string, Column] => [leaf, column]))));
+  return listed;
+};
+
+function rowsOf(table: Table, columns: ReadonlyMap<string, Column[]>, submission: q.ExportSubmissionRow, stored: StoredAnswers, repeatPaths: ReadonlySet<string>): CsvValue[][] {
   const root = submission.root_instance_id;
+  const instances = tableInstances(stored, table.repeat);
+  const cells = (values: Readonly<Record<string, string>>): CsvValue[] => columnsOfTable(table, columns).map(([leaf, column]) => column.value(values[leaf]));
   if (table.repeat === null) {
-    const byPath = new Map(answers.filter((answer) => answer.path === answer.position).map((answer) => [answer.path, answer.value]));
-    return [[...cells((leaf) => byPath.get(leaf)), submission.received_at.toISOString(), cell(submission.submitted_by), submission.review_state, submission.instance_id, root]];
+    return [[...cells(instances[0]![1]), submission.received_at.toISOString(), cell(submission.submitted_by), submission.review_state, submission.instance_id, root]];
   }
-  const repeat = table.repeat;
-  const instances = new Map<string, Map<string, string>>();
-  for (const answer of answers) {
-    if (!table.leaves.includes(answer.path)) continue;
-    const instance = instanceOf(answer.position, repeat);
-    const values = instances.get(instance) ?? new Map<string, string>();
-    values.set(answer.path, answer.value);
-    instances.set(instance, values);
-  }
-  const parentRepeat = [...repeatPaths].filter((path) => repeat.startsWith(`${path}/`)).sort((a, b) => b.length - a.length)[0];
-  return [...instances.entries()].map(([instance, values]) => [
-    ...cells((leaf) => values.get(leaf)),
-    parentRepeat === undefined ? root : keyOf(root, instanceOf(instance, parentRepeat)),
-    keyOf(root, instance),
-  ]);
+  const parentRepeat = innermostRepeat(table.repeat, repeatPaths);
+  return instances.map(([instance, values]) => [...cells(values), parentRepeat === null ? root : keyOf(root, instanceOf(instance!, parentRepeat)), keyOf(root, instance!)]);
 }
 
-/** The zip's files; nothing is read until a file's chunks are. */
+/** Rows of a spooled repeat table read back per batch: small enough to stay flat. */
+const SPOOL_BATCH = 2000;
+
+/**
+ * The zip's files; nothing is read until a file's rows are. One pass over the submissions makes
+ * every file: the form's rows are handed on as they are made, each repeat's rows are written to a
+ * temporary file (one JSON row per line) and read back when its file is asked for, so a submission
+ * is read once however many repeats the form has, and memory stays flat. The temporary files are
+ * removed once read, or when the pass stops early (a download cut off).
+ */
 export async function exportSubmissions(db: Queryable, principal: Principal, projectId: number, xmlFormId: string, filter: ExportFilter, options: ExportOptions = RAW_EXPORT): Promise<{ formId: string; files: ExportFile[] }> {
   await authoriseProject(db, principal, projectId, 'collection.read');
   const form = await q.formByXmlId(db, projectId, xmlFormId);
@@ -172,19 +179,70 @@ export async function exportSubmissions(db: Queryable, principal: Principal, pro
   const repeatPaths = new Set(tables.flatMap((table) => (table.repeat === null ? [] : [table.repeat])));
   const info = await questionInfo(db, versions);
   const columns = new Map(tables.flatMap((table) => table.leaves).map((leaf) => [leaf, columnsOf([leaf], info, options)]));
-  const files = tables.map((table) => {
-    const names = table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column) => column.name));
-    const header = table.repeat === null ? [...names, 'SubmissionDate', 'SubmitterName', 'ReviewState', 'instanceID', 'KEY'] : [...names, 'PARENT_KEY', 'KEY'];
-    const pages = async function* pages(): AsyncGenerator<CsvValue[][]> {
+  const [formTable, ...repeatTables] = tables as [Table, ...Table[]];
+  let spooled: string | null = null;
+  let unread = repeatTables.length;
+
+  const formPages = async function* formPages(): AsyncGenerator<CsvValue[][]> {
+    const folder = repeatTables.length === 0 ? null : await mkdtemp(path.join(tmpdir(), 'liptako-export-'));
+    const spools = folder === null ? [] : repeatTables.map((_table, index) => openSync(path.join(folder, `${index}.jsonl`), 'w'));
+    let complete = false;
+    try {
       let after = 0;
       for (;;) {
         const page = await q.exportPage(db, form.id, { ...filter, after, limit: PAGE });
-        if (page.length === 0) return;
-        const rows = page.flatMap((submission) => rowsOf(table, columns, submission, readSubmission(submission.xml, repeatPaths).answers, repeatPaths));
-        if (rows.length > 0) yield rows;
+        if (page.length === 0) break;
+        const rows: CsvValue[][] = [];
+        const spoolText = repeatTables.map(() => '');
+        for (const submission of page) {
+          const stored = answersOf(submission, repeatPaths);
+          rows.push(...rowsOf(formTable, columns, submission, stored, repeatPaths));
+          repeatTables.forEach((table, index) => {
+            for (const row of rowsOf(table, columns, submission, stored, repeatPaths)) spoolText[index] += `${JSON.stringify(row)}\n`;
+          });
+        }
+        spools.forEach((spool, index) => writeSync(spool, spoolText[index]!));
+        yield rows;
         after = page[page.length - 1]!.id;
       }
+      complete = true;
+    } finally {
+      for (const spool of spools) closeSync(spool);
+      if (folder !== null) {
+        if (complete) spooled = folder;
+        else await rm(folder, { recursive: true, force: true });
+      }
+    }
+  };
+
+  const repeatPages = (index: number) =>
+    async function* repeatPages(): AsyncGenerator<CsvValue[][]> {
+      // Asked for before the form's file was read: the pass runs now, its rows unused.
+      if (spooled === null) for await (const rows of formPages()) void rows;
+      const folder = spooled!;
+      let complete = false;
+      try {
+        let batch: CsvValue[][] = [];
+        for await (const line of createInterface({ input: createReadStream(path.join(folder, `${index}.jsonl`), 'utf8'), crlfDelay: Infinity })) {
+          batch.push(JSON.parse(line) as CsvValue[]);
+          if (batch.length >= SPOOL_BATCH) {
+            yield batch;
+            batch = [];
+          }
+        }
+        if (batch.length > 0) yield batch;
+        complete = true;
+      } finally {
+        unread -= 1;
+        // The last file read, or a download cut off in this one: the spooled rows are not needed any more.
+        if (unread === 0 || !complete) await rm(folder, { recursive: true, force: true });
+      }
     };
+
+  const files = tables.map((table, index) => {
+    const names = table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column) => column.name));
+    const header = table.repeat === null ? [...names, 'SubmissionDate', 'SubmitterName', 'ReviewState', 'instanceID', 'KEY'] : [...names, 'PARENT_KEY', 'KEY'];
+    const pages = index === 0 ? formPages : repeatPages(index - 1);
     return {
       name: table.name,
       header,

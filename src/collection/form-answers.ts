@@ -10,7 +10,7 @@ import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import * as q from './queries.js';
 import { authoriseProject } from './service.js';
-import { readSubmission } from './submission.js';
+import { answersOf } from './submission.js';
 import { readXForm } from './xform.js';
 import { labelIn, readXFormLabels } from './xform-labels.js';
 
@@ -75,6 +75,7 @@ export interface ApprovedSubmission {
 }
 
 const PAGE = 1_000;
+const NO_REPEATS: ReadonlySet<string> = new Set();
 const DAY_MS = 86_400_000;
 
 /**
@@ -90,7 +91,12 @@ export async function approvedSubmissions(db: Queryable, form: FormForBinding, p
     const page = await q.exportPage(db, form.id, { after, limit: PAGE, reviewStates: ['approved'], from, to });
     for (const row of page) {
       const answers: Record<string, string> = {};
-      for (const answer of readSubmission(row.xml).answers) if (wanted.has(answer.path) && !(answer.path in answers)) answers[answer.path] = answer.value;
+      // As stored when received (the form's own answers, then each repeat's in order; empty ones left out).
+      for (const part of Object.values(answersOf(row, NO_REPEATS))) {
+        for (const values of Array.isArray(part) ? part.map(([, instance]) => instance) : [part]) {
+          for (const [path, value] of Object.entries(values)) if (wanted.has(path) && !(path in answers)) answers[path] = value;
+        }
+      }
       found.push({ submissionId: row.id, instanceId: row.instance_id, receivedAt: row.received_at.toISOString(), answers });
     }
     if (page.length < PAGE) break;

@@ -14,10 +14,10 @@
 import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
-import { instanceOf, keyOf, tablesOf, type Table } from './exports.js';
+import { keyOf, tablesOf, type Table } from './exports.js';
 import * as q from './queries.js';
 import { authoriseProject } from './service.js';
-import { readSubmission } from './submission.js';
+import { answersOf, instanceOf, tableInstances } from './submission.js';
 import { readXForm } from './xform.js';
 
 /** Rows per response at most; a client asking more gets a nextLink. */
@@ -201,31 +201,23 @@ const typed = (value: string | undefined, type: EdmType): Json => {
 };
 
 function rowsOf(table: ODataTable, tables: readonly ODataTable[], submission: q.ExportSubmissionRow, repeatPaths: ReadonlySet<string>): Array<Record<string, Json>> {
-  const answers = readSubmission(submission.xml, repeatPaths).answers;
   const root = submission.root_instance_id;
   const repeat = table.table.repeat;
+  const instances = tableInstances(answersOf(submission, repeatPaths), repeat);
+  const withProperties = (row: Record<string, Json>, values: Readonly<Record<string, string>>): Record<string, Json> => {
+    for (const property of table.properties) row[property.name] = typed(values[property.path], property.type);
+    return row;
+  };
   if (repeat === null) {
-    const byPath = new Map(answers.filter((answer) => answer.path === answer.position).map((answer) => [answer.path, answer.value]));
-    const row: Record<string, Json> = { __id: root };
-    for (const property of table.properties) row[property.name] = typed(byPath.get(property.path), property.type);
+    const row = withProperties({ __id: root }, instances[0]![1]);
     row.__system = { submissionDate: submission.received_at.toISOString(), submitterName: submission.submitted_by, reviewState: submission.review_state, instanceID: submission.instance_id };
     return [row];
   }
-  const instances = new Map<string, Map<string, string>>();
-  for (const answer of answers) {
-    if (!table.table.leaves.includes(answer.path)) continue;
-    const instance = instanceOf(answer.position, repeat);
-    const values = instances.get(instance) ?? new Map<string, string>();
-    values.set(answer.path, answer.value);
-    instances.set(instance, values);
-  }
   const parent = parentName(tables, table)!;
   const parentRepeat = tables.find((other) => other.name === parent)?.table.repeat ?? null;
-  return [...instances.entries()].map(([instance, values]) => {
-    const row: Record<string, Json> = { __id: keyOf(root, instance), [`__${parent}-id`]: parentRepeat === null ? root : keyOf(root, instanceOf(instance, parentRepeat)) };
-    for (const property of table.properties) row[property.name] = typed(values.get(property.path), property.type);
-    return row;
-  });
+  return instances.map(([instance, values]) =>
+    withProperties({ __id: keyOf(root, instance!), [`__${parent}-id`]: parentRepeat === null ? root : keyOf(root, instanceOf(instance!, parentRepeat)) }, values),
+  );
 }
 
 /** Where the next page starts: after submission `a`, skipping `r` rows of the submission after it. */
@@ -326,7 +318,7 @@ export async function odataRows(db: Queryable, principal: Principal, projectId: 
   return body;
 }
 
-/** A repeat's rows are inside the XML: counted by reading every submission, a page at a time (flat memory). */
+/** A repeat's rows are inside each submission: counted by reading every submission, a page at a time (flat memory). */
 async function countRepeatRows(db: Queryable, formId: number, table: ODataTable, tables: readonly ODataTable[], filter: SubmissionFilter, repeatPaths: ReadonlySet<string>): Promise<number> {
   let total = 0;
   let after = 0;

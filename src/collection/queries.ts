@@ -3,6 +3,7 @@
  * one spelling PGlite and PostgreSQL read and write alike (as in the DTM upload parts).
  */
 import type { Queryable } from '../core/db.js';
+import type { StoredAnswers } from './submission.js';
 import type { XFormQuestion } from './xform.js';
 
 export interface ProjectRow {
@@ -320,11 +321,12 @@ export async function insertSubmission(
     appUserId: number | null;
     by: string;
     reviewState: 'received' | 'edited';
+    answers: StoredAnswers;
   },
 ): Promise<number | undefined> {
   const [row] = await db.query<{ id: number }>(
-    `INSERT INTO collection_submission (form_id, form_version_id, version, instance_id, root_instance_id, deprecated_id, instance_name, xml, xml_sha256, device_id, app_user_id, submitted_by, review_state)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
+    `INSERT INTO collection_submission (form_id, form_version_id, version, instance_id, root_instance_id, deprecated_id, instance_name, xml, xml_sha256, device_id, app_user_id, submitted_by, review_state, answers)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14::json)
      ON CONFLICT (form_id, instance_id) DO NOTHING RETURNING id::int AS id`,
     [
       values.formId,
@@ -340,6 +342,7 @@ export async function insertSubmission(
       values.appUserId,
       values.by,
       values.reviewState,
+      JSON.stringify(values.answers),
     ],
   );
   return row?.id;
@@ -428,20 +431,26 @@ export interface ExportSubmissionRow {
   id: number;
   instance_id: string;
   root_instance_id: string;
-  xml: string;
+  /** The answers stored when it was received (null for a submission received before they were). */
+  answers: StoredAnswers | null;
+  /** Only for a submission received before answers were stored: read from its XML then. */
+  xml: string | null;
   received_at: Date;
   submitted_by: string;
   review_state: string;
 }
 
 /** A page of current submissions after an id, for exports (keyset paging: each page as quick as the first). */
+/** The stored answers, and the XML only when there are none (a submission received before they were stored). */
+const ANSWERS_OR_XML = 's.answers, CASE WHEN s.answers IS NULL THEN s.xml END AS xml';
+
 export async function exportPage(
   db: Queryable,
   formId: number,
   page: { after: number; limit: number; reviewStates: readonly string[] | null; from: string | null; to: string | null },
 ): Promise<ExportSubmissionRow[]> {
   return db.query<ExportSubmissionRow>(
-    `SELECT s.id::int AS id, s.instance_id, s.root_instance_id, s.xml, s.received_at, s.review_state,
+    `SELECT s.id::int AS id, s.instance_id, s.root_instance_id, ${ANSWERS_OR_XML}, s.received_at, s.review_state,
             coalesce((SELECT u.name FROM collection_app_user u WHERE u.id = s.app_user_id), s.submitted_by) AS submitted_by
        FROM collection_submission s
       WHERE s.form_id = $1 AND s.current AND s.id > $2
@@ -473,7 +482,7 @@ export async function odataPage(
 ): Promise<ExportSubmissionRow[]> {
   const { received } = page;
   return db.query<ExportSubmissionRow>(
-    `SELECT s.id::int AS id, s.instance_id, s.root_instance_id, s.xml, s.received_at, s.review_state,
+    `SELECT s.id::int AS id, s.instance_id, s.root_instance_id, ${ANSWERS_OR_XML}, s.received_at, s.review_state,
             coalesce((SELECT u.name FROM collection_app_user u WHERE u.id = s.app_user_id), s.submitted_by) AS submitted_by
        FROM collection_submission s
       WHERE ${ODATA_WHERE} AND s.id > $7

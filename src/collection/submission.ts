@@ -43,10 +43,16 @@ export interface ParsedSubmission {
 export const SUBMISSION_XML_MAX_BYTES = 10 * 1024 * 1024;
 
 /**
- * Reads a submission. `repeats` are the form's repeat paths (`/data/member`): their occurrences
- * get a position in `position`. Throws SubmissionProblem.
+ * Reads a submission. `repeatsOf` gives the form's repeat paths (`/data/member`), or a function
+ * asked for them once the root element has named the form and version: their occurrences get a
+ * position in `position`. Throws SubmissionProblem.
  */
-export function readSubmission(xml: string, repeats: ReadonlySet<string> = new Set()): ParsedSubmission {
+export function readSubmission(
+  xml: string,
+  repeatsOf: ReadonlySet<string> | ((formId: string, version: string) => ReadonlySet<string> | undefined) = new Set(),
+): ParsedSubmission {
+  // The form's repeats may be asked for once the root element names the form and version.
+  let repeats: ReadonlySet<string> = typeof repeatsOf === 'function' ? new Set() : repeatsOf;
   if (Buffer.byteLength(xml, 'utf8') > SUBMISSION_XML_MAX_BYTES) throw new SubmissionProblem('tooLarge');
   const parser = new SaxesParser({ xmlns: true, position: true });
   const found: { problem: SubmissionProblem | null } = { problem: null };
@@ -66,6 +72,7 @@ export function readSubmission(xml: string, repeats: ReadonlySet<string> = new S
     if (parent === undefined) {
       formId = tag.attributes.id?.value ?? null;
       version = tag.attributes.version?.value.trim() ?? '';
+      if (typeof repeatsOf === 'function') repeats = repeatsOf(formId?.trim() ?? '', version) ?? repeats;
       open.push({ name: tag.local, path: `/${tag.local}`, position: `/${tag.local}`, children: new Map(), hasChild: false, text: '' });
       return;
     }
@@ -100,4 +107,57 @@ export function readSubmission(xml: string, repeats: ReadonlySet<string> = new S
   const instanceId = meta('instanceID');
   if (instanceId === null || instanceId.length > 200) throw new SubmissionProblem('noInstanceId');
   return { formId: id, version, instanceId, deprecatedId: meta('deprecatedID'), instanceName: meta('instanceName'), answers };
+}
+
+/**
+ * A submission's answers split by export table: `""` holds the form's own answers by path; each
+ * repeat's path holds its instances in order, each with its position (`/data/member[2]`) and its
+ * answers by path. Empty answers are left out (an export shows them empty either way); an instance
+ * with no answer is kept, so it still has its row.
+ */
+export type StoredAnswers = Record<string, Record<string, string> | Array<[string, Record<string, string>]>>;
+
+/** The innermost of `repeats` holding `path`, or null for a question of the form's own table. */
+export function innermostRepeat(path: string, repeats: ReadonlySet<string>): string | null {
+  let found: string | null = null;
+  for (const repeat of repeats) if (path.startsWith(`${repeat}/`) && (found === null || repeat.length > found.length)) found = repeat;
+  return found;
+}
+
+/** `/data/hh[2]/member[3]/name`, repeat `/data/hh/member` → `/data/hh[2]/member[3]` (the repeat instance). */
+export const instanceOf = (position: string, repeat: string): string => position.split('/').slice(0, repeat.split('/').length).join('/');
+
+/** Answers read with the form's `repeats` (so they carry positions), split as exports read them. */
+export function storedAnswers(answers: readonly SubmissionAnswer[], repeats: ReadonlySet<string>): StoredAnswers {
+  const own: Record<string, string> = {};
+  const stored: StoredAnswers = { '': own };
+  const instances = new Map<string, Map<string, Record<string, string>>>();
+  for (const answer of answers) {
+    const repeat = innermostRepeat(answer.path, repeats);
+    if (repeat === null) {
+      if (answer.value !== '') own[answer.path] = answer.value;
+      continue;
+    }
+    const byInstance = instances.get(repeat) ?? new Map<string, Record<string, string>>();
+    instances.set(repeat, byInstance);
+    const instance = instanceOf(answer.position, repeat);
+    const values = byInstance.get(instance) ?? {};
+    byInstance.set(instance, values);
+    if (answer.value !== '') values[answer.path] = answer.value;
+  }
+  for (const [repeat, byInstance] of instances) stored[repeat] = [...byInstance.entries()];
+  return stored;
+}
+
+
+/** A stored submission's answers: as stored, or read from its XML when it was received before answers were stored. */
+export function answersOf(row: { answers: StoredAnswers | null; xml: string | null }, repeats: ReadonlySet<string>): StoredAnswers {
+  return row.xml === null ? (row.answers ?? {}) : storedAnswers(readSubmission(row.xml, repeats).answers, repeats);
+}
+
+/** One export table's rows of a submission: the form's own table has one row (instance null), a repeat's one per instance, in order. */
+export function tableInstances(stored: StoredAnswers, repeat: string | null): Array<[string | null, Record<string, string>]> {
+  const answers = stored[repeat ?? ''];
+  if (repeat === null) return [[null, answers === undefined || Array.isArray(answers) ? {} : answers]];
+  return Array.isArray(answers) ? answers : [];
 }

@@ -17,7 +17,7 @@ import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import * as q from './queries.js';
 import { authoriseProject, md5Hex, sha256Hex } from './service.js';
-import { readSubmission, SubmissionProblem, type SubmissionAnswer } from './submission.js';
+import { readSubmission, storedAnswers, SubmissionProblem, type SubmissionAnswer } from './submission.js';
 import { readXForm } from './xform.js';
 import { labelIn, readXFormLabels, type XFormLabels } from './xform-labels.js';
 
@@ -52,6 +52,11 @@ interface FormShape {
 // several), while the same bytes always have the same shape.
 const shapes = new Map<string, FormShape>();
 
+// The repeats last seen for a project's form version, so a submission is read once, with them. A
+// hint only: used when it is the very set of the version's shape (the same bytes), else read again.
+const repeatsByVersion = new Map<string, ReadonlySet<string>>();
+const versionKey = (projectId: number, formId: string, version: string): string => `${projectId}\u0000${formId}\u0000${version}`;
+
 /** Repeats and binary questions of a form version (read once from its XML, then kept: versions never change). */
 async function shapeOf(db: Queryable, version: Pick<q.FormVersionRow, 'id' | 'sha256'>): Promise<FormShape> {
   const known = shapes.get(version.sha256);
@@ -84,8 +89,9 @@ export async function receiveSubmission(
   const principal = actor.principal;
   await authoriseProject(db, principal, projectId, 'collection.submit');
   let parsed;
+  let repeatsRead: ReadonlySet<string> | undefined;
   try {
-    parsed = readSubmission(post.xml);
+    parsed = readSubmission(post.xml, (formId, version) => (repeatsRead = repeatsByVersion.get(versionKey(projectId, formId, version))));
   } catch (error) {
     if (error instanceof SubmissionProblem) throw submissionProblem(error);
     throw error;
@@ -96,8 +102,13 @@ export async function receiveSubmission(
   const version = await q.formVersion(db, form.id, parsed.version);
   if (version === undefined) throw new AppError('collection.submission.versionUnknown', { formId: parsed.formId, version: parsed.version === '' ? '—' : parsed.version });
   // File names are read by question path: the first parse's answers serve, no repeat positions needed.
-  const fileNames = namedFiles(parsed.answers, (await shapeOf(db, version)).binaryPaths);
+  const shape = await shapeOf(db, version);
+  repeatsByVersion.set(versionKey(projectId, parsed.formId, parsed.version), shape.repeats);
+  const fileNames = namedFiles(parsed.answers, shape.binaryPaths);
   const xmlSha256 = sha256Hex(post.xml);
+  // Stored split by export table, so exports never parse XML again. Positions in repeats need the
+  // form's repeats: read with them already unless this form version is new to this process.
+  const answers = storedAnswers(repeatsRead === shape.repeats || shape.repeats.size === 0 ? parsed.answers : readSubmission(post.xml, shape.repeats).answers, shape.repeats);
 
   const outcome = await audited(
     db,
@@ -124,6 +135,7 @@ export async function receiveSubmission(
           appUserId: principal.kind === 'app-user' ? principal.appUserId : null,
           by: actorName(actor),
           reviewState: replaced === undefined ? 'received' : 'edited',
+          answers,
         });
         if (id !== undefined) {
           created = true;
