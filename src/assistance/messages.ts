@@ -182,6 +182,96 @@ export const assistanceMessages = {
     en: 'The fields {fields} are personal data: only holders of the right to read personal data may export them.',
     fr: 'Les champs {fields} sont des données personnelles : seuls les détenteurs du droit de lire les données personnelles peuvent les exporter.',
   },
+  'assistance.import.formula': {
+    status: 422,
+    en: 'Row {row}, column “{column}”: the cell holds a formula or starts like one (“{value}”); type the value itself.',
+    fr: 'Ligne {row}, colonne « {column} » : la cellule contient une formule ou commence comme une formule (« {value} ») ; saisissez la valeur elle-même.',
+  },
+  'assistance.import.phone': {
+    status: 422,
+    en: 'Row {row}, column “{column}”: “{value}” is not a phone number (8 to 15 digits, an optional + first).',
+    fr: 'Ligne {row}, colonne « {column} » : « {value} » n’est pas un numéro de téléphone (8 à 15 chiffres, un + facultatif devant).',
+  },
+  'assistance.import.date': {
+    status: 422,
+    en: 'Row {row}, column “{column}”: “{value}” is not a date that exists and has passed (YYYY-MM-DD, DD/MM/YYYY or a date cell).',
+    fr: 'Ligne {row}, colonne « {column} » : « {value} » n’est pas une date réelle et passée (AAAA-MM-JJ, JJ/MM/AAAA ou une cellule date).',
+  },
+  'assistance.import.birthFuture': {
+    status: 422,
+    en: 'Row {row}, column “{column}”: born in {year}, after this year ({current}).',
+    fr: 'Ligne {row}, colonne « {column} » : né(e) en {year}, après l’année en cours ({current}).',
+  },
+  'assistance.import.value': {
+    status: 422,
+    en: 'Row {row}, column “{column}”: “{value}” is not one of the expected values ({expected}).',
+    fr: 'Ligne {row}, colonne « {column} » : « {value} » ne fait pas partie des valeurs attendues ({expected}).',
+  },
+  'assistance.import.required': {
+    status: 422,
+    en: 'Row {row}, column “{column}”: empty, and a registration needs it.',
+    fr: 'Ligne {row}, colonne « {column} » : vide, alors qu’un enregistrement en a besoin.',
+  },
+  'assistance.import.repeated': {
+    status: 422,
+    en: 'Row {row} repeats row {first} cell for cell ({count} identical rows in all): a block pasted twice? Nothing was stored.',
+    fr: 'La ligne {row} répète la ligne {first} cellule par cellule ({count} lignes identiques en tout) : un bloc collé deux fois ? Rien n’a été enregistré.',
+  },
+  'assistance.import.household': {
+    status: 422,
+    en: 'Household “{household}” (from row {row}): {members} member(s) of whom {heads} head(s); a household needs exactly one head and at most {max} members.',
+    fr: 'Ménage « {household} » (à partir de la ligne {row}) : {members} membre(s) dont {heads} chef(s) ; un ménage a exactement un chef et au plus {max} membres.',
+  },
+  'assistance.import.placeConflict': {
+    status: 422,
+    en: 'Row {row}, column “{column}”: household “{household}” is at {place} on row {first}, here at “{value}”.',
+    fr: 'Ligne {row}, colonne « {column} » : le ménage « {household} » est à {place} à la ligne {first}, ici à « {value} ».',
+  },
+  'assistance.import.place': {
+    status: 422,
+    en: 'Row {row}, column “{column}”: “{value}” is not an admin2 or admin3 P-code of the gazetteer.',
+    fr: 'Ligne {row}, colonne « {column} » : « {value} » n’est pas un P-code d’admin2 ou d’admin3 du répertoire géographique.',
+  },
+  'assistance.import.name': {
+    status: 422,
+    en: 'Row {row}, column “{column}”: “{value}” is not a name (letters, spaces, apostrophes and hyphens only).',
+    fr: 'Ligne {row}, colonne « {column} » : « {value} » n’est pas un nom (lettres, espaces, apostrophes et traits d’union seulement).',
+  },
+  'assistance.import.refused': {
+    status: 422,
+    en: '{count} problem(s) in the file, the first on row {row} (column “{column}”). Nothing was stored; correct the file and import it again.',
+    fr: '{count} problème(s) dans le fichier, le premier à la ligne {row} (colonne « {column} »). Rien n’a été enregistré ; corrigez le fichier et importez-le de nouveau.',
+  },
+  'assistance.import.columnsMissing': {
+    status: 422,
+    en: 'The sheet has no column for: {missing}. Name them in the column choice or add them to the file.',
+    fr: 'La feuille n’a pas de colonne pour : {missing}. Choisissez-les parmi les colonnes ou ajoutez-les au fichier.',
+  },
+  'assistance.import.columnUnknown': {
+    status: 400,
+    en: 'The column “{column}” chosen for {field} is not in the sheet.',
+    fr: 'La colonne « {column} » choisie pour {field} n’est pas dans la feuille.',
+  },
+  'assistance.import.tooManyRows': {
+    status: 413,
+    en: 'The file has more than {limit} rows: split it by site or commune.',
+    fr: 'Le fichier a plus de {limit} lignes : découpez-le par site ou par commune.',
+  },
+  'assistance.import.uploadNotFound': {
+    status: 404,
+    en: 'No registry upload {id} that you may import.',
+    fr: 'Aucun fichier de registre {id} que vous pouvez importer.',
+  },
+  'assistance.import.jobNotFound': {
+    status: 404,
+    en: 'No registry import {id} that you may see.',
+    fr: 'Aucun import de registre {id} que vous pouvez consulter.',
+  },
+  'assistance.import.ownOrganisation': {
+    status: 403,
+    en: 'You may import registrations only for your own organisation.',
+    fr: 'Vous ne pouvez importer des enregistrements que pour votre propre organisation.',
+  },
   'assistance.outputs.threshold': {
     status: 400,
     en: 'A small-count threshold of {threshold} is not allowed here: between {min} and {max}.',

@@ -2,6 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { errorResponses, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { distributionRoutes } from './distribution-routes.js';
+import { registryImportRoutes } from './import-routes.js';
 import { outputRoutes } from './output-routes.js';
 import * as assistance from './service.js';
 
@@ -118,6 +119,7 @@ export function assistanceRoutes(app: LiptakoApp, context: AppContext): void {
   const { db } = context;
   distributionRoutes(app, context);
   outputRoutes(app, context);
+  registryImportRoutes(app, context);
   app.post(
     '/api/assistance/households',
     {

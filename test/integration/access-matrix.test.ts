@@ -726,6 +726,32 @@ const ASSISTANCE_LIST_XLSX: RequestSpec = {
   send: (app, { distribution }) => send(app, 'GET', `/api/assistance/distributions/${distribution}/list.xlsx`),
 };
 
+const TPN_REGISTRY = 'Household,Place,Given names,Family name,Sex,Birth year,Relation,Consent by\nH-1,ML0501,Awa,Traoré,f,1990,head,the head\n';
+
+async function registryUpload(context: TestContext): Promise<Prepared> {
+  const seed = await seedResponse(context.app, context.db);
+  const reply = await send<{ upload: { id: number } }>(context.app, 'POST', `/api/assistance/imports/uploads?fileName=tpn.csv&organisationId=${seed.tpn}`, { headers: { 'content-type': 'text/csv' }, payload: Buffer.from(TPN_REGISTRY) });
+  expect(reply.statusCode, reply.text).toBe(201);
+  return { ...seed, upload: reply.body.upload.id };
+}
+
+const ASSISTANCE_IMPORT_UPLOAD: RequestSpec = {
+  route: 'POST /api/assistance/imports/uploads',
+  prepare: async (context) => ({ ...(await seedResponse(context.app, context.db)) }),
+  send: (app, { tpn }) => send(app, 'POST', `/api/assistance/imports/uploads?fileName=tpn.csv&organisationId=${tpn}`, { headers: { 'content-type': 'text/csv' }, payload: Buffer.from(TPN_REGISTRY) }),
+  observe: (context) => scalar(context, "SELECT count(*)::int AS value FROM file_upload WHERE module = 'assistance' AND complete"),
+};
+
+const ASSISTANCE_IMPORT_START: RequestSpec = {
+  route: 'POST /api/assistance/imports/uploads/:id/start',
+  prepare: registryUpload,
+  send: (app, { upload }) => send(app, 'POST', `/api/assistance/imports/uploads/${upload}/start`, { payload: {} }),
+  async observe(context) {
+    await jobsSettled(context);
+    return scalar(context, "SELECT count(*)::int AS value FROM job WHERE kind = 'assistance-import'");
+  },
+};
+
 // ---- the matrix ---------------------------------------------------------------------------------
 
 const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
@@ -808,6 +834,8 @@ const MATRIX: ReadonlyArray<readonly [string, RequestSpec, ...Statuses]> = [
   ['POST   …/distributions/:id/close',                   ASSISTANCE_CLOSE,        200,   200,   403,    403,   200,    403,   401],
   ['GET    /api/assistance/outputs (aggregates)',       ASSISTANCE_OUTPUTS,      200,   200,   200,    403,   200,    200,   401],
   ['GET    …/distributions/:id/list.xlsx (TPN)',         ASSISTANCE_LIST_XLSX,    200,   200,   403,    403,   200,    403,   401],
+  ['POST   /api/assistance/imports/uploads (TPN)',      ASSISTANCE_IMPORT_UPLOAD, 201,  201,   403,    403,   201,    403,   401],
+  ['POST   …/imports/uploads/:id/start (TPN)',          ASSISTANCE_IMPORT_START, 202,   202,   403,    403,   202,    403,   401],
   ['POST   /api/users',                                  CREATE_USER,             201,   403,   403,    403,   403,    403,   401],
   ['PATCH  /api/users/:id',                              CHANGE_USER,             200,   403,   403,    403,   403,    403,   401],
   ['POST   /api/users/:id/unlock',                       UNLOCK_USER,             200,   403,   403,    403,   403,    403,   401],
