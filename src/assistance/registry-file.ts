@@ -95,7 +95,7 @@ const STATUS_WORDS: Record<string, (typeof DISPLACEMENT_STATUSES)[number]> = {
 
 /** One problem of the file: a catalogued code (assistance.import.*) and its parameters, row and column included. */
 export interface Finding {
-  code: 'assistance.import.formula' | 'assistance.import.phone' | 'assistance.import.date' | 'assistance.import.birthFuture' | 'assistance.import.value' | 'assistance.import.required' | 'assistance.import.repeated' | 'assistance.import.household' | 'assistance.import.place' | 'assistance.import.name';
+  code: 'assistance.import.formula' | 'assistance.import.phone' | 'assistance.import.date' | 'assistance.import.birthFuture' | 'assistance.import.value' | 'assistance.import.required' | 'assistance.import.repeated' | 'assistance.import.household' | 'assistance.import.placeConflict' | 'assistance.import.place' | 'assistance.import.name';
   row: number;
   params: Record<string, string | number>;
 }
@@ -267,7 +267,7 @@ export class RegistryReader {
       this.households.set(key, { key, firstRow: raw.row, pcode: place.pcode, site: place.site, status: status!, consentBy: text('consentBy'), consentAt, members: [{ row: raw.row, member }] });
       return;
     }
-    if (household.pcode !== place.pcode) flag('pcode', 'assistance.import.household', { household: key.slice(0, 40), first: household.firstRow, reason: household.pcode });
+    if (household.pcode !== place.pcode) flag('pcode', 'assistance.import.placeConflict', { household: key.slice(0, 40), first: household.firstRow, place: household.pcode });
     if (household.consentBy === '') household.consentBy = text('consentBy');
     household.members.push({ row: raw.row, member });
   }
@@ -280,7 +280,7 @@ export class RegistryReader {
     for (const household of this.households.values()) {
       const heads = household.members.filter((planned) => planned.member.relation === 'head').length;
       const params = { household: household.key.slice(0, 40), row: household.firstRow, members: household.members.length, heads, max: MAX_MEMBERS };
-      if (heads !== 1 || household.members.length > MAX_MEMBERS) this.note({ code: 'assistance.import.household', row: household.firstRow, params: { ...params, column: this.header('relation'), value: String(heads), first: household.firstRow, reason: '' } });
+      if (heads !== 1 || household.members.length > MAX_MEMBERS) this.note({ code: 'assistance.import.household', row: household.firstRow, params });
       if (household.consentBy === '') this.note({ code: 'assistance.import.required', row: household.firstRow, params: { row: household.firstRow, column: this.header('consentBy'), value: '' } });
     }
     this.findings.sort((a, b) => a.row - b.row);
