@@ -135,11 +135,30 @@ export async function withHeartbeat<T>(db: Queryable, id: number, work: () => Pr
     heartbeat(db, id).catch(() => undefined);
   }, HEARTBEAT_SECONDS * 1000);
   timer.unref();
+  const running = work();
+  const settled = running.then(
+    () => undefined,
+    () => undefined,
+  );
+  inFlight.add(settled);
   try {
-    return await work();
+    return await running;
   } finally {
     clearInterval(timer);
+    inFlight.delete(settled);
   }
+}
+
+// Jobs this process is running, background ones included (a request answers 202 and the job goes on).
+const inFlight = new Set<Promise<void>>();
+
+/**
+ * Resolves once every job this process is running has ended. For whoever must not pull the
+ * database from under a job: the tests' harness, before it rolls a test's transaction back (a job
+ * still running would write into the next test's session).
+ */
+export async function jobsIdle(): Promise<void> {
+  while (inFlight.size > 0) await Promise.all([...inFlight]);
 }
 
 /**

@@ -18,6 +18,7 @@ import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { migrate } from '../../src/core/migrate.js';
 import type { ResponseViolation } from '../../src/core/response-check.js';
 import { versionsChanged } from '../../src/core/versions.js';
+import { jobsIdle } from '../../src/core/jobs.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;
 
@@ -217,6 +218,8 @@ export function describeEachDatabase(
 
       afterEach(async () => {
         const misfits = violations.splice(0);
+        // A job a request started in the background must end inside its own test's transaction.
+        await jobsIdle();
         await rollback.current?.exec('ROLLBACK');
         rollback.current = null;
         // The rolled-back versions may come back: cached published answers must not outlive the test.
