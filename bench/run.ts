@@ -12,6 +12,9 @@
  * - Upload memory: peak RSS of the built server with four 200 MB uploads at once (bench/uploads.ts).
  * - Field collection: submissions over loopback and the CSV zip export (bench/collection.ts).
  * - 4W: a 200,000-row 5W import and the gaps/overlaps dashboard over it (bench/response.ts).
+ * - Assistance duplicates: quality on FEBRL 1–3 and fake_1000 against exact name + birth year
+ *   (BENCH_ONLY=linkage), and detection over a generated registry of BENCH_LINKAGE_PEOPLE people
+ *   (BENCH_ONLY=linkage-scale) (bench/linkage.ts).
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -26,6 +29,7 @@ import { benchDashboard, benchDtmImport, benchFolder, peakMemory, writeBenchFile
 import { benchCollection } from './collection.js';
 import { benchResponse } from './response.js';
 import { benchUploads } from './uploads.js';
+import { benchLinkageQuality, benchLinkageScale } from './linkage.js';
 
 const SYLLABLES = ['ba', 'di', 'ko', 'ma', 'sa', 'ta', 'ni', 'go', 'ro', 'bou', 'dou', 'kan', 'fo', 'lé', 'mé'];
 
@@ -160,6 +164,9 @@ async function main(): Promise<void> {
   console.log(`Liptako benchmarks (${new Date().toISOString()}, Node ${process.version})`);
 
   const only = process.env.BENCH_ONLY ?? '';
+  // Named exactly: 'linkage' is a part of 'linkage-scale'.
+  const linkageQuality = only === '' || only.split(',').includes('linkage');
+  const linkageScale = only === '' || only.split(',').includes('linkage-scale');
   const dtmRows = Number(process.env.BENCH_DTM_ROWS ?? 200_000);
   const dashboardRounds = Number(process.env.BENCH_DTM_ROUNDS ?? 10);
   const dashboardLocations = Number(process.env.BENCH_DTM_LOCATIONS ?? 200_000);
@@ -202,6 +209,8 @@ async function main(): Promise<void> {
   if (only === '' || only.includes('collection')) await withFresh(() => PgliteDatabase.open(), (db) => benchCollection(db, null));
   if (only === '' || only.includes('response')) await withFresh(() => PgliteDatabase.open(), benchResponse);
   if (only === '' || only.includes('uploads')) await benchUploads('pglite', null);
+  if (linkageQuality) benchLinkageQuality();
+  if (linkageScale) await withFresh(() => PgliteDatabase.open(), (db) => benchLinkageScale(db, 'PGlite'));
 
   const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (postgresUrl) {
@@ -243,6 +252,13 @@ async function main(): Promise<void> {
         });
       }
       if (only === '' || only.includes('uploads')) await benchUploads('postgres', postgresUrl);
+      if (linkageScale) {
+        await withFresh(() => Promise.resolve(PostgresDatabase.open(scratch.url, { max: 4 })), async (db) => {
+          await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
+          await migrate(db);
+          await benchLinkageScale(db, 'PostgreSQL');
+        });
+      }
     } finally {
       await scratch.drop();
       dispose();

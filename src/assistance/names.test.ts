@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blockingKeys, foldSpelling, nameSimilarity, nameTokens, scorePair, type RegisteredPerson } from './names.js';
+import { blockingKeys, foldSpelling, nameSimilarity, nameTokens, phoneticKey, scorePair, type RegisteredPerson } from './names.js';
 
 const person = (name: string, over: Partial<RegisteredPerson> = {}): RegisteredPerson => ({ name, sex: 'm', birthYear: 1980, phone: null, admin2: 'ML0501', ...over });
 
@@ -56,5 +56,66 @@ describe('Sahel name matching', () => {
     const keys = new Set(blockingKeys(person('Maïga Mahamadou')));
     expect(blockingKeys(person('Mohamed Mayga')).some((key) => keys.has(key))).toBe(true);
     expect(blockingKeys(person('Moussa Traoré')).some((key) => keys.has(key))).toBe(false);
+  });
+
+  // Spellings of one name seen across partners' lists in Mali, Burkina Faso and Niger (French,
+  // English, Hausa and Fulfulde transliterations), beyond the issue's examples.
+  it.each([
+    ['Mohamed', 'Mamadou'],
+    ['Muhammad', 'Mahamadou'],
+    ['Ousmane', 'Ousman'],
+    ['Aïssata', 'Aissata'],
+    ['Aboubacar', 'Abubakar'],
+    ['Maïga', 'Maiga'],
+    ['Diallo', 'Jallow'],
+    ['Diallo', 'Djallo'],
+    ['Traoré', 'Traore'],
+    ['Sawadogo', 'Sawadogo'],
+    ['Ouédraogo', 'Ouedraogo'],
+    ['Coulibaly', 'Kulibali'],
+    ['Dicko', 'Diko'],
+    ['Haïdara', 'Haidara'],
+    ['Tamboura', 'Tambura'],
+    ['Idrissa', 'Idris'],
+    ['Hassane', 'Hassan'],
+    ['Yacouba', 'Yakubu'],
+    ['Abdourahamane', 'Abderrahmane'],
+    ['Kadidia', 'Khadija'],
+    ['Djibrilla', 'Jibril'],
+    ['Zeinabou', 'Zainab'],
+    ['Aminata', 'Aminatou'],
+    ['Oumarou', 'Umaru'],
+    ['Abdoulaye', 'Abdullahi'],
+    ['Seydou', 'Saidou'],
+  ])('matches the Sahel spellings %s and %s', (first, second) => {
+    expect(nameTokens(first)).toEqual(nameTokens(second));
+    expect(nameSimilarity(first, second)).toBe(1);
+  });
+
+  it.each([
+    ['Moussa', 'Issa'],
+    ['Hawa', 'Hamidou'],
+    ['Fanta', 'Fatoumata'],
+    ['Seydou', 'Souleymane'],
+    ['Mariam', 'Aminata'],
+    ['Diallo', 'Diarra'],
+    ['Traoré', 'Touré'],
+    ['Cissé', 'Sissoko'],
+    ['Maïga', 'Mahamadou'],
+    ['Adama', 'Awa'],
+    ['Ousmane', 'Oumar'],
+    ['Sawadogo', 'Ouédraogo'],
+    ['Kaboré', 'Compaoré'],
+    ['Hadiza', 'Halima'],
+  ])('keeps the unrelated names %s and %s apart', (first, second) => {
+    expect(nameTokens(first)).not.toEqual(nameTokens(second));
+    expect(nameSimilarity(first, second)).toBeLessThan(0.85);
+  });
+
+  it('gives French and English transliterations of one sound one phonetic key', () => {
+    expect(phoneticKey('coulibaly')).toBe(phoneticKey('kulibali'));
+    expect(phoneticKey('jallow')).toBe(phoneticKey('jallo'));
+    expect(phoneticKey('tchad')).toBe(phoneticKey('shad'));
+    expect(phoneticKey('moussa')).not.toBe(phoneticKey('issa'));
   });
 });

@@ -16,7 +16,7 @@ import { jaroWinkler } from '@skyra/jaro-winkler';
  * English and local transliterations. Gathered from the variants partners' distribution lists
  * show (and the issue's examples); each group's first spelling is the one shown.
  */
-const EQUIVALENT_NAMES: readonly (readonly string[])[] = [
+export const EQUIVALENT_NAMES: readonly (readonly string[])[] = [
   ['mohamed', 'mahamadou', 'mamadou', 'muhammad', 'mohammed', 'mohamad', 'mahamed', 'mouhamed', 'mouhamadou', 'mohamadou', 'mahmadou', 'amadou bello'],
   ['ousmane', 'usman', 'ousman', 'outhman', 'othmane', 'usmane', 'ousseini', 'oussemane'],
   ['aissata', 'aisseta', 'aichata', 'aissatou', 'aicha', 'aisha', 'aysata'],
@@ -38,12 +38,24 @@ const EQUIVALENT_NAMES: readonly (readonly string[])[] = [
   ['seydou', 'saidou', 'sidi', 'seidou', 'saydou'],
   ['traore', 'traore', 'trawre'],
   ['toure', 'ture', 'tourey'],
-  ['diallo', 'jallo', 'djallo', 'jalloh'],
+  ['diallo', 'jallo', 'djallo', 'jalloh', 'jallow', 'diallow', 'djalo'],
   ['cisse', 'sisse', 'cissé', 'sissay'],
+  // From public lists of Sahel names (Malian, Burkinabè and Nigerien registries, Hausa and Fulfulde forms).
+  ['idrissa', 'idris', 'idriss', 'idrissou', 'driss'],
+  ['hassane', 'hassan', 'hasan', 'assane', 'hassana'],
+  ['yacouba', 'yakubu', 'yacoub', 'yaqub', 'yakouba'],
+  ['abdourahamane', 'abdourahmane', 'abderrahmane', 'abdulrahman', 'abdourahman', 'abdramane'],
+  ['aminata', 'aminatou', 'amina', 'aminetou'],
+  ['zeinabou', 'zainab', 'zenabou', 'zeynab', 'zeinab'],
+  ['kadidia', 'khadija', 'kadidiatou', 'kadiatou', 'kadidja'],
+  ['djibrilla', 'djibril', 'jibril', 'jibrila', 'gibril'],
+  ['sawadogo', 'sawadgo', 'sawadougou'],
+  ['coulibaly', 'kulibali', 'koulibaly', 'coulibali'],
+  ['dicko', 'diko', 'dikko'],
 ];
 
 /** Particles of filiation and articles that one registration writes and another drops. */
-const PARTICLES = new Set(['ould', 'wuld', 'ag', 'ben', 'bin', 'bint', 'ibn', 'ibnou', 'mint', 'walet', 'welet', 'el', 'al', 'dan', 'ba', 'de']);
+export const PARTICLES = new Set(['ould', 'wuld', 'ag', 'ben', 'bin', 'bint', 'ibn', 'ibnou', 'mint', 'walet', 'welet', 'el', 'al', 'dan', 'ba', 'de']);
 
 /** Case, accents, apostrophes and hyphens folded: `Aïssata`, `AISSATA` and `Ai-ssata` read alike. */
 export function foldSpelling(text: string): string {
@@ -68,7 +80,9 @@ export function phoneticKey(token: string): string {
     .replace(/dj/g, 'j')
     .replace(/tch|ch|sh/g, 'c')
     .replace(/ph/g, 'f')
-    .replace(/kh|gh/g, 'k')
+    .replace(/kh|gh|ck|q/g, 'k')
+    .replace(/c(?=[aou])/g, 'k')
+    .replace(/ow$/, 'o')
     .replace(/y/g, 'i')
     .replace(/(?<=[aeiou])h/g, '')
     .replace(/(.)\1+/g, '$1');

@@ -212,18 +212,26 @@ export interface ComparableRow {
   family_name: string;
   sex: 'f' | 'm';
   birth_year: number | null;
+  birth_date: string | null;
   phone: string | null;
+  id_document: string | null;
   admin2_pcode: string;
+  site_code: string | null;
 }
 
-/** The consenting members in a scope, as duplicate detection compares them. */
-export async function comparableMembers(db: Queryable, scope: RegistryScope): Promise<ComparableRow[]> {
+/**
+ * A page of the consenting members in a scope, as duplicate detection compares them, after the
+ * member id `after` (keyset paging: a registry of a million people is read a page at a time, not
+ * as one answer held whole by the driver).
+ */
+export async function comparableMembers(db: Queryable, scope: RegistryScope, after = 0, limit = 20_000): Promise<ComparableRow[]> {
   return db.query<ComparableRow>(
-    `SELECT m.id::int AS id, m.household_id::int AS household_id, m.given_names, m.family_name, m.sex, m.birth_year::int AS birth_year, m.phone, h.admin2_pcode
+    `SELECT m.id::int AS id, m.household_id::int AS household_id, m.given_names, m.family_name, m.sex, m.birth_year::int AS birth_year,
+            to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.phone, m.id_document, h.admin2_pcode, h.site_code
        FROM assistance_member m JOIN assistance_household h ON h.id = m.household_id
-      WHERE ${IN_SCOPE('h', 1)} AND ${CONSENTING('m')}
-      ORDER BY m.id`,
-    scopeParams(scope),
+      WHERE ${IN_SCOPE('h', 1)} AND ${CONSENTING('m')} AND m.id > $4
+      ORDER BY m.id LIMIT $5`,
+    [...scopeParams(scope), after, limit],
   );
 }
 

@@ -1,0 +1,130 @@
+/**
+ * Duplicate detection of the assistance registry (issue 13).
+ *
+ * - linkage: precision, recall and F1 on FEBRL 1–3 and Splink's fake_1000
+ *   (../shared/data/record-linkage) for the matcher (Fellegi–Sunter, weights learned by EM) and,
+ *   in the same run, for a baseline of exact normalised name + birth year.
+ * - linkage-scale: a generated registry of BENCH_LINKAGE_PEOPLE people (default 1,000,000) with
+ *   5 % planted second registrations in Sahel spellings, stored in bulk, then the product's own
+ *   detection (assistance service detectDuplicates: members read by pages, blocking, EM, scoring,
+ *   candidates written to the review queue); wall time, peak RSS of this process (the database
+ *   too when it is PGlite, in-process) and F1 of the queue against the planted truth.
+ */
+import { performance } from 'node:perf_hooks';
+import { systemActor } from '../src/access/audit.js';
+import { detectDuplicates, DUPLICATE_THRESHOLD } from '../src/assistance/service.js';
+import type { Database } from '../src/core/db.js';
+import { generateRegistry, type GeneratedHousehold } from '../src/demo/registry-generator.js';
+import { createOrganisation } from '../src/response/service.js';
+import { evaluate, fake1000, febrl, formatEvaluation, missingLinkageFiles } from '../test/support/record-linkage.js';
+
+export function benchLinkageQuality(): void {
+  const missing = missingLinkageFiles();
+  if (missing.length > 0) {
+    console.log(`  linkage quality    skipped: missing ${missing.join(', ')}`);
+    return;
+  }
+  console.log(`  linkage quality    threshold: probability ≥ ${DUPLICATE_THRESHOLD}; "clustered": pairs joined into people (connected components)`);
+  for (const registry of [febrl(1), febrl(2), febrl(3), fake1000()]) console.log(formatEvaluation(evaluate(registry, DUPLICATE_THRESHOLD)));
+}
+
+/** Peak RSS while work runs, sampled every 50 ms (the kernel's high-water mark covers the whole process life). */
+async function withPeakRss<T>(work: () => Promise<T>): Promise<[T, number]> {
+  let peak = process.memoryUsage.rss();
+  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+  try {
+    const result = await work();
+    peak = Math.max(peak, process.memoryUsage.rss());
+    return [result, peak];
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/** The generated households stored in bulk (ids given here, so the planted truth is known by member id). */
+async function storeRegistry(db: Database, people: number, organisations: readonly number[]): Promise<Int32Array> {
+  const personOf: number[] = [];
+  let householdId = 0;
+  let memberId = 0;
+  let batch: GeneratedHousehold[] = [];
+  const flush = async (): Promise<void> => {
+    if (batch.length === 0) return;
+    const households = batch.map((household) => ({ id: ++householdId, household }));
+    const members = households.flatMap(({ id, household }) => household.members.map((member) => ({ id: ++memberId, householdId: id, member })));
+    for (const { member } of members) personOf.push(member.person);
+    await db.transaction(async (tx) => {
+      await tx.query(
+        `INSERT INTO assistance_household (id, organisation_id, country, admin1_pcode, admin2_pcode, geography_version, site_code, displacement_status, created_by)
+         OVERRIDING SYSTEM VALUE
+         SELECT h.id, h.org, left(h.admin2, 2), left(h.admin2, 4), h.admin2, DATE '2020-01-01', h.site, 'idp', 'bench'
+           FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[]) AS h(id, org, admin2, site)`,
+        [households.map(({ id }) => id), households.map(({ household }) => organisations[household.organisation]!), households.map(({ household }) => household.admin2), households.map(({ household }) => household.site)],
+      );
+      await tx.query(
+        `INSERT INTO assistance_member (id, household_id, given_names, family_name, sex, birth_year, relation, phone)
+         OVERRIDING SYSTEM VALUE
+         SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::smallint[], $7::text[], $8::text[])`,
+        [
+          members.map(({ id }) => id),
+          members.map(({ householdId: id }) => id),
+          members.map(({ member }) => member.givenNames),
+          members.map(({ member }) => member.familyName),
+          members.map(({ member }) => member.sex),
+          members.map(({ member }) => member.birthYear),
+          members.map(({ member }) => member.relation),
+          members.map(({ member }) => member.phone),
+        ],
+      );
+      await tx.query(
+        `INSERT INTO assistance_consent (household_id, given_by, given_at, purposes)
+         SELECT id, 'bench (synthetic)', TIMESTAMPTZ '2021-03-01', ARRAY['registration', 'deduplication'] FROM unnest($1::bigint[]) AS id`,
+        [households.map(({ id }) => id)],
+      );
+    });
+    batch = [];
+  };
+  for (const household of generateRegistry(people, 2026)) {
+    batch.push(household);
+    if (batch.length >= 2_000) await flush();
+  }
+  await flush();
+  await db.exec('ANALYZE assistance_household; ANALYZE assistance_member; ANALYZE assistance_consent');
+  return Int32Array.from(personOf);
+}
+
+export async function benchLinkageScale(db: Database, label: string): Promise<void> {
+  const people = Number(process.env.BENCH_LINKAGE_PEOPLE ?? 1_000_000);
+  const actor = systemActor('bench');
+  const organisations: number[] = [];
+  for (const [acronym, name] of [['BENCH-A', 'Bench partner A'], ['BENCH-B', 'Bench partner B'], ['BENCH-C', 'Bench partner C']] as const) {
+    organisations.push((await createOrganisation(db, actor, { acronym, name, orgTypeCode: '441' })).organisation.id);
+  }
+  const storing = performance.now();
+  const personOf = await storeRegistry(db, people, organisations);
+  const storedMs = performance.now() - storing;
+  const started = performance.now();
+  const [result, peak] = await withPeakRss(() => detectDuplicates(db, actor));
+  const detectMs = performance.now() - started;
+
+  // Truth: the member pairs of one person (ids are 1-based positions in personOf).
+  const byPerson = new Map<number, number[]>();
+  personOf.forEach((person, index) => {
+    const ids = byPerson.get(person);
+    if (ids) ids.push(index + 1);
+    else byPerson.set(person, [index + 1]);
+  });
+  const truth = new Set<string>();
+  for (const ids of byPerson.values()) for (let x = 0; x < ids.length; x++) for (let y = x + 1; y < ids.length; y++) truth.add(`${ids[x]}:${ids[y]}`);
+  const found = await db.query<{ low: number; high: number }>('SELECT member_low::int AS low, member_high::int AS high FROM assistance_duplicate');
+  const hits = found.filter((pair) => truth.has(`${pair.low}:${pair.high}`)).length;
+  const precision = found.length === 0 ? 0 : hits / found.length;
+  const recall = truth.size === 0 ? 0 : hits / truth.size;
+  const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
+  console.log(
+    `  linkage scale      ${label}: ${personOf.length} registrations (${truth.size} planted pairs), stored in ${(storedMs / 1000).toFixed(0)} s; ` +
+      `detection ${(detectMs / 1000).toFixed(1)} s, ${result.compared} pairs compared, ${result.found} candidates; peak RSS ${mb(peak)} (max RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)}); ` +
+      `P ${precision.toFixed(3)} R ${recall.toFixed(3)} F1 ${f1.toFixed(3)}`,
+  );
+}

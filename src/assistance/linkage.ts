@@ -1,0 +1,777 @@
+/**
+ * Record linkage with weights learned from the registry itself (pure): the Fellegi–Sunter model,
+ * as Splink implements it. Each pair of registrations is compared field by field into levels
+ * (names exact, close, far; birth date exact, one typo, year ±1…); each level has m, how often
+ * it is seen between two registrations of one person, and u, how often between two different
+ * people; a pair's match weight is the sum of log2(m/u) and the prior odds, and its probability
+ * follows. u comes from random pairs of the registry (almost all of them are different people),
+ * m and the prior from expectation–maximisation over the blocked pairs: hand-set weights were
+ * right for one registry and wrong for the next (a name as common as Mamadou says little in
+ * Mopti, a lot in Agadez).
+ *
+ * Only pairs sharing a blocking key are compared (a registry of a million people is 5·10^11
+ * pairs); blocks are walked one at a time from sorted keys, so memory grows with the records and
+ * the candidates kept, never with the pairs compared. EM works on the counts of comparison
+ * patterns (a few hundred distinct vectors), not on pairs.
+ */
+import { jaroWinkler } from '@skyra/jaro-winkler';
+import { distance } from 'fastest-levenshtein';
+import { foldSpelling, nameTokens, phoneticKey } from './names.js';
+
+/** A registration as the matcher sees it; every field but the names may be missing. */
+export interface LinkageRecord {
+  givenNames: string;
+  familyName: string;
+  sex: 'f' | 'm' | null;
+  birthYear: number | null;
+  /** YYYY-MM-DD when the full date is known. */
+  birthDate: string | null;
+  /** The coarse place: admin2 P-code (a postcode or a town in other registries). */
+  place: string | null;
+  /** The fine place: site, neighbourhood, suburb. */
+  locality: string | null;
+  /** A street address where registries have one. */
+  address: string | null;
+  /** Phone (compared on its last 8 digits) or e-mail. */
+  contact: string | null;
+  idDocument: string | null;
+  /** The household the registration belongs to, where the registry has households. */
+  household?: number | null;
+}
+
+/** What comparing is done on: folded, canonical and phonetic forms computed once per record. */
+export interface PreparedRecord {
+  givenFold: string;
+  familyFold: string;
+  /** Canonical name tokens (names.ts: table of equivalent names, particles dropped), sorted. */
+  given: readonly string[];
+  family: readonly string[];
+  givenKey: string;
+  familyKey: string;
+  /** The phonetic keys of the canonical tokens, for the level between similar and different. */
+  givenSound: string;
+  familySound: string;
+  sex: 'f' | 'm' | null;
+  birthYear: number | null;
+  birthDigits: string | null;
+  place: string | null;
+  locality: string | null;
+  address: string | null;
+  contact: string | null;
+  idDocument: string | null;
+  household: number | null;
+}
+
+/** Places and addresses folded like names, digits kept (SITE-07 and SITE-12 are two sites). */
+const orNull = (text: string | null | undefined): string | null => {
+  if (text === null || text === undefined) return null;
+  const folded = text
+    .normalize('NFKD')
+    .replace(/\p{M}+/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, ' ')
+    .trim();
+  return folded === '' ? null : folded;
+};
+
+function contactKey(contact: string | null): string | null {
+  if (contact === null) return null;
+  const text = contact.trim().toLowerCase();
+  if (text.includes('@')) return text;
+  const digits = text.replace(/\D/g, '');
+  // Country codes and leading zeros come and go between partners; the subscriber number stays.
+  return digits.length >= 8 ? digits.slice(-8) : null;
+}
+
+export function prepareRecord(record: LinkageRecord): PreparedRecord {
+  const given = nameTokens(record.givenNames).sort();
+  const family = nameTokens(record.familyName).sort();
+  const date = record.birthDate !== null && /^\d{4}-\d{2}-\d{2}$/.test(record.birthDate) ? record.birthDate.replace(/-/g, '') : null;
+  return {
+    givenFold: foldSpelling(record.givenNames),
+    familyFold: foldSpelling(record.familyName),
+    given,
+    family,
+    givenKey: given.join(' '),
+    familyKey: family.join(' '),
+    givenSound: given.map(phoneticKey).join(' '),
+    familySound: family.map(phoneticKey).join(' '),
+    sex: record.sex,
+    birthYear: record.birthYear ?? (date === null ? null : Number(date.slice(0, 4))),
+    birthDigits: date,
+    place: record.place === null ? null : record.place.trim().toUpperCase() || null,
+    locality: orNull(record.locality),
+    address: orNull(record.address),
+    contact: contactKey(record.contact),
+    idDocument: record.idDocument === null ? null : record.idDocument.replace(/[\s./-]/g, '').toUpperCase() || null,
+    household: record.household ?? null,
+  };
+}
+
+// ---- comparisons --------------------------------------------------------------------------------
+
+/**
+ * How alike two names are, 0 to 1, order-free: the better of Jaro-Winkler on the folded spelling
+ * (typos: lachlan / lachlna) and the token-by-token product on canonical forms (Mahamadou
+ * Ousmane / Mohamed Usman; a token one side lacks costs 5 %).
+ */
+function nameSimilarity(foldA: string, foldB: string, tokensA: readonly string[], tokensB: readonly string[]): number {
+  if (foldA === foldB) return 1;
+  const best = jaroWinkler(foldA, foldB);
+  if (tokensA.length === 0 || tokensB.length === 0) return best;
+  const [shorter, longer] = tokensA.length <= tokensB.length ? [tokensA, tokensB] : [tokensB, tokensA];
+  const unused = [...longer];
+  let product = 1;
+  for (const token of shorter) {
+    let top = 0;
+    let at = -1;
+    for (let index = 0; index < unused.length; index++) {
+      const candidate = unused[index]!;
+      const similarity = candidate === token ? 1 : jaroWinkler(candidate, token);
+      if (similarity > top) {
+        top = similarity;
+        at = index;
+      }
+    }
+    product *= top;
+    if (at >= 0) unused.splice(at, 1);
+    if (product <= best) return best;
+  }
+  product *= Math.pow(0.95, longer.length - shorter.length);
+  return Math.max(best, product);
+}
+
+/** Levels of a name comparison; the first two are "exact" (term frequencies adjust them). */
+const NAME_LEVELS = ['exact', 'close', 'similar', 'phonetic', 'different'] as const;
+
+function nameLevel(keyA: string, keyB: string, similarity: number, phoneticA: string, phoneticB: string): number {
+  if (keyA === keyB) return 0;
+  if (similarity >= 0.92) return 1;
+  if (similarity >= 0.8) return 2;
+  if (phoneticA === phoneticB) return 3;
+  return 4;
+}
+
+export interface Comparison {
+  name: string;
+  levels: readonly string[];
+  /** m (first) and u (second) before any data: the prior of the registry's first, small runs. */
+  prior: { m: readonly number[]; u: readonly number[] };
+  /** m known rather than learned: EM would take a household's namesake siblings for one person. */
+  fixedM?: boolean;
+}
+
+/**
+ * The comparisons, in the order of a pattern's digits. Priors are what a Sahel registry looks
+ * like before it has grown (spellings vary, ages are estimated, phones change hands): EM starts
+ * there and the data takes over as pairs accumulate (they weigh as PRIOR_PAIRS pairs).
+ */
+export const COMPARISONS: readonly Comparison[] = [
+  { name: 'given', levels: NAME_LEVELS, prior: { m: [0.7, 0.15, 0.08, 0.03, 0.04], u: [0.03, 0.02, 0.1, 0.05, 0.8] } },
+  { name: 'family', levels: NAME_LEVELS, prior: { m: [0.75, 0.12, 0.06, 0.03, 0.04], u: [0.05, 0.02, 0.1, 0.05, 0.78] } },
+  {
+    name: 'birth',
+    levels: ['same date', 'date one typo', 'same year', 'year ±1', 'year ±2', 'different'],
+    prior: { m: [0.5, 0.1, 0.25, 0.08, 0.04, 0.03], u: [0.0005, 0.002, 0.02, 0.04, 0.04, 0.8975] },
+  },
+  { name: 'sex', levels: ['same', 'different'], prior: { m: [0.98, 0.02], u: [0.5, 0.5] } },
+  { name: 'place', levels: ['same', 'same region', 'different'], prior: { m: [0.8, 0.15, 0.05], u: [0.01, 0.1, 0.89] } },
+  { name: 'locality', levels: ['same', 'close', 'different'], prior: { m: [0.75, 0.1, 0.15], u: [0.02, 0.02, 0.96] } },
+  { name: 'address', levels: ['same', 'close', 'different'], prior: { m: [0.7, 0.15, 0.15], u: [0.0005, 0.005, 0.9945] } },
+  { name: 'contact', levels: ['same', 'close', 'different'], prior: { m: [0.8, 0.05, 0.15], u: [0.0005, 0.002, 0.9975] } },
+  { name: 'idDocument', levels: ['same', 'one typo', 'different'], prior: { m: [0.85, 0.1, 0.05], u: [0.00001, 0.0001, 0.99989] } },
+  // Two members of one household are seldom one person registered twice (a namesake sibling is
+  // the usual reason two of them look alike).
+  { name: 'household', levels: ['same', 'different'], prior: { m: [0.0005, 0.9995], u: [0.001, 0.999] }, fixedM: true },
+];
+
+const GIVEN = 0;
+const FAMILY = 1;
+const BIRTH = 2;
+const SEX = 3;
+const PLACE = 4;
+const LOCALITY = 5;
+const ADDRESS = 6;
+const CONTACT = 7;
+const ID_DOCUMENT = 8;
+const HOUSEHOLD = 9;
+
+/** Levels of one pair, one per comparison; -1 where a side is missing (no evidence either way). */
+export type Pattern = Int8Array;
+
+export interface PairDetail {
+  pattern: Pattern;
+  /** Name similarities after the order was aligned, for the reviewer. */
+  given: number;
+  family: number;
+  /** Whether given and family names were read crossed (Hall Isla / Isla Hall). */
+  swapped: boolean;
+  birthGap: number | null;
+  /** Another member of each household is alike too (set after scoring, by householdEvidence). */
+  household?: boolean;
+}
+
+/** The place codes share all but their last two characters: admin1 of an admin2 P-code (ML05 of ML0501), a postcode's district. */
+function sameRegion(a: string, b: string): boolean {
+  const length = Math.max(2, Math.min(a.length, b.length) - 2);
+  return a.length === b.length && a.slice(0, length) === b.slice(0, length);
+}
+
+function stringLevel(a: string | null, b: string | null): number {
+  if (a === null || b === null) return -1;
+  if (a === b) return 0;
+  return jaroWinkler(a, b) >= 0.88 ? 1 : 2;
+}
+
+function birthLevel(a: PreparedRecord, b: PreparedRecord): number {
+  if (a.birthDigits !== null && b.birthDigits !== null) {
+    if (a.birthDigits === b.birthDigits) return 0;
+    const swappedDayMonth = a.birthDigits.slice(0, 4) + a.birthDigits.slice(6, 8) + a.birthDigits.slice(4, 6);
+    if (swappedDayMonth === b.birthDigits || distance(a.birthDigits, b.birthDigits) === 1) return 1;
+  }
+  if (a.birthYear === null || b.birthYear === null) return -1;
+  const gap = Math.abs(a.birthYear - b.birthYear);
+  // Two full dates in the same year but a different day are not "same year" evidence: that level
+  // is for registries that hold years only.
+  if (gap === 0) return a.birthDigits !== null && b.birthDigits !== null ? 3 : 2;
+  return gap === 1 ? 3 : gap === 2 ? 4 : 5;
+}
+
+export function comparePair(a: PreparedRecord, b: PreparedRecord): PairDetail {
+  const pattern = new Int8Array(COMPARISONS.length);
+  const hasNames = (fold: string): boolean => fold !== '';
+  let given = 0;
+  let family = 0;
+  let swapped = false;
+  const givenBoth = hasNames(a.givenFold) && hasNames(b.givenFold);
+  const familyBoth = hasNames(a.familyFold) && hasNames(b.familyFold);
+  if (givenBoth) given = nameSimilarity(a.givenFold, b.givenFold, a.given, b.given);
+  if (familyBoth) family = nameSimilarity(a.familyFold, b.familyFold, a.family, b.family);
+  // Given and family names written in each other's place: read them crossed when that fits better.
+  if ((!givenBoth || given < 0.92 || !familyBoth || family < 0.92) && hasNames(a.givenFold) && hasNames(a.familyFold) && hasNames(b.givenFold) && hasNames(b.familyFold)) {
+    const crossedGiven = nameSimilarity(a.givenFold, b.familyFold, a.given, b.family);
+    const crossedFamily = nameSimilarity(a.familyFold, b.givenFold, a.family, b.given);
+    if (crossedGiven + crossedFamily > given + family + 0.1) {
+      given = crossedGiven;
+      family = crossedFamily;
+      swapped = true;
+    }
+  }
+  if (swapped) {
+    pattern[GIVEN] = nameLevel(a.givenKey, b.familyKey, given, a.givenSound, b.familySound);
+    pattern[FAMILY] = nameLevel(a.familyKey, b.givenKey, family, a.familySound, b.givenSound);
+  } else {
+    pattern[GIVEN] = givenBoth ? nameLevel(a.givenKey, b.givenKey, given, a.givenSound, b.givenSound) : -1;
+    pattern[FAMILY] = familyBoth ? nameLevel(a.familyKey, b.familyKey, family, a.familySound, b.familySound) : -1;
+  }
+  pattern[BIRTH] = birthLevel(a, b);
+  pattern[SEX] = a.sex === null || b.sex === null ? -1 : a.sex === b.sex ? 0 : 1;
+  pattern[PLACE] = a.place === null || b.place === null ? -1 : a.place === b.place ? 0 : sameRegion(a.place, b.place) ? 1 : 2;
+  pattern[LOCALITY] = stringLevel(a.locality, b.locality);
+  pattern[ADDRESS] = stringLevel(a.address, b.address);
+  if (a.contact === null || b.contact === null) pattern[CONTACT] = -1;
+  else pattern[CONTACT] = a.contact === b.contact ? 0 : distance(a.contact, b.contact) <= 2 ? 1 : 2;
+  if (a.idDocument === null || b.idDocument === null) pattern[ID_DOCUMENT] = -1;
+  else pattern[ID_DOCUMENT] = a.idDocument === b.idDocument ? 0 : distance(a.idDocument, b.idDocument) === 1 ? 1 : 2;
+  pattern[HOUSEHOLD] = a.household === null || b.household === null ? -1 : a.household === b.household ? 0 : 1;
+  const birthGap = a.birthYear === null || b.birthYear === null ? null : Math.abs(a.birthYear - b.birthYear);
+  return { pattern, given, family, swapped, birthGap };
+}
+
+/** One number per pattern (mixed radix, missing as its own digit): patterns are counted, not kept. */
+export function patternKey(pattern: Pattern): number {
+  let key = 0;
+  for (let index = 0; index < COMPARISONS.length; index++) key = key * (COMPARISONS[index]!.levels.length + 1) + (pattern[index]! + 1);
+  return key;
+}
+
+export function patternOf(key: number): Pattern {
+  const pattern = new Int8Array(COMPARISONS.length);
+  for (let index = COMPARISONS.length - 1; index >= 0; index--) {
+    const radix = COMPARISONS[index]!.levels.length + 1;
+    pattern[index] = (key % radix) - 1;
+    key = Math.floor(key / radix);
+  }
+  return pattern;
+}
+
+// ---- blocking -----------------------------------------------------------------------------------
+
+/**
+ * The blocking rules: a pair is compared when the two records share a key of at least one rule.
+ * Each rule is narrow enough that common names do not make blocks of thousands (name tokens go
+ * with a birth-year window), and together they forgive what one rule cannot: a misspelt name is
+ * caught by the date or the phone, a wrong year by the names and the place.
+ */
+export const BLOCKING_RULES: ReadonlyArray<{ name: string; uses: readonly number[]; keys: (record: PreparedRecord) => string[] }> = [
+  {
+    // Two canonical name tokens in any order (Maïga Mahamadou / Mohamed Mayga) within a birth-year
+    // window: windows of 6 years in two phases, so years up to 2 apart always share one.
+    name: 'name pair and birth years',
+    uses: [GIVEN, FAMILY, BIRTH, SEX],
+    keys: (record) => {
+      const tokens = [...new Set([...record.given, ...record.family])].sort();
+      if (tokens.length < 2) return [];
+      const windows = record.birthYear === null ? ['?'] : [`a${Math.floor(record.birthYear / 6)}`, `b${Math.floor((record.birthYear + 3) / 6)}`];
+      const keys: string[] = [];
+      for (let i = 0; i < tokens.length; i++) for (let j = i + 1; j < tokens.length; j++) for (const window of windows) keys.push(`${record.sex ?? '?'}|${tokens[i]}|${tokens[j]}|${window}`);
+      return keys;
+    },
+  },
+  { name: 'birth date', uses: [BIRTH, SEX], keys: (record) => (record.birthDigits === null ? [] : [`${record.birthDigits}|${record.sex ?? '?'}`]) },
+  { name: 'contact', uses: [CONTACT], keys: (record) => (record.contact === null ? [] : [record.contact]) },
+  { name: 'identity document', uses: [ID_DOCUMENT], keys: (record) => (record.idDocument === null ? [] : [record.idDocument]) },
+  {
+    // A misspelt given name: the family name's sound, the given name's initial, the place.
+    name: 'family sound and place',
+    uses: [GIVEN, FAMILY, PLACE, BIRTH, SEX],
+    keys: (record) => {
+      if (record.family.length === 0 || record.place === null) return [];
+      const initial = record.givenFold.charAt(0);
+      return record.family.map((token) => `${record.sex ?? '?'}|${phoneticKey(token)}|${initial}|${record.place}|${record.birthYear === null ? '?' : Math.floor(record.birthYear / 10)}`);
+    },
+  },
+  {
+    // A misspelt family name: the given name and the birth year.
+    name: 'given name and birth year',
+    uses: [GIVEN, FAMILY, BIRTH, SEX],
+    keys: (record) => (record.birthYear === null || record.given.length === 0 ? [] : [`${record.sex ?? '?'}|${record.givenKey}|${record.birthYear}|${record.familyFold.charAt(0)}`]),
+  },
+  {
+    // One of the names missing: any name token with the birth year and the place.
+    name: 'name token, birth year and place',
+    uses: [GIVEN, FAMILY, BIRTH, SEX, PLACE],
+    keys: (record) =>
+      record.birthYear === null || record.place === null ? [] : [...new Set([...record.given, ...record.family])].map((token) => `${record.sex ?? '?'}|${token}|${record.birthYear}|${record.place}`),
+  },
+  {
+    name: 'name token and birth date',
+    uses: [GIVEN, FAMILY, BIRTH, SEX],
+    keys: (record) => (record.birthDigits === null ? [] : [...new Set([...record.given, ...record.family])].map((token) => `${record.sex ?? '?'}|${token}|${record.birthDigits}`)),
+  },
+  {
+    // An e-mail's domain mistyped: the user part alone (phones have none).
+    name: 'e-mail user',
+    uses: [CONTACT],
+    keys: (record) => {
+      const at = record.contact?.indexOf('@') ?? -1;
+      return at > 2 ? [record.contact!.slice(0, at)] : [];
+    },
+  },
+];
+
+/** 53-bit FNV-1a-like hash: keys sorted as numbers, not strings (a million records, several keys each). */
+function hashKey(text: string): number {
+  let high = 0x811c9dc5;
+  let low = 0x1000193;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    high = Math.imul(high ^ code, 0x01000193) >>> 0;
+    low = Math.imul(low ^ (code + index), 0x5bd1e995) >>> 0;
+  }
+  return (high & 0x1fffff) * 0x100000000 + low;
+}
+
+/** The hashed keys of each rule for each record: what the walk over blocks and its deduplication need. */
+export interface BlockingIndex {
+  /** keys[rule][record]: the record's hashed keys under that rule. */
+  keys: Float64Array[][];
+}
+
+export function blockingIndex(records: readonly PreparedRecord[]): BlockingIndex {
+  return { keys: BLOCKING_RULES.map((rule) => records.map((record) => Float64Array.from(new Set(rule.keys(record).map(hashKey))))) };
+}
+
+const shares = (a: Float64Array, b: Float64Array, below = Infinity): boolean => {
+  for (const key of a) if (key < below && b.includes(key)) return true;
+  return false;
+};
+
+/**
+ * Calls visit(i, j, rule) once for each pair sharing a key of some rule. A pair found by a
+ * smaller key of the same rule is skipped, and so is one found by an earlier rule unless
+ * everyRule is set (training wants each rule's pairs whole), so no set of seen pairs is needed.
+ * visit returning false ends the rule's walk (training is content with a sample). Blocks larger
+ * than maxBlock are skipped and counted (a key shared by half the registry says nothing and
+ * would cost hours).
+ */
+export function forEachCandidatePair(
+  index: BlockingIndex,
+  visit: (i: number, j: number, rule: number) => boolean | void,
+  options: { maxBlock?: number; everyRule?: boolean } = {},
+): { pairs: number; skippedBlocks: number } {
+  const maxBlock = options.maxBlock ?? 2000;
+  let pairs = 0;
+  let skippedBlocks = 0;
+  index.keys.forEach((ruleKeys, rule) => {
+    let entries = 0;
+    for (const keys of ruleKeys) entries += keys.length;
+    const hashes = new Float64Array(entries);
+    const owners = new Int32Array(entries);
+    let at = 0;
+    ruleKeys.forEach((keys, record) => {
+      for (const key of keys) {
+        hashes[at] = key;
+        owners[at++] = record;
+      }
+    });
+    const order = new Int32Array(entries);
+    for (let position = 0; position < entries; position++) order[position] = position;
+    order.sort((x, y) => hashes[x]! - hashes[y]! || owners[x]! - owners[y]!);
+    let start = 0;
+    walk: while (start < entries) {
+      const key = hashes[order[start]!]!;
+      let end = start + 1;
+      while (end < entries && hashes[order[end]!] === key) end++;
+      const size = end - start;
+      if (size > maxBlock) skippedBlocks++;
+      else {
+        for (let x = start; x < end; x++) {
+          const i = owners[order[x]!]!;
+          for (let y = x + 1; y < end; y++) {
+            const j = owners[order[y]!]!;
+            if (shares(ruleKeys[i]!, ruleKeys[j]!, key)) continue;
+            let earlier = false;
+            if (options.everyRule !== true) for (let previous = 0; previous < rule && !earlier; previous++) earlier = shares(index.keys[previous]![i]!, index.keys[previous]![j]!);
+            if (earlier) continue;
+            pairs++;
+            if (visit(i, j, rule) === false) break walk;
+          }
+        }
+      }
+      start = end;
+    }
+  });
+  return { pairs, skippedBlocks };
+}
+
+// ---- the model ----------------------------------------------------------------------------------
+
+export interface LinkageModel {
+  /** Prior probability that two records taken at random are one person. */
+  lambda: number;
+  m: number[][];
+  u: number[][];
+  /** How many times each canonical given / family name occurs, over the records: rare names weigh more. */
+  givenFrequency: Map<string, number>;
+  familyFrequency: Map<string, number>;
+  records: number;
+  iterations: number;
+}
+
+/** How many pairs the priors weigh as: enough to steady a registry of a dozen families, nothing for a large one. */
+export const PRIOR_PAIRS = 20;
+
+const clamp = (p: number): number => Math.min(1 - 1e-6, Math.max(1e-6, p));
+
+function normalise(values: number[]): number[] {
+  const total = values.reduce((sum, value) => sum + value, 0);
+  return values.map((value) => clamp(value / total));
+}
+
+/** Random pairs drawn from a seeded generator: nearly all are two different people, so their levels are u. */
+export function estimateU(records: readonly PreparedRecord[], samples = 200_000, seed = 13): number[][] {
+  const counts = COMPARISONS.map((comparison) => comparison.prior.u.map((u) => u * PRIOR_PAIRS));
+  const n = records.length;
+  if (n >= 2) {
+    let state = seed >>> 0;
+    const random = (): number => {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    };
+    const total = Math.min(samples, (n * (n - 1)) / 2);
+    for (let sample = 0; sample < total; sample++) {
+      const i = Math.floor(random() * n);
+      let j = Math.floor(random() * (n - 1));
+      if (j >= i) j++;
+      const { pattern } = comparePair(records[i]!, records[j]!);
+      pattern.forEach((level, comparison) => {
+        if (level >= 0) counts[comparison]![level]! += 1;
+      });
+    }
+  }
+  return counts.map(normalise);
+}
+
+function frequencies(records: readonly PreparedRecord[], field: 'givenKey' | 'familyKey'): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const record of records) {
+    const key = record[field];
+    if (key !== '') counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
+const logRatio = (m: number[][], u: number[][], pattern: Pattern, active: readonly boolean[]): number => {
+  let sum = 0;
+  for (let comparison = 0; comparison < pattern.length; comparison++) {
+    const level = pattern[comparison]!;
+    if (level >= 0 && active[comparison]) sum += Math.log(m[comparison]![level]! / u[comparison]![level]!);
+  }
+  return sum;
+};
+
+/**
+ * Expectation–maximisation over the pattern counts of one blocking rule, as Splink trains: the
+ * comparisons the rule blocks on are left out (within a block of one birth date, every pair agrees
+ * on the date, matches or not, so the date's m cannot be learned there and would mislead the
+ * rest). E gives each pattern its probability of being a match; M re-estimates m and the rule's
+ * λ; u stays the random-pair estimate. The priors enter as PRIOR_PAIRS pseudo-pairs (MAP).
+ */
+function emForRule(patterns: ReadonlyArray<{ pattern: Pattern; count: number }>, u: number[][], active: readonly boolean[], maxIterations: number): { m: number[][]; iterations: number } {
+  let m = COMPARISONS.map((comparison) => [...comparison.prior.m]);
+  let lambda = 0.1;
+  const total = patterns.reduce((sum, { count }) => sum + count, 0);
+  let iterations = 0;
+  for (; iterations < maxIterations; iterations++) {
+    const mCounts = COMPARISONS.map((comparison) => comparison.prior.m.map((prior) => prior * PRIOR_PAIRS));
+    let matches = 0;
+    for (const { pattern, count } of patterns) {
+      const probability = 1 / (1 + Math.exp(-(Math.log(lambda / (1 - lambda)) + logRatio(m, u, pattern, active))));
+      matches += probability * count;
+      pattern.forEach((level, comparison) => {
+        if (level >= 0) mCounts[comparison]![level]! += probability * count;
+      });
+    }
+    const next = mCounts.map((counts, comparison) => (COMPARISONS[comparison]!.fixedM === true ? [...COMPARISONS[comparison]!.prior.m] : normalise(counts)));
+    const nextLambda = clamp(matches / total);
+    let change = Math.abs(nextLambda - lambda);
+    next.forEach((levels, comparison) => {
+      if (active[comparison]) levels.forEach((value, level) => (change = Math.max(change, Math.abs(value - m[comparison]![level]!))));
+    });
+    m = next;
+    lambda = nextLambda;
+    if (change < 1e-5) break;
+  }
+  return { m, iterations };
+}
+
+/**
+ * m learned rule by rule (each comparison's m is the mean over the rules that do not block on
+ * it; the prior where none has data), u from random pairs. λ comes later, from the pairs that
+ * are scored (estimateLambda).
+ */
+export function trainModel(records: readonly PreparedRecord[], countsByRule: ReadonlyArray<ReadonlyMap<number, number>>, options: { u?: number[][]; maxIterations?: number } = {}): LinkageModel {
+  const u = options.u ?? estimateU(records);
+  const sums = COMPARISONS.map((comparison) => comparison.prior.m.map(() => 0));
+  const rulesPer = COMPARISONS.map(() => 0);
+  let iterations = 0;
+  countsByRule.forEach((counts, rule) => {
+    const patterns = [...counts.entries()].map(([key, count]) => ({ pattern: patternOf(key), count }));
+    if (patterns.length === 0) return;
+    const active = COMPARISONS.map((_, comparison) => !BLOCKING_RULES[rule]!.uses.includes(comparison));
+    const learned = emForRule(patterns, u, active, options.maxIterations ?? 100);
+    iterations = Math.max(iterations, learned.iterations);
+    active.forEach((isActive, comparison) => {
+      if (!isActive || COMPARISONS[comparison]!.fixedM === true) return;
+      rulesPer[comparison]!++;
+      learned.m[comparison]!.forEach((value, level) => (sums[comparison]![level]! += value));
+    });
+  });
+  const m = COMPARISONS.map((comparison, index) => (rulesPer[index] === 0 ? [...comparison.prior.m] : normalise(sums[index]!.map((sum) => sum / rulesPer[index]!))));
+  // One person twice in one household: a thousand times rarer than two people of the registry sharing a household.
+  m[HOUSEHOLD] = [u[HOUSEHOLD]![0]! / 1000, 1 - u[HOUSEHOLD]![0]! / 1000];
+  return { lambda: 0.5, m, u, givenFrequency: frequencies(records, 'givenKey'), familyFrequency: frequencies(records, 'familyKey'), records: records.length, iterations };
+}
+
+/**
+ * λ, the probability that two records taken at random are one person (Splink's
+ * probability_two_random_records_match), by EM on λ alone with m and u held: over every pair of
+ * the registry, the pairs blocking left out counting as non-matches (they share no key, by
+ * design). Estimated within the blocks instead, it would say "most compared pairs are matches"
+ * and every namesake would pass; over all pairs, agreeing names must be outweighed by the odds
+ * against any two people being one.
+ */
+export function estimateLambda(model: LinkageModel, patternCounts: ReadonlyMap<number, number>, records: number): number {
+  const totalPairs = Math.max(1, (records * (records - 1)) / 2);
+  const active = COMPARISONS.map(() => true);
+  const patterns = [...patternCounts.entries()].map(([key, count]) => ({ ratio: logRatio(model.m, model.u, patternOf(key), active), count }));
+  let lambda = Math.min(0.5, 1 / records);
+  for (let iteration = 0; iteration < 500; iteration++) {
+    let matches = 0;
+    for (const { ratio, count } of patterns) matches += count / (1 + Math.exp(-(Math.log(lambda / (1 - lambda)) + ratio)));
+    const next = clamp(matches / totalPairs);
+    if (Math.abs(next - lambda) < lambda * 1e-6) return next;
+    lambda = next;
+  }
+  return lambda;
+}
+
+export interface ScoredPair {
+  /** Match weight in bits: log2 of the odds that the two are one person. */
+  weight: number;
+  /** The probability that the two are one person, 0 to 1. */
+  probability: number;
+}
+
+/**
+ * The weight of a pair: the prior odds and each comparison's log2(m/u); an exact name match is
+ * weighed by how common the name is (term frequency, as in Splink): two Mamadou agree by chance
+ * far more often than two Intalla.
+ */
+export function scorePattern(model: LinkageModel, detail: PairDetail, a: PreparedRecord): ScoredPair {
+  let weight = Math.log2(model.lambda / (1 - model.lambda));
+  const { pattern } = detail;
+  for (let comparison = 0; comparison < pattern.length; comparison++) {
+    const level = pattern[comparison]!;
+    if (level < 0) continue;
+    const m = model.m[comparison]![level]!;
+    let u = model.u[comparison]![level]!;
+    if (level === 0 && (comparison === GIVEN || comparison === FAMILY) && model.records > 0) {
+      const value = comparison === GIVEN ? a.givenKey : a.familyKey;
+      // Read crossed, the name is a given name on one side and a family name on the other: its
+      // frequency is the larger of the two (Maïga is rare as a given name, common as a family name).
+      const count = detail.swapped
+        ? Math.max(model.givenFrequency.get(value) ?? 1, model.familyFrequency.get(value) ?? 1)
+        : ((comparison === GIVEN ? model.givenFrequency : model.familyFrequency).get(value) ?? 1);
+      // Bounded so one rare name cannot outweigh every other field.
+      u = Math.min(Math.max(count / model.records, u / 10), u * 10);
+    }
+    weight += Math.log2(m / u);
+  }
+  return { weight, probability: 1 / (1 + Math.pow(2, -weight)) };
+}
+
+/** The reasons a reviewer reads beside a pair, in the review queue's vocabulary. */
+export function reasonsOf(detail: PairDetail): string[] {
+  const reasons = [`name ${Math.min(detail.given, detail.family).toFixed(2)}`];
+  const { pattern } = detail;
+  if (detail.birthGap !== null) reasons.push(detail.birthGap === 0 ? 'same birth year' : `birth year ±${detail.birthGap}`);
+  if (pattern[SEX] === 1) reasons.push('sex differs');
+  if (pattern[CONTACT]! >= 0) reasons.push(pattern[CONTACT] === 0 ? 'same phone' : 'phones differ');
+  if (pattern[PLACE]! >= 0) reasons.push(pattern[PLACE] === 0 ? 'same admin2' : 'different admin2');
+  if (detail.household === true) reasons.push('household alike');
+  return reasons;
+}
+
+// ---- the whole run ------------------------------------------------------------------------------
+
+export interface MatchedPair {
+  i: number;
+  j: number;
+  weight: number;
+  probability: number;
+  detail: PairDetail;
+}
+
+export interface LinkageRun {
+  model: LinkageModel;
+  compared: number;
+  skippedBlocks: number;
+  matches: MatchedPair[];
+}
+
+/** Pairs at least this likely count as "another member alike" for their households. */
+const HOUSEHOLD_FLOOR = 0.05;
+/** Bits added when another member of each household is alike too: a family registered twice. */
+export const HOUSEHOLD_BONUS = 6;
+/** Bits taken when both households have others and none of them is alike: two families with a namesake each. */
+export const HOUSEHOLD_PENALTY = 3;
+
+/**
+ * Household composition: two registrations of one family bring several members alike at once
+ * (head, spouse, children), two namesakes do not. A pair whose households have another pair of
+ * members alike (a different member on each side) gains HOUSEHOLD_BONUS bits; one whose households
+ * both have other members, none alike, loses HOUSEHOLD_PENALTY (partners register a family's
+ * members unevenly, so the penalty is the smaller). Pairs are kept for this only above
+ * HOUSEHOLD_FLOOR, a small share of those compared. Both amounts are set, not learned: EM over
+ * households is a further step.
+ */
+function householdEvidence(records: readonly PreparedRecord[], pairs: MatchedPair[]): MatchedPair[] {
+  const sizes = new Map<number, number>();
+  for (const record of records) if (record.household !== null) sizes.set(record.household, (sizes.get(record.household) ?? 0) + 1);
+  const households = new Map<string, Array<{ i: number; j: number }>>();
+  const keyOf = (pair: MatchedPair): string | null => {
+    const [a, b] = [records[pair.i]!.household, records[pair.j]!.household];
+    if (a === null || b === null || a === b) return null;
+    return a < b ? `${a}:${b}` : `${b}:${a}`;
+  };
+  for (const pair of pairs) {
+    const key = keyOf(pair);
+    if (key === null) continue;
+    const list = households.get(key);
+    if (list) list.push(pair);
+    else households.set(key, [pair]);
+  }
+  return pairs.map((pair) => {
+    const key = keyOf(pair);
+    const others = key === null ? [] : households.get(key)!.filter((other) => other.i !== pair.i && other.j !== pair.j && other.i !== pair.j && other.j !== pair.i);
+    if (key === null) return pair;
+    if (others.length === 0) {
+      if ((sizes.get(records[pair.i]!.household!) ?? 0) < 2 || (sizes.get(records[pair.j]!.household!) ?? 0) < 2) return pair;
+      const weight = pair.weight - HOUSEHOLD_PENALTY;
+      return { ...pair, weight, probability: 1 / (1 + Math.pow(2, -weight)) };
+    }
+    const weight = pair.weight + HOUSEHOLD_BONUS;
+    return { ...pair, weight, probability: 1 / (1 + Math.pow(2, -weight)), detail: { ...pair.detail, household: true } };
+  });
+}
+
+/**
+ * Learns the model from the records and returns the pairs at or above the threshold probability.
+ * Three walks over the blocks: every rule's pairs (up to trainingPairs each) for EM, the pairs to
+ * score once each for λ, then scoring; none keeps a pair it does not return.
+ */
+export function linkRecords(records: readonly PreparedRecord[], threshold: number, options: { maxBlock?: number; uSamples?: number; trainingPairs?: number } = {}): LinkageRun {
+  const index = blockingIndex(records);
+  const byRule = BLOCKING_RULES.map(() => new Map<number, number>());
+  const seenByRule = BLOCKING_RULES.map(() => 0);
+  const limit = options.trainingPairs ?? 2_000_000;
+  const count = (counts: Map<number, number>, i: number, j: number): void => {
+    const key = patternKey(comparePair(records[i]!, records[j]!).pattern);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  };
+  forEachCandidatePair(
+    index,
+    (i, j, rule) => {
+      count(byRule[rule]!, i, j);
+      return ++seenByRule[rule]! < limit;
+    },
+    { maxBlock: options.maxBlock, everyRule: true },
+  );
+  const model = trainModel(records, byRule, { u: estimateU(records, options.uSamples) });
+  const scored = new Map<number, number>();
+  forEachCandidatePair(index, (i, j) => count(scored, i, j), { maxBlock: options.maxBlock });
+  model.lambda = estimateLambda(model, scored, records.length);
+  // Pairs far below the threshold are dropped at once; those near it wait for their households.
+  // (Pairs near the threshold after the penalty: kept down to the floor's odds times the bonus.)
+  const floor = Math.min(threshold, HOUSEHOLD_FLOOR);
+  const kept: MatchedPair[] = [];
+  const { pairs, skippedBlocks } = forEachCandidatePair(
+    index,
+    (i, j) => {
+      const detail = comparePair(records[i]!, records[j]!);
+      const score = scorePattern(model, detail, records[i]!);
+      if (score.probability >= floor) kept.push({ i, j, ...score, detail });
+    },
+    { maxBlock: options.maxBlock },
+  );
+  const matches = householdEvidence(records, kept).filter((pair) => pair.probability >= threshold);
+  return { model, compared: pairs, skippedBlocks, matches };
+}
+
+/**
+ * The people behind the matched pairs: records joined through any chain of pairs (connected
+ * components, as Splink clusters at a threshold). A registration matching two others that share
+ * no blocking key still puts all three together.
+ */
+export function clusterOf(count: number, pairs: ReadonlyArray<{ i: number; j: number }>): Int32Array {
+  const parent = new Int32Array(count);
+  for (let index = 0; index < count; index++) parent[index] = index;
+  const root = (index: number): number => {
+    while (parent[index] !== index) {
+      parent[index] = parent[parent[index]!]!;
+      index = parent[index]!;
+    }
+    return index;
+  };
+  for (const { i, j } of pairs) {
+    const [a, b] = [root(i), root(j)];
+    if (a !== b) parent[Math.max(a, b)] = Math.min(a, b);
+  }
+  for (let index = 0; index < count; index++) parent[index] = root(index);
+  return parent;
+}
