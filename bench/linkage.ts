@@ -28,13 +28,21 @@ export function benchLinkageQuality(): void {
   for (const registry of [febrl(1), febrl(2), febrl(3), fake1000()]) console.log(formatEvaluation(evaluate(registry, DUPLICATE_THRESHOLD)));
 }
 
-/** Peak RSS while work runs, sampled every 50 ms (the kernel's high-water mark covers the whole process life). */
-async function withPeakRss<T>(work: () => Promise<T>): Promise<[T, number]> {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 50);
+/** Peak RSS and peak JS memory (heap and array buffers) while work runs, sampled every 50 ms. */
+async function withPeakMemory<T>(work: () => Promise<T>): Promise<[T, { rss: number; js: number }]> {
+  const js = (): number => {
+    const usage = process.memoryUsage();
+    return usage.heapUsed + usage.arrayBuffers;
+  };
+  const peak = { rss: process.memoryUsage.rss(), js: js() };
+  const sample = (): void => {
+    peak.rss = Math.max(peak.rss, process.memoryUsage.rss());
+    peak.js = Math.max(peak.js, js());
+  };
+  const timer = setInterval(sample, 50);
   try {
     const result = await work();
-    peak = Math.max(peak, process.memoryUsage.rss());
+    sample();
     return [result, peak];
   } finally {
     clearInterval(timer);
@@ -104,8 +112,10 @@ export async function benchLinkageScale(db: Database, label: string): Promise<vo
   const storing = performance.now();
   const personOf = await storeRegistry(db, people, organisations);
   const storedMs = performance.now() - storing;
+  global.gc?.();
+  const before = process.memoryUsage();
   const started = performance.now();
-  const [result, peak] = await withPeakRss(() => detectDuplicates(db, actor));
+  const [result, peak] = await withPeakMemory(() => detectDuplicates(db, actor));
   const detectMs = performance.now() - started;
 
   // Truth: the member pairs of one person (ids are 1-based positions in personOf).
@@ -124,7 +134,8 @@ export async function benchLinkageScale(db: Database, label: string): Promise<vo
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   console.log(
     `  linkage scale      ${label}: ${personOf.length} registrations (${truth.size} planted pairs), stored in ${(storedMs / 1000).toFixed(0)} s; ` +
-      `detection ${(detectMs / 1000).toFixed(1)} s, ${result.compared} pairs compared, ${result.found} candidates; peak RSS ${mb(peak)} (max RSS of the process ${mb(process.resourceUsage().maxRSS * 1024)}); ` +
+      `detection ${(detectMs / 1000).toFixed(1)} s, ${result.compared} pairs compared, ${result.found} candidates; peak RSS ${mb(peak.rss)} (${mb(before.rss)} before), JS memory ${mb(before.heapUsed + before.arrayBuffers)} → peak ${mb(peak.js)} ` +
+      `(${Math.round((peak.js - before.heapUsed - before.arrayBuffers) / personOf.length)} bytes per registration); ` +
       `P ${precision.toFixed(3)} R ${recall.toFixed(3)} F1 ${f1.toFixed(3)}`,
   );
 }

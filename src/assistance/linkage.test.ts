@@ -79,7 +79,7 @@ describe('Fellegi–Sunter record linkage', () => {
   });
 
   it('visits each pair sharing keys once, whatever the number of keys and rules they share', () => {
-    const records = [person('Mahamadou Ousmane', 'Maïga'), person('Mohamed Usman', 'Maiga'), person('Mamadou', 'Maïga', { birthYear: 1979 }), person('Awa', 'Cissé', { sex: 'f' })].map(prepareRecord);
+    const records = [person('Mahamadou Ousmane', 'Maïga'), person('Mohamed Usman', 'Maiga'), person('Mamadou', 'Maïga', { birthYear: 1979 }), person('Awa', 'Cissé', { sex: 'f' })].map((record) => prepareRecord(record));
     const seen: string[] = [];
     forEachCandidatePair(blockingIndex(records), (i, j) => void seen.push(`${i}-${j}`));
     expect(seen.sort()).toEqual(['0-1', '0-2', '1-2']);
@@ -94,7 +94,7 @@ describe('Fellegi–Sunter record linkage', () => {
 
   it('learns its weights from a registry with planted second registrations and finds them (F1 ≥ 0.9), not the namesakes', () => {
     const { records, person: truth } = plantedRegistry(4_000, 2021);
-    const run = linkRecords(records.map(prepareRecord), 0.5, { uSamples: 50_000 });
+    const run = linkRecords(records.map((record) => prepareRecord(record)), 0.5, { uSamples: 50_000 });
     // Learned, not the priors: agreement on a rare field weighs more than on sex.
     const weight = (comparison: string, at: number): number => {
       const index = COMPARISONS.findIndex((candidate) => candidate.name === comparison);
@@ -122,7 +122,7 @@ describe('Fellegi–Sunter record linkage', () => {
       person('Mohamed Usman', 'Maiga', { birthYear: 1979, contact: '76123456' }),
       person('Aisseta', 'Toure', { sex: 'f', birthYear: 1985 }),
       person('Hamidou', 'Maïga', { birthYear: 1950 }),
-    ].map(prepareRecord);
+    ].map((record) => prepareRecord(record));
     const run = linkRecords(records, 0.5);
     expect(run.matches.map(({ i, j }) => [i, j])).toEqual(expect.arrayContaining([[0, 2], [1, 3]]));
     expect(run.matches).toHaveLength(2);

@@ -83,24 +83,39 @@ function contactKey(contact: string | null): string | null {
   return digits.length >= 8 ? digits.slice(-8) : null;
 }
 
-export function prepareRecord(record: LinkageRecord): PreparedRecord {
-  const given = nameTokens(record.givenNames).sort();
-  const family = nameTokens(record.familyName).sort();
+/**
+ * Strings shared between the records of one run: a registry repeats a few hundred names a
+ * million times, and each record would otherwise hold its own copies of their folded, canonical
+ * and phonetic forms. One per run (a long-lived one would only grow).
+ */
+export type InternTable = Map<string, string>;
+
+const interned = (table: InternTable | undefined, text: string): string => {
+  if (table === undefined) return text;
+  const known = table.get(text);
+  if (known !== undefined) return known;
+  table.set(text, text);
+  return text;
+};
+
+export function prepareRecord(record: LinkageRecord, table?: InternTable): PreparedRecord {
+  const given = nameTokens(record.givenNames).sort().map((token) => interned(table, token));
+  const family = nameTokens(record.familyName).sort().map((token) => interned(table, token));
   const date = record.birthDate !== null && /^\d{4}-\d{2}-\d{2}$/.test(record.birthDate) ? record.birthDate.replace(/-/g, '') : null;
   return {
-    givenFold: foldSpelling(record.givenNames),
-    familyFold: foldSpelling(record.familyName),
+    givenFold: interned(table, foldSpelling(record.givenNames)),
+    familyFold: interned(table, foldSpelling(record.familyName)),
     given,
     family,
-    givenKey: given.join(' '),
-    familyKey: family.join(' '),
-    givenSound: given.map(phoneticKey).join(' '),
-    familySound: family.map(phoneticKey).join(' '),
+    givenKey: interned(table, given.join(' ')),
+    familyKey: interned(table, family.join(' ')),
+    givenSound: interned(table, given.map(phoneticKey).join(' ')),
+    familySound: interned(table, family.map(phoneticKey).join(' ')),
     sex: record.sex,
     birthYear: record.birthYear ?? (date === null ? null : Number(date.slice(0, 4))),
     birthDigits: date,
-    place: record.place === null ? null : record.place.trim().toUpperCase() || null,
-    locality: orNull(record.locality),
+    place: record.place === null ? null : interned(table, record.place.trim().toUpperCase()) || null,
+    locality: record.locality === null ? null : interned(table, orNull(record.locality) ?? '') || null,
     address: orNull(record.address),
     contact: contactKey(record.contact),
     idDocument: record.idDocument === null ? null : record.idDocument.replace(/[\s./-]/g, '').toUpperCase() || null,
@@ -372,20 +387,39 @@ function hashKey(text: string): number {
   return (high & 0x1fffff) * 0x100000000 + low;
 }
 
-/** The hashed keys of each rule for each record: what the walk over blocks and its deduplication need. */
+/**
+ * The hashed keys of each rule for each record, flat: record i's keys under a rule are
+ * keys[offsets[i]] to keys[offsets[i + 1]] (one typed array per rule, not one per record: a
+ * million records would otherwise cost a million small objects per rule).
+ */
 export interface BlockingIndex {
-  /** keys[rule][record]: the record's hashed keys under that rule. */
-  keys: Float64Array[][];
+  rules: Array<{ offsets: Int32Array; keys: Float64Array }>;
 }
 
 export function blockingIndex(records: readonly PreparedRecord[]): BlockingIndex {
-  return { keys: BLOCKING_RULES.map((rule) => records.map((record) => Float64Array.from(new Set(rule.keys(record).map(hashKey))))) };
+  return {
+    rules: BLOCKING_RULES.map((rule) => {
+      const offsets = new Int32Array(records.length + 1);
+      const keys: number[] = [];
+      records.forEach((record, index) => {
+        for (const key of new Set(rule.keys(record).map(hashKey))) keys.push(key);
+        offsets[index + 1] = keys.length;
+      });
+      return { offsets, keys: Float64Array.from(keys) };
+    }),
+  };
 }
 
-const shares = (a: Float64Array, b: Float64Array, below = Infinity): boolean => {
-  for (const key of a) if (key < below && b.includes(key)) return true;
+/** Whether records i and j share a key of the rule (below a bound: the smaller keys of a block's own rule). */
+function shares(rule: { offsets: Int32Array; keys: Float64Array }, i: number, j: number, below = Infinity): boolean {
+  const { offsets, keys } = rule;
+  for (let x = offsets[i]!; x < offsets[i + 1]!; x++) {
+    const key = keys[x]!;
+    if (key >= below) continue;
+    for (let y = offsets[j]!; y < offsets[j + 1]!; y++) if (keys[y] === key) return true;
+  }
   return false;
-};
+}
 
 /**
  * Calls visit(i, j, rule) once for each pair sharing a key of some rule. A pair found by a
@@ -403,18 +437,11 @@ export function forEachCandidatePair(
   const maxBlock = options.maxBlock ?? 2000;
   let pairs = 0;
   let skippedBlocks = 0;
-  index.keys.forEach((ruleKeys, rule) => {
-    let entries = 0;
-    for (const keys of ruleKeys) entries += keys.length;
-    const hashes = new Float64Array(entries);
+  index.rules.forEach((ruleIndex, rule) => {
+    const { offsets, keys: hashes } = ruleIndex;
+    const entries = hashes.length;
     const owners = new Int32Array(entries);
-    let at = 0;
-    ruleKeys.forEach((keys, record) => {
-      for (const key of keys) {
-        hashes[at] = key;
-        owners[at++] = record;
-      }
-    });
+    for (let record = 0; record + 1 < offsets.length; record++) for (let at = offsets[record]!; at < offsets[record + 1]!; at++) owners[at] = record;
     const order = new Int32Array(entries);
     for (let position = 0; position < entries; position++) order[position] = position;
     order.sort((x, y) => hashes[x]! - hashes[y]! || owners[x]! - owners[y]!);
@@ -430,9 +457,9 @@ export function forEachCandidatePair(
           const i = owners[order[x]!]!;
           for (let y = x + 1; y < end; y++) {
             const j = owners[order[y]!]!;
-            if (shares(ruleKeys[i]!, ruleKeys[j]!, key)) continue;
+            if (shares(ruleIndex, i, j, key)) continue;
             let earlier = false;
-            if (options.everyRule !== true) for (let previous = 0; previous < rule && !earlier; previous++) earlier = shares(index.keys[previous]![i]!, index.keys[previous]![j]!);
+            if (options.everyRule !== true) for (let previous = 0; previous < rule && !earlier; previous++) earlier = shares(index.rules[previous]!, i, j);
             if (earlier) continue;
             pairs++;
             if (visit(i, j, rule) === false) break walk;

@@ -10,7 +10,7 @@ import { can, type Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import * as geo from '../geo/service.js';
-import { linkRecords, prepareRecord, reasonsOf, type PreparedRecord } from './linkage.js';
+import { linkRecords, prepareRecord, reasonsOf, type InternTable, type PreparedRecord } from './linkage.js';
 import * as q from './queries.js';
 
 export const DISPLACEMENT_STATUSES = ['idp', 'returnee', 'refugee', 'host', 'other'] as const;
@@ -288,7 +288,7 @@ export async function withdrawConsent(db: Queryable, actor: Actor, householdId: 
 
 // ---- duplicates ---------------------------------------------------------------------------------
 
-const recordOf = (row: q.ComparableRow): PreparedRecord =>
+const recordOf = (row: q.ComparableRow, table: InternTable): PreparedRecord =>
   prepareRecord({
     givenNames: row.given_names,
     familyName: row.family_name,
@@ -301,7 +301,7 @@ const recordOf = (row: q.ComparableRow): PreparedRecord =>
     contact: row.phone,
     idDocument: row.id_document,
     household: row.household_id,
-  });
+  }, table);
 
 /**
  * Finds the pairs of the caller's scope that may be one person: members are read a page at a
@@ -319,10 +319,11 @@ export async function detectDuplicates(db: Queryable, actor: Actor): Promise<{ c
       const records: PreparedRecord[] = [];
       const memberIds: number[] = [];
       const householdIds: number[] = [];
+      const table: InternTable = new Map();
       for (let after = 0; ; ) {
         const page = await q.comparableMembers(tx, scope, after, DETECTION_PAGE);
         for (const row of page) {
-          records.push(recordOf(row));
+          records.push(recordOf(row, table));
           memberIds.push(row.id);
           householdIds.push(row.household_id);
         }

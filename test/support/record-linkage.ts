@@ -141,7 +141,7 @@ export interface LinkageEvaluation {
 export function evaluate(registry: LabelledRegistry, threshold: number): LinkageEvaluation {
   const truth = pairsOfGroups(registry.entity);
   const started = performance.now();
-  const run = linkRecords(registry.records.map(prepareRecord), threshold);
+  const run = linkRecords(registry.records.map((record) => prepareRecord(record)), threshold);
   const milliseconds = performance.now() - started;
   const predicted = new Set(run.matches.map((match) => pairKey(match.i, match.j)));
   const baseline = pairsOfGroups(registry.records.map(baselineKey));

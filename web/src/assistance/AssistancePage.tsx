@@ -9,7 +9,7 @@ import type { OrganisationView } from '../response/types.js';
 import { DistributionsSection } from './DistributionsSection.js';
 import type { DuplicatesResponse, DuplicateView, HouseholdsResponse, ReviewRecord } from './types.js';
 
-/** The reasons scorePair gives (src/assistance/names.ts) in the reader's language; unknown ones as they come. */
+/** The reasons duplicate detection gives (reasonsOf, src/assistance/linkage.ts) in the reader's language; unknown ones as they come. */
 function useReason(): (reason: string) => string {
   const { t } = useTranslation();
   return useCallback(
@@ -25,6 +25,7 @@ function useReason(): (reason: string) => string {
         'same admin2': 'assistance.reasons.samePlace',
         'different admin2': 'assistance.reasons.differentPlace',
         'same household': 'assistance.reasons.sameHousehold',
+        'household alike': 'assistance.reasons.householdAlike',
       };
       return known[reason] === undefined ? reason : t(known[reason]);
     },
