@@ -355,8 +355,9 @@ export interface AuditRow {
   action: string;
   object_type: string | null;
   object_id: string | null;
-  outcome: string;
-  summary: unknown;
+  outcome: 'success' | 'failure';
+  /** jsonb, always an object: what the action was about. */
+  summary: Record<string, unknown>;
   request_id: string | null;
   total: number;
 }

@@ -1,10 +1,11 @@
 /** HTTP routes of sign-in, account, users and roles, API tokens and the audit log. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { toCsv, type ExportColumn } from '../core/exports.js';
-import { errorResponses, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { errorResponses, fileResponse, JsonValue, NoContent, oneOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { AppError } from '../core/errors.js';
 import * as access from './service.js';
+import { SCOPE_KINDS } from '../shared/access.js';
 import { verbsOf, VERBS, type Principal } from './verbs.js';
 
 const Email = Type.String({ minLength: 3, maxLength: 320 });
@@ -20,7 +21,61 @@ const Scope = Type.Object(
   { additionalProperties: false },
 );
 const AssignmentBody = Type.Object({ role: Type.String({ maxLength: 40 }), scope: Scope }, { additionalProperties: false });
-const Anything = Type.Unknown();
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const ScopeKind = oneOf(SCOPE_KINDS);
+const AssignmentView = Type.Object({ role: Type.String(), scope: Type.Object({ kind: ScopeKind, value: Nullable(Type.String()) }) });
+const Timestamp = Type.String({ format: 'date-time' });
+
+/** A user as the administrator sees one (service.ts UserView). */
+const UserSchema = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  name: Type.String(),
+  language: Language,
+  organisationId: Nullable(Type.Integer()),
+  disabled: Type.Boolean(),
+  locked: Type.Boolean({ description: 'Some address must wait before its next sign-in attempt for this account' }),
+  assignments: Type.Array(AssignmentView),
+  createdAt: Timestamp,
+});
+const UserAnswer = Type.Object({ user: UserSchema });
+
+/** Who is calling: the signed-in user or null, every verb they hold somewhere, the anti-forgery token. */
+const MeSchema = Type.Object({
+  user: Nullable(
+    Type.Object({ id: Type.Integer(), email: Type.String(), name: Type.String(), language: Language, organisationId: Nullable(Type.Integer()), assignments: Type.Array(AssignmentView) }),
+  ),
+  csrfToken: Nullable(Type.String({ description: 'Send it back as X-CSRF-Token on every write made with the session cookie' })),
+  verbs: Type.Array(Type.String()),
+});
+
+const TokenSchema = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  prefix: Type.String({ description: 'The first characters of the secret, to recognise it' }),
+  verbs: Type.Array(Type.String(), { description: 'The verbs it is narrowed to; empty: every verb of its owner' }),
+  createdAt: Timestamp,
+  expiresAt: Timestamp,
+  lastUsedAt: Nullable(Timestamp),
+  revoked: Type.Boolean(),
+});
+
+const OrganisationSchema = Type.Object({ id: Type.Integer(), name: Type.String(), acronym: Nullable(Type.String()), org_type: Nullable(Type.String()) });
+
+const RoleSchema = Type.Object({ code: Type.String(), name: Type.Object({ en: Type.String(), fr: Type.String() }), verbs: Type.Array(Type.String()) });
+
+const AuditEventSchema = Type.Object({
+  id: Type.Integer(),
+  occurredAt: Timestamp,
+  actor_user_id: Nullable(Type.Integer()),
+  actor: Type.String(),
+  action: Type.String(),
+  object_type: Nullable(Type.String()),
+  object_id: Nullable(Type.String()),
+  outcome: Type.Union([Type.Literal('success'), Type.Literal('failure')]),
+  summary: Type.Record(Type.String(), JsonValue, { description: 'What the action was about; its keys depend on the action' }),
+  request_id: Nullable(Type.String()),
+});
 
 /** Small bodies only on these routes: a sign-in is a few hundred bytes. */
 const SMALL = 16 * 1024;
@@ -50,7 +105,7 @@ function countFailure(address: string): void {
   }
 }
 
-function me(principal: Principal, csrfToken: string | null): object {
+function me(principal: Principal, csrfToken: string | null): Static<typeof MeSchema> {
   if (principal.kind !== 'user') return { user: null, csrfToken: null, verbs: verbsOf(principal) };
   return {
     user: {
@@ -98,7 +153,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
         tags: ['access'],
         summary: 'Sign in with e-mail and password; sets an HttpOnly session cookie and returns the anti-forgery token',
         body: Type.Object({ email: Email, password: Password }, { additionalProperties: false }),
-        response: { 200: Anything, ...errorResponses(400, 401, 429, 503) },
+        response: { 200: MeSchema, ...errorResponses(400, 401, 429, 503) },
       },
     },
     async (request, reply) => {
@@ -116,7 +171,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
 
   app.get(
     '/api/auth/me',
-    { config: { verb: 'public' }, schema: { tags: ['access'], summary: 'Who am I: the signed-in user (or null), what I may do, the anti-forgery token', response: { 200: Anything } } },
+    { config: { verb: 'public' }, schema: { tags: ['access'], summary: 'Who am I: the signed-in user (or null), what I may do, the anti-forgery token', response: { 200: MeSchema } } },
     (request) => me(request.principal, request.principal.kind === 'user' ? (request.principal.csrfToken ?? null) : null),
   );
 
@@ -125,7 +180,9 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
     {
       bodyLimit: SMALL,
       config: { verb: 'account.manage', audit: 'auth.sign-out' },
-      schema: { tags: ['access'], summary: 'End this session (everywhere: true ends every session and revokes every API token of the account)', body: Type.Optional(Type.Object({ everywhere: Type.Optional(Type.Boolean()) }, { additionalProperties: false })) },
+      schema: { tags: ['access'], summary: 'End this session (everywhere: true ends every session and revokes every API token of the account)', body: Type.Optional(Type.Object({ everywhere: Type.Optional(Type.Boolean()) }, { additionalProperties: false })),
+        response: { 200: Type.Object({ ended: Type.Integer({ description: 'How many sessions ended' }) }), ...errorResponses(400, 401, 403) },
+      },
       // The body is optional: a bare POST (no body at all) signs out of this session.
       preValidation: (request, _reply, done) => {
         request.body ??= {};
@@ -148,6 +205,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
         tags: ['access'],
         summary: 'Change my name or language',
         body: Type.Object({ name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), language: Type.Optional(Language) }, { additionalProperties: false }),
+        response: { 200: UserAnswer, ...errorResponses(400, 401, 403) },
       },
     },
     async (request) => {
@@ -162,17 +220,19 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
     {
       bodyLimit: SMALL,
       config: { verb: 'account.manage', audit: 'account.password' },
-      schema: { tags: ['access'], summary: 'Change my password (other sessions and every API token end)', body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }) },
+      schema: { tags: ['access'], summary: 'Change my password (other sessions and every API token end)', body: Type.Object({ currentPassword: Password, newPassword: Password }, { additionalProperties: false }),
+        response: { 204: NoContent, ...errorResponses(400, 401, 403, 422, 503) },
+      },
     },
     async (request, reply) => {
       await access.changeOwnPassword(db, request.actor, request.body.currentPassword, request.body.newPassword);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/api/tokens',
-    { config: { verb: 'account.manage' }, schema: { tags: ['access'], summary: 'My API tokens (never their secrets)', response: { 200: Type.Object({ tokens: Type.Array(Anything) }) } } },
+    { config: { verb: 'account.manage' }, schema: { tags: ['access'], summary: 'My API tokens (never their secrets)', response: { 200: Type.Object({ tokens: Type.Array(TokenSchema) }) } } },
     async (request) => ({ tokens: await access.listTokens(db, request.principal) }),
   );
 
@@ -193,7 +253,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
           },
           { additionalProperties: false },
         ),
-        response: { 201: Anything, ...errorResponses(400, 401, 403, 422, 503) },
+        response: { 201: Type.Object({ token: TokenSchema, secret: Type.String({ description: 'Shown once: only its hash is kept' }) }), ...errorResponses(400, 401, 403, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -204,16 +264,16 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
 
   app.delete(
     '/api/tokens/:id',
-    { config: { verb: 'account.manage', audit: 'token.revoke' }, schema: { tags: ['access'], summary: 'Revoke one of my API tokens (effective at once)', params: Type.Object({ id: Id }) } },
+    { config: { verb: 'account.manage', audit: 'token.revoke' }, schema: { tags: ['access'], summary: 'Revoke one of my API tokens (effective at once)', params: Type.Object({ id: Id }), response: { 204: NoContent, ...errorResponses(401, 403, 404) } } },
     async (request, reply) => {
       await access.revokeToken(db, request.actor, request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     },
   );
 
   app.get(
     '/api/roles',
-    { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Roles and their verbs', response: { 200: Type.Object({ roles: Type.Array(Anything), verbs: Type.Array(Type.String()) }) } } },
+    { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Roles and their verbs', response: { 200: Type.Object({ roles: Type.Array(RoleSchema), verbs: Type.Array(Type.String()) }) } } },
     async () => ({
       roles: await access.listRoles(db),
       verbs: [...VERBS],
@@ -222,7 +282,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
 
   app.get(
     '/api/organisations',
-    { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Organisations', response: { 200: Type.Object({ organisations: Type.Array(Anything) }) } } },
+    { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Organisations', response: { 200: Type.Object({ organisations: Type.Array(OrganisationSchema) }) } } },
     async () => ({ organisations: await access.listOrganisations(db) }),
   );
 
@@ -235,6 +295,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
         tags: ['access'],
         summary: 'Add an organisation',
         body: Type.Object({ name: Type.String({ minLength: 1, maxLength: 300 }), acronym: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })), type: Type.Optional(Type.String({ maxLength: 100 })) }, { additionalProperties: false }),
+        response: { 201: Type.Object({ organisation: OrganisationSchema }), ...errorResponses(400, 401, 403, 409) },
       },
     },
     async (request, reply) => {
@@ -245,7 +306,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
 
   app.get(
     '/api/users',
-    { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Users with their roles and scopes', response: { 200: Type.Object({ users: Type.Array(Anything) }) } } },
+    { config: { verb: 'user.manage' }, schema: { tags: ['access'], summary: 'Users with their roles and scopes', response: { 200: Type.Object({ users: Type.Array(UserSchema) }) } } },
     async (request) => ({ users: await access.listUsers(db, request.actor) }),
   );
 
@@ -268,7 +329,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
           },
           { additionalProperties: false },
         ),
-        response: { 201: Anything, ...errorResponses(400, 401, 403, 409, 422) },
+        response: { 201: UserAnswer, ...errorResponses(400, 401, 403, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -297,6 +358,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
           },
           { additionalProperties: false },
         ),
+        response: { 200: UserAnswer, ...errorResponses(400, 401, 403, 404, 409, 422) },
       },
     },
     async (request) => {
@@ -313,7 +375,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
         tags: ['access'],
         summary: 'Clear the sign-in slow-down of an account (after wrong passwords), from every address',
         params: Type.Object({ id: Id }),
-        response: { 200: Anything, ...errorResponses(401, 403, 404) },
+        response: { 200: UserAnswer, ...errorResponses(401, 403, 404) },
       },
     },
     async (request) => {
@@ -335,7 +397,7 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
 
   app.get(
     '/api/audit',
-    { config: { verb: 'audit.read' }, schema: { tags: ['access'], summary: 'Search the audit log (newest first)', querystring: AuditQuery, response: { 200: Anything } } },
+    { config: { verb: 'audit.read' }, schema: { tags: ['access'], summary: 'Search the audit log (newest first)', querystring: AuditQuery, response: { 200: Type.Object({ total: Type.Integer(), events: Type.Array(AuditEventSchema) }), ...errorResponses(400) } } },
     async (request) => access.searchAudit(db, request.actor, request.query),
   );
 
@@ -343,7 +405,9 @@ export function accessRoutes(app: LiptakoApp, { db, tokenMaxDays }: AppContext):
     '/api/audit/export',
     {
       config: { verb: 'audit.read' },
-      schema: { tags: ['access'], summary: 'The audit log as CSV (same filters, up to 100,000 events)', querystring: Type.Omit(AuditQuery, ['limit', 'offset']) },
+      schema: { tags: ['access'], summary: 'The audit log as CSV (same filters, up to 100,000 events)', querystring: Type.Omit(AuditQuery, ['limit', 'offset']),
+        response: { 200: fileResponse('The events as CSV, with an HXL row', 'text/csv'), ...errorResponses(400) },
+      },
     },
     async (request, reply) => {
       const { events } = await access.searchAudit(db, request.actor, { ...request.query, limit: 100_000, offset: 0 }, 'audit.export');

@@ -47,6 +47,36 @@ export const ErrorBody = Type.Object(
   { $id: 'ErrorBody', title: 'Error' },
 );
 
+/** One of these strings (a code list of src/shared), typed as their union, not as `never`. */
+export const oneOf = <T extends string>(values: readonly T[], options: { description?: string } = {}) =>
+  Type.Unsafe<T>(Type.Union(values.map((value) => Type.Literal(value)), options));
+
+/** A 204: nothing in the body, the status says it all. */
+export const NoContent = Type.Null({ description: 'No body' });
+
+/**
+ * Any JSON value, for what is free-form by design (an audit event's summary, whose keys depend
+ * on its action): still only what JSON can hold, nothing left undescribed.
+ */
+export const JsonValue = Type.Recursive(
+  (This) => Type.Union([Type.Null(), Type.Boolean(), Type.Number(), Type.String(), Type.Array(This), Type.Record(Type.String(), This)]),
+  { $id: 'JsonValue', title: 'JSON value' },
+);
+
+/**
+ * A 200 that is a file to download: its bytes under each media type the route may send (CSV,
+ * XLSX, a zip), never described as JSON. `text/…` types are text; the others binary.
+ */
+export function fileResponse(description: string, ...types: string[]) {
+  return {
+    description,
+    content: Object.fromEntries(types.map((type) => [type, { schema: type.startsWith('text/') ? Type.String() : Type.String({ format: 'binary' }) }])),
+  };
+}
+
+/** The media type of an Excel workbook. */
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
 /** Standard error responses for a route's schema, so OpenAPI documents them. */
 export function errorResponses(...statuses: number[]): Record<number, typeof ErrorBody> {
   return Object.fromEntries(statuses.map((status) => [status, ErrorBody]));
