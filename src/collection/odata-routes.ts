@@ -14,7 +14,10 @@ const FormIdText = Type.String({ minLength: 1, maxLength: 200 });
 const Params = Type.Object({ projectId: Id, xmlFormId: FormIdText });
 const JSON_TYPE = 'application/json; odata.metadata=minimal; charset=utf-8';
 
-const Row = Type.Record(Type.String(), Type.Unknown());
+// A table's columns are the form's questions: $metadata names them and their types; a row is
+// described here by what its values may be.
+const SystemSchema = Type.Object({ submissionDate: Type.String({ format: 'date-time' }), submitterName: Type.String(), reviewState: Type.String(), instanceID: Type.String() });
+const Row = Type.Record(Type.String(), Type.Union([Type.String(), Type.Number(), Type.Null(), SystemSchema]));
 const PageSchema = Type.Object(
   {
     '@odata.context': Type.String(),

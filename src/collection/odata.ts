@@ -189,7 +189,16 @@ export function parseFilter(text: string | undefined): SubmissionFilter {
 
 // ---- rows ----------------------------------------------------------------------------------------
 
-type Json = string | number | null | { [key: string]: Json };
+/** What a submission row's `__system` holds (the one value that is not a cell). */
+export interface ODataSystem {
+  submissionDate: string;
+  submitterName: string;
+  reviewState: string;
+  instanceID: string;
+}
+
+/** A cell of a row: text, a number (Edm.Int64, Edm.Decimal), null, or the row's `__system`. */
+type Json = string | number | null | ODataSystem;
 
 const typed = (value: string | undefined, type: EdmType): Json => {
   if (value === undefined || value === '') return null;

@@ -7,7 +7,7 @@
  */
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Type } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyBaseLogger, FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import type { Database } from './db.js';
 import { AppError, isAppError, type Language } from './errors.js';
@@ -51,17 +51,61 @@ export const ErrorBody = Type.Object(
 export const oneOf = <T extends string>(values: readonly T[], options: { description?: string } = {}) =>
   Type.Unsafe<T>(Type.Union(values.map((value) => Type.Literal(value)), options));
 
+/** The schema, or null. */
+export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+
+/** A moment, as every answer writes one (ISO 8601, UTC). */
+export const Timestamp = Type.String({ format: 'date-time' });
+
+const Position = Type.Array(Type.Number(), { minItems: 2, maxItems: 3, description: 'Longitude, latitude' });
+/** A boundary as stored and served: a GeoJSON Polygon or MultiPolygon (geo/boundary-geometry.ts). */
+export const BoundaryGeometry = Type.Union([
+  Type.Object({ type: Type.Literal('Polygon'), coordinates: Type.Array(Type.Array(Position)) }),
+  Type.Object({ type: Type.Literal('MultiPolygon'), coordinates: Type.Array(Type.Array(Type.Array(Position))) }),
+]);
+
+/**
+ * A job as it is polled (core/jobs.ts JobView, with its error in the caller's language): what it
+ * was started with and what it found are the module's own (`input`, `result`); an error's details
+ * depend on its code (the findings that stopped an import, a mapping's problems).
+ */
+export function jobSchema<Input extends TSchema, Result extends TSchema>(input: Input, result: Result) {
+  return Type.Object({
+    id: Type.Integer(),
+    kind: Type.String(),
+    status: oneOf(['queued', 'running', 'succeeded', 'failed', 'interrupted'] as const),
+    phase: Nullable(Type.String()),
+    done: Type.Integer(),
+    total: Nullable(Type.Integer()),
+    input,
+    result: Nullable(result),
+    error: Nullable(
+      Type.Object({
+        code: Type.String({ description: 'From the error catalogue' }),
+        params: Type.Record(Type.String(), Type.Union([Type.String(), Type.Number()])),
+        details: Type.Optional(JsonValue),
+      }),
+    ),
+    message: Nullable(Type.String({ description: 'The error in the language asked by Accept-Language' })),
+    createdBy: Type.String(),
+    createdAt: Timestamp,
+    finishedAt: Nullable(Timestamp),
+  });
+}
+
 /** A 204: nothing in the body, the status says it all. */
 export const NoContent = Type.Null({ description: 'No body' });
 
 /**
  * Any JSON value, for what is free-form by design (an audit event's summary, whose keys depend
- * on its action): still only what JSON can hold, nothing left undescribed.
+ * on its action): still only what JSON can hold. Registered once by buildApp (a recursive schema
+ * may appear only once in a route's schema); routes refer to it as `JsonValue`.
  */
-export const JsonValue = Type.Recursive(
+export const JsonValueDefinition = Type.Recursive(
   (This) => Type.Union([Type.Null(), Type.Boolean(), Type.Number(), Type.String(), Type.Array(This), Type.Record(Type.String(), This)]),
   { $id: 'JsonValue', title: 'JSON value' },
 );
+export const JsonValue = Type.Unsafe<Static<typeof JsonValueDefinition>>(Type.Ref('JsonValue'));
 
 /**
  * A 200 that is a file to download: its bytes under each media type the route may send (CSV,
@@ -70,7 +114,7 @@ export const JsonValue = Type.Recursive(
 export function fileResponse(description: string, ...types: string[]) {
   return {
     description,
-    content: Object.fromEntries(types.map((type) => [type, { schema: type.startsWith('text/') ? Type.String() : Type.String({ format: 'binary' }) }])),
+    content: Object.fromEntries(types.map((type) => [type, { schema: Type.Unsafe<string | Buffer>(type.startsWith('text/') ? { type: 'string' } : { type: 'string', format: 'binary' }) }])),
   };
 }
 

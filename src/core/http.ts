@@ -17,7 +17,7 @@ import Fastify, { type FastifyError, type FastifyReply, type FastifyRequest } fr
 import { DEFAULT_DATABASE_WAIT_MS, DEFAULT_SMALL_CELL_THRESHOLD, DEFAULT_TIMEOUTS, DEFAULT_TOKEN_MAX_DAYS, DEFAULT_UPLOADS, type ServerTimeouts, type TrustProxy, type UploadSettings } from './config.js';
 import { withWaitLimit, type Database } from './db.js';
 import { AppError, formatMessage } from './errors.js';
-import { canonicalPath, errorResponses, ErrorBody, languageOf, looksLikeApiUrl, toAppError, type AppContext, type LiptakoApp } from './http-kit.js';
+import { canonicalPath, errorResponses, ErrorBody, JsonValueDefinition, languageOf, looksLikeApiUrl, toAppError, type AppContext, type LiptakoApp } from './http-kit.js';
 import { migrationLevel } from './migrate.js';
 import { PublishedCache, type PublishedCacheOptions } from './published-cache.js';
 import { installResponseCheck, type ResponseViolation } from './response-check.js';
@@ -148,6 +148,7 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
   app.addHook('onClose', () => context.published.close());
 
   app.addSchema(ErrorBody);
+  app.addSchema(JsonValueDefinition);
 
   // A strict Content-Security-Policy the web app works under: only its own scripts, styles,
   // images and API; no inline script, no framing.

@@ -8,7 +8,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, formatMessage, isAppError } from '../core/errors.js';
 import { toCsv, toXlsx } from '../core/exports.js';
 import { hapiQuery, hapiResponses, sendHapiCsv, TextFilter as Text } from '../core/hapi.js';
-import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { BoundaryGeometry, errorResponses, fileResponse, languageOf, oneOf, XLSX, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as aggregate from './aggregate.js';
 import { POPULATION_GROUPS } from '../shared/displacement.js';
 import * as publishing from './publishing.js';
@@ -84,6 +84,40 @@ const Envelope = <T extends TSchema>(row: T) =>
     totalRecordsCount: Type.Integer(),
   });
 const DtmFailure = Envelope(Type.Unknown());
+
+/** publishing.ts FigureCollection: a round's figures per admin unit with simplified boundaries. */
+const FigureCollectionSchema = Type.Object({
+  type: Type.Literal('FeatureCollection'),
+  features: Type.Array(
+    Type.Object({
+      type: Type.Literal('Feature'),
+      id: Type.String(),
+      properties: Type.Object({
+        pcode: Type.String(),
+        name: Nullable(Type.String()),
+        individuals: Type.Number(),
+        households: Nullable(Type.Number()),
+        roundNumber: Type.Integer(),
+        referenceDate: DateString,
+      }),
+      geometry: Nullable(BoundaryGeometry),
+    }),
+  ),
+  liptako: Type.Object(
+    {
+      operation: Type.String(),
+      country: Type.String(),
+      level: Type.Union([Type.Literal(1), Type.Literal(2)]),
+      group: oneOf(POPULATION_GROUPS),
+      assessmentType: Type.Union([Type.Literal('BA'), Type.Literal('SA')]),
+      round: Nullable(Type.Object({ id: Type.Integer(), number: Type.Integer(), referenceDate: DateString, status: Type.String() })),
+      detail: Type.Literal('simplified'),
+      unitsWithoutGeometry: Type.Integer(),
+      withoutGeometry: Type.Array(Type.String()),
+    },
+    { description: 'Foreign member (RFC 7946 §6.1): what the collection is of' },
+  ),
+});
 
 /** Errors of the DTM routes leave in the DTM envelope, with the message in the caller's language. */
 function dtmErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
@@ -237,7 +271,7 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
             lang: Type.Optional(Type.Union([Type.Literal('fr'), Type.Literal('en')], { description: 'Language of the headers (default: Accept-Language)' })),
           }),
         ]),
-        response: { 200: Type.Unknown(), ...errorResponses(400, 401, 403, 404) },
+        response: { 200: fileResponse('The figures as CSV or as an Excel workbook, with an HXL row', 'text/csv', XLSX), ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -258,7 +292,7 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
       }
       const workbook = await toXlsx(columns, rows, { sheetName: stem.slice(0, 31) });
       return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .type(XLSX)
         .header('content-disposition', `attachment; filename="${stem}.xlsx"`)
         .send(workbook);
     },
@@ -273,7 +307,7 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
         summary: 'Figures per admin unit of a round as a GeoJSON FeatureCollection with simplified boundaries (geometry null where none is imported)',
         params: Type.Object({ code: Code }),
         querystring: ExportQuery,
-        response: { 200: Type.Unknown(), ...errorResponses(400, 401, 403, 404) },
+        response: { 200: { description: 'A GeoJSON FeatureCollection (RFC 7946)', content: { 'application/geo+json': { schema: FigureCollectionSchema } } }, ...errorResponses(400, 401, 403, 404) },
       },
     },
     async (request, reply) => {
@@ -290,7 +324,7 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
       return reply
         .type('application/geo+json; charset=utf-8')
         .header('content-disposition', `attachment; filename="${stem}.geojson"`)
-        .send(JSON.stringify(collection));
+        .send(collection);
     },
   );
 }

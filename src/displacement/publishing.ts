@@ -8,7 +8,7 @@
  * round and one assessment type (BA and SA are never added, rounds are never summed).
  */
 import { createHash } from 'node:crypto';
-import type { Geometry } from 'geojson';
+import type { Geometry, MultiPolygon, Polygon } from 'geojson';
 import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import type { ExportColumn } from '../core/exports.js';
@@ -462,8 +462,12 @@ export interface FigureFeature {
   type: 'Feature';
   id: string;
   properties: { pcode: string; name: string | null; individuals: number; households: number | null; roundNumber: number; referenceDate: string };
-  geometry: Geometry | null;
+  geometry: Polygon | MultiPolygon | null;
 }
+
+/** Boundaries are stored as polygons only (the geography import checks them): the type says so. */
+const boundaryShape = (geometry: Geometry | null): Polygon | MultiPolygon | null =>
+  geometry !== null && (geometry.type === 'Polygon' || geometry.type === 'MultiPolygon') ? geometry : null;
 
 export interface FigureCollection {
   type: 'FeatureCollection';
@@ -491,11 +495,11 @@ export interface FigureCollection {
 export async function figureCollection(db: Queryable, chosen: ChosenRound, level: 1 | 2): Promise<FigureCollection> {
   const round = chosen.round;
   const units = await unitFigures(db, chosen, level);
-  const shapes = new Map<string, Geometry | null>();
+  const shapes = new Map<string, Polygon | MultiPolygon | null>();
   const asOf = round === null || units.length === 0 ? null : await pq.geographyDate(db, chosen.operation.country, level, round.reference_date);
   if (asOf !== null) {
     for (const row of await boundaries(db, { country: chosen.operation.country, level, asOf, detail: 'simplified' })) {
-      shapes.set(row.pcode, row.geometry);
+      shapes.set(row.pcode, boundaryShape(row.geometry));
     }
   }
   const features = units.map((unit): FigureFeature => {

@@ -13,6 +13,7 @@ import { isRoundField, POPULATION_GROUPS } from '../shared/displacement.js';
 import * as dtm from './service.js';
 import * as dtmImports from './dtm-imports.js';
 import * as dtmUploads from './dtm-uploads.js';
+import * as schemas from './route-schemas.js';
 
 const Code = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: 'Operation code, e.g. MLI-CONFLICT' });
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
@@ -58,16 +59,8 @@ const DecisionBody = Type.Object(
   { additionalProperties: false },
 );
 
-/**
- * Responses of these routes are documented by their TypeScript types (service.ts, aggregate.ts);
- * the JSON schema only names the error statuses, so 200/201/202 bodies pass through unfiltered.
- */
-function withBody(...statuses: number[]) {
-  return { 200: Type.Unknown(), 201: Type.Unknown(), 202: Type.Unknown(), ...errorResponses(...statuses) };
-}
-
-function localisedJob(job: jobs.JobView, language: Language) {
-  return { ...job, message: jobs.jobErrorMessage(job.error, language) };
+function localisedJob(job: jobs.JobView, language: Language): schemas.ImportJob {
+  return schemas.importJobView(job, jobs.jobErrorMessage(job.error, language));
 }
 
 function ruleMessage(rule: string, params: Record<string, string | number>, language: Language): string {
@@ -101,7 +94,7 @@ const dashboardKeys = (code: string): string[] => [versionKeys.dtmOperation(code
 export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: AppContext): void {
   const tags = ['displacement'];
   /** Answers a dashboard GET through the cache of published answers (ETag, 304). */
-  const dashboard = (request: FastifyRequest, reply: FastifyReply, code: string, query: { includeDrafts?: boolean; round?: number }, compute: () => Promise<unknown>) =>
+  const dashboard = <Body>(request: FastifyRequest, reply: FastifyReply, code: string, query: { includeDrafts?: boolean; round?: number }, compute: () => Promise<Body>) =>
     published.answer(request, reply, {
       keys: dashboardKeys(code),
       shared: sharedDashboard(request.principal, query),
@@ -110,7 +103,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
 
   // The published counts are the same for everyone and kept until a round is created or changes
   // status; a caller who may see drafts somewhere gets their own answer, drafts counted.
-  app.get('/api/dtm/operations', { config: { verb: 'dtm.read' }, schema: { tags, summary: 'DTM operations with their rounds and latest published round' } }, async (request, reply) => {
+  app.get('/api/dtm/operations', { config: { verb: 'dtm.read' }, schema: { tags, summary: 'DTM operations with their rounds and latest published round', response: { 200: Type.Object({ operations: Type.Array(schemas.OperationSummarySchema) }) } } }, async (request, reply) => {
     const seesDraftsOf = (operation: Parameters<typeof dtm.seesDrafts>[1]): boolean => dtm.seesDrafts(request.principal, operation);
     const shared = !(await dtm.seesDraftsAnywhere(db, request.principal));
     return published.answer(request, reply, {
@@ -122,7 +115,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
 
   app.get(
     '/api/dtm/operations/:code',
-    { config: { verb: 'dtm.read' }, schema: { tags, summary: 'One operation and the rounds you may see', params: Type.Object({ code: Code }), response: withBody(404) } },
+    { config: { verb: 'dtm.read' }, schema: { tags, summary: 'One operation and the rounds you may see', params: Type.Object({ code: Code }), response: { 200: schemas.OperationAnswer, ...errorResponses(400, 404) } } },
     async (request) => {
       const operation = await dtm.authoriseOperation(db, request.params.code, request.principal, 'dtm.read');
       return {
@@ -142,7 +135,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
         summary: 'Key figures of a round (latest published by default) with change against the previous round, pyramid, groups, reasons and origins',
         params: Type.Object({ code: Code }),
         querystring: AggregateQuery,
-        response: withBody(400, 404),
+        response: { 200: schemas.KeyFiguresSchema, ...errorResponses(400, 404) },
       },
     },
     async (request, reply) =>
@@ -164,7 +157,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
           AggregateQuery,
           Type.Object({ level: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])), parent: Type.Optional(Type.String({ maxLength: 20 })) }),
         ]),
-        response: withBody(400, 404),
+        response: { 200: schemas.AdminFiguresSchema, ...errorResponses(400, 404) },
       },
     },
     async (request, reply) =>
@@ -186,7 +179,13 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
     '/api/dtm/operations/:code/trend',
     {
       config: { verb: 'dtm.read' },
-      schema: { tags, summary: 'One point per round of one assessment type (rounds are never summed)', params: Type.Object({ code: Code }), querystring: AggregateQuery },
+      schema: {
+        tags,
+        summary: 'One point per round of one assessment type (rounds are never summed)',
+        params: Type.Object({ code: Code }),
+        querystring: AggregateQuery,
+        response: { 200: schemas.TrendSchema, ...errorResponses(400, 404) },
+      },
     },
     async (request, reply) =>
       dashboard(request, reply, request.params.code, request.query, async () => {
@@ -205,6 +204,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
         summary: 'The current figure per admin unit: its latest published round',
         params: Type.Object({ code: Code }),
         querystring: Type.Object({ assessmentType: Type.Optional(AssessmentType), group: Type.Optional(Group), level: Type.Optional(Type.Union([Type.Literal(1), Type.Literal(2)])) }),
+        response: { 200: schemas.CurrentSchema, ...errorResponses(400, 404) },
       },
     },
     async (request, reply) =>
@@ -232,6 +232,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
             offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
           }),
         ]),
+        response: { 200: schemas.LocationsSchema, ...errorResponses(400, 404) },
       },
     },
     async (request, reply) =>
@@ -246,7 +247,12 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
     '/api/dtm/rounds/:id',
     {
       config: { verb: 'dtm.read' },
-      schema: { tags, summary: 'A round with its imports and data-quality counts', params: Type.Object({ id: Id }), response: withBody(404) },
+      schema: {
+        tags,
+        summary: 'A round with its imports and data-quality counts',
+        params: Type.Object({ id: Id }),
+        response: { 200: Type.Object({ operation: schemas.OperationSchema, report: schemas.QualityReportSchema }), ...errorResponses(400, 404) },
+      },
     },
     async (request) => {
       const { operation, round } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.read');
@@ -269,7 +275,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 100 })),
           offset: Type.Optional(Type.Integer({ minimum: 0, maximum: 10_000_000, default: 0 })),
         }),
-        response: withBody(400, 404),
+        response: { 200: Type.Object({ total: Type.Integer(), issues: Type.Array(schemas.IssueSchema) }), ...errorResponses(400, 404) },
       },
     },
     async (request) => {
@@ -288,7 +294,9 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
     '/api/dtm/rounds/:id/decisions',
     {
       config: { verb: 'dtm.review', audit: 'dtm.round.review' },
-      schema: { tags, summary: 'Accept, fix or exclude data-quality findings', params: Type.Object({ id: Id }), body: DecisionBody, response: withBody(400, 403, 404, 409, 422) },
+      schema: { tags, summary: 'Accept, fix or exclude data-quality findings', params: Type.Object({ id: Id }), body: DecisionBody,
+        response: { 200: Type.Object({ decided: Type.Integer({ description: 'Findings decided' }), report: schemas.QualityReportSchema }), ...errorResponses(400, 403, 404, 409, 422) },
+      },
     },
     async (request) => {
       const { operation } = await dtm.authoriseRound(db, request.params.id, request.principal, 'dtm.review');
@@ -306,7 +314,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
         summary: 'Move a round draft → validated → published (needs every finding decided)',
         params: Type.Object({ id: Id }),
         body: Type.Object({ status: Type.Union([Type.Literal('draft'), Type.Literal('validated'), Type.Literal('published')]) }, { additionalProperties: false }),
-        response: withBody(400, 403, 404, 409),
+        response: { 200: Type.Object({ round: schemas.RoundSchema }), ...errorResponses(400, 403, 404, 409) },
       },
     },
     async (request) => {
@@ -318,7 +326,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
 
   app.get(
     '/api/dtm/jobs/:id',
-    { config: { verb: 'dtm.import' }, schema: { tags, summary: 'Progress and outcome of an import job', params: Type.Object({ id: Id }), response: withBody(404) } },
+    { config: { verb: 'dtm.import' }, schema: { tags, summary: 'Progress and outcome of an import job', params: Type.Object({ id: Id }), response: { 200: Type.Object({ job: schemas.ImportJobSchema }), ...errorResponses(400, 404) } } },
     async (request) => {
       return { job: localisedJob(await dtmImports.importJob(db, request.actor, request.params.id), languageOf(request)) };
     },
@@ -328,7 +336,12 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
     '/api/dtm/jobs',
     {
       config: { verb: 'dtm.import' },
-      schema: { tags, summary: 'Recent import jobs, newest first', querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) }) },
+      schema: {
+        tags,
+        summary: 'Recent import jobs, newest first',
+        querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) }),
+        response: { 200: Type.Object({ jobs: Type.Array(schemas.ImportJobSchema) }), ...errorResponses(400) },
+      },
     },
     async (request) => {
       const language = languageOf(request);
@@ -338,7 +351,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
 
   app.post(
     '/api/dtm/jobs/:id/retry',
-    { config: { verb: 'dtm.import', audit: 'dtm.import.retry' }, schema: { tags, summary: 'Run a failed or interrupted import again', params: Type.Object({ id: Id }), response: withBody(404, 409) } },
+    { config: { verb: 'dtm.import', audit: 'dtm.import.retry' }, schema: { tags, summary: 'Run a failed or interrupted import again', params: Type.Object({ id: Id }), response: { 202: Type.Object({ job: schemas.ImportJobSchema }), ...errorResponses(400, 404, 409) } } },
     async (request, reply) => {
       const job = await dtmImports.retryImport(db, request.params.id, {
         actor: request.actor,
@@ -362,7 +375,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
           headerRow: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_048_576 })),
           operation: Type.Optional(Code),
         }),
-        response: withBody(400, 404, 422),
+        response: { 200: Type.Object({ sheet: schemas.SheetSchema }), ...errorResponses(400, 404, 422) },
       },
     },
     async (request) => ({ sheet: await dtmUploads.previewUpload(db, request.params.id, request.actor, request.query) }),
@@ -377,7 +390,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
         summary: 'Import an uploaded round file into a round (creates the round as a draft); answers 202 with the job to poll',
         params: Type.Object({ id: Id }),
         body: ImportBody,
-        response: withBody(400, 403, 404, 409, 422),
+        response: { 202: Type.Object({ job: schemas.ImportJobSchema }), ...errorResponses(400, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -409,7 +422,7 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
           summary: 'Upload a round file (CSV or XLSX): answers its sheets, headers, HXL row, sample rows and the column mapping to confirm',
           description: `The raw file as the body, at most ${formatBytes(limit)}; it is stored as it arrives. At most ${uploads.settings.perUser} uploads at once per person (429 with Retry-After beyond).`,
           querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), operation: Type.Optional(Code) }),
-          response: withBody(400, 413, 415, 422, 429),
+          response: { 201: Type.Object({ upload: schemas.UploadSchema }), ...errorResponses(400, 413, 415, 422, 429) },
         },
       },
       async (request, reply) => {

@@ -1,6 +1,6 @@
 /** HTTP routes of the geography module: parse, (later) authorise, call the service. */
 import { Type } from '@sinclair/typebox';
-import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { BoundaryGeometry, errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { limitConcurrentUploads } from '../core/uploads.js';
 import { versionKeys } from '../core/versions.js';
 import * as geo from './service.js';
@@ -90,11 +90,12 @@ const Properties = Type.Object({
   population: Type.Union([Type.Number(), Type.Null()]),
 });
 
-// Geometry is passed through as stored GeoJSON; describing every geometry type adds nothing here.
+// Geometry is passed through as stored: imported boundaries are checked to be polygons on the way
+// in (boundary-geometry.ts), and the world-atlas outlines standing in for them are polygons too.
 const BoundaryCollection = Type.Object({
   type: Type.Literal('FeatureCollection'),
   features: Type.Array(
-    Type.Object({ type: Type.Literal('Feature'), id: Type.String(), properties: Properties, geometry: Type.Unknown() }),
+    Type.Object({ type: Type.Literal('Feature'), id: Type.String(), properties: Properties, geometry: BoundaryGeometry }),
   ),
   liptako: Type.Object({
     country: Type.String(),
@@ -210,7 +211,7 @@ export function geoRoutes(app: LiptakoApp, { db, uploads, published }: AppContex
           asOf: Type.Optional(DateString),
           detail: Type.Optional(Type.Union([Type.Literal('simplified'), Type.Literal('full')])),
         }),
-        response: { 200: BoundaryCollection, ...errorResponses(400) },
+        response: { 200: { description: 'A GeoJSON FeatureCollection (RFC 7946)', content: { 'application/geo+json': { schema: BoundaryCollection } } }, ...errorResponses(400) },
       },
     },
     // The same for everyone who may read the geography, until the next geography import.

@@ -1,9 +1,9 @@
 /** HTTP routes of plans and funding, and the HDX-HAPI-compatible funding endpoint. */
-import { Type } from '@sinclair/typebox';
+import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
 import { hapiQuery, hapiResponses, sendHapiCsv } from '../core/hapi.js';
-import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { errorResponses, fileResponse, JsonValue, languageOf, oneOf, XLSX, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { fileBody, fileBodyRoutes } from '../core/uploads.js';
 import { versionKeys } from '../core/versions.js';
 import * as plans from './service.js';
@@ -58,8 +58,167 @@ const RevisionBody = Type.Object(
   { additionalProperties: false },
 );
 
-// Responses are described loosely here and precisely by the service types; the web app imports those.
-const Anything = Type.Unknown();
+// The answers: the service's view types (the web app imports those) as schemas; the type
+// provider holds each handler's answer to its schema, so the two cannot drift apart.
+const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
+const Usd = Type.Number({ description: 'US dollars' });
+const People = Type.Integer({ minimum: 0 });
+const Timestamp = Type.String({ format: 'date-time' });
+const Names = Type.Object({ en: Type.String(), fr: Type.String() });
+const Requirements = Type.Object({ originalUsd: Nullable(Usd), revisedUsd: Nullable(Usd) }, { description: 'The original is kept when requirements are revised' });
+
+/** Funding at one level of a plan (funding.ts FundingStatus). */
+const FundingSchema = Type.Object({
+  requiredUsd: Nullable(Usd),
+  pledgedUsd: Usd,
+  committedUsd: Usd,
+  paidUsd: Usd,
+  fundedUsd: Type.Number({ description: 'Committed + paid: what FTS calls funding' }),
+  gapUsd: Nullable(Usd),
+  percentFunded: Nullable(Type.Number()),
+  notAllocatedBelowUsd: Type.Number({ description: 'Money given at exactly this level, not to a part below it' }),
+  contributions: Type.Integer(),
+});
+
+const ActivityAreaSchema = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  position: Type.Integer(),
+  name: Names,
+  sectorCode: Type.String(),
+  requirements: Requirements,
+  peopleTargeted: Nullable(People),
+  peopleTargetedDescription: Nullable(Type.String()),
+  targetGroups: Type.Array(Type.String()),
+  entitiesTargeted: Nullable(Type.Integer()),
+  version: Type.Integer(),
+  funding: FundingSchema,
+});
+
+const ObjectiveSchema = Type.Object({
+  id: Type.Integer(),
+  position: Type.Integer(),
+  name: Names,
+  requirements: Requirements,
+  peopleTargeted: Nullable(People),
+  peopleTargetedDescription: Nullable(Type.String()),
+  version: Type.Integer(),
+  funding: FundingSchema,
+  areas: Type.Array(ActivityAreaSchema),
+});
+
+/** A plan with everything its page shows (service.ts PlanView). */
+const PlanSchema = Type.Object({
+  code: Type.String(),
+  name: Names,
+  type: Type.String(),
+  startDate: Type.String({ format: 'date' }),
+  endDate: Type.String({ format: 'date' }),
+  countries: Type.Array(Type.String()),
+  currency: Type.String(),
+  status: Type.String(),
+  version: Type.Integer(),
+  requirements: Requirements,
+  peopleTargeted: Nullable(People),
+  peopleTargetedDescription: Nullable(Type.String()),
+  entitiesTargeted: Nullable(Type.Integer()),
+  targetGroups: Type.Array(Type.String()),
+  funding: Type.Composite([
+    FundingSchema,
+    Type.Object({
+      basis: Type.Union([Type.Literal('contributions'), Type.Literal('reported')], { description: "'reported': the figure comes from FTS" }),
+      reportedFundingUsd: Nullable(Usd),
+      reportedFundingSource: Nullable(Type.String()),
+      reportedFundingAsOf: Nullable(Type.String()),
+    }),
+  ]),
+  objectives: Type.Array(ObjectiveSchema),
+  countryLines: Type.Array(
+    Type.Object({
+      id: Type.Integer(),
+      country: Type.String(),
+      activityAreaId: Nullable(Type.Integer()),
+      requirements: Requirements,
+      peopleTargeted: Nullable(People),
+      version: Type.Integer(),
+      funding: Nullable(FundingSchema),
+    }),
+  ),
+  consistency: Type.Array(
+    Type.Object({
+      scope: Type.String({ description: "'plan' or 'objective:<position>'" }),
+      measure: Type.Union([Type.Literal('requirements'), Type.Literal('people-targeted'), Type.Literal('entities-targeted')]),
+      statedTotal: Type.Number(),
+      sumOfParts: Type.Number(),
+      difference: Type.Number(),
+      severity: Type.Union([Type.Literal('ok'), Type.Literal('expected'), Type.Literal('check')]),
+      code: Type.String(),
+      message: Type.String(),
+    }),
+  ),
+});
+
+const PlanSummarySchema = Type.Object({
+  code: Type.String(),
+  name: Names,
+  type: Type.String(),
+  startDate: Type.String({ format: 'date' }),
+  endDate: Type.String({ format: 'date' }),
+  countries: Type.Array(Type.String()),
+  status: Type.String(),
+  requiredUsd: Nullable(Usd),
+  fundedUsd: Usd,
+  percentFunded: Nullable(Type.Number()),
+  fundingBasis: Type.Union([Type.Literal('contributions'), Type.Literal('reported')]),
+  peopleTargeted: Nullable(People),
+});
+
+/** A contribution as recorded, its USD amount and the rate it was converted at (contributions.ts ContributionView). */
+const ContributionSchema = Type.Object({
+  id: Type.Integer(),
+  donor: Type.String(),
+  ftsFlowId: Nullable(Type.String()),
+  currency: Type.String(),
+  amountOriginal: Type.Number(),
+  exchangeRate: Type.Number(),
+  rateBasis: Type.String(),
+  amountUsd: Usd,
+  status: oneOf(CONTRIBUTION_STATUSES),
+  pledgedOn: Nullable(Type.String({ format: 'date' })),
+  committedOn: Nullable(Type.String({ format: 'date' })),
+  paidOn: Nullable(Type.String({ format: 'date' })),
+  earmark: Type.Object({ level: oneOf(EARMARK_LEVELS), objectiveId: Nullable(Type.Integer()), activityAreaId: Nullable(Type.Integer()), country: Nullable(Type.String()) }),
+  description: Nullable(Type.String()),
+  version: Type.Integer(),
+  createdBy: Type.String(),
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+
+const ChangeSchema = Type.Object({
+  id: Type.Integer(),
+  entity: Type.String(),
+  entityId: Type.Integer(),
+  field: Type.String(),
+  oldValue: JsonValue,
+  newValue: JsonValue,
+  reason: Nullable(Type.String()),
+  changedBy: Type.String(),
+  changedAt: Timestamp,
+});
+
+/** What an import did (plan-imports.ts PlanImportReport). */
+const PlanImportSchema = Type.Object({
+  id: Type.String(),
+  fileName: Type.String(),
+  kind: Type.Union([Type.Literal('plan-definition'), Type.Literal('fts-requirements'), Type.Literal('fts-flows')]),
+  alreadyImported: Type.Boolean({ description: 'The same file was imported before: nothing changed' }),
+  plans: Type.Array(Type.Object({ code: Type.String(), outcome: Type.Union([Type.Literal('added'), Type.Literal('updated'), Type.Literal('unchanged')]) })),
+  contributions: Type.Object({ added: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer() }),
+  skipped: Type.Array(Type.Object({ row: Type.Integer(), reason: Type.String() })),
+  refused: Type.Array(Type.Object({ row: Type.Integer(), column: Nullable(Type.String()), value: Nullable(Type.String()), code: Type.String(), message: Type.String() })),
+  createdAt: Timestamp,
+});
 
 function fundingColumns(language: 'fr' | 'en'): Array<ExportColumn<FundingExportRow>> {
   const fr = language === 'fr';
@@ -158,7 +317,7 @@ async function sendTable<Row>(
   }
   const workbook = await toXlsx(columns, rows, { sheetName: safeStem.slice(0, 31) });
   return reply
-    .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+    .type(XLSX)
     .header('content-disposition', `attachment; filename="${safeStem}.xlsx"`)
     .send(workbook);
 }
@@ -184,7 +343,7 @@ const HAPI_COLUMNS: Array<ExportColumn<plans.HapiFundingRow>> = (
 export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppContext): void {
   app.get(
     '/api/plans',
-    { config: { verb: 'plan.read' },  schema: { tags: ['plans'], summary: 'Plans with their requirements and funding', response: { 200: Type.Object({ plans: Type.Array(Anything) }) } } },
+    { config: { verb: 'plan.read' },  schema: { tags: ['plans'], summary: 'Plans with their requirements and funding', response: { 200: Type.Object({ plans: Type.Array(PlanSummarySchema) }) } } },
     // Anonymous callers see published plans only: one shared answer; signed-in people may see drafts.
     async (request, reply) =>
       published.answer(request, reply, {
@@ -201,7 +360,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
         tags: ['plans'],
         summary: 'A plan: objectives, activity areas, targets, funding at every level, consistency report',
         params: Type.Object({ code: PlanCode }),
-        response: { 200: Anything, ...errorResponses(400, 404) },
+        response: { 200: PlanSchema, ...errorResponses(400, 404) },
       },
     },
     async (request, reply) =>
@@ -243,7 +402,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
         summary: 'Who changed what and when in a plan and its contributions',
         params: Type.Object({ code: PlanCode }),
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000, default: 200 })) }),
-        response: { 200: Type.Object({ changes: Type.Array(Anything) }), ...errorResponses(400, 404) },
+        response: { 200: Type.Object({ changes: Type.Array(ChangeSchema) }), ...errorResponses(400, 404) },
       },
     },
     async (request) => {
@@ -274,7 +433,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
           summary: 'Revise requirements or people targeted (the original value is kept; a stale version gets 409)',
           params: withId ? Type.Object({ code: PlanCode, id: Id }) : Type.Object({ code: PlanCode }),
           body: RevisionBody,
-          response: { 200: Type.Object({ plan: Anything }), ...errorResponses(400, 404, 409, 422) },
+          response: { 200: Type.Object({ plan: PlanSchema }), ...errorResponses(400, 404, 409, 422) },
         },
       },
       async (request) => {
@@ -297,7 +456,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
         tags: ['plans'],
         summary: 'Contributions to a plan',
         params: Type.Object({ code: PlanCode }),
-        response: { 200: Type.Object({ contributions: Type.Array(Anything) }), ...errorResponses(400, 404) },
+        response: { 200: Type.Object({ contributions: Type.Array(ContributionSchema) }), ...errorResponses(400, 404) },
       },
     },
     async (request) => {
@@ -314,7 +473,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
         summary: 'Record a contribution (any currency; XOF/XAF through the euro peg)',
         params: Type.Object({ code: PlanCode }),
         body: ContributionBody,
-        response: { 201: Type.Object({ contribution: Anything }), ...errorResponses(400, 404, 409, 415, 422) },
+        response: { 201: Type.Object({ contribution: ContributionSchema }), ...errorResponses(400, 404, 409, 415, 422) },
       },
     },
     async (request, reply) => {
@@ -332,7 +491,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
         summary: 'Change a contribution (status, dates, amounts, earmarking); a stale version gets 409',
         params: Type.Object({ code: PlanCode, id: Id }),
         body: ContributionUpdateBody,
-        response: { 200: Type.Object({ contribution: Anything }), ...errorResponses(400, 404, 409, 422) },
+        response: { 200: Type.Object({ contribution: ContributionSchema }), ...errorResponses(400, 404, 409, 422) },
       },
     },
     async (request) => {
@@ -352,6 +511,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
           table: Type.Union([Type.Literal('funding'), Type.Literal('contributions')], { default: 'funding' }),
           format: Type.Union([Type.Literal('csv'), Type.Literal('xlsx')], { default: 'csv' }),
         }),
+        response: { 200: fileResponse('The table as CSV or as an Excel workbook, with an HXL row', 'text/csv', XLSX), ...errorResponses(400, 404) },
       },
     },
     async (request, reply) => {
@@ -415,7 +575,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
           summary: 'Import a plan definition (YAML/JSON), an FTS requirements-and-funding CSV or FTS flows (CSV/JSON)',
           description: 'Raw body. One transaction: all or nothing. The same file again is a no-op (200, alreadyImported); FTS flows are matched by flow id.',
           querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), skipRefused: Type.Optional(Type.Boolean()) }),
-          response: { 200: Type.Object({ import: Anything }), 201: Type.Object({ import: Anything }), ...errorResponses(400, 403, 409, 413, 415, 422) },
+          response: { 200: Type.Object({ import: PlanImportSchema }), 201: Type.Object({ import: PlanImportSchema }), ...errorResponses(400, 403, 409, 413, 415, 422) },
         },
       },
       async (request, reply) => {

@@ -6,10 +6,10 @@ import * as jobs from '../core/jobs.js';
 import { receiveStreamedFile, streamedFileRoutes } from '../core/uploads.js';
 import { FIVE_W_FIELDS } from './five-w.js';
 import * as imports from './five-w-imports.js';
+import * as schemas from './route-schemas.js';
 
 const tags = ['response'];
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
-const Anything = Type.Unknown();
 
 const ColumnsSchema = Type.Partial(Type.Object(Object.fromEntries(FIVE_W_FIELDS.map((field) => [field, Type.Union([Type.String({ minLength: 1, maxLength: 200 }), Type.Null()])]))), {
   additionalProperties: false,
@@ -27,8 +27,8 @@ const StartBody = Type.Object(
   { additionalProperties: false },
 );
 
-function localisedJob(job: jobs.JobView, language: Language) {
-  return { ...job, message: jobs.jobErrorMessage(job.error, language) };
+function localisedJob(job: jobs.JobView, language: Language): schemas.ImportJob {
+  return schemas.importJobView(job, jobs.jobErrorMessage(job.error, language));
 }
 
 export function responseImportRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
@@ -43,7 +43,7 @@ export function responseImportRoutes(app: LiptakoApp, { db, uploads }: AppContex
         tags,
         summary: 'Recent 5W imports you may see (your own, and those of the countries you manage), with what became of their reports',
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200, default: 20 })) }),
-        response: { 200: Type.Object({ imports: Type.Array(Anything) }), ...errorResponses(400) },
+        response: { 200: Type.Object({ imports: Type.Array(schemas.ImportListItemSchema) }), ...errorResponses(400) },
       },
     },
     async (request) => ({ imports: await imports.listFiveWImports(db, request.actor, request.query.limit ?? 20) }),
@@ -58,7 +58,7 @@ export function responseImportRoutes(app: LiptakoApp, { db, uploads }: AppContex
         summary: 'One sheet of an uploaded 5W file read from the chosen header row: headers, HXL row, samples, recognised and missing columns, whether it has dates',
         params: Type.Object({ id: Id }),
         querystring: Type.Object({ sheet: Type.Optional(Type.String({ minLength: 1, maxLength: 100 })), headerRow: Type.Optional(Type.Integer({ minimum: 1, maximum: 1_048_576 })) }),
-        response: { 200: Type.Object({ sheet: Anything }), ...errorResponses(400, 403, 404, 422) },
+        response: { 200: Type.Object({ sheet: schemas.FiveWSheetSchema }), ...errorResponses(400, 403, 404, 422) },
       },
     },
     async (request) => ({ sheet: await imports.previewFiveWUpload(db, request.params.id, request.actor, request.query) }),
@@ -73,7 +73,7 @@ export function responseImportRoutes(app: LiptakoApp, { db, uploads }: AppContex
         summary: 'Import an uploaded 5W file: answers 202 with the job to poll; its reports are stored as submitted, all or none',
         params: Type.Object({ id: Id }),
         body: StartBody,
-        response: { 202: Type.Object({ job: Anything }), ...errorResponses(400, 403, 404, 409, 422) },
+        response: { 202: Type.Object({ job: schemas.ImportJobSchema }), ...errorResponses(400, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => {
@@ -90,7 +90,7 @@ export function responseImportRoutes(app: LiptakoApp, { db, uploads }: AppContex
         tags,
         summary: 'Progress and outcome of a 5W import job: rows read and stored, organisations after folding, places by level, findings by rule',
         params: Type.Object({ id: Id }),
-        response: { 200: Type.Object({ job: Anything }), ...errorResponses(404) },
+        response: { 200: Type.Object({ job: schemas.ImportJobSchema }), ...errorResponses(404) },
       },
     },
     async (request) => ({ job: localisedJob(await imports.fiveWImportJob(db, request.actor, request.params.id), languageOf(request)) }),
@@ -108,7 +108,7 @@ export function responseImportRoutes(app: LiptakoApp, { db, uploads }: AppContex
           summary: 'Upload a 5W/3W file (CSV or XLSX) for a country: answers its sheets, header row, recognised columns, missing ones and whether it has dates',
           description: `The raw file as the body, at most ${formatBytes(limit)}; it is stored as it arrives. At most ${uploads.settings.perUser} uploads at once per person (429 with Retry-After beyond).`,
           querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), country: Type.String({ minLength: 2, maxLength: 3 }) }),
-          response: { 201: Type.Object({ upload: Anything }), ...errorResponses(400, 403, 413, 415, 422, 429) },
+          response: { 201: Type.Object({ upload: schemas.FiveWUploadSchema }), ...errorResponses(400, 403, 413, 415, 422, 429) },
         },
       },
       async (request, reply) => {

@@ -2,7 +2,7 @@
 import { Type } from '@sinclair/typebox';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
 import { hapiQuery, hapiResponses, sendHapiCsv, TextFilter } from '../core/hapi.js';
-import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { errorResponses, fileResponse, languageOf, XLSX, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { versionKeys } from '../core/versions.js';
 import { AGES, GROUPS, MEASURES, SEXES, UNITS } from './aggregate.js';
 import * as response from './service.js';
@@ -13,6 +13,7 @@ import { responseNeedsRoutes } from './needs-routes.js';
 import { SPHERE_INDICATORS } from './sphere.js';
 import { responseSphereRoutes } from './sphere-routes.js';
 import { responsePlanAreaRoutes } from './plan-areas-routes.js';
+import * as schemas from './route-schemas.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Month = Type.String({ pattern: '^[0-9]{4}-[0-9]{2}$', maxLength: 7, description: 'Reporting month, e.g. 2021-03' });
@@ -20,8 +21,6 @@ const Country = Type.String({ minLength: 2, maxLength: 3, description: 'ISO2 cou
 const literals = <T extends string>(values: readonly T[]) => Type.Union(values.map((value) => Type.Literal(value)));
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const OptionalText = (max: number) => Type.Optional(Type.Union([Type.String({ maxLength: max }), Type.Null()]));
-// Responses are described loosely here and precisely by the service types; the web app imports those.
-const Anything = Type.Unknown();
 
 const FigureSchema = Type.Object(
   { measure: literals(MEASURES), group: literals(GROUPS), sex: literals(SEXES), age: literals(AGES), value: Type.Number({ minimum: 0, maximum: 1e12 }) },
@@ -108,6 +107,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
           country: Type.Optional(Type.String({ pattern: '^[A-Z]{2}$' })),
           sector: Type.Optional(Type.String({ maxLength: 10 })),
         }),
+        response: { 200: fileResponse('The reports as CSV or as an Excel workbook, with an HXL row', 'text/csv', XLSX), ...errorResponses(400) },
       },
     },
     async (request, reply) => {
@@ -117,7 +117,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
       const columns = reportColumns(languageOf(request));
       if (format === 'csv') return reply.type('text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="liptako-5w.csv"').send(toCsv(columns, reports));
       return reply
-        .type('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
+        .type(XLSX)
         .header('content-disposition', 'attachment; filename="liptako-5w.xlsx"')
         .send(await toXlsx(columns, reports, { sheetName: '5W' }));
     },
@@ -136,7 +136,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
           sector: TextFilter(200, 'Sector code or label'),
           threshold: Type.Optional(Type.Integer({ minimum: 0, maximum: 1e9, description: 'IDP caseload above which an admin2 without a partner is a gap (default 1,000)' })),
         }),
-        response: { 200: Anything, ...errorResponses(400, 422) },
+        response: { 200: schemas.DashboardSchema, ...errorResponses(400, 422) },
       },
     },
     async (request) => responsePresence.dashboard(db, request.query),
@@ -175,7 +175,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
   // ---- organisations ----
   app.get(
     '/api/response/organisations',
-    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'Organisations of the response with their HAPI type and confirmed aliases', response: { 200: Type.Object({ organisations: Type.Array(Anything) }) } } },
+    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'Organisations of the response with their HAPI type and confirmed aliases', response: { 200: Type.Object({ organisations: Type.Array(schemas.OrganisationSchema) }) } } },
     async (request) => ({ organisations: await response.listOrganisations(db, languageOf(request)) }),
   );
 
@@ -187,7 +187,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
         tags: ['response'],
         summary: 'Add an organisation; names folding to a known one (case, accents, spaces) get 409, similar ones come back as merge proposals',
         body: Type.Object({ acronym: Text(40), name: Text(300), orgTypeCode: Type.String({ minLength: 1, maxLength: 10 }) }, { additionalProperties: false }),
-        response: { 201: Type.Object({ organisation: Anything, proposals: Type.Array(Anything) }), ...errorResponses(400, 409, 422) },
+        response: { 201: Type.Object({ organisation: schemas.OrganisationSchema, proposals: Type.Array(schemas.MergeProposalSchema) }), ...errorResponses(400, 409, 422) },
       },
     },
     async (request, reply) => reply.status(201).send(await response.createOrganisation(db, request.actor, request.body)),
@@ -202,7 +202,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
         summary: 'Confirm another spelling of an organisation (a merge a person decided)',
         params: Type.Object({ id: Id }),
         body: Type.Object({ alias: Text(300) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ organisation: Anything }), ...errorResponses(400, 404, 409) },
+        response: { 200: Type.Object({ organisation: schemas.OrganisationSchema }), ...errorResponses(400, 404, 409) },
       },
     },
     async (request) => ({ organisation: await response.addAlias(db, request.actor, request.params.id, request.body.alias) }),
@@ -211,7 +211,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
   // ---- sectors and activities ----
   app.get(
     '/api/response/sectors',
-    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'IASC sectors (FR/EN) and the local labels confirmed for them', response: { 200: Type.Object({ sectors: Type.Array(Anything) }) } } },
+    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'IASC sectors (FR/EN) and the local labels confirmed for them', response: { 200: Type.Object({ sectors: Type.Array(schemas.SectorSchema) }) } } },
     async () => ({ sectors: await response.listSectors(db) }),
   );
 
@@ -223,7 +223,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
         tags: ['response'],
         summary: 'Confirm what a local sector label means (e.g. “Abris/AME” → SHL)',
         body: Type.Object({ label: Text(200), sector: Type.String({ minLength: 2, maxLength: 10 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ sectors: Type.Array(Anything) }), ...errorResponses(400, 422) },
+        response: { 200: Type.Object({ sectors: Type.Array(schemas.SectorSchema) }), ...errorResponses(400, 422) },
       },
     },
     async (request) => ({ sectors: await response.confirmSectorLabel(db, request.actor, request.body.label, request.body.sector) }),
@@ -231,7 +231,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
 
   app.get(
     '/api/response/activities',
-    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'Activities, their indicator unit and aggregation rule, and the plan activity area they count towards', response: { 200: Type.Object({ activities: Type.Array(Anything) }) } } },
+    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'Activities, their indicator unit and aggregation rule, and the plan activity area they count towards', response: { 200: Type.Object({ activities: Type.Array(schemas.ActivitySchema) }) } } },
     async () => ({ activities: await response.listActivities(db) }),
   );
 
@@ -256,7 +256,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
           },
           { additionalProperties: false },
         ),
-        response: { 201: Type.Object({ activity: Anything }), ...errorResponses(400, 404, 409, 422) },
+        response: { 201: Type.Object({ activity: schemas.ActivitySchema }), ...errorResponses(400, 404, 409, 422) },
       },
     },
     async (request, reply) => reply.status(201).send({ activity: await response.createActivity(db, request.actor, request.body) }),
@@ -265,7 +265,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
   // ---- periods ----
   app.get(
     '/api/response/periods',
-    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'Reporting periods and their status (open, closed, locked)', response: { 200: Type.Object({ periods: Type.Array(Anything) }) } } },
+    { config: { verb: 'response.read' }, schema: { tags: ['response'], summary: 'Reporting periods and their status (open, closed, locked)', response: { 200: Type.Object({ periods: Type.Array(schemas.PeriodSchema) }) } } },
     async (request) => ({ periods: await response.listPeriods(db, request.principal) }),
   );
 
@@ -277,7 +277,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
         tags: ['response'],
         summary: 'Open a reporting month for a country (a first report opens it too)',
         body: Type.Object({ country: Country, month: Month }, { additionalProperties: false }),
-        response: { 201: Type.Object({ period: Anything }), ...errorResponses(400, 403, 409) },
+        response: { 201: Type.Object({ period: schemas.PeriodSchema }), ...errorResponses(400, 403, 409) },
       },
     },
     async (request, reply) => reply.status(201).send({ period: await response.openPeriod(db, request.actor, request.body.country, request.body.month) }),
@@ -292,7 +292,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
         summary: 'Close, reopen or lock a period; a locked period answers 409 to every write',
         params: Type.Object({ id: Id }),
         body: Type.Object({ status: literals(['open', 'closed', 'locked'] as const) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ period: Anything }), ...errorResponses(400, 404, 409) },
+        response: { 200: Type.Object({ period: schemas.PeriodSchema }), ...errorResponses(400, 404, 409) },
       },
     },
     async (request) => ({ period: await response.setPeriodStatus(db, request.actor, request.params.id, request.body.status) }),
@@ -307,7 +307,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
         summary: 'Unlock a locked period back to closed, with a reason kept in the audit log',
         params: Type.Object({ id: Id }),
         body: Type.Object({ reason: Type.String({ minLength: 1, maxLength: 1000 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ period: Anything }), ...errorResponses(400, 404, 409, 422) },
+        response: { 200: Type.Object({ period: schemas.PeriodSchema }), ...errorResponses(400, 404, 409, 422) },
       },
     },
     async (request) => ({ period: await response.unlockPeriod(db, request.actor, request.params.id, request.body.reason) }),
@@ -329,7 +329,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
           limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 500 }),
           offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
         }),
-        response: { 200: Type.Object({ total: Type.Integer(), reports: Type.Array(Anything) }), ...errorResponses(400) },
+        response: { 200: Type.Object({ total: Type.Integer(), reports: Type.Array(schemas.ReportSchema) }), ...errorResponses(400) },
       },
     },
     async (request) => responseReports.listReports(db, request.principal, request.query),
@@ -343,7 +343,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
         tags: ['response'],
         summary: 'Enter one activity report (a 5W row) as a draft',
         body: ReportBody,
-        response: { 201: Type.Object({ report: Anything }), ...errorResponses(400, 403, 404, 409, 422) },
+        response: { 201: Type.Object({ report: schemas.ReportSchema }), ...errorResponses(400, 403, 404, 409, 422) },
       },
     },
     async (request, reply) => reply.status(201).send({ report: await responseReports.createReport(db, request.actor, request.body) }),
@@ -358,7 +358,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
         summary: 'Change a draft or rejected report (it becomes a draft again); a stale version gets 409',
         params: Type.Object({ id: Id }),
         body: Type.Object({ ...ReportBody.properties, version: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
-        response: { 200: Type.Object({ report: Anything }), ...errorResponses(400, 403, 404, 409, 422) },
+        response: { 200: Type.Object({ report: schemas.ReportSchema }), ...errorResponses(400, 403, 404, 409, 422) },
       },
     },
     async (request) => {
