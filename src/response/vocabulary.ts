@@ -159,9 +159,12 @@ export function proposeMerges(
   threshold = 0.6,
 ): MergeProposal[] {
   return organisations
-    .map((organisation) => ({
-      ...organisation,
-      score: Math.max(similarity(candidate.acronym, organisation.acronym), similarity(candidate.name, organisation.name)),
+    // Only what a proposal is: callers pass whole organisation rows, which are not theirs to answer.
+    .map(({ id, acronym, name }) => ({
+      id,
+      acronym,
+      name,
+      score: Math.max(similarity(candidate.acronym, acronym), similarity(candidate.name, name)),
     }))
     .filter((proposal) => proposal.score >= threshold)
     .sort((a, b) => b.score - a.score || a.id - b.id);

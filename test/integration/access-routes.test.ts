@@ -2,6 +2,7 @@
  * Route coverage: every API route declares the verb it needs, and a route without one cannot be
  * registered at all, so forgetting the guard is a start-up failure rather than an open door.
  */
+import { Type } from '@sinclair/typebox';
 import { expect, it } from 'vitest';
 import { buildApp } from '../../src/core/http.js';
 import type { LiptakoModule } from '../../src/core/module.js';
@@ -138,6 +139,6 @@ describeEachDatabase('route coverage', (context) => {
   });
 }, {
   setup(app) {
-    app.get('/api/test/admin-only', { config: { verb: 'user.manage' } }, () => ({ secret: 'only for user managers' }));
+    app.get('/api/test/admin-only', { config: { verb: 'user.manage' }, schema: { response: { 200: Type.Object({ secret: Type.String() }) } } }, () => ({ secret: 'only for user managers' }));
   },
 });

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import { expect, it } from 'vitest';
 import { AppError } from '../../src/core/errors.js';
 import { describeEachDatabase } from '../support/harness.js';
@@ -101,7 +102,7 @@ describeEachDatabase(
         );
         return {};
       });
-      app.post('/api/test/echo', { config: { verb: 'system.read', audit: 'test.echo' } }, (request) => ({ received: request.body }));
+      app.post('/api/test/echo', { config: { verb: 'system.read', audit: 'test.echo' }, schema: { response: { 200: Type.Object({ received: Type.Unknown() }) } } }, (request) => ({ received: request.body }));
       app.get('/api/test/boom', { config: { verb: 'system.read' } }, () => {
         throw new Error('SELECT password FROM secret_table failed');
       });
