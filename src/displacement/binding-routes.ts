@@ -5,6 +5,7 @@ import * as jobs from '../core/jobs.js';
 import { ROUND_FIELDS } from '../shared/displacement.js';
 import { importFailureForLog } from './dtm-imports.js';
 import * as bindings from './form-bindings.js';
+import * as schemas from './route-schemas.js';
 
 const Id = Type.Integer({ minimum: 1, maximum: 2 ** 53 - 1 });
 const Code = Type.String({ minLength: 2, maxLength: 40, pattern: '^[A-Za-z0-9-]+$', description: 'Operation code, e.g. MLI-CONFLICT' });
@@ -43,23 +44,6 @@ const Panel = Type.Object({
       createdAt: Type.String(),
     }),
   ),
-});
-
-/** An import job as the DTM import routes answer it (its input, result and error are the import's own shapes). */
-const Job = Type.Object({
-  id: Type.Integer(),
-  kind: Type.String(),
-  status: Type.String(),
-  phase: NullableString,
-  done: Type.Number(),
-  total: Type.Union([Type.Number(), Type.Null()]),
-  input: Type.Unknown(),
-  result: Type.Unknown(),
-  error: Type.Unknown(),
-  createdBy: Type.String(),
-  createdAt: Type.String(),
-  finishedAt: NullableString,
-  message: NullableString,
 });
 
 export function bindingRoutes(app: LiptakoApp, { db }: AppContext): void {
@@ -129,7 +113,7 @@ export function bindingRoutes(app: LiptakoApp, { db }: AppContext): void {
           { additionalProperties: false },
         ),
         response: {
-          202: Type.Object({ job: Job, extract: Type.Object({ uploadId: Type.Integer(), fileName: Type.String(), submissions: Type.Integer() }) }),
+          202: Type.Object({ job: schemas.ImportJobSchema, extract: Type.Object({ uploadId: Type.Integer(), fileName: Type.String(), submissions: Type.Integer() }) }),
           ...errorResponses(400, 403, 404, 409, 422),
         },
       },
@@ -141,7 +125,7 @@ export function bindingRoutes(app: LiptakoApp, { db }: AppContext): void {
         language,
         onBackgroundError: (error) => request.log.warn(importFailureForLog(error), 'DTM round from a form binding failed'),
       });
-      return reply.status(202).send({ job: { ...outcome.job, message: jobs.jobErrorMessage(outcome.job.error, language) }, extract: outcome.extract });
+      return reply.status(202).send({ job: schemas.importJobView(outcome.job, jobs.jobErrorMessage(outcome.job.error, language)), extract: outcome.extract });
     },
   );
 }
