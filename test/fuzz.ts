@@ -27,7 +27,8 @@ function propertyTestFiles(folder: string): string[] {
   return found;
 }
 
-const files = [...propertyTestFiles(path.join(root, 'src')), ...propertyTestFiles(path.join(root, 'test', 'integration'))].sort();
+// The web app's pure code has properties too (web/src/plans/contributionDraft.test.ts).
+const files = [...propertyTestFiles(path.join(root, 'src')), ...propertyTestFiles(path.join(root, 'web', 'src')), ...propertyTestFiles(path.join(root, 'test', 'integration'))].sort();
 const minutes = Number(process.env.FUZZ_MINUTES ?? 10);
 const replay = process.env.FUZZ_SEED;
 const deadline = Date.now() + minutes * 60_000;

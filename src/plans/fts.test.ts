@@ -243,8 +243,8 @@ const envelope = (flows: unknown[]): string => JSON.stringify({ status: 'ok', da
 describe('parseFtsFlows — FTS API JSON', () => {
   // Regression case found by the fuzz run (fts.fuzz.test.ts): a subnormal rate passed the
   // "greater than 0" check and its inverse, Infinity, became the stored rate.
-  it('refuses an exchange rate whose inverse is not a finite number (5e-324)', () => {
-    for (const exchangeRate of [5e-324, 1e-300, 1e-10]) {
+  it('refuses an exchange rate whose inverse is not a finite number (5e-324), and an absurd one', () => {
+    for (const exchangeRate of [5e-324, 1e-300, 1e-10, 1e9, 1e308, Number.MAX_VALUE]) {
       const result = parseFtsFlows(envelope([ftsFlow({ originalAmount: undefined, exchangeRate })]), 'flows.json');
       expect(result.flows).toEqual([]);
       expect(codes(result.refused)).toEqual([[1, 'funding.flow.rateInvalid']]);

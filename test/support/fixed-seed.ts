@@ -1,6 +1,6 @@
 /**
  * Property-based tests are reproducible in `npm test`: every `fc.assert` runs from one fixed
- * seed, so a red CI run is red again on any machine. `npm run fuzz` (bench/fuzz.ts) sets
+ * seed, so a red CI run is red again on any machine. `npm run fuzz` (test/fuzz.ts) sets
  * FUZZ_SEED to new seeds; when one fails, fast-check prints the seed and path, and the case
  * becomes a plain regression test next to the property (see `fts.test.ts`, 5e-324).
  */
