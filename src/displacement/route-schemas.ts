@@ -130,6 +130,7 @@ export const LocationsSchema = Type.Object({
       reason: Type.String(),
       originAdmin1Pcode: Nullable(Type.String()),
       sourceRow: Type.Integer(),
+      sourceInstanceId: Nullable(Type.String({ description: 'The submission the figure came from, for a round made from a bound collection form' })),
     }),
   ),
 });
@@ -173,6 +174,7 @@ export const IssueSchema = Type.Object({
   decidedBy: Nullable(Type.String()),
   decidedAt: Nullable(Timestamp),
   comment: Nullable(Type.String()),
+  source: Nullable(Type.Object({ instanceId: Type.String(), submissionId: Type.Integer() }, { description: 'The submission of the row, for a round made from a bound collection form' })),
   message: Type.String({ description: 'The finding in the language asked by Accept-Language' }),
 });
 
