@@ -1,7 +1,7 @@
 /** HTTP routes of registry file imports: upload (streamed) with its preview, start (a job), the job's progress and report. */
 import { Type } from '@sinclair/typebox';
 import { AppError, type Language } from '../core/errors.js';
-import { errorResponses, formatBytes, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { errorResponses, formatBytes, JsonValue, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as jobs from '../core/jobs.js';
 import { receiveStreamedFile, streamedFileRoutes } from '../core/uploads.js';
 import { REGISTRY_FIELDS } from './registry-file.js';
@@ -55,7 +55,9 @@ const JobSchema = Type.Object({
     Type.Object({
       code: Type.String(),
       params: Params,
-      details: Type.Optional(Type.Unknown({ description: 'For a refused file: rowsRead, findingCount, findings (code, row, params with column and value, message in en and fr), findingsTruncated; for missing columns: missing' })),
+      // For a refused file: rowsRead, findingCount, findings (code, row, params with column and
+      // value, message in en and fr), findingsTruncated; for missing columns: missing.
+      details: Type.Optional(JsonValue),
     }),
   ),
   message: Nullable(Type.String({ description: 'The error in the reader’s language' })),
