@@ -25,8 +25,6 @@ export const IMPORT_JOB = 'assistance-import';
 export const REGISTRY_FILE_LIMIT = 32 * 1024 * 1024;
 /** Rows of one file: a commune's registration, not a country's. */
 export const MAX_ROWS = 50_000;
-/** exceljs's streaming reader now and then skips a sheet under load (see response/five-w-store.ts): read again, three times at most. */
-const XLSX_READS = 3;
 
 export interface RegistrySheetView {
   name: string;
@@ -66,18 +64,6 @@ const sheetView = (sheet: FilePreview['sheets'][number]): RegistrySheetView => {
   return { name: sheet.name, headerRow: sheet.headerRow, headers: sheet.headers, samples: sheet.samples, rows: sheet.rows, columns, missing: missingFields(columns) };
 };
 
-/** A workbook's preview with every visible sheet read (the streaming reader may skip one). */
-async function wholePreview(bytes: Uint8Array, fileName: string, first?: FilePreview): Promise<FilePreview> {
-  let preview = first ?? (await previewTableFile(bytes, fileName, { headerScore: registryHeaderScore }));
-  if (preview.format !== 'xlsx') return preview;
-  const visible = await visibleSheets(bytes);
-  for (let attempt = 1; attempt < XLSX_READS && preview.sheets.length < visible.length; attempt += 1) {
-    const again = await previewTableFile(bytes, fileName, { headerScore: registryHeaderScore });
-    if (again.sheets.length > preview.sheets.length) preview = again;
-  }
-  return preview;
-}
-
 /** Step 1: the file stored as it arrives, for an organisation the caller registers for, and its preview. */
 export async function receiveRegistryFile(db: Queryable, body: AsyncIterable<Buffer | string>, request: { fileName: string; organisationId: number; actor: Actor; limit?: number }): Promise<RegistryUploadView> {
   requireOrganisation(request.actor.principal, request.organisationId);
@@ -90,9 +76,7 @@ export async function receiveRegistryFile(db: Queryable, body: AsyncIterable<Buf
     limit: request.limit ?? REGISTRY_FILE_LIMIT,
     headerScore: registryHeaderScore,
   });
-  let whole = preview;
   try {
-    if (preview.format === 'xlsx') whole = await wholePreview(await files.fileUploadBytes(db, { id: uploadId, size_bytes: received.sizeBytes, parts: received.parts }), request.fileName, preview);
     await audited(
       db,
       request.actor,
@@ -110,8 +94,8 @@ export async function receiveRegistryFile(db: Queryable, body: AsyncIterable<Buf
     sizeBytes: received.sizeBytes,
     format: preview.format,
     organisationId: request.organisationId,
-    sheets: whole.sheets.map(sheetView),
-    suggestedSheet: whole.suggestedSheet,
+    sheets: preview.sheets.map(sheetView),
+    suggestedSheet: preview.suggestedSheet,
   };
 }
 
@@ -138,17 +122,12 @@ async function openSheet(bytes: Uint8Array, fileName: string, sheet: string | nu
     const visible = await visibleSheets(bytes);
     if (name !== null && !visible.includes(name)) throw new AppError('import.sheetNotFound', { sheet: name.slice(0, 80), sheets: visible.join(', ') });
     // No sheet named: the one that looks like a registry, never just the first (a notes sheet).
-    if (name === null) name = (await wholePreview(bytes, fileName)).suggestedSheet;
+    if (name === null) name = (await previewTableFile(bytes, fileName, { headerScore: registryHeaderScore })).suggestedSheet;
   }
-  for (let attempt = 1; ; attempt += 1) {
-    const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow, headerScore: registryHeaderScore });
-    if (table !== null && (format === 'csv' || table.sheet === name)) return table;
-    if (table !== null) await table.rows.return(undefined);
-    if (format === 'csv' || attempt >= XLSX_READS) {
-      if (headerRow !== null) throw new AppError('import.headerRowEmpty', { row: headerRow });
-      throw new AppError('import.empty');
-    }
-  }
+  const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow, headerScore: registryHeaderScore });
+  if (table !== null) return table;
+  if (headerRow !== null) throw new AppError('import.headerRowEmpty', { row: headerRow });
+  throw new AppError('import.empty');
 }
 
 export interface RegistryImportInput {

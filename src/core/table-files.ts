@@ -5,13 +5,13 @@
  * row (scored by the caller's own `headerScore`) and an optional HXL row under it, and refuses
  * old .xls files, damaged workbooks and zip bombs before opening them.
  */
-import { Readable } from 'node:stream';
 import { parse as parseCsvStream, CsvError, type Parser } from 'csv-parse';
 import type yauzl from 'yauzl';
 import { AppError } from './errors.js';
 import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho, uniqueHeader } from './tabular.js';
 import { isHxlRow } from './cells.js';
 import { inflateEntry, isBomb, openZip } from './zip-files.js';
+import { readDateStyles, readSharedStrings, worksheetRows, type WorkbookParts } from './xlsx-rows.js';
 
 export type TableFileFormat = 'csv' | 'xlsx';
 
@@ -68,14 +68,17 @@ export function detectFormat(bytes: Uint8Array, fileName: string): TableFileForm
 export interface WorkbookSheet {
   name: string;
   hidden: boolean;
-  /** N of `xl/worksheets/sheetN.xml`, or null when its part is named otherwise. */
-  part: number | null;
+  /** The worksheet's part in the zip (`xl/worksheets/sheet3.xml`), or null when the workbook names none. */
+  path: string | null;
 }
 
 export interface WorkbookListing {
   sheets: WorkbookSheet[];
   /** Dates counted from 1904 (old Mac workbooks) rather than 1900. */
   date1904: boolean;
+  /** The shared strings' and the styles' parts, as the workbook's relationships name them. */
+  sharedStringsPath: string;
+  stylesPath: string;
 }
 
 /** The workbook's own small parts read to list its sheets; anything bigger is not a workbook listing. */
@@ -102,18 +105,33 @@ function xmlAttributes(tag: string): Map<string, string> {
   return attributes;
 }
 
+/** A relationship's target as a path in the zip: relative to `xl/` (where the workbook part is), or absolute. */
+function partPath(target: string): string {
+  const segments: string[] = target.startsWith('/') ? [] : ['xl'];
+  for (const segment of target.split('/')) {
+    if (segment === '..') segments.pop();
+    else if (segment !== '' && segment !== '.') segments.push(segment);
+  }
+  return segments.join('/');
+}
+
 /**
- * The sheets of a workbook from `xl/workbook.xml` and its relationships, read here rather than
- * trusted to the streaming reader: it names a sheet `SheetN` when the workbook part comes after
- * the worksheets in the zip, and it does not skip hidden sheets.
+ * The sheets of a workbook from `xl/workbook.xml` and its relationships: their real names, the
+ * hidden ones, and the part that holds each, whatever order the zip stores them in.
  */
 function sheetListing(workbookXml: string, relsXml: string): WorkbookListing {
   const targets = new Map<string, string>();
+  let sharedStringsPath = 'xl/sharedStrings.xml';
+  let stylesPath = 'xl/styles.xml';
   for (const match of relsXml.matchAll(/<(?:\w+:)?Relationship\b[^>]*>/g)) {
     const attributes = xmlAttributes(match[0]);
     const id = attributes.get('Id');
     const target = attributes.get('Target');
-    if (id !== undefined && target !== undefined) targets.set(id, target);
+    if (target === undefined || attributes.get('TargetMode') === 'External') continue;
+    if (id !== undefined) targets.set(id, target);
+    const type = attributes.get('Type') ?? '';
+    if (type.endsWith('/sharedStrings')) sharedStringsPath = partPath(target);
+    else if (type.endsWith('/styles')) stylesPath = partPath(target);
   }
   const sheets: WorkbookSheet[] = [];
   for (const match of workbookXml.matchAll(/<(?:\w+:)?sheet\b[^>]*>/g)) {
@@ -122,13 +140,12 @@ function sheetListing(workbookXml: string, relsXml: string): WorkbookListing {
     if (name === undefined) continue;
     const relation = [...attributes].find(([key]) => key === 'r:id' || key.endsWith(':id'))?.[1];
     const target = relation === undefined ? undefined : targets.get(relation);
-    const part = target === undefined ? null : /worksheets\/sheet(\d+)\.xml$/i.exec(target)?.[1];
     const state = attributes.get('state');
-    sheets.push({ name, hidden: state === 'hidden' || state === 'veryHidden', part: part === undefined || part === null ? null : Number(part) });
+    sheets.push({ name, hidden: state === 'hidden' || state === 'veryHidden', path: target === undefined ? null : partPath(target) });
   }
   const properties = /<(?:\w+:)?workbookPr\b[^>]*>/.exec(workbookXml);
   const date1904 = properties === null ? false : ['1', 'true'].includes(xmlAttributes(properties[0]).get('date1904') ?? '');
-  return { sheets, date1904 };
+  return { sheets, date1904, sharedStringsPath, stylesPath };
 }
 
 /**
@@ -137,53 +154,47 @@ function sheetListing(workbookXml: string, relsXml: string): WorkbookListing {
  * workbook's sheets in its own order.
  */
 export async function checkWorkbook(bytes: Uint8Array): Promise<WorkbookListing> {
+  const workbook = await openWorkbook(bytes);
+  workbook.zip.close();
+  return workbook.listing;
+}
+
+interface OpenWorkbook {
+  zip: yauzl.ZipFile;
+  entries: Map<string, yauzl.Entry>;
+  listing: WorkbookListing;
+}
+
+/** The zip opened and judged (see checkWorkbook), its entries by name and its sheets; the caller closes the zip. */
+async function openWorkbook(bytes: Uint8Array): Promise<OpenWorkbook> {
   const zip = await openZip(bytes);
   let unpacked = 0;
-  const listing = new Map<string, yauzl.Entry>();
+  const entries = new Map<string, yauzl.Entry>();
   try {
     await new Promise<void>((resolve, reject) => {
       zip.on('entry', (entry: yauzl.Entry) => {
         unpacked += entry.uncompressedSize;
-        if (entry.fileName === 'xl/workbook.xml' || entry.fileName === 'xl/_rels/workbook.xml.rels') listing.set(entry.fileName, entry);
         if (isBomb(entry, unpacked, XLSX_MAX_UNPACKED)) {
           reject(new AppError('import.zipBomb'));
           return;
         }
+        // A name found twice keeps its first, as Excel reads it.
+        if (!entries.has(entry.fileName)) entries.set(entry.fileName, entry);
         zip.readEntry();
       });
       zip.on('end', () => resolve());
       zip.on('error', (error: unknown) => reject(new AppError('import.brokenXlsx', {}, { cause: error })));
       zip.readEntry();
     });
-    const workbook = listing.get('xl/workbook.xml');
+    const workbook = entries.get('xl/workbook.xml');
     if (workbook === undefined) throw new AppError('import.brokenXlsx');
-    const rels = listing.get('xl/_rels/workbook.xml.rels');
-    return sheetListing(await readEntry(zip, workbook), rels === undefined ? '' : await readEntry(zip, rels));
-  } finally {
+    const rels = entries.get('xl/_rels/workbook.xml.rels');
+    const listing = sheetListing(await readEntry(zip, workbook), rels === undefined ? '' : await readEntry(zip, rels));
+    return { zip, entries, listing };
+  } catch (error) {
     zip.close();
+    throw error;
   }
-}
-
-function cellOfXlsx(value: unknown): Cell {
-  if (value === null || value === undefined) return null;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number') return value;
-  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE';
-  if (value instanceof Date) return value;
-  if (typeof value === 'object') {
-    // Formulas keep their cached result: Liptako never evaluates a formula from a file.
-    if ('formula' in value || 'sharedFormula' in value) {
-      const result = (value as { result?: unknown }).result;
-      if (result === undefined || (typeof result === 'object' && result !== null && 'error' in result)) return null;
-      return cellOfXlsx(result);
-    }
-    if ('richText' in value && Array.isArray(value.richText)) {
-      return (value.richText as Array<{ text?: string }>).map((part) => part.text ?? '').join('');
-    }
-    if ('text' in value && typeof value.text === 'string') return value.text;
-    if ('error' in value) return null;
-  }
-  return null;
 }
 
 /** Rows come in batches: one await per batch, not per row, on files of a million rows. */
@@ -194,68 +205,37 @@ export interface RowBatch {
 
 const BATCH_ROWS = 2_000;
 
-type PartWorksheet = AsyncIterable<unknown> & { partNumber?: number; name?: string; id?: number };
-
+/**
+ * The rows of every visible sheet in the workbook's order, or of the one named; each sheet
+ * announces itself with at least one batch (empty when it has no rows), so the listing of sheets
+ * a caller builds from the batches is complete. Shared strings and styles are read once.
+ */
 async function* xlsxRows(bytes: Uint8Array, sheetName: string | null): AsyncGenerator<RowBatch> {
-  const listing = await checkWorkbook(bytes);
-  const byPart = new Map(listing.sheets.filter((sheet) => sheet.part !== null).map((sheet) => [sheet.part!, sheet]));
-  const { default: ExcelJS } = await import('exceljs');
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(Readable.from([Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)]), {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    worksheets: 'emit',
-    styles: 'cache',
-    entries: 'ignore',
-  });
-  // The streaming reader only knows a worksheet by the number of its part (`sheetN.xml`) until it
-  // has read the workbook part, which a zip may store last; the part number is kept on each
-  // worksheet so its real name comes from the listing above. (exceljs 4.4.0, pinned.)
-  const internals = reader as unknown as { _parseWorksheet: (iterator: unknown, sheetNo: string) => Generator<{ eventType: string; value: PartWorksheet }> };
-  const parseWorksheet = internals._parseWorksheet.bind(reader);
-  // Nor does it know the workbook's date system then, and it fails on the first date cell: it is
-  // given the one read from the listing (its own replaces it when it reaches the workbook part).
-  // Its sheet model is looked up the same way and must exist before that.
-  const early = reader as unknown as { properties?: { model: { date1904: boolean } }; model?: { sheets?: unknown[] } };
-  early.properties ??= { model: { date1904: listing.date1904 } };
-  early.model ??= { sheets: [] };
-  internals._parseWorksheet = function* (iterator: unknown, sheetNo: string) {
-    for (const event of parseWorksheet(iterator, sheetNo)) {
-      if (event.eventType === 'worksheet') event.value.partNumber = Number(sheetNo);
-      yield event;
-    }
-  };
+  const { zip, entries, listing } = await openWorkbook(bytes);
   try {
-    for await (const raw of reader) {
-      const worksheet = raw as unknown as PartWorksheet;
-      const listed = worksheet.partNumber === undefined ? undefined : byPart.get(worksheet.partNumber);
-      const name = listed?.name ?? worksheet.name ?? `Sheet${String(worksheet.id ?? '')}`;
-      if (listed?.hidden === true || (sheetName !== null && name !== sheetName)) {
-        // Rows must still be drained for the reader to move on to the next sheet.
-        for await (const _row of worksheet) void _row;
+    const sheets = listing.sheets.filter((sheet) => !sheet.hidden && (sheetName === null || sheet.name === sheetName));
+    if (sheets.length === 0) return;
+    const parts: WorkbookParts = {
+      sharedStrings: await readSharedStrings(zip, entries.get(listing.sharedStringsPath)),
+      dateStyles: await readDateStyles(zip, entries.get(listing.stylesPath)),
+      date1904: listing.date1904,
+    };
+    for (const sheet of sheets) {
+      const entry = sheet.path === null ? undefined : entries.get(sheet.path);
+      // A sheet the workbook lists without a part (a chart sheet, a damaged file) has no rows.
+      if (entry === undefined) {
+        yield { sheet: sheet.name, rows: [] };
         continue;
       }
-      let batch: RawRow[] = [];
-      for await (const row of worksheet) {
-        const values = (row as { values: unknown[] }).values;
-        const cells: Cell[] = [];
-        let formulas: number[] | undefined;
-        for (let index = 1; index < values.length; index += 1) {
-          const value = values[index];
-          if (typeof value === 'object' && value !== null && ('formula' in value || 'sharedFormula' in value)) (formulas ??= []).push(index - 1);
-          cells.push(cellOfXlsx(value));
-        }
-        batch.push(formulas === undefined ? { row: (row as { number: number }).number, cells } : { row: (row as { number: number }).number, cells, formulas });
-        if (batch.length >= BATCH_ROWS) {
-          yield { sheet: name, rows: batch };
-          batch = [];
-        }
+      let announced = false;
+      for await (const rows of worksheetRows(zip, entry, parts, BATCH_ROWS)) {
+        announced = true;
+        yield { sheet: sheet.name, rows };
       }
-      // An empty sheet still announces itself, so the listing of sheets is complete.
-      yield { sheet: name, rows: batch };
+      if (!announced) yield { sheet: sheet.name, rows: [] };
     }
-  } catch (error) {
-    if (error instanceof AppError) throw error;
-    throw new AppError('import.brokenXlsx', {}, { cause: error });
+  } finally {
+    zip.close();
   }
 }
 
@@ -324,31 +304,10 @@ async function* csvRows(bytes: Uint8Array): AsyncGenerator<RowBatch> {
   }
 }
 
-/**
- * exceljs's streaming reader (4.4.0) now and then skips a whole worksheet when the machine is busy
- * (about one read in 150 under load, seen by the 5W import's tests). A sheet asked for by name that
- * the workbook lists but the read never reached is read again, three reads at most; nothing of it
- * was handed on, so nothing is read twice.
- */
-const XLSX_READS = 3;
-
-async function* xlsxSheetRows(bytes: Uint8Array, sheetName: string): AsyncGenerator<RowBatch> {
-  for (let attempt = 1; ; attempt += 1) {
-    let reached = false;
-    for await (const batch of xlsxRows(bytes, sheetName)) {
-      reached ||= batch.sheet === sheetName;
-      yield batch;
-    }
-    if (reached || attempt >= XLSX_READS) return;
-    const listing = await checkWorkbook(bytes);
-    if (!listing.sheets.some((sheet) => sheet.name === sheetName && !sheet.hidden)) return;
-  }
-}
-
 /** Every row of the file (or of one sheet of a workbook), header included, in batches. */
 export function readRows(bytes: Uint8Array, format: TableFileFormat, sheetName: string | null = null): AsyncGenerator<RowBatch> {
   if (format === 'csv') return csvRows(bytes);
-  return sheetName === null ? xlsxRows(bytes, null) : xlsxSheetRows(bytes, sheetName);
+  return xlsxRows(bytes, sheetName);
 }
 
 export function cellText(cell: Cell | undefined): string {

@@ -15,7 +15,7 @@ import * as jobs from '../core/jobs.js';
 import { previewTableFile, type SheetPreview } from '../core/table-files.js';
 import * as geo from '../geo/service.js';
 import { FIVE_W_FIELDS, recogniseColumns, type FiveWField } from './five-w.js';
-import { fiveWHeaderScore, openFiveWSheet, ownOrganisations, runFiveWImport, wholePreview, type FiveWColumns, type SettledImport } from './five-w-store.js';
+import { fiveWHeaderScore, openFiveWSheet, ownOrganisations, runFiveWImport, type FiveWColumns, type SettledImport } from './five-w-store.js';
 import * as iq from './import-queries.js';
 import { countriesOf, requireCountry, requireMonth } from './service.js';
 import { isSectorCode } from './vocabulary.js';
@@ -104,9 +104,7 @@ export async function receiveFiveWFile(db: Queryable, body: AsyncIterable<Buffer
     limit: request.limit ?? FIVE_W_FILE_LIMIT,
     headerScore: fiveWHeaderScore,
   });
-  let whole = preview;
   try {
-    if (preview.format === 'xlsx') whole = await wholePreview(await files.fileUploadBytes(db, { id: uploadId, size_bytes: received.sizeBytes, parts: received.parts }), request.fileName, preview);
     await audited(
       db,
       request.actor,
@@ -124,8 +122,8 @@ export async function receiveFiveWFile(db: Queryable, body: AsyncIterable<Buffer
     sizeBytes: received.sizeBytes,
     format: preview.format,
     country,
-    sheets: whole.sheets.map((sheet) => sheetView(sheet, right)),
-    suggestedSheet: whole.suggestedSheet,
+    sheets: preview.sheets.map((sheet) => sheetView(sheet, right)),
+    suggestedSheet: preview.suggestedSheet,
   };
 }
 
@@ -148,9 +146,7 @@ export async function previewFiveWUpload(db: Queryable, uploadId: number, actor:
   const upload = await usableUpload(db, uploadId, actor);
   const right = requireRight(actor.principal, upload.scope ?? '');
   const bytes = await files.fileUploadBytes(db, upload);
-  const chosen = request.sheet !== undefined && request.sheet !== null;
-  const first = await previewTableFile(bytes, upload.file_name, { sheet: request.sheet ?? null, headerRow: request.headerRow ?? null, headerScore: fiveWHeaderScore });
-  const preview = chosen || (request.headerRow ?? null) !== null ? first : await wholePreview(bytes, upload.file_name, first);
+  const preview = await previewTableFile(bytes, upload.file_name, { sheet: request.sheet ?? null, headerRow: request.headerRow ?? null, headerScore: fiveWHeaderScore });
   const sheet = preview.sheets.find((candidate) => candidate.name === preview.suggestedSheet) ?? preview.sheets[0]!;
   return sheetView(sheet, right);
 }

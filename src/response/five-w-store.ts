@@ -9,7 +9,7 @@ import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import * as jobs from '../core/jobs.js';
-import { cellText, detectFormat, openTable, previewTableFile, readRows, visibleSheets, type FilePreview, type RawRow, type Table } from '../core/table-files.js';
+import { cellText, detectFormat, openTable, previewTableFile, readRows, visibleSheets, type RawRow, type Table } from '../core/table-files.js';
 import { checkFigures, type Figure } from './aggregate.js';
 import { isHxlRow, readFiveWRow, recogniseColumns, type FiveWField, type FiveWRow } from './five-w.js';
 import { orgTypeOfText, PlaceResolver, rowFigures, rowMonth, type KnownUnit, type ResolvedPlace } from './five-w-rows.js';
@@ -62,50 +62,19 @@ export interface SettledImport {
   skipRefusedRows: boolean;
 }
 
-/**
- * exceljs's streaming reader (4.4.0) now and then loses a whole worksheet when the machine is
- * busy (its unzip stream hands the entry on before it is read: about 1 read in 150 under load, in
- * a test here). A sheet the workbook lists but the read did not see is read again, twice at most.
- */
-const XLSX_READS = 3;
-
-const recognisesFiveW = (table: Table): boolean => fiveWHeaderScore(table.headers) > 0 || table.hxl !== null;
-
-/** A workbook's preview with every sheet it lists read (see XLSX_READS); `first` is a preview already made. */
-export async function wholePreview(bytes: Uint8Array, fileName: string, first?: FilePreview): Promise<FilePreview> {
-  let preview = first ?? (await previewTableFile(bytes, fileName, { headerScore: fiveWHeaderScore }));
-  if (preview.format !== 'xlsx') return preview;
-  const visible = await visibleSheets(bytes);
-  for (let attempt = 1; attempt < XLSX_READS && preview.sheets.length < visible.length; attempt += 1) {
-    const again = await previewTableFile(bytes, fileName, { headerScore: fiveWHeaderScore });
-    if (again.sheets.length > preview.sheets.length) preview = again;
-  }
-  return preview;
-}
-
-/**
- * The table of a sheet, read again (XLSX_READS) when a workbook's read does not look like what the
- * caller knows of it (`looksRight`: recognised 5W headers, or the headers the import was started on).
- */
-export async function openFiveWSheet(bytes: Uint8Array, fileName: string, sheet: string | null, headerRow: number | null, looksRight: (table: Table) => boolean = recognisesFiveW) {
+/** The table of a sheet; no sheet named: the one that looks like 5W data, never just the first (a notes sheet). */
+export async function openFiveWSheet(bytes: Uint8Array, fileName: string, sheet: string | null, headerRow: number | null): Promise<Table> {
   const format = detectFormat(bytes, fileName);
   let name = sheet;
   if (format === 'xlsx') {
     const visible = await visibleSheets(bytes);
     if (name !== null && !visible.includes(name)) throw new AppError('import.sheetNotFound', { sheet: name.slice(0, 80), sheets: visible.join(', ') });
-    // No sheet named: the one that looks like the data, never just the first (a notes sheet).
-    if (name === null) name = (await wholePreview(bytes, fileName)).suggestedSheet;
+    if (name === null) name = (await previewTableFile(bytes, fileName, { headerScore: fiveWHeaderScore })).suggestedSheet;
   }
-  for (let attempt = 1; ; attempt += 1) {
-    if (format === 'xlsx' && sheet === null && attempt > 1) name = (await wholePreview(bytes, fileName)).suggestedSheet;
-    const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow, headerScore: fiveWHeaderScore });
-    if (table !== null && (format === 'csv' || (table.sheet === name && (attempt >= XLSX_READS || looksRight(table))))) return table;
-    if (table !== null) await table.rows.return(undefined);
-    if (format === 'csv' || attempt >= XLSX_READS) {
-      if (headerRow !== null) throw new AppError('import.headerRowEmpty', { row: headerRow });
-      throw new AppError('import.empty');
-    }
-  }
+  const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow, headerScore: fiveWHeaderScore });
+  if (table !== null) return table;
+  if (headerRow !== null) throw new AppError('import.headerRowEmpty', { row: headerRow });
+  throw new AppError('import.empty');
 }
 
 export interface Finding {
@@ -222,7 +191,7 @@ export async function runFiveWImport(db: Queryable, jobId: number, settled: Sett
       return fresh;
     };
 
-    const table = await openFiveWSheet(bytes, settled.fileName, settled.sheet, settled.headerRow, (read) => Object.values(settled.columns).every((header) => read.headers.includes(header)));
+    const table = await openFiveWSheet(bytes, settled.fileName, settled.sheet, settled.headerRow);
     const index = new Map(table.headers.map((header, at) => [header, at]));
     const mapped = new Set(Object.values(settled.columns).map((header) => index.get(header)));
     const plannedRows: PlannedRow[] = [];
