@@ -68,25 +68,18 @@ const sheetView = (sheet: FilePreview['sheets'][number]): RegistrySheetView => {
 export async function receiveRegistryFile(db: Queryable, body: AsyncIterable<Buffer | string>, request: { fileName: string; organisationId: number; actor: Actor; limit?: number }): Promise<RegistryUploadView> {
   requireOrganisation(request.actor.principal, request.organisationId);
   if (!(await q.organisationExists(db, request.organisationId))) throw new AppError('response.organisation.notFound', { name: String(request.organisationId) });
-  const { uploadId, received, preview } = await files.receiveFile(db, body, {
-    module: MODULE,
-    fileName: request.fileName,
-    by: actorName(request.actor),
-    scope: String(request.organisationId),
-    limit: request.limit ?? REGISTRY_FILE_LIMIT,
-    headerScore: registryHeaderScore,
-  });
-  try {
-    await audited(
-      db,
-      request.actor,
-      (tx) => files.completeFileUpload(tx, uploadId, received),
-      () => ({ action: 'assistance.import.upload', objectType: 'assistance-upload', objectId: uploadId, summary: { file: request.fileName.slice(0, 255), bytes: received.sizeBytes, format: preview.format, organisation: request.organisationId } }),
-    );
-  } catch (error) {
-    await files.dropFileUpload(db, uploadId).catch(() => undefined);
-    throw error;
-  }
+  const { uploadId, received, preview } = await files.receiveAndRecord(
+    db,
+    body,
+    { module: MODULE, fileName: request.fileName, by: actorName(request.actor), scope: String(request.organisationId), limit: request.limit ?? REGISTRY_FILE_LIMIT, headerScore: registryHeaderScore },
+    (complete, file) =>
+      audited(db, request.actor, complete, () => ({
+        action: 'assistance.import.upload',
+        objectType: 'assistance-upload',
+        objectId: file.uploadId,
+        summary: { file: request.fileName.slice(0, 255), bytes: file.received.sizeBytes, format: file.preview.format, organisation: request.organisationId },
+      })),
+  );
   return {
     id: uploadId,
     fileName: request.fileName,

@@ -128,6 +128,28 @@ export async function receiveFile(db: Queryable, body: AsyncIterable<Buffer | st
   }
 }
 
+/**
+ * The upload step every module's import shares: the file received and previewed (receiveFile),
+ * then completed inside the module's own audited transaction (`record` wraps `complete` in
+ * `audited()`: core imports no module, so the audit comes from the caller). Whatever fails, the
+ * upload is dropped: a file is kept complete with its audit row, or not at all.
+ */
+export async function receiveAndRecord(
+  db: Queryable,
+  body: AsyncIterable<Buffer | string>,
+  request: ReceiveFileRequest,
+  record: (complete: (tx: Queryable) => Promise<void>, file: ReceivedFile) => Promise<unknown>,
+): Promise<ReceivedFile> {
+  const file = await receiveFile(db, body, request);
+  try {
+    await record((tx) => completeFileUpload(tx, file.uploadId, file.received), file);
+  } catch (error) {
+    await dropFileUpload(db, file.uploadId).catch(() => undefined);
+    throw error;
+  }
+  return file;
+}
+
 const UTF16_BOMS = [
   [0xff, 0xfe],
   [0xfe, 0xff],

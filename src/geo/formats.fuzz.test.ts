@@ -14,23 +14,10 @@ import { parseBoundaries, type BoundaryOptions, type ParsedBoundaries } from './
 import { parseIsoDate } from './geo-cells.js';
 import { type BoundaryGeometry } from './boundary-geometry.js';
 import { loadSchemesFromLengthsCsv } from './pcode.js';
-import { FUZZ, checkRowIssues, settle } from '../../test/support/fuzz.js';
+import { FUZZ, checkRowIssues, columnsOf, mostly, settle } from '../../test/support/fuzz.js';
 
 const PCODE = /^[A-Z]{2}\d*$/;
 const isDate = (value: string): boolean => parseIsoDate(value) === value;
-
-/** Mostly right, sometimes wrong: a row needs most of its cells right to reach the accepting path. */
-function mostly<T>(right: fc.Arbitrary<T>, wrong: fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return fc.oneof({ weight: 5, arbitrary: right }, { weight: 1, arbitrary: wrong });
-}
-
-/** The required columns always, others at random, and now and then one required column missing. */
-function columnsOf(all: readonly string[], required: readonly string[]): fc.Arbitrary<string[]> {
-  return fc.tuple(fc.subarray(all.filter((column) => !required.includes(column))), fc.option(fc.constantFrom(...required), { freq: 8 })).chain(([optional, dropped]) => {
-    const columns = [...required.filter((column) => column !== dropped), ...optional];
-    return fc.shuffledSubarray(columns, { minLength: columns.length });
-  });
-}
 
 /** A well-formed admin unit of the three countries: P-code, level, ISO3, parent. */
 const unit = fc

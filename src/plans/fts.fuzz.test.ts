@@ -12,7 +12,7 @@ import { parseFtsRequirementsFunding } from './fts-requirements.js';
 import { type FtsFlows, type FtsRequirementsFunding } from './fts-common.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { CONTRIBUTION_STATUSES } from './types.js';
-import { FUZZ, checkRowIssues, settle } from '../../test/support/fuzz.js';
+import { FUZZ, checkRowIssues, columnsOf, mostly, settle } from '../../test/support/fuzz.js';
 
 const APPEAL_CODE = /^[A-Z0-9][A-Z0-9-]{1,39}$/;
 const FLOW_ID = /^[0-9A-Za-z-]{1,40}$/;
@@ -74,19 +74,6 @@ function checkFlows(result: FtsFlows): void {
 function csv(rows: readonly (readonly string[])[]): string {
   const quote = (value: string): string => (/[",;\t\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
   return `${rows.map((cells) => cells.map(quote).join(',')).join('\n')}\n`;
-}
-
-/** Mostly right, sometimes wrong: a row needs most of its cells right to reach the accepting path. */
-function mostly<T>(right: fc.Arbitrary<T>, wrong: fc.Arbitrary<T>): fc.Arbitrary<T> {
-  return fc.oneof({ weight: 5, arbitrary: right }, { weight: 1, arbitrary: wrong });
-}
-
-/** The required columns always, others at random, and now and then one required column missing. */
-function columnsOf(all: readonly string[], required: readonly string[]): fc.Arbitrary<string[]> {
-  return fc.tuple(fc.subarray(all.filter((column) => !required.includes(column))), fc.option(fc.constantFrom(...required), { freq: 8 })).chain(([optional, dropped]) => {
-    const columns = [...required.filter((column) => column !== dropped), ...optional];
-    return fc.shuffledSubarray(columns, { minLength: columns.length });
-  });
 }
 
 const wrongAmountText = fc.oneof(

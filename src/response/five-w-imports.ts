@@ -96,25 +96,18 @@ export async function receiveFiveWFile(db: Queryable, body: AsyncIterable<Buffer
   const right = requireRight(request.actor.principal, country);
   await files.dropStaleFileUploads(db, MODULE, 'response_import');
   // `for await` reads a plain list of buffers (demo data, benchmarks) as it reads a request body.
-  const { uploadId, received, preview } = await files.receiveFile(db, body as AsyncIterable<Buffer | string>, {
-    module: MODULE,
-    fileName: request.fileName,
-    by: actorName(request.actor),
-    scope: country,
-    limit: request.limit ?? FIVE_W_FILE_LIMIT,
-    headerScore: fiveWHeaderScore,
-  });
-  try {
-    await audited(
-      db,
-      request.actor,
-      (tx) => files.completeFileUpload(tx, uploadId, received),
-      () => ({ action: 'response.import.upload', objectType: 'response-upload', objectId: uploadId, summary: { file: request.fileName.slice(0, 255), bytes: received.sizeBytes, format: preview.format, country } }),
-    );
-  } catch (error) {
-    await files.dropFileUpload(db, uploadId).catch(() => undefined);
-    throw error;
-  }
+  const { uploadId, received, preview } = await files.receiveAndRecord(
+    db,
+    body as AsyncIterable<Buffer | string>,
+    { module: MODULE, fileName: request.fileName, by: actorName(request.actor), scope: country, limit: request.limit ?? FIVE_W_FILE_LIMIT, headerScore: fiveWHeaderScore },
+    (complete, file) =>
+      audited(db, request.actor, complete, () => ({
+        action: 'response.import.upload',
+        objectType: 'response-upload',
+        objectId: file.uploadId,
+        summary: { file: request.fileName.slice(0, 255), bytes: file.received.sizeBytes, format: file.preview.format, country },
+      })),
+  );
   return {
     id: uploadId,
     fileName: request.fileName,

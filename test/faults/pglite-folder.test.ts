@@ -13,12 +13,13 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/core/db.js';
 import { formatMessage } from '../../src/core/errors.js';
 import type { ContributionView } from '../../src/plans/contributions.js';
 import { contributionState, PLAN, request, seedPlan } from './server.js';
 import { builtAppPresent, launchServer, ServerExitedError } from '../support/server.js';
+import { cleanupAfterAll } from '../support/cleanup.js';
 
 const ROOT = userInfo().uid === 0;
 
@@ -54,16 +55,7 @@ const built = builtAppPresent();
 if (!built) console.warn('[skipped] Liptako is not built: run `npm run build` (npm test does it)');
 
 describe.skipIf(!built)('a PGlite folder that cannot be written to', () => {
-  const cleanup: Array<() => void | Promise<void>> = [];
-  afterAll(async () => {
-    for (const step of cleanup.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        console.warn('cleanup failed:', error);
-      }
-    }
-  });
+  const cleanup = cleanupAfterAll();
 
   describe('read-only', () => {
     let dataDir: string;

@@ -15,11 +15,12 @@ import { chownSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs
 import { tmpdir, userInfo } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PostgresDatabase } from '../../src/core/db.js';
 import { formatMessage } from '../../src/core/errors.js';
 import { contributionState, createScratchDatabase, PLAN, request, seedPlan } from './server.js';
 import { builtAppPresent, freePort, launchServer, type LaunchedServer } from '../support/server.js';
+import { cleanupAfterAll } from '../support/cleanup.js';
 
 /** Control of a PostgreSQL server; asynchronous, so that the clients keep asking meanwhile. */
 interface PostgresServer {
@@ -212,16 +213,7 @@ function unexpected(outcomes: readonly Outcome[]): Outcome[] {
 }
 
 describe('PostgreSQL restarted and stopped while Liptako serves', () => {
-  const cleanup: Array<() => Promise<void> | void> = [];
-  afterAll(async () => {
-    for (const step of cleanup.reverse()) {
-      try {
-        await step();
-      } catch (error) {
-        console.warn('cleanup failed:', error);
-      }
-    }
-  });
+  const cleanup = cleanupAfterAll();
 
   it('answers 503 db.unavailable during the outage, stays alive and recovers on its own', async (context) => {
     if (!builtAppPresent()) {

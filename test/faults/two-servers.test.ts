@@ -3,7 +3,7 @@
  * once; a process starting does not take the other's running jobs for interrupted (only jobs
  * whose heartbeat is old are). Needs TEST_DATABASE_URL and the built server; skipped otherwise.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/access/audit.js';
 import * as access from '../../src/access/service.js';
 import { PostgresDatabase } from '../../src/core/db.js';
@@ -17,6 +17,7 @@ import { upsertOperation } from '../../src/displacement/queries.js';
 import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { builtAppPresent, launchServer, type LaunchedServer } from '../support/server.js';
 import { createScratchDatabase } from './server.js';
+import { cleanupAfterAll } from '../support/cleanup.js';
 
 const DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;
 const OPERATION = demoOperation('MLI-CONFLICT');
@@ -68,10 +69,7 @@ async function importRound(base: string, token: string, round: number): Promise<
 }
 
 describe.skipIf(DATABASE_URL === null || !builtAppPresent())('two server processes on one PostgreSQL', () => {
-  const cleanup: Array<() => Promise<void>> = [];
-  afterAll(async () => {
-    for (const step of cleanup.reverse()) await step().catch(() => undefined);
-  });
+  const cleanup = cleanupAfterAll();
 
   it('claims each job once, runs it once, and leaves the other process’s running jobs alone', async () => {
     const scratch = await createScratchDatabase(DATABASE_URL!, 'liptako_two');

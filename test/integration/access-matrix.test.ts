@@ -13,7 +13,7 @@ import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
 import { gazetteerCsv } from '../support/geo.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow, upload } from '../support/dtm.js';
 import { createReport, reportBody, seedResponse } from '../support/response.js';
-import { householdBody, MAIGA_FIRST, MAIGA_SECOND, register } from '../support/assistance.js';
+import { distributionBody, householdBody, MAIGA_FIRST, MAIGA_SECOND, register } from '../support/assistance.js';
 import { DEMO_FORM_ID, DEMO_SITE_FORM, postSubmission, seedCollection, siteAnswers, siteFormWithMedia, siteSubmissionXml, xmlPart } from '../support/collection.js';
 import { DTM_FORM_ID, DTM_FORM_MAPPING, seedDtmForm, siteAssessment, siteAssessmentXml } from '../support/dtm-form.js';
 import { contributionCount, countRows, importPlanVariant, paidUsd, planVariant } from '../support/access.js';
@@ -674,15 +674,6 @@ async function tpnDistribution(context: TestContext): Promise<Prepared> {
   return { ...prepared, distribution: reply.body.distribution.id };
 }
 
-const distributionBody = (organisationId: number): Record<string, unknown> => ({
-  organisationId,
-  type: 'nfi-kit',
-  quantity: 1,
-  location: { pcode: 'ML0501' },
-  startsOn: '2021-04-01',
-  endsOn: '2021-04-30',
-  label: 'Kits AME',
-});
 
 const ASSISTANCE_DISTRIBUTION: RequestSpec = {
   route: 'POST /api/assistance/distributions',

@@ -4,7 +4,7 @@ import { describeEachDatabase } from '../support/harness.js';
 import { call } from '../support/http.js';
 import { paidUsd } from '../support/access.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
-import { MAIGA_FIRST, MAIGA_SECOND, register, seedAssistance, type PersonSpec } from '../support/assistance.js';
+import { distributionBody, MAIGA_FIRST, MAIGA_SECOND, register, seedAssistance, type PersonSpec } from '../support/assistance.js';
 import type { Queryable } from '../../src/core/db.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 
@@ -19,16 +19,7 @@ async function receipts(db: Queryable, where = 'true'): Promise<number> {
 }
 
 async function plan(app: LiptakoApp, organisationId: number, over: Record<string, unknown> = {}) {
-  return call<{ distribution: Distribution }>(app, 'POST', '/api/assistance/distributions', {
-    organisationId,
-    type: 'nfi-kit',
-    quantity: 1,
-    location: { pcode: 'ML0501' },
-    startsOn: '2021-04-01',
-    endsOn: '2021-04-30',
-    label: 'Kits AME Mopti avril',
-    ...over,
-  });
+  return call<{ distribution: Distribution }>(app, 'POST', '/api/assistance/distributions', distributionBody(organisationId, { label: 'Kits AME Mopti avril', ...over }));
 }
 
 const receipt = (householdId: number, over: Record<string, unknown> = {}) => ({ householdId, receivedBy: 'chef de ménage', receivedAt: '2021-04-12', proof: 'empreinte', ...over });

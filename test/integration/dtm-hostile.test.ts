@@ -3,51 +3,14 @@
  * (no upload kept, no round, no figure).
  */
 import { Readable } from 'node:stream';
-import { deflateRawSync } from 'node:zlib';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, seedMali, siteRow, upload } from '../support/dtm.js';
 import { call } from '../support/http.js';
+import { writeZip, type ZipEntry } from '../support/zip.js';
 
-/** A zip with one stored file per entry, written by hand so a test can make it lie or explode. */
-function zipOf(entries: Array<{ name: string; data: Buffer; deflate?: boolean }>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const entry of entries) {
-    const name = Buffer.from(entry.name);
-    const body = entry.deflate ? deflateRawSync(entry.data) : entry.data;
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(entry.deflate ? 8 : 0, 8);
-    local.writeUInt32LE(0, 14); // CRC left at 0: a bomb's author does not care either
-    local.writeUInt32LE(body.length, 18);
-    local.writeUInt32LE(entry.data.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(entry.deflate ? 8 : 0, 10);
-    central.writeUInt32LE(body.length, 20);
-    central.writeUInt32LE(entry.data.length, 24);
-    central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, name, body);
-    centrals.push(central, name);
-    offset += local.length + name.length + body.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(entries.length, 8);
-  end.writeUInt16LE(entries.length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
-}
+const zipOf = (entries: ZipEntry[]): Buffer => Buffer.from(writeZip(entries));
 
 async function smallWorkbook(): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook();

@@ -8,6 +8,7 @@ import { describeEachDatabase } from '../support/harness.js';
 import { hasFixture, readFixture } from '../support/fixtures.js';
 import { CSAHEL, importPlanBytes, loadCsahelPlan } from '../support/plans.js';
 import { call } from '../support/http.js';
+import { paidIn } from '../support/access.js';
 import { checkDraft, EMPTY_DRAFT, previewUsd, type Draft } from '../../web/src/plans/contributionDraft.js';
 
 type Contribution = { contribution: ContributionView };
@@ -19,19 +20,7 @@ function areaByCode(plan: PlanView, code: string): PlanView['objectives'][number
 
 const firstArea = (plan: PlanView): PlanView['objectives'][number]['areas'][number] => plan.objectives[0]!.areas[0]!;
 
-function paid(amount: number, currency: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    donor: 'ECHO',
-    currency,
-    amount,
-    status: 'paid',
-    pledgedOn: '2021-02-01',
-    committedOn: '2021-03-01',
-    paidOn: '2021-04-15',
-    earmark: { level: 'plan' },
-    ...extra,
-  };
-}
+const paid = paidIn;
 
 describeEachDatabase('the 2021 Central Sahel plan', (context) => {
   it('is stored exactly as written: 4 objectives, 9 areas, 68,350,000 USD, 4,073,000 people, 96 entities', async () => {

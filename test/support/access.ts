@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
 import { send, type Reply } from './http.js';
 import type { Database } from '../../src/core/db.js';
+import type { AuditRow } from '../../src/access/queries.js';
 import { DEMO_PLAN_FILE } from '../../src/demo/demo.js';
 import { PERSONAS, TEST_PASSWORD, type Persona } from './harness.js';
 import { CSAHEL, importPlanBytes } from './plans.js';
@@ -51,10 +52,13 @@ export const withSession = (session: Session, extra: Record<string, string> = {}
 });
 
 /** A contribution body that records `amount` USD paid, earmarked to the plan. */
-export function paidUsd(amount: number, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export const paidUsd = (amount: number, extra: Record<string, unknown> = {}): Record<string, unknown> => paidIn(amount, 'USD', extra);
+
+/** A contribution body that records `amount` paid in `currency`, earmarked to the plan. */
+export function paidIn(amount: number, currency: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return {
     donor: 'ECHO',
-    currency: 'USD',
+    currency,
     amount,
     status: 'paid',
     pledgedOn: '2021-02-01',
@@ -88,14 +92,7 @@ export async function contributionCount(db: Database, code = CSAHEL): Promise<nu
   return countRows(db, 'contribution', 'plan_id = (SELECT id FROM plan WHERE code = $1)', [code]);
 }
 
-export interface AuditEvent {
-  id: number;
-  actor: string;
-  action: string;
-  object_type: string | null;
-  object_id: string | null;
-  outcome: 'success' | 'failure';
-  summary: Record<string, unknown>;
+export interface AuditEvent extends Pick<AuditRow, 'id' | 'actor' | 'action' | 'object_type' | 'object_id' | 'outcome' | 'summary'> {
   occurredAt: string;
 }
 

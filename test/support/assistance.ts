@@ -71,6 +71,18 @@ export const MAIGA_SECOND: readonly PersonSpec[] = [
   { givenNames: 'Aisseta', familyName: 'Toure', sex: 'f', birthYear: 1985, relation: 'spouse' },
 ];
 
+/** A distribution of one NFI kit per household in Bandiagara in April 2021 (the list is built from the organisation's households there). */
+export const distributionBody = (organisationId: number, over: Record<string, unknown> = {}): Record<string, unknown> => ({
+  organisationId,
+  type: 'nfi-kit',
+  quantity: 1,
+  location: { pcode: 'ML0501' },
+  startsOn: '2021-04-01',
+  endsOn: '2021-04-30',
+  label: 'Kits AME',
+  ...over,
+});
+
 export async function register(app: LiptakoApp, organisationId: number, members: readonly PersonSpec[], over: Record<string, unknown> = {}): Promise<number> {
   const reply = await call<{ household: { id: number } }>(app, 'POST', '/api/assistance/households', householdBody(organisationId, members, over));
   expect(reply.statusCode, reply.text).toBe(201);

@@ -4,6 +4,7 @@
  * names; never another exception. Seeds are fixed in `npm test` (fixed-seed.ts) and new in
  * `npm run fuzz`.
  */
+import fc from 'fast-check';
 import { expect } from 'vitest';
 import { AppError, catalogue, type ErrorCode } from '../../src/core/errors.js';
 import type { RowIssue } from '../../src/core/tabular.js';
@@ -43,4 +44,17 @@ export function checkRowIssues(issues: readonly RowIssue[], options: { ordered?:
     previous = issue.row;
     expect((issue.value ?? '').length).toBeLessThanOrEqual(201);
   }
+}
+
+/** Mostly right, sometimes wrong: a row needs most of its cells right to reach the accepting path. */
+export function mostly<T>(right: fc.Arbitrary<T>, wrong: fc.Arbitrary<T>): fc.Arbitrary<T> {
+  return fc.oneof({ weight: 5, arbitrary: right }, { weight: 1, arbitrary: wrong });
+}
+
+/** The required columns always, others at random, and now and then one required column missing. */
+export function columnsOf(all: readonly string[], required: readonly string[]): fc.Arbitrary<string[]> {
+  return fc.tuple(fc.subarray(all.filter((column) => !required.includes(column))), fc.option(fc.constantFrom(...required), { freq: 8 })).chain(([optional, dropped]) => {
+    const columns = [...required.filter((column) => column !== dropped), ...optional];
+    return fc.shuffledSubarray(columns, { minLength: columns.length });
+  });
 }

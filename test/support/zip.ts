@@ -1,8 +1,9 @@
 /**
- * Rewrites a zip (an XLSX) with its entries in another order, stored uncompressed: real
+ * Zips written by hand: a workbook (an XLSX) rewritten with its entries in another order (real
  * workbooks written by other tools put `xl/workbook.xml` after the worksheets, and readers that
- * assume ExcelJS's own order name the sheets wrongly.
+ * assume ExcelJS's own order name the sheets wrongly), or a zip that lies or explodes.
  */
+import { deflateRawSync } from 'node:zlib';
 import yauzl from 'yauzl';
 
 const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
@@ -41,20 +42,34 @@ export async function zipEntries(bytes: Uint8Array): Promise<Map<string, Buffer>
   return entries;
 }
 
-/** A stored (uncompressed) zip of these entries, in this order. */
-export function writeZip(entries: ReadonlyArray<readonly [string, Buffer]>): Uint8Array {
+/** An entry of a zip written by hand: stored as it is, or deflated (a zip bomb's way). */
+export interface ZipEntry {
+  name: string;
+  data: Buffer;
+  deflate?: boolean;
+}
+
+/**
+ * A zip of these entries, in this order, stored uncompressed unless an entry asks to be deflated.
+ * Written by hand so a test can make a workbook's parts come in any order, or a file lie or explode.
+ */
+export function writeZip(entries: ReadonlyArray<readonly [string, Buffer] | ZipEntry>): Uint8Array {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;
-  for (const [name, data] of entries) {
+  for (const entry of entries) {
+    const { name, data, deflate = false } = Array.isArray(entry) ? { name: entry[0] as string, data: entry[1] as Buffer } : (entry as ZipEntry);
     const fileName = Buffer.from(name, 'utf8');
+    const body = deflate ? deflateRawSync(data) : data;
+    const method = deflate ? 8 : 0;
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4);
     local.writeUInt16LE(0x0800, 6);
+    local.writeUInt16LE(method, 8);
     local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(body.length, 18);
     local.writeUInt32LE(data.length, 22);
     local.writeUInt16LE(fileName.length, 26);
     const central = Buffer.alloc(46);
@@ -62,14 +77,15 @@ export function writeZip(entries: ReadonlyArray<readonly [string, Buffer]>): Uin
     central.writeUInt16LE(20, 4);
     central.writeUInt16LE(20, 6);
     central.writeUInt16LE(0x0800, 8);
+    central.writeUInt16LE(method, 10);
     central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(body.length, 20);
     central.writeUInt32LE(data.length, 24);
     central.writeUInt16LE(fileName.length, 28);
     central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, data);
+    locals.push(local, fileName, body);
     centrals.push(central, fileName);
-    offset += local.length + fileName.length + data.length;
+    offset += local.length + fileName.length + body.length;
   }
   const directory = Buffer.concat(centrals);
   const end = Buffer.alloc(22);
