@@ -2,9 +2,9 @@
  * Steps the web form entry tests share: the demo site form filled as a site manager would, the
  * outbox watched until it has sent, the submissions the API lists.
  */
-import type { Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
-import { fetchFromPage } from './browser.js';
+import { DEMO, fetchFromPage, signIn, watchContext, type ContextWatch, type DemoBrowser } from './browser.js';
 
 export const SITE_FORM = 'suivi_sites_demo';
 // A 1×1 PNG: a stand-in for a photo of a site entrance.
@@ -30,6 +30,35 @@ export async function projectIdOf(page: Page, country: string): Promise<number> 
   const project = (reply.body as { projects: Array<{ id: number; country: string }> }).projects.find((candidate) => candidate.country === country);
   expect(project, reply.text).toBeDefined();
   return project!.id;
+}
+
+export interface EnumeratorEntry {
+  context: BrowserContext;
+  watch: ContextWatch;
+  page: Page;
+  projectId: number;
+  /** The site form's submissions before the test sends any. */
+  before: SubmissionRow[];
+}
+
+/**
+ * The Niger enumerator signed in on the collection page, in French, with the browser's position
+ * at a site in Tillabéri; `afterSignIn` runs before anything is asked of the API (the offline
+ * test waits there for the service worker).
+ */
+export async function openAsNigerEnumerator(demo: DemoBrowser, afterSignIn?: (page: Page) => Promise<void>): Promise<EnumeratorEntry> {
+  const context = await demo.browser.newContext({
+    locale: 'fr-FR',
+    viewport: { width: 1100, height: 1400 },
+    geolocation: { latitude: 14.2114, longitude: 1.4536, accuracy: 12 },
+    permissions: ['geolocation'],
+  });
+  const watch = await watchContext(context);
+  const page = await context.newPage();
+  await signIn(page, demo.server.url, DEMO.enumeratorNiger, '/collection');
+  await afterSignIn?.(page);
+  const projectId = await projectIdOf(page, 'NE');
+  return { context, watch, page, projectId, before: await listSubmissions(page, projectId, SITE_FORM) };
 }
 
 /** Fills the demo site form (French labels): a site, its figures, its position, a photo, two needs then one removed. */

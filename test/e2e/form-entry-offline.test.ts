@@ -7,8 +7,8 @@
  * page lists them, and the draft stays a draft. Screenshots in test-results/.
  */
 import { describe, expect, it } from 'vitest';
-import { browserTestsReady, DEMO, signIn, useDemoBrowser, watchContext } from './browser.js';
-import { fillSiteForm, listSubmissions, projectIdOf, SITE_FORM, waitUntilSent } from './entry-steps.js';
+import { browserTestsReady, useDemoBrowser } from './browser.js';
+import { fillSiteForm, listSubmissions, openAsNigerEnumerator, SITE_FORM, waitUntilSent } from './entry-steps.js';
 
 const SITES = [
   { name: 'Tabareybarey hors ligne 1', admin2: 'NE0061', households: 40, individuals: 210 },
@@ -20,18 +20,11 @@ describe.skipIf(!browserTestsReady)('web form entry offline in Chromium', () => 
   const demo = useDemoBrowser();
 
   it('fills three submissions offline, keeps them through a closed page, and sends each once when the network is back', async () => {
-    const context = await demo.browser.newContext({
-      locale: 'fr-FR',
-      viewport: { width: 1100, height: 1400 },
-      geolocation: { latitude: 14.2114, longitude: 1.4536, accuracy: 12 },
-      permissions: ['geolocation'],
+    const entry = await openAsNigerEnumerator(demo, async (signedIn) => {
+      await expect.poll(() => signedIn.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
     });
-    const watch = await watchContext(context);
-    let page = await context.newPage();
-    await signIn(page, demo.server.url, DEMO.enumeratorNiger, '/collection');
-    await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null), { timeout: 60_000 }).toBe(true);
-    const projectId = await projectIdOf(page, 'NE');
-    const before = await listSubmissions(page, projectId, SITE_FORM);
+    const { context, watch, projectId, before } = entry;
+    let page = entry.page;
 
     // Online once, under the service worker: the collection page, then the form (its XML is kept).
     await page.goto(`${demo.server.url}/collection`);

@@ -8,7 +8,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { browserTestsReady, DEMO, fetchFromPage, signIn, useDemoBrowser, watchContext } from './browser.js';
-import { fillSiteForm, listSubmissions, projectIdOf, SITE_FORM, waitUntilSent } from './entry-steps.js';
+import { fillSiteForm, listSubmissions, openAsNigerEnumerator, projectIdOf, SITE_FORM, waitUntilSent } from './entry-steps.js';
 /** A form with a cascade, as pyxform writes a `choice_filter` over an external-free choice list. */
 const CASCADE_FORM = `<?xml version="1.0" encoding="UTF-8"?>
 <h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:odk="http://www.opendatakit.org/xforms">
@@ -89,17 +89,7 @@ describe.skipIf(!browserTestsReady)('web form entry in Chromium', () => {
   const demo = useDemoBrowser();
 
   it('an enumerator fills the demo form in French with a photo, a GPS point and a repeat; the server holds it once', async () => {
-    const context = await demo.browser.newContext({
-      locale: 'fr-FR',
-      viewport: { width: 1100, height: 1400 },
-      geolocation: { latitude: 14.2114, longitude: 1.4536, accuracy: 12 },
-      permissions: ['geolocation'],
-    });
-    const watch = await watchContext(context);
-    const page = await context.newPage();
-    await signIn(page, demo.server.url, DEMO.enumeratorNiger, '/collection');
-    const projectId = await projectIdOf(page, 'NE');
-    const before = await listSubmissions(page, projectId, SITE_FORM);
+    const { context, watch, page, projectId, before } = await openAsNigerEnumerator(demo);
     await page.getByTestId(`collection-fill-${SITE_FORM}`).click();
     await expect.poll(() => page.locator('h1').textContent(), { timeout: 60_000 }).toBe('Suivi des sites de déplacés (démo)');
     await expect.poll(() => page.getByTestId('entry-form').isVisible()).toBe(true);
