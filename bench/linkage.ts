@@ -13,6 +13,7 @@
 import { performance } from 'node:perf_hooks';
 import { systemActor } from '../src/access/audit.js';
 import { detectDuplicates, DUPLICATE_THRESHOLD } from '../src/assistance/service.js';
+import { newDataKeyLine, parseDataKeys, seal, useDataKeys } from '../src/core/data-keys.js';
 import type { Database } from '../src/core/db.js';
 import { generateRegistry, type GeneratedHousehold } from '../src/demo/registry-generator.js';
 import { createOrganisation } from '../src/response/service.js';
@@ -53,6 +54,8 @@ const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /** The generated households stored in bulk (ids given here, so the planted truth is known by member id). */
 async function storeRegistry(db: Database, people: number, organisations: readonly number[]): Promise<Int32Array> {
+  // A key of this run only: the bench's registry is synthetic and dropped after it.
+  useDataKeys(parseDataKeys(newDataKeyLine(), 'bench key'));
   const personOf: number[] = [];
   let householdId = 0;
   let memberId = 0;
@@ -77,12 +80,13 @@ async function storeRegistry(db: Database, people: number, organisations: readon
         [
           members.map(({ id }) => id),
           members.map(({ householdId: id }) => id),
-          members.map(({ member }) => member.givenNames),
-          members.map(({ member }) => member.familyName),
+          // Sealed as the service seals them (core/data-keys.ts): the database accepts nothing else.
+          members.map(({ member }) => seal(member.givenNames)),
+          members.map(({ member }) => seal(member.familyName)),
           members.map(({ member }) => member.sex),
           members.map(({ member }) => member.birthYear),
           members.map(({ member }) => member.relation),
-          members.map(({ member }) => member.phone),
+          members.map(({ member }) => seal(member.phone)),
         ],
       );
       await tx.query(

@@ -1,6 +1,6 @@
 /** Every SQL statement of distributions: types, distributions, their lists and receipts. */
 import type { Queryable } from '../core/db.js';
-import { CONSENTING, IN_SCOPE, scopeParams, type RegistryScope } from './queries.js';
+import { CONSENTING, IN_SCOPE, scopeParams, unsealPerson, type RegistryScope } from './queries.js';
 
 export interface TypeRow {
   code: string;
@@ -224,7 +224,7 @@ export interface ExportLineRow {
  * each with its representative (a consenting member, the head first) and its receipt if any.
  */
 export async function exportLines(db: Queryable, distributionId: number): Promise<ExportLineRow[]> {
-  return db.query<ExportLineRow>(
+  const rows = await db.query<ExportLineRow>(
     `SELECT e.household_id::int AS household_id, h.site_code,
             (SELECT count(*)::int FROM assistance_member m WHERE m.household_id = h.id AND ${CONSENTING('m')}) AS members,
             rep.given_names, rep.family_name, rep.spoken_name, rep.phone,
@@ -239,4 +239,5 @@ export async function exportLines(db: Queryable, distributionId: number): Promis
       WHERE e.distribution_id = $1 ORDER BY h.site_code NULLS FIRST, e.household_id`,
     [distributionId],
   );
+  return rows.map(unsealPerson);
 }

@@ -67,6 +67,11 @@ export const assistanceMessages = {
     en: 'Member {index}: a name holds letters, spaces, apostrophes and hyphens only.',
     fr: 'Membre {index} : un nom ne contient que des lettres, des espaces, des apostrophes et des tirets.',
   },
+  'assistance.member.tooLong': {
+    status: 400,
+    en: 'Member {index}: the {field} has {length} characters; at most {max} are kept.',
+    fr: 'Membre {index} : le champ {field} compte {length} caractères ; {max} au plus sont conservés.',
+  },
   'assistance.member.notFound': {
     status: 404,
     en: 'No member {id} in the registry you may see.',

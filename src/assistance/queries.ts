@@ -1,5 +1,6 @@
 /** Every SQL statement of the assistance registry. */
 import type { Queryable } from '../core/db.js';
+import { seal, unseal } from '../core/data-keys.js';
 
 /** What a caller may see: everything, some countries, and/or some organisations' registrations. */
 export interface RegistryScope {
@@ -44,6 +45,17 @@ export async function insertHousehold(db: Queryable, values: HouseholdValues): P
   return row!.id;
 }
 
+/** The personal columns of assistance_member, sealed at rest (core/data-keys.ts; migration 0022). */
+export const SEALED_COLUMNS = ['given_names', 'family_name', 'spoken_name', 'phone', 'id_document'] as const;
+type SealedColumn = (typeof SEALED_COLUMNS)[number];
+
+/** A row read from assistance_member with its sealed columns opened (those it has). */
+export function unsealPerson<Row extends Partial<Record<SealedColumn, string | null>>>(row: Row): Row {
+  const opened: Partial<Record<SealedColumn, string | null>> = {};
+  for (const column of SEALED_COLUMNS) if (row[column] !== undefined) opened[column] = unseal(row[column]);
+  return { ...row, ...opened };
+}
+
 export interface MemberValues {
   givenNames: string;
   familyName: string;
@@ -68,15 +80,15 @@ export async function insertMembers(db: Queryable, householdId: number, members:
       householdId,
       JSON.stringify(
         members.map((member) => ({
-          given_names: member.givenNames,
-          family_name: member.familyName,
-          spoken_name: member.spokenName,
+          given_names: seal(member.givenNames),
+          family_name: seal(member.familyName),
+          spoken_name: seal(member.spokenName),
           sex: member.sex,
           birth_year: member.birthYear,
           birth_date: member.birthDate,
           relation: member.relation,
-          phone: member.phone,
-          id_document: member.idDocument,
+          phone: seal(member.phone),
+          id_document: seal(member.idDocument),
         })),
       ),
     ],
@@ -165,7 +177,7 @@ const MEMBER_SELECT = `
 
 /** The consenting members of some households. */
 export async function membersOf(db: Queryable, householdIds: readonly number[]): Promise<MemberRow[]> {
-  return db.query<MemberRow>(`${MEMBER_SELECT} WHERE m.household_id = ANY($1::bigint[]) AND ${CONSENTING('m')} ORDER BY m.household_id, m.id`, [householdIds]);
+  return (await db.query<MemberRow>(`${MEMBER_SELECT} WHERE m.household_id = ANY($1::bigint[]) AND ${CONSENTING('m')} ORDER BY m.household_id, m.id`, [householdIds])).map(unsealPerson);
 }
 
 export interface ConsentRow {
@@ -225,7 +237,7 @@ export interface ComparableRow {
  * as one answer held whole by the driver).
  */
 export async function comparableMembers(db: Queryable, scope: RegistryScope, after = 0, limit = 20_000): Promise<ComparableRow[]> {
-  return db.query<ComparableRow>(
+  const rows = await db.query<ComparableRow>(
     `SELECT m.id::int AS id, m.household_id::int AS household_id, m.given_names, m.family_name, m.sex, m.birth_year::int AS birth_year,
             to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.phone, m.id_document, h.admin2_pcode, h.site_code
        FROM assistance_member m JOIN assistance_household h ON h.id = m.household_id
@@ -233,6 +245,7 @@ export async function comparableMembers(db: Queryable, scope: RegistryScope, aft
       ORDER BY m.id LIMIT $5`,
     [...scopeParams(scope), after, limit],
   );
+  return rows.map(unsealPerson);
 }
 
 /** Stores new candidates; a pair already found (whatever its decision) is left as it is. Returns how many were new. */
@@ -328,7 +341,7 @@ export interface ReviewMemberRow extends MemberRow {
 }
 
 export async function reviewMembers(db: Queryable, ids: readonly number[]): Promise<ReviewMemberRow[]> {
-  return db.query<ReviewMemberRow>(
+  const rows = await db.query<ReviewMemberRow>(
     `SELECT m.id::int AS id, m.household_id::int AS household_id, m.given_names, m.family_name, m.spoken_name, m.sex, m.birth_year::int AS birth_year,
             to_char(m.birth_date, 'YYYY-MM-DD') AS birth_date, m.relation, m.phone, m.id_document,
             h.organisation_id::int AS organisation_id, ro.acronym AS organisation_acronym, h.country, h.admin2_pcode, a2.name AS admin2_name, h.site_code,
@@ -340,6 +353,7 @@ export async function reviewMembers(db: Queryable, ids: readonly number[]): Prom
       WHERE m.id = ANY($1::bigint[])`,
     [ids],
   );
+  return rows.map(unsealPerson);
 }
 
 export async function organisationExists(db: Queryable, id: number): Promise<boolean> {
@@ -351,4 +365,32 @@ export async function organisationExists(db: Queryable, id: number): Promise<boo
 export async function householdCount(db: Queryable, organisationId: number): Promise<number> {
   const [row] = await db.query<{ count: number }>('SELECT count(*)::int AS count FROM assistance_household WHERE organisation_id = $1', [organisationId]);
   return row!.count;
+}
+
+const STALE = `(given_names NOT LIKE $1 OR family_name NOT LIKE $1 OR spoken_name NOT LIKE $1 OR phone NOT LIKE $1 OR id_document NOT LIKE $1)`;
+
+/** People with a personal column not sealed with the current key (`pattern`: core/data-keys currentSealPattern), and all people. */
+export async function stalePeopleCount(db: Queryable, pattern: string): Promise<{ stale: number; total: number }> {
+  const [row] = await db.query<{ stale: number; total: number }>(`SELECT count(*) FILTER (WHERE ${STALE})::int AS stale, count(*)::int AS total FROM assistance_member`, [pattern]);
+  return row!;
+}
+
+export type SealedPersonRow = { id: number } & Record<SealedColumn, string | null>;
+
+/** A page of those people after `after`, every member whatever their consent (withdrawn data stays sealed too). */
+export async function rekeyPage(db: Queryable, pattern: string, after: number, limit: number): Promise<SealedPersonRow[]> {
+  return db.query<SealedPersonRow>(
+    `SELECT id::int AS id, given_names, family_name, spoken_name, phone, id_document FROM assistance_member
+      WHERE id > $2 AND ${STALE} ORDER BY id LIMIT $3`,
+    [pattern, after, limit],
+  );
+}
+
+export async function resealMembers(db: Queryable, people: readonly SealedPersonRow[]): Promise<void> {
+  await db.query(
+    `UPDATE assistance_member m SET given_names = s.given_names, family_name = s.family_name, spoken_name = s.spoken_name, phone = s.phone, id_document = s.id_document
+       FROM jsonb_to_recordset($1::jsonb) AS s(id bigint, given_names text, family_name text, spoken_name text, phone text, id_document text)
+      WHERE m.id = s.id`,
+    [JSON.stringify(people)],
+  );
 }

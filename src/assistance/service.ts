@@ -83,11 +83,20 @@ const FORMULA = /^[=+\-@\t\r]/;
 const NAME = /^[\p{L}\p{M}][\p{L}\p{M}' ’.-]*$/u;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/** Checked here, not by the database: it holds these columns sealed (core/data-keys.ts). */
+const MAX_NAME = 200;
+const MAX_ID_DOCUMENT = 60;
+
+function checkLength(text: string, index: number, field: 'name' | 'idDocument', max: number): string {
+  if (text.length > max) throw new AppError('assistance.member.tooLong', { index, field, length: text.length, max });
+  return text;
+}
+
 function cleanName(value: string, index: number): string {
   const text = value.trim().replace(/\s+/g, ' ');
   if (FORMULA.test(text)) throw new AppError('assistance.member.formula', { index, text: text.slice(0, 40) });
   if (!NAME.test(text)) throw new AppError('assistance.member.name', { index });
-  return text;
+  return checkLength(text, index, 'name', MAX_NAME);
 }
 
 function cleanOptionalName(value: string | null | undefined, index: number): string | null {
@@ -141,7 +150,7 @@ export function checkMembers(members: readonly MemberInput[], currentYear = new 
       birthDate: birth.date,
       relation: member.relation,
       phone: cleanPhone(member.phone, index),
-      idDocument: member.idDocument?.trim() || null,
+      idDocument: member.idDocument?.trim() ? checkLength(member.idDocument.trim(), index, 'idDocument', MAX_ID_DOCUMENT) : null,
     };
   });
 }

@@ -5,6 +5,7 @@ import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { readConfig, type Config } from '../core/config.js';
+import { readDataKeys, useDataKeys } from '../core/data-keys.js';
 import { openDatabase, type Database } from '../core/db.js';
 import { isAppError, formatMessage } from '../core/errors.js';
 import { formatBytes } from '../core/http-kit.js';
@@ -14,6 +15,7 @@ import { VERSION } from '../core/version.js';
 import { loadDemo } from '../demo/demo.js';
 // Loading the composition root registers every module's catalogue entries, before any command runs.
 import { MODULES } from '../modules.js';
+import { registerAssistanceCommands } from './assistance.js';
 import { registerDtmCommands } from './dtm.js';
 import { systemActor } from '../access/audit.js';
 import { createAdministrator, unlockUserByEmail } from '../access/service.js';
@@ -138,7 +140,10 @@ const program = new Command()
   .name('liptako')
   .description('Liptako: information system for the Central Sahel crisis response.')
   .version(VERSION)
-  .showHelpAfterError();
+  .showHelpAfterError()
+  // Every command may read or write sealed personal data (the demo, restore, the server): the
+  // keys are read, or the first one made, before any of them runs.
+  .hook('preAction', () => useDataKeys(readDataKeys(process.env, readConfig().dataDir)));
 
 const serverOptions = (command: Command): Command =>
   command
@@ -322,6 +327,7 @@ plansCommand
     });
   });
 
+registerAssistanceCommands(program);
 registerBackupCommands(program);
 registerDtmCommands(program, language);
 

@@ -3,6 +3,7 @@
  * record only with assistance.personal and a reason, each read recorded in the audit log; consent
  * withdrawn hides the person everywhere; no name or phone reaches an anonymous endpoint.
  */
+import { unsealPerson } from '../../src/assistance/queries.js';
 import { expect, it } from 'vitest';
 import { MODULES } from '../../src/modules.js';
 import { describeEachDatabase } from '../support/harness.js';
@@ -93,7 +94,10 @@ describeEachDatabase('assistance access', (context) => {
 
   it('lets no registered name or phone reach any anonymous endpoint', async () => {
     for (const name of ['geo', 'plans', 'response', 'assistance']) await MODULES.find((module) => module.name === name)!.demo!.load(context.db, () => undefined);
-    const people = await context.db.query<{ name: string; phone: string | null }>("SELECT given_names || ' ' || family_name AS name, phone FROM assistance_member");
+    const people = (await context.db.query<{ given_names: string; family_name: string; phone: string | null }>('SELECT given_names, family_name, phone FROM assistance_member'))
+      .map(unsealPerson)
+      .map((person) => ({ name: `${person.given_names} ${person.family_name}`, phone: person.phone }));
+    expect(people.some((person) => person.name.startsWith('s1:'))).toBe(false);
     expect(people.length).toBeGreaterThan(400);
     const secrets = [...new Set([...people.map((person) => person.name), ...people.flatMap((person) => (person.phone ? [person.phone, person.phone.slice(-8)] : []))])];
     const document = await call<{ paths: Record<string, Record<string, unknown>> }>(context.app, 'GET', '/api/openapi.json');

@@ -6,6 +6,7 @@
  * access-busy test mocks argon2). src/core/errors.test.ts checks that these are exactly the
  * entries the modules' contracts register.
  */
+import { parseDataKeys, useDataKeys } from '../../src/core/data-keys.js';
 import { registerCatalogue, type CatalogueEntry } from '../../src/core/errors.js';
 
 const files = import.meta.glob<Record<string, unknown>>(['../../src/*/messages.ts', '../../src/*/*-messages.ts'], { eager: true });
@@ -14,3 +15,7 @@ for (const [file, exports] of Object.entries(files)) {
     if (typeof value === 'object' && value !== null) registerCatalogue(file, value as Record<string, CatalogueEntry>);
   }
 }
+
+// Personal data is sealed with keys from outside the database (src/core/data-keys.ts): tests use a
+// fixed key, named so that a test of rotation can add another in front of it.
+useDataKeys(parseDataKeys(`test-1:${Buffer.alloc(32, 7).toString('base64')}`, 'test keys'));
