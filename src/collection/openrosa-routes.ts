@@ -194,19 +194,28 @@ export function openRosaRoutes(app: LiptakoApp, { db }: AppContext): void {
           let xml: string | null = null;
           const files: ReceivedFile[] = [];
           let received = 0;
-          for await (const part of request.parts()) {
-            if (part.type !== 'file') continue;
-            // Counted as it arrives, not after the part: a client that ignores the batch size (or
-            // sends without Content-Length) is refused at the limit, not after its last byte.
-            const pieces: Buffer[] = [];
-            for await (const piece of part.file as AsyncIterable<Buffer>) {
-              received += piece.length;
-              if (received > SUBMISSION_POST_MAX_BYTES) throw new AppError('collection.submission.tooLarge', { limit: formatBytes(SUBMISSION_POST_MAX_BYTES), batch: formatBytes(OPENROSA_BATCH_BYTES) });
-              pieces.push(piece);
+          try {
+            // Fields (Collect's `*isIncomplete*`) are read past: which files are still to come is
+            // known from the XML, whatever a batch says.
+            for await (const part of request.parts()) {
+              if (part.type !== 'file') continue;
+              // Counted as it arrives, not after the part: a client that ignores the batch size (or
+              // sends without Content-Length) is refused at the limit, not after its last byte.
+              const pieces: Buffer[] = [];
+              for await (const piece of part.file as AsyncIterable<Buffer>) {
+                received += piece.length;
+                if (received > SUBMISSION_POST_MAX_BYTES) throw new AppError('collection.submission.tooLarge', { limit: formatBytes(SUBMISSION_POST_MAX_BYTES), batch: formatBytes(OPENROSA_BATCH_BYTES) });
+                pieces.push(piece);
+              }
+              const bytes = Buffer.concat(pieces);
+              if (part.fieldname === 'xml_submission_file') xml = bytes.toString('utf8');
+              else files.push({ name: part.filename, contentType: part.mimetype, bytes });
             }
-            const bytes = Buffer.concat(pieces);
-            if (part.fieldname === 'xml_submission_file') xml = bytes.toString('utf8');
-            else files.push({ name: part.filename, contentType: part.mimetype, bytes });
+          } catch (error) {
+            // A link cut mid-post (a phone on 2G, the web outbox): nothing of the post is stored, the
+            // sender tries again. Everyday on the field, so not a server fault in the logs.
+            if (!(error instanceof AppError) && request.raw.destroyed) throw new AppError('request.incomplete', {}, { cause: error });
+            throw error;
           }
           if (xml === null) throw new AppError('collection.submission.noXml');
           const outcome = await receiveSubmission(db, request.actor, request.params.projectId, { xml, files, deviceId: request.query.deviceID ?? null });

@@ -11,7 +11,8 @@ export { DEMO_FORM_ID, DEMO_SITE_FORM, siteSubmissionXml };
 
 export interface Part {
   field: string;
-  fileName: string;
+  /** Null: a plain field (Collect's `*isIncomplete*`), not a file. */
+  fileName: string | null;
   contentType: string;
   bytes: Buffer;
 }
@@ -20,7 +21,8 @@ export interface Part {
 export function multipart(parts: readonly Part[], boundary = `----liptako${randomUUID()}`): { body: Buffer; contentType: string } {
   const chunks: Buffer[] = [];
   for (const part of parts) {
-    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${part.field}"; filename="${part.fileName}"\r\nContent-Type: ${part.contentType}\r\n\r\n`));
+    const disposition = part.fileName === null ? `name="${part.field}"` : `name="${part.field}"; filename="${part.fileName}"\r\nContent-Type: ${part.contentType}`;
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; ${disposition}\r\n\r\n`));
     chunks.push(part.bytes, Buffer.from('\r\n'));
   }
   chunks.push(Buffer.from(`--${boundary}--\r\n`));
@@ -29,6 +31,8 @@ export function multipart(parts: readonly Part[], boundary = `----liptako${rando
 
 export const xmlPart = (xml: string): Part => ({ field: 'xml_submission_file', fileName: 'submission.xml', contentType: 'text/xml', bytes: Buffer.from(xml) });
 export const filePart = (name: string, bytes: Buffer, contentType = 'image/jpeg'): Part => ({ field: name, fileName: name, contentType, bytes });
+/** What Collect (and the web outbox) add to every batch but the last. */
+export const incompletePart: Part = { field: '*isIncomplete*', fileName: null, contentType: 'text/plain', bytes: Buffer.from('yes') };
 
 export function siteAnswers(over: Partial<SiteAnswers> = {}): SiteAnswers {
   return {

@@ -70,10 +70,16 @@ function demoTemplate(): string {
   return template;
 }
 
+/** A fresh data folder holding a copy of the demo template (the caller removes it). */
+export function demoCopy(): string {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'liptako-e2e-'));
+  cpSync(demoTemplate(), dataDir, { recursive: true });
+  return dataDir;
+}
+
 /** The built Liptako with the demo loaded (a copy of the demo template), for browser tests. */
 export async function startServer(env: Record<string, string> = {}): Promise<RunningServer> {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'liptako-e2e-'));
-  if (env.LIPTAKO_DATA_DIR === undefined) cpSync(demoTemplate(), dataDir, { recursive: true });
+  const dataDir = env.LIPTAKO_DATA_DIR === undefined ? demoCopy() : mkdtempSync(path.join(tmpdir(), 'liptako-e2e-'));
   const server = await launchServer({ dataDir: env.LIPTAKO_DATA_DIR ?? dataDir, env, startTimeoutMs: 240_000 });
   return {
     url: server.url,

@@ -7,8 +7,8 @@
  * - Retries with capped exponential backoff (5 s, 10 s, 20 s … at most 5 minutes, with jitter),
  *   and at once when the browser says the network is back (`online`) or when asked ("send now").
  * - What the server refuses (a closed form, a conflict, a form version it does not know) is kept
- *   `refused` with the server's message until the user fixes or deletes it; a link or server problem,
- *   an ended session or a stale anti-forgery token only delays the item.
+ *   `refused` with the server's message until the user fixes or deletes it; a link or server problem
+ *   (a post cut on its way included), an ended session or a stale anti-forgery token only delays the item.
  * - Sending is idempotent (send.ts): the receipt says what the server already holds.
  */
 import { asApiError } from '../../api.js';
@@ -51,7 +51,9 @@ async function sendOne(item: StoredSubmission): Promise<void> {
     await updateSubmission(claimed.id, (record) => ({ ...record, state: 'sent', files: [], step: null, message: null, sentAt: new Date().toISOString(), updatedAt: new Date().toISOString() }));
   } catch (caught) {
     const error = asApiError(caught);
-    const later = error.retryable || error.status === 401 || error.code === 'auth.csrf' || error.code === 'db.busy';
+    // A body cut on its way (`request.incomplete`) is answered 400 when the sender is still there
+    // to read it (a proxy between kept its side open): the link's fault, not the submission's.
+    const later = error.retryable || error.status === 401 || error.code === 'auth.csrf' || error.code === 'db.busy' || error.code === 'request.incomplete';
     await updateSubmission(claimed.id, (record) => {
       const attempts = record.attempts + 1;
       return later

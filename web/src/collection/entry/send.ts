@@ -1,7 +1,9 @@
 /**
  * Sending one finalised submission to the server's OpenRosa route, as the signed-in user (the
  * session cookie and its anti-forgery token, as every write of the web app): the XML first, then
- * each file in a post of its own, so a cut costs at most the file that was on its way.
+ * each file in a post of its own, so a cut costs at most the file that was on its way. Every post
+ * but the last says `*isIncomplete*`, as ODK Collect's batches do (the server needs no such word:
+ * it knows from the XML which files are still to come).
  *
  * Idempotent and resumable: before posting, the server is asked what it already holds of this
  * instanceID (`…/receipt`), and only what it lacks is sent. The server keys submissions by
@@ -56,9 +58,10 @@ function openRosaMessage(text: string): string | null {
   return message?.textContent?.trim() || null;
 }
 
-async function postOnce(item: OutgoingSubmission, file: OutgoingFile | null): Promise<void> {
+async function postOnce(item: OutgoingSubmission, file: OutgoingFile | null, incomplete: boolean): Promise<void> {
   const body = new FormData();
   body.append('xml_submission_file', new File([item.xml], 'submission.xml', { type: 'text/xml' }));
+  if (incomplete) body.append('*isIncomplete*', 'yes');
   if (file !== null) body.append(file.name, file.blob, file.name);
   let response: Response;
   try {
@@ -81,7 +84,7 @@ async function postOnce(item: OutgoingSubmission, file: OutgoingFile | null): Pr
   throw error;
 }
 
-const post = (item: OutgoingSubmission, file: OutgoingFile | null): Promise<void> => withCsrfRetry(() => postOnce(item, file));
+const post = (item: OutgoingSubmission, file: OutgoingFile | null, incomplete: boolean): Promise<void> => withCsrfRetry(() => postOnce(item, file, incomplete));
 
 /**
  * Sends what the server lacks of one submission. Resolves when the server holds the XML and every
@@ -91,13 +94,13 @@ export async function sendSubmission(item: OutgoingSubmission, onStep: (step: Se
   let held = await receipt(item);
   if (!held.received) {
     onStep({ kind: 'xml' });
-    await post(item, null);
+    await post(item, null, item.files.length > 0);
     held = await receipt(item);
   }
   const waiting = item.files.filter((file) => held.missing.includes(file.name));
   for (const [index, file] of waiting.entries()) {
     onStep({ kind: 'file', name: file.name, index, count: waiting.length });
-    await post(item, file);
+    await post(item, file, index < waiting.length - 1);
   }
   if (waiting.length > 0) held = await receipt(item);
   const lacking = held.missing.filter((name) => item.files.some((file) => file.name === name));
