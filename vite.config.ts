@@ -1,12 +1,15 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { VitePWA } from 'vite-plugin-pwa';
+import { earlyStart } from './vite-early-start.js';
 
 // The web app lives in web/ and is built into dist/web, which the server serves.
 export default defineConfig({
   root: 'web',
   plugins: [
     react(),
+    // Before the service worker's plugin: the early-start script is a file of the build it precaches.
+    earlyStart(),
     // Offline (issue 14): the built app is precached by a Workbox service worker, versioned by
     // the build, so a reload without a network still opens the app; a new build waits until the
     // user reloads (web/src/offline.ts says so). API answers the pages read are kept: from the
@@ -55,6 +58,8 @@ export default defineConfig({
           {
             // What the pages need to open offline: who is signed in, plans and funding, DTM figures,
             // geography, 4W dashboards. Never personal data (registry, users, audit), never writes.
+            // The same addresses as SAVED_API in web/src/offline.ts (a page not yet controlled
+            // keeps its answers itself): keep the two in step.
             urlPattern: ({ url, request, sameOrigin }) =>
               sameOrigin && request.method === 'GET' && /^\/api\/(auth\/me|plans|dtm|geo|response\/(dashboard|sectors|activities|organisations))(\/|$|\?)/.test(url.pathname + url.search),
             handler: 'NetworkFirst',

@@ -217,3 +217,75 @@ export function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_cell, column) => Math.max(...rows.map((row) => (row[column] ?? '').length)));
   return rows.map((row) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n');
 }
+
+type Listener = (params: unknown) => void;
+
+/**
+ * The service workers' own traffic. A worker is a DevTools target of its own: the page's
+ * `Network.emulateNetworkConditions` does not slow what it fetches, so a page it controls would
+ * get its API answers (and the precache) over an unthrottled link. Each worker is attached from
+ * the browser's session (non-flat, so Playwright's own sessions are untouched), given the same
+ * link, and its requests recorded. Its budget is its own, not shared with the page's: DevTools
+ * throttles per target, so on the real link the worker's downloads would slow the page more.
+ */
+export class ServiceWorkerLink {
+  /** targetId → sessionId of the workers already throttled. */
+  private readonly attached = new Map<string, string>();
+  private readonly listeners = new Map<string, Set<Listener>>();
+  private nextId = 1;
+
+  private constructor(
+    private readonly browser: CDPSession,
+    private readonly conditions: Record<string, unknown>,
+  ) {
+    browser.on('Target.targetCreated', (event) => void this.throttle(event.targetInfo.targetId, event.targetInfo.type));
+    browser.on('Target.receivedMessageFromTarget', (event) => {
+      const message = JSON.parse(event.message) as { method?: string; params?: unknown };
+      if (message.method === undefined) return;
+      for (const listener of this.listeners.get(message.method) ?? []) listener(message.params);
+    });
+  }
+
+  static async start(browser: CDPSession, conditions: Record<string, unknown>): Promise<ServiceWorkerLink> {
+    const link = new ServiceWorkerLink(browser, conditions);
+    await browser.send('Target.setDiscoverTargets', { discover: true });
+    return link;
+  }
+
+  /** Throttles any worker not yet throttled (one restarted since, or created before discovery). */
+  async sweep(): Promise<void> {
+    const { targetInfos } = await this.browser.send('Target.getTargets');
+    await Promise.all(targetInfos.map((info) => this.throttle(info.targetId, info.type)));
+  }
+
+  /** A recorder of the workers' requests from now on (the same events as a page's session). */
+  recorder(): NetworkRecorder {
+    const events = {
+      on: (method: string, listener: Listener) => {
+        const set = this.listeners.get(method) ?? new Set<Listener>();
+        set.add(listener);
+        this.listeners.set(method, set);
+      },
+    };
+    // The recorder only subscribes with on(); the events carry the protocol's own parameters.
+    return new NetworkRecorder(events as unknown as CDPSession);
+  }
+
+  private async throttle(targetId: string, type: string): Promise<void> {
+    if (type !== 'service_worker' || this.attached.has(targetId)) return;
+    this.attached.set(targetId, '');
+    try {
+      const { sessionId } = await this.browser.send('Target.attachToTarget', { targetId, flatten: false });
+      this.attached.set(targetId, sessionId);
+      for (const [method, params] of [
+        ['Network.enable', {}],
+        ['Network.emulateNetworkConditions', this.conditions],
+      ] as const) {
+        await this.browser.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id: this.nextId++, method, params }) });
+      }
+    } catch {
+      // The worker went away meanwhile: a restarted one is a new target.
+      this.attached.delete(targetId);
+    }
+  }
+}

@@ -3,8 +3,10 @@
  * input, types the handler and feeds the OpenAPI document at /api/docs. Errors leave through
  * one handler that speaks the catalogue in the caller's language.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { brotliCompressSync, gzipSync } from 'node:zlib';
 import fastifyCompress from '@fastify/compress';
 import fastifyCookie from '@fastify/cookie';
 import fastifyHelmet from '@fastify/helmet';
@@ -230,14 +232,22 @@ export async function buildApp(options: BuildAppOptions): Promise<LiptakoApp> {
     });
   }
 
-  app.setNotFoundHandler((request, reply) => {
+  app.setNotFoundHandler(async (request, reply) => {
     const path = request.url.split('?')[0] ?? '/';
     // Decoded before deciding: `/%61pi/…` must not get the page, whatever the spelling.
     // A missing fingerprinted file (a tab open on an older build asking for its chunks) is a 404:
     // answered with the page, the browser would try to run HTML as JavaScript.
     if (serveWeb && request.method === 'GET' && !looksLikeApiUrl(request.url) && !canonicalPath(request.url).startsWith('/assets/')) {
-      // Client-side routes (/geography, …) all load the same page.
-      return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').sendFile('index.html');
+      // Client-side routes (/geography, …) all load the same page. Read afresh (a deploy replaces
+      // it) and compressed here: @fastify/compress only hooks routes, and this is no route.
+      const page = await readFile(`${webRoot}/index.html`);
+      const etag = `"${createHash('sha256').update(page).digest('base64url').slice(0, 22)}"`;
+      reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').header('etag', etag).header('vary', 'accept-encoding');
+      if (request.headers['if-none-match'] === etag) return reply.code(304).send();
+      const accepted = String(request.headers['accept-encoding'] ?? '');
+      if (/\bbr\b/.test(accepted)) return reply.header('content-encoding', 'br').send(brotliCompressSync(page));
+      if (/\bgzip\b/.test(accepted)) return reply.header('content-encoding', 'gzip').send(gzipSync(page));
+      return reply.send(page);
     }
     return sendError(reply, request, new AppError('route.notFound', { method: request.method, url: path.slice(0, 200) }));
   });

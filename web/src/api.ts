@@ -10,7 +10,7 @@
  * the session has ended.
  */
 import { currentLanguage, i18n } from './i18n.js';
-import { noteAnswer } from './offline.js';
+import { API_CACHE, noteAnswer, OFFLINE_HEADER, SAVED_API, savedDate } from './offline.js';
 
 /** The error body every route of the server uses. */
 export interface ApiErrorBody {
@@ -152,14 +152,27 @@ export function writeHeaders(extra: Record<string, string> = {}): Record<string,
   return requestHeaders(csrfToken === null ? extra : { ...extra, 'X-CSRF-Token': csrfToken });
 }
 
-async function requestJson<T>(url: string, init: RequestInit, signal: AbortSignal | undefined): Promise<T> {
+/**
+ * The answer to `url` the early-start script (vite-early-start.ts) began fetching while the app's
+ * code was still loading, taken once; undefined when it did not.
+ */
+function takeEarly(url: string): Promise<Response> | undefined {
+  const early = (window as { __liptakoEarly?: Record<string, Promise<Response> | undefined> }).__liptakoEarly;
+  const pending = early?.[url];
+  if (early !== undefined && pending !== undefined) delete early[url];
+  return pending;
+}
+
+async function requestJson<T>(url: string, init: RequestInit, signal: AbortSignal | undefined, early?: Promise<Response>): Promise<T> {
   let response: Response;
   try {
-    response = await fetch(url, { ...init, signal: signal ?? null });
+    response = await (early ?? fetch(url, { ...init, signal: signal ?? null }));
+    if (signal?.aborted) throw new ApiError('aborted', 'aborted');
   } catch (error) {
     if (signal?.aborted) throw new ApiError('aborted', 'aborted');
     throw new ApiError('network', i18n.t('errors.network'), null, null, error);
   }
+  const copy = keepsItself(url, init, response) ? null : response.clone();
   let text: string;
   try {
     text = await response.text();
@@ -173,6 +186,7 @@ async function requestJson<T>(url: string, init: RequestInit, signal: AbortSigna
     reportAuthRequired(error);
     throw error;
   }
+  if (copy !== null) void keep(url, init, copy);
   // 204 No Content (sign-out, password change, token revocation): nothing to read.
   if (response.status === 204 || text.trim() === '') return undefined as T;
   try {
@@ -182,9 +196,56 @@ async function requestJson<T>(url: string, init: RequestInit, signal: AbortSigna
   }
 }
 
+/**
+ * True unless the answer is one the service worker would have kept but could not: a page it does
+ * not control yet (the first visit, whose answers all come before the worker is installed) reads
+ * a fresh answer it keeps itself, so the next visit shows it at once (getSavedJson).
+ */
+function keepsItself(url: string, init: RequestInit, response: Response): boolean {
+  if (typeof caches === 'undefined' || typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return true;
+  if (navigator.serviceWorker.controller !== null) return true;
+  if ((init.method ?? 'GET') !== 'GET' || response.status !== 200 || response.headers.has(OFFLINE_HEADER)) return true;
+  return !SAVED_API.test(url);
+}
+
+async function keep(url: string, init: RequestInit, response: Response): Promise<void> {
+  try {
+    const cache = await caches.open(API_CACHE);
+    await cache.put(new Request(new URL(url, window.location.href), { headers: init.headers ?? {} }), response);
+  } catch {
+    // Storage refused or full: the next visit asks the server, as it would have anyway.
+  }
+}
+
 /** GET a JSON resource. Rejects with an ApiError. */
 export async function getJson<T>(url: string, options: { signal?: AbortSignal } = {}): Promise<T> {
-  return requestJson<T>(url, { headers: requestHeaders() }, options.signal);
+  return requestJson<T>(url, { headers: requestHeaders() }, options.signal, typeof window === 'undefined' ? undefined : takeEarly(url));
+}
+
+/** An answer kept by the service worker, and the date the server sent it. */
+export interface SavedAnswer<T> {
+  data: T;
+  savedAt: Date;
+}
+
+/**
+ * The answer to a GET the service worker kept (vite.config.ts, `liptako-api`), read straight from
+ * the cache without going through the network: a warm visit shows it at once, before the server's
+ * answer comes back over a slow link (stale-while-revalidate, driven by the page so that the fresh
+ * answer replaces it on screen). Null when none is kept, or it cannot be read. Matched with the
+ * request's own headers: an answer kept in another language (Vary) is not shown.
+ */
+export async function getSavedJson<T>(url: string): Promise<SavedAnswer<T> | null> {
+  if (typeof caches === 'undefined') return null;
+  try {
+    const request = new Request(new URL(url, window.location.href), { headers: requestHeaders() });
+    const response = await caches.match(request, { cacheName: API_CACHE });
+    if (response === undefined || !response.ok) return null;
+    return { data: JSON.parse(await response.text()) as T, savedAt: savedDate(response.headers.get('date')) };
+  } catch {
+    // Storage refused (private window, quota) or a damaged entry: the network answers instead.
+    return null;
+  }
 }
 
 /**

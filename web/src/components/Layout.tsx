@@ -161,7 +161,7 @@ function OfflineNotices() {
     <>
       {offline.cachedSince !== null ? (
         <p className="notice offline-notice" role="status" data-testid="offline-notice">
-          {t('offline.cached', { date: format.dateTime(offline.cachedSince.toISOString()) })}
+          {t(offline.cachedBecause === 'saved' ? 'offline.saved' : 'offline.cached', { date: format.dateTime(offline.cachedSince.toISOString()) })}
         </p>
       ) : null}
       {offline.update !== null ? (

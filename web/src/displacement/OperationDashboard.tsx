@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useId, useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
 import { buildUrl } from '../api.js';
@@ -8,7 +8,6 @@ import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import { DashboardFigures } from './DashboardFigures.js';
 import { aggregateQuery, drillInto, readDashboardState, stateParams, switchType, type DashboardState } from './dashboardState.js';
-import { DisplacementMap } from './DisplacementMap.js';
 import { DrillDown, LOCATIONS_PAGE } from './DrillDown.js';
 import { topItems } from './figures.js';
 import { groupLabel, operationName, reasonLabel, roundName, statusLabel, typeLabel } from './labels.js';
@@ -54,6 +53,10 @@ function ExportLinks({ code, state, language }: { code: string; state: Dashboard
     </div>
   );
 }
+
+// The map (d3-geo, the boundaries) comes after the key figures: on a slow link its chunk and its
+// boundaries must not stand before the first figures (issue 14, bench:slow-link).
+const DisplacementMap = lazy(() => import('./DisplacementMap.js').then((module) => ({ default: module.DisplacementMap })));
 
 /**
  * /displacement/:code — one operation: assessment type and population group (one of each at a
@@ -243,23 +246,25 @@ export function OperationDashboard({ code }: { code: string }) {
             <section className="panel" aria-labelledby="dtm-map-title">
               <h2 id="dtm-map-title">{t('displacement.map.title', { group: who })}</h2>
               {operation ? (
-                <DisplacementMap
-                  code={code}
-                  country={operation.country}
-                  level={state.admin1 ? 2 : 1}
-                  admin1={state.admin1}
-                  admin2={state.admin2}
-                  units={levelUnits}
-                  assessmentType={type}
-                  group={group}
-                  query={query}
-                  referenceDate={round.referenceDate}
-                  siteRounds={siteRounds}
-                  loading={admin1Units.loading || admin2Units.loading}
-                  label={t('displacement.map.label', { country: countryName, place: admin1?.name ?? countryName })}
-                  skipTo={ids.table}
-                  onSelect={drill}
-                />
+                <Suspense fallback={<LoadingStatus loading label={t('common.loading')} />}>
+                  <DisplacementMap
+                    code={code}
+                    country={operation.country}
+                    level={state.admin1 ? 2 : 1}
+                    admin1={state.admin1}
+                    admin2={state.admin2}
+                    units={levelUnits}
+                    assessmentType={type}
+                    group={group}
+                    query={query}
+                    referenceDate={round.referenceDate}
+                    siteRounds={siteRounds}
+                    loading={admin1Units.loading || admin2Units.loading}
+                    label={t('displacement.map.label', { country: countryName, place: admin1?.name ?? countryName })}
+                    skipTo={ids.table}
+                    onSelect={drill}
+                  />
+                </Suspense>
               ) : null}
             </section>
             <div className="dtm-stack">
