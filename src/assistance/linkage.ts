@@ -1,3 +1,7 @@
+// Over 600 lines on purpose for now: comparison levels, pattern keys, blocking and the EM training
+// share one set of field indices and the pattern encoding, and are tuned together against
+// bench/linkage.ts. The seam if it grows: blocking (BLOCKING_RULES … forEachCandidatePair) to a
+// file of its own.
 /**
  * Record linkage with weights learned from the registry itself (pure): the Fellegi–Sunter model,
  * as Splink implements it. Each pair of registrations is compared field by field into levels

@@ -1,3 +1,6 @@
+// Over 600 lines on purpose: one table of every write route × persona, so that a missing route
+// or cell shows in one place (the test names any route of a module's contract it has no row for).
+// Its rows' helpers come from test/support; split it by module only if the table itself splits.
 /**
  * Who may do what: representative requests × the seven personas, with the status each one gets.
  * Every write row has a success, a 401 and (unless every role holds the verb) a 403, and each

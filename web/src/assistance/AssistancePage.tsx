@@ -1,13 +1,16 @@
 import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
+import { buildUrl, sendJson } from '../api.js';
+import { Field, InputField, OrganisationField } from '../components/FormFields.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
+import { useAction } from '../useAction.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
-import type { OrganisationView } from '../response/types.js';
+import { useOrganisationChoices } from '../useOrganisationChoices.js';
 import { DistributionsSection } from './DistributionsSection.js';
 import type { DuplicatesResponse, DuplicateView, HouseholdsResponse, ReviewRecord } from './types.js';
+import { DataTable } from '../components/DataTable.js';
 
 /** The reasons duplicate detection gives (reasonsOf, src/assistance/linkage.ts) in the reader's language; unknown ones as they come. */
 function useReason(): (reason: string) => string {
@@ -47,34 +50,21 @@ function Registry({ version }: { version: number }) {
       {list.data && households.length === 0 ? <p>{t('assistance.registry.empty')}</p> : null}
       {households.length > 0 ? (
         <div className="table-scroll">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('assistance.columns.household')}</th>
-                <th scope="col">{t('assistance.columns.organisation')}</th>
-                <th scope="col">{t('assistance.columns.place')}</th>
-                <th scope="col">{t('assistance.columns.site')}</th>
-                <th scope="col">{t('assistance.columns.status')}</th>
-                <th scope="col" className="number">{t('assistance.columns.members')}</th>
-                <th scope="col">{t('assistance.columns.registered')}</th>
+          <DataTable columns={[t('assistance.columns.household'), t('assistance.columns.organisation'), t('assistance.columns.place'), t('assistance.columns.site'), t('assistance.columns.status'), { label: t('assistance.columns.members'), className: 'number' }, t('assistance.columns.registered')]}>
+            {households.map((household) => (
+              <tr key={household.id}>
+                <td className="code">{household.id}</td>
+                <td>{household.organisation.acronym}</td>
+                <td>
+                  {household.location.admin2Name ?? household.location.admin2} <span className="code muted">{household.location.admin3 ?? household.location.admin2}</span>
+                </td>
+                <td className="code">{household.location.site ?? '—'}</td>
+                <td>{t(`assistance.displacement.${household.displacementStatus}`)}</td>
+                <td className="number">{format.number(household.members)}</td>
+                <td>{format.date(household.registeredAt.slice(0, 10))}</td>
               </tr>
-            </thead>
-            <tbody>
-              {households.map((household) => (
-                <tr key={household.id}>
-                  <td className="code">{household.id}</td>
-                  <td>{household.organisation.acronym}</td>
-                  <td>
-                    {household.location.admin2Name ?? household.location.admin2} <span className="code muted">{household.location.admin3 ?? household.location.admin2}</span>
-                  </td>
-                  <td className="code">{household.location.site ?? '—'}</td>
-                  <td>{t(`assistance.displacement.${household.displacementStatus}`)}</td>
-                  <td className="number">{format.number(household.members)}</td>
-                  <td>{format.date(household.registeredAt.slice(0, 10))}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
       ) : null}
       {(list.data?.total ?? 0) > households.length ? <p className="muted">{t('assistance.registry.more', { count: (list.data?.total ?? 0) - households.length })}</p> : null}
@@ -122,22 +112,14 @@ function PairCard({ pair, onChanged }: { pair: DuplicateView; onChanged: () => v
   const format = useFormat();
   const reason = useReason();
   const [comment, setComment] = useState('');
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError | null>(null);
+  const { busy, error, run } = useAction();
   const commentId = useId();
 
-  async function act(path: string, body: Record<string, unknown>) {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (path: string, body: Record<string, unknown>) =>
+    run(async () => {
       await sendJson('POST', path, { ...body, ...(comment.trim() === '' ? {} : { comment }) });
       onChanged();
-    } catch (caught) {
-      setError(asApiError(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <article className="duplicate-pair" data-testid="assistance-pair" aria-label={t('assistance.review.pair', { id: pair.id })}>
@@ -199,22 +181,19 @@ const emptyMember = (relation: string): MemberDraft => ({ givenNames: '', family
 /** Registering one household: its place, its members and the consent given; the server checks everything before storing anything. */
 function RegisterForm({ onSaved }: { onSaved: () => void }) {
   const { t } = useTranslation();
-  const session = useSession();
-  const organisations = useApi<{ organisations: OrganisationView[] }>('/api/response/organisations');
-  const own = session.user?.organisationId ?? null;
-  const choices = (organisations.data?.organisations ?? []).filter((organisation) => own === null || organisation.id === own);
+  const choices = useOrganisationChoices();
   const [place, setPlace] = useState({ organisation: '', pcode: '', site: '', status: 'idp', givenBy: '' });
   const [members, setMembers] = useState<MemberDraft[]>([emptyMember('head')]);
-  const [error, setError] = useState<ApiError | null>(null);
+  const saving = useAction();
   const [saved, setSaved] = useState<number | null>(null);
   const id = useId();
   const setMember = (index: number, key: keyof MemberDraft, value: string) => setMembers(members.map((member, at) => (at === index ? { ...member, [key]: value } : member)));
+  const setPlaceOf = (key: keyof typeof place) => (event: { target: { value: string } }) => setPlace({ ...place, [key]: event.target.value });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
     setSaved(null);
-    try {
+    await saving.run(async () => {
       const result = await sendJson<{ household: { id: number } }>('POST', '/api/assistance/households', {
         organisationId: Number(place.organisation || choices[0]?.id),
         location: { pcode: place.pcode.trim(), site: place.site.trim() === '' ? null : place.site.trim() },
@@ -233,56 +212,32 @@ function RegisterForm({ onSaved }: { onSaved: () => void }) {
       setMembers([emptyMember('head')]);
       setPlace({ ...place, site: '', givenBy: '' });
       onSaved();
-    } catch (caught) {
-      setError(asApiError(caught));
-    }
+    });
   }
 
   return (
     <form className="panel assistance-form" onSubmit={(event) => void submit(event)} data-testid="assistance-register">
       <h2>{t('assistance.form.title')}</h2>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={`${id}-org`}>{t('assistance.columns.organisation')}</label>
-          <select id={`${id}-org`} value={place.organisation} onChange={(event) => setPlace({ ...place, organisation: event.target.value })}>
-            {choices.map((organisation) => (
-              <option key={organisation.id} value={organisation.id}>
-                {organisation.acronym} — {organisation.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-pcode`}>{t('assistance.form.pcode')}</label>
-          <input id={`${id}-pcode`} value={place.pcode} onChange={(event) => setPlace({ ...place, pcode: event.target.value })} required maxLength={20} placeholder="ML0703" />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-site`}>{t('assistance.columns.site')}</label>
-          <input id={`${id}-site`} value={place.site} onChange={(event) => setPlace({ ...place, site: event.target.value })} maxLength={60} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-status`}>{t('assistance.columns.status')}</label>
-          <select id={`${id}-status`} value={place.status} onChange={(event) => setPlace({ ...place, status: event.target.value })}>
+        <OrganisationField id={`${id}-org`} label={t('assistance.columns.organisation')} value={place.organisation} organisations={choices} onChange={setPlaceOf('organisation')} />
+        <InputField id={`${id}-pcode`} label={t('assistance.form.pcode')} value={place.pcode} onChange={setPlaceOf('pcode')} required maxLength={20} placeholder="ML0703" />
+        <InputField id={`${id}-site`} label={t('assistance.columns.site')} value={place.site} onChange={setPlaceOf('site')} maxLength={60} />
+        <Field id={`${id}-status`} label={t('assistance.columns.status')}>
+          <select id={`${id}-status`} value={place.status} onChange={setPlaceOf('status')}>
             {STATUSES.map((status) => (
               <option key={status} value={status}>
                 {t(`assistance.displacement.${status}`)}
               </option>
             ))}
           </select>
-        </div>
+        </Field>
       </div>
       <fieldset className="assistance-members">
         <legend>{t('assistance.form.members')}</legend>
         {members.map((member, index) => (
           <div className="form-grid" key={index} data-testid="assistance-member">
-            <div className="field">
-              <label htmlFor={`${id}-given-${index}`}>{t('assistance.form.givenNames')}</label>
-              <input id={`${id}-given-${index}`} value={member.givenNames} onChange={(event) => setMember(index, 'givenNames', event.target.value)} required maxLength={200} />
-            </div>
-            <div className="field">
-              <label htmlFor={`${id}-family-${index}`}>{t('assistance.form.familyName')}</label>
-              <input id={`${id}-family-${index}`} value={member.familyName} onChange={(event) => setMember(index, 'familyName', event.target.value)} required maxLength={200} />
-            </div>
+            <InputField id={`${id}-given-${index}`} label={t('assistance.form.givenNames')} value={member.givenNames} onChange={(event) => setMember(index, 'givenNames', event.target.value)} required maxLength={200} />
+            <InputField id={`${id}-family-${index}`} label={t('assistance.form.familyName')} value={member.familyName} onChange={(event) => setMember(index, 'familyName', event.target.value)} required maxLength={200} />
             <div className="field">
               <label htmlFor={`${id}-sex-${index}`}>{t('assistance.columns.sex')}</label>
               <select id={`${id}-sex-${index}`} value={member.sex} onChange={(event) => setMember(index, 'sex', event.target.value)}>
@@ -290,10 +245,7 @@ function RegisterForm({ onSaved }: { onSaved: () => void }) {
                 <option value="m">{t('assistance.sex.m')}</option>
               </select>
             </div>
-            <div className="field">
-              <label htmlFor={`${id}-year-${index}`}>{t('assistance.columns.birthYear')}</label>
-              <input id={`${id}-year-${index}`} inputMode="numeric" value={member.birthYear} onChange={(event) => setMember(index, 'birthYear', event.target.value)} maxLength={4} />
-            </div>
+            <InputField id={`${id}-year-${index}`} label={t('assistance.columns.birthYear')} inputMode="numeric" value={member.birthYear} onChange={(event) => setMember(index, 'birthYear', event.target.value)} maxLength={4} />
             <div className="field">
               <label htmlFor={`${id}-relation-${index}`}>{t('assistance.columns.relation')}</label>
               <select id={`${id}-relation-${index}`} value={member.relation} onChange={(event) => setMember(index, 'relation', event.target.value)}>
@@ -304,10 +256,7 @@ function RegisterForm({ onSaved }: { onSaved: () => void }) {
                 ))}
               </select>
             </div>
-            <div className="field">
-              <label htmlFor={`${id}-phone-${index}`}>{t('assistance.columns.phone')}</label>
-              <input id={`${id}-phone-${index}`} type="tel" value={member.phone} onChange={(event) => setMember(index, 'phone', event.target.value)} maxLength={40} />
-            </div>
+            <InputField id={`${id}-phone-${index}`} label={t('assistance.columns.phone')} type="tel" value={member.phone} onChange={(event) => setMember(index, 'phone', event.target.value)} maxLength={40} />
           </div>
         ))}
         <button type="button" className="button small" onClick={() => setMembers([...members, emptyMember('child')])} data-testid="assistance-add-member">
@@ -316,10 +265,10 @@ function RegisterForm({ onSaved }: { onSaved: () => void }) {
       </fieldset>
       <div className="field">
         <label htmlFor={`${id}-consent`}>{t('assistance.form.consentBy')}</label>
-        <input id={`${id}-consent`} value={place.givenBy} onChange={(event) => setPlace({ ...place, givenBy: event.target.value })} required maxLength={200} />
+        <input id={`${id}-consent`} value={place.givenBy} onChange={setPlaceOf('givenBy')} required maxLength={200} />
         <span className="help">{t('assistance.form.consentHelp')}</span>
       </div>
-      {error ? <ErrorNotice error={error} /> : null}
+      {saving.error ? <ErrorNotice error={saving.error} /> : null}
       {saved !== null ? (
         <p className="notice notice-success" role="status" data-testid="assistance-saved">
           {t('assistance.form.saved', { id: saved })}
@@ -339,24 +288,16 @@ function ReviewQueue({ version, onChanged }: { version: number; onChanged: () =>
   const format = useFormat();
   const [status, setStatus] = useState<(typeof QUEUES)[number]>('pending');
   const queue = useApi<DuplicatesResponse>(buildUrl('/api/assistance/duplicates', { status, limit: 50 }), { version });
-  const [detecting, setDetecting] = useState(false);
+  const { busy: detecting, error, run } = useAction();
   const [found, setFound] = useState<number | null>(null);
-  const [error, setError] = useState<ApiError | null>(null);
   const statusId = useId();
 
-  async function detect() {
-    setDetecting(true);
-    setError(null);
-    try {
+  const detect = () =>
+    run(async () => {
       const result = await sendJson<{ added: number }>('POST', '/api/assistance/duplicates/detect', {});
       setFound(result.added);
       onChanged();
-    } catch (caught) {
-      setError(asApiError(caught));
-    } finally {
-      setDetecting(false);
-    }
-  }
+    });
 
   return (
     <section className="panel" aria-labelledby="assistance-review-title" data-testid="assistance-review">

@@ -1,11 +1,14 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { asApiError, sendJson, type ApiError } from '../api.js';
+import { sendJson } from '../api.js';
+import { Field, InputField, OrganisationField } from '../components/FormFields.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
-import type { OrganisationView } from '../response/types.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
+import { useAction } from '../useAction.js';
 import { useFormat } from '../useFormat.js';
+import { useOrganisationChoices } from '../useOrganisationChoices.js';
+import { DataTable } from '../components/DataTable.js';
 
 interface Distribution {
   id: number;
@@ -29,18 +32,14 @@ function DistributionList({ distribution, canRecord, onChanged }: { distribution
   const format = useFormat();
   const [version, setVersion] = useState(0);
   const list = useApi<{ households: ListLine[] }>(`/api/assistance/distributions/${distribution.id}`, { version });
-  const [error, setError] = useState<ApiError | null>(null);
-  const record = async (householdId: number) => {
-    setError(null);
-    try {
+  // The refusal of a second receipt says who and when: shown as the server wrote it.
+  const { error, run } = useAction();
+  const record = (householdId: number) =>
+    run(async () => {
       await sendJson('POST', `/api/assistance/distributions/${distribution.id}/receipts`, { householdId, receivedBy: t('assistance.distributions.headOfHousehold'), receivedAt: new Date().toISOString() });
       setVersion((value) => value + 1);
       onChanged();
-    } catch (caught) {
-      // The refusal of a second receipt says who and when: shown as the server wrote it.
-      setError(asApiError(caught));
-    }
-  };
+    });
   return (
     <div data-testid="distribution-list">
       {error ? <ErrorNotice error={error} /> : null}
@@ -80,27 +79,16 @@ function Trace({ version }: { version: number }) {
   const format = useFormat();
   const trace = useApi<{ byActivityArea: TraceLine[]; byContribution: TraceLine[] }>('/api/assistance/trace/IOM-CSAHEL-2021', { version });
   const table = (title: string, lines: TraceLine[]) => (
-    <table className="data-table">
-      <caption>{title}</caption>
-      <thead>
-        <tr>
-          <th scope="col">{t('assistance.distributions.line')}</th>
-          <th scope="col" className="number">{t('assistance.distributions.households')}</th>
-          <th scope="col" className="number">{t('assistance.distributions.people')}</th>
-          <th scope="col" className="number">{t('assistance.distributions.value')}</th>
+    <DataTable columns={[t('assistance.distributions.line'), { label: t('assistance.distributions.households'), className: 'number' }, { label: t('assistance.distributions.people'), className: 'number' }, { label: t('assistance.distributions.value'), className: 'number' }]} caption={title}>
+      {lines.map((line) => (
+        <tr key={line.id}>
+          <td>{line.name}</td>
+          <td className="number">{format.number(line.households)}</td>
+          <td className="number">{format.number(line.people)}</td>
+          <td className="number">{format.number(line.value)} {line.currency}</td>
         </tr>
-      </thead>
-      <tbody>
-        {lines.map((line) => (
-          <tr key={line.id}>
-            <td>{line.name}</td>
-            <td className="number">{format.number(line.households)}</td>
-            <td className="number">{format.number(line.people)}</td>
-            <td className="number">{format.number(line.value)} {line.currency}</td>
-          </tr>
-        ))}
-      </tbody>
-    </table>
+      ))}
+    </DataTable>
   );
   if (trace.error) return null;
   return trace.data ? (
@@ -116,22 +104,18 @@ const day = (offset: number): string => new Date(Date.now() + offset * 86_400_00
 /** Planning a distribution: the server builds its list from the organisation's consenting households there. */
 function PlanForm({ onPlanned }: { onPlanned: (id: number) => void }) {
   const { t, i18n } = useTranslation();
-  const session = useSession();
-  const organisations = useApi<{ organisations: OrganisationView[] }>('/api/response/organisations');
   const types = useApi<{ types: AssistanceType[] }>('/api/assistance/types');
-  const own = session.user?.organisationId ?? null;
-  const choices = (organisations.data?.organisations ?? []).filter((organisation) => own === null || organisation.id === own);
+  const choices = useOrganisationChoices();
   const [draft, setDraft] = useState({ organisation: '', type: 'nfi-kit', quantity: '1', pcode: '', site: '', startsOn: day(0), endsOn: day(30), label: '' });
-  const [error, setError] = useState<ApiError | null>(null);
+  const saving = useAction();
   const [planned, setPlanned] = useState<{ id: number; listed: number } | null>(null);
   const id = useId();
   const set = (key: keyof typeof draft) => (event: { target: { value: string } }) => setDraft({ ...draft, [key]: event.target.value });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
     setPlanned(null);
-    try {
+    await saving.run(async () => {
       const result = await sendJson<{ distribution: { id: number; listed: number } }>('POST', '/api/assistance/distributions', {
         organisationId: Number(draft.organisation || choices[0]?.id),
         type: draft.type,
@@ -145,27 +129,15 @@ function PlanForm({ onPlanned }: { onPlanned: (id: number) => void }) {
       setPlanned({ id: result.distribution.id, listed: result.distribution.listed });
       setDraft({ ...draft, label: '' });
       onPlanned(result.distribution.id);
-    } catch (caught) {
-      setError(asApiError(caught));
-    }
+    });
   }
 
   return (
     <form className="panel assistance-form" onSubmit={(event) => void submit(event)} data-testid="distribution-plan">
       <h3>{t('assistance.distributions.plan.title')}</h3>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={`${id}-org`}>{t('assistance.columns.organisation')}</label>
-          <select id={`${id}-org`} value={draft.organisation} onChange={set('organisation')}>
-            {choices.map((organisation) => (
-              <option key={organisation.id} value={organisation.id}>
-                {organisation.acronym} — {organisation.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-type`}>{t('assistance.distributions.plan.type')}</label>
+        <OrganisationField id={`${id}-org`} label={t('assistance.columns.organisation')} value={draft.organisation} organisations={choices} onChange={set('organisation')} />
+        <Field id={`${id}-type`} label={t('assistance.distributions.plan.type')}>
           <select id={`${id}-type`} value={draft.type} onChange={set('type')}>
             {(types.data?.types ?? []).map((type) => (
               <option key={type.code} value={type.code}>
@@ -173,33 +145,15 @@ function PlanForm({ onPlanned }: { onPlanned: (id: number) => void }) {
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-quantity`}>{t('assistance.distributions.plan.quantity')}</label>
-          <input id={`${id}-quantity`} inputMode="decimal" value={draft.quantity} onChange={set('quantity')} required maxLength={6} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-pcode`}>{t('assistance.form.pcode')}</label>
-          <input id={`${id}-pcode`} value={draft.pcode} onChange={set('pcode')} required maxLength={20} placeholder="ML0703" />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-site`}>{t('assistance.columns.site')}</label>
-          <input id={`${id}-site`} value={draft.site} onChange={set('site')} maxLength={60} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-from`}>{t('assistance.distributions.plan.startsOn')}</label>
-          <input id={`${id}-from`} type="date" value={draft.startsOn} onChange={set('startsOn')} required />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-to`}>{t('assistance.distributions.plan.endsOn')}</label>
-          <input id={`${id}-to`} type="date" value={draft.endsOn} onChange={set('endsOn')} required />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-label`}>{t('assistance.distributions.plan.label')}</label>
-          <input id={`${id}-label`} value={draft.label} onChange={set('label')} required maxLength={200} />
-        </div>
+        </Field>
+        <InputField id={`${id}-quantity`} label={t('assistance.distributions.plan.quantity')} inputMode="decimal" value={draft.quantity} onChange={set('quantity')} required maxLength={6} />
+        <InputField id={`${id}-pcode`} label={t('assistance.form.pcode')} value={draft.pcode} onChange={set('pcode')} required maxLength={20} placeholder="ML0703" />
+        <InputField id={`${id}-site`} label={t('assistance.columns.site')} value={draft.site} onChange={set('site')} maxLength={60} />
+        <InputField id={`${id}-from`} label={t('assistance.distributions.plan.startsOn')} type="date" value={draft.startsOn} onChange={set('startsOn')} required />
+        <InputField id={`${id}-to`} label={t('assistance.distributions.plan.endsOn')} type="date" value={draft.endsOn} onChange={set('endsOn')} required />
+        <InputField id={`${id}-label`} label={t('assistance.distributions.plan.label')} value={draft.label} onChange={set('label')} required maxLength={200} />
       </div>
-      {error ? <ErrorNotice error={error} /> : null}
+      {saving.error ? <ErrorNotice error={saving.error} /> : null}
       {planned !== null ? (
         <p className="notice notice-success" role="status" data-testid="distribution-planned">
           {t('assistance.distributions.plan.saved', { id: planned.id, count: planned.listed })}

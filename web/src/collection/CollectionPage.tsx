@@ -11,6 +11,7 @@ import { DtmBindingPanel } from './DtmBindingPanel.js';
 import { ExportPanel } from './ExportPanel.js';
 import { OutboxPanel } from './entry/OutboxPanel.js';
 import { COLLECTION_PATH, REVIEW_STATES, type FormMediaFile, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
+import { DataTable } from '../components/DataTable.js';
 
 /** The media files a version names (images, CSV lists): which are there, and uploading them one by one or as a zip. */
 function FormMedia({ projectId, xmlFormId, versionId }: { projectId: number; xmlFormId: string; versionId: number }) {
@@ -209,32 +210,22 @@ function AppUsers({ projectId, forms }: { projectId: number; forms: readonly For
         </div>
       ) : null}
       {list.data && list.data.appUsers.length > 0 ? (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('collection.appUsers.name')}</th>
-              <th scope="col">{t('collection.appUsers.created')}</th>
-              <th scope="col">{t('collection.appUsers.state')}</th>
-              <th scope="col" />
+        <DataTable columns={[t('collection.appUsers.name'), t('collection.appUsers.created'), t('collection.appUsers.state'), '']}>
+          {list.data.appUsers.map((appUser) => (
+            <tr key={appUser.id}>
+              <td>{appUser.name}</td>
+              <td>{format.date(appUser.createdAt.slice(0, 10))}</td>
+              <td>{appUser.revokedAt === null ? t('collection.appUsers.active') : t('collection.appUsers.revoked', { date: format.date(appUser.revokedAt.slice(0, 10)) })}</td>
+              <td>
+                {appUser.revokedAt === null ? (
+                  <button type="button" className="button button--secondary" onClick={() => void revoke(appUser)}>
+                    {t('collection.appUsers.revoke')}
+                  </button>
+                ) : null}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {list.data.appUsers.map((appUser) => (
-              <tr key={appUser.id}>
-                <td>{appUser.name}</td>
-                <td>{format.date(appUser.createdAt.slice(0, 10))}</td>
-                <td>{appUser.revokedAt === null ? t('collection.appUsers.active') : t('collection.appUsers.revoked', { date: format.date(appUser.revokedAt.slice(0, 10)) })}</td>
-                <td>
-                  {appUser.revokedAt === null ? (
-                    <button type="button" className="button button--secondary" onClick={() => void revoke(appUser)}>
-                      {t('collection.appUsers.revoke')}
-                    </button>
-                  ) : null}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       ) : null}
     </section>
   );

@@ -3,6 +3,19 @@ import { useFormat } from '../useFormat.js';
 /** Where an upload stands, as every import page shows it. */
 export type UploadStage = { name: 'uploading'; loaded: number; total: number } | { name: 'processing' } | { name: 'cancelled' };
 
+/**
+ * The words of an import whose messages follow one pattern under `prefix` (`uploadProgress`,
+ * `uploading` with loaded/total/percent, `reading`, `cancelled`), as UploadStatus takes them.
+ */
+export function uploadWords(t: (key: string, values?: Record<string, unknown>) => string, prefix: string) {
+  return {
+    label: t(`${prefix}.uploadProgress`),
+    uploading: (progress: { loaded: string; total: string; percent: number }) => t(`${prefix}.uploading`, progress),
+    processing: t(`${prefix}.reading`),
+    cancelled: t(`${prefix}.cancelled`),
+  };
+}
+
 export function uploadPercent(stage: { loaded: number; total: number }): number {
   return stage.total > 0 ? Math.round((stage.loaded / stage.total) * 100) : 0;
 }

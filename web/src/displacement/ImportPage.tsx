@@ -1,10 +1,11 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'wouter';
-import { ApiError, asApiError, buildUrl, sendJson, uploadFile } from '../api.js';
+import { ApiError, asApiError, buildUrl, sendJson } from '../api.js';
 import { PageGate } from '../components/Access.js';
+import { useFileSender } from '../useFileSender.js';
 import { useJobPoll } from '../useJobPoll.js';
-import { UploadStatus } from '../components/UploadStatus.js';
+import { uploadWords, UploadStatus } from '../components/UploadStatus.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { clearApiCache, useApi } from '../useApi.js';
@@ -160,7 +161,7 @@ function ImportForm() {
   const [step, setStep] = useState<Step>({ name: 'form' });
   const [retrying, setRetrying] = useState(false);
   const [sheetName, setSheetName] = useState<string | null>(null);
-  const controller = useRef<AbortController | null>(null);
+  const sender = useFileSender();
 
   const suggested = detail.data ? String(nextRoundNumber(rounds, type)) : '';
   const roundNumber = typedNumber ?? suggested;
@@ -187,15 +188,8 @@ function ImportForm() {
     setTried(true);
     if (busy || file === null || parsedNumber === null || Object.keys(problems).length > 0) return;
     const target: Target = { operation: operationCode, roundNumber: parsedNumber, assessmentType: type, referenceDate, collectionStart, collectionEnd };
-    const abort = new AbortController();
-    controller.current = abort;
-    setStep({ name: 'uploading', loaded: 0, total: file.size });
-    uploadFile<UploadResponse>(buildUrl('/api/dtm/uploads', { fileName: file.name, operation: operationCode }), file, {
-      signal: abort.signal,
-      onProgress: ({ loaded, total }) => setStep({ name: 'uploading', loaded, total: total ?? file.size }),
-      onSent: () => setStep({ name: 'reading' }),
-    }).then(
-      ({ data }) => setStep({ name: 'mapping', upload: data.upload, target, error: null, starting: false }),
+    sender.send<UploadResponse>(buildUrl('/api/dtm/uploads', { fileName: file.name, operation: operationCode }), file, (stage) => setStep(stage.name === 'uploading' ? stage : { name: 'reading' })).then(
+      (data) => setStep({ name: 'mapping', upload: data.upload, target, error: null, starting: false }),
       (error: unknown) => {
         const apiError = asApiError(error);
         setStep(apiError.kind === 'aborted' ? { name: 'cancelled' } : { name: 'error', error: apiError });
@@ -399,7 +393,7 @@ function ImportForm() {
               </button>
             )}
             {step.name === 'uploading' || step.name === 'reading' ? (
-              <button type="button" className="button" onClick={() => controller.current?.abort()}>
+              <button type="button" className="button" onClick={sender.cancel}>
                 {t('common.cancel')}
               </button>
             ) : null}
@@ -410,10 +404,7 @@ function ImportForm() {
           <UploadStatus
             stage={step.name === 'uploading' || step.name === 'cancelled' ? step : step.name === 'reading' ? { name: 'processing' } : null}
             testId="dtm-upload-progress"
-            label={t('displacement.import.uploadProgress')}
-            uploading={(progress) => t('displacement.import.uploading', progress)}
-            processing={t('displacement.import.reading')}
-            cancelled={t('displacement.import.cancelled')}
+            {...uploadWords(t, 'displacement.import')}
           />
         </div>
         {step.name === 'error' ? (

@@ -1,13 +1,15 @@
 import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, buildUrl, uploadFile } from '../api.js';
+import { ApiError, buildUrl } from '../api.js';
 import { LoadOnOpen } from '../components/LoadOnOpen.js';
 import { UploadStatus } from '../components/UploadStatus.js';
 import { ErrorNotice } from '../components/Status.js';
+import { useFileSender } from '../useFileSender.js';
 import { useFormat } from '../useFormat.js';
 import { importProblem, MAX_YEAR, MIN_YEAR, parseYear, REFUSED_LIST_LIMIT, type ImportProblem } from './importErrors.js';
 import { ImportReport, NameMismatchTable, RefusedTable } from './ImportReport.js';
 import type { ImportResponse, ImportReport as Report, ImportsResponse } from './types.js';
+import { DataTable } from '../components/DataTable.js';
 
 type Phase =
   | { name: 'idle' }
@@ -36,34 +38,22 @@ function ImportHistory({ version }: { version: number }) {
       empty={t('geo.import.history.empty')}
     >
       {(imports) => (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('geo.import.history.date')}</th>
-              <th scope="col">{t('geo.import.history.file')}</th>
-              <th scope="col">{t('geo.import.history.kind')}</th>
-              <th scope="col" className="num">
-                {t('geo.import.history.counts')}
-              </th>
+        <DataTable columns={[t('geo.import.history.date'), t('geo.import.history.file'), t('geo.import.history.kind'), { label: t('geo.import.history.counts'), className: 'num' }]}>
+          {imports.map((item) => (
+            <tr key={item.id}>
+              <td className="date">{format.dateTime(item.createdAt)}</td>
+              <td className="code">{item.fileName}</td>
+              <td>
+                {t(`geo.import.report.kinds.${item.kind}`, { defaultValue: item.kind })}
+                {item.country ? ` · ${item.country}` : ''}
+                {item.level !== null ? ` · ${t('geo.levelName', { level: item.level })}` : ''}
+              </td>
+              <td className="num">
+                {[item.added, item.updated, item.unchanged, item.refused.length].map((n) => format.number(n)).join(' / ')}
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {imports.map((item) => (
-              <tr key={item.id}>
-                <td className="date">{format.dateTime(item.createdAt)}</td>
-                <td className="code">{item.fileName}</td>
-                <td>
-                  {t(`geo.import.report.kinds.${item.kind}`, { defaultValue: item.kind })}
-                  {item.country ? ` · ${item.country}` : ''}
-                  {item.level !== null ? ` · ${t('geo.levelName', { level: item.level })}` : ''}
-                </td>
-                <td className="num">
-                  {[item.added, item.updated, item.unchanged, item.refused.length].map((n) => format.number(n)).join(' / ')}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </LoadOnOpen>
   );
@@ -104,7 +94,7 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
   const [yearInvalid, setYearInvalid] = useState(false);
   const [phase, setPhase] = useState<Phase>({ name: 'idle' });
   const [missingFile, setMissingFile] = useState(false);
-  const controller = useRef<AbortController | null>(null);
+  const sender = useFileSender();
   const validFromInput = useRef<HTMLInputElement>(null);
   const yearInput = useRef<HTMLInputElement>(null);
   const pcodePropertyInput = useRef<HTMLInputElement>(null);
@@ -133,9 +123,6 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
       askForYear();
       return;
     }
-    const abort = new AbortController();
-    controller.current = abort;
-    setPhase({ name: 'uploading', loaded: 0, total: selected.size });
     const url = buildUrl('/api/geo/imports', {
       fileName: selected.name,
       validFrom,
@@ -145,12 +132,8 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
       pcodeProperty: pcodeProperty.trim(),
       nameProperty: nameProperty.trim(),
     });
-    uploadFile<ImportResponse>(url, selected, {
-      signal: abort.signal,
-      onProgress: ({ loaded, total }) => setPhase({ name: 'uploading', loaded, total: total ?? selected.size }),
-      onSent: () => setPhase({ name: 'processing' }),
-    }).then(
-      ({ data }) => {
+    sender.send<ImportResponse>(url, selected, setPhase).then(
+      (data) => {
         setPhase({ name: 'done', report: data.import });
         onImported(data.import);
       },
@@ -345,7 +328,7 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
             {t('geo.import.submit')}
           </button>
           {busy ? (
-            <button type="button" className="button" onClick={() => controller.current?.abort()}>
+            <button type="button" className="button" onClick={sender.cancel}>
               {t('common.cancel')}
             </button>
           ) : null}

@@ -1,12 +1,14 @@
-import { useId, useRef, useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { asApiError, buildUrl, sendJson, uploadFile, type ApiError } from '../api.js';
+import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
-import { UploadStatus, type UploadStage } from '../components/UploadStatus.js';
+import { UploadStatus, uploadWords, type UploadStage } from '../components/UploadStatus.js';
 import { useFormat } from '../useFormat.js';
 import { clearApiCache } from '../useApi.js';
+import { useFileSender } from '../useFileSender.js';
 import { useJobPoll } from '../useJobPoll.js';
 import { COUNTRIES, type FiveWJob, type FiveWUploadView, type SectorView } from './types.js';
+import { DataTable } from '../components/DataTable.js';
 
 type Step =
   | { name: 'form' }
@@ -35,7 +37,7 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
   const [month, setMonth] = useState('');
   const [sector, setSector] = useState('');
   const [skip, setSkip] = useState(false);
-  const controller = useRef<AbortController | null>(null);
+  const sender = useFileSender();
 
   const runningJob = step.name === 'running' ? step.job.id : null;
   useJobPoll<FiveWJob>(runningJob === null ? null : `/api/response/imports/jobs/${runningJob}`, (job, done) => {
@@ -49,15 +51,8 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
   function send(event: FormEvent) {
     event.preventDefault();
     if (file === null) return;
-    const abort = new AbortController();
-    controller.current = abort;
-    setStep({ name: 'sending', stage: { name: 'uploading', loaded: 0, total: file.size } });
-    uploadFile<{ upload: FiveWUploadView }>(buildUrl('/api/response/imports/uploads', { fileName: file.name, country }), file, {
-      signal: abort.signal,
-      onProgress: ({ loaded, total }) => setStep({ name: 'sending', stage: { name: 'uploading', loaded, total: total ?? file.size } }),
-      onSent: () => setStep({ name: 'sending', stage: { name: 'processing' } }),
-    }).then(
-      ({ data }) => {
+    sender.send<{ upload: FiveWUploadView }>(buildUrl('/api/response/imports/uploads', { fileName: file.name, country }), file, (stage) => setStep({ name: 'sending', stage })).then(
+      (data) => {
         setSheet(data.upload.suggestedSheet);
         setStep({ name: 'preview', upload: data.upload, starting: false, error: null });
       },
@@ -114,7 +109,7 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
             {t('response.import.send')}
           </button>
           {step.name === 'sending' && step.stage.name === 'uploading' ? (
-            <button type="button" className="button" onClick={() => controller.current?.abort()}>
+            <button type="button" className="button" onClick={sender.cancel}>
               {t('common.cancel')}
             </button>
           ) : null}
@@ -124,10 +119,7 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
         <UploadStatus
           stage={step.name === 'sending' ? step.stage : null}
           testId="response-import-progress"
-          label={t('response.import.uploadProgress')}
-          uploading={(progress) => t('response.import.uploading', progress)}
-          processing={t('response.import.reading')}
-          cancelled={t('response.import.cancelled')}
+          {...uploadWords(t, 'response.import')}
         />
       </div>
       {step.name === 'error' ? (
@@ -151,23 +143,14 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
             </div>
           ) : null}
           <p>{t('response.import.headerRow', { row: chosen.headerRow })}</p>
-          <table className="data-table">
-            <caption>{t('response.import.recognised')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('response.import.field')}</th>
-                <th scope="col">{t('response.import.column')}</th>
+          <DataTable columns={[t('response.import.field'), t('response.import.column')]} caption={t('response.import.recognised')}>
+            {recognised.map(([field, column]) => (
+              <tr key={field}>
+                <td>{t(`response.import.fields.${field}`)}</td>
+                <td>{column}</td>
               </tr>
-            </thead>
-            <tbody>
-              {recognised.map(([field, column]) => (
-                <tr key={field}>
-                  <td>{t(`response.import.fields.${field}`)}</td>
-                  <td>{column}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
           {chosen.missing.length > 0 ? (
             <p className="notice notice-error" role="alert">
               {t('response.import.missing', { fields: chosen.missing.map((field) => t(`response.import.missingFields.${field}`)).join(', ') })}

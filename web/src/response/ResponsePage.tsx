@@ -1,14 +1,18 @@
 import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
+import { buildUrl, sendJson } from '../api.js';
+import { Field, InputField, OrganisationField } from '../components/FormFields.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { BoundaryMap } from '../geo/BoundaryMap.js';
 import type { BoundaryCollection } from '../geo/types.js';
 import { useSession } from '../session.js';
+import { useAction } from '../useAction.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
+import { useOrganisationChoices } from '../useOrganisationChoices.js';
 import { FiveWImport } from './FiveWImport.js';
-import { COUNTRIES, type ActivityView, type Dashboard, type OrganisationView, type PeriodView, type ReportsResponse, type SectorView } from './types.js';
+import { COUNTRIES, type ActivityView, type Dashboard, type PeriodView, type ReportsResponse, type SectorView } from './types.js';
+import { DataTable } from '../components/DataTable.js';
 
 /** Shade of an admin2 by how many organisations work there (the DTM map's sequential classes). */
 function presenceClass(count: number): string {
@@ -77,26 +81,15 @@ function GapTable({ gaps, sizeLabel, place }: { gaps: ReadonlyArray<{ admin2: st
   const format = useFormat();
   return (
     <div className="table-scroll">
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('response.columns.admin2')}</th>
-            <th scope="col">{t('response.columns.sector')}</th>
-            <th scope="col" className="number">
-              {sizeLabel}
-            </th>
+      <DataTable columns={[t('response.columns.admin2'), t('response.columns.sector'), { label: sizeLabel, className: 'number' }]}>
+        {gaps.slice(0, 200).map((gap) => (
+          <tr key={`${gap.admin2}-${gap.sector}`}>
+            <td>{place(gap.admin2)}</td>
+            <td className="code">{gap.sector}</td>
+            <td className="number">{format.number(gap.size)}</td>
           </tr>
-        </thead>
-        <tbody>
-          {gaps.slice(0, 200).map((gap) => (
-            <tr key={`${gap.admin2}-${gap.sector}`}>
-              <td>{place(gap.admin2)}</td>
-              <td className="code">{gap.sector}</td>
-              <td className="number">{format.number(gap.size)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
     </div>
   );
 }
@@ -127,28 +120,17 @@ function GapsAndOverlaps({ dashboard, filters, names }: { dashboard: Dashboard; 
         <p className="muted">{t('response.sphere.intro')}</p>
         {dashboard.sphereFlags.length === 0 ? <p>{t('response.sphere.none')}</p> : (
           <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">{t('response.columns.admin2')}</th>
-                  <th scope="col">{t('response.sphere.indicator')}</th>
-                  <th scope="col" className="number">{t('response.sphere.value')}</th>
-                  <th scope="col" className="number">{t('response.sphere.limit')}</th>
-                  <th scope="col">{t('response.sphere.source')}</th>
+            <DataTable columns={[t('response.columns.admin2'), t('response.sphere.indicator'), { label: t('response.sphere.value'), className: 'number' }, { label: t('response.sphere.limit'), className: 'number' }, t('response.sphere.source')]}>
+              {dashboard.sphereFlags.slice(0, 200).map((flag) => (
+                <tr key={`${flag.threshold}-${flag.place}-${flag.month}-${flag.sector}`}>
+                  <td>{place(flag.admin2)}{flag.place !== flag.admin2 ? ` · ${flag.place}` : ''}</td>
+                  <td>{format.language === 'fr' ? flag.label.fr : flag.label.en}</td>
+                  <td className="number">{format.number(flag.ratio)}</td>
+                  <td className="number">{`${flag.comparison === 'above' ? '≤' : '≥'} ${format.number(flag.limit)}`}</td>
+                  <td className="muted">{flag.source}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {dashboard.sphereFlags.slice(0, 200).map((flag) => (
-                  <tr key={`${flag.threshold}-${flag.place}-${flag.month}-${flag.sector}`}>
-                    <td>{place(flag.admin2)}{flag.place !== flag.admin2 ? ` · ${flag.place}` : ''}</td>
-                    <td>{format.language === 'fr' ? flag.label.fr : flag.label.en}</td>
-                    <td className="number">{format.number(flag.ratio)}</td>
-                    <td className="number">{`${flag.comparison === 'above' ? '≤' : '≥'} ${format.number(flag.limit)}`}</td>
-                    <td className="muted">{flag.source}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </div>
         )}
       </section>
@@ -156,26 +138,16 @@ function GapsAndOverlaps({ dashboard, filters, names }: { dashboard: Dashboard; 
         <h2 id="response-overlaps-title">{t('response.overlaps.title', { count: overlaps.length })}</h2>
         {overlaps.length === 0 ? <p>{t('response.overlaps.none')}</p> : null}
         <div className="table-scroll">
-          <table className="data-table">
-            <thead>
-              <tr>
-                <th scope="col">{t('response.columns.place')}</th>
-                <th scope="col">{t('response.columns.activity')}</th>
-                <th scope="col">{t('response.columns.month')}</th>
-                <th scope="col">{t('response.columns.organisations')}</th>
+          <DataTable columns={[t('response.columns.place'), t('response.columns.activity'), t('response.columns.month'), t('response.columns.organisations')]}>
+            {overlaps.slice(0, 200).map((overlap) => (
+              <tr key={`${overlap.place}-${overlap.activity}-${overlap.month}`}>
+                <td>{place(overlap.place)}</td>
+                <td className="code">{overlap.activity}</td>
+                <td>{overlap.month}</td>
+                <td>{overlap.organisations.join(', ')}</td>
               </tr>
-            </thead>
-            <tbody>
-              {overlaps.slice(0, 200).map((overlap) => (
-                <tr key={`${overlap.place}-${overlap.activity}-${overlap.month}`}>
-                  <td>{place(overlap.place)}</td>
-                  <td className="code">{overlap.activity}</td>
-                  <td>{overlap.month}</td>
-                  <td>{overlap.organisations.join(', ')}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
       </section>
     </div>
@@ -204,29 +176,21 @@ function ReportQueue({
   const reports = list.data?.reports ?? [];
   const [checked, setChecked] = useState<Set<number>>(new Set());
   const [comment, setComment] = useState('');
-  const [error, setError] = useState<ApiError | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const commentId = useId();
   const allChecked = reports.length > 0 && reports.every((report) => checked.has(report.id));
   // A selection is made on the list as it is now: not while a newer one is loading.
   const settling = list.loading || list.stale;
 
-  async function act(decision: 'submitted' | 'approved' | 'rejected' | 'published') {
-    setBusy(true);
-    setError(null);
-    try {
+  const act = (decision: 'submitted' | 'approved' | 'rejected' | 'published') =>
+    run(async () => {
       const ids = [...checked];
       if (decision === 'submitted') await sendJson('POST', '/api/response/reports/submit', { ids });
       else await sendJson('POST', '/api/response/reports/decisions', { ids, decision, ...(comment.trim() === '' ? {} : { comment }) });
       setChecked(new Set());
       setComment('');
       onChanged();
-    } catch (caught) {
-      setError(asApiError(caught));
-    } finally {
-      setBusy(false);
-    }
-  }
+    });
 
   return (
     <section className="panel" data-testid={testId}>
@@ -262,52 +226,36 @@ function ReportQueue({
           </div>
           {error ? <ErrorNotice error={error} /> : null}
           <div className="table-scroll">
-            <table className="data-table">
-              <thead>
-                <tr>
-                  <th scope="col">
-                    <span className="visually-hidden">{t('response.reports.select')}</span>
-                  </th>
-                  <th scope="col">{t('response.columns.organisation')}</th>
-                  <th scope="col">{t('response.columns.sector')}</th>
-                  <th scope="col">{t('response.columns.activity')}</th>
-                  <th scope="col">{t('response.columns.place')}</th>
-                  <th scope="col">{t('response.columns.month')}</th>
-                  <th scope="col" className="number">{t('response.columns.reached')}</th>
-                  <th scope="col">{t('response.columns.comment')}</th>
-                </tr>
-              </thead>
-              <tbody>
-                {reports.slice(0, 500).map((report) => {
-                  const reached = report.figures.find((figure) => figure.measure === 'reached' && figure.group === 'all' && figure.sex === 'all' && figure.age === 'all');
-                  return (
-                    <tr key={report.id}>
-                      <td>
-                        <input
-                          type="checkbox"
-                          aria-label={t('response.reports.selectOne', { id: report.id })}
-                          checked={checked.has(report.id)}
-                          disabled={settling}
-                          onChange={() => {
-                            const next = new Set(checked);
-                            if (next.has(report.id)) next.delete(report.id);
-                            else next.add(report.id);
-                            setChecked(next);
-                          }}
-                        />
-                      </td>
-                      <td>{report.reportingOrganisation.acronym}</td>
-                      <td className="code">{report.sectorCode}</td>
-                      <td className="code">{report.activity}</td>
-                      <td className="code">{report.location.admin3 ?? report.location.admin2 ?? report.location.admin1}</td>
-                      <td>{report.month}</td>
-                      <td className="number">{reached ? format.number(reached.value) : '—'}</td>
-                      <td>{report.reviewComment ?? ''}</td>
-                    </tr>
-                  );
-                })}
-              </tbody>
-            </table>
+            <DataTable columns={[<span className="visually-hidden">{t('response.reports.select')}</span>, t('response.columns.organisation'), t('response.columns.sector'), t('response.columns.activity'), t('response.columns.place'), t('response.columns.month'), { label: t('response.columns.reached'), className: 'number' }, t('response.columns.comment')]}>
+              {reports.slice(0, 500).map((report) => {
+                const reached = report.figures.find((figure) => figure.measure === 'reached' && figure.group === 'all' && figure.sex === 'all' && figure.age === 'all');
+                return (
+                  <tr key={report.id}>
+                    <td>
+                      <input
+                        type="checkbox"
+                        aria-label={t('response.reports.selectOne', { id: report.id })}
+                        checked={checked.has(report.id)}
+                        disabled={settling}
+                        onChange={() => {
+                          const next = new Set(checked);
+                          if (next.has(report.id)) next.delete(report.id);
+                          else next.add(report.id);
+                          setChecked(next);
+                        }}
+                      />
+                    </td>
+                    <td>{report.reportingOrganisation.acronym}</td>
+                    <td className="code">{report.sectorCode}</td>
+                    <td className="code">{report.activity}</td>
+                    <td className="code">{report.location.admin3 ?? report.location.admin2 ?? report.location.admin1}</td>
+                    <td>{report.month}</td>
+                    <td className="number">{reached ? format.number(reached.value) : '—'}</td>
+                    <td>{report.reviewComment ?? ''}</td>
+                  </tr>
+                );
+              })}
+            </DataTable>
           </div>
           {reports.length > 500 ? <p className="muted">{t('response.reports.more', { count: reports.length - 500 })}</p> : null}
         </>
@@ -320,20 +268,16 @@ function ReportQueue({
 function ReportForm({ onSaved }: { onSaved: () => void }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const organisations = useApi<{ organisations: OrganisationView[] }>('/api/response/organisations');
   const activities = useApi<{ activities: ActivityView[] }>('/api/response/activities');
-  const session = useSession();
-  const own = session.user?.organisationId ?? null;
-  const choices = (organisations.data?.organisations ?? []).filter((organisation) => own === null || organisation.id === own);
+  const choices = useOrganisationChoices();
   const [values, setValues] = useState({ organisation: '', activity: '', pcode: '', month: '', targeted: '', reached: '', reachedNew: '' });
-  const [error, setError] = useState<ApiError | null>(null);
+  const saving = useAction();
   const [saved, setSaved] = useState(false);
   const id = useId();
   const set = (key: keyof typeof values) => (event: { target: { value: string } }) => setValues({ ...values, [key]: event.target.value });
 
   async function submit(event: FormEvent) {
     event.preventDefault();
-    setError(null);
     setSaved(false);
     const activity = activities.data?.activities.find((candidate) => candidate.code === values.activity);
     const number = (text: string) => (text.trim() === '' ? null : Number(text));
@@ -344,7 +288,7 @@ function ReportForm({ onSaved }: { onSaved: () => void }) {
         ['reached-new', number(values.reachedNew)],
       ] as const
     ).flatMap(([measure, value]) => (value === null ? [] : [{ measure, group: 'all', sex: 'all', age: 'all', value }]));
-    try {
+    await saving.run(async () => {
       await sendJson('POST', '/api/response/reports', {
         month: values.month,
         reportingOrganisationId: Number(values.organisation || choices[0]?.id),
@@ -356,27 +300,15 @@ function ReportForm({ onSaved }: { onSaved: () => void }) {
       setSaved(true);
       setValues({ ...values, pcode: '', targeted: '', reached: '', reachedNew: '' });
       onSaved();
-    } catch (caught) {
-      setError(asApiError(caught));
-    }
+    });
   }
 
   return (
     <form className="panel response-form" onSubmit={(event) => void submit(event)} data-testid="response-report-form">
       <h2>{t('response.form.title')}</h2>
       <div className="form-grid">
-        <div className="field">
-          <label htmlFor={`${id}-org`}>{t('response.columns.organisation')}</label>
-          <select id={`${id}-org`} value={values.organisation} onChange={set('organisation')}>
-            {choices.map((organisation) => (
-              <option key={organisation.id} value={organisation.id}>
-                {organisation.acronym} — {organisation.name}
-              </option>
-            ))}
-          </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-activity`}>{t('response.columns.activity')}</label>
+        <OrganisationField id={`${id}-org`} label={t('response.columns.organisation')} value={values.organisation} organisations={choices} onChange={set('organisation')} />
+        <Field id={`${id}-activity`} label={t('response.columns.activity')}>
           <select id={`${id}-activity`} value={values.activity} onChange={set('activity')} required>
             <option value="">—</option>
             {(activities.data?.activities ?? []).map((activity) => (
@@ -385,29 +317,14 @@ function ReportForm({ onSaved }: { onSaved: () => void }) {
               </option>
             ))}
           </select>
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-pcode`}>{t('response.form.pcode')}</label>
-          <input id={`${id}-pcode`} value={values.pcode} onChange={set('pcode')} required maxLength={20} placeholder="ML0501" />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-month`}>{t('response.columns.month')}</label>
-          <input id={`${id}-month`} type="month" value={values.month} onChange={set('month')} required />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-targeted`}>{t('response.form.targeted')}</label>
-          <input id={`${id}-targeted`} type="number" min={0} value={values.targeted} onChange={set('targeted')} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-reached`}>{t('response.columns.reached')}</label>
-          <input id={`${id}-reached`} type="number" min={0} value={values.reached} onChange={set('reached')} />
-        </div>
-        <div className="field">
-          <label htmlFor={`${id}-new`}>{t('response.form.reachedNew')}</label>
-          <input id={`${id}-new`} type="number" min={0} value={values.reachedNew} onChange={set('reachedNew')} />
-        </div>
+        </Field>
+        <InputField id={`${id}-pcode`} label={t('response.form.pcode')} value={values.pcode} onChange={set('pcode')} required maxLength={20} placeholder="ML0501" />
+        <InputField id={`${id}-month`} label={t('response.columns.month')} type="month" value={values.month} onChange={set('month')} required />
+        <InputField id={`${id}-targeted`} label={t('response.form.targeted')} type="number" min={0} value={values.targeted} onChange={set('targeted')} />
+        <InputField id={`${id}-reached`} label={t('response.columns.reached')} type="number" min={0} value={values.reached} onChange={set('reached')} />
+        <InputField id={`${id}-new`} label={t('response.form.reachedNew')} type="number" min={0} value={values.reachedNew} onChange={set('reachedNew')} />
       </div>
-      {error ? <ErrorNotice error={error} /> : null}
+      {saving.error ? <ErrorNotice error={saving.error} /> : null}
       {saved ? <p className="notice notice-success" role="status">{t('response.form.saved')}</p> : null}
       <button type="submit" className="button primary">
         {t('response.form.save')}

@@ -7,6 +7,7 @@ import { useTranslation } from 'react-i18next';
 import { useFormat } from '../../useFormat.js';
 import { COLLECTION_PATH } from '../types.js';
 import { deleteSubmission, onChange, submissionsOf, updateSubmission, type StoredSubmission } from './store.js';
+import { DataTable } from '../../components/DataTable.js';
 
 /** The user's records, read again whenever any tab changes them. */
 export function useOutbox(userId: number | null): StoredSubmission[] | null {
@@ -60,64 +61,54 @@ export function OutboxPanel({ userId, formId = null }: { userId: number; formId?
       <p className="muted" data-testid="outbox-summary">
         {t('collection.outbox.summary', { drafts: count('draft'), waiting: count('waiting') + count('sending'), sent: count('sent'), refused: count('refused') })}
       </p>
-      <table className="data-table">
-        <thead>
-          <tr>
-            <th scope="col">{t('collection.outbox.submission')}</th>
-            <th scope="col">{t('collection.outbox.state')}</th>
-            <th scope="col">{t('collection.outbox.updated')}</th>
-            <th scope="col" />
+      <DataTable columns={[t('collection.outbox.submission'), t('collection.outbox.state'), t('collection.outbox.updated'), '']}>
+        {rows.map((row) => (
+          <tr key={row.id} data-testid="outbox-row" data-state={row.state}>
+            <td>
+              {row.instanceName ?? <span className="muted">{t('collection.outbox.unnamed')}</span>}
+              <br />
+              <span className="muted">{row.formTitle}</span>
+            </td>
+            <td>
+              <span className={`status status--outbox-${row.state}`}>{t(`collection.outbox.states.${row.state}`)}</span>
+              {row.state === 'sending' && row.step !== null ? <span className="muted"> {row.step === 'xml' ? t('collection.outbox.stepXml') : t('collection.outbox.stepFile', { name: row.step })}</span> : null}
+              {row.message !== null && (row.state === 'refused' || row.state === 'waiting') ? (
+                <p className={row.state === 'refused' ? 'entry-violation' : 'muted'} data-testid="outbox-message">
+                  {row.message}
+                </p>
+              ) : null}
+            </td>
+            <td>{format.dateTime(row.updatedAt)}</td>
+            <td className="outbox-actions">
+              {row.state === 'draft' || row.state === 'refused' ? (
+                // A full page load: the entry page reads which draft to reopen when it opens.
+                <a className="button button--secondary" href={fillPath(row)} data-testid="outbox-open">
+                  {row.state === 'draft' ? t('collection.outbox.continue') : t('collection.outbox.fix')}
+                </a>
+              ) : null}
+              {row.state === 'waiting' ? (
+                <button type="button" className="button button--secondary" onClick={() => void sendNow()} data-testid="outbox-send">
+                  {t('collection.outbox.sendNow')}
+                </button>
+              ) : null}
+              {row.state === 'refused' ? (
+                <button
+                  type="button"
+                  className="button button--secondary"
+                  onClick={() => void updateSubmission(row.id, (record) => ({ ...record, state: 'waiting', nextAttemptAt: null, message: null })).then(sendNow)}
+                >
+                  {t('collection.outbox.retry')}
+                </button>
+              ) : null}
+              {row.state !== 'sending' && row.state !== 'waiting' ? (
+                <button type="button" className="link-button" onClick={() => void remove(row)} data-testid="outbox-delete">
+                  {row.state === 'sent' ? t('collection.outbox.forget') : t('collection.outbox.delete')}
+                </button>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {rows.map((row) => (
-            <tr key={row.id} data-testid="outbox-row" data-state={row.state}>
-              <td>
-                {row.instanceName ?? <span className="muted">{t('collection.outbox.unnamed')}</span>}
-                <br />
-                <span className="muted">{row.formTitle}</span>
-              </td>
-              <td>
-                <span className={`status status--outbox-${row.state}`}>{t(`collection.outbox.states.${row.state}`)}</span>
-                {row.state === 'sending' && row.step !== null ? <span className="muted"> {row.step === 'xml' ? t('collection.outbox.stepXml') : t('collection.outbox.stepFile', { name: row.step })}</span> : null}
-                {row.message !== null && (row.state === 'refused' || row.state === 'waiting') ? (
-                  <p className={row.state === 'refused' ? 'entry-violation' : 'muted'} data-testid="outbox-message">
-                    {row.message}
-                  </p>
-                ) : null}
-              </td>
-              <td>{format.dateTime(row.updatedAt)}</td>
-              <td className="outbox-actions">
-                {row.state === 'draft' || row.state === 'refused' ? (
-                  // A full page load: the entry page reads which draft to reopen when it opens.
-                  <a className="button button--secondary" href={fillPath(row)} data-testid="outbox-open">
-                    {row.state === 'draft' ? t('collection.outbox.continue') : t('collection.outbox.fix')}
-                  </a>
-                ) : null}
-                {row.state === 'waiting' ? (
-                  <button type="button" className="button button--secondary" onClick={() => void sendNow()} data-testid="outbox-send">
-                    {t('collection.outbox.sendNow')}
-                  </button>
-                ) : null}
-                {row.state === 'refused' ? (
-                  <button
-                    type="button"
-                    className="button button--secondary"
-                    onClick={() => void updateSubmission(row.id, (record) => ({ ...record, state: 'waiting', nextAttemptAt: null, message: null })).then(sendNow)}
-                  >
-                    {t('collection.outbox.retry')}
-                  </button>
-                ) : null}
-                {row.state !== 'sending' && row.state !== 'waiting' ? (
-                  <button type="button" className="link-button" onClick={() => void remove(row)} data-testid="outbox-delete">
-                    {row.state === 'sent' ? t('collection.outbox.forget') : t('collection.outbox.delete')}
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </DataTable>
       {count('sent') > 1 ? (
         <button type="button" className="link-button" onClick={() => void clearSent()}>
           {t('collection.outbox.clearSent')}
