@@ -38,6 +38,9 @@ describe.skipIf(!browserTestsReady)('a collection form bound to a DTM operation 
 
     // Today's approved submissions (the demo sent them at start-up) make round 99 of the operation.
     await panel.locator('input[type="number"]').fill('99');
+    // The period starts a week back: the demo's submissions were received when its data was made,
+    // which is "yesterday" for a test run just after midnight UTC (the panel proposes today).
+    await panel.locator('input[type="date"]').first().fill(new Date(Date.now() - 7 * 86_400_000).toISOString().slice(0, 10));
     await panel.getByTestId('collection-dtm-make-round').click();
     await expect.poll(() => panel.getByTestId('collection-dtm-job').textContent(), { timeout: 60_000 }).toMatch(/Round brouillon prêt : \d+ soumission\(s\) lue\(s\)/);
     await expect.poll(() => panel.getByTestId('collection-dtm-rounds').textContent()).toContain('99');
