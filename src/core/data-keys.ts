@@ -17,6 +17,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { AppError, UNWRITABLE_CODES } from './errors.js';
 
 export interface DataKey {
   id: string;
@@ -61,10 +62,21 @@ export function readDataKeys(env: NodeJS.ProcessEnv, dataDir: string): DataKeyri
   const file = env.LIPTAKO_DATA_KEY_FILE?.trim() ? path.resolve(env.LIPTAKO_DATA_KEY_FILE.trim()) : path.join(dataDir, 'data-keys');
   if (!existsSync(file)) {
     if (env.LIPTAKO_DATA_KEY_FILE?.trim()) throw new Error(`LIPTAKO_DATA_KEY_FILE: ${file} does not exist.`);
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, `# Keys that seal personal data (docs/assistance.md). Keep a copy apart from the database.\n${newDataKeyLine()}\n`, { mode: 0o600, flag: 'wx' });
+    try {
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, `# Keys that seal personal data (docs/assistance.md). Keep a copy apart from the database.\n${newDataKeyLine()}\n`, { mode: 0o600, flag: 'wx' });
+    } catch (error) {
+      // A read-only or full data folder: the same catalogued answer as the database's own check gives.
+      const code = (error as NodeJS.ErrnoException).code ?? '';
+      if (UNWRITABLE_CODES.has(code)) throw new AppError('db.folderNotWritable', { folder: path.dirname(file), reason: code }, { cause: error });
+      throw error;
+    }
   }
-  chmodSync(file, 0o600);
+  try {
+    chmodSync(file, 0o600);
+  } catch {
+    // A read-only folder whose keys file exists: it is read as it is; the database says if it must write.
+  }
   return parseDataKeys(readFileSync(file, 'utf8'), file);
 }
 

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import pg from 'pg';
-import { AppError } from './errors.js';
+import { AppError, UNWRITABLE_CODES } from './errors.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
 
@@ -134,7 +134,6 @@ function processAlive(pid: number): boolean {
 }
 
 /** System error codes of a folder that cannot be written to. */
-const UNWRITABLE = new Set(['EROFS', 'EACCES', 'EPERM', 'ENOSPC', 'EDQUOT']);
 
 /**
  * PGlite is one process's database: a second process opening the same folder (a CLI import while
@@ -264,7 +263,7 @@ export class PgliteDatabase implements Database {
       } catch (error) {
         // A read-only, full or forbidden folder: say so before PGlite tries to write in it.
         const code = (error as NodeJS.ErrnoException).code ?? '';
-        if (UNWRITABLE.has(code)) throw new AppError('db.folderNotWritable', { folder: dataDir, reason: code }, { cause: error });
+        if (UNWRITABLE_CODES.has(code)) throw new AppError('db.folderNotWritable', { folder: dataDir, reason: code }, { cause: error });
         throw error;
       }
     }
