@@ -1,7 +1,39 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
-import { VitePWA } from 'vite-plugin-pwa';
+import { VitePWA, type VitePWAOptions } from 'vite-plugin-pwa';
 import { earlyStart } from './vite-early-start.js';
+
+type RuntimeCaching = NonNullable<NonNullable<VitePWAOptions['workbox']>['runtimeCaching']>[number];
+
+// Serialised into the service worker as its source text: self-contained, no closure. A saved
+// answer carries the date it was received, which the pages show ("saved on …").
+const markSavedAnswer = async ({ cachedResponse }: { cachedResponse?: Response }): Promise<Response | undefined> => {
+  if (!cachedResponse) return cachedResponse;
+  const headers = new Headers(cachedResponse.headers);
+  headers.set('x-liptako-offline', cachedResponse.headers.get('date') ?? '');
+  return new Response(await cachedResponse.blob(), { status: cachedResponse.status, statusText: cachedResponse.statusText, headers });
+};
+
+// Answers the pages read offline: from the network when it answers within 8 s (on a link that
+// stalls, the saved answer is shown rather than a spinner), else the saved one, marked.
+function savedAnswers(options: {
+  cacheName: string;
+  urlPattern: Extract<RuntimeCaching['urlPattern'], (...args: never[]) => unknown>;
+  maxEntries: number;
+  maxAgeDays: number;
+}): RuntimeCaching {
+  return {
+    urlPattern: options.urlPattern,
+    handler: 'NetworkFirst',
+    options: {
+      cacheName: options.cacheName,
+      networkTimeoutSeconds: 8,
+      expiration: { maxEntries: options.maxEntries, maxAgeSeconds: 60 * 60 * 24 * options.maxAgeDays },
+      cacheableResponse: { statuses: [200] },
+      plugins: [{ cachedResponseWillBeUsed: markSavedAnswer }],
+    },
+  };
+}
 
 // The web app lives in web/ and is built into dist/web, which the server serves.
 export default defineConfig({
@@ -29,59 +61,29 @@ export default defineConfig({
         // online once can be filled offline.
         maximumFileSizeToCacheInBytes: 4 * 1024 * 1024,
         runtimeCaching: [
-          {
-            // Web form entry offline: the forms a user may fill (their list, XML and media) and the
-            // collection page's lists of projects and forms. Never submissions (people's answers).
+          // Web form entry offline: the forms a user may fill (their list, XML and media) and the
+          // collection page's lists of projects and forms. Never submissions (people's answers).
+          savedAnswers({
+            cacheName: 'liptako-forms',
             urlPattern: ({ url, request, sameOrigin }) =>
               sameOrigin &&
               request.method === 'GET' &&
               (/^\/v1\/projects\/\d+\/(formList|forms\/[^/]+\/(form\.xml|manifest|attachments\/[^/]+))$/.test(url.pathname) ||
                 /^\/api\/collection\/projects(\/\d+\/forms)?$/.test(url.pathname)),
-            handler: 'NetworkFirst',
-            options: {
-              cacheName: 'liptako-forms',
-              networkTimeoutSeconds: 8,
-              expiration: { maxEntries: 200, maxAgeSeconds: 60 * 60 * 24 * 60 },
-              cacheableResponse: { statuses: [200] },
-              plugins: [
-                {
-                  cachedResponseWillBeUsed: async ({ cachedResponse }) => {
-                    if (!cachedResponse) return cachedResponse;
-                    const headers = new Headers(cachedResponse.headers);
-                    headers.set('x-liptako-offline', cachedResponse.headers.get('date') ?? '');
-                    return new Response(await cachedResponse.blob(), { status: cachedResponse.status, statusText: cachedResponse.statusText, headers });
-                  },
-                },
-              ],
-            },
-          },
-          {
-            // What the pages need to open offline: who is signed in, plans and funding, DTM figures,
-            // geography, 4W dashboards. Never personal data (registry, users, audit), never writes.
-            // The same addresses as SAVED_API in web/src/offline.ts (a page not yet controlled
-            // keeps its answers itself): keep the two in step.
+            maxEntries: 200,
+            maxAgeDays: 60,
+          }),
+          // What the pages need to open offline: who is signed in, plans and funding, DTM figures,
+          // geography, 4W dashboards. Never personal data (registry, users, audit), never writes.
+          // The same addresses as SAVED_API in web/src/offline.ts (a page not yet controlled
+          // keeps its answers itself): keep the two in step.
+          savedAnswers({
+            cacheName: 'liptako-api',
             urlPattern: ({ url, request, sameOrigin }) =>
               sameOrigin && request.method === 'GET' && /^\/api\/(auth\/me|plans|dtm|geo|response\/(dashboard|sectors|activities|organisations))(\/|$|\?)/.test(url.pathname + url.search),
-            handler: 'NetworkFirst',
-            options: {
-              cacheName: 'liptako-api',
-              // On a link that stalls, the saved answer is shown rather than a spinner.
-              networkTimeoutSeconds: 8,
-              expiration: { maxEntries: 300, maxAgeSeconds: 60 * 60 * 24 * 30 },
-              cacheableResponse: { statuses: [200] },
-              plugins: [
-                {
-                  // Serialised into the service worker: self-contained, no closure.
-                  cachedResponseWillBeUsed: async ({ cachedResponse }) => {
-                    if (!cachedResponse) return cachedResponse;
-                    const headers = new Headers(cachedResponse.headers);
-                    headers.set('x-liptako-offline', cachedResponse.headers.get('date') ?? '');
-                    return new Response(await cachedResponse.blob(), { status: cachedResponse.status, statusText: cachedResponse.statusText, headers });
-                  },
-                },
-              ],
-            },
-          },
+            maxEntries: 300,
+            maxAgeDays: 30,
+          }),
         ],
       },
     }),
