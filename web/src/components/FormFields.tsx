@@ -1,21 +1,51 @@
-import type { InputHTMLAttributes, ReactNode } from 'react';
+import type { ComponentProps, ReactNode } from 'react';
 import type { OrganisationView } from '../response/types.js';
 
-/** A labelled form field: the label names the control whose id it is given. */
-export function Field({ id, label, children }: { id: string; label: ReactNode; children: ReactNode }) {
+/** A labelled form field: the label names the control whose id it is given; a wide one spans the form's row. */
+export function Field({ id, label, wide, children }: { id: string; label: ReactNode; wide?: boolean; children: ReactNode }) {
   return (
-    <div className="field">
+    <div className={wide ? 'field wide' : 'field'}>
       <label htmlFor={id}>{label}</label>
       {children}
     </div>
   );
 }
 
-/** A labelled text, number, date or month input; every other attribute goes to the input. */
-export function InputField({ id, label, ...input }: { id: string; label: ReactNode } & InputHTMLAttributes<HTMLInputElement>) {
+/**
+ * A labelled input (text, number, date, month, file); every other attribute goes to the input.
+ * `help` is the line under it and `error` what is wrong with the value: it makes the input
+ * invalid and stands before the help, or alone. Both are read out with the input
+ * (aria-describedby), under the id `${id}-help`.
+ */
+export function InputField({
+  id,
+  label,
+  help,
+  error,
+  wide,
+  ...input
+}: { id: string; label: ReactNode; help?: ReactNode; error?: ReactNode; wide?: boolean } & ComponentProps<'input'>) {
+  const helpId = `${id}-help`;
+  const hasHelp = help !== undefined && help !== null;
+  const hasError = error !== undefined && error !== null && error !== false && error !== '';
   return (
-    <Field id={id} label={label}>
-      <input id={id} {...input} />
+    <Field id={id} label={label} wide={wide}>
+      <input
+        id={id}
+        aria-describedby={hasHelp || hasError ? helpId : undefined}
+        aria-invalid={hasError ? true : undefined}
+        {...input}
+      />
+      {hasHelp ? (
+        <span className="help" id={helpId}>
+          {hasError ? <span className="field-error">{error} </span> : null}
+          {help}
+        </span>
+      ) : hasError ? (
+        <span className="help field-error" id={helpId}>
+          {error}
+        </span>
+      ) : null}
     </Field>
   );
 }

@@ -5,6 +5,7 @@ import { ApiError, asApiError, buildUrl, sendJson } from '../api.js';
 import { PageGate } from '../components/Access.js';
 import { useFileSender } from '../useFileSender.js';
 import { useJobPoll } from '../useJobPoll.js';
+import { InputField } from '../components/FormFields.js';
 import { uploadWords, UploadStatus } from '../components/UploadStatus.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
@@ -134,12 +135,10 @@ function ImportForm() {
   const ids = {
     operation: useId(),
     number: useId(),
-    numberHelp: useId(),
     reference: useId(),
     start: useId(),
     end: useId(),
     file: useId(),
-    fileHelp: useId(),
     title: useId(),
   };
   const operations = useApi<OperationsResponse>('/api/dtm/operations');
@@ -294,85 +293,58 @@ function ImportForm() {
               ))}
             </div>
           </fieldset>
-          <div className="field">
-            <label htmlFor={ids.number}>{t('displacement.import.roundNumber')}</label>
-            <input
-              id={ids.number}
-              type="text"
-              inputMode="numeric"
-              autoComplete="off"
-              data-testid="dtm-import-round"
-              value={roundNumber}
-              disabled={locked}
-              aria-invalid={problem('roundNumber') ? true : undefined}
-              aria-describedby={ids.numberHelp}
-              onChange={(event) => setTypedNumber(event.currentTarget.value)}
-            />
-            <span className="help" id={ids.numberHelp}>
-              {problem('roundNumber') ? <span className="field-error">{problem('roundNumber')} </span> : null}
-              {suggested ? t('displacement.import.roundSuggested', { number: suggested, type }) : null}
-              {existing && existing.status === 'draft' ? ` ${t('displacement.import.replacesDraft')}` : null}
-            </span>
-          </div>
-          <div className="field">
-            <label htmlFor={ids.reference}>{t('displacement.import.referenceDate')}</label>
-            <input
-              id={ids.reference}
+          <InputField
+            id={ids.number}
+            label={t('displacement.import.roundNumber')}
+            type="text"
+            inputMode="numeric"
+            autoComplete="off"
+            data-testid="dtm-import-round"
+            value={roundNumber}
+            disabled={locked}
+            error={problem('roundNumber')}
+            help={
+              <>
+                {suggested ? t('displacement.import.roundSuggested', { number: suggested, type }) : null}
+                {existing && existing.status === 'draft' ? ` ${t('displacement.import.replacesDraft')}` : null}
+              </>
+            }
+            onChange={(event) => setTypedNumber(event.currentTarget.value)}
+          />
+          {(
+            [
+              ['referenceDate', ids.reference, referenceDate, setReferenceDate, 'dtm-import-reference-date'],
+              ['collectionStart', ids.start, collectionStart, setCollectionStart, 'dtm-import-collection-start'],
+              ['collectionEnd', ids.end, collectionEnd, setCollectionEnd, 'dtm-import-collection-end'],
+            ] as const
+          ).map(([field, id, value, setValue, testId]) => (
+            <InputField
+              key={field}
+              id={id}
+              label={t(`displacement.import.${field}`)}
               type="date"
-              data-testid="dtm-import-reference-date"
-              value={referenceDate}
+              data-testid={testId}
+              value={value}
               disabled={locked}
-              aria-invalid={problem('referenceDate') ? true : undefined}
-              onChange={(event) => setReferenceDate(event.currentTarget.value)}
+              error={problem(field)}
+              onChange={(event) => setValue(event.currentTarget.value)}
             />
-            {problem('referenceDate') ? <span className="help field-error">{problem('referenceDate')}</span> : null}
-          </div>
-          <div className="field">
-            <label htmlFor={ids.start}>{t('displacement.import.collectionStart')}</label>
-            <input
-              id={ids.start}
-              type="date"
-              data-testid="dtm-import-collection-start"
-              value={collectionStart}
-              disabled={locked}
-              aria-invalid={problem('collectionStart') ? true : undefined}
-              onChange={(event) => setCollectionStart(event.currentTarget.value)}
-            />
-            {problem('collectionStart') ? <span className="help field-error">{problem('collectionStart')}</span> : null}
-          </div>
-          <div className="field">
-            <label htmlFor={ids.end}>{t('displacement.import.collectionEnd')}</label>
-            <input
-              id={ids.end}
-              type="date"
-              data-testid="dtm-import-collection-end"
-              value={collectionEnd}
-              disabled={locked}
-              aria-invalid={problem('collectionEnd') ? true : undefined}
-              onChange={(event) => setCollectionEnd(event.currentTarget.value)}
-            />
-            {problem('collectionEnd') ? <span className="help field-error">{problem('collectionEnd')}</span> : null}
-          </div>
-          <div className="field wide">
-            <label htmlFor={ids.file}>{t('displacement.import.file')}</label>
-            <input
-              id={ids.file}
-              type="file"
-              accept={ROUND_FILE_ACCEPT}
-              data-testid="dtm-import-file"
-              disabled={locked}
-              aria-invalid={problem('file') ? true : undefined}
-              aria-describedby={ids.fileHelp}
-              onChange={(event) => {
-                setFile(event.currentTarget.files?.[0] ?? null);
-                setStep((previous) => (previous.name === 'error' || previous.name === 'cancelled' ? { name: 'form' } : previous));
-              }}
-            />
-            <span className="help" id={ids.fileHelp}>
-              {problem('file') ? <span className="field-error">{problem('file')} </span> : null}
-              {file ? `${file.name} · ${format.bytes(file.size)}` : t('displacement.import.fileHelp')}
-            </span>
-          </div>
+          ))}
+          <InputField
+            id={ids.file}
+            label={t('displacement.import.file')}
+            wide
+            type="file"
+            accept={ROUND_FILE_ACCEPT}
+            data-testid="dtm-import-file"
+            disabled={locked}
+            error={problem('file')}
+            help={file ? `${file.name} · ${format.bytes(file.size)}` : t('displacement.import.fileHelp')}
+            onChange={(event) => {
+              setFile(event.currentTarget.files?.[0] ?? null);
+              setStep((previous) => (previous.name === 'error' || previous.name === 'cancelled' ? { name: 'form' } : previous));
+            }}
+          />
           <div className="form-actions">
             {locked ? (
               <button

@@ -10,6 +10,7 @@ import { importProblem, MAX_YEAR, MIN_YEAR, parseYear, REFUSED_LIST_LIMIT, type 
 import { ImportReport, NameMismatchTable, RefusedTable } from './ImportReport.js';
 import type { ImportResponse, ImportReport as Report, ImportsResponse } from './types.js';
 import { DataTable } from '../components/DataTable.js';
+import { InputField } from '../components/FormFields.js';
 
 type Phase =
   | { name: 'idle' }
@@ -70,18 +71,13 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
   const format = useFormat();
   const ids = {
     file: useId(),
-    fileHelp: useId(),
     validFrom: useId(),
-    validFromHelp: useId(),
     year: useId(),
-    yearHelp: useId(),
     level: useId(),
     levelHelp: useId(),
     pcodeProperty: useId(),
-    pcodePropertyHelp: useId(),
     pcodeCandidates: useId(),
     nameProperty: useId(),
-    namePropertyHelp: useId(),
     title: useId(),
   };
   const [file, setFile] = useState<File | null>(null);
@@ -180,45 +176,34 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
       <h2 id={ids.title}>{t('geo.import.title')}</h2>
       <p className="muted">{t('geo.import.intro')}</p>
       <form className="import-form" onSubmit={onSubmit} noValidate>
-        <div className="field">
-          <label htmlFor={ids.file}>{t('geo.import.file')}</label>
-          <input
-            id={ids.file}
-            name="file"
-            type="file"
-            accept={IMPORT_ACCEPT}
-            aria-describedby={ids.fileHelp}
-            aria-invalid={missingFile || undefined}
-            disabled={busy}
-            onChange={(event) => {
-              setFile(event.currentTarget.files?.[0] ?? null);
-              setMissingFile(false);
-              // An error about the previous file no longer applies; a report stays until replaced.
-              setPhase((previous) => (previous.name === 'error' ? { name: 'idle' } : previous));
-            }}
-          />
-          <span id={ids.fileHelp} className="help">
-            {missingFile ? <span className="field-error">{t('geo.import.chooseFile')} </span> : null}
-            {file ? `${file.name} · ${format.bytes(file.size)}` : t('geo.import.fileHelp')}
-          </span>
-        </div>
-        <div className="field">
-          <label htmlFor={ids.validFrom}>{t('geo.import.validFrom')}</label>
-          <input
-            ref={validFromInput}
-            id={ids.validFrom}
-            name="validFrom"
-            type="date"
-            data-testid="geo-import-valid-from"
-            value={validFrom}
-            disabled={busy}
-            aria-describedby={ids.validFromHelp}
-            onChange={(event) => setValidFrom(event.currentTarget.value)}
-          />
-          <span id={ids.validFromHelp} className="help">
-            {t('geo.import.validFromHelp')}
-          </span>
-        </div>
+        <InputField
+          id={ids.file}
+          label={t('geo.import.file')}
+          name="file"
+          type="file"
+          accept={IMPORT_ACCEPT}
+          disabled={busy}
+          error={missingFile ? t('geo.import.chooseFile') : null}
+          help={file ? `${file.name} · ${format.bytes(file.size)}` : t('geo.import.fileHelp')}
+          onChange={(event) => {
+            setFile(event.currentTarget.files?.[0] ?? null);
+            setMissingFile(false);
+            // An error about the previous file no longer applies; a report stays until replaced.
+            setPhase((previous) => (previous.name === 'error' ? { name: 'idle' } : previous));
+          }}
+        />
+        <InputField
+          ref={validFromInput}
+          id={ids.validFrom}
+          label={t('geo.import.validFrom')}
+          name="validFrom"
+          type="date"
+          data-testid="geo-import-valid-from"
+          value={validFrom}
+          disabled={busy}
+          help={t('geo.import.validFromHelp')}
+          onChange={(event) => setValidFrom(event.currentTarget.value)}
+        />
         <details
           className="advanced-options"
           data-testid="geo-import-advanced"
@@ -230,34 +215,26 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
             {advancedSummary.length > 0 ? <span className="muted"> ({advancedSummary.join(', ')})</span> : null}
           </summary>
           <div className="advanced-fields">
-            <div className="field">
-              <label htmlFor={ids.year}>{t('geo.import.advanced.year')}</label>
-              <input
-                ref={yearInput}
-                id={ids.year}
-                name="year"
-                type="number"
-                inputMode="numeric"
-                min={MIN_YEAR}
-                max={MAX_YEAR}
-                step={1}
-                data-testid="geo-import-year"
-                value={year}
-                disabled={busy}
-                aria-describedby={ids.yearHelp}
-                aria-invalid={yearInvalid || undefined}
-                onChange={(event) => {
-                  setYear(event.currentTarget.value);
-                  setYearInvalid(false);
-                }}
-              />
-              <span id={ids.yearHelp} className="help">
-                {yearInvalid ? (
-                  <span className="field-error">{t('geo.import.advanced.yearInvalid', { min: MIN_YEAR, max: MAX_YEAR })} </span>
-                ) : null}
-                {t('geo.import.advanced.yearHelp')}
-              </span>
-            </div>
+            <InputField
+              ref={yearInput}
+              id={ids.year}
+              label={t('geo.import.advanced.year')}
+              name="year"
+              type="number"
+              inputMode="numeric"
+              min={MIN_YEAR}
+              max={MAX_YEAR}
+              step={1}
+              data-testid="geo-import-year"
+              value={year}
+              disabled={busy}
+              error={yearInvalid ? t('geo.import.advanced.yearInvalid', { min: MIN_YEAR, max: MAX_YEAR }) : null}
+              help={t('geo.import.advanced.yearHelp')}
+              onChange={(event) => {
+                setYear(event.currentTarget.value);
+                setYearInvalid(false);
+              }}
+            />
             <div className="field">
               <label htmlFor={ids.level}>{t('geo.import.advanced.level')}</label>
               <select
@@ -280,47 +257,37 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
                 {t('geo.import.advanced.levelHelp')}
               </span>
             </div>
-            <div className="field">
-              <label htmlFor={ids.pcodeProperty}>{t('geo.import.advanced.pcodeProperty')}</label>
-              <input
-                ref={pcodePropertyInput}
-                id={ids.pcodeProperty}
-                name="pcodeProperty"
-                type="text"
-                list={ids.pcodeCandidates}
-                data-testid="geo-import-pcode-property"
-                value={pcodeProperty}
-                disabled={busy}
-                maxLength={200}
-                aria-describedby={ids.pcodePropertyHelp}
-                onChange={(event) => setPcodeProperty(event.currentTarget.value)}
-              />
-              <datalist id={ids.pcodeCandidates}>
-                {(problem.kind === 'pcodeProperty' ? problem.candidates : []).map((candidate) => (
-                  <option key={candidate} value={candidate} />
-                ))}
-              </datalist>
-              <span id={ids.pcodePropertyHelp} className="help">
-                {t('geo.import.advanced.pcodePropertyHelp')}
-              </span>
-            </div>
-            <div className="field">
-              <label htmlFor={ids.nameProperty}>{t('geo.import.advanced.nameProperty')}</label>
-              <input
-                id={ids.nameProperty}
-                name="nameProperty"
-                type="text"
-                data-testid="geo-import-name-property"
-                value={nameProperty}
-                disabled={busy}
-                maxLength={200}
-                aria-describedby={ids.namePropertyHelp}
-                onChange={(event) => setNameProperty(event.currentTarget.value)}
-              />
-              <span id={ids.namePropertyHelp} className="help">
-                {t('geo.import.advanced.namePropertyHelp')}
-              </span>
-            </div>
+            <InputField
+              ref={pcodePropertyInput}
+              id={ids.pcodeProperty}
+              label={t('geo.import.advanced.pcodeProperty')}
+              name="pcodeProperty"
+              type="text"
+              list={ids.pcodeCandidates}
+              data-testid="geo-import-pcode-property"
+              value={pcodeProperty}
+              disabled={busy}
+              maxLength={200}
+              help={t('geo.import.advanced.pcodePropertyHelp')}
+              onChange={(event) => setPcodeProperty(event.currentTarget.value)}
+            />
+            <datalist id={ids.pcodeCandidates}>
+              {(problem.kind === 'pcodeProperty' ? problem.candidates : []).map((candidate) => (
+                <option key={candidate} value={candidate} />
+              ))}
+            </datalist>
+            <InputField
+              id={ids.nameProperty}
+              label={t('geo.import.advanced.nameProperty')}
+              name="nameProperty"
+              type="text"
+              data-testid="geo-import-name-property"
+              value={nameProperty}
+              disabled={busy}
+              maxLength={200}
+              help={t('geo.import.advanced.namePropertyHelp')}
+              onChange={(event) => setNameProperty(event.currentTarget.value)}
+            />
           </div>
         </details>
         <div className="form-actions">
