@@ -16,7 +16,7 @@ import path from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
-import { csvText, type CsvValue } from '../core/csv.js';
+import { csvLine, csvText, type CsvValue } from '../core/csv.js';
 import { AppError, type Language } from '../core/errors.js';
 import { neutraliseFormula } from '../core/exports.js';
 import * as q from './queries.js';
@@ -102,8 +102,8 @@ export interface ExportFile {
   header: string[];
   /** The rows, a page of submissions at a time; each call reads them afresh. */
   pages: () => AsyncIterable<CsvValue[][]>;
-  /** CSV text, a page of submissions at a time (the first chunk holds the BOM and the header). */
-  chunks: AsyncIterable<string>;
+  /** The CSV file as it is read: text a page of submissions at a time, a repeat's spooled bytes (the first chunk holds the BOM and the header). */
+  chunks: AsyncIterable<string | Buffer>;
 }
 
 /** Submissions read and turned into rows per page: small enough to stay flat, large enough to be quick. */
@@ -141,34 +141,55 @@ const cell = (value: string | undefined): CsvValue => (value === undefined || va
 
 export const keyOf = (root: string, instance: string): string => `${root}/${instance.split('/').slice(2).join('/')}`;
 
-// Each table's columns with their question, listed once per export rather than once per row.
-const tableColumns = new WeakMap<Table, Array<[string, Column]>>();
-const columnsOfTable = (table: Table, columns: ReadonlyMap<string, Column[]>): Array<[string, Column]> => {
-  let listed = tableColumns.get(table);
-  if (listed === undefined) tableColumns.set(table, (listed = table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column): [string, Column] => [leaf, column]))));
-  return listed;
-};
-
-function rowsOf(table: Table, columns: ReadonlyMap<string, Column[]>, submission: q.ExportSubmissionRow, stored: StoredAnswers, repeatPaths: ReadonlySet<string>): CsvValue[][] {
+/**
+ * A table's rows of one submission, its cells listed once per export: the form's own table has
+ * one row, a repeat's one per instance. Written for the hot loop (every cell of every row of the
+ * export passes here): indexed loops, no spread copies.
+ */
+function rowsOf(table: Table, listed: ReadonlyArray<[string, Column]>, parentRepeat: string | null, submission: q.ExportSubmissionRow, stored: StoredAnswers): CsvValue[][] {
   const root = submission.root_instance_id;
   const instances = tableInstances(stored, table.repeat);
-  const cells = (values: Readonly<Record<string, string>>): CsvValue[] => columnsOfTable(table, columns).map(([leaf, column]) => column.value(values[leaf]));
+  const cells = (values: Readonly<Record<string, string>>, extra: number): CsvValue[] => {
+    const row: CsvValue[] = new Array<CsvValue>(listed.length + extra);
+    for (let index = 0; index < listed.length; index++) {
+      const [leaf, column] = listed[index]!;
+      row[index] = column.value(values[leaf]);
+    }
+    return row;
+  };
   if (table.repeat === null) {
-    return [[...cells(instances[0]![1]), submission.received_at.toISOString(), cell(submission.submitted_by), submission.review_state, submission.instance_id, root]];
+    const row = cells(instances[0]![1], 5);
+    const at = listed.length;
+    row[at] = submission.received_at.toISOString();
+    row[at + 1] = cell(submission.submitted_by);
+    row[at + 2] = submission.review_state;
+    row[at + 3] = submission.instance_id;
+    row[at + 4] = root;
+    return [row];
   }
-  const parentRepeat = innermostRepeat(table.repeat, repeatPaths);
-  return instances.map(([instance, values]) => [...cells(values), parentRepeat === null ? root : keyOf(root, instanceOf(instance!, parentRepeat)), keyOf(root, instance!)]);
+  const rows: CsvValue[][] = new Array<CsvValue[]>(instances.length);
+  for (let index = 0; index < instances.length; index++) {
+    const [instance, values] = instances[index]!;
+    const row = cells(values, 2);
+    row[listed.length] = parentRepeat === null ? root : keyOf(root, instanceOf(instance!, parentRepeat));
+    row[listed.length + 1] = keyOf(root, instance!);
+    rows[index] = row;
+  }
+  return rows;
 }
 
-/** Rows of a spooled repeat table read back per batch: small enough to stay flat. */
+/** Rows of a spooled repeat table read back per batch (Excel), or its bytes per read (CSV): small enough to stay flat. */
 const SPOOL_BATCH = 2000;
+const SPOOL_READ_BYTES = 256 * 1024;
 
 /**
  * The zip's files; nothing is read until a file's rows are. One pass over the submissions makes
  * every file: the form's rows are handed on as they are made, each repeat's rows are written to a
- * temporary file (one JSON row per line) and read back when its file is asked for, so a submission
- * is read once however many repeats the form has, and memory stays flat. The temporary files are
- * removed once read, or when the pass stops early (a download cut off).
+ * temporary file and read back when its file is asked for, so a submission is read once however
+ * many repeats the form has, and memory stays flat. The CSV files spool their repeats as the CSV
+ * text itself, streamed back as bytes (never parsed again); the Excel workbook, which needs cells,
+ * spools one JSON row per line. The temporary files are removed once read, or when the pass stops
+ * early (a download cut off).
  */
 export async function exportSubmissions(db: Queryable, principal: Principal, projectId: number, xmlFormId: string, filter: ExportFilter, options: ExportOptions = RAW_EXPORT): Promise<{ formId: string; files: ExportFile[] }> {
   await authoriseProject(db, principal, projectId, 'collection.read');
@@ -179,58 +200,71 @@ export async function exportSubmissions(db: Queryable, principal: Principal, pro
   const repeatPaths = new Set(tables.flatMap((table) => (table.repeat === null ? [] : [table.repeat])));
   const info = await questionInfo(db, versions);
   const columns = new Map(tables.flatMap((table) => table.leaves).map((leaf) => [leaf, columnsOf([leaf], info, options)]));
-  const [formTable, ...repeatTables] = tables as [Table, ...Table[]];
-  let spooled: string | null = null;
-  let unread = repeatTables.length;
+  // Each table's columns with their question and its parent repeat, listed once per export rather than once per row.
+  const writers = tables.map((table) => ({
+    table,
+    listed: table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column): [string, Column] => [leaf, column])),
+    parentRepeat: table.repeat === null ? null : innermostRepeat(table.repeat, repeatPaths),
+  }));
+  const [formWriter, ...repeatWriters] = writers as [(typeof writers)[number], ...Array<(typeof writers)[number]>];
 
-  const formPages = async function* formPages(): AsyncGenerator<CsvValue[][]> {
-    const folder = repeatTables.length === 0 ? null : await mkdtemp(path.join(tmpdir(), 'liptako-export-'));
-    const spools = folder === null ? [] : repeatTables.map((_table, index) => openSync(path.join(folder, `${index}.jsonl`), 'w'));
-    let complete = false;
-    try {
-      let after = 0;
-      for (;;) {
-        const page = await q.exportPage(db, form.id, { ...filter, after, limit: PAGE });
-        if (page.length === 0) break;
-        const rows: CsvValue[][] = [];
-        const spoolText = repeatTables.map(() => '');
-        for (const submission of page) {
-          const stored = answersOf(submission, repeatPaths);
-          rows.push(...rowsOf(formTable, columns, submission, stored, repeatPaths));
-          repeatTables.forEach((table, index) => {
-            for (const row of rowsOf(table, columns, submission, stored, repeatPaths)) spoolText[index] += `${JSON.stringify(row)}\n`;
-          });
-        }
-        spools.forEach((spool, index) => writeSync(spool, spoolText[index]!));
-        yield rows;
-        after = page[page.length - 1]!.id;
-      }
-      complete = true;
-    } finally {
-      for (const spool of spools) closeSync(spool);
-      if (folder !== null) {
-        if (complete) spooled = folder;
-        else await rm(folder, { recursive: true, force: true });
-      }
-    }
-  };
-
-  const repeatPages = (index: number) =>
-    async function* repeatPages(): AsyncGenerator<CsvValue[][]> {
-      // Asked for before the form's file was read: the pass runs now, its rows unused.
-      if (spooled === null) for await (const rows of formPages()) void rows;
-      const folder = spooled!;
+  /**
+   * One way of spooling the repeats: `spool` turns a page's rows of a repeat into the temporary
+   * file's text. A single pass spools: the zip starts reading every file at once (archiver pipes
+   * each stream as it is added), so a repeat's file waits for the pass the form's file drives
+   * rather than starting a pass of its own.
+   */
+  const spooledPass = (spool: (rows: CsvValue[][]) => string) => {
+    let started = false;
+    let unread = repeatWriters.length;
+    let spooledFolder: (folder: string | null) => void = () => undefined;
+    /** The folder of the spooled repeats once the pass is complete; null when it was cut off. */
+    const spooled = new Promise<string | null>((resolve) => (spooledFolder = resolve));
+    const formPages = async function* formPages(): AsyncGenerator<CsvValue[][]> {
+      // Read again (a second reading of the form's rows): the repeats are spooled already.
+      const spooling = !started && repeatWriters.length > 0;
+      started = true;
+      const folder = spooling ? await mkdtemp(path.join(tmpdir(), 'liptako-export-')) : null;
+      const spools = folder === null ? [] : repeatWriters.map((_writer, index) => openSync(path.join(folder, `${index}.spool`), 'w'));
       let complete = false;
       try {
-        let batch: CsvValue[][] = [];
-        for await (const line of createInterface({ input: createReadStream(path.join(folder, `${index}.jsonl`), 'utf8'), crlfDelay: Infinity })) {
-          batch.push(JSON.parse(line) as CsvValue[]);
-          if (batch.length >= SPOOL_BATCH) {
-            yield batch;
-            batch = [];
+        let after = 0;
+        for (;;) {
+          const page = await q.exportPage(db, form.id, { ...filter, after, limit: PAGE });
+          if (page.length === 0) break;
+          const rows: CsvValue[][] = [];
+          const repeatRows = repeatWriters.map((): CsvValue[][] => []);
+          for (const submission of page) {
+            const stored = answersOf(submission, repeatPaths);
+            rows.push(...rowsOf(formWriter.table, formWriter.listed, null, submission, stored));
+            if (!spooling) continue;
+            for (let index = 0; index < repeatWriters.length; index++) {
+              const writer = repeatWriters[index]!;
+              for (const row of rowsOf(writer.table, writer.listed, writer.parentRepeat, submission, stored)) repeatRows[index]!.push(row);
+            }
           }
+          spools.forEach((file, index) => writeSync(file, spool(repeatRows[index]!)));
+          yield rows;
+          after = page[page.length - 1]!.id;
         }
-        if (batch.length > 0) yield batch;
+        complete = true;
+      } finally {
+        for (const file of spools) closeSync(file);
+        if (folder !== null) {
+          if (!complete) await rm(folder, { recursive: true, force: true });
+          spooledFolder(complete ? folder : null);
+        }
+      }
+    };
+    /** A repeat's spooled file, read with `read`, then removed when every repeat has been read (or at once if cut off). */
+    const repeatSpool = async function* repeatSpool<T>(index: number, read: (file: string) => AsyncIterable<T>): AsyncGenerator<T> {
+      // Asked for before anything read the form's rows: the pass runs now, its rows unused.
+      if (!started) for await (const rows of formPages()) void rows;
+      const folder = await spooled;
+      if (folder === null) return;
+      let complete = false;
+      try {
+        yield* read(path.join(folder, `${index}.spool`));
         complete = true;
       } finally {
         unread -= 1;
@@ -238,18 +272,42 @@ export async function exportSubmissions(db: Queryable, principal: Principal, pro
         if (unread === 0 || !complete) await rm(folder, { recursive: true, force: true });
       }
     };
+    return { formPages, repeatSpool };
+  };
 
-  const files = tables.map((table, index) => {
+  const jsonLines = (rows: CsvValue[][]): string => rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+  const csvLines = (rows: CsvValue[][]): string => rows.map(csvLine).join('');
+  const readJsonRows = async function* readJsonRows(file: string): AsyncGenerator<CsvValue[][]> {
+    let batch: CsvValue[][] = [];
+    for await (const line of createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity })) {
+      batch.push(JSON.parse(line) as CsvValue[]);
+      if (batch.length >= SPOOL_BATCH) {
+        yield batch;
+        batch = [];
+      }
+    }
+    if (batch.length > 0) yield batch;
+  };
+  const readBytes = (file: string): AsyncIterable<Buffer> => createReadStream(file, { highWaterMark: SPOOL_READ_BYTES }) as AsyncIterable<Buffer>;
+
+  // Each file's rows (Excel) and CSV text have their own pass, made when first asked for: an export reads one or the other.
+  let rowsPass: ReturnType<typeof spooledPass> | null = null;
+  let csvPass: ReturnType<typeof spooledPass> | null = null;
+  const rowsOfPass = () => (rowsPass ??= spooledPass(jsonLines));
+  const csvOfPass = () => (csvPass ??= spooledPass(csvLines));
+
+  const files = writers.map(({ table }, index) => {
     const names = table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column) => column.name));
     const header = table.repeat === null ? [...names, 'SubmissionDate', 'SubmitterName', 'ReviewState', 'instanceID', 'KEY'] : [...names, 'PARENT_KEY', 'KEY'];
-    const pages = index === 0 ? formPages : repeatPages(index - 1);
+    const pages = index === 0 ? () => rowsOfPass().formPages() : () => rowsOfPass().repeatSpool(index - 1, readJsonRows);
     return {
       name: table.name,
       header,
       pages,
-      chunks: (async function* chunks(): AsyncGenerator<string> {
+      chunks: (async function* chunks(): AsyncGenerator<string | Buffer> {
         yield csvText([header], { bom: true });
-        for await (const rows of pages()) yield csvText(rows);
+        if (index === 0) for await (const rows of csvOfPass().formPages()) yield csvLines(rows);
+        else yield* csvOfPass().repeatSpool(index - 1, readBytes);
       })(),
     };
   });

@@ -56,6 +56,10 @@ const LEADING_SPACE = /^[\s\u00A0\u1680\u2000-\u200B\u2028\u2029\u202F\u205F\u30
  * to text only: numbers are written as numbers, so `-5` in a number column stays -5.
  */
 export function neutraliseFormula(text: string): string {
+  // Most cells start with a printable ASCII character that is neither whitespace nor a trigger:
+  // decided without the regular expressions (the exports call this for every cell).
+  const first = text.charCodeAt(0);
+  if (first > 0x20 && first < 0x7f && first !== 0x3d && first !== 0x2b && first !== 0x2d && first !== 0x40) return text;
   if (text.startsWith('\t') || text.startsWith('\r')) return `'${text}`;
   const rest = text.replace(LEADING_SPACE, '');
   return FORMULA_TRIGGER.test(rest) ? `'${text}` : text;

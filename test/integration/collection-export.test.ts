@@ -3,6 +3,9 @@
  * not change when a submission is edited, columns aligned by question path across versions,
  * formulas neutralised, review-state filter, and an audit row for the export.
  */
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from '../support/harness.js';
@@ -74,6 +77,33 @@ describeEachDatabase('collection: CSV zip export', (context) => {
     expect(audit!.n).toBe(4);
     // Other countries' officers do not get it.
     expect((await send(context.as('enumeratorNiger'), 'GET', url)).statusCode).toBe(404);
+  });
+});
+
+describeEachDatabase('collection: CSV zip export, temporary files', (context) => {
+  it('reads the submissions in one pass and leaves no temporary file behind', async () => {
+    const seed = await seedCollection(context.app);
+    const phone = context.as('anonymous');
+    for (const people of [3, 4]) {
+      const answers = siteAnswers({ siteName: 'Mopti', needs: [{ priority: 'water', people }, { priority: 'food', people }] });
+      expect((await postSubmission(phone, seed.phoneBase, [xmlPart(siteSubmissionXml(answers))])).statusCode).toBe(201);
+    }
+    // The export spools its repeats under the temporary folder of the moment (os.tmpdir() reads TMPDIR).
+    const temporary = await mkdtemp(path.join(tmpdir(), 'liptako-export-test-'));
+    const previous = process.env.TMPDIR;
+    process.env.TMPDIR = temporary;
+    try {
+      const response = await send(context.app, 'GET', `/api/collection/projects/${seed.projectId}/forms/${DEMO_FORM_ID}/submissions.csv.zip`);
+      expect(response.statusCode).toBe(200);
+      const need = lines((await zipEntries(new Uint8Array(response.raw))).get(`${DEMO_FORM_ID}-need.csv`)!);
+      expect(need).toHaveLength(5);
+      // Each file of the zip is piped as soon as it is added: the repeat's file once ran a pass of its own and left it behind.
+      expect(await readdir(temporary)).toEqual([]);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+      await rm(temporary, { recursive: true, force: true });
+    }
   });
 });
 
