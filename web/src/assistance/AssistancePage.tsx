@@ -11,6 +11,7 @@ import { useOrganisationChoices } from '../useOrganisationChoices.js';
 import { DistributionsSection } from './DistributionsSection.js';
 import type { DuplicatesResponse, DuplicateView, HouseholdsResponse, ReviewRecord } from './types.js';
 import { DataTable } from '../components/DataTable.js';
+import { QueueActions } from '../components/QueueActions.js';
 
 /** The reasons duplicate detection gives (reasonsOf, src/assistance/linkage.ts) in the reader's language; unknown ones as they come. */
 function useReason(): (reason: string) => string {
@@ -113,7 +114,6 @@ function PairCard({ pair, onChanged }: { pair: DuplicateView; onChanged: () => v
   const reason = useReason();
   const [comment, setComment] = useState('');
   const { busy, error, run } = useAction();
-  const commentId = useId();
 
   const act = (path: string, body: Record<string, unknown>) =>
     run(async () => {
@@ -136,11 +136,7 @@ function PairCard({ pair, onChanged }: { pair: DuplicateView; onChanged: () => v
         <RecordCard record={pair.records[1]} side="b" />
       </div>
       {pair.comment ? <p className="muted">{t('assistance.review.previous', { comment: pair.comment })}</p> : null}
-      <div className="queue-actions" role="group" aria-label={t('assistance.review.decide')}>
-        <span className="field">
-          <label htmlFor={commentId}>{t('assistance.review.comment')}</label>
-          <input id={commentId} value={comment} maxLength={2000} onChange={(event) => setComment(event.target.value)} />
-        </span>
+      <QueueActions label={t('assistance.review.decide')} comment={{ label: t('assistance.review.comment'), value: comment, onChange: setComment }}>
         {pair.merged ? (
           <button type="button" className="button small" disabled={busy} onClick={() => void act(`/api/assistance/duplicates/${pair.id}/undo`, {})} data-testid="assistance-undo">
             {t('assistance.review.undo')}
@@ -159,7 +155,7 @@ function PairCard({ pair, onChanged }: { pair: DuplicateView; onChanged: () => v
             </button>
           ))
         )}
-      </div>
+      </QueueActions>
       {error ? <ErrorNotice error={error} /> : null}
     </article>
   );

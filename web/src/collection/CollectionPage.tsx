@@ -12,6 +12,7 @@ import { ExportPanel } from './ExportPanel.js';
 import { OutboxPanel } from './entry/OutboxPanel.js';
 import { COLLECTION_PATH, REVIEW_STATES, type FormMediaFile, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
 import { DataTable } from '../components/DataTable.js';
+import { QueueActions } from '../components/QueueActions.js';
 
 /** The media files a version names (images, CSV lists): which are there, and uploading them one by one or as a zip. */
 function FormMedia({ projectId, xmlFormId, versionId }: { projectId: number; xmlFormId: string; versionId: number }) {
@@ -333,7 +334,6 @@ function Submissions({ projectId, form, canReview }: { projectId: number; form: 
   const [open, setOpen] = useState<number | null>(null);
   const [error, setError] = useState<ApiError | null>(null);
   const stateId = useId();
-  const commentId = useId();
   const list = useApi<SubmissionsResponse>(
     buildUrl(`/api/collection/projects/${projectId}/forms/${encodeURIComponent(form.formId)}/submissions`, { reviewState: state === '' ? undefined : state, limit: PAGE_SIZE, offset }),
     { version },
@@ -390,15 +390,16 @@ function Submissions({ projectId, form, canReview }: { projectId: number; form: 
       {error ? <ErrorNotice error={error} /> : null}
       <LoadingStatus loading={list.loading} label={t('collection.submissions.loading')} />
       {canReview && rows.length > 0 ? (
-        <div className="queue-actions" role="group" aria-label={t('collection.submissions.actions')}>
-          <label className="checkbox">
-            <input type="checkbox" checked={allChecked} onChange={() => setChecked(allChecked ? new Set() : new Set(rows.map((row) => row.id)))} data-testid="collection-check-all" />{' '}
-            {t('collection.submissions.checkPage', { count: rows.length })}
-          </label>
-          <span className="field">
-            <label htmlFor={commentId}>{t('collection.submissions.comment')}</label>
-            <input id={commentId} value={comment} maxLength={2000} onChange={(event) => setComment(event.target.value)} />
-          </span>
+        <QueueActions
+          label={t('collection.submissions.actions')}
+          checkAll={{
+            label: t('collection.submissions.checkPage', { count: rows.length }),
+            checked: allChecked,
+            testId: 'collection-check-all',
+            onToggle: () => setChecked(allChecked ? new Set() : new Set(rows.map((row) => row.id))),
+          }}
+          comment={{ label: t('collection.submissions.comment'), value: comment, onChange: setComment }}
+        >
           <button type="button" className="button" disabled={checked.size === 0} onClick={() => void review('approved')} data-testid="collection-approve">
             {t('collection.submissions.approve', { count: checked.size })}
           </button>
@@ -408,7 +409,7 @@ function Submissions({ projectId, form, canReview }: { projectId: number; form: 
           <button type="button" className="button button--secondary" disabled={checked.size === 0} onClick={() => void review('rejected')}>
             {t('collection.submissions.reject')}
           </button>
-        </div>
+        </QueueActions>
       ) : null}
       {list.data && rows.length === 0 ? <p className="muted">{t('collection.submissions.empty')}</p> : null}
       {rows.length > 0 ? (

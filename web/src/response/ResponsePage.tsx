@@ -13,6 +13,7 @@ import { useOrganisationChoices } from '../useOrganisationChoices.js';
 import { FiveWImport } from './FiveWImport.js';
 import { COUNTRIES, type ActivityView, type Dashboard, type PeriodView, type ReportsResponse, type SectorView } from './types.js';
 import { DataTable } from '../components/DataTable.js';
+import { QueueActions } from '../components/QueueActions.js';
 
 /** Shade of an admin2 by how many organisations work there (the DTM map's sequential classes). */
 function presenceClass(count: number): string {
@@ -177,7 +178,6 @@ function ReportQueue({
   const [checked, setChecked] = useState<Set<number>>(new Set());
   const [comment, setComment] = useState('');
   const { busy, error, run } = useAction();
-  const commentId = useId();
   const allChecked = reports.length > 0 && reports.every((report) => checked.has(report.id));
   // A selection is made on the list as it is now: not while a newer one is loading.
   const settling = list.loading || list.stale;
@@ -200,17 +200,17 @@ function ReportQueue({
       {list.data && reports.length === 0 ? <p className="muted">{t('response.reports.empty')}</p> : null}
       {reports.length > 0 ? (
         <>
-          <div className="queue-actions" role="group" aria-label={t('response.reports.actions')}>
-            <label className="checkbox">
-              <input type="checkbox" checked={allChecked} disabled={settling} onChange={() => setChecked(allChecked ? new Set() : new Set(reports.map((report) => report.id)))} data-testid={`${testId}-all`} />{' '}
-              {t('response.reports.all', { count: list.data?.total ?? reports.length })}
-            </label>
-            {actions.some((action) => action.needsComment) ? (
-              <span className="field">
-                <label htmlFor={commentId}>{t('response.reports.comment')}</label>
-                <input id={commentId} value={comment} maxLength={2000} onChange={(event) => setComment(event.target.value)} />
-              </span>
-            ) : null}
+          <QueueActions
+            label={t('response.reports.actions')}
+            checkAll={{
+              label: t('response.reports.all', { count: list.data?.total ?? reports.length }),
+              checked: allChecked,
+              disabled: settling,
+              testId: `${testId}-all`,
+              onToggle: () => setChecked(allChecked ? new Set() : new Set(reports.map((report) => report.id))),
+            }}
+            comment={actions.some((action) => action.needsComment) ? { label: t('response.reports.comment'), value: comment, onChange: setComment } : undefined}
+          >
             {actions.map((action) => (
               <button
                 key={action.decision}
@@ -223,7 +223,7 @@ function ReportQueue({
                 {action.label} ({format.number(checked.size)})
               </button>
             ))}
-          </div>
+          </QueueActions>
           {error ? <ErrorNotice error={error} /> : null}
           <div className="table-scroll">
             <DataTable columns={[<span className="visually-hidden">{t('response.reports.select')}</span>, t('response.columns.organisation'), t('response.columns.sector'), t('response.columns.activity'), t('response.columns.place'), t('response.columns.month'), { label: t('response.columns.reached'), className: 'number' }, t('response.columns.comment')]}>
