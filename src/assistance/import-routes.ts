@@ -1,9 +1,9 @@
 /** HTTP routes of registry file imports: upload (streamed) with its preview, start (a job), the job's progress and report. */
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import { AppError, type Language } from '../core/errors.js';
-import { errorResponses, formatBytes, JsonValue, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { JsonValue, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { fileUploadRoute, importJobRoutes } from '../core/import-routes.js';
 import * as jobs from '../core/jobs.js';
-import { receiveStreamedFile, streamedFileRoutes } from '../core/uploads.js';
 import { REGISTRY_FIELDS } from './registry-file.js';
 import * as imports from './registry-imports.js';
 
@@ -75,8 +75,11 @@ const StartBody = Type.Object(
   { additionalProperties: false },
 );
 
-/** The job as the schema types it: its result is the import's own (registry-imports.ts writes it). */
-const localisedJob = (job: jobs.JobView, language: Language) => ({
+/**
+ * The job as the schema types it: its result is the import's own (registry-imports.ts writes it),
+ * its error's details the JSON the import stored.
+ */
+const localisedJob = (job: jobs.JobView, language: Language): Static<typeof JobSchema> => ({
   id: job.id,
   status: job.status,
   phase: job.phase,
@@ -88,65 +91,43 @@ const localisedJob = (job: jobs.JobView, language: Language) => ({
   createdBy: job.createdBy,
   createdAt: job.createdAt,
   finishedAt: job.finishedAt,
-});
+}) as Static<typeof JobSchema>;
 
 export function registryImportRoutes(app: LiptakoApp, { db, uploads }: AppContext): void {
   const failed = (request: { log: { warn: (value: unknown, message: string) => void } }) => (error: unknown) =>
     request.log.warn(error instanceof AppError ? { code: error.code } : { error: error instanceof Error ? error.name : typeof error }, 'registry import failed');
 
-  app.post(
-    '/api/assistance/imports/uploads/:id/start',
-    {
+  importJobRoutes(app, {
+    tags,
+    job: JobSchema,
+    view: localisedJob,
+    start: {
+      path: '/api/assistance/imports/uploads/:id/start',
       config: { verb: 'assistance.manage', audit: 'assistance.import.start' },
-      schema: {
-        tags,
-        summary: 'Import an uploaded registry file: answers 202 with the job to poll; every household is registered, or — at the first problem found — none, with every finding listed',
-        params: Type.Object({ id: Id }),
-        body: StartBody,
-        response: { 202: Type.Object({ job: JobSchema }), ...errorResponses(400, 403, 404, 422) },
-      },
+      summary: 'Import an uploaded registry file: answers 202 with the job to poll; every household is registered, or — at the first problem found — none, with every finding listed',
+      body: StartBody,
+      errors: [400, 403, 404, 422],
+      run: (request) => imports.startRegistryImport(db, request.params.id, request.body, { actor: request.actor, background: true, onBackgroundError: failed(request) }),
     },
-    async (request, reply) => {
-      const job = await imports.startRegistryImport(db, request.params.id, request.body, { actor: request.actor, background: true, onBackgroundError: failed(request) });
-      return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
-    },
-  );
-
-  app.get(
-    '/api/assistance/imports/jobs/:id',
-    {
+    progress: {
+      path: '/api/assistance/imports/jobs/:id',
       config: { verb: 'assistance.manage' },
-      schema: {
-        tags,
-        summary: 'Progress and outcome of a registry import: households and people registered, or the findings (row, column, value, reason in French and English) and nothing stored',
-        params: Type.Object({ id: Id }),
-        response: { 200: Type.Object({ job: JobSchema }), ...errorResponses(404) },
-      },
+      summary: 'Progress and outcome of a registry import: households and people registered, or the findings (row, column, value, reason in French and English) and nothing stored',
+      errors: [404],
+      find: (request) => imports.registryImportJob(db, request.actor, request.params.id),
     },
-    async (request) => ({ job: localisedJob(await imports.registryImportJob(db, request.actor, request.params.id), languageOf(request)) }),
-  );
+  });
 
-  // The file is the raw request body, whatever its content type: CSV or XLSX is detected from the bytes.
   const limit = imports.REGISTRY_FILE_LIMIT;
-  streamedFileRoutes<LiptakoApp>(app, uploads, (scope) => {
-    scope.post(
-      '/api/assistance/imports/uploads',
-      {
-        config: { verb: 'assistance.manage', audit: 'assistance.import.upload' },
-        schema: {
-          tags,
-          summary: 'Upload a registry file (CSV or XLSX, one row per person with a household key) for an organisation: answers its sheets, header row, recognised and missing columns',
-          description: `The raw file as the body, at most ${formatBytes(limit)}; it is stored as it arrives. At most ${uploads.settings.perUser} uploads at once per person (429 with Retry-After beyond).`,
-          querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), organisationId: Id }),
-          response: { 201: Type.Object({ upload: UploadSchema }), ...errorResponses(400, 403, 404, 413, 415, 422, 429) },
-        },
-      },
-      async (request, reply) => {
-        const upload = await receiveStreamedFile(request, reply, limit, (body) =>
-          imports.receiveRegistryFile(db, body, { fileName: request.query.fileName, organisationId: request.query.organisationId, actor: request.actor, limit }),
-        );
-        return reply.status(201).send({ upload });
-      },
-    );
+  fileUploadRoute(app, uploads, {
+    path: '/api/assistance/imports/uploads',
+    config: { verb: 'assistance.manage', audit: 'assistance.import.upload' },
+    tags,
+    summary: 'Upload a registry file (CSV or XLSX, one row per person with a household key) for an organisation: answers its sheets, header row, recognised and missing columns',
+    limit,
+    querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), organisationId: Id }),
+    upload: UploadSchema,
+    errors: [400, 403, 404, 413, 415, 422, 429],
+    receive: (body, request) => imports.receiveRegistryFile(db, body, { fileName: request.query.fileName, organisationId: request.query.organisationId, actor: request.actor, limit }),
   });
 }

@@ -3,10 +3,10 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Principal } from '../access/verbs.js';
 import { formatMessage, type ErrorCode, type Language } from '../core/errors.js';
-import { errorResponses, formatBytes, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { errorResponses, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as jobs from '../core/jobs.js';
 import { versionKeys } from '../core/versions.js';
-import { receiveStreamedFile, streamedFileRoutes } from '../core/uploads.js';
+import { fileUploadRoute, importJobRoutes } from '../core/import-routes.js';
 import * as aggregate from './aggregate.js';
 import { type ColumnMapping } from './fields.js';
 import { isRoundField, POPULATION_GROUPS } from '../shared/displacement.js';
@@ -325,14 +325,6 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
   );
 
   app.get(
-    '/api/dtm/jobs/:id',
-    { config: { verb: 'dtm.import' }, schema: { tags, summary: 'Progress and outcome of an import job', params: Type.Object({ id: Id }), response: { 200: Type.Object({ job: schemas.ImportJobSchema }), ...errorResponses(400, 404) } } },
-    async (request) => {
-      return { job: localisedJob(await dtmImports.importJob(db, request.actor, request.params.id), languageOf(request)) };
-    },
-  );
-
-  app.get(
     '/api/dtm/jobs',
     {
       config: { verb: 'dtm.import' },
@@ -381,56 +373,42 @@ export function displacementRoutes(app: LiptakoApp, { db, uploads, published }: 
     async (request) => ({ sheet: await dtmUploads.previewUpload(db, request.params.id, request.actor, request.query) }),
   );
 
-  app.post(
-    '/api/dtm/uploads/:id/import',
-    {
+  importJobRoutes(app, {
+    tags,
+    job: schemas.ImportJobSchema,
+    view: localisedJob,
+    start: {
+      path: '/api/dtm/uploads/:id/import',
       config: { verb: 'dtm.import', audit: 'dtm.import.start' },
-      schema: {
-        tags,
-        summary: 'Import an uploaded round file into a round (creates the round as a draft); answers 202 with the job to poll',
-        params: Type.Object({ id: Id }),
-        body: ImportBody,
-        response: { 202: Type.Object({ job: schemas.ImportJobSchema }), ...errorResponses(400, 403, 404, 409, 422) },
-      },
-    },
-    async (request, reply) => {
-      const body = request.body;
-      const job = await dtmImports.startImport(
-        db,
-        request.params.id,
-        { ...body, mapping: checkMapping(body.mapping) },
-        {
+      summary: 'Import an uploaded round file into a round (creates the round as a draft); answers 202 with the job to poll',
+      body: ImportBody,
+      errors: [400, 403, 404, 409, 422],
+      run: (request) =>
+        dtmImports.startImport(db, request.params.id, { ...request.body, mapping: checkMapping(request.body.mapping) }, {
           actor: request.actor,
           background: true,
           onBackgroundError: (error) => request.log.warn(dtmImports.importFailureForLog(error), 'DTM import failed'),
-        },
-      );
-      return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
+        }),
     },
-  );
+    progress: {
+      path: '/api/dtm/jobs/:id',
+      config: { verb: 'dtm.import' },
+      summary: 'Progress and outcome of an import job',
+      errors: [400, 404],
+      find: (request) => dtmImports.importJob(db, request.actor, request.params.id),
+    },
+  });
 
-  // The file is the raw request body, whatever its content type: CSV or XLSX is detected from the
-  // bytes. The body is not read by a parser: the handler streams it into the upload's parts.
   const limit = uploads.settings.dtmFileLimit;
-  streamedFileRoutes<LiptakoApp>(app, uploads, (scope) => {
-    scope.post(
-      '/api/dtm/uploads',
-      {
-        config: { verb: 'dtm.import', audit: 'dtm.upload' },
-        schema: {
-          tags,
-          summary: 'Upload a round file (CSV or XLSX): answers its sheets, headers, HXL row, sample rows and the column mapping to confirm',
-          description: `The raw file as the body, at most ${formatBytes(limit)}; it is stored as it arrives. At most ${uploads.settings.perUser} uploads at once per person (429 with Retry-After beyond).`,
-          querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), operation: Type.Optional(Code) }),
-          response: { 201: Type.Object({ upload: schemas.UploadSchema }), ...errorResponses(400, 413, 415, 422, 429) },
-        },
-      },
-      async (request, reply) => {
-        const upload = await receiveStreamedFile(request, reply, limit, (body) =>
-          dtmUploads.receiveRoundFile(db, body, { fileName: request.query.fileName, actor: request.actor, operation: request.query.operation, limit }),
-        );
-        return reply.status(201).send({ upload });
-      },
-    );
+  fileUploadRoute(app, uploads, {
+    path: '/api/dtm/uploads',
+    config: { verb: 'dtm.import', audit: 'dtm.upload' },
+    tags,
+    summary: 'Upload a round file (CSV or XLSX): answers its sheets, headers, HXL row, sample rows and the column mapping to confirm',
+    limit,
+    querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), operation: Type.Optional(Code) }),
+    upload: schemas.UploadSchema,
+    errors: [400, 413, 415, 422, 429],
+    receive: (body, request) => dtmUploads.receiveRoundFile(db, body, { fileName: request.query.fileName, actor: request.actor, operation: request.query.operation, limit }),
   });
 }

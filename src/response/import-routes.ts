@@ -1,9 +1,9 @@
 /** HTTP routes of 5W/3W file imports: upload (streamed), preview, start (a job), job progress and result, recent imports. */
 import { Type } from '@sinclair/typebox';
 import { AppError, type Language } from '../core/errors.js';
-import { errorResponses, formatBytes, languageOf, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { errorResponses, type AppContext, type LiptakoApp } from '../core/http-kit.js';
+import { fileUploadRoute, importJobRoutes } from '../core/import-routes.js';
 import * as jobs from '../core/jobs.js';
-import { receiveStreamedFile, streamedFileRoutes } from '../core/uploads.js';
 import { FIVE_W_FIELDS } from './five-w.js';
 import * as imports from './five-w-imports.js';
 import * as schemas from './route-schemas.js';
@@ -64,59 +64,37 @@ export function responseImportRoutes(app: LiptakoApp, { db, uploads }: AppContex
     async (request) => ({ sheet: await imports.previewFiveWUpload(db, request.params.id, request.actor, request.query) }),
   );
 
-  app.post(
-    '/api/response/imports/uploads/:id/start',
-    {
+  importJobRoutes(app, {
+    tags,
+    job: schemas.ImportJobSchema,
+    view: localisedJob,
+    start: {
+      path: '/api/response/imports/uploads/:id/start',
       config: { verb: 'response.report', audit: 'response.import.start' },
-      schema: {
-        tags,
-        summary: 'Import an uploaded 5W file: answers 202 with the job to poll; its reports are stored as submitted, all or none',
-        params: Type.Object({ id: Id }),
-        body: StartBody,
-        response: { 202: Type.Object({ job: schemas.ImportJobSchema }), ...errorResponses(400, 403, 404, 409, 422) },
-      },
+      summary: 'Import an uploaded 5W file: answers 202 with the job to poll; its reports are stored as submitted, all or none',
+      body: StartBody,
+      errors: [400, 403, 404, 409, 422],
+      run: (request) => imports.startFiveWImport(db, request.params.id, request.body, { actor: request.actor, background: true, onBackgroundError: failed(request) }),
     },
-    async (request, reply) => {
-      const job = await imports.startFiveWImport(db, request.params.id, request.body, { actor: request.actor, background: true, onBackgroundError: failed(request) });
-      return reply.status(202).send({ job: localisedJob(job, languageOf(request)) });
-    },
-  );
-
-  app.get(
-    '/api/response/imports/jobs/:id',
-    {
+    progress: {
+      path: '/api/response/imports/jobs/:id',
       config: { verb: 'response.report' },
-      schema: {
-        tags,
-        summary: 'Progress and outcome of a 5W import job: rows read and stored, organisations after folding, places by level, findings by rule',
-        params: Type.Object({ id: Id }),
-        response: { 200: Type.Object({ job: schemas.ImportJobSchema }), ...errorResponses(404) },
-      },
+      summary: 'Progress and outcome of a 5W import job: rows read and stored, organisations after folding, places by level, findings by rule',
+      errors: [404],
+      find: (request) => imports.fiveWImportJob(db, request.actor, request.params.id),
     },
-    async (request) => ({ job: localisedJob(await imports.fiveWImportJob(db, request.actor, request.params.id), languageOf(request)) }),
-  );
+  });
 
-  // The file is the raw request body, whatever its content type: CSV or XLSX is detected from the bytes.
   const limit = imports.FIVE_W_FILE_LIMIT;
-  streamedFileRoutes<LiptakoApp>(app, uploads, (scope) => {
-    scope.post(
-      '/api/response/imports/uploads',
-      {
-        config: { verb: 'response.report', audit: 'response.import.upload' },
-        schema: {
-          tags,
-          summary: 'Upload a 5W/3W file (CSV or XLSX) for a country: answers its sheets, header row, recognised columns, missing ones and whether it has dates',
-          description: `The raw file as the body, at most ${formatBytes(limit)}; it is stored as it arrives. At most ${uploads.settings.perUser} uploads at once per person (429 with Retry-After beyond).`,
-          querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), country: Type.String({ minLength: 2, maxLength: 3 }) }),
-          response: { 201: Type.Object({ upload: schemas.FiveWUploadSchema }), ...errorResponses(400, 403, 413, 415, 422, 429) },
-        },
-      },
-      async (request, reply) => {
-        const upload = await receiveStreamedFile(request, reply, limit, (body) =>
-          imports.receiveFiveWFile(db, body, { fileName: request.query.fileName, country: request.query.country, actor: request.actor, limit }),
-        );
-        return reply.status(201).send({ upload });
-      },
-    );
+  fileUploadRoute(app, uploads, {
+    path: '/api/response/imports/uploads',
+    config: { verb: 'response.report', audit: 'response.import.upload' },
+    tags,
+    summary: 'Upload a 5W/3W file (CSV or XLSX) for a country: answers its sheets, header row, recognised columns, missing ones and whether it has dates',
+    limit,
+    querystring: Type.Object({ fileName: Type.String({ minLength: 1, maxLength: 255 }), country: Type.String({ minLength: 2, maxLength: 3 }) }),
+    upload: schemas.FiveWUploadSchema,
+    errors: [400, 403, 413, 415, 422, 429],
+    receive: (body, request) => imports.receiveFiveWFile(db, body, { fileName: request.query.fileName, country: request.query.country, actor: request.actor, limit }),
   });
 }
