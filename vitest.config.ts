@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig } from 'vitest/config';
 
 // Three tiers (see CONTRIBUTING.md): unit tests beside the code, integration tests through the
@@ -6,6 +7,9 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     env: { TZ: 'UTC' },
+    // Vitest's default leaves a core idle on a 2-core machine (one worker); the tests mostly wait on
+    // PGlite's WebAssembly or on PostgreSQL, so two workers keep both cores busy.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       {
         test: {
@@ -19,6 +23,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          globalSetup: ['test/support/database-template.ts'],
           setupFiles: ['test/support/catalogue.ts', 'test/support/fixed-seed.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -33,6 +38,8 @@ export default defineConfig({
           testTimeout: 120_000,
           hookTimeout: 180_000,
           fileParallelism: false,
+          // After the other tiers, alone: a browser beside two busy workers renders too slowly.
+          sequence: { groupOrder: 1 },
         },
       },
     ],

@@ -253,8 +253,11 @@ export class PgliteDatabase implements Database {
     private readonly unlock: () => void,
   ) {}
 
-  /** `dataDir` undefined means in memory (tests). */
-  static async open(dataDir?: string): Promise<PgliteDatabase> {
+  /**
+   * `dataDir` undefined means in memory (tests); `loadDataDir`, a dump of another PGlite's data
+   * folder (dumpDataDir) to start from instead of a new cluster (the tests' migrated template).
+   */
+  static async open(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<PgliteDatabase> {
     let unlock = (): void => undefined;
     if (dataDir !== undefined) {
       try {
@@ -268,7 +271,7 @@ export class PgliteDatabase implements Database {
       }
     }
     try {
-      const pglite = await PGlite.create({ dataDir, postgresqlconf: PGLITE_SETTINGS, parsers: { [DATE_OID]: identity, [INT8_OID]: Number } });
+      const pglite = await PGlite.create({ dataDir, loadDataDir: options.loadDataDir, postgresqlconf: PGLITE_SETTINGS, parsers: { [DATE_OID]: identity, [INT8_OID]: Number } });
       return new PgliteDatabase(pglite, unlock);
     } catch (error) {
       unlock();

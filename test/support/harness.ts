@@ -1,17 +1,16 @@
 /**
  * Integration test harness. Every suite declared with `describeEachDatabase` runs on PGlite and,
- * when TEST_DATABASE_URL is set, on PostgreSQL too. Each test file gets its own freshly migrated
- * database (built from the project's migrations, never a dump); each test runs inside a
- * transaction that is rolled back, so tests cannot see each other's data.
+ * when TEST_DATABASE_URL is set, on PostgreSQL too. Each suite gets its own database, a copy of
+ * the run's template (migrated from the project's migrations once per run, with the personas:
+ * test/support/database-template.ts), or migrated on the spot when the template was not made;
+ * each test runs inside a transaction that is rolled back, so tests cannot see each other's data.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, beforeEach, describe } from 'vitest';
+import { readFile } from 'node:fs/promises';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, inject } from 'vitest';
 import { PgliteDatabase, PostgresDatabase, type Database, type DatabaseKind, type Queryable, type SessionQueryable } from '../../src/core/db.js';
 import type { InjectOptions } from 'fastify';
-import { systemActor } from '../../src/access/audit.js';
-import * as access from '../../src/access/service.js';
-import type { AssignmentInput } from '../../src/access/service.js';
 import { buildApp, type BuildAppOptions } from '../../src/core/http.js';
 import { MODULES } from '../../src/modules.js';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
@@ -19,18 +18,22 @@ import { migrate } from '../../src/core/migrate.js';
 import type { ResponseViolation } from '../../src/core/response-check.js';
 import { versionsChanged } from '../../src/core/versions.js';
 import { jobsIdle } from '../../src/core/jobs.js';
+import { createPersonas, type Persona, type PersonaTokens } from './personas.js';
+import type { DatabaseTemplates } from './database-template.js';
+
+export { PERSONAS, TEST_PASSWORD, type Persona } from './personas.js';
 
 export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;
 
 export const databaseKinds: DatabaseKind[] = TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
 /** Creates an empty PostgreSQL database for one test file; returns its URL and a way to drop it. */
-export async function createScratchDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
+export async function createScratchDatabase(template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   if (TEST_DATABASE_URL === null) throw new Error('TEST_DATABASE_URL is not set');
   const name = `liptako_test_${process.pid}_${randomBytes(4).toString('hex')}`;
   const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
   await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.query(template === undefined ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${template}`);
   await admin.end();
   const url = new URL(TEST_DATABASE_URL);
   url.pathname = `/${name}`;
@@ -45,10 +48,20 @@ export async function createScratchDatabase(): Promise<{ url: string; drop: () =
   };
 }
 
+/** The run's database templates; absent when the file runs under a config without the global setup. */
+function runTemplates(): DatabaseTemplates | undefined {
+  return inject('databaseTemplates');
+}
+
+async function dumpOf(file: string): Promise<Blob> {
+  return new Blob([await readFile(file)]);
+}
+
 /** An empty database of the given kind (not migrated), and how to dispose of it. */
 export async function openEmptyDatabase(kind: DatabaseKind): Promise<{ db: Database; dispose: () => Promise<void> }> {
   if (kind === 'pglite') {
-    const db = await PgliteDatabase.open();
+    const templates = runTemplates();
+    const db = templates === undefined ? await PgliteDatabase.open() : await PgliteDatabase.open(undefined, { loadDataDir: await dumpOf(templates.pglite.emptyDumpFile) });
     return { db, dispose: () => db.close() };
   }
   const scratch = await createScratchDatabase();
@@ -60,6 +73,30 @@ export async function openEmptyDatabase(kind: DatabaseKind): Promise<{ db: Datab
       await scratch.drop();
     },
   };
+}
+
+/**
+ * A migrated database with the personas, copied from the run's template when the integration
+ * tier's global setup made one (another config, e.g. a single file run with its own, may not).
+ */
+async function openMigratedDatabase(kind: DatabaseKind): Promise<{ db: Database; dispose: () => Promise<void>; tokens: PersonaTokens }> {
+  const templates = runTemplates();
+  if (kind === 'pglite' && templates !== undefined) {
+    const db = await PgliteDatabase.open(undefined, { loadDataDir: await dumpOf(templates.pglite.dumpFile) });
+    return { db, dispose: () => db.close(), tokens: templates.pglite.tokens };
+  }
+  if (kind === 'postgres' && templates?.postgres) {
+    const scratch = await createScratchDatabase(templates.postgres.database);
+    const db = PostgresDatabase.open(scratch.url, { max: 2 });
+    const dispose = async (): Promise<void> => {
+      await db.close();
+      await scratch.drop();
+    };
+    return { db, dispose, tokens: templates.postgres.tokens };
+  }
+  const opened = await openEmptyDatabase(kind);
+  await migrate(opened.db);
+  return { ...opened, tokens: await createPersonas(opened.db) };
 }
 
 /** A Database whose every statement goes to the current test's rolled-back session. */
@@ -97,42 +134,6 @@ class RollbackDatabase implements Database {
   close(): Promise<void> {
     return Promise.resolve();
   }
-}
-
-export type Persona = 'admin' | 'imOfficerMali' | 'programmeManager' | 'enumeratorNiger' | 'partner' | 'viewer' | 'anonymous';
-
-/** The named people of permission tests: each with a role, a scope and an API token. */
-export const PERSONAS: Record<Exclude<Persona, 'anonymous'>, { email: string; role: string; scope: AssignmentInput['scope'] }> = {
-  admin: { email: 'admin@test.liptako.org', role: 'administrator', scope: { kind: 'response' } },
-  imOfficerMali: { email: 'im.mali@test.liptako.org', role: 'im-officer', scope: { kind: 'country', value: 'ML' } },
-  programmeManager: { email: 'manager@test.liptako.org', role: 'programme-manager', scope: { kind: 'response' } },
-  enumeratorNiger: { email: 'enum.niger@test.liptako.org', role: 'enumerator', scope: { kind: 'country', value: 'NE' } },
-  partner: { email: 'partner@test.liptako.org', role: 'partner-reporter', scope: { kind: 'organisation', value: 'ORG' } },
-  viewer: { email: 'viewer@test.liptako.org', role: 'viewer', scope: { kind: 'response' } },
-};
-
-export const TEST_PASSWORD = 'correct horse battery staple 2021';
-
-async function createPersonas(db: Database): Promise<Record<Exclude<Persona, 'anonymous'>, string>> {
-  const organisation = await access.createOrganisation(db, systemActor('test'), { name: 'Test Partner NGO', acronym: 'TPN' });
-  const tokens = {} as Record<Exclude<Persona, 'anonymous'>, string>;
-  for (const [persona, definition] of Object.entries(PERSONAS) as Array<[Exclude<Persona, 'anonymous'>, (typeof PERSONAS)[keyof typeof PERSONAS]]>) {
-    const scope = definition.scope.kind === 'organisation' ? { kind: 'organisation' as const, value: String(organisation.id) } : definition.scope;
-    const user = await access.createUser(db, systemActor('test'), {
-      email: definition.email,
-      name: persona,
-      password: TEST_PASSWORD,
-      organisationId: definition.scope.kind === 'organisation' ? organisation.id : null,
-      assignments: [{ role: definition.role, scope }],
-    });
-    const { secret } = await access.issueToken(
-      db,
-      { kind: 'user', userId: user.id, email: user.email, name: user.name, language: 'fr', organisationId: user.organisationId, assignments: [], via: 'system' },
-      { name: 'tests', expiresInDays: 1 },
-    );
-    tokens[persona] = secret;
-  }
-  return tokens;
 }
 
 /** The app as seen by one persona: every inject carries that persona's API token. */
@@ -176,14 +177,13 @@ export function describeEachDatabase(
       const rollback = new RollbackDatabase(kind);
       let app: LiptakoApp | undefined;
       const violations: ResponseViolation[] = [];
-      let tokens: Record<Exclude<Persona, 'anonymous'>, string> | undefined;
+      let tokens: PersonaTokens | undefined;
 
       beforeAll(async () => {
-        const opened = await openEmptyDatabase(kind);
+        const opened = await openMigratedDatabase(kind);
         real = opened.db;
         dispose = opened.dispose;
-        await migrate(real);
-        tokens = await createPersonas(real);
+        tokens = opened.tokens;
         app = await buildApp({
           db: rollback,
           modules: MODULES,
