@@ -18,8 +18,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
+import { loadavg } from 'node:os';
 import { systemActor } from '../src/access/audit.js';
 import * as collection from '../src/collection/service.js';
 import { readXForm } from '../src/collection/xform.js';
@@ -29,6 +28,7 @@ import { buildApp } from '../src/core/http.js';
 import { DEMO_SITE_FORM } from '../src/demo/collection-demo.js';
 import { MODULES } from '../src/modules.js';
 import { submissionShape, syntheticSubmission } from './form-submissions.js';
+import { copySelect, copyToStdout } from './collection-export-child.js';
 
 const CLIENTS = 20;
 /** The export child's heap cap: an export that grew with the submissions would run out of it. */
@@ -67,34 +67,31 @@ async function benchForm(): Promise<{ xform: string; label: string }> {
 
 /** `COPY (the export's rows) TO` on the same database: the floor an export can be compared with. */
 async function copyOut(db: Database, url: string | null, formId: number): Promise<{ ms: number; bytes: number }> {
-  const select = `SELECT s.id, s.instance_id, s.root_instance_id, s.xml, s.received_at, s.review_state FROM collection_submission s WHERE s.form_id = ${formId} AND s.current ORDER BY s.id`;
-  const started = performance.now();
   if (db instanceof PgliteDatabase) {
-    const result = await db.pglite.query(`COPY (${select}) TO '/dev/blob' WITH (FORMAT csv)`);
+    const started = performance.now();
+    const result = await db.pglite.query(`COPY (${copySelect(formId)}) TO '/dev/blob' WITH (FORMAT csv)`);
     return { ms: performance.now() - started, bytes: result.blob?.size ?? 0 };
   }
-  const client = new pg.Client({ connectionString: url! });
-  await client.connect();
-  try {
-    let bytes = 0;
-    const copied = performance.now();
-    for await (const chunk of client.query(copyTo(`COPY (${select}) TO STDOUT WITH (FORMAT csv)`)) as AsyncIterable<Buffer>) bytes += chunk.length;
-    return { ms: performance.now() - copied, bytes };
-  } finally {
-    await client.end();
-  }
+  return copyToStdout(url!, formId);
 }
 
-/** Peak RSS of the export served by a fresh process (bench/collection-export-child.ts). */
-function exportInChild(url: string, exportPath: string, token: string): string {
-  const child = spawnSync(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, '--import', 'tsx', path.join(import.meta.dirname, 'collection-export-child.ts'), exportPath, token], {
+/** The machine's load beside each figure: others use it, so only ratios measured in the same run compare. */
+const load = (): string => `load ${loadavg()[0]!.toFixed(2)}`;
+
+/** Time, rate and COPY ratio of one export of `count` submissions. */
+const exportFigures = (count: number, exportMs: number, copyMs: number): string =>
+  `${(exportMs / 1000).toFixed(1)} s, ${((count / exportMs) * 1000).toFixed(0)} submissions/s | COPY … TO ${(copyMs / 1000).toFixed(1)} s | ratio ${(copyMs / exportMs).toFixed(3)} (goal ≥ 0.2)`;
+
+/** The export served by a fresh process (bench/collection-export-child.ts): time, COPY ratio, peak RSS and heap. */
+function exportInChild(url: string, exportPath: string, token: string, formId: number, count: number): string {
+  const child = spawnSync(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, '--import', 'tsx', path.join(import.meta.dirname, 'collection-export-child.ts'), exportPath, token, String(formId)], {
     env: { ...process.env, BENCH_CHILD_DATABASE_URL: url },
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
-  const match = /bytes=(\d+) ms=(\d+) maxRssMb=(\d+) heapPeakMb=(\d+)/.exec(child.stdout);
+  const match = /bytes=(\d+) ms=(\d+) maxRssMb=(\d+) heapPeakMb=(\d+) copyMs=(\d+)/.exec(child.stdout);
   if (match === null) return `failed (${child.stderr.slice(-300)})`;
-  return `peak RSS ${match[3]} MB, heap ${match[4]} MB (${(Number(match[2]) / 1000).toFixed(1)} s, ${megabytes(Number(match[1]))} zip)`;
+  return `${exportFigures(count, Number(match[2]), Number(match[5]))}, peak RSS ${match[3]} MB, heap ${match[4]} MB (${megabytes(Number(match[1]))} zip; ${load()})`;
 }
 
 /** Grows the form's submissions to `target` by copying the posted ones in SQL (new instance ids). */
@@ -115,7 +112,9 @@ async function replicate(db: Database, formId: number, target: number): Promise<
 
 export async function benchCollection(db: Database, url: string | null = null): Promise<void> {
   const count = Number(process.env.BENCH_COLLECTION_SUBMISSIONS ?? 100_000);
-  const memorySizes = (process.env.BENCH_COLLECTION_MEMORY_SUBMISSIONS ?? '1000000').split(',').map(Number).filter((size) => size > 0);
+  const sizes = (variable: string, fallback: string): number[] => (process.env[variable] ?? fallback).split(',').map(Number).filter((size) => size > 0);
+  const memorySizes = sizes('BENCH_COLLECTION_MEMORY_SUBMISSIONS', '1000000');
+  const pgliteSizes = sizes('BENCH_COLLECTION_PGLITE_SUBMISSIONS', '');
   const actor = systemActor('bench');
   const { xform, label } = await benchForm();
   const definition = readXForm(xform);
@@ -154,31 +153,43 @@ export async function benchCollection(db: Database, url: string | null = null): 
       peak = Math.max(peak, process.memoryUsage().rss);
     }, 50);
     const before = process.memoryUsage().rss;
-    const exportStarted = performance.now();
-    const response = await fetch(`${address}${exportPath}`, { headers: { authorization: `Bearer ${token}` } });
-    let bytes = 0;
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
-    const exportMs = performance.now() - exportStarted;
+    const [bytes, exportMs] = await timedExport(address, exportPath, token);
     clearInterval(sampler);
-    if (response.status !== 200) throw new Error(`export: ${response.status}`);
     const copy = await copyOut(db, url, form.form.id);
     console.log(
-      `  CSV zip export ×${count} with repeats  ${(exportMs / 1000).toFixed(2)} s (${megabytes(bytes)} zip), this process's RSS ${megabytes(before)} → peak ${megabytes(peak)}` +
-        ` | COPY … TO of the same rows ${(copy.ms / 1000).toFixed(2)} s (${megabytes(copy.bytes)}) | ratio ${(copy.ms / exportMs).toFixed(3)} (goal ≥ 0.2)`,
+      `  CSV zip export ×${count} with repeats (this process)  ${exportFigures(count, exportMs, copy.ms)}; ${megabytes(bytes)} zip, COPY ${megabytes(copy.bytes)}; RSS ${megabytes(before)} → peak ${megabytes(peak)} (${load()})`,
     );
     if (url === null) {
+      // PGlite keeps the database in this process: its memory is not the export's, only the ratio is.
+      for (const size of pgliteSizes.filter((size) => size > count)) {
+        await replicate(db, form.form.id, size);
+        const [, ms] = await timedExport(address, exportPath, token);
+        const copied = await copyOut(db, url, form.form.id);
+        console.log(`  CSV zip export ×${size} (copies of the posted submissions, this process)  ${exportFigures(size, ms, copied.ms)} (${load()})`);
+      }
       console.log('  CSV zip export memory: measured on PostgreSQL (PGlite keeps the database in this process)');
       return;
     }
-    const figures = [`${count} → ${exportInChild(url, exportPath, token)}`];
+    console.log(`  CSV zip export in a fresh server process (heap capped at ${CHILD_HEAP_MB} MB; goal ≤ 300 MB RSS, flat):`);
+    console.log(`    ×${count}: ${exportInChild(url, exportPath, token, form.form.id, count)}`);
     for (const size of memorySizes.filter((size) => size > count)) {
+      const started = performance.now();
       await replicate(db, form.form.id, size);
-      figures.push(`${size} → ${exportInChild(url, exportPath, token)}`);
+      console.log(`    ×${size} (copies of the posted submissions, made in ${((performance.now() - started) / 1000).toFixed(0)} s): ${exportInChild(url, exportPath, token, form.form.id, size)}`);
     }
-    console.log(`  CSV zip export memory (fresh server process, heap capped at ${CHILD_HEAP_MB} MB; goal ≤ 300 MB RSS, flat): ${figures.join('; ')}`);
   } finally {
     await app.close();
   }
+}
+
+/** One export over HTTP, its bytes read and thrown away: its size and time (ms). */
+async function timedExport(address: string, exportPath: string, token: string): Promise<[number, number]> {
+  const started = performance.now();
+  const response = await fetch(`${address}${exportPath}`, { headers: { authorization: `Bearer ${token}` } });
+  let bytes = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+  if (response.status !== 200) throw new Error(`export: ${response.status}`);
+  return [bytes, performance.now() - started];
 }
 
 /** An administrator's API token for the export (the bench reads as a person would). */
