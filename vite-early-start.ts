@@ -2,7 +2,7 @@
  * The early start of the first page (issue 14, the slow-link goals): a tiny script, loaded async
  * beside the app's bundle, that starts what the page at the address will need while the bundle is
  * still coming over the link: the chunks of its lazily loaded page (modulepreload, no waterfall of
- * chunks after the bundle ran) and the API answers its first render reads (fetched once; the app's
+ * chunks after the bundle ran), the interface texts of the user's language, and the API answers its first render reads (fetched once; the app's
  * getJson takes them, web/src/api.ts). At 256 kbit/s and 800 ms of latency that saves a round trip
  * for the answers and one for the chunks.
  *
@@ -44,10 +44,11 @@ const ALWAYS = ['/api/auth/me'];
  * choice, then the browser's first French or English language, else English): the answer is
  * kept by the service worker under that Accept-Language.
  */
-function script(routes: { path: string; modules: string[]; api: string[] }[]): string {
+function script(routes: { path: string; modules: string[]; api: string[] }[], texts: Record<'fr' | 'en', string[]>): string {
   return `(function () {
   var routes = ${JSON.stringify(routes)};
   var always = ${JSON.stringify(ALWAYS)};
+  var texts = ${JSON.stringify(texts)};
   if (location.search !== '') return;
   var route = null, match = null;
   for (var i = 0; i < routes.length && match === null; i++) {
@@ -64,6 +65,13 @@ function script(routes: { path: string; modules: string[]; api: string[] }[]): s
       if (primary === 'fr' || primary === 'en') { lang = primary; break; }
     }
   }
+  var preload = function (href) {
+    var link = document.createElement('link');
+    link.rel = 'modulepreload';
+    link.href = href;
+    document.head.appendChild(link);
+  };
+  texts[lang].forEach(preload);
   var early = {};
   var fetchEarly = function (url) {
     var pending = fetch(url, { headers: { Accept: 'application/json', 'Accept-Language': lang } });
@@ -72,12 +80,7 @@ function script(routes: { path: string; modules: string[]; api: string[] }[]): s
   };
   always.forEach(fetchEarly);
   if (route !== null) {
-    route.modules.forEach(function (href) {
-      var link = document.createElement('link');
-      link.rel = 'modulepreload';
-      link.href = href;
-      document.head.appendChild(link);
-    });
+    route.modules.forEach(preload);
     route.api.forEach(function (url) {
       fetchEarly(url.replace(/\\$(\\d)/g, function (_, group) {
         try { return encodeURIComponent(decodeURIComponent(match[Number(group)])); } catch (e) { return encodeURIComponent(match[Number(group)]); }
@@ -113,7 +116,9 @@ export function earlyStart(): Plugin {
       order: 'post',
       handler(_options, bundle) {
         const routes = ROUTES.map((route) => ({ path: route.path, modules: route.page === undefined ? [] : chunkFiles(bundle, route.page), api: route.api }));
-        const source = script(routes);
+        // The interface texts of the guessed language (web/src/i18n.ts loads them before the first render).
+        const texts = { fr: chunkFiles(bundle, 'web/src/locales/fr.ts'), en: chunkFiles(bundle, 'web/src/locales/en.ts') };
+        const source = script(routes, texts);
         const fileName = `assets/early-start-${createHash('sha256').update(source).digest('hex').slice(0, 10)}.js`;
         this.emitFile({ type: 'asset', fileName, source });
         const page = bundle['index.html'];

@@ -2,12 +2,14 @@
  * Interface language. Detection: the choice saved in localStorage (`liptako.lang`), then the
  * browser's languages (French when it lists French before English or alone, English otherwise).
  * The choice is saved only when the user switches language in the header.
+ * Only the shown language's texts are loaded (a chunk per language, web/src/locales/fr.ts and
+ * en.ts): on a 256 kbit/s link the other language's texts would cost the first visit half a second.
+ * main.tsx loads the detected language's before the first render; a switch loads the other first.
  */
 import i18next from 'i18next';
 import LanguageDetector from 'i18next-browser-languagedetector';
 import { initReactI18next } from 'react-i18next';
 import { isLanguage, toLanguage, type Language } from '../../src/shared/format.js';
-import { en, fr } from './locales/index.js';
 
 export const LANGUAGE_STORAGE_KEY = 'liptako.lang';
 
@@ -17,7 +19,9 @@ void i18n
   .use(LanguageDetector)
   .use(initReactI18next)
   .init({
-    resources: { en: { translation: en }, fr: { translation: fr } },
+    // Filled by loadInterfaceTexts, one language at a time.
+    resources: {},
+    partialBundledLanguages: true,
     supportedLngs: ['fr', 'en'],
     load: 'languageOnly',
     fallbackLng: 'en',
@@ -30,7 +34,7 @@ void i18n
     interpolation: { escapeValue: false },
     returnNull: false,
     showSupportNotice: false,
-    // Resources are bundled: initialise synchronously so the first render is translated.
+    // No backend: initialise synchronously; the texts are added before the first render.
     initAsync: false,
   });
 
@@ -47,6 +51,23 @@ function applyToDocument(): void {
 i18n.on('languageChanged', applyToDocument);
 applyToDocument();
 
+const TEXTS: Record<Language, () => Promise<{ texts: Record<string, unknown> }>> = {
+  fr: () => import('./locales/fr.js'),
+  en: () => import('./locales/en.js'),
+};
+
+/** Loads a language's texts once (its chunk is precached by the service worker, so offline too). */
+export async function loadInterfaceTexts(language: Language): Promise<void> {
+  if (i18n.hasResourceBundle(language, 'translation')) return;
+  const { texts } = await TEXTS[language]();
+  i18n.addResourceBundle(language, 'translation', texts);
+}
+
+/** Shows the interface in `language` once its texts are there (the current texts stay until then). */
+function showIn(language: Language): void {
+  void loadInterfaceTexts(language).then(() => i18n.changeLanguage(language));
+}
+
 /** Switches the interface language and remembers the choice on this device. */
 export function setLanguage(language: Language): void {
   try {
@@ -54,7 +75,7 @@ export function setLanguage(language: Language): void {
   } catch {
     // Private browsing or storage disabled: the choice lasts for this page only.
   }
-  void i18n.changeLanguage(language);
+  showIn(language);
 }
 
 /** True when the user picked a language in this browser (the header switch). */
@@ -72,5 +93,5 @@ export function hasChosenLanguage(): boolean {
  */
 export function applyAccountLanguage(language: Language): void {
   if (hasChosenLanguage() || currentLanguage() === language) return;
-  void i18n.changeLanguage(language);
+  showIn(language);
 }
