@@ -94,20 +94,24 @@ function exportInChild(url: string, exportPath: string, token: string, formId: n
   return `${exportFigures(count, Number(match[2]), Number(match[5]))}, peak RSS ${match[3]} MB, heap ${match[4]} MB (${megabytes(Number(match[1]))} zip; ${load()})`;
 }
 
-/** Grows the form's submissions to `target` by copying the posted ones in SQL (new instance ids). */
+/** Grows the form's submissions to `target` by copying the posted ones in SQL (new instance ids, unique to each target). */
 async function replicate(db: Database, formId: number, target: number): Promise<number> {
-  const [{ count }] = (await db.query<{ count: number }>('SELECT count(*)::int AS count FROM collection_submission WHERE form_id = $1 AND current', [formId])) as [{ count: number }];
-  if (count >= target) return count;
-  const copies = Math.ceil((target - count) / count);
-  for (let copy = 1; copy <= copies; copy++) {
+  const [{ count, posted }] = (await db.query<{ count: number; posted: number }>(
+    `SELECT count(*)::int AS count, (count(*) FILTER (WHERE instance_id NOT LIKE '%-copy%'))::int AS posted FROM collection_submission WHERE form_id = $1 AND current`,
+    [formId],
+  )) as [{ count: number; posted: number }];
+  let have = count;
+  for (let copy = 1; have < target; copy++) {
+    const rows = Math.min(posted, target - have);
     await db.query(
       `INSERT INTO collection_submission (form_id, form_version_id, version, instance_id, root_instance_id, instance_name, xml, xml_sha256, device_id, app_user_id, submitted_by, received_at, review_state, answers)
-       SELECT form_id, form_version_id, version, instance_id || '-copy' || $2::text, root_instance_id || '-copy' || $2::text, instance_name, xml, xml_sha256, device_id, app_user_id, submitted_by, received_at, review_state, answers
+       SELECT form_id, form_version_id, version, instance_id || '-copy' || $2::text || '-' || $4::text, root_instance_id || '-copy' || $2::text || '-' || $4::text, instance_name, xml, xml_sha256, device_id, app_user_id, submitted_by, received_at, review_state, answers
          FROM collection_submission WHERE form_id = $1 AND current AND instance_id NOT LIKE '%-copy%' ORDER BY id LIMIT $3`,
-      [formId, copy, Math.min(count, target - count * copy)],
+      [formId, copy, rows, target],
     );
+    have += rows;
   }
-  return target;
+  return have;
 }
 
 export async function benchCollection(db: Database, url: string | null = null): Promise<void> {
