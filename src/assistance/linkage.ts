@@ -160,15 +160,20 @@ function nameSimilarity(foldA: string, foldB: string, tokensA: readonly string[]
   return Math.max(best, product);
 }
 
-/** Levels of a name comparison; the first two are "exact" (term frequencies adjust them). */
-const NAME_LEVELS = ['exact', 'close', 'similar', 'phonetic', 'different'] as const;
+/**
+ * Levels of a name comparison: the canonical forms equal (term frequencies adjust it), then
+ * Jaro-Winkler bands as Splink's name comparison grades them (0.92, 0.8, 0.7), the phonetic keys
+ * equal between the two lower bands (a transliteration the table lacks, far in spelling).
+ */
+const NAME_LEVELS = ['exact', 'close', 'similar', 'phonetic', 'distant', 'different'] as const;
 
 function nameLevel(keyA: string, keyB: string, similarity: number, phoneticA: string, phoneticB: string): number {
   if (keyA === keyB) return 0;
   if (similarity >= 0.92) return 1;
   if (similarity >= 0.8) return 2;
   if (phoneticA === phoneticB) return 3;
-  return 4;
+  if (similarity >= 0.7) return 4;
+  return 5;
 }
 
 export interface Comparison {
@@ -186,18 +191,20 @@ export interface Comparison {
  * there and the data takes over as pairs accumulate (they weigh as PRIOR_PAIRS pairs).
  */
 export const COMPARISONS: readonly Comparison[] = [
-  { name: 'given', levels: NAME_LEVELS, prior: { m: [0.7, 0.15, 0.08, 0.03, 0.04], u: [0.03, 0.02, 0.1, 0.05, 0.8] } },
-  { name: 'family', levels: NAME_LEVELS, prior: { m: [0.75, 0.12, 0.06, 0.03, 0.04], u: [0.05, 0.02, 0.1, 0.05, 0.78] } },
+  { name: 'given', levels: NAME_LEVELS, prior: { m: [0.7, 0.15, 0.08, 0.02, 0.02, 0.03], u: [0.03, 0.02, 0.1, 0.05, 0.1, 0.7] } },
+  { name: 'family', levels: NAME_LEVELS, prior: { m: [0.75, 0.12, 0.06, 0.02, 0.02, 0.03], u: [0.05, 0.02, 0.1, 0.05, 0.1, 0.68] } },
   {
+    // Full dates graded as Splink's date-of-birth comparison (one typo, a month, a year, ten
+    // years apart); registries that know the year only use the year levels.
     name: 'birth',
-    levels: ['same date', 'date one typo', 'same year', 'year ±1', 'year ±2', 'different'],
-    prior: { m: [0.5, 0.1, 0.25, 0.08, 0.04, 0.03], u: [0.0005, 0.002, 0.02, 0.04, 0.04, 0.8975] },
+    levels: ['same date', 'date one typo', 'dates within a month', 'dates within a year', 'same year', 'year ±1', 'year ±2', 'within ten years', 'different'],
+    prior: { m: [0.4, 0.1, 0.03, 0.04, 0.2, 0.1, 0.04, 0.05, 0.04], u: [0.0005, 0.002, 0.003, 0.02, 0.02, 0.04, 0.04, 0.25, 0.6245] },
   },
   { name: 'sex', levels: ['same', 'different'], prior: { m: [0.98, 0.02], u: [0.5, 0.5] } },
-  { name: 'place', levels: ['same', 'same region', 'different'], prior: { m: [0.8, 0.15, 0.05], u: [0.01, 0.1, 0.89] } },
+  { name: 'place', levels: ['same', 'same region', 'close spelling', 'different'], prior: { m: [0.8, 0.1, 0.05, 0.05], u: [0.01, 0.1, 0.01, 0.88] } },
   { name: 'locality', levels: ['same', 'close', 'different'], prior: { m: [0.75, 0.1, 0.15], u: [0.02, 0.02, 0.96] } },
   { name: 'address', levels: ['same', 'close', 'different'], prior: { m: [0.7, 0.15, 0.15], u: [0.0005, 0.005, 0.9945] } },
-  { name: 'contact', levels: ['same', 'close', 'different'], prior: { m: [0.8, 0.05, 0.15], u: [0.0005, 0.002, 0.9975] } },
+  { name: 'contact', levels: ['same', 'close', 'same e-mail user', 'similar e-mail', 'different'], prior: { m: [0.8, 0.05, 0.02, 0.03, 0.1], u: [0.0005, 0.002, 0.0005, 0.005, 0.992] } },
   { name: 'idDocument', levels: ['same', 'one typo', 'different'], prior: { m: [0.85, 0.1, 0.05], u: [0.00001, 0.0001, 0.99989] } },
   // Two members of one household are seldom one person registered twice (a namesake sibling is
   // the usual reason two of them look alike).
@@ -242,18 +249,55 @@ function stringLevel(a: string | null, b: string | null): number {
   return jaroWinkler(a, b) >= 0.88 ? 1 : 2;
 }
 
+const dayNumber = (digits: string): number => Date.UTC(Number(digits.slice(0, 4)), Number(digits.slice(4, 6)) - 1, Number(digits.slice(6, 8))) / 86_400_000;
+
+/** One digit changed, or two neighbouring digits transposed (Damerau), or day and month swapped. */
+function oneDateTypo(a: string, b: string): boolean {
+  if (a.slice(0, 4) + a.slice(6, 8) + a.slice(4, 6) === b) return true;
+  let first = -1;
+  let differences = 0;
+  for (let index = 0; index < a.length; index++) {
+    if (a[index] === b[index]) continue;
+    if (differences === 0) first = index;
+    differences++;
+  }
+  return differences === 1 || (differences === 2 && a[first] === b[first + 1] && a[first + 1] === b[first]);
+}
+
 function birthLevel(a: PreparedRecord, b: PreparedRecord): number {
   if (a.birthDigits !== null && b.birthDigits !== null) {
     if (a.birthDigits === b.birthDigits) return 0;
-    const swappedDayMonth = a.birthDigits.slice(0, 4) + a.birthDigits.slice(6, 8) + a.birthDigits.slice(4, 6);
-    if (swappedDayMonth === b.birthDigits || distance(a.birthDigits, b.birthDigits) === 1) return 1;
+    if (oneDateTypo(a.birthDigits, b.birthDigits)) return 1;
+    const days = Math.abs(dayNumber(a.birthDigits) - dayNumber(b.birthDigits));
+    // Two full dates in the same year but a different day are not "same year" evidence: that
+    // level is for registries that hold years only.
+    return days <= 31 ? 2 : days <= 366 ? 3 : days <= 3653 ? 7 : 8;
   }
   if (a.birthYear === null || b.birthYear === null) return -1;
   const gap = Math.abs(a.birthYear - b.birthYear);
-  // Two full dates in the same year but a different day are not "same year" evidence: that level
-  // is for registries that hold years only.
-  if (gap === 0) return a.birthDigits !== null && b.birthDigits !== null ? 3 : 2;
-  return gap === 1 ? 3 : gap === 2 ? 4 : 5;
+  return gap === 0 ? 4 : gap === 1 ? 5 : gap === 2 ? 6 : gap <= 10 ? 7 : 8;
+}
+
+/**
+ * Phones and e-mails: the same, two characters apart, then for e-mails Splink's two further
+ * levels: the same user at another domain, and a close spelling (Jaro-Winkler ≥ 0.88).
+ */
+function contactLevel(a: string, b: string): number {
+  if (a === b) return 0;
+  if (distance(a, b) <= 2) return 1;
+  const atA = a.indexOf('@');
+  const atB = b.indexOf('@');
+  if (atA < 0 || atB < 0) return 4;
+  if (a.slice(0, atA) === b.slice(0, atB)) return 2;
+  return jaroWinkler(a, b) >= 0.88 ? 3 : 4;
+}
+
+/** Town names mistyped (Londn / London) are close; codes are not (ML0501 and ML0601 are far apart). */
+function placeLevel(a: string | null, b: string | null): number {
+  if (a === null || b === null) return -1;
+  if (a === b) return 0;
+  if (sameRegion(a, b)) return 1;
+  return !/\d/.test(a) && !/\d/.test(b) && jaroWinkler(a, b) >= 0.88 ? 2 : 3;
 }
 
 export function comparePair(a: PreparedRecord, b: PreparedRecord): PairDetail {
@@ -264,12 +308,16 @@ export function comparePair(a: PreparedRecord, b: PreparedRecord): PairDetail {
   let swapped = false;
   const givenBoth = hasNames(a.givenFold) && hasNames(b.givenFold);
   const familyBoth = hasNames(a.familyFold) && hasNames(b.familyFold);
-  if (givenBoth) given = nameSimilarity(a.givenFold, b.givenFold, a.given, b.given);
-  if (familyBoth) family = nameSimilarity(a.familyFold, b.familyFold, a.family, b.family);
-  // Given and family names written in each other's place: read them crossed when that fits better.
-  if ((!givenBoth || given < 0.92 || !familyBoth || family < 0.92) && hasNames(a.givenFold) && hasNames(a.familyFold) && hasNames(b.givenFold) && hasNames(b.familyFold)) {
-    const crossedGiven = nameSimilarity(a.givenFold, b.familyFold, a.given, b.family);
-    const crossedFamily = nameSimilarity(a.familyFold, b.givenFold, a.family, b.given);
+  if (givenBoth) given = a.givenKey === b.givenKey ? 1 : nameSimilarity(a.givenFold, b.givenFold, a.given, b.given);
+  if (familyBoth) family = a.familyKey === b.familyKey ? 1 : nameSimilarity(a.familyFold, b.familyFold, a.family, b.family);
+  // Given and family names written in each other's place: read them crossed when that fits
+  // better, also when one name is missing on a side (Moore Oscar / Oscar, no family name): the
+  // name one side has is then compared with the other side's name in the other field.
+  const crossedGivenBoth = hasNames(a.givenFold) && hasNames(b.familyFold);
+  const crossedFamilyBoth = hasNames(a.familyFold) && hasNames(b.givenFold);
+  if ((!givenBoth || given < 0.92 || !familyBoth || family < 0.92) && (crossedGivenBoth || crossedFamilyBoth)) {
+    const crossedGiven = crossedGivenBoth ? nameSimilarity(a.givenFold, b.familyFold, a.given, b.family) : 0;
+    const crossedFamily = crossedFamilyBoth ? nameSimilarity(a.familyFold, b.givenFold, a.family, b.given) : 0;
     if (crossedGiven + crossedFamily > given + family + 0.1) {
       given = crossedGiven;
       family = crossedFamily;
@@ -277,19 +325,19 @@ export function comparePair(a: PreparedRecord, b: PreparedRecord): PairDetail {
     }
   }
   if (swapped) {
-    pattern[GIVEN] = nameLevel(a.givenKey, b.familyKey, given, a.givenSound, b.familySound);
-    pattern[FAMILY] = nameLevel(a.familyKey, b.givenKey, family, a.familySound, b.givenSound);
+    pattern[GIVEN] = crossedGivenBoth ? nameLevel(a.givenKey, b.familyKey, given, a.givenSound, b.familySound) : -1;
+    pattern[FAMILY] = crossedFamilyBoth ? nameLevel(a.familyKey, b.givenKey, family, a.familySound, b.givenSound) : -1;
   } else {
     pattern[GIVEN] = givenBoth ? nameLevel(a.givenKey, b.givenKey, given, a.givenSound, b.givenSound) : -1;
     pattern[FAMILY] = familyBoth ? nameLevel(a.familyKey, b.familyKey, family, a.familySound, b.familySound) : -1;
   }
   pattern[BIRTH] = birthLevel(a, b);
   pattern[SEX] = a.sex === null || b.sex === null ? -1 : a.sex === b.sex ? 0 : 1;
-  pattern[PLACE] = a.place === null || b.place === null ? -1 : a.place === b.place ? 0 : sameRegion(a.place, b.place) ? 1 : 2;
+  pattern[PLACE] = placeLevel(a.place, b.place);
   pattern[LOCALITY] = stringLevel(a.locality, b.locality);
   pattern[ADDRESS] = stringLevel(a.address, b.address);
   if (a.contact === null || b.contact === null) pattern[CONTACT] = -1;
-  else pattern[CONTACT] = a.contact === b.contact ? 0 : distance(a.contact, b.contact) <= 2 ? 1 : 2;
+  else pattern[CONTACT] = contactLevel(a.contact, b.contact);
   if (a.idDocument === null || b.idDocument === null) pattern[ID_DOCUMENT] = -1;
   else pattern[ID_DOCUMENT] = a.idDocument === b.idDocument ? 0 : distance(a.idDocument, b.idDocument) === 1 ? 1 : 2;
   pattern[HOUSEHOLD] = a.household === null || b.household === null ? -1 : a.household === b.household ? 0 : 1;
@@ -322,20 +370,93 @@ export function patternOf(key: number): Pattern {
  * with a birth-year window), and together they forgive what one rule cannot: a misspelt name is
  * caught by the date or the phone, a wrong year by the names and the place.
  */
-export const BLOCKING_RULES: ReadonlyArray<{ name: string; uses: readonly number[]; keys: (record: PreparedRecord) => string[] }> = [
+/** The largest block of the rules on rare values: names shared by more people than this say little of who is who. */
+const RARE_BLOCK = 20;
+
+export const BLOCKING_RULES: ReadonlyArray<{
+  name: string;
+  uses: readonly number[];
+  maxBlock?: number;
+  /**
+   * Whether EM learns from the rule's pairs. Not the rules on rare names: in a small registry
+   * their blocks are mostly relatives and namesakes, EM takes them for a class of matches and
+   * the levels it learns there are wrong (Splink keeps training rules apart from prediction's).
+   */
+  forTraining?: boolean;
+  keys: (record: PreparedRecord) => string[];
+}> = [
   {
     // Two canonical name tokens in any order (Maïga Mahamadou / Mohamed Mayga) within a birth-year
-    // window: windows of 6 years in two phases, so years up to 2 apart always share one.
-    name: 'name pair and birth years',
+    // window, in the same country (a family that moved to another cercle): windows of 2 years in
+    // two phases, so years one apart always share one. The country is a P-code's first two
+    // letters (a postcode's district, a town's initials in other registries).
+    name: 'name pair, birth years and country',
     uses: [GIVEN, FAMILY, BIRTH, SEX],
     keys: (record) => {
       const tokens = [...new Set([...record.given, ...record.family])].sort();
       if (tokens.length < 2) return [];
-      const windows = record.birthYear === null ? ['?'] : [`a${Math.floor(record.birthYear / 6)}`, `b${Math.floor((record.birthYear + 3) / 6)}`];
+      const windows = record.birthYear === null ? ['?'] : [`a${Math.floor(record.birthYear / 2)}`, `b${Math.floor((record.birthYear + 1) / 2)}`];
+      const country = record.place?.slice(0, 2) ?? '?';
       const keys: string[] = [];
-      for (let i = 0; i < tokens.length; i++) for (let j = i + 1; j < tokens.length; j++) for (const window of windows) keys.push(`${record.sex ?? '?'}|${tokens[i]}|${tokens[j]}|${window}`);
+      for (let i = 0; i < tokens.length; i++) for (let j = i + 1; j < tokens.length; j++) for (const window of windows) keys.push(`${record.sex ?? '?'}|${tokens[i]}|${tokens[j]}|${window}|${country}`);
       return keys;
     },
+  },
+  {
+    // The same names and a year mistyped (1991-04-26 / 1997-04-26): the day and month.
+    name: 'name pair and birth day',
+    uses: [GIVEN, FAMILY, SEX],
+    keys: (record) => {
+      if (record.birthDigits === null) return [];
+      const tokens = [...new Set([...record.given, ...record.family])].sort();
+      const keys: string[] = [];
+      for (let i = 0; i < tokens.length; i++) for (let j = i + 1; j < tokens.length; j++) keys.push(`${record.sex ?? '?'}|${tokens[i]}|${tokens[j]}|${record.birthDigits.slice(4)}`);
+      return keys;
+    },
+  },
+  {
+    // The same names and the same place, whatever the birth date says (ages re-estimated, dates mistyped).
+    name: 'name pair and place',
+    uses: [GIVEN, FAMILY, SEX, PLACE],
+    // Not for EM: a son named after his father lives in the same place, and EM would learn
+    // from such pairs that one person's birth years differ.
+    forTraining: false,
+    keys: (record) => {
+      if (record.place === null) return [];
+      const tokens = [...new Set([...record.given, ...record.family])].sort();
+      const keys: string[] = [];
+      for (let i = 0; i < tokens.length; i++) for (let j = i + 1; j < tokens.length; j++) keys.push(`${record.sex ?? '?'}|${tokens[i]}|${tokens[j]}|${record.place}`);
+      return keys;
+    },
+  },
+  {
+    // Names alone, when few share them: a rare name pair says who someone is whatever else was
+    // mistyped; a common one (Mamadou Maïga) makes a block of thousands that says nothing.
+    name: 'rare name pair',
+    uses: [GIVEN, FAMILY, SEX],
+    maxBlock: RARE_BLOCK,
+    forTraining: false,
+    keys: (record) => {
+      const tokens = [...new Set([...record.given, ...record.family])].sort();
+      const keys: string[] = [];
+      for (let i = 0; i < tokens.length; i++) for (let j = i + 1; j < tokens.length; j++) keys.push(`${record.sex ?? '?'}|${tokens[i]}|${tokens[j]}`);
+      return keys;
+    },
+  },
+  {
+    // One name missing or mistyped: a rare name token, alone or in the same place.
+    name: 'rare name token',
+    uses: [GIVEN, FAMILY, SEX],
+    maxBlock: RARE_BLOCK,
+    forTraining: false,
+    keys: (record) => [...new Set([...record.given, ...record.family])].map((token) => `${record.sex ?? '?'}|${token}`),
+  },
+  {
+    name: 'rare name token and place',
+    uses: [GIVEN, FAMILY, SEX, PLACE],
+    maxBlock: RARE_BLOCK,
+    forTraining: false,
+    keys: (record) => (record.place === null ? [] : [...new Set([...record.given, ...record.family])].map((token) => `${record.sex ?? '?'}|${token}|${record.place}`)),
   },
   { name: 'birth date', uses: [BIRTH, SEX], keys: (record) => (record.birthDigits === null ? [] : [`${record.birthDigits}|${record.sex ?? '?'}`]) },
   { name: 'contact', uses: [CONTACT], keys: (record) => (record.contact === null ? [] : [record.contact]) },
@@ -351,10 +472,11 @@ export const BLOCKING_RULES: ReadonlyArray<{ name: string; uses: readonly number
     },
   },
   {
-    // A misspelt family name: the given name and the birth year.
-    name: 'given name and birth year',
+    // A misspelt family name: the given name, the birth year and the country.
+    name: 'given name, birth year and country',
     uses: [GIVEN, FAMILY, BIRTH, SEX],
-    keys: (record) => (record.birthYear === null || record.given.length === 0 ? [] : [`${record.sex ?? '?'}|${record.givenKey}|${record.birthYear}|${record.familyFold.charAt(0)}`]),
+    keys: (record) =>
+      record.birthYear === null || record.given.length === 0 ? [] : [`${record.sex ?? '?'}|${record.givenKey}|${record.birthYear}|${record.familyFold.charAt(0)}|${record.place?.slice(0, 2) ?? '?'}`],
   },
   {
     // One of the names missing: any name token with the birth year and the place.
@@ -414,12 +536,16 @@ export function blockingIndex(records: readonly PreparedRecord[]): BlockingIndex
   };
 }
 
-/** Whether records i and j share a key of the rule (below a bound: the smaller keys of a block's own rule). */
-function shares(rule: { offsets: Int32Array; keys: Float64Array }, i: number, j: number, below = Infinity): boolean {
+/**
+ * Whether records i and j share a key of the rule whose block was walked (below a bound: the
+ * smaller keys of a block's own rule); a key whose block was too large to walk does not count,
+ * or its pairs would be left to a block that skipped them.
+ */
+function shares(rule: { offsets: Int32Array; keys: Float64Array }, i: number, j: number, skipped: ReadonlySet<number>, below = Infinity): boolean {
   const { offsets, keys } = rule;
   for (let x = offsets[i]!; x < offsets[i + 1]!; x++) {
     const key = keys[x]!;
-    if (key >= below) continue;
+    if (key >= below || skipped.has(key)) continue;
     for (let y = offsets[j]!; y < offsets[j + 1]!; y++) if (keys[y] === key) return true;
   }
   return false;
@@ -441,7 +567,9 @@ export function forEachCandidatePair(
   const maxBlock = options.maxBlock ?? 2000;
   let pairs = 0;
   let skippedBlocks = 0;
+  const skippedKeys = index.rules.map(() => new Set<number>());
   index.rules.forEach((ruleIndex, rule) => {
+    const ruleMaxBlock = Math.min(maxBlock, BLOCKING_RULES[rule]?.maxBlock ?? Infinity);
     const { offsets, keys: hashes } = ruleIndex;
     const entries = hashes.length;
     const owners = new Int32Array(entries);
@@ -455,15 +583,18 @@ export function forEachCandidatePair(
       let end = start + 1;
       while (end < entries && hashes[order[end]!] === key) end++;
       const size = end - start;
-      if (size > maxBlock) skippedBlocks++;
+      if (size > ruleMaxBlock) {
+        skippedBlocks++;
+        skippedKeys[rule]!.add(key);
+      }
       else {
         for (let x = start; x < end; x++) {
           const i = owners[order[x]!]!;
           for (let y = x + 1; y < end; y++) {
             const j = owners[order[y]!]!;
-            if (shares(ruleIndex, i, j, key)) continue;
+            if (shares(ruleIndex, i, j, skippedKeys[rule]!, key)) continue;
             let earlier = false;
-            if (options.everyRule !== true) for (let previous = 0; previous < rule && !earlier; previous++) earlier = shares(index.rules[previous]!, i, j);
+            if (options.everyRule !== true) for (let previous = 0; previous < rule && !earlier; previous++) earlier = shares(index.rules[previous]!, i, j, skippedKeys[previous]!);
             if (earlier) continue;
             pairs++;
             if (visit(i, j, rule) === false) break walk;
@@ -644,7 +775,13 @@ export interface ScoredPair {
  * far more often than two Intalla.
  */
 export function scorePattern(model: LinkageModel, detail: PairDetail, a: PreparedRecord): ScoredPair {
-  let weight = Math.log2(model.lambda / (1 - model.lambda));
+  const weight = Math.log2(model.lambda / (1 - model.lambda)) + evidenceBits(model, detail, a);
+  return { weight, probability: 1 / (1 + Math.pow(2, -weight)) };
+}
+
+/** The comparisons' part of a pair's weight (the sum of log2(m/u)), without the prior odds. */
+function evidenceBits(model: LinkageModel, detail: PairDetail, a: PreparedRecord): number {
+  let weight = 0;
   const { pattern } = detail;
   for (let comparison = 0; comparison < pattern.length; comparison++) {
     const level = pattern[comparison]!;
@@ -663,7 +800,7 @@ export function scorePattern(model: LinkageModel, detail: PairDetail, a: Prepare
     }
     weight += Math.log2(m / u);
   }
-  return { weight, probability: 1 / (1 + Math.pow(2, -weight)) };
+  return weight;
 }
 
 /** The reasons a reviewer reads beside a pair, in the review queue's vocabulary. */
@@ -727,10 +864,19 @@ function householdEvidence(records: readonly PreparedRecord[], pairs: MatchedPai
     if (list) list.push(pair);
     else households.set(key, [pair]);
   }
+  // A person is one member of a household: across two registrations of a family each member
+  // answers to one member of the other, the best alike. A pair that is not the best of both its
+  // members there (a son named after his father, a sister of the same age) gets no bonus.
+  const best = new Map<number, number>();
+  for (const pair of pairs) {
+    if (keyOf(pair) === null) continue;
+    for (const member of [pair.i, pair.j]) best.set(member, Math.max(best.get(member) ?? -Infinity, pair.weight));
+  }
   return pairs.map((pair) => {
     const key = keyOf(pair);
     const others = key === null ? [] : households.get(key)!.filter((other) => other.i !== pair.i && other.j !== pair.j && other.i !== pair.j && other.j !== pair.i);
     if (key === null) return pair;
+    if (others.length > 0 && (pair.weight < best.get(pair.i)! || pair.weight < best.get(pair.j)!)) return pair;
     if (others.length === 0) {
       if ((sizes.get(records[pair.i]!.household!) ?? 0) < 2 || (sizes.get(records[pair.j]!.household!) ?? 0) < 2) return pair;
       const weight = pair.weight - HOUSEHOLD_PENALTY;
@@ -741,10 +887,38 @@ function householdEvidence(records: readonly PreparedRecord[], pairs: MatchedPai
   });
 }
 
+/** Pairs and their evidence in growing typed arrays: millions of them cost 12 bytes each, not an object each. */
+class PairList {
+  private left = new Int32Array(1024);
+  private right = new Int32Array(1024);
+  private evidence = new Float32Array(1024);
+  private length = 0;
+
+  push(i: number, j: number, evidence: number): void {
+    if (this.length === this.left.length) {
+      const grow = <T extends Int32Array | Float32Array>(array: T, next: T): T => {
+        next.set(array);
+        return next;
+      };
+      this.left = grow(this.left, new Int32Array(this.length * 2));
+      this.right = grow(this.right, new Int32Array(this.length * 2));
+      this.evidence = grow(this.evidence, new Float32Array(this.length * 2));
+    }
+    this.left[this.length] = i;
+    this.right[this.length] = j;
+    this.evidence[this.length] = evidence;
+    this.length++;
+  }
+
+  forEach(visit: (i: number, j: number, evidence: number) => void): void {
+    for (let at = 0; at < this.length; at++) visit(this.left[at]!, this.right[at]!, this.evidence[at]!);
+  }
+}
+
 /**
  * Learns the model from the records and returns the pairs at or above the threshold probability.
- * Three walks over the blocks: every rule's pairs (up to trainingPairs each) for EM, the pairs to
- * score once each for λ, then scoring; none keeps a pair it does not return.
+ * Two walks over the blocks: every rule's pairs (up to trainingPairs each) for EM, then each pair
+ * compared once, counted for λ and kept compactly when it could pass; no object per pair compared.
  */
 export function linkRecords(records: readonly PreparedRecord[], threshold: number, options: { maxBlock?: number; uSamples?: number; trainingPairs?: number } = {}): LinkageRun {
   const index = blockingIndex(records);
@@ -758,28 +932,40 @@ export function linkRecords(records: readonly PreparedRecord[], threshold: numbe
   forEachCandidatePair(
     index,
     (i, j, rule) => {
+      if (BLOCKING_RULES[rule]!.forTraining === false) return false;
       count(byRule[rule]!, i, j);
       return ++seenByRule[rule]! < limit;
     },
     { maxBlock: options.maxBlock, everyRule: true },
   );
   const model = trainModel(records, byRule, { u: estimateU(records, options.uSamples) });
-  const scored = new Map<number, number>();
-  forEachCandidatePair(index, (i, j) => count(scored, i, j), { maxBlock: options.maxBlock });
-  model.lambda = estimateLambda(model, scored, records.length);
-  // Pairs far below the threshold are dropped at once; those near it wait for their households.
-  // (Pairs near the threshold after the penalty: kept down to the floor's odds times the bonus.)
+  // One walk compares each pair once: its pattern is counted for λ, and the pair is kept (two
+  // numbers and its evidence, 12 bytes) when its evidence could reach the floor whatever λ turns
+  // out to be (λ is at most 0.5, so the prior odds add at most nothing).
+  // Pairs far below the threshold are dropped; those near it wait for their households.
   const floor = Math.min(threshold, HOUSEHOLD_FLOOR);
-  const kept: MatchedPair[] = [];
+  const floorBits = Math.log2(floor / (1 - floor));
+  const scored = new Map<number, number>();
+  const candidates = new PairList();
   const { pairs, skippedBlocks } = forEachCandidatePair(
     index,
     (i, j) => {
       const detail = comparePair(records[i]!, records[j]!);
-      const score = scorePattern(model, detail, records[i]!);
-      if (score.probability >= floor) kept.push({ i, j, ...score, detail });
+      const key = patternKey(detail.pattern);
+      scored.set(key, (scored.get(key) ?? 0) + 1);
+      const evidence = evidenceBits(model, detail, records[i]!);
+      if (evidence >= floorBits) candidates.push(i, j, evidence);
     },
     { maxBlock: options.maxBlock },
   );
+  model.lambda = estimateLambda(model, scored, records.length);
+  const prior = Math.log2(model.lambda / (1 - model.lambda));
+  const kept: MatchedPair[] = [];
+  candidates.forEach((i, j, evidence) => {
+    const weight = prior + evidence;
+    const probability = 1 / (1 + Math.pow(2, -weight));
+    if (probability >= floor) kept.push({ i, j, weight, probability, detail: comparePair(records[i]!, records[j]!) });
+  });
   const matches = householdEvidence(records, kept).filter((pair) => pair.probability >= threshold);
   return { model, compared: pairs, skippedBlocks, matches };
 }
