@@ -14,7 +14,7 @@
  * - 4W: a 200,000-row 5W import and the gaps/overlaps dashboard over it (bench/response.ts).
  * - Assistance duplicates: quality on FEBRL 1–3 and fake_1000 against exact name + birth year
  *   (BENCH_ONLY=linkage), and detection over a generated registry of BENCH_LINKAGE_PEOPLE people
- *   (BENCH_ONLY=linkage-scale) (bench/linkage.ts).
+ *   (BENCH_ONLY=linkage-scale; BENCH_LINKAGE_ON=postgres or pglite for one database only) (bench/linkage.ts).
  */
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
@@ -210,7 +210,9 @@ async function main(): Promise<void> {
   if (only === '' || only.includes('response')) await withFresh(() => PgliteDatabase.open(), benchResponse);
   if (only === '' || only.includes('uploads')) await benchUploads('pglite', null);
   if (linkageQuality) benchLinkageQuality();
-  if (linkageScale) await withFresh(() => PgliteDatabase.open(), (db) => benchLinkageScale(db, 'PGlite'));
+  // BENCH_LINKAGE_ON=postgres: a million people do not fit PGlite's in-memory database in a run's memory.
+  const linkageOn = (process.env.BENCH_LINKAGE_ON ?? 'pglite,postgres').split(',');
+  if (linkageScale && linkageOn.includes('pglite')) await withFresh(() => PgliteDatabase.open(), (db) => benchLinkageScale(db, 'PGlite'));
 
   const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (postgresUrl) {
@@ -252,7 +254,7 @@ async function main(): Promise<void> {
         });
       }
       if (only === '' || only.includes('uploads')) await benchUploads('postgres', postgresUrl);
-      if (linkageScale) {
+      if (linkageScale && linkageOn.includes('postgres')) {
         await withFresh(() => Promise.resolve(PostgresDatabase.open(scratch.url, { max: 4 })), async (db) => {
           await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
           await migrate(db);
