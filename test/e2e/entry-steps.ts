@@ -2,7 +2,7 @@
  * Steps the web form entry tests share: the demo site form filled as a site manager would, the
  * outbox watched until it has sent, the submissions the API lists.
  */
-import type { BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { DEMO, fetchFromPage, signIn, watchContext, type ContextWatch, type DemoBrowser } from './browser.js';
 
@@ -30,6 +30,30 @@ export async function projectIdOf(page: Page, country: string): Promise<number> 
   const project = (reply.body as { projects: Array<{ id: number; country: string }> }).projects.find((candidate) => candidate.country === country);
   expect(project, reply.text).toBeDefined();
   return project!.id;
+}
+
+/**
+ * The Mali officer, signed in at `base` in English, publishes an XForm in Mali's project and opens
+ * it for entry: answers the page, the project and the form once the engine has drawn it.
+ */
+export async function openNewMaliForm(context: BrowserContext, base: string, form: { xml: string; id: string }): Promise<{ page: Page; projectId: number; form: Locator }> {
+  const page = await context.newPage();
+  await signIn(page, base, DEMO.imMali, '/collection');
+  await page.locator('.lang-switch button[lang="en"]').click();
+  const projectId = await projectIdOf(page, 'ML');
+  const upload = await page.evaluate(
+    async ({ url, body }) => {
+      const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/xml', 'x-csrf-token': me.csrfToken }, body });
+      return response.status;
+    },
+    { url: `/api/collection/projects/${projectId}/forms?publish=true`, body: form.xml },
+  );
+  expect(upload).toBe(201);
+  await page.goto(`${base}/collection/fill/${projectId}/${form.id}`);
+  const entry = page.getByTestId('entry-form');
+  await expect.poll(() => entry.isVisible(), { timeout: 60_000 }).toBe(true);
+  return { page, projectId, form: entry };
 }
 
 export interface EnumeratorEntry {

@@ -15,8 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgliteDatabase } from '../../src/core/db.js';
 import { startCuttingProxy, type CuttingProxy } from '../support/cutting-proxy.js';
 import { CHROMIUM_ARGS, CHROMIUM_PATH, demoCopy, launchServer, type LaunchedServer } from '../support/server.js';
-import { browserTestsReady, DEMO, signIn, watchContext } from './browser.js';
-import { projectIdOf } from './entry-steps.js';
+import { browserTestsReady, watchContext } from './browser.js';
+import { openNewMaliForm } from './entry-steps.js';
 
 const FORM_ID = 'photos_resume_test';
 const PHOTOS_FORM = `<?xml version="1.0" encoding="UTF-8"?>
@@ -105,23 +105,7 @@ describe.skipIf(!browserTestsReady)('an attachment upload cut mid-way resumes (C
     const base = proxy!.url;
     const context = await browser!.newContext({ locale: 'en-GB', viewport: { width: 1100, height: 1200 } });
     const watch = await watchContext(context);
-    const page = await context.newPage();
-    await signIn(page, base, DEMO.imMali, '/collection');
-    await page.locator('.lang-switch button[lang="en"]').click();
-    const projectId = await projectIdOf(page, 'ML');
-    const upload = await page.evaluate(
-      async ({ url, body }) => {
-        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/xml', 'x-csrf-token': me.csrfToken }, body });
-        return response.status;
-      },
-      { url: `/api/collection/projects/${projectId}/forms?publish=true`, body: PHOTOS_FORM },
-    );
-    expect(upload).toBe(201);
-
-    await page.goto(`${base}/collection/fill/${projectId}/${FORM_ID}`);
-    const form = page.getByTestId('entry-form');
-    await expect.poll(() => form.isVisible(), { timeout: 60_000 }).toBe(true);
+    const { page, form } = await openNewMaliForm(context, base, { xml: PHOTOS_FORM, id: FORM_ID });
     await form.getByLabel('Site').fill('Sévaré camp');
     await form.locator('[data-ref="/data/entrance"]').getByTestId('entry-file').setInputFiles({ name: 'entrance.png', mimeType: 'image/png', buffer: SMALL });
     await form.locator('[data-ref="/data/shelters"]').getByTestId('entry-file').setInputFiles({ name: 'shelters.png', mimeType: 'image/png', buffer: BIG });

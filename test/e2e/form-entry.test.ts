@@ -7,8 +7,8 @@
  * a decimal and a group. Screenshots in test-results/.
  */
 import { describe, expect, it } from 'vitest';
-import { browserTestsReady, DEMO, fetchFromPage, signIn, useDemoBrowser, watchContext } from './browser.js';
-import { fillSiteForm, listSubmissions, openAsNigerEnumerator, projectIdOf, SITE_FORM, waitUntilSent } from './entry-steps.js';
+import { browserTestsReady, fetchFromPage, useDemoBrowser, watchContext } from './browser.js';
+import { fillSiteForm, listSubmissions, openAsNigerEnumerator, openNewMaliForm, SITE_FORM, waitUntilSent } from './entry-steps.js';
 /** A form with a cascade, as pyxform writes a `choice_filter` over an external-free choice list. */
 const CASCADE_FORM = `<?xml version="1.0" encoding="UTF-8"?>
 <h:html xmlns="http://www.w3.org/2002/xforms" xmlns:h="http://www.w3.org/1999/xhtml" xmlns:jr="http://openrosa.org/javarosa" xmlns:odk="http://www.opendatakit.org/xforms">
@@ -132,22 +132,7 @@ describe.skipIf(!browserTestsReady)('web form entry in Chromium', () => {
   it('a cascade, a select-multiple, a date, a decimal and a group, in English', async () => {
     const context = await demo.browser.newContext({ locale: 'en-GB', viewport: { width: 1100, height: 1200 } });
     const watch = await watchContext(context);
-    const page = await context.newPage();
-    await signIn(page, demo.server.url, DEMO.imMali, '/collection');
-    await page.locator('.lang-switch button[lang="en"]').click();
-    const projectId = await projectIdOf(page, 'ML');
-    const upload = await page.evaluate(
-      async ({ url, body }) => {
-        const me = (await (await fetch('/api/auth/me')).json()) as { csrfToken: string };
-        const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/xml', 'x-csrf-token': me.csrfToken }, body });
-        return response.status;
-      },
-      { url: `/api/collection/projects/${projectId}/forms?publish=true`, body: CASCADE_FORM },
-    );
-    expect(upload).toBe(201);
-    await page.goto(`${demo.server.url}/collection/fill/${projectId}/distribution_test`);
-    const form = page.getByTestId('entry-form');
-    await expect.poll(() => form.isVisible(), { timeout: 60_000 }).toBe(true);
+    const { page, projectId, form } = await openNewMaliForm(context, demo.server.url, { xml: CASCADE_FORM, id: 'distribution_test' });
     // No region yet: no cercle to offer.
     await expect.poll(() => form.locator('[data-ref="/data/cercle"]').textContent()).toContain('No choice to offer yet');
     await form.getByLabel('Gao').first().check();
