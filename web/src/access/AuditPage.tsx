@@ -8,6 +8,7 @@ import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import { describeSummary } from './auditSummary.js';
 import { AUDIT_FILTERS, type AuditFilter, type AuditResponse } from './types.js';
+import { PageHeader } from '../components/PageHeader.js';
 
 export const AUDIT_PAGE_SIZE = 50;
 
@@ -142,15 +143,11 @@ function AuditLog() {
 
   return (
     <section className="page audit-page" aria-labelledby="audit-title">
-      <header className="page-header section-title">
-        <div>
-          <h1 id="audit-title">{t('admin.audit.title')}</h1>
-          <p className="muted">{t('admin.audit.intro')}</p>
-        </div>
+      <PageHeader id="audit-title" title={t('admin.audit.title')} intro={t('admin.audit.intro')}>
         <a className="button" href={buildUrl('/api/audit/export', filters)} download data-testid="audit-export">
           {t('admin.audit.export')}
         </a>
-      </header>
+      </PageHeader>
       <FilterForm key={filterKey} initial={filters} onApply={apply} />
       {log.error ? <ErrorNotice error={log.error} onRetry={log.retry} /> : null}
       <LoadingStatus loading={log.loading} label={t('admin.audit.loading')} />

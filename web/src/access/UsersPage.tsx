@@ -12,6 +12,7 @@ import { assignmentLabel, organisationLabel } from './labels.js';
 import { MIN_PASSWORD_LENGTH, type OrganisationRow, type OrganisationsResponse, type RoleView, type RolesResponse, type UserResponse, type UsersResponse, type UserView } from './types.js';
 import { AssignmentsEditor } from './AssignmentsEditor.js';
 import { OrganisationForm } from './OrganisationForm.js';
+import { PageHeader } from '../components/PageHeader.js';
 
 interface FormProps {
   /** The user to change; null: create one. */
@@ -291,11 +292,7 @@ function Users() {
 
   return (
     <section className="page users-page" aria-labelledby="users-title">
-      <header className="page-header section-title">
-        <div>
-          <h1 id="users-title">{t('admin.users.title')}</h1>
-          <p className="muted">{t('admin.users.intro')}</p>
-        </div>
+      <PageHeader id="users-title" title={t('admin.users.title')} intro={t('admin.users.intro')}>
         <button
           type="button"
           className="button primary"
@@ -308,7 +305,7 @@ function Users() {
         >
           {t('admin.users.add')}
         </button>
-      </header>
+      </PageHeader>
       {users.error ? <ErrorNotice error={users.error} onRetry={users.retry} /> : null}
       {roles.error ? <ErrorNotice error={roles.error} onRetry={roles.retry} /> : null}
       {organisations.error ? <ErrorNotice error={organisations.error} onRetry={organisations.retry} /> : null}

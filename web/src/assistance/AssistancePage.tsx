@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useState, type FormEvent } from 'react';
+import { useCallback, useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { buildUrl, sendJson } from '../api.js';
 import { Field, InputField, OrganisationField } from '../components/FormFields.js';
@@ -12,6 +12,7 @@ import { DistributionsSection } from './DistributionsSection.js';
 import type { DuplicatesResponse, DuplicateView, HouseholdsResponse, ReviewRecord } from './types.js';
 import { DataTable } from '../components/DataTable.js';
 import { QueueActions } from '../components/QueueActions.js';
+import { PageHeader, usePageTitle } from '../components/PageHeader.js';
 
 /** The reasons duplicate detection gives (reasonsOf, src/assistance/linkage.ts) in the reader's language; unknown ones as they come. */
 function useReason(): (reason: string) => string {
@@ -339,18 +340,11 @@ export function AssistancePage() {
   const [version, setVersion] = useState(0);
   const changed = useCallback(() => setVersion((value) => value + 1), []);
 
-  useEffect(() => {
-    document.title = t('app.pageTitle', { page: t('assistance.title') });
-  }, [t]);
+  usePageTitle(t('assistance.title'));
 
   return (
     <section className="page assistance-page" aria-labelledby="assistance-title" data-testid="assistance-page">
-      <header className="page-header section-title">
-        <div>
-          <h1 id="assistance-title">{t('assistance.title')}</h1>
-          <p className="muted">{t('assistance.intro')}</p>
-        </div>
-      </header>
+      <PageHeader id="assistance-title" title={t('assistance.title')} intro={t('assistance.intro')} />
       {session.can('assistance.read') ? <Registry version={version} /> : <p>{t('assistance.signIn')}</p>}
       {session.can('assistance.read') ? <DistributionsSection canRecord={session.can('assistance.manage')} /> : null}
       {session.can('assistance.manage') ? (

@@ -1,5 +1,5 @@
 import './collection.css';
-import { useCallback, useEffect, useId, useState } from 'react';
+import { useCallback, useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { asApiError, buildUrl, sendJson, uploadFile, type ApiError } from '../api.js';
@@ -13,6 +13,7 @@ import { OutboxPanel } from './entry/OutboxPanel.js';
 import { COLLECTION_PATH, REVIEW_STATES, type FormMediaFile, type AppUserCredentials, type AppUserView, type FormUploadResult, type FormView, type ProjectView, type SubmissionDetail, type SubmissionsResponse } from './types.js';
 import { DataTable } from '../components/DataTable.js';
 import { QueueActions } from '../components/QueueActions.js';
+import { PageHeader, usePageTitle } from '../components/PageHeader.js';
 
 /** The media files a version names (images, CSV lists): which are there, and uploading them one by one or as a zip. */
 function FormMedia({ projectId, xmlFormId, versionId }: { projectId: number; xmlFormId: string; versionId: number }) {
@@ -499,18 +500,11 @@ export function CollectionPage() {
   const projectSelect = useId();
   const mayFill = session.can('collection.submit');
 
-  useEffect(() => {
-    document.title = t('app.pageTitle', { page: t('collection.title') });
-  }, [t]);
+  usePageTitle(t('collection.title'));
 
   return (
     <section className="page collection-page" aria-labelledby="collection-title" data-testid="collection-page">
-      <header className="page-header section-title">
-        <div>
-          <h1 id="collection-title">{t('collection.title')}</h1>
-          <p className="muted">{t('collection.intro')}</p>
-        </div>
-      </header>
+      <PageHeader id="collection-title" title={t('collection.title')} intro={t('collection.intro')} />
       {projects.error ? <ErrorNotice error={projects.error} onRetry={projects.retry} /> : null}
       <LoadingStatus loading={projects.loading} label={t('collection.loading')} />
       {projects.data && projects.data.projects.length === 0 ? <p className="muted">{t('collection.noProject')}</p> : null}

@@ -1,8 +1,9 @@
-import { useEffect, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearch } from 'wouter';
 import { signInHref } from '../access/paths.js';
 import { useSession } from '../session.js';
+import { usePageTitle } from './PageHeader.js';
 
 /** The sign-in page's address, coming back here afterwards. */
 export function useSignInHref(): string {
@@ -71,9 +72,7 @@ export function ActionGate({ verb, signInText, deniedText, testId, compact = fal
 export function PageGate({ verb, title, children }: { verb: string | null; title: string; children: ReactNode }) {
   const { t } = useTranslation();
   const session = useSession();
-  useEffect(() => {
-    document.title = t('app.pageTitle', { page: title });
-  }, [t, title]);
+  usePageTitle(title);
   if (session.status === 'loading') {
     return (
       <section className="page">

@@ -1,4 +1,3 @@
-import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
@@ -7,6 +6,7 @@ import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import { operationName, typeLabel } from './labels.js';
 import { dashboardPath, IMPORT_PATH, type OperationsResponse } from './types.js';
+import { PageHeader, usePageTitle } from '../components/PageHeader.js';
 
 /** /displacement: the DTM operations, each with its latest published round. */
 export function OperationsPage() {
@@ -16,23 +16,17 @@ export function OperationsPage() {
   const list = useApi<OperationsResponse>('/api/dtm/operations');
   const operations = list.data?.operations ?? [];
 
-  useEffect(() => {
-    document.title = t('app.pageTitle', { page: t('displacement.title') });
-  }, [t]);
+  usePageTitle(t('displacement.title'));
 
   return (
     <section className="page dtm-page" aria-labelledby="dtm-title">
-      <header className="page-header section-title">
-        <div>
-          <h1 id="dtm-title">{t('displacement.title')}</h1>
-          <p className="muted">{t('displacement.operations.intro')}</p>
-        </div>
+      <PageHeader id="dtm-title" title={t('displacement.title')} intro={t('displacement.operations.intro')}>
         {session.can('dtm.import') ? (
           <Link href={IMPORT_PATH} className="button primary" data-testid="dtm-import-link">
             {t('displacement.import.open')}
           </Link>
         ) : null}
-      </header>
+      </PageHeader>
       {list.error ? <ErrorNotice error={list.error} onRetry={list.retry} /> : null}
       <LoadingStatus loading={list.loading} label={t('displacement.operations.loading')} />
       {list.data && operations.length === 0 ? (

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useState, type FormEvent } from 'react';
+import { useCallback, useId, useMemo, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { buildUrl, sendJson } from '../api.js';
 import { Field, InputField, OrganisationField } from '../components/FormFields.js';
@@ -14,6 +14,7 @@ import { FiveWImport } from './FiveWImport.js';
 import { COUNTRIES, type ActivityView, type Dashboard, type PeriodView, type ReportsResponse, type SectorView } from './types.js';
 import { DataTable } from '../components/DataTable.js';
 import { QueueActions } from '../components/QueueActions.js';
+import { PageHeader, usePageTitle } from '../components/PageHeader.js';
 
 /** Shade of an admin2 by how many organisations work there (the DTM map's sequential classes). */
 function presenceClass(count: number): string {
@@ -352,18 +353,11 @@ export function ResponsePage() {
   const months = [...new Set((periods.data?.periods ?? []).filter((period) => period.country === filters.country).map((period) => period.month))].sort().reverse();
   const ids = { country: useId(), month: useId(), sector: useId() };
 
-  useEffect(() => {
-    document.title = t('app.pageTitle', { page: t('response.title') });
-  }, [t]);
+  usePageTitle(t('response.title'));
 
   return (
     <section className="page response-page" aria-labelledby="response-title" data-testid="response-page">
-      <header className="page-header section-title">
-        <div>
-          <h1 id="response-title">{t('response.title')}</h1>
-          <p className="muted">{t('response.intro')}</p>
-        </div>
-      </header>
+      <PageHeader id="response-title" title={t('response.title')} intro={t('response.intro')} />
       <form className="controls panel" aria-label={t('response.filters')} onSubmit={(event) => event.preventDefault()}>
         <div className="field">
           <label htmlFor={ids.country}>{t('response.columns.country')}</label>
