@@ -7,6 +7,7 @@ import { parse } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { expect, it } from 'vitest';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
+import type { DtmRow } from '../../src/displacement/publishing.js';
 import { describeEachDatabase } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, MALI, seedMali, siteRow } from '../support/dtm.js';
 import { importGeo, squaresGeoJson } from '../support/geo.js';
@@ -48,27 +49,6 @@ const HAPI_FIELDS = [
   'reference_period_end',
 ];
 
-interface DtmRow {
-  id: number;
-  operation: string;
-  admin0Name: string;
-  admin0Pcode: string;
-  admin1Name: string | null;
-  admin1Pcode: string | null;
-  admin2Name: string | null;
-  admin2Pcode: string | null;
-  numPresentIdpInd: number;
-  reportingDate: string;
-  yearReportingDate: number;
-  monthReportingDate: number;
-  roundNumber: number;
-  displacementReason: string;
-  numberMales: number | null;
-  numberFemales: number | null;
-  idpOriginAdmin1Name: string;
-  idpOriginAdmin1Pcode: string;
-  assessmentType: 'BA' | 'SA';
-}
 interface Envelope<Row = DtmRow> {
   result: Row[];
   statusCode: number;
