@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { fr } from './locales/index.js';
+import { en, fr } from './locales/index.js';
 
 type Texts = Record<string, unknown>;
 
@@ -25,5 +25,22 @@ describe('interface texts', () => {
         }
       }
     }
+  });
+});
+
+describe('interface language', () => {
+  it('loads only the shown language, and a switch made while the account language loads is the one that stays', async () => {
+    const { i18n, applyAccountLanguage, currentLanguage, loadInterfaceTexts, setLanguage } = await import('./i18n.js');
+    await loadInterfaceTexts('en');
+    await i18n.changeLanguage('en');
+    expect(i18n.hasResourceBundle('fr', 'translation')).toBe(false);
+    // Signed in: the account speaks French, whose texts are still on their way when the user
+    // picks English in the header (its texts already here).
+    applyAccountLanguage('fr');
+    setLanguage('en');
+    await loadInterfaceTexts('fr');
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(currentLanguage()).toBe('en');
+    expect(i18n.t('nav.label')).toBe(en.nav.label);
   });
 });

@@ -63,9 +63,13 @@ export async function loadInterfaceTexts(language: Language): Promise<void> {
   i18n.addResourceBundle(language, 'translation', texts);
 }
 
+/** The language asked for last: a slower load of an earlier request must not overturn it. */
+let wanted: Language | null = null;
+
 /** Shows the interface in `language` once its texts are there (the current texts stay until then). */
 function showIn(language: Language): void {
-  void loadInterfaceTexts(language).then(() => i18n.changeLanguage(language));
+  wanted = language;
+  void loadInterfaceTexts(language).then(() => (wanted === language ? i18n.changeLanguage(language) : undefined));
 }
 
 /** Switches the interface language and remembers the choice on this device. */
