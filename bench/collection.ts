@@ -11,7 +11,8 @@
  * - Export memory (PostgreSQL; PGlite keeps the whole database inside the process): peak RSS of
  *   a fresh server process exporting, at the posted count and at each size of
  *   BENCH_COLLECTION_MEMORY_SUBMISSIONS (default 1,000,000; rows copied in SQL from the posted
- *   ones). Goal ≤ 300 MB, flat.
+ *   ones). Goal ≤ 300 MB, flat. BENCH_COLLECTION_CHILD_NODE_ARGS passes flags to that process
+ *   (`--cpu-prof --cpu-prof-dir=/tmp/profiles` to see where an export's time goes).
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
@@ -31,6 +32,8 @@ import { submissionShape, syntheticSubmission } from './form-submissions.js';
 import { copySelect, copyToStdout } from './collection-export-child.js';
 
 const CLIENTS = 20;
+/** Extra Node flags for the export child, e.g. `--cpu-prof --cpu-prof-dir=…` to profile the export. */
+const CHILD_NODE_ARGS = (process.env.BENCH_COLLECTION_CHILD_NODE_ARGS ?? '').split(' ').filter((flag) => flag !== '');
 /** The export child's heap cap: an export that grew with the submissions would run out of it. */
 const CHILD_HEAP_MB = Number(process.env.BENCH_COLLECTION_CHILD_HEAP_MB ?? 128);
 const MSNA = path.resolve(process.cwd(), '../shared/data/xlsforms/REACH_2024_MSNA-kobo-tool_draft_v11.xlsx');
@@ -84,7 +87,7 @@ const exportFigures = (count: number, exportMs: number, copyMs: number): string 
 
 /** The export served by a fresh process (bench/collection-export-child.ts): time, COPY ratio, peak RSS and heap. */
 function exportInChild(url: string, exportPath: string, token: string, formId: number, count: number): string {
-  const child = spawnSync(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, '--import', 'tsx', path.join(import.meta.dirname, 'collection-export-child.ts'), exportPath, token, String(formId)], {
+  const child = spawnSync(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, ...CHILD_NODE_ARGS, '--import', 'tsx', path.join(import.meta.dirname, 'collection-export-child.ts'), exportPath, token, String(formId)], {
     env: { ...process.env, BENCH_CHILD_DATABASE_URL: url },
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
