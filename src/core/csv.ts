@@ -22,9 +22,6 @@ export interface CsvTextOptions {
  */
 const ALSO_QUOTED = /[;\t\r\n]|^\s|\s$/;
 
-/** What makes csvText quote a cell with its defaults (`,` and CRLF): the delimiter, a quote, or ALSO_QUOTED. */
-const QUOTED_BY_DEFAULT = /[",;\t\r\n]|^\s|\s$/;
-
 /**
  * One cell as csvText writes it with its defaults (`,`, CRLF): the same bytes (a test holds
  * them together), written without csv-stringify's per-cell option handling, for the exports that
@@ -33,7 +30,8 @@ const QUOTED_BY_DEFAULT = /[",;\t\r\n]|^\s|\s$/;
 export function csvCell(value: CsvValue): string {
   if (value === null || value === undefined) return '';
   const text = typeof value === 'number' ? String(value) : value;
-  if (text === '' || !QUOTED_BY_DEFAULT.test(text)) return text;
+  // What csvText quotes with its defaults: the delimiter, a quote, or ALSO_QUOTED.
+  if (text === '' || !(text.includes(',') || text.includes('"') || ALSO_QUOTED.test(text))) return text;
   return `"${text.replaceAll('"', '""')}"`;
 }
 

@@ -30,7 +30,8 @@ declare module 'vitest' {
   }
 }
 
-async function onServer(serverUrl: string, statement: string): Promise<void> {
+/** Runs one statement (CREATE or DROP DATABASE) on the server's maintenance connection. */
+export async function onServer(serverUrl: string, statement: string): Promise<void> {
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
@@ -38,6 +39,13 @@ async function onServer(serverUrl: string, statement: string): Promise<void> {
   } finally {
     await admin.end();
   }
+}
+
+/** The URL of another database on the same server. */
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
@@ -62,9 +70,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (serverUrl !== null) {
     const database = `liptako_template_${run}`;
     await onServer(serverUrl, `CREATE DATABASE ${database}`);
-    const url = new URL(serverUrl);
-    url.pathname = `/${database}`;
-    const template = PostgresDatabase.open(url.toString(), { max: 2 });
+    const template = PostgresDatabase.open(databaseUrl(serverUrl, database), { max: 2 });
     try {
       await migrate(template);
       postgres = { database, tokens: await createPersonas(template) };

@@ -6,7 +6,6 @@
  * each test runs inside a transaction that is rolled back, so tests cannot see each other's data.
  */
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { readFile } from 'node:fs/promises';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, inject } from 'vitest';
 import { PgliteDatabase, PostgresDatabase, type Database, type DatabaseKind, type Queryable, type SessionQueryable } from '../../src/core/db.js';
@@ -19,7 +18,7 @@ import type { ResponseViolation } from '../../src/core/response-check.js';
 import { versionsChanged } from '../../src/core/versions.js';
 import { jobsIdle } from '../../src/core/jobs.js';
 import { createPersonas, type Persona, type PersonaTokens } from './personas.js';
-import type { DatabaseTemplates } from './database-template.js';
+import { databaseUrl, onServer, type DatabaseTemplates } from './database-template.js';
 
 export { PERSONAS, TEST_PASSWORD, type Persona } from './personas.js';
 
@@ -27,25 +26,13 @@ export const TEST_DATABASE_URL = process.env.TEST_DATABASE_URL?.trim() || null;
 
 export const databaseKinds: DatabaseKind[] = TEST_DATABASE_URL ? ['pglite', 'postgres'] : ['pglite'];
 
-/** Creates an empty PostgreSQL database for one test file; returns its URL and a way to drop it. */
+/** Creates a PostgreSQL database for one test file (empty, or a copy of `template`); returns its URL and a way to drop it. */
 export async function createScratchDatabase(template?: string): Promise<{ url: string; drop: () => Promise<void> }> {
   if (TEST_DATABASE_URL === null) throw new Error('TEST_DATABASE_URL is not set');
+  const server = TEST_DATABASE_URL;
   const name = `liptako_test_${process.pid}_${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: TEST_DATABASE_URL });
-  await admin.connect();
-  await admin.query(template === undefined ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${template}`);
-  await admin.end();
-  const url = new URL(TEST_DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: TEST_DATABASE_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
+  await onServer(server, template === undefined ? `CREATE DATABASE ${name}` : `CREATE DATABASE ${name} TEMPLATE ${template}`);
+  return { url: databaseUrl(server, name), drop: () => onServer(server, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
 }
 
 /** The run's database templates; absent when the file runs under a config without the global setup. */
