@@ -32,6 +32,16 @@ export async function copyToStdout(url: string, formId: number): Promise<{ ms: n
   }
 }
 
+/** One export over HTTP, its bytes read and thrown away: its size and time (ms). */
+export async function timedExport(address: string, exportPath: string, token: string): Promise<[number, number]> {
+  const started = performance.now();
+  const response = await fetch(`${address}${exportPath}`, { headers: { authorization: `Bearer ${token}` } });
+  let bytes = 0;
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
+  if (response.status !== 200) throw new Error(`export: ${response.status}`);
+  return [bytes, performance.now() - started];
+}
+
 async function main(): Promise<void> {
   const [exportPath, token, formId] = process.argv.slice(2) as [string, string, string];
   const url = process.env.BENCH_CHILD_DATABASE_URL!;
@@ -46,13 +56,7 @@ async function main(): Promise<void> {
       heapPeak = Math.max(heapPeak, memory.heapUsed);
       rssPeak = Math.max(rssPeak, memory.rss);
     }, 100);
-    const started = performance.now();
-    const response = await fetch(`${address}${exportPath}`, { headers: { authorization: `Bearer ${token}` } });
-    let bytes = 0;
-    for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
-    const ms = performance.now() - started;
-    clearInterval(sampler);
-    if (response.status !== 200) throw new Error(`export: ${response.status}`);
+    const [bytes, ms] = await timedExport(address, exportPath, token).finally(() => clearInterval(sampler));
     // VmHWM, this process's own peak: resourceUsage().maxRSS carries the RSS of the parent it was
     // forked from (1.5 GB after the PGlite part of the bench), which hid the export's own figure.
     const hwm = /VmHWM:\s+(\d+) kB/.exec(existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '');
@@ -65,7 +69,7 @@ async function main(): Promise<void> {
   }
 }
 
-// Imported by bench/collection.ts for copyToStdout; run as a child process for the export.
+// Imported by bench/collection.ts for copyToStdout and timedExport; run as a child process for the export.
 if (process.argv[1]?.endsWith('collection-export-child.ts')) {
   main().catch((error: unknown) => {
     console.error(error);

@@ -29,7 +29,7 @@ import { buildApp } from '../src/core/http.js';
 import { DEMO_SITE_FORM } from '../src/demo/collection-demo.js';
 import { MODULES } from '../src/modules.js';
 import { submissionShape, syntheticSubmission } from './form-submissions.js';
-import { copySelect, copyToStdout } from './collection-export-child.js';
+import { copySelect, copyToStdout, timedExport } from './collection-export-child.js';
 
 const CLIENTS = 20;
 /** Extra Node flags for the export child, e.g. `--cpu-prof --cpu-prof-dir=…` to profile the export. */
@@ -187,16 +187,6 @@ export async function benchCollection(db: Database, url: string | null = null): 
   } finally {
     await app.close();
   }
-}
-
-/** One export over HTTP, its bytes read and thrown away: its size and time (ms). */
-async function timedExport(address: string, exportPath: string, token: string): Promise<[number, number]> {
-  const started = performance.now();
-  const response = await fetch(`${address}${exportPath}`, { headers: { authorization: `Bearer ${token}` } });
-  let bytes = 0;
-  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) bytes += chunk.length;
-  if (response.status !== 200) throw new Error(`export: ${response.status}`);
-  return [bytes, performance.now() - started];
 }
 
 /** An administrator's API token for the export (the bench reads as a person would). */
