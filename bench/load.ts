@@ -19,7 +19,12 @@
  * 300), LOAD_ACCEPT_ENCODING (default `gzip, deflate, br`, as a browser sends), LOAD_THINK_MS
  * (a pause between one client's requests; default 0: each client asks again as soon as it is
  * answered, so 100 clients keep 100 requests in flight, a harsher load than 100 people reading),
- * LOAD_SERVER_NODE_ARGS (options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`).
+ * LOAD_SERVER_NODE_ARGS (options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`),
+ * LOAD_PROCESSES (PostgreSQL only, default 1: that many server processes on the one database, the
+ * clients spread over them in turn as a round-robin proxy would; docs/scaling.md).
+ *
+ * Before the load, each endpoint is asked alone, one request at a time (a first request, then 20
+ * more): what one caller waits on an idle server.
  *
  * The goal stated in issue 6: zero errors and p99 ≤ 250 ms on PostgreSQL on a 2-core machine. The
  * clients run on the same machine as the server and compete with it for the CPU.
@@ -57,6 +62,8 @@ const THINK_MS = setting('LOAD_THINK_MS', 0, 0);
 /** Options for the server's node, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof` to see where its time goes. */
 const SERVER_NODE_ARGS = process.env.LOAD_SERVER_NODE_ARGS?.trim().split(/\s+/) ?? [];
 const DATABASE_URL = process.env.LOAD_DATABASE_URL?.trim() || process.env.TEST_DATABASE_URL?.trim() || null;
+/** Server processes on one PostgreSQL database; PGlite is one process per data folder. */
+const PROCESSES = Math.floor(setting('LOAD_PROCESSES', 1));
 const DATABASES = (process.env.LOAD_DATABASES?.trim() || (DATABASE_URL ? 'pglite,postgres' : 'pglite')).split(',').map((kind) => kind.trim());
 /** After the run, how long in-flight requests and the last import may take before being abandoned. */
 const DRAIN_MS = 120_000;
@@ -304,10 +311,26 @@ async function reader(agent: http.Agent, base: URL, list: readonly Endpoint[], c
 
 interface RunReport {
   database: string;
+  processes: number;
   seconds: number;
   recorder: Recorder;
+  /** Each endpoint asked alone on the idle server, before the load. */
+  alone: Recorder;
   imports: ImportStats;
   startupSeconds: number;
+  /** The machine's load average (1 minute) just before the clients started. */
+  loadBefore: number;
+}
+
+/** Each endpoint asked alone, anonymously, one request at a time: a first request, then `repeats` more. */
+async function askAlone(agent: http.Agent, base: URL, list: readonly Endpoint[], repeats: number): Promise<Recorder> {
+  const alone = new Recorder();
+  const headers = { 'accept-encoding': ACCEPT_ENCODING, 'accept-language': 'fr' };
+  for (const endpoint of list) {
+    await timed(alone, `${endpoint.name} (first)`, () => exchange(agent, base, 'GET', endpoint.url, { headers }));
+    for (let repeat = 0; repeat < repeats; repeat += 1) await timed(alone, endpoint.name, () => exchange(agent, base, 'GET', endpoint.url, { headers }));
+  }
+  return alone;
 }
 
 async function runOn(database: 'pglite' | 'postgres'): Promise<RunReport> {
@@ -326,16 +349,25 @@ async function runOn(database: 'pglite' | 'postgres'): Promise<RunReport> {
       cleanup.push(() => rmSync(folder, { recursive: true, force: true }));
       launchOptions = { command: 'start', runtime: 'built', dataDir: path.join(folder, 'data') };
     }
+    const processes = database === 'postgres' ? PROCESSES : 1;
     const startedAt = performance.now();
     process.stdout.write(`\n${database}: starting the built server (migrations and demo data)… `);
     const server: LaunchedServer = await launchServer({ ...launchOptions, nodeArgs: SERVER_NODE_ARGS, startTimeoutMs: 900_000 });
     cleanup.push(() => server.stop());
+    const servers = [server];
+    // The others join the migrated, demo-filled database as a second server of an office would.
+    for (let index = 1; index < processes; index += 1) {
+      const other = await launchServer({ ...launchOptions, command: 'serve', nodeArgs: SERVER_NODE_ARGS, startTimeoutMs: 300_000 });
+      cleanup.push(() => other.stop());
+      servers.push(other);
+    }
     const startupSeconds = (performance.now() - startedAt) / 1000;
-    console.log(`ready in ${startupSeconds.toFixed(1)} s (${server.url}, pid ${server.pid})`);
+    console.log(`ready in ${startupSeconds.toFixed(1)} s (${servers.map((one) => `${one.url}, pid ${one.pid}`).join('; ')})`);
 
     const agent = new http.Agent({ keepAlive: true, maxSockets: CLIENTS + IMPORTERS + 8, maxFreeSockets: CLIENTS + IMPORTERS + 8 });
     cleanup.push(() => agent.destroy());
-    const base = new URL(server.url);
+    const bases = servers.map((one) => new URL(one.url));
+    const base = bases[0]!;
 
     const sessions: Array<{ cookie: string }> = [];
     for (let index = 0; index < SESSIONS; index += 1) sessions.push(await signIn(agent, base, DEMO_READERS[index % DEMO_READERS.length]!));
@@ -346,8 +378,10 @@ async function runOn(database: 'pglite' | 'postgres'): Promise<RunReport> {
       200,
     );
     const list = endpoints(admin.units[0]?.pcode ?? 'ML0501');
+    const alone = await askAlone(agent, base, list, 20);
 
     const recorder = new Recorder();
+    const loadBefore = os.loadavg()[0]!;
     const imports: ImportStats = { started: 0, succeeded: 0, jobMs: [] };
     const runStarted = performance.now();
     const endAt = runStarted + SECONDS * 1000;
@@ -357,9 +391,10 @@ async function runOn(database: 'pglite' | 'postgres'): Promise<RunReport> {
       ...Array.from({ length: CLIENTS }, (_, client) => {
         const headers: Record<string, string> = { 'accept-encoding': ACCEPT_ENCODING, 'accept-language': client % 2 === 0 ? 'fr' : 'en' };
         if (client < SESSIONS) headers.cookie = sessions[client]!.cookie;
-        return reader(agent, base, list, client, headers, recorder, until);
+        // Sessions and tokens live in the database: any process answers any client.
+        return reader(agent, bases[client % bases.length]!, list, client, headers, recorder, until);
       }),
-      ...Array.from({ length: IMPORTERS }, (_, index) => importer(agent, base, token, recorder, 1_000 + index, IMPORTERS, until, imports)),
+      ...Array.from({ length: IMPORTERS }, (_, index) => importer(agent, bases[index % bases.length]!, token, recorder, 1_000 + index, IMPORTERS, until, imports)),
     ];
     // Bounded: whatever is still running DRAIN_MS after the end is abandoned and reported.
     const drained = await Promise.race([
@@ -369,8 +404,8 @@ async function runOn(database: 'pglite' | 'postgres'): Promise<RunReport> {
     if (!drained) recorder.fail('run: not drained', `clients still busy ${DRAIN_MS} ms after the end`);
     const seconds = (performance.now() - runStarted) / 1000;
     console.log('done');
-    if (!server.alive()) recorder.fail('server: exited', server.output().slice(-2000));
-    return { database, seconds, recorder, imports, startupSeconds };
+    for (const one of servers) if (!one.alive()) recorder.fail('server: exited', one.output().slice(-2000));
+    return { database, processes, seconds, recorder, alone, imports, startupSeconds, loadBefore };
   } finally {
     for (const step of cleanup.reverse()) {
       try {
@@ -390,7 +425,16 @@ function printReport(report: RunReport): void {
   const { recorder } = report;
   const all = [...recorder.latencies.values()].flat().sort((a, b) => a - b);
   const errors = recorder.errorCount();
-  console.log(`\n=== ${report.database} · ${CLIENTS} clients · ${report.seconds.toFixed(1)} s · ${os.cpus().length} CPUs · load average ${os.loadavg().map((value) => value.toFixed(1)).join(' ')}`);
+  console.log(
+    `\n=== ${report.database} · ${report.processes} server process${report.processes === 1 ? '' : 'es'} · ${CLIENTS} clients · ${report.seconds.toFixed(1)} s · ${os.cpus().length} CPUs · load average ${report.loadBefore.toFixed(2)} before the clients, ${os.loadavg().map((value) => value.toFixed(1)).join(' ')} after`,
+  );
+  console.log('each endpoint alone on the idle server (anonymous, one request at a time):');
+  for (const [name, values] of [...report.alone.latencies.entries()].filter(([name]) => !name.endsWith('(first)'))) {
+    const sorted = [...values].sort((a, b) => a - b);
+    const first = report.alone.latencies.get(`${name} (first)`)?.[0];
+    console.log(`  ${name.padEnd(20)} first ${ms(first ?? Number.NaN).padStart(6)} ms · then p50 ${ms(percentile(sorted, 50)).padStart(5)} ms · max ${ms(sorted.at(-1) ?? Number.NaN).padStart(5)} ms`);
+  }
+  if (report.alone.errorCount() > 0) console.log(`  errors alone: ${[...report.alone.errors.keys()].join(', ')}`);
   console.log(`requests ${recorder.requests} · ${(recorder.requests / report.seconds).toFixed(1)}/s · errors ${errors}`);
   console.log(`latency ms · p50 ${ms(percentile(all, 50))} · p95 ${ms(percentile(all, 95))} · p99 ${ms(percentile(all, 99))} · max ${ms(all.at(-1) ?? Number.NaN)}`);
   const reads = [...recorder.latencies.entries()].filter(([name]) => !name.startsWith('import:')).flatMap(([, values]) => values).sort((a, b) => a - b);
@@ -424,6 +468,10 @@ async function main(): Promise<number> {
     console.error('Liptako is not built: run `npm run build` first.');
     return 2;
   }
+  if (PROCESSES > 1 && DATABASES.includes('pglite')) {
+    console.error('LOAD_PROCESSES > 1 needs PostgreSQL (LOAD_DATABASES=postgres): PGlite is one process per data folder');
+    return 2;
+  }
   for (const database of DATABASES) {
     if (database !== 'pglite' && database !== 'postgres') {
       console.error(`LOAD_DATABASES: unknown database "${database}" (pglite or postgres)`);
@@ -435,7 +483,7 @@ async function main(): Promise<number> {
   for (const database of DATABASES as Array<'pglite' | 'postgres'>) {
     const report = await runOn(database);
     printReport(report);
-    if (report.recorder.errorCount() > 0) failed = true;
+    if (report.recorder.errorCount() > 0 || report.alone.errorCount() > 0) failed = true;
   }
   return failed ? 1 : 0;
 }
