@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { DataTable } from '../components/DataTable.js';
 import { useFormat } from '../useFormat.js';
 import { directionOf, signedNumber } from './figures.js';
 import { groupLabel, locationTypeLabel, reasonLabel, settlementTypeLabel } from './labels.js';
@@ -76,132 +77,100 @@ export function DrillDown(props: DrillDownProps) {
       </nav>
       <div className={loading ? 'table-scroll is-loading' : 'table-scroll'}>
         {admin2 ? (
-          <table id={id} className="data-table drill-table" data-testid="dtm-drill" data-level="locations" aria-busy={loading} tabIndex={-1}>
-            <caption className="visually-hidden">{t('displacement.drill.caption', { level: levelName, place: admin2.name, group: who })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('displacement.drill.location')}</th>
-                <th scope="col">{t('displacement.drill.locationType')}</th>
-                <th scope="col">{t('displacement.drill.settlementType')}</th>
-                <th scope="col" className="num">
-                  {t('displacement.figures.individuals')}
+          <DataTable
+            id={id}
+            className="drill-table"
+            testId="dtm-drill"
+            data-level="locations"
+            aria-busy={loading}
+            tabIndex={-1}
+            caption={t('displacement.drill.caption', { level: levelName, place: admin2.name, group: who })}
+            captionHidden
+            columns={[
+              t('displacement.drill.location'),
+              t('displacement.drill.locationType'),
+              t('displacement.drill.settlementType'),
+              { label: t('displacement.figures.individuals'), className: 'num' },
+              { label: t('displacement.figures.households'), className: 'num' },
+              { label: t('displacement.figures.females'), className: 'num' },
+              { label: t('displacement.figures.males'), className: 'num' },
+              t('displacement.figures.reason'),
+            ]}
+            empty={locations.length === 0 ? (loading ? t('common.loading') : t('displacement.drill.noLocations')) : null}
+          >
+            {locations.map((location) => (
+              <tr key={location.id} data-code={location.code}>
+                <th scope="row" className="name-cell">
+                  {location.name}
+                  <span className="code muted">{location.code}</span>
                 </th>
-                <th scope="col" className="num">
-                  {t('displacement.figures.households')}
-                </th>
-                <th scope="col" className="num">
-                  {t('displacement.figures.females')}
-                </th>
-                <th scope="col" className="num">
-                  {t('displacement.figures.males')}
-                </th>
-                <th scope="col">{t('displacement.figures.reason')}</th>
+                <td>{locationTypeLabel(t, location.locationType)}</td>
+                <td>{settlementTypeLabel(t, location.settlementType)}</td>
+                <td className="num">{format.number(location.individuals)}</td>
+                <td className="num">{location.households === null ? none : format.number(location.households)}</td>
+                <td className="num">{location.females === null ? none : format.number(location.females)}</td>
+                <td className="num">{location.males === null ? none : format.number(location.males)}</td>
+                <td>{reasonLabel(t, location.reason)}</td>
               </tr>
-            </thead>
-            <tbody>
-              {locations.length === 0 ? (
-                <tr>
-                  <td colSpan={8} className="empty">
-                    {loading ? t('common.loading') : t('displacement.drill.noLocations')}
-                  </td>
-                </tr>
-              ) : (
-                locations.map((location) => (
-                  <tr key={location.id} data-code={location.code}>
-                    <th scope="row" className="name-cell">
-                      {location.name}
-                      <span className="code muted">{location.code}</span>
-                    </th>
-                    <td>{locationTypeLabel(t, location.locationType)}</td>
-                    <td>{settlementTypeLabel(t, location.settlementType)}</td>
-                    <td className="num">{format.number(location.individuals)}</td>
-                    <td className="num">{location.households === null ? none : format.number(location.households)}</td>
-                    <td className="num">{location.females === null ? none : format.number(location.females)}</td>
-                    <td className="num">{location.males === null ? none : format.number(location.males)}</td>
-                    <td>{reasonLabel(t, location.reason)}</td>
-                  </tr>
-                ))
-              )}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         ) : (
-          <table id={id} className="data-table drill-table clickable" data-testid="dtm-drill" data-level={admin1 ? 'admin2' : 'admin1'} aria-busy={loading} tabIndex={-1}>
-            <caption className="visually-hidden">{t('displacement.drill.caption', { level: levelName, place: admin1?.name ?? countryName, group: who })}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{levelName}</th>
-                <th scope="col" className="num">
-                  {t('displacement.figures.individuals')}
-                </th>
-                <th scope="col" className="num">
-                  {t('displacement.figures.households')}
-                </th>
-                {withChange ? (
-                  <th scope="col" className="num">
-                    {t('displacement.drill.change')}
+          <DataTable
+            id={id}
+            className="drill-table clickable"
+            testId="dtm-drill"
+            data-level={admin1 ? 'admin2' : 'admin1'}
+            aria-busy={loading}
+            tabIndex={-1}
+            caption={t('displacement.drill.caption', { level: levelName, place: admin1?.name ?? countryName, group: who })}
+            captionHidden
+            columns={[
+              levelName,
+              { label: t('displacement.figures.individuals'), className: 'num' },
+              { label: t('displacement.figures.households'), className: 'num' },
+              ...(withChange ? [{ label: t('displacement.drill.change'), className: 'num' }] : []),
+              { label: t('displacement.figures.locations'), className: 'num' },
+              { label: t('displacement.figures.females'), className: 'num' },
+              { label: t('displacement.figures.males'), className: 'num' },
+              ...(withPopulation ? [{ label: t('displacement.drill.perThousand'), className: 'num' }] : []),
+            ]}
+            empty={units.length === 0 ? (loading ? t('common.loading') : t('displacement.drill.empty')) : null}
+          >
+            {units.map((unit) => {
+              const name = unit.name ?? unit.pcode;
+              return (
+                <tr key={unit.pcode} data-pcode={unit.pcode} data-testid={`dtm-drill-row-${unit.pcode}`} onClick={() => onDrill(unit.pcode)}>
+                  <th scope="row" className="name-cell">
+                    <button
+                      type="button"
+                      className="link-button"
+                      aria-label={t('displacement.drill.open', { name })}
+                      onClick={(event) => {
+                        event.stopPropagation();
+                        onDrill(unit.pcode);
+                      }}
+                    >
+                      {name}
+                    </button>
+                    <span className="code muted">{unit.pcode}</span>
                   </th>
-                ) : null}
-                <th scope="col" className="num">
-                  {t('displacement.figures.locations')}
-                </th>
-                <th scope="col" className="num">
-                  {t('displacement.figures.females')}
-                </th>
-                <th scope="col" className="num">
-                  {t('displacement.figures.males')}
-                </th>
-                {withPopulation ? (
-                  <th scope="col" className="num">
-                    {t('displacement.drill.perThousand')}
-                  </th>
-                ) : null}
-              </tr>
-            </thead>
-            <tbody>
-              {units.length === 0 ? (
-                <tr>
-                  <td colSpan={8} className="empty">
-                    {loading ? t('common.loading') : t('displacement.drill.empty')}
+                  <td className="num" data-value={unit.individuals}>
+                    {format.number(unit.individuals)}
                   </td>
+                  <td className="num">{format.number(unit.households)}</td>
+                  {withChange ? (
+                    <td className={`num change change-${unit.change === null ? 'none' : directionOf(unit.change)}`}>
+                      {unit.change === null ? none : signedNumber(unit.change, format.language)}
+                    </td>
+                  ) : null}
+                  <td className="num">{format.number(unit.locations)}</td>
+                  <td className="num">{format.number(unit.females)}</td>
+                  <td className="num">{format.number(unit.males)}</td>
+                  {withPopulation ? <td className="num">{unit.perThousand === null ? none : format.decimal(unit.perThousand, 1)}</td> : null}
                 </tr>
-              ) : (
-                units.map((unit) => {
-                  const name = unit.name ?? unit.pcode;
-                  return (
-                    <tr key={unit.pcode} data-pcode={unit.pcode} data-testid={`dtm-drill-row-${unit.pcode}`} onClick={() => onDrill(unit.pcode)}>
-                      <th scope="row" className="name-cell">
-                        <button
-                          type="button"
-                          className="link-button"
-                          aria-label={t('displacement.drill.open', { name })}
-                          onClick={(event) => {
-                            event.stopPropagation();
-                            onDrill(unit.pcode);
-                          }}
-                        >
-                          {name}
-                        </button>
-                        <span className="code muted">{unit.pcode}</span>
-                      </th>
-                      <td className="num" data-value={unit.individuals}>
-                        {format.number(unit.individuals)}
-                      </td>
-                      <td className="num">{format.number(unit.households)}</td>
-                      {withChange ? (
-                        <td className={`num change change-${unit.change === null ? 'none' : directionOf(unit.change)}`}>
-                          {unit.change === null ? none : signedNumber(unit.change, format.language)}
-                        </td>
-                      ) : null}
-                      <td className="num">{format.number(unit.locations)}</td>
-                      <td className="num">{format.number(unit.females)}</td>
-                      <td className="num">{format.number(unit.males)}</td>
-                      {withPopulation ? <td className="num">{unit.perThousand === null ? none : format.decimal(unit.perThousand, 1)}</td> : null}
-                    </tr>
-                  );
-                })
-              )}
-            </tbody>
-          </table>
+              );
+            })}
+          </DataTable>
         )}
       </div>
       {admin2 ? (

@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { ApiError, asApiError, buildUrl, sendJson } from '../api.js';
 import { ActionGate } from '../components/Access.js';
+import { DataTable } from '../components/DataTable.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
@@ -183,45 +184,35 @@ export function RoundPage({ id }: { id: number }) {
               <p className="muted">{t('displacement.roundPage.noImports')}</p>
             ) : (
               <div className="table-scroll">
-                <table className="data-table" data-testid="dtm-imports">
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('displacement.roundPage.file')}</th>
-                      <th scope="col">{t('displacement.roundPage.importedAt')}</th>
-                      <th scope="col">{t('displacement.roundPage.importedBy')}</th>
-                      <th scope="col" className="num">
-                        {t('displacement.roundPage.rowsRead')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('displacement.roundPage.rowsStored')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('displacement.severities.errorPlural')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('displacement.severities.warningPlural')}
-                      </th>
+                <DataTable
+                  testId="dtm-imports"
+                  columns={[
+                    t('displacement.roundPage.file'),
+                    t('displacement.roundPage.importedAt'),
+                    t('displacement.roundPage.importedBy'),
+                    { label: t('displacement.roundPage.rowsRead'), className: 'num' },
+                    { label: t('displacement.roundPage.rowsStored'), className: 'num' },
+                    { label: t('displacement.severities.errorPlural'), className: 'num' },
+                    { label: t('displacement.severities.warningPlural'), className: 'num' },
+                  ]}
+                >
+                  {report.imports.map((entry) => (
+                    <tr key={entry.id} className={entry.superseded ? 'superseded' : undefined}>
+                      <td>
+                        <span className="code" title={entry.sha256}>
+                          {entry.fileName}
+                        </span>
+                        {entry.superseded ? <span className="muted"> · {t('displacement.roundPage.superseded')}</span> : null}
+                      </td>
+                      <td className="date">{format.dateTime(entry.createdAt)}</td>
+                      <td>{entry.createdBy}</td>
+                      <td className="num">{format.number(entry.rowsRead)}</td>
+                      <td className="num">{format.number(entry.rowsStored)}</td>
+                      <td className="num">{format.number(entry.errors)}</td>
+                      <td className="num">{format.number(entry.warnings)}</td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {report.imports.map((entry) => (
-                      <tr key={entry.id} className={entry.superseded ? 'superseded' : undefined}>
-                        <td>
-                          <span className="code" title={entry.sha256}>
-                            {entry.fileName}
-                          </span>
-                          {entry.superseded ? <span className="muted"> · {t('displacement.roundPage.superseded')}</span> : null}
-                        </td>
-                        <td className="date">{format.dateTime(entry.createdAt)}</td>
-                        <td>{entry.createdBy}</td>
-                        <td className="num">{format.number(entry.rowsRead)}</td>
-                        <td className="num">{format.number(entry.rowsStored)}</td>
-                        <td className="num">{format.number(entry.errors)}</td>
-                        <td className="num">{format.number(entry.warnings)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                  ))}
+                </DataTable>
               </div>
             )}
           </section>
@@ -239,41 +230,35 @@ export function RoundPage({ id }: { id: number }) {
               </p>
             ) : (
               <div className="table-scroll flat">
-                <table className="data-table rule-counts" data-testid="dtm-rule-counts">
-                  <caption className="visually-hidden">{t('displacement.quality.countsCaption')}</caption>
-                  <thead>
-                    <tr>
-                      <th scope="col">{t('displacement.quality.rule')}</th>
-                      <th scope="col">{t('displacement.quality.severity')}</th>
-                      <th scope="col" className="num">
-                        {t('displacement.quality.openCount')}
-                      </th>
-                      <th scope="col" className="num">
-                        {t('displacement.quality.decidedCount')}
-                      </th>
-                      <th scope="col">
-                        <span className="visually-hidden">{t('displacement.quality.filter')}</span>
-                      </th>
+                <DataTable
+                  className="rule-counts"
+                  testId="dtm-rule-counts"
+                  caption={t('displacement.quality.countsCaption')}
+                  captionHidden
+                  columns={[
+                    t('displacement.quality.rule'),
+                    t('displacement.quality.severity'),
+                    { label: t('displacement.quality.openCount'), className: 'num' },
+                    { label: t('displacement.quality.decidedCount'), className: 'num' },
+                    <span className="visually-hidden">{t('displacement.quality.filter')}</span>,
+                  ]}
+                >
+                  {rules.map((row) => (
+                    <tr key={row.rule} data-rule={row.rule}>
+                      <th scope="row">{ruleLabel(t, row.rule)}</th>
+                      <td>
+                        <SeverityBadge severity={row.severity} />
+                      </td>
+                      <td className="num">{format.number(row.open)}</td>
+                      <td className="num">{format.number(row.decided)}</td>
+                      <td>
+                        <button type="button" className="link-button" onClick={() => filter({ rule: row.rule, severity: '', status: '' })}>
+                          {t('displacement.quality.showRule')}
+                        </button>
+                      </td>
                     </tr>
-                  </thead>
-                  <tbody>
-                    {rules.map((row) => (
-                      <tr key={row.rule} data-rule={row.rule}>
-                        <th scope="row">{ruleLabel(t, row.rule)}</th>
-                        <td>
-                          <SeverityBadge severity={row.severity} />
-                        </td>
-                        <td className="num">{format.number(row.open)}</td>
-                        <td className="num">{format.number(row.decided)}</td>
-                        <td>
-                          <button type="button" className="link-button" onClick={() => filter({ rule: row.rule, severity: '', status: '' })}>
-                            {t('displacement.quality.showRule')}
-                          </button>
-                        </td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                  ))}
+                </DataTable>
               </div>
             )}
           </section>

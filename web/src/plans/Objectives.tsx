@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { DataTable } from '../components/DataTable.js';
 import { useFormat } from '../useFormat.js';
 import { FundingBar, FundingBarLegend } from './FundingBar.js';
 import { countryEarmarkedUsd } from './fundingBar.js';
@@ -132,46 +133,35 @@ function Objective({ objective, columns }: { objective: ObjectiveView; columns: 
         </div>
       </dl>
       <div className="table-scroll flat">
-        <table className="data-table areas-table">
-          <caption className="visually-hidden">{t('plans.objectives.areasCaption', { position: objective.position })}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('plans.objectives.area')}</th>
-              <th scope="col">{t('plans.objectives.sector')}</th>
-              <th scope="col" className="num">
-                {t('plans.keyFigures.required')}
+        <DataTable
+          className="areas-table"
+          caption={t('plans.objectives.areasCaption', { position: objective.position })}
+          captionHidden
+          columns={[
+            t('plans.objectives.area'),
+            t('plans.objectives.sector'),
+            { label: t('plans.keyFigures.required'), className: 'num' },
+            { label: t('plans.keyFigures.funded'), className: 'num' },
+            { label: t('plans.keyFigures.gap'), className: 'num' },
+            t('plans.keyFigures.percent'),
+            ...(columns.people ? [{ label: t('plans.keyFigures.peopleTargeted'), className: 'num' }] : []),
+            ...(columns.groups ? [t('plans.objectives.targetGroups')] : []),
+          ]}
+        >
+          {objective.areas.map((area) => (
+            <AreaRow key={area.id} area={area} columns={columns} />
+          ))}
+          {funding.notAllocatedBelowUsd > 0 ? (
+            <tr className="unallocated" data-testid="objective-unallocated" data-value={funding.notAllocatedBelowUsd}>
+              <th scope="row" colSpan={3}>
+                {t('plans.objectives.notAllocated')}
+                <span className="sub muted">{t('plans.objectives.notAllocatedHint')}</span>
               </th>
-              <th scope="col" className="num">
-                {t('plans.keyFigures.funded')}
-              </th>
-              <th scope="col" className="num">
-                {t('plans.keyFigures.gap')}
-              </th>
-              <th scope="col">{t('plans.keyFigures.percent')}</th>
-              {columns.people ? (
-                <th scope="col" className="num">
-                  {t('plans.keyFigures.peopleTargeted')}
-                </th>
-              ) : null}
-              {columns.groups ? <th scope="col">{t('plans.objectives.targetGroups')}</th> : null}
+              <td className="num">{money(funding.notAllocatedBelowUsd)}</td>
+              <td colSpan={2 + (columns.people ? 1 : 0) + (columns.groups ? 1 : 0)} />
             </tr>
-          </thead>
-          <tbody>
-            {objective.areas.map((area) => (
-              <AreaRow key={area.id} area={area} columns={columns} />
-            ))}
-            {funding.notAllocatedBelowUsd > 0 ? (
-              <tr className="unallocated" data-testid="objective-unallocated" data-value={funding.notAllocatedBelowUsd}>
-                <th scope="row" colSpan={3}>
-                  {t('plans.objectives.notAllocated')}
-                  <span className="sub muted">{t('plans.objectives.notAllocatedHint')}</span>
-                </th>
-                <td className="num">{money(funding.notAllocatedBelowUsd)}</td>
-                <td colSpan={2 + (columns.people ? 1 : 0) + (columns.groups ? 1 : 0)} />
-              </tr>
-            ) : null}
-          </tbody>
-        </table>
+          ) : null}
+        </DataTable>
       </div>
     </section>
   );

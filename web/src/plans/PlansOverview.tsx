@@ -1,6 +1,7 @@
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { DataTable } from '../components/DataTable.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
@@ -101,54 +102,47 @@ export function PlansOverview() {
         <section className="panel" aria-labelledby="plans-list-title">
           <h2 id="plans-list-title">{t('plans.overview.listTitle', { count: plans.length })}</h2>
           <div className="table-scroll">
-            <table className="data-table plans-table" data-testid="plans-list">
-              <thead>
-                <tr>
-                  <th scope="col">{t('plans.overview.plan')}</th>
-                  <th scope="col">{t('plans.overview.type')}</th>
-                  <th scope="col">{t('plans.overview.years')}</th>
-                  <th scope="col">{t('plans.overview.countries')}</th>
-                  <th scope="col" className="num">
-                    {t('plans.keyFigures.required')}
+            <DataTable
+              className="plans-table"
+              testId="plans-list"
+              columns={[
+                t('plans.overview.plan'),
+                t('plans.overview.type'),
+                t('plans.overview.years'),
+                t('plans.overview.countries'),
+                { label: t('plans.keyFigures.required'), className: 'num' },
+                { label: t('plans.keyFigures.funded'), className: 'num' },
+                t('plans.keyFigures.percent'),
+                { label: t('plans.keyFigures.peopleTargeted'), className: 'num' },
+              ]}
+            >
+              {plans.map((plan) => (
+                <tr key={plan.code} data-testid={`plan-row-${plan.code}`} className={plan === featured ? 'selected' : undefined}>
+                  <th scope="row" className="plan-name-cell">
+                    <Link href={`/plans/${encodeURIComponent(plan.code)}`}>{localName(plan.name, format.language)}</Link>
+                    <span className="code muted">{plan.code}</span>
                   </th>
-                  <th scope="col" className="num">
-                    {t('plans.keyFigures.funded')}
-                  </th>
-                  <th scope="col">{t('plans.keyFigures.percent')}</th>
-                  <th scope="col" className="num">
-                    {t('plans.keyFigures.peopleTargeted')}
-                  </th>
+                  <td>{planTypeLabel(t, plan.type)}</td>
+                  <td className="date">{yearsLabel(plan.startDate, plan.endDate)}</td>
+                  <td>{countriesLabel(format, plan.countries)}</td>
+                  <td className="num">{plan.requiredUsd === null ? none : format.money(plan.requiredUsd)}</td>
+                  <td className="num">
+                    {format.money(plan.fundedUsd)}
+                    {plan.fundingBasis === 'reported' ? (
+                      <span className="muted" title={t('plans.overview.reportedHint')}>
+                        {' '}
+                        {t('plans.overview.reported')}
+                      </span>
+                    ) : null}
+                  </td>
+                  <td className="bar-cell">
+                    <span className="percent">{plan.percentFunded === null ? none : format.percent(plan.percentFunded)}</span>
+                    <FundingBar funding={{ requiredUsd: plan.requiredUsd, fundedUsd: plan.fundedUsd, pledgedUsd: 0 }} />
+                  </td>
+                  <td className="num">{plan.peopleTargeted === null ? none : format.number(plan.peopleTargeted)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {plans.map((plan) => (
-                  <tr key={plan.code} data-testid={`plan-row-${plan.code}`} className={plan === featured ? 'selected' : undefined}>
-                    <th scope="row" className="plan-name-cell">
-                      <Link href={`/plans/${encodeURIComponent(plan.code)}`}>{localName(plan.name, format.language)}</Link>
-                      <span className="code muted">{plan.code}</span>
-                    </th>
-                    <td>{planTypeLabel(t, plan.type)}</td>
-                    <td className="date">{yearsLabel(plan.startDate, plan.endDate)}</td>
-                    <td>{countriesLabel(format, plan.countries)}</td>
-                    <td className="num">{plan.requiredUsd === null ? none : format.money(plan.requiredUsd)}</td>
-                    <td className="num">
-                      {format.money(plan.fundedUsd)}
-                      {plan.fundingBasis === 'reported' ? (
-                        <span className="muted" title={t('plans.overview.reportedHint')}>
-                          {' '}
-                          {t('plans.overview.reported')}
-                        </span>
-                      ) : null}
-                    </td>
-                    <td className="bar-cell">
-                      <span className="percent">{plan.percentFunded === null ? none : format.percent(plan.percentFunded)}</span>
-                      <FundingBar funding={{ requiredUsd: plan.requiredUsd, fundedUsd: plan.fundedUsd, pledgedUsd: 0 }} />
-                    </td>
-                    <td className="num">{plan.peopleTargeted === null ? none : format.number(plan.peopleTargeted)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </DataTable>
           </div>
         </section>
       ) : null}
