@@ -17,7 +17,7 @@ import { newDataKeyLine, parseDataKeys, seal, useDataKeys } from '../src/core/da
 import type { Database } from '../src/core/db.js';
 import { generateRegistry, type GeneratedHousehold } from '../src/demo/registry-generator.js';
 import { createOrganisation } from '../src/response/service.js';
-import { evaluate, fake1000, febrl, formatEvaluation, missingLinkageFiles } from '../test/support/record-linkage.js';
+import { evaluate, evaluateChosen, fake1000, febrl, formatChosen, formatEvaluation, halfOfClericalLabels, missingLinkageFiles, queueSample } from '../test/support/record-linkage.js';
 
 export function benchLinkageQuality(): void {
   const missing = missingLinkageFiles();
@@ -27,6 +27,11 @@ export function benchLinkageQuality(): void {
   }
   console.log(`  linkage quality    threshold: probability ≥ ${DUPLICATE_THRESHOLD}; "clustered": pairs joined into people (connected components)`);
   for (const registry of [febrl(1), febrl(2), febrl(3), fake1000()]) console.log(formatEvaluation(evaluate(registry, DUPLICATE_THRESHOLD)));
+  // The threshold chosen from labels (src/assistance/threshold.ts, as detection chooses it from
+  // the reviewers' decisions), scored on the pairs not labelled.
+  console.log('  linkage threshold  chosen from a labelled sample, evaluated on the truth of the other pairs');
+  for (const registry of [febrl(1), febrl(2), febrl(3)]) console.log(formatChosen(evaluateChosen(registry, DUPLICATE_THRESHOLD, queueSample(200))));
+  console.log(formatChosen(evaluateChosen(fake1000(), DUPLICATE_THRESHOLD, halfOfClericalLabels)));
 }
 
 /** Peak RSS and peak JS memory (heap and array buffers) while work runs, sampled every 50 ms. */

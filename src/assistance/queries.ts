@@ -260,6 +260,45 @@ export async function insertCandidates(db: Queryable, candidates: ReadonlyArray<
   return rows.length;
 }
 
+
+/** The pairs reviewers decided (same person or different) in the scope: the labels that choose the threshold. */
+export async function labelledPairs(db: Queryable, scope: RegistryScope): Promise<Array<{ low: number; high: number; same: boolean }>> {
+  return db.query<{ low: number; high: number; same: boolean }>(
+    `SELECT d.member_low::int AS low, d.member_high::int AS high, d.status = 'same' AS same
+       FROM assistance_duplicate d
+       JOIN assistance_member ml ON ml.id = d.member_low JOIN assistance_household hl ON hl.id = ml.household_id
+       JOIN assistance_member mh ON mh.id = d.member_high JOIN assistance_household hh ON hh.id = mh.household_id
+      WHERE d.status IN ('same', 'different') AND ${IN_SCOPE('hl', 1)} AND ${IN_SCOPE('hh', 1)}`,
+    scopeParams(scope),
+  );
+}
+
+export interface DetectionRunRow {
+  run_at: string;
+  threshold: number;
+  threshold_source: 'labels' | 'default';
+  labels: number;
+  labels_same: number;
+}
+
+export async function insertDetectionRun(
+  db: Queryable,
+  run: { by: string; threshold: number; source: 'labels' | 'default'; labels: number; same: number; compared: number; found: number; added: number },
+): Promise<void> {
+  await db.query(
+    'INSERT INTO assistance_detection_run (run_by, threshold, threshold_source, labels, labels_same, compared, found, added) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)',
+    [run.by, run.threshold, run.source, run.labels, run.same, run.compared, run.found, run.added],
+  );
+}
+
+/** The latest detection run: the threshold in force. */
+export async function latestDetectionRun(db: Queryable): Promise<DetectionRunRow | undefined> {
+  const [row] = await db.query<DetectionRunRow>(
+    `SELECT to_char(run_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"') AS run_at, threshold, threshold_source, labels, labels_same FROM assistance_detection_run ORDER BY id DESC LIMIT 1`,
+  );
+  return row;
+}
+
 export type DuplicateStatus = 'pending' | 'same' | 'different' | 'unsure';
 
 export interface DuplicateRow {

@@ -103,6 +103,13 @@ const ReviewRecordSchema = Type.Object({
   personal: Nullable(Type.Object({ givenNames: Type.String(), familyName: Type.String(), spokenName: Nullable(Type.String()), phone: Nullable(Type.String()) })),
 });
 
+const ThresholdSchema = {
+  threshold: Type.Number({ description: 'The probability a pair must reach to be queued' }),
+  source: Type.Union([Type.Literal('labels'), Type.Literal('default')], { description: 'labels: chosen from the pairs reviewers decided (best F1); default: too few decided pairs' }),
+  labels: Type.Integer({ description: 'Decided pairs (same person or different) of the run' }),
+  same: Type.Integer({ description: 'Of which decided the same person' }),
+};
+
 const DuplicateSchema = Type.Object({
   id: Type.Integer(),
   score: Type.Number(),
@@ -189,9 +196,9 @@ export function assistanceRoutes(app: LiptakoApp, context: AppContext): void {
       config: { verb: 'assistance.manage', audit: 'assistance.duplicates.detect' },
       schema: {
         tags: ['assistance'],
-        summary: 'Compare the registrations of your scope (blocking on names, then pair scores) and queue the likely duplicates for review',
+        summary: 'Compare the registrations of your scope (blocking on names, then pair scores) and queue the likely duplicates for review; the threshold is chosen from the pairs already decided',
         body: Type.Optional(Type.Object({}, { additionalProperties: false })),
-        response: { 200: Type.Object({ compared: Type.Integer(), found: Type.Integer(), added: Type.Integer() }), ...errorResponses(400) },
+        response: { 200: Type.Object({ compared: Type.Integer(), found: Type.Integer(), added: Type.Integer(), threshold: Type.Object(ThresholdSchema) }), ...errorResponses(400) },
       },
     },
     async (request) => assistance.detectDuplicates(db, request.actor),
@@ -209,7 +216,10 @@ export function assistanceRoutes(app: LiptakoApp, context: AppContext): void {
           limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
           offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
         }),
-        response: { 200: Type.Object({ total: Type.Integer(), duplicates: Type.Array(DuplicateSchema) }), ...errorResponses(400) },
+        response: {
+          200: Type.Object({ total: Type.Integer(), duplicates: Type.Array(DuplicateSchema), detection: Nullable(Type.Object({ ranAt: Type.String(), ...ThresholdSchema })) }),
+          ...errorResponses(400),
+        },
       },
     },
     async (request) => assistance.listDuplicates(db, request.actor, { ...request.query, status: request.query.status ?? 'pending' }),

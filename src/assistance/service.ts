@@ -12,6 +12,7 @@ import { AppError } from '../core/errors.js';
 import * as geo from '../geo/service.js';
 import { linkRecords, prepareRecord, reasonsOf, type InternTable, type PreparedRecord } from './linkage.js';
 import * as q from './queries.js';
+import { chooseThreshold, DEFAULT_THRESHOLD, MIN_THRESHOLD, type LabelledPair, type ThresholdChoice } from './threshold.js';
 
 export const DISPLACEMENT_STATUSES = ['idp', 'returnee', 'refugee', 'host', 'other'] as const;
 export const RELATIONS = ['head', 'spouse', 'child', 'parent', 'sibling', 'grandchild', 'other'] as const;
@@ -23,11 +24,12 @@ export const MAX_MEMBERS = 50;
 
 /**
  * Pairs whose probability of being one person (Fellegi–Sunter, weights learned by EM from the
- * registry: linkage.ts) reaches this go to the review queue. 0.5 is where the learned odds say
- * "more likely one person than two"; on the labelled datasets of the quality test it gives F1
- * 0.98–0.99 on FEBRL (bench: BENCH_ONLY=linkage). A person decides every pair; nothing merges by itself.
+ * registry: linkage.ts) reaches the threshold go to the review queue. The threshold is chosen at
+ * each run from the pairs reviewers decided (threshold.ts: the best F1 over them), and is
+ * DEFAULT_THRESHOLD (0.5, "more likely one person than two") until MIN_LABELS pairs are decided.
+ * A person decides every pair; nothing merges by itself.
  */
-export const DUPLICATE_THRESHOLD = 0.5;
+export const DUPLICATE_THRESHOLD = DEFAULT_THRESHOLD;
 
 /** Members read per query by duplicate detection. */
 const DETECTION_PAGE = 20_000;
@@ -319,7 +321,23 @@ const recordOf = (row: q.ComparableRow, table: InternTable): PreparedRecord =>
  * reaches the threshold become pending candidates. Pairs already found keep their decision.
  * Memory grows with the members and the candidates, never with the pairs compared.
  */
-export async function detectDuplicates(db: Queryable, actor: Actor): Promise<{ compared: number; found: number; added: number }> {
+/** The threshold a run applied and the labels that chose it. */
+export interface ThresholdInForce {
+  threshold: number;
+  source: ThresholdChoice['source'];
+  /** Decided pairs of the run's registry (same + different), and how many said "same person". */
+  labels: number;
+  same: number;
+}
+
+export interface DetectionResult {
+  compared: number;
+  found: number;
+  added: number;
+  threshold: ThresholdInForce;
+}
+
+export async function detectDuplicates(db: Queryable, actor: Actor): Promise<DetectionResult> {
   return audited(
     db,
     actor,
@@ -339,23 +357,42 @@ export async function detectDuplicates(db: Queryable, actor: Actor): Promise<{ c
         if (page.length < DETECTION_PAGE) break;
         after = page[page.length - 1]!.id;
       }
-      const run = linkRecords(records, DUPLICATE_THRESHOLD);
-      const candidates = run.matches.map(({ i, j, probability, detail }) => {
-        const reasons = reasonsOf(detail);
-        return {
-          low: Math.min(memberIds[i]!, memberIds[j]!),
-          high: Math.max(memberIds[i]!, memberIds[j]!),
-          // Stored with three decimals: a pair at the threshold stays at it.
-          score: Math.max(DUPLICATE_THRESHOLD, Math.min(1, Math.round(probability * 1000) / 1000)),
-          reasons: householdIds[i] === householdIds[j] ? [...reasons, 'same household'] : reasons,
-        };
-      });
+      // Pairs are kept down to the lowest threshold a choice may give, so that the decided pairs
+      // are scored by this run's model (it is learned again each run) before the cut is chosen.
+      const run = linkRecords(records, MIN_THRESHOLD);
+      const probabilityOf = new Map<string, number>();
+      for (const { i, j, probability } of run.matches) probabilityOf.set(`${Math.min(memberIds[i]!, memberIds[j]!)}:${Math.max(memberIds[i]!, memberIds[j]!)}`, probability);
+      // Only pairs of members this run compares: a withdrawn consent takes its labels with it.
+      const present = new Set(memberIds);
+      const labels: LabelledPair[] = (await q.labelledPairs(tx, scope))
+        .filter(({ low, high }) => present.has(low) && present.has(high))
+        .map(({ low, high, same }) => ({ probability: probabilityOf.get(`${low}:${high}`) ?? 0, same }));
+      const choice = chooseThreshold(labels);
+      const candidates = run.matches
+        .filter(({ probability }) => probability >= choice.threshold)
+        .map(({ i, j, probability, detail }) => {
+          const reasons = reasonsOf(detail);
+          return {
+            low: Math.min(memberIds[i]!, memberIds[j]!),
+            high: Math.max(memberIds[i]!, memberIds[j]!),
+            // Stored with three decimals: a pair at the threshold stays at it.
+            score: Math.max(choice.threshold, Math.min(1, Math.round(probability * 1000) / 1000)),
+            reasons: householdIds[i] === householdIds[j] ? [...reasons, 'same household'] : reasons,
+          };
+        });
       let added = 0;
       for (let start = 0; start < candidates.length; start += CANDIDATE_BATCH) added += await q.insertCandidates(tx, candidates.slice(start, start + CANDIDATE_BATCH));
-      return { compared: run.compared, found: candidates.length, added };
+      const threshold: ThresholdInForce = { threshold: choice.threshold, source: choice.source, labels: choice.labels, same: choice.same };
+      await q.insertDetectionRun(tx, { by: actorName(actor), ...threshold, compared: run.compared, found: candidates.length, added });
+      return { compared: run.compared, found: candidates.length, added, threshold };
     },
     (result) => ({ action: 'assistance.duplicates.detect', objectType: 'registry', objectId: null, summary: result }),
   );
+}
+
+/** The threshold of the latest detection run, and when it ran (null before the first run). */
+export interface DetectionView extends ThresholdInForce {
+  ranAt: string;
 }
 
 export interface ReviewRecord {
@@ -392,7 +429,7 @@ export async function listDuplicates(
   db: Queryable,
   actor: Actor,
   filter: { status: q.DuplicateStatus; limit: number; offset: number },
-): Promise<{ total: number; duplicates: DuplicateView[] }> {
+): Promise<{ total: number; duplicates: DuplicateView[]; detection: DetectionView | null }> {
   const principal = actor.principal;
   const { total, rows } = await q.duplicates(db, scopeOf(principal, 'assistance.manage'), filter.status, filter.limit, filter.offset);
   const members = new Map((await q.reviewMembers(db, rows.flatMap((row) => [row.member_low, row.member_high]))).map((member) => [member.id, member]));
@@ -432,7 +469,9 @@ export async function listDuplicates(
   if (personalShown > 0) {
     await auditedRead(db, actor, { action: 'assistance.duplicates.read', objectType: 'duplicate', objectId: null, summary: { status: filter.status, pairs: duplicates.map((duplicate) => duplicate.id).slice(0, 500) } });
   }
-  return { total, duplicates };
+  const run = await q.latestDetectionRun(db);
+  const detection = run === undefined ? null : { ranAt: run.run_at, threshold: run.threshold, source: run.threshold_source, labels: run.labels, same: run.labels_same };
+  return { total, duplicates, detection };
 }
 
 export type Decision = Exclude<q.DuplicateStatus, 'pending'>;

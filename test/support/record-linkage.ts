@@ -9,6 +9,7 @@ import path from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { clusterOf, linkRecords, prepareRecord, type LinkageRecord } from '../../src/assistance/linkage.js';
 import { foldSpelling } from '../../src/assistance/names.js';
+import { chooseThreshold, MIN_THRESHOLD, type ThresholdChoice } from '../../src/assistance/threshold.js';
 
 export const RECORD_LINKAGE_DIR = path.resolve('..', 'shared', 'data', 'record-linkage');
 
@@ -161,4 +162,60 @@ export function evaluate(registry: LabelledRegistry, threshold: number): Linkage
 export function formatEvaluation(result: LinkageEvaluation): string {
   const line = (q: Quality): string => `P ${q.precision.toFixed(3)} R ${q.recall.toFixed(3)} F1 ${q.f1.toFixed(3)} (${q.predicted} pairs)`;
   return `  ${result.dataset.padEnd(10)} ${result.records} records, ${result.matcher.truePairs} true pairs, ${result.compared} compared: Fellegi–Sunter/EM ${line(result.matcher)}, clustered ${line(result.clustered)}   baseline exact name+year ${line(result.baseline)}`;
+}
+
+export interface ChosenEvaluation {
+  dataset: string;
+  /** Where the labels came from, and the choice they made. */
+  labelSource: string;
+  choice: ThresholdChoice;
+  /** The matcher at the chosen threshold and at the default, on the truth of the pairs not labelled. */
+  chosen: Quality;
+  fixed: Quality;
+  fixedThreshold: number;
+}
+
+/**
+ * The threshold chosen from a labelled sample, then the matcher scored on the truth of every
+ * other pair (the labelled ones left out of both truth and prediction, so the choice is not
+ * scored on what chose it). `labelled` gives the sample from the run's pairs: fake_1000's
+ * clerical labels, or pairs drawn from the queue as reviewers would decide them.
+ */
+export function evaluateChosen(
+  registry: LabelledRegistry,
+  fixedThreshold: number,
+  labelled: (run: ReadonlyArray<{ i: number; j: number }>, truth: ReadonlySet<number>) => { source: string; pairs: Array<{ i: number; j: number; same: boolean }> },
+): ChosenEvaluation {
+  const truth = pairsOfGroups(registry.entity);
+  const run = linkRecords(registry.records.map((record) => prepareRecord(record)), MIN_THRESHOLD);
+  const probability = new Map(run.matches.map((match) => [pairKey(match.i, match.j), match.probability]));
+  const sample = labelled(run.matches, truth);
+  const choice = chooseThreshold(sample.pairs.map(({ i, j, same }) => ({ probability: probability.get(pairKey(i, j)) ?? 0, same })));
+  const held = new Set(sample.pairs.map(({ i, j }) => pairKey(i, j)));
+  const unlabelled = (pairs: Iterable<number>): Set<number> => new Set([...pairs].filter((pair) => !held.has(pair)));
+  const at = (threshold: number): Set<number> => unlabelled(run.matches.filter((match) => match.probability >= threshold).map((match) => pairKey(match.i, match.j)));
+  const heldTruth = unlabelled(truth);
+  return { dataset: registry.name, labelSource: sample.source, choice, chosen: quality(heldTruth, at(choice.threshold)), fixed: quality(heldTruth, at(fixedThreshold)), fixedThreshold };
+}
+
+/** Half of fake_1000's clerical labels (every other row), as a reviewer's decisions. */
+export function halfOfClericalLabels(): { source: string; pairs: Array<{ i: number; j: number; same: boolean }> } {
+  const labels = fake1000Labels().filter((_, row) => row % 2 === 0);
+  return { source: `${labels.length} clerical labels (every other row of fake_1000_labels.csv)`, pairs: labels.map(({ left, right, match }) => ({ i: left, j: right, same: match })) };
+}
+
+/** Every k-th pair the run found down to the lowest threshold (best first), decided by the truth: what reviewers would see. */
+export function queueSample(count: number): (run: ReadonlyArray<{ i: number; j: number }>, truth: ReadonlySet<number>) => { source: string; pairs: Array<{ i: number; j: number; same: boolean }> } {
+  return (run, truth) => {
+    const step = Math.max(1, Math.floor(run.length / count));
+    const pairs = run.filter((_, position) => position % step === 0).slice(0, count).map(({ i, j }) => ({ i, j, same: truth.has(pairKey(i, j)) }));
+    return { source: `${pairs.length} pairs of the queue (probability ≥ ${MIN_THRESHOLD}) decided by the truth`, pairs };
+  };
+}
+
+export function formatChosen(result: ChosenEvaluation): string {
+  const line = (q: Quality): string => `P ${q.precision.toFixed(3)} R ${q.recall.toFixed(3)} F1 ${q.f1.toFixed(3)}`;
+  const { choice } = result;
+  const chosen = choice.source === 'labels' ? `threshold ${choice.threshold.toFixed(3)} chosen (F1 ${choice.f1!.toFixed(3)} on the labels)` : `threshold ${choice.threshold} (default: too few labels)`;
+  return `  ${result.dataset.padEnd(10)} ${result.labelSource} (${choice.same} same): ${chosen} → ${line(result.chosen)}; fixed ${result.fixedThreshold} → ${line(result.fixed)} (on the ${result.chosen.truePairs} true pairs not labelled)`;
 }

@@ -326,6 +326,15 @@ function ReviewQueue({ version, onChanged }: { version: number; onChanged: () =>
       {queue.data ? (
         <p data-testid="assistance-queue-total">{t(`assistance.review.total.${status}`, { count: queue.data.total, formatted: format.number(queue.data.total) })}</p>
       ) : null}
+      {queue.data?.detection ? (
+        <p className="muted" data-testid="assistance-threshold">
+          {t(`assistance.review.threshold.${queue.data.detection.source}`, {
+            threshold: format.decimal(queue.data.detection.threshold, 3),
+            count: queue.data.detection.labels,
+            formatted: format.number(queue.data.detection.labels),
+          })}
+        </p>
+      ) : null}
       {(queue.data?.duplicates ?? []).map((pair) => (
         <PairCard key={`${pair.id}-${pair.status}`} pair={pair} onChanged={onChanged} />
       ))}

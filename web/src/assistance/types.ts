@@ -1,7 +1,7 @@
 /** Shapes of the assistance registry API, from the server's service types (type-only imports). */
-import type { DuplicateView, HouseholdView, ReviewRecord } from '../../../src/assistance/service.js';
+import type { DetectionView, DuplicateView, HouseholdView, ReviewRecord } from '../../../src/assistance/service.js';
 
-export type { DuplicateView, HouseholdView, ReviewRecord };
+export type { DetectionView, DuplicateView, HouseholdView, ReviewRecord };
 
 export interface HouseholdsResponse {
   total: number;
@@ -11,4 +11,6 @@ export interface HouseholdsResponse {
 export interface DuplicatesResponse {
   total: number;
   duplicates: DuplicateView[];
+  /** The latest detection run's threshold (null before the first run). */
+  detection: DetectionView | null;
 }
