@@ -85,6 +85,12 @@ async function translated<T>(work: () => Promise<T>): Promise<T> {
  */
 export class SessionQueryable implements Queryable {
   private savepoints = 0;
+  /**
+   * The last statement asked for: the next one waits for it. One connection runs one statement at
+   * a time; pg 8 queues a second one itself but warns that pg 9 will refuse it, and callers sharing
+   * a session (a test's rolled-back session under concurrent requests, Promise.all in a service) do ask.
+   */
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(
     readonly kind: DatabaseKind,
@@ -93,11 +99,17 @@ export class SessionQueryable implements Queryable {
   ) {}
 
   query<Row extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
-    return translated(async () => (await this.run(sql, params)) as Row[]);
+    return this.inTurn(() => translated(async () => (await this.run(sql, params)) as Row[]));
   }
 
   exec(script: string): Promise<void> {
-    return translated(() => this.runScript(script));
+    return this.inTurn(() => translated(() => this.runScript(script)));
+  }
+
+  private inTurn<T>(statement: () => Promise<T>): Promise<T> {
+    const result = this.previous.then(statement);
+    this.previous = result.catch(() => undefined);
+    return result;
   }
 
   async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
