@@ -4,6 +4,7 @@ import type { LiptakoModule } from '../core/module.js';
 import { assistanceDemo } from '../demo/assistance-demo.js';
 import { assistanceMessages } from './messages.js';
 import { assistanceRoutes } from './routes.js';
+import { checkDataKeysAtStart } from './sealing.js';
 
 export const assistanceModule: LiptakoModule = {
   name: 'assistance',
@@ -12,4 +13,5 @@ export const assistanceModule: LiptakoModule = {
   demo: assistanceDemo,
   navigation: [{ kind: 'module', id: 'assistance', path: '/assistance', verb: 'assistance.read' }],
   verbs: ['assistance.read', 'assistance.personal', 'assistance.manage'] satisfies Verb[],
+  checkAtStart: checkDataKeysAtStart,
 };

@@ -414,6 +414,20 @@ export async function stalePeopleCount(db: Queryable, pattern: string): Promise<
   return row!;
 }
 
+/**
+ * A sealed name at each end of the registry (the first and the last person stored): enough to
+ * tell at start whether this process was given the keys the data is sealed with (a rekey seals
+ * the old end last), without reading the registry.
+ */
+export async function sealedNamesAtEnds(db: Queryable): Promise<string[]> {
+  const rows = await db.query<{ name: string }>(
+    `(SELECT given_names AS name FROM assistance_member WHERE given_names LIKE 's1:%' ORDER BY id LIMIT 1)
+     UNION ALL
+     (SELECT given_names AS name FROM assistance_member WHERE given_names LIKE 's1:%' ORDER BY id DESC LIMIT 1)`,
+  );
+  return rows.map((row) => row.name);
+}
+
 export type SealedPersonRow = { id: number } & Record<SealedColumn, string | null>;
 
 /** A page of those people after `after`, every member whatever their consent (withdrawn data stays sealed too). */

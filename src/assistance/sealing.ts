@@ -6,9 +6,9 @@
  * once this has run (docs/assistance.md, "Keys and their rotation").
  */
 import { audited, type Actor } from '../access/audit.js';
-import { currentSealPattern, seal, unseal } from '../core/data-keys.js';
+import { canOpen, currentSealPattern, seal, sealKeyId, unseal } from '../core/data-keys.js';
 import type { Queryable } from '../core/db.js';
-import { rekeyPage, resealMembers, stalePeopleCount } from './queries.js';
+import { rekeyPage, resealMembers, sealedNamesAtEnds, stalePeopleCount } from './queries.js';
 
 export interface RekeyReport {
   /** People whose sealed columns were sealed again with the current key. */
@@ -46,4 +46,18 @@ export async function rekeyPersonalData(db: Queryable, actor: Actor, onProgress?
     onProgress?.(resealed, stale);
   }
   return { resealed, alreadyCurrent: total - resealed };
+}
+
+/**
+ * At start: refuses to serve a registry sealed with a key this process was not given. Several
+ * processes on one PostgreSQL, each left to make its own key file, would each seal under a key the
+ * others cannot open; a process given the wrong keys would fail on every person it shows.
+ */
+export async function checkDataKeysAtStart(db: Queryable): Promise<void> {
+  const missing = (await sealedNamesAtEnds(db)).find((name) => !canOpen(name));
+  if (missing === undefined) return;
+  throw new Error(
+    `The registry's personal data is sealed with data key "${sealKeyId(missing)}", which this process was not given. ` +
+      'Give every process the same keys (LIPTAKO_DATA_KEYS, or LIPTAKO_DATA_KEY_FILE naming one shared file; docs/assistance.md, "Keys and their rotation").',
+  );
 }

@@ -84,6 +84,7 @@ async function runDemo(db: Database): Promise<void> {
 }
 
 async function serve(db: Database, config: Config): Promise<void> {
+  for (const module of MODULES) await module.checkAtStart?.(db);
   const interrupted: number[] = [];
   for (const module of MODULES) if (module.jobs?.recover) interrupted.push(...(await module.jobs.recover(db)));
   if (interrupted.length > 0) console.log(`  ${interrupted.length} import(s) cut short by the last stop were marked interrupted; run them again from the import page or with \`liptako dtm retry\`.`);

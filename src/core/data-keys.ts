@@ -130,6 +130,19 @@ export function unseal(value: string | null): string | null {
   }
 }
 
+/** The id of the key a stored value is sealed with; null for a value stored before sealing (or null). */
+export function sealKeyId(value: string | null): string | null {
+  if (value === null || !value.startsWith(PREFIX)) return null;
+  const colon = value.indexOf(':', PREFIX.length);
+  return colon === -1 ? null : value.slice(PREFIX.length, colon);
+}
+
+/** Whether this process holds the key a stored value is sealed with (a value stored before sealing needs none). */
+export function canOpen(value: string | null): boolean {
+  const id = sealKeyId(value);
+  return id === null || keyring().byId.has(id);
+}
+
 /** Whether a stored value is sealed with the current key (`rekey` leaves those alone). */
 export function sealedWithCurrentKey(value: string | null): boolean {
   return value === null || value.startsWith(`${PREFIX}${keyring().current.id}:`);

@@ -68,4 +68,9 @@ export interface LiptakoModule {
   pathToken?: PathTokenResolver;
   demo?: DemoLoader;
   navigation?: readonly NavigationEntry[];
+  /**
+   * Before serving: throws (a message for the operator) when this process cannot work with the
+   * database as it is, e.g. personal data sealed with keys this process was not given.
+   */
+  checkAtStart?(db: Queryable): Promise<void>;
 }

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/access/audit.js';
-import { rekeyPersonalData } from '../../src/assistance/sealing.js';
+import { checkDataKeysAtStart, rekeyPersonalData } from '../../src/assistance/sealing.js';
 import { checkMembers } from '../../src/assistance/service.js';
 import { formatMessage } from '../../src/core/errors.js';
 import { parseDataKeys, seal, useDataKeys } from '../../src/core/data-keys.js';
@@ -51,6 +51,18 @@ describeEachDatabase('assistance personal data sealed at rest', (context) => {
       ['Mahamadou Ousmane', 'Maïga', '+22376123456', 'ML-ID-4471'],
       ['Aïssata', 'Touré', null, null],
     ]);
+  });
+
+  it('refuses to start a process that was not given the key the registry is sealed with (a second server with a key file of its own)', async () => {
+    await expect(checkDataKeysAtStart(context.db)).resolves.toBeUndefined();
+    const seed = await seedAssistance(context.app, context.db);
+    await register(context.as('partner'), seed.tpn, MAIGA_FIRST);
+    // Another process, left to make its own key: it could neither show these people nor seal beside them.
+    useDataKeys(parseDataKeys(NEW_KEY, 'another process'));
+    await expect(checkDataKeysAtStart(context.db)).rejects.toThrow(/sealed with data key "test-1", which this process was not given.*LIPTAKO_DATA_KEYS/);
+    // Given the registry's key too (a rotation in progress), it starts.
+    useDataKeys(parseDataKeys(`${NEW_KEY},${TEST_KEY}`, 'both keys'));
+    await expect(checkDataKeysAtStart(context.db)).resolves.toBeUndefined();
   });
 
   it('seals again with a new key, rows from before sealing included, so that the old key can be dropped', async () => {
