@@ -6,7 +6,7 @@ import { PageGate } from '../components/Access.js';
 import { useFileSender } from '../useFileSender.js';
 import { useJobPoll } from '../useJobPoll.js';
 import { InputField } from '../components/FormFields.js';
-import { uploadWords, UploadStatus } from '../components/UploadStatus.js';
+import { CancelUpload, UploadOutcome, uploadWords } from '../components/UploadStatus.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { clearApiCache, useApi } from '../useApi.js';
@@ -364,26 +364,17 @@ function ImportForm() {
                 {t('displacement.import.upload')}
               </button>
             )}
-            {step.name === 'uploading' || step.name === 'reading' ? (
-              <button type="button" className="button" onClick={sender.cancel}>
-                {t('common.cancel')}
-              </button>
-            ) : null}
+            {step.name === 'uploading' || step.name === 'reading' ? <CancelUpload onCancel={sender.cancel} /> : null}
           </div>
         </form>
 
-        <div className="import-status" aria-live="polite">
-          <UploadStatus
-            stage={step.name === 'uploading' || step.name === 'cancelled' ? step : step.name === 'reading' ? { name: 'processing' } : null}
-            testId="dtm-upload-progress"
-            {...uploadWords(t, 'displacement.import')}
-          />
-        </div>
-        {step.name === 'error' ? (
-          <div data-testid="dtm-import-error" data-code={step.error.code ?? undefined}>
-            <ErrorNotice error={step.error} />
-          </div>
-        ) : null}
+        <UploadOutcome
+          stage={step.name === 'uploading' || step.name === 'cancelled' ? step : step.name === 'reading' ? { name: 'processing' } : null}
+          testId="dtm-upload-progress"
+          {...uploadWords(t, 'displacement.import')}
+          error={step.name === 'error' ? step.error : null}
+          errorTestId="dtm-import-error"
+        />
       </section>
 
       {step.name === 'mapping' || step.name === 'running' || step.name === 'finished' ? (

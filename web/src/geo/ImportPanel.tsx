@@ -2,8 +2,7 @@ import { useEffect, useId, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, buildUrl } from '../api.js';
 import { LoadOnOpen } from '../components/LoadOnOpen.js';
-import { UploadStatus } from '../components/UploadStatus.js';
-import { ErrorNotice } from '../components/Status.js';
+import { CancelUpload, UploadOutcome } from '../components/UploadStatus.js';
 import { useFileSender } from '../useFileSender.js';
 import { useFormat } from '../useFormat.js';
 import { importProblem, MAX_YEAR, MIN_YEAR, parseYear, REFUSED_LIST_LIMIT, type ImportProblem } from './importErrors.js';
@@ -294,66 +293,60 @@ export function ImportPanel({ onImported, version }: { onImported: (report: Repo
           <button type="submit" className="button primary" disabled={busy} data-testid="geo-import-submit">
             {t('geo.import.submit')}
           </button>
-          {busy ? (
-            <button type="button" className="button" onClick={sender.cancel}>
-              {t('common.cancel')}
-            </button>
-          ) : null}
+          {busy ? <CancelUpload onCancel={sender.cancel} /> : null}
         </div>
       </form>
 
-      <div className="import-status" aria-live="polite">
-        <UploadStatus
-          stage={phase.name === 'uploading' || phase.name === 'processing' || phase.name === 'cancelled' ? phase : null}
-          testId="geo-import-progress"
-          label={t('geo.import.progressLabel')}
-          uploading={(progress) => t('geo.import.uploading', { file: file?.name ?? '', ...progress })}
-          processing={t('geo.import.processing')}
-          cancelled={t('geo.import.cancelled')}
-        />
-      </div>
-      {phase.name === 'error' ? (
-        <div className="import-problem" data-testid="geo-import-error" data-code={phase.error.code ?? undefined}>
-          <ErrorNotice error={phase.error} onRetry={file ? () => start(file) : undefined} />
-          {problem.kind === 'pcodeProperty' ? <p className="hint">{t('geo.import.advanced.pcodePropertyAsked')}</p> : null}
-          {problem.kind === 'rowsRefused' ? (
-            <div className="refused" data-testid="geo-import-refused">
-              <h3>{t('geo.import.report.refusedTitle')}</h3>
-              <RefusedTable rows={problem.refused} testId="geo-import-refused-rows" />
-              <div className="form-actions">
-                <button
-                  type="button"
-                  className="button primary"
-                  data-testid="geo-import-anyway"
-                  disabled={!file}
-                  onClick={() => {
-                    if (file) start(file, true);
-                  }}
-                >
-                  {problem.refused.length >= REFUSED_LIST_LIMIT
-                    ? t('geo.import.importAnywayAtLeast', { limit: problem.refused.length })
-                    : t('geo.import.importAnyway', { count: problem.refused.length })}
-                </button>
-              </div>
+      <UploadOutcome
+        stage={phase.name === 'uploading' || phase.name === 'processing' || phase.name === 'cancelled' ? phase : null}
+        testId="geo-import-progress"
+        label={t('geo.import.progressLabel')}
+        uploading={(progress) => t('geo.import.uploading', { file: file?.name ?? '', ...progress })}
+        processing={t('geo.import.processing')}
+        cancelled={t('geo.import.cancelled')}
+        error={phase.name === 'error' ? phase.error : null}
+        errorTestId="geo-import-error"
+        errorClassName="import-problem"
+        onRetry={file ? () => start(file) : undefined}
+      >
+        {problem.kind === 'pcodeProperty' ? <p className="hint">{t('geo.import.advanced.pcodePropertyAsked')}</p> : null}
+        {problem.kind === 'rowsRefused' ? (
+          <div className="refused" data-testid="geo-import-refused">
+            <h3>{t('geo.import.report.refusedTitle')}</h3>
+            <RefusedTable rows={problem.refused} testId="geo-import-refused-rows" />
+            <div className="form-actions">
+              <button
+                type="button"
+                className="button primary"
+                data-testid="geo-import-anyway"
+                disabled={!file}
+                onClick={() => {
+                  if (file) start(file, true);
+                }}
+              >
+                {problem.refused.length >= REFUSED_LIST_LIMIT
+                  ? t('geo.import.importAnywayAtLeast', { limit: problem.refused.length })
+                  : t('geo.import.importAnyway', { count: problem.refused.length })}
+              </button>
             </div>
-          ) : null}
-          {problem.kind === 'reformNeedsDate' ? (
-            <div className="name-mismatches" data-testid="geo-import-reform">
-              <p>
-                {problem.suggestedValidFrom
-                  ? t('geo.import.reform.dateSuggested', { date: format.date(problem.suggestedValidFrom, 'long') })
-                  : t('geo.import.reform.dateNeeded')}
-              </p>
-              {problem.nameMismatches.length > 0 ? (
-                <>
-                  <h3>{t('geo.import.reform.title', { count: problem.nameMismatches.length })}</h3>
-                  <NameMismatchTable rows={problem.nameMismatches} testId="geo-import-mismatches" />
-                </>
-              ) : null}
-            </div>
-          ) : null}
-        </div>
-      ) : null}
+          </div>
+        ) : null}
+        {problem.kind === 'reformNeedsDate' ? (
+          <div className="name-mismatches" data-testid="geo-import-reform">
+            <p>
+              {problem.suggestedValidFrom
+                ? t('geo.import.reform.dateSuggested', { date: format.date(problem.suggestedValidFrom, 'long') })
+                : t('geo.import.reform.dateNeeded')}
+            </p>
+            {problem.nameMismatches.length > 0 ? (
+              <>
+                <h3>{t('geo.import.reform.title', { count: problem.nameMismatches.length })}</h3>
+                <NameMismatchTable rows={problem.nameMismatches} testId="geo-import-mismatches" />
+              </>
+            ) : null}
+          </div>
+        ) : null}
+      </UploadOutcome>
       {phase.name === 'done' ? <ImportReport report={phase.report} /> : null}
       <ImportHistory version={version} />
     </section>

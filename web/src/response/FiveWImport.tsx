@@ -2,7 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
-import { UploadStatus, uploadWords, type UploadStage } from '../components/UploadStatus.js';
+import { CancelUpload, UploadOutcome, uploadWords, type UploadStage } from '../components/UploadStatus.js';
 import { useFormat } from '../useFormat.js';
 import { clearApiCache } from '../useApi.js';
 import { useFileSender } from '../useFileSender.js';
@@ -108,25 +108,16 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
           <button type="submit" className="button" disabled={file === null || step.name === 'sending' || step.name === 'running'} data-testid="response-import-send">
             {t('response.import.send')}
           </button>
-          {step.name === 'sending' && step.stage.name === 'uploading' ? (
-            <button type="button" className="button" onClick={sender.cancel}>
-              {t('common.cancel')}
-            </button>
-          ) : null}
+          {step.name === 'sending' && step.stage.name === 'uploading' ? <CancelUpload onCancel={sender.cancel} /> : null}
         </div>
       </form>
-      <div aria-live="polite">
-        <UploadStatus
-          stage={step.name === 'sending' ? step.stage : null}
-          testId="response-import-progress"
-          {...uploadWords(t, 'response.import')}
-        />
-      </div>
-      {step.name === 'error' ? (
-        <div data-testid="response-import-error" data-code={step.error.code ?? undefined}>
-          <ErrorNotice error={step.error} />
-        </div>
-      ) : null}
+      <UploadOutcome
+        stage={step.name === 'sending' ? step.stage : null}
+        testId="response-import-progress"
+        {...uploadWords(t, 'response.import')}
+        error={step.name === 'error' ? step.error : null}
+        errorTestId="response-import-error"
+      />
       {upload !== null && chosen !== undefined ? (
         <div data-testid="response-import-preview">
           <h3>{t('response.import.preview', { file: upload.fileName, rows: chosen.rows })}</h3>
