@@ -619,6 +619,8 @@ export interface LinkageModel {
   familyFrequency: Map<string, number>;
   records: number;
   iterations: number;
+  /** The household weight, learned after λ (null while no households are alike). */
+  household?: HouseholdWeight | null;
 }
 
 /** How many pairs the priors weigh as: enough to steady a registry of a dozen families, nothing for a large one. */
@@ -832,67 +834,110 @@ export interface LinkageRun {
   matches: MatchedPair[];
 }
 
-/** Pairs at least this likely count as "another member alike" for their households. */
-const HOUSEHOLD_FLOOR = 0.05;
-/** Bits added when another member of each household is alike too: a family registered twice. */
-export const HOUSEHOLD_BONUS = 6;
-/** Bits taken when both households have others and none of them is alike: two families with a namesake each. */
-export const HOUSEHOLD_PENALTY = 3;
+/**
+ * Evidence (bits, without the prior odds) from which a pair counts as "another member alike" for
+ * its households: the names and the birth year agree about as well as a person's two
+ * registrations do. In bits rather than probability, so that it does not rise with the registry:
+ * the prior odds of a million people are ten times smaller than those of 100,000, and a floor in
+ * probability left most members of a family registered twice below it.
+ */
+export const ALIKE_BITS = 15;
+/** Pairs below and above these probabilities (before the household) are taken as different people and as one person when the household weight is learned. */
+const HOUSEHOLD_DIFFERENT = 0.01;
+const HOUSEHOLD_SAME = 0.99;
+
+/** The household weight learned from the pairs: m and u of "another member of each household is alike". */
+export interface HouseholdWeight {
+  m: number;
+  u: number;
+  /** Bits added to a pair whose households have another pair alike; taken (negative) when both have others and none is. */
+  alike: number;
+  none: number;
+}
 
 /**
  * Household composition: two registrations of one family bring several members alike at once
- * (head, spouse, children), two namesakes do not. A pair whose households have another pair of
- * members alike (a different member on each side) gains HOUSEHOLD_BONUS bits; one whose households
- * both have other members, none alike, loses HOUSEHOLD_PENALTY (partners register a family's
- * members unevenly, so the penalty is the smaller). Pairs are kept for this only above
- * HOUSEHOLD_FLOOR, a small share of those compared. Both amounts are set, not learned: EM over
- * households is a further step.
+ * (head, spouse, children), two namesakes do not. Learned like the other comparisons: m is how
+ * often a pair that is surely one person (≥ HOUSEHOLD_SAME before this) has another pair of
+ * members alike between the two households, u how often a compared pair that is surely two people
+ * (≤ HOUSEHOLD_DIFFERENT) has one. The compared pairs, not random ones, give u: two Maïga
+ * families with a namesake each are far more often alike elsewhere than two families at random.
+ * A pair gains log2(m/u) when another pair of members (a different member on each side) is alike;
+ * one whose households both have other members, none alike, gains log2((1−m)/(1−u)) (negative).
+ * A pair that is not the best alike of both its members there (a son named after his father, a
+ * sister of the same age) gains nothing. Works on the candidates' typed arrays: no object per pair.
  */
-function householdEvidence(records: readonly PreparedRecord[], pairs: MatchedPair[]): MatchedPair[] {
+function householdEvidence(records: readonly PreparedRecord[], candidates: PairList, weights: Float32Array): HouseholdWeight | null {
   const sizes = new Map<number, number>();
   for (const record of records) if (record.household !== null) sizes.set(record.household, (sizes.get(record.household) ?? 0) + 1);
-  const households = new Map<string, Array<{ i: number; j: number }>>();
-  const keyOf = (pair: MatchedPair): string | null => {
-    const [a, b] = [records[pair.i]!.household, records[pair.j]!.household];
+  const householdPair = (at: number): number | null => {
+    const [a, b] = [records[candidates.left[at]!]!.household, records[candidates.right[at]!]!.household];
     if (a === null || b === null || a === b) return null;
-    return a < b ? `${a}:${b}` : `${b}:${a}`;
+    // Household ids are below 2^26 (67 million): the pair of them fits a double exactly.
+    return a < b ? a * 67_108_864 + b : b * 67_108_864 + a;
   };
-  for (const pair of pairs) {
-    const key = keyOf(pair);
-    if (key === null) continue;
-    const list = households.get(key);
-    if (list) list.push(pair);
-    else households.set(key, [pair]);
-  }
-  // A person is one member of a household: across two registrations of a family each member
-  // answers to one member of the other, the best alike. A pair that is not the best of both its
-  // members there (a son named after his father, a sister of the same age) gets no bonus.
+  // The alike pairs of each pair of households, and each member's best alike weight.
+  const alikeOf = new Map<number, number[]>();
   const best = new Map<number, number>();
-  for (const pair of pairs) {
-    if (keyOf(pair) === null) continue;
-    for (const member of [pair.i, pair.j]) best.set(member, Math.max(best.get(member) ?? -Infinity, pair.weight));
+  for (let at = 0; at < candidates.length; at++) {
+    if (candidates.evidence[at]! < ALIKE_BITS) continue;
+    const key = householdPair(at);
+    if (key === null) continue;
+    const list = alikeOf.get(key);
+    if (list) list.push(at);
+    else alikeOf.set(key, [at]);
+    for (const member of [candidates.left[at]!, candidates.right[at]!]) best.set(member, Math.max(best.get(member) ?? -Infinity, weights[at]!));
   }
-  return pairs.map((pair) => {
-    const key = keyOf(pair);
-    const others = key === null ? [] : households.get(key)!.filter((other) => other.i !== pair.i && other.j !== pair.j && other.i !== pair.j && other.j !== pair.i);
-    if (key === null) return pair;
-    if (others.length > 0 && (pair.weight < best.get(pair.i)! || pair.weight < best.get(pair.j)!)) return pair;
-    if (others.length === 0) {
-      if ((sizes.get(records[pair.i]!.household!) ?? 0) < 2 || (sizes.get(records[pair.j]!.household!) ?? 0) < 2) return pair;
-      const weight = pair.weight - HOUSEHOLD_PENALTY;
-      return { ...pair, weight, probability: 1 / (1 + Math.pow(2, -weight)) };
+  if (alikeOf.size === 0) return null;
+  // 1: another pair alike; 0: both households have others, none alike; -1: no evidence either way.
+  const state = new Int8Array(candidates.length).fill(-1);
+  let same = 0;
+  let sameAlike = 0;
+  let different = 0;
+  let differentAlike = 0;
+  const sameBits = Math.log2(HOUSEHOLD_SAME / (1 - HOUSEHOLD_SAME));
+  const differentBits = Math.log2(HOUSEHOLD_DIFFERENT / (1 - HOUSEHOLD_DIFFERENT));
+  for (let at = 0; at < candidates.length; at++) {
+    const key = householdPair(at);
+    if (key === null) continue;
+    const [i, j] = [candidates.left[at]!, candidates.right[at]!];
+    if ((sizes.get(records[i]!.household!) ?? 0) < 2 || (sizes.get(records[j]!.household!) ?? 0) < 2) continue;
+    const others = alikeOf.get(key)?.some((other) => {
+      const [k, l] = [candidates.left[other]!, candidates.right[other]!];
+      return k !== i && l !== j && k !== j && l !== i;
+    });
+    // Another pair alike but this one not the best of its members there: no evidence either way
+    // (the cross pairs of a family registered twice, the head and the other side's spouse).
+    if (others === true && (weights[at]! < (best.get(i) ?? -Infinity) || weights[at]! < (best.get(j) ?? -Infinity))) continue;
+    state[at] = others === true ? 1 : 0;
+    if (weights[at]! >= sameBits) {
+      same++;
+      if (others === true) sameAlike++;
+    } else if (weights[at]! <= differentBits) {
+      different++;
+      if (others === true) differentAlike++;
     }
-    const weight = pair.weight + HOUSEHOLD_BONUS;
-    return { ...pair, weight, probability: 1 / (1 + Math.pow(2, -weight)), detail: { ...pair.detail, household: true } };
-  });
+  }
+  // Half a pair of pseudo-counts each way: a registry with no sure pair yet learns nothing extreme.
+  const m = clamp((sameAlike + 0.5) / (same + 1));
+  const u = clamp((differentAlike + 0.5) / (different + 1));
+  const weight: HouseholdWeight = { m, u, alike: Math.log2(m / u), none: Math.log2((1 - m) / (1 - u)) };
+  for (let at = 0; at < candidates.length; at++) {
+    if (state[at] === 0) weights[at] = weights[at]! + weight.none;
+    else if (state[at] === 1) weights[at] = weights[at]! + weight.alike;
+  }
+  candidates.household = state;
+  return weight;
 }
 
 /** Pairs and their evidence in growing typed arrays: millions of them cost 12 bytes each, not an object each. */
 class PairList {
-  private left = new Int32Array(1024);
-  private right = new Int32Array(1024);
-  private evidence = new Float32Array(1024);
-  private length = 0;
+  left = new Int32Array(1024);
+  right = new Int32Array(1024);
+  evidence = new Float32Array(1024);
+  /** Set by householdEvidence: 1 where another member of each household is alike. */
+  household: Int8Array | null = null;
+  length = 0;
 
   push(i: number, j: number, evidence: number): void {
     if (this.length === this.left.length) {
@@ -908,10 +953,6 @@ class PairList {
     this.right[this.length] = j;
     this.evidence[this.length] = evidence;
     this.length++;
-  }
-
-  forEach(visit: (i: number, j: number, evidence: number) => void): void {
-    for (let at = 0; at < this.length; at++) visit(this.left[at]!, this.right[at]!, this.evidence[at]!);
   }
 }
 
@@ -940,11 +981,10 @@ export function linkRecords(records: readonly PreparedRecord[], threshold: numbe
   );
   const model = trainModel(records, byRule, { u: estimateU(records, options.uSamples) });
   // One walk compares each pair once: its pattern is counted for λ, and the pair is kept (two
-  // numbers and its evidence, 12 bytes) when its evidence could reach the floor whatever λ turns
-  // out to be (λ is at most 0.5, so the prior odds add at most nothing).
-  // Pairs far below the threshold are dropped; those near it wait for their households.
-  const floor = Math.min(threshold, HOUSEHOLD_FLOOR);
-  const floorBits = Math.log2(floor / (1 - floor));
+  // numbers and its evidence, 12 bytes) when its evidence could reach the threshold with the
+  // household's help, or counts as alike for its household.
+  const floor = Math.min(threshold, 0.05);
+  const floorBits = Math.min(ALIKE_BITS, Math.log2(floor / (1 - floor)));
   const scored = new Map<number, number>();
   const candidates = new PairList();
   const { pairs, skippedBlocks } = forEachCandidatePair(
@@ -960,13 +1000,19 @@ export function linkRecords(records: readonly PreparedRecord[], threshold: numbe
   );
   model.lambda = estimateLambda(model, scored, records.length);
   const prior = Math.log2(model.lambda / (1 - model.lambda));
-  const kept: MatchedPair[] = [];
-  candidates.forEach((i, j, evidence) => {
-    const weight = prior + evidence;
-    const probability = 1 / (1 + Math.pow(2, -weight));
-    if (probability >= floor) kept.push({ i, j, weight, probability, detail: comparePair(records[i]!, records[j]!) });
-  });
-  const matches = householdEvidence(records, kept).filter((pair) => pair.probability >= threshold);
+  const weights = new Float32Array(candidates.length);
+  for (let at = 0; at < candidates.length; at++) weights[at] = prior + candidates.evidence[at]!;
+  model.household = householdEvidence(records, candidates, weights);
+  const thresholdBits = Math.log2(threshold / (1 - threshold));
+  const matches: MatchedPair[] = [];
+  for (let at = 0; at < candidates.length; at++) {
+    const weight = weights[at]!;
+    if (weight < thresholdBits) continue;
+    const [i, j] = [candidates.left[at]!, candidates.right[at]!];
+    const detail = comparePair(records[i]!, records[j]!);
+    if (candidates.household?.[at] === 1) detail.household = true;
+    matches.push({ i, j, weight, probability: 1 / (1 + Math.pow(2, -weight)), detail });
+  }
   return { model, compared: pairs, skippedBlocks, matches };
 }
 
