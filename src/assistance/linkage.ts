@@ -501,16 +501,17 @@ export const BLOCKING_RULES: ReadonlyArray<{
   },
 ];
 
-/** 53-bit FNV-1a-like hash: keys sorted as numbers, not strings (a million records, several keys each). */
+/**
+ * 32-bit FNV-1a hash, finished with a Murmur mix: keys sorted as numbers, not strings, four bytes
+ * each (a million records hold some thirty keys each over the rules). Two keys of one rule that
+ * collide only merge their blocks: a few more pairs compared, none lost.
+ */
 function hashKey(text: string): number {
-  let high = 0x811c9dc5;
-  let low = 0x1000193;
-  for (let index = 0; index < text.length; index++) {
-    const code = text.charCodeAt(index);
-    high = Math.imul(high ^ code, 0x01000193) >>> 0;
-    low = Math.imul(low ^ (code + index), 0x5bd1e995) >>> 0;
-  }
-  return (high & 0x1fffff) * 0x100000000 + low;
+  let hash = 0x811c9dc5;
+  for (let index = 0; index < text.length; index++) hash = Math.imul(hash ^ text.charCodeAt(index), 0x01000193);
+  hash = Math.imul(hash ^ (hash >>> 16), 0x85ebca6b);
+  hash = Math.imul(hash ^ (hash >>> 13), 0xc2b2ae35);
+  return (hash ^ (hash >>> 16)) >>> 0;
 }
 
 /**
@@ -519,19 +520,28 @@ function hashKey(text: string): number {
  * million records would otherwise cost a million small objects per rule).
  */
 export interface BlockingIndex {
-  rules: Array<{ offsets: Int32Array; keys: Float64Array }>;
+  rules: Array<{ offsets: Int32Array; keys: Uint32Array }>;
 }
 
 export function blockingIndex(records: readonly PreparedRecord[]): BlockingIndex {
   return {
     rules: BLOCKING_RULES.map((rule) => {
       const offsets = new Int32Array(records.length + 1);
-      const keys: number[] = [];
+      // Grown in place (a JS array of numbers would hold them as 8-byte doubles, and then be copied).
+      let keys = new Uint32Array(Math.max(1024, records.length));
+      let length = 0;
       records.forEach((record, index) => {
-        for (const key of new Set(rule.keys(record).map(hashKey))) keys.push(key);
-        offsets[index + 1] = keys.length;
+        for (const key of new Set(rule.keys(record).map(hashKey))) {
+          if (length === keys.length) {
+            const grown = new Uint32Array(keys.length * 2);
+            grown.set(keys);
+            keys = grown;
+          }
+          keys[length++] = key;
+        }
+        offsets[index + 1] = length;
       });
-      return { offsets, keys: Float64Array.from(keys) };
+      return { offsets, keys: keys.slice(0, length) };
     }),
   };
 }
@@ -541,7 +551,7 @@ export function blockingIndex(records: readonly PreparedRecord[]): BlockingIndex
  * smaller keys of a block's own rule); a key whose block was too large to walk does not count,
  * or its pairs would be left to a block that skipped them.
  */
-function shares(rule: { offsets: Int32Array; keys: Float64Array }, i: number, j: number, skipped: ReadonlySet<number>, below = Infinity): boolean {
+function shares(rule: { offsets: Int32Array; keys: Uint32Array }, i: number, j: number, skipped: ReadonlySet<number>, below = Infinity): boolean {
   const { offsets, keys } = rule;
   for (let x = offsets[i]!; x < offsets[i + 1]!; x++) {
     const key = keys[x]!;
