@@ -26,13 +26,13 @@ import { generateBenchRound } from '../src/demo/dtm-generator.js';
 import * as q from '../src/displacement/queries.js';
 import { writeRoundCsvFile } from '../src/demo/round-file.js';
 import { startImport } from '../src/displacement/dtm-imports.js';
-import { uploadRoundFile } from '../src/displacement/dtm-uploads.js';
+import { uploadRoundFile, type UploadView } from '../src/displacement/dtm-uploads.js';
 import { importGeoFile } from '../src/geo/geo-imports.js';
 
 /** The benchmarks act as the system (`system:bench` in the audit log). */
 export const BENCH = systemActor('bench');
 
-const MALI = { code: 'MLI-CONFLICT', name: 'Mali Conflict', nameFr: 'Conflit au Mali', country: 'ML', ageRanges: [...DEFAULT_AGE_RANGES] };
+export const MALI = { code: 'MLI-CONFLICT', name: 'Mali Conflict', nameFr: 'Conflit au Mali', country: 'ML', ageRanges: [...DEFAULT_AGE_RANGES] };
 
 function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -58,6 +58,11 @@ export async function prepareOperation(db: Database): Promise<void> {
 /** Imports a round file through the real path (upload preview, job, validation, staging, swap). */
 export async function importFile(db: Database, bytes: Uint8Array, roundNumber: number): Promise<void> {
   const upload = await uploadRoundFile(db, { bytes, fileName: `bench-${roundNumber}.csv`, actor: BENCH, operation: MALI.code });
+  await importUpload(db, upload, roundNumber);
+}
+
+/** Imports an upload into round `roundNumber` with the mapping its preview suggested. */
+export async function importUpload(db: Database, upload: UploadView, roundNumber: number): Promise<void> {
   await startImport(
     db,
     upload.id,
@@ -96,23 +101,30 @@ export async function benchDtmImport(db: Database, url: string | null, file: str
   const rate = (rows / importMs) * 1000;
   const copyRate = (rows / copyMs) * 1000;
   console.log(
-    `  DTM import         ${rows} rows: ${rate.toFixed(0)} rows/s (${(importMs / 1000).toFixed(1)} s)   baseline raw COPY: ${copyRate.toFixed(0)} rows/s   ratio ${(rate / copyRate).toFixed(3)}`,
+    `  DTM import         ${rows} rows: ${rate.toFixed(0)} rows/s (${(importMs / 1000).toFixed(1)} s)   baseline raw COPY: ${copyRate.toFixed(0)} rows/s   ratio ${(rate / copyRate).toFixed(3)}   (load ${os.loadavg().map((load) => load.toFixed(2)).join(' ')})`,
   );
 }
 
-/** Peak RSS of an import in a fresh process (bench/dtm-import-child.ts), for a file of `rows` rows. */
-export function peakMemory(file: string, databaseUrl: string | null): number | null {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'dtm-import-child.ts'), file], {
+/** The JavaScript heap the import child may use (BENCH_DTM_CHILD_HEAP_MB): an import that outgrows it fails. */
+export const CHILD_HEAP_MB = Number(process.env.BENCH_DTM_CHILD_HEAP_MB ?? 256);
+
+/**
+ * Peak RSS, peak heapUsed and RSS before the import (MB) of an import in a fresh process with a capped heap
+ * (bench/dtm-import-child.ts), for a file of `rows` rows. BENCH_DTM_CHILD_NODE_ARGS adds Node flags (--cpu-prof).
+ */
+export function peakMemory(file: string, databaseUrl: string | null): { rss: number; heap: number; before: number } | null {
+  const nodeArgs = (process.env.BENCH_DTM_CHILD_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '');
+  const child = spawnSync(process.execPath, [`--max-old-space-size=${CHILD_HEAP_MB}`, ...nodeArgs, '--import', 'tsx', path.join(import.meta.dirname, 'dtm-import-child.ts'), file], {
     env: { ...process.env, BENCH_CHILD_DATABASE_URL: databaseUrl ?? '' },
     encoding: 'utf8',
     maxBuffer: 16 * 1024 * 1024,
   });
-  const match = /maxRssMb=(\d+)/.exec(child.stdout);
+  const match = /maxRssMb=(\d+) peakHeapUsedMb=(\d+) rssBeforeImportMb=(\d+)/.exec(child.stdout);
   if (child.status !== 0 || !match) {
     console.log(`  (memory child failed: ${child.stderr.slice(-400)})`);
     return null;
   }
-  return Number(match[1]);
+  return { rss: Number(match[1]), heap: Number(match[2]), before: Number(match[3]) };
 }
 
 /**

@@ -16,6 +16,7 @@
  *   (BENCH_ONLY=linkage), and detection over a generated registry of BENCH_LINKAGE_PEOPLE people
  *   (BENCH_ONLY=linkage-scale; BENCH_LINKAGE_ON=postgres or pglite for one database only) (bench/linkage.ts).
  */
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { systemActor } from '../src/access/audit.js';
@@ -25,7 +26,7 @@ import { MODULES } from '../src/modules.js';
 import { migrate } from '../src/core/migrate.js';
 import { importGeoFile } from '../src/geo/geo-imports.js';
 import { nameKey } from '../src/geo/names.js';
-import { benchDashboard, benchDtmImport, benchFolder, peakMemory, writeBenchFile } from './dtm.js';
+import { benchDashboard, benchDtmImport, benchFolder, CHILD_HEAP_MB, peakMemory, writeBenchFile } from './dtm.js';
 import { benchCollection } from './collection.js';
 import { benchResponse } from './response.js';
 import { benchUploads } from './uploads.js';
@@ -187,9 +188,9 @@ async function main(): Promise<void> {
     for (const rows of memoryRows) {
       const file = rows === dtmRows ? roundFile : await writeBenchFile(folder, rows);
       const peak = peakMemory(file, url);
-      figures.push(`${rows} rows → ${peak ?? '?'} MB`);
+      figures.push(`${rows} rows → RSS ${peak?.rss ?? '?'} MB (${peak?.before ?? '?'} MB before the import), heapUsed ${peak?.heap ?? '?'} MB`);
     }
-    console.log(`  DTM import memory  peak RSS of one import: ${figures.join(', ')}`);
+    console.log(`  DTM import memory  peaks of one import (heap capped at ${CHILD_HEAP_MB} MB; load ${loadavg().map((load) => load.toFixed(2)).join(' ')}): ${figures.join('; ')}`);
   };
 
   console.log('PGlite (in memory)');

@@ -8,7 +8,7 @@
 import { parse as parseCsvStream, CsvError, type Parser } from 'csv-parse';
 import type yauzl from 'yauzl';
 import { AppError } from './errors.js';
-import { assertText, decodeTextChunks, detectDelimiter, truncateForEcho, uniqueHeader } from './tabular.js';
+import { assertText, decodeTextChunks, decodeTextPieces, detectDelimiter, truncateForEcho, uniqueHeader } from './tabular.js';
 import { isHxlRow } from './cells.js';
 import { inflateEntry, isBomb, openZip } from './zip-files.js';
 import { readDateStyles, readSharedStrings, worksheetRows, type WorkbookParts } from './xlsx-rows.js';
@@ -244,9 +244,59 @@ export async function visibleSheets(bytes: Uint8Array): Promise<string[]> {
   return (await checkWorkbook(bytes)).sheets.filter((sheet) => !sheet.hidden).map((sheet) => sheet.name);
 }
 
-async function* csvRows(bytes: Uint8Array): AsyncGenerator<RowBatch> {
+/**
+ * A file as the import reads it: bytes in memory, or pieces read in order from where it is
+ * stored (an upload's parts), so that a CSV of a million rows is never one buffer.
+ */
+export type TableFileSource = Uint8Array | AsyncIterable<Uint8Array>;
+
+const UTF16_BOMS = [
+  [0xff, 0xfe],
+  [0xfe, 0xff],
+] as const;
+
+async function wholeFile(source: TableFileSource): Promise<Uint8Array> {
+  if (source instanceof Uint8Array) return source;
+  const pieces: Uint8Array[] = [];
+  for await (const piece of source) pieces.push(piece);
+  return Buffer.concat(pieces);
+}
+
+function textOfBytes(bytes: Uint8Array): Iterable<string> {
   const utf16 = assertText(bytes);
-  const chunks: Iterable<string> = utf16 !== null ? [utf16.charCodeAt(0) === 0xfeff ? utf16.slice(1) : utf16] : decodeTextChunks(bytes, 256 * 1024);
+  return utf16 !== null ? [utf16.charCodeAt(0) === 0xfeff ? utf16.slice(1) : utf16] : decodeTextChunks(bytes, 256 * 1024);
+}
+
+/** The text of a file in pieces; UTF-16 (rare: Excel's "Unicode text") is decoded whole, as from bytes. */
+async function* textOfPieces(pieces: AsyncIterable<Uint8Array>): AsyncGenerator<string> {
+  const iterator = pieces[Symbol.asyncIterator]();
+  // A BOM is told by the first bytes, whatever pieces they arrive in.
+  let head: Uint8Array = new Uint8Array(0);
+  while (head.length < 4) {
+    const next = await iterator.next();
+    if (next.done === true) break;
+    head = head.length === 0 ? next.value : Buffer.concat([head, next.value]);
+  }
+  if (head.length === 0) return;
+  const rest: AsyncIterable<Uint8Array> = { [Symbol.asyncIterator]: () => iterator };
+  if (UTF16_BOMS.some((bom) => bom.every((byte, index) => head[index] === byte))) {
+    const all: Uint8Array[] = [head];
+    for await (const piece of rest) all.push(piece);
+    yield* textOfBytes(Buffer.concat(all));
+    return;
+  }
+  yield* decodeTextPieces(
+    (async function* () {
+      yield head;
+      yield* rest;
+    })(),
+  );
+}
+
+const DELIMITER_SAMPLE = 64 * 1024;
+
+async function* csvRows(source: TableFileSource): AsyncGenerator<RowBatch> {
+  const chunks: Iterable<string> | AsyncIterable<string> = source instanceof Uint8Array ? textOfBytes(source) : textOfPieces(source);
   let parser: Parser | null = null;
   let row = 0;
   const records = (): RawRow[] => {
@@ -266,18 +316,29 @@ async function* csvRows(bytes: Uint8Array): AsyncGenerator<RowBatch> {
     if (failure !== null) throw failure;
   };
   try {
-    for (const chunk of chunks) {
+    // The delimiter is told by the file's first 64 KB, however small the pieces it arrives in.
+    let head = '';
+    const start = (text: string): Parser => {
+      const created = parseCsvStream({
+        delimiter: detectDelimiter(text.slice(0, DELIMITER_SAMPLE)),
+        relax_column_count: true,
+        relax_quotes: true,
+        skip_empty_lines: false,
+        max_record_size: 1024 * 1024,
+      });
+      created.on('error', (error) => {
+        failure = error;
+      });
+      return created;
+    };
+    for await (const piece of chunks) {
+      let chunk = piece;
       if (parser === null) {
-        parser = parseCsvStream({
-          delimiter: detectDelimiter(chunk.slice(0, 64 * 1024)),
-          relax_column_count: true,
-          relax_quotes: true,
-          skip_empty_lines: false,
-          max_record_size: 1024 * 1024,
-        });
-        parser.on('error', (error) => {
-          failure = error;
-        });
+        head += piece;
+        if (head.length < DELIMITER_SAMPLE) continue;
+        parser = start(head);
+        chunk = head;
+        head = '';
       }
       // Not awaited: the stream would hold its callback until its records are read, below.
       parser.write(chunk);
@@ -286,6 +347,10 @@ async function* csvRows(bytes: Uint8Array): AsyncGenerator<RowBatch> {
       if (batch.length > 0) yield { sheet: 'CSV', rows: batch };
       // Let the event loop breathe between chunks: other requests are served meanwhile.
       await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (parser === null && head !== '') {
+      parser = start(head);
+      parser.write(head);
     }
     if (parser === null) throw new AppError('import.empty');
     parser.end();
@@ -305,9 +370,12 @@ async function* csvRows(bytes: Uint8Array): AsyncGenerator<RowBatch> {
 }
 
 /** Every row of the file (or of one sheet of a workbook), header included, in batches. */
-export function readRows(bytes: Uint8Array, format: TableFileFormat, sheetName: string | null = null): AsyncGenerator<RowBatch> {
-  if (format === 'csv') return csvRows(bytes);
-  return xlsxRows(bytes, sheetName);
+export function readRows(source: TableFileSource, format: TableFileFormat, sheetName: string | null = null): AsyncGenerator<RowBatch> {
+  if (format === 'csv') return csvRows(source);
+  // A workbook is a zip read from its end (the directory): it is assembled whole.
+  return (async function* () {
+    yield* xlsxRows(await wholeFile(source), sheetName);
+  })();
 }
 
 export function cellText(cell: Cell | undefined): string {

@@ -197,6 +197,91 @@ export function* decodeTextChunks(bytes: Uint8Array, chunkSize = 1 << 20): Gener
   for (let start = 0; start < body.length; start += chunkSize) yield decodeWindows1252(body.subarray(start, start + chunkSize));
 }
 
+/** The end of the last whole UTF-8 sequence in `bytes`: a character cut by a piece's end waits for the next piece. */
+function wholeSequencesEnd(bytes: Uint8Array): number {
+  for (let index = bytes.length - 1; index >= Math.max(0, bytes.length - 3); index -= 1) {
+    const byte = bytes[index]!;
+    if ((byte & 0xc0) === 0x80) continue;
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return bytes.length - index < length ? index : bytes.length;
+  }
+  return bytes.length;
+}
+
+/** Offset of the first byte that is not part of valid UTF-8 (the rules of `isUtf8`), or -1. */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let index = 0;
+  while (index < bytes.length) {
+    const byte = bytes[index]!;
+    if (byte < 0x80) {
+      index += 1;
+      continue;
+    }
+    let follow: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (byte >= 0xc2 && byte <= 0xdf) follow = 1;
+    else if (byte === 0xe0) [follow, low] = [2, 0xa0];
+    else if (byte === 0xed) [follow, high] = [2, 0x9f];
+    else if (byte >= 0xe1 && byte <= 0xef) follow = 2;
+    else if (byte === 0xf0) [follow, low] = [3, 0x90];
+    else if (byte === 0xf4) [follow, high] = [3, 0x8f];
+    else if (byte >= 0xf1 && byte <= 0xf3) follow = 3;
+    else return index;
+    if (index + follow >= bytes.length) return index;
+    const second = bytes[index + 1]!;
+    if (second < low || second > high) return index;
+    for (let next = 2; next <= follow; next += 1) if ((bytes[index + next]! & 0xc0) !== 0x80) return index;
+    index += follow + 1;
+  }
+  return -1;
+}
+
+/**
+ * Decodes 8-bit text arriving piece by piece (an upload's stored parts), so the file is never
+ * whole in memory: UTF-8 (BOM dropped) while it is valid, windows-1252 from the first byte that
+ * is not. For a file that is UTF-8 throughout or windows-1252 from its first accent this is what
+ * `decodeText` gives for the whole file; a file that changes encoding midway (rows pasted from
+ * two exports) keeps each part's accents instead of turning the UTF-8 ones into mojibake.
+ * Binary content is refused as `assertText` refuses it; UTF-16 is the caller's (it is decoded whole).
+ */
+export async function* decodeTextPieces(pieces: AsyncIterable<Uint8Array>, chunkSize = 256 * 1024): AsyncGenerator<string> {
+  const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+  let first = true;
+  let valid = true;
+  let carry: Uint8Array = new Uint8Array(0);
+  for await (const piece of pieces) {
+    let body = piece;
+    if (first) {
+      first = false;
+      assertText(body.subarray(0, 1 << 20));
+      if (startsWith(body, UTF8_BOM)) body = body.subarray(UTF8_BOM.length);
+    }
+    if (body.includes(0)) throw new AppError('import.notText', { format: 'binary' });
+    for (let start = 0; start < body.length; start += chunkSize) {
+      const slice = body.subarray(start, start + chunkSize);
+      if (!valid) {
+        yield decodeWindows1252(slice);
+        continue;
+      }
+      const bytes = carry.length === 0 ? slice : Buffer.concat([carry, slice]);
+      const end = wholeSequencesEnd(bytes);
+      const whole = bytes.subarray(0, end);
+      if (isUtf8(whole)) {
+        carry = Uint8Array.prototype.slice.call(bytes, end);
+        yield utf8.decode(whole);
+        continue;
+      }
+      const invalid = firstInvalidUtf8(whole);
+      valid = false;
+      carry = new Uint8Array(0);
+      yield utf8.decode(bytes.subarray(0, invalid)) + decodeWindows1252(bytes.subarray(invalid));
+    }
+  }
+  // A character cut by the end of the file is not UTF-8.
+  if (carry.length > 0) yield decodeWindows1252(carry);
+}
+
 /** Removes a leading BOM left by a caller that decoded the bytes itself. */
 export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;

@@ -89,8 +89,7 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
     throw new AppError('dtm.round.notDraft', { number: existing.number, type: existing.assessment_type, operation: operation.name, status: existing.status });
   }
   // The mapping is settled before the job starts, so a wrong one is a 422 now, not a failed job later.
-  const bytes = await q.uploadBytes(db, upload);
-  const table = await openSheet(bytes, upload.file_name, target.sheet ?? null, target.headerRow ?? null);
+  const table = await openSheet(db, upload, target.sheet ?? null, target.headerRow ?? null);
   await table.rows.return(undefined);
   const mapping = await settleMapping(db, operation.country, table.headers, table.hxl, target.mapping, operation.age_ranges);
   // The sheet and header row are settled too, so the job reads exactly what the user saw.
@@ -116,7 +115,7 @@ export async function startImport(db: Queryable, uploadId: number, target: Impor
   if (!(await jobs.claimJob(db, jobId))) return (await jobs.getJob(db, jobId))!;
   // The job outlives the request that started it: its statements wait for their turn as long as
   // it takes, and its heartbeat tells the other processes it is alive.
-  const work = withoutWaitLimit(() => jobs.withHeartbeat(db, jobId, () => runImport(db, jobId, upload, bytes, operation, settled, options)));
+  const work = withoutWaitLimit(() => jobs.withHeartbeat(db, jobId, () => runImport(db, jobId, upload, operation, settled, options)));
   if (options.background) {
     work.catch((error: unknown) => options.onBackgroundError?.(error));
   } else {
@@ -134,23 +133,29 @@ export async function retryImport(db: Queryable, jobId: number, options: StartIm
   return startImport(db, input.uploadId, input.target, { ...options, retryOf: jobId });
 }
 
-async function openSheet(bytes: Uint8Array, fileName: string, sheet: string | null, headerRow: number | null) {
-  const format = detectFormat(bytes, fileName);
-  let name = sheet;
-  if (format === 'xlsx') {
-    const visible = await visibleSheets(bytes);
-    if (name !== null && !visible.includes(name)) throw new AppError('import.sheetNotFound', { sheet: name.slice(0, 80), sheets: visible.join(', ') });
-    // No sheet named: the one that looks like the data, never just the first (a "read me" sheet).
-    if (name === null) name = (await previewTableFile(bytes, fileName, { headerScore })).suggestedSheet;
+/**
+ * The chosen sheet of an upload, its rows read as they are needed: a CSV part by part from the
+ * database (a million-row file is never one buffer), a workbook whole (a zip is read from its end).
+ */
+async function openSheet(db: Queryable, upload: q.UploadRow, sheet: string | null, headerRow: number | null) {
+  const fileName = upload.file_name;
+  const format = detectFormat(await q.uploadHead(db, upload), fileName);
+  if (format === 'csv') {
+    const table = await openTable(readRows(q.uploadPieces(db, upload), format), { headerRow, headerScore });
+    if (table !== null) return table;
+    if (headerRow !== null) throw new AppError('import.headerRowEmpty', { row: headerRow });
+    throw new AppError('import.empty');
   }
-  const table = await openTable(readRows(bytes, format, format === 'xlsx' ? name : null), { headerRow, headerScore });
+  const bytes = await q.uploadBytes(db, upload);
+  const visible = await visibleSheets(bytes);
+  if (sheet !== null && !visible.includes(sheet)) throw new AppError('import.sheetNotFound', { sheet: sheet.slice(0, 80), sheets: visible.join(', ') });
+  // No sheet named: the one that looks like the data, never just the first (a "read me" sheet).
+  const name = sheet ?? (await previewTableFile(bytes, fileName, { headerScore })).suggestedSheet;
+  const table = await openTable(readRows(bytes, format, name), { headerRow, headerScore });
   if (table === null) {
     if (headerRow !== null) throw new AppError('import.headerRowEmpty', { row: headerRow });
-    if (format === 'xlsx' && name !== null) {
-      const preview = await previewTableFile(bytes, fileName, { headerScore });
-      throw new AppError('import.sheetNotFound', { sheet: name.slice(0, 80), sheets: preview.sheets.map((s) => s.name).join(', ') });
-    }
-    throw new AppError('import.empty');
+    const preview = await previewTableFile(bytes, fileName, { headerScore });
+    throw new AppError('import.sheetNotFound', { sheet: name.slice(0, 80), sheets: preview.sheets.map((s) => s.name).join(', ') });
   }
   return table;
 }
@@ -241,7 +246,6 @@ async function runImport(
   db: Queryable,
   jobId: number,
   upload: q.UploadRow,
-  bytes: Uint8Array,
   operation: q.OperationRow,
   target: ImportTarget & { mapping: ColumnMapping },
   options: StartImportOptions,
@@ -275,7 +279,7 @@ async function runImport(
     }
 
     const { rules, boundaryCheck } = await roundRules(db, operation, target);
-    const table = await openSheet(bytes, upload.file_name, target.sheet ?? null, target.headerRow ?? null);
+    const table = await openSheet(db, upload, target.sheet ?? null, target.headerRow ?? null);
     const columns = columnIndex(table.headers, target.mapping);
     // Nothing in a mapped file is dropped silently: each column left unmapped is counted and reported.
     const unmapped = table.headers.flatMap((header, index) => (target.mapping[header] ? [] : [{ column: header, index, filled: 0 }]));

@@ -210,6 +210,25 @@ export async function uploadBytes(db: Queryable, upload: Pick<UploadRow, 'id' | 
   return new Uint8Array(bytes.buffer, bytes.byteOffset, offset);
 }
 
+/** The first bytes of the upload (its format shows there): empty for an empty file. */
+export async function uploadHead(db: Queryable, upload: Pick<UploadRow, 'id'>): Promise<Uint8Array> {
+  const [row] = await db.query<{ bytes: string }>("SELECT encode(substring(bytes from 1 for 16), 'base64') AS bytes FROM dtm_upload_part WHERE upload_id = $1 AND part = 0", [
+    upload.id,
+  ]);
+  return row === undefined ? new Uint8Array(0) : Buffer.from(row.bytes, 'base64');
+}
+
+/** The uploaded file part by part, in order: one part in memory at a time (see uploadBytes for the whole). */
+export async function* uploadPieces(db: Queryable, upload: Pick<UploadRow, 'id' | 'parts'>): AsyncGenerator<Uint8Array> {
+  for (let part = 0; part < upload.parts; part += 1) {
+    const [row] = await db.query<{ bytes: string }>("SELECT encode(bytes, 'base64') AS bytes FROM dtm_upload_part WHERE upload_id = $1 AND part = $2", [
+      upload.id,
+      part,
+    ]);
+    yield Buffer.from(row!.bytes, 'base64');
+  }
+}
+
 /**
  * Uploads that were never imported are kept a week, then dropped (they may hold a whole round).
  * An upload still incomplete after a day was cut by a crash: no transfer lasts that long
