@@ -8,6 +8,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
 import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
+import { DataTable } from '../components/DataTable.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
@@ -137,38 +138,29 @@ export function DtmBindingPanel({ projectId, formId }: { projectId: number; form
           </span>
         </div>
         <div className="table-scroll flat">
-          <table className="data-table" data-testid="collection-dtm-mapping">
-            <caption className="visually-hidden">{t('collection.dtmBinding.caption')}</caption>
-            <thead>
-              <tr>
-                <th scope="col">{t('collection.dtmBinding.question')}</th>
-                <th scope="col">{t('collection.dtmBinding.field')}</th>
+          <DataTable testId="collection-dtm-mapping" caption={t('collection.dtmBinding.caption')} captionHidden columns={[t('collection.dtmBinding.question'), t('collection.dtmBinding.field')]}>
+            {data.questions.map((question, index) => (
+              <tr key={question.path} data-path={question.path}>
+                <th scope="row">
+                  <label htmlFor={`${id}-field-${index}`}>{question.label ?? question.name}</label> <code className="muted">{question.path}</code>
+                </th>
+                <td>
+                  <select
+                    id={`${id}-field-${index}`}
+                    value={current.mapping[question.path] ?? ''}
+                    onChange={(event) => change({ mapping: { ...current.mapping, [question.path]: event.target.value === '' ? null : event.target.value } })}
+                  >
+                    <option value="">{t('collection.dtmBinding.notRead')}</option>
+                    {fields.map((field) => (
+                      <option key={field} value={field}>
+                        {fieldText(field)}
+                      </option>
+                    ))}
+                  </select>
+                </td>
               </tr>
-            </thead>
-            <tbody>
-              {data.questions.map((question, index) => (
-                <tr key={question.path} data-path={question.path}>
-                  <th scope="row">
-                    <label htmlFor={`${id}-field-${index}`}>{question.label ?? question.name}</label> <code className="muted">{question.path}</code>
-                  </th>
-                  <td>
-                    <select
-                      id={`${id}-field-${index}`}
-                      value={current.mapping[question.path] ?? ''}
-                      onChange={(event) => change({ mapping: { ...current.mapping, [question.path]: event.target.value === '' ? null : event.target.value } })}
-                    >
-                      <option value="">{t('collection.dtmBinding.notRead')}</option>
-                      {fields.map((field) => (
-                        <option key={field} value={field}>
-                          {fieldText(field)}
-                        </option>
-                      ))}
-                    </select>
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </DataTable>
         </div>
         {missing.length > 0 ? (
           <p className="field-error" data-testid="collection-dtm-missing">

@@ -1,22 +1,10 @@
-import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { KeyFigure } from '../components/KeyFigure.js';
 import { useFormat } from '../useFormat.js';
 import { changeText, directionOf, householdSize } from './figures.js';
 import { groupLabel, roundName, typeLabel } from './labels.js';
 import { RoundStatusBadge } from './parts.js';
 import type { KeyFigures } from './types.js';
-
-function Figure({ label, value, raw, testId, extra }: { label: string; value: string; raw: number | string | null; testId: string; extra?: ReactNode }) {
-  return (
-    <div className="key-figure">
-      <dt>{label}</dt>
-      <dd className="key-value" data-testid={testId} data-value={raw ?? ''}>
-        {value}
-      </dd>
-      {extra ? <dd className="key-extra">{extra}</dd> : null}
-    </div>
-  );
-}
 
 function Change({ change, percent, previous, testId }: { change: number; percent: number | null; previous: number; testId: string }) {
   const { t } = useTranslation();
@@ -50,7 +38,7 @@ export function DashboardFigures({ figures }: { figures: KeyFigures }) {
   return (
     <section className="key-figures dtm-key-figures" data-testid="dtm-key-figures" aria-label={t('displacement.figures.title')}>
       <dl className="key-grid">
-        <Figure
+        <KeyFigure
           label={t('displacement.figures.people', { group: who })}
           value={format.number(totals.individuals)}
           raw={totals.individuals}
@@ -63,7 +51,7 @@ export function DashboardFigures({ figures }: { figures: KeyFigures }) {
             )
           }
         />
-        <Figure
+        <KeyFigure
           label={t('displacement.figures.households')}
           value={format.number(totals.households)}
           raw={totals.households}
@@ -77,14 +65,14 @@ export function DashboardFigures({ figures }: { figures: KeyFigures }) {
             </>
           }
         />
-        <Figure
+        <KeyFigure
           label={t('displacement.figures.locationsAssessed')}
           value={format.number(totals.locations)}
           raw={totals.locations}
           testId="dtm-locations"
           extra={typeLabel(t, round.assessmentType)}
         />
-        <Figure
+        <KeyFigure
           label={t('displacement.figures.round')}
           value={roundName(t, round)}
           raw={round.number}

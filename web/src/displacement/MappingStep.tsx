@@ -1,5 +1,6 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
+import { DataTable } from '../components/DataTable.js';
 import { useFormat } from '../useFormat.js';
 import { conflictingHeaders, fieldLabelKey, fieldsFor, ignoredCount, initialDraft, isComplete, mappingProblems, sideGroupOf, unreadable, type MappingDraft } from './mapping.js';
 import { REQUIRED_FIELDS } from '../../../src/shared/displacement.js';
@@ -78,96 +79,90 @@ export function MappingStep({
         })}
       </ul>
       <div className="table-scroll flat">
-        <table className="data-table mapping-table" data-testid="dtm-mapping-table">
-          <caption className="visually-hidden">{t('displacement.mapping.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('displacement.mapping.column')}</th>
-              <th scope="col">{t('displacement.mapping.hxl')}</th>
-              <th scope="col">{t('displacement.mapping.samples')}</th>
-              <th scope="col">{t('displacement.mapping.readable')}</th>
-              <th scope="col">{t('displacement.mapping.field')}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {sheet.headers.map((header, index) => {
-              const field = draft[header] ?? null;
-              const required = field !== null && REQUIRED_FIELDS.includes(field);
-              const conflict = conflicts.has(header);
-              const selectId = `${ids.title}-field-${index}`;
-              const fromServer = sheet.mapping[header] ?? null;
-              const samples = sheet.samples
-                .slice(0, SAMPLES)
-                .map((row) => row[index] ?? '')
-                .filter((value) => value !== '');
-              return (
-                <tr key={`${index}-${header}`} data-header={header} className={[required ? 'required' : null, conflict ? 'conflict' : null].filter(Boolean).join(' ') || undefined}>
-                  <th scope="row">
-                    <label htmlFor={selectId}>{header || t('displacement.mapping.noHeader', { index: index + 1 })}</label>
-                  </th>
-                  <td className="code">{sheet.hxl?.[index] || t('common.none')}</td>
-                  <td className="samples">{samples.length > 0 ? samples.join(' · ') : <span className="muted">{t('displacement.mapping.noSamples')}</span>}</td>
-                  <td className="readable" data-testid="dtm-mapping-readable">
-                    {(() => {
-                      const column = sheet.columns[index];
-                      const read = unreadable(column, field);
-                      const names = field !== null && /Name$/.test(field) && column ? column.names.filter((entry) => entry.pcode !== null) : [];
-                      return (
-                        <>
-                          {read === null ? null : read.unread > 0 ? (
-                            <span className={read.most ? 'field-error' : 'muted'} data-testid={read.most ? 'dtm-mapping-unreadable' : undefined}>
-                              {t('displacement.mapping.unreadable', { unread: read.unread, filled: read.filled })}
-                            </span>
-                          ) : (
-                            <span className="muted">{t('displacement.mapping.allRead', { filled: read.filled })}</span>
-                          )}
-                          {names.length > 0 ? (
-                            <span className="hint">
-                              {' '}
-                              {t('displacement.mapping.names', {
-                                names: names
-                                  .slice(0, 5)
-                                  .map((entry) => `${entry.value} → ${entry.name ?? ''} (${format.number(Math.round(entry.confidence * 100))} %)`)
-                                  .join(', '),
-                              })}
-                            </span>
-                          ) : null}
-                        </>
-                      );
-                    })()}
-                  </td>
-                  <td>
-                    <select
-                      id={selectId}
-                      data-testid="dtm-mapping-select"
-                      value={field ?? ''}
-                      aria-invalid={conflict || undefined}
-                      aria-describedby={conflict ? ids.problems : undefined}
-                      disabled={busy}
-                      onChange={(event) => {
-                        const value = event.currentTarget.value;
-                        setDraft((previous) => ({ ...previous, [header]: value === '' ? null : (value as RoundField) }));
-                      }}
-                    >
-                      <option value="">{t('displacement.mapping.ignore')}</option>
-                      {fields.map((candidate) => (
-                        <option key={candidate} value={candidate}>
-                          {fieldText(candidate)}
-                          {REQUIRED_FIELDS.includes(candidate) ? ` (${t('displacement.mapping.required')})` : ''}
-                        </option>
-                      ))}
-                    </select>
-                    {field !== null && field === fromServer ? (
-                      <span className={sheet.mappingConfirmed ? 'mapping-mark confirmed' : 'mapping-mark suggested'}>
-                        {sheet.mappingConfirmed ? t('displacement.mapping.markConfirmed') : t('displacement.mapping.markSuggested')}
-                      </span>
-                    ) : null}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+        <DataTable
+          className="mapping-table"
+          testId="dtm-mapping-table"
+          caption={t('displacement.mapping.caption')}
+          captionHidden
+          columns={[t('displacement.mapping.column'), t('displacement.mapping.hxl'), t('displacement.mapping.samples'), t('displacement.mapping.readable'), t('displacement.mapping.field')]}
+        >
+          {sheet.headers.map((header, index) => {
+            const field = draft[header] ?? null;
+            const required = field !== null && REQUIRED_FIELDS.includes(field);
+            const conflict = conflicts.has(header);
+            const selectId = `${ids.title}-field-${index}`;
+            const fromServer = sheet.mapping[header] ?? null;
+            const samples = sheet.samples
+              .slice(0, SAMPLES)
+              .map((row) => row[index] ?? '')
+              .filter((value) => value !== '');
+            return (
+              <tr key={`${index}-${header}`} data-header={header} className={[required ? 'required' : null, conflict ? 'conflict' : null].filter(Boolean).join(' ') || undefined}>
+                <th scope="row">
+                  <label htmlFor={selectId}>{header || t('displacement.mapping.noHeader', { index: index + 1 })}</label>
+                </th>
+                <td className="code">{sheet.hxl?.[index] || t('common.none')}</td>
+                <td className="samples">{samples.length > 0 ? samples.join(' · ') : <span className="muted">{t('displacement.mapping.noSamples')}</span>}</td>
+                <td className="readable" data-testid="dtm-mapping-readable">
+                  {(() => {
+                    const column = sheet.columns[index];
+                    const read = unreadable(column, field);
+                    const names = field !== null && /Name$/.test(field) && column ? column.names.filter((entry) => entry.pcode !== null) : [];
+                    return (
+                      <>
+                        {read === null ? null : read.unread > 0 ? (
+                          <span className={read.most ? 'field-error' : 'muted'} data-testid={read.most ? 'dtm-mapping-unreadable' : undefined}>
+                            {t('displacement.mapping.unreadable', { unread: read.unread, filled: read.filled })}
+                          </span>
+                        ) : (
+                          <span className="muted">{t('displacement.mapping.allRead', { filled: read.filled })}</span>
+                        )}
+                        {names.length > 0 ? (
+                          <span className="hint">
+                            {' '}
+                            {t('displacement.mapping.names', {
+                              names: names
+                                .slice(0, 5)
+                                .map((entry) => `${entry.value} → ${entry.name ?? ''} (${format.number(Math.round(entry.confidence * 100))} %)`)
+                                .join(', '),
+                            })}
+                          </span>
+                        ) : null}
+                      </>
+                    );
+                  })()}
+                </td>
+                <td>
+                  <select
+                    id={selectId}
+                    data-testid="dtm-mapping-select"
+                    value={field ?? ''}
+                    aria-invalid={conflict || undefined}
+                    aria-describedby={conflict ? ids.problems : undefined}
+                    disabled={busy}
+                    onChange={(event) => {
+                      const value = event.currentTarget.value;
+                      setDraft((previous) => ({ ...previous, [header]: value === '' ? null : (value as RoundField) }));
+                    }}
+                  >
+                    <option value="">{t('displacement.mapping.ignore')}</option>
+                    {fields.map((candidate) => (
+                      <option key={candidate} value={candidate}>
+                        {fieldText(candidate)}
+                        {REQUIRED_FIELDS.includes(candidate) ? ` (${t('displacement.mapping.required')})` : ''}
+                      </option>
+                    ))}
+                  </select>
+                  {field !== null && field === fromServer ? (
+                    <span className={sheet.mappingConfirmed ? 'mapping-mark confirmed' : 'mapping-mark suggested'}>
+                      {sheet.mappingConfirmed ? t('displacement.mapping.markConfirmed') : t('displacement.mapping.markSuggested')}
+                    </span>
+                  ) : null}
+                </td>
+              </tr>
+            );
+          })}
+        </DataTable>
       </div>
       <div id={ids.problems} aria-live="polite">
         {doubtful.map((entry) => (

@@ -1,27 +1,12 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import type { PlanAreasView } from '../../../src/response/plan-areas.js';
 import { buildUrl } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
 import { useSession } from '../session.js';
 import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import { localName } from './labels.js';
-
-/** GET /api/response/plan-areas: what partners reached per activity area (see src/response/plan-areas.ts). */
-interface PlanAreasResponse {
-  plan: string;
-  areas: Array<{
-    code: string;
-    name: { en: string; fr: string };
-    sectorCode: string | null;
-    peopleTargeted: number | null;
-    peopleReached: number | null;
-    percentReached: number | null;
-    above100: boolean;
-    activities: string[];
-    funding: { requiredUsd: number | null; fundedUsd: number; percentFunded: number | null };
-  }>;
-}
 
 /** Reached against target for each activity area, from approved and published 4W reports, beside its funding. */
 export function AreasReached({ code, version }: { code: string; version: number }) {
@@ -30,7 +15,7 @@ export function AreasReached({ code, version }: { code: string; version: number 
   const session = useSession();
   // 4W figures are for readers of the response (verb response.read); anonymous visitors see the plan without them.
   const allowed = session.can('response.read');
-  const state = useApi<PlanAreasResponse>(allowed ? buildUrl('/api/response/plan-areas', { plan: code }) : null, { version });
+  const state = useApi<PlanAreasView>(allowed ? buildUrl('/api/response/plan-areas', { plan: code }) : null, { version });
   if (!allowed) return null;
   if (state.error) return <ErrorNotice error={state.error} onRetry={state.retry} />;
   const areas = state.data?.areas ?? [];

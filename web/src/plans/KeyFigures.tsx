@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import { KeyFigure } from '../components/KeyFigure.js';
 import { useFormat } from '../useFormat.js';
 import { FundingBar } from './FundingBar.js';
 import { targetGroupsLabel } from './labels.js';
@@ -22,18 +23,6 @@ export interface KeyFiguresProps {
   note?: ReactNode;
 }
 
-function Figure({ label, value, raw, testId, extra }: { label: string; value: string; raw: number | null; testId?: string; extra?: ReactNode }) {
-  return (
-    <div className="key-figure">
-      <dt>{label}</dt>
-      <dd className="key-value" data-testid={testId} data-value={raw ?? ''}>
-        {value}
-      </dd>
-      {extra ? <dd className="key-extra">{extra}</dd> : null}
-    </div>
-  );
-}
-
 /** The figures a programme manager or a donor looks for first: required, funded, gap, people. */
 export function KeyFigures(props: KeyFiguresProps) {
   const { t } = useTranslation();
@@ -45,23 +34,23 @@ export function KeyFigures(props: KeyFiguresProps) {
   return (
     <section className="key-figures" data-testid="plan-key-figures" aria-label={t('plans.keyFigures.title')}>
       <dl className="key-grid">
-        <Figure
+        <KeyFigure
           label={t('plans.keyFigures.required')}
           value={money(props.requiredUsd)}
           raw={props.requiredUsd}
           testId="plan-required"
           extra={revised ? t('plans.keyFigures.original', { amount: money(props.originalUsd) }) : null}
         />
-        <Figure label={t('plans.keyFigures.funded')} value={money(props.fundedUsd)} raw={props.fundedUsd} testId="plan-funded" />
-        <Figure label={t('plans.keyFigures.gap')} value={money(props.gapUsd)} raw={props.gapUsd} testId="plan-gap" />
-        <Figure
+        <KeyFigure label={t('plans.keyFigures.funded')} value={money(props.fundedUsd)} raw={props.fundedUsd} testId="plan-funded" />
+        <KeyFigure label={t('plans.keyFigures.gap')} value={money(props.gapUsd)} raw={props.gapUsd} testId="plan-gap" />
+        <KeyFigure
           label={t('plans.keyFigures.percent')}
           value={props.percentFunded === null ? none : format.percent(props.percentFunded)}
           raw={props.percentFunded}
           testId="plan-percent"
           extra={<FundingBar funding={{ requiredUsd: props.requiredUsd, fundedUsd: props.fundedUsd, pledgedUsd: props.pledgedUsd ?? 0 }} size="large" />}
         />
-        <Figure
+        <KeyFigure
           label={t('plans.keyFigures.peopleTargeted')}
           value={count(props.peopleTargeted)}
           raw={props.peopleTargeted}
@@ -69,7 +58,7 @@ export function KeyFigures(props: KeyFiguresProps) {
           extra={props.peopleTargetedDescription ?? null}
         />
         {props.entitiesTargeted !== undefined ? (
-          <Figure
+          <KeyFigure
             label={t('plans.keyFigures.entitiesTargeted')}
             value={count(props.entitiesTargeted)}
             raw={props.entitiesTargeted}
@@ -77,10 +66,10 @@ export function KeyFigures(props: KeyFiguresProps) {
           />
         ) : null}
         {props.objectives !== undefined ? (
-          <Figure label={t('plans.keyFigures.objectives')} value={format.number(props.objectives)} raw={props.objectives} testId="plan-objectives-count" />
+          <KeyFigure label={t('plans.keyFigures.objectives')} value={format.number(props.objectives)} raw={props.objectives} testId="plan-objectives-count" />
         ) : null}
         {props.areas !== undefined ? (
-          <Figure label={t('plans.keyFigures.areas')} value={format.number(props.areas)} raw={props.areas} testId="plan-areas-count" />
+          <KeyFigure label={t('plans.keyFigures.areas')} value={format.number(props.areas)} raw={props.areas} testId="plan-areas-count" />
         ) : null}
       </dl>
       {props.targetGroups && props.targetGroups.length > 0 ? (
