@@ -21,7 +21,7 @@ import { AppError, type Language } from '../core/errors.js';
 import { neutraliseFormula } from '../core/exports.js';
 import * as q from './queries.js';
 import { authoriseProject } from './service.js';
-import { answersOf, innermostRepeat, instanceOf, tableInstances, type StoredAnswers } from './submission.js';
+import { answersOf, innermostRepeat, instanceOf, tableInstances, versionLeaves, type StoredAnswers } from './submission.js';
 import type { ReviewState } from './submissions.js';
 import { labelIn, readXFormLabels, type Translations } from './xform-labels.js';
 
@@ -204,6 +204,7 @@ export async function exportSubmissions(db: Queryable, principal: Principal, pro
   const tables = tablesOf(versions, form.xml_form_id);
   const repeatPaths = new Set(tables.flatMap((table) => (table.repeat === null ? [] : [table.repeat])));
   const info = await questionInfo(db, versions);
+  const leaves = versionLeaves(versions);
   const columns = new Map(tables.flatMap((table) => table.leaves).map((leaf) => [leaf, columnsOf([leaf], info, options)]));
   // Each table's columns with their question and its parent repeat, listed once per export rather than once per row.
   const writers = tables.map((table) => ({
@@ -249,7 +250,7 @@ export async function exportSubmissions(db: Queryable, principal: Principal, pro
           const rows: CsvValue[][] = [];
           const repeatRows = repeatWriters.map((): CsvValue[][] => []);
           for (const submission of page) {
-            const stored = answersOf(submission, repeatPaths);
+            const stored = answersOf(submission, repeatPaths, leaves);
             rows.push(...rowsOf(formWriter.table, formWriter.listed, null, submission, stored));
             if (!spooling) continue;
             for (let index = 0; index < repeatWriters.length; index++) {

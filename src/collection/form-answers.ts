@@ -10,7 +10,7 @@ import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import * as q from './queries.js';
 import { authoriseProject } from './service.js';
-import { answersOf } from './submission.js';
+import { answersOf, versionLeaves } from './submission.js';
 import { readXForm } from './xform.js';
 import { labelIn, readXFormLabels } from './xform-labels.js';
 
@@ -86,13 +86,14 @@ export async function approvedSubmissions(db: Queryable, form: FormForBinding, p
   const from = new Date(`${period.start}T00:00:00Z`).toISOString();
   const to = new Date(Date.parse(`${period.end}T00:00:00Z`) + DAY_MS).toISOString();
   const wanted = new Set(form.questions.map((question) => question.path));
+  const leaves = versionLeaves(await q.formVersions(db, form.id));
   const found: ApprovedSubmission[] = [];
   for (let after = 0; ; ) {
     const page = await q.exportPage(db, form.id, { after, limit: PAGE, reviewStates: ['approved'], from, to });
     for (const row of page) {
       const answers: Record<string, string> = {};
       // As stored when received (the form's own answers, then each repeat's in order; empty ones left out).
-      for (const part of Object.values(answersOf(row, NO_REPEATS))) {
+      for (const part of Object.values(answersOf(row, NO_REPEATS, leaves))) {
         for (const values of Array.isArray(part) ? part.map(([, instance]) => instance) : [part]) {
           for (const [path, value] of Object.entries(values)) if (wanted.has(path) && !(path in answers)) answers[path] = value;
         }

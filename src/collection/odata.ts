@@ -17,7 +17,7 @@ import { AppError } from '../core/errors.js';
 import { keyOf, tablesOf, type Table } from './exports.js';
 import * as q from './queries.js';
 import { authoriseProject } from './service.js';
-import { answersOf, instanceOf, tableInstances } from './submission.js';
+import { answersOf, instanceOf, tableInstances, versionLeaves, type VersionLeaves } from './submission.js';
 import { readXForm } from './xform.js';
 
 /** Rows per response at most; a client asking more gets a nextLink. */
@@ -78,7 +78,7 @@ const propertyName = (path: string, repeat: string | null): string =>
     .join('_')
     .replace(/[^A-Za-z0-9_]/g, '_');
 
-async function feedOf(db: Queryable, principal: Principal, projectId: number, xmlFormId: string): Promise<{ form: q.FormRow; tables: ODataTable[] }> {
+async function feedOf(db: Queryable, principal: Principal, projectId: number, xmlFormId: string): Promise<{ form: q.FormRow; tables: ODataTable[]; leaves: VersionLeaves }> {
   await authoriseProject(db, principal, projectId, 'collection.read');
   const form = await q.formByXmlId(db, projectId, xmlFormId);
   if (form === undefined) throw new AppError('collection.form.notFound', { formId: xmlFormId });
@@ -94,7 +94,7 @@ async function feedOf(db: Queryable, principal: Principal, projectId: number, xm
     table,
     properties: table.leaves.map((path) => ({ name: propertyName(path, table.repeat), path, type: edmOf(types.get(path)) })),
   }));
-  return { form, tables };
+  return { form, tables, leaves: versionLeaves(versions) };
 }
 
 const xmlEscape = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -209,10 +209,10 @@ const typed = (value: string | undefined, type: EdmType): Json => {
   return value;
 };
 
-function rowsOf(table: ODataTable, tables: readonly ODataTable[], submission: q.ExportSubmissionRow, repeatPaths: ReadonlySet<string>): Array<Record<string, Json>> {
+function rowsOf(table: ODataTable, tables: readonly ODataTable[], submission: q.ExportSubmissionRow, repeatPaths: ReadonlySet<string>, leaves: VersionLeaves): Array<Record<string, Json>> {
   const root = submission.root_instance_id;
   const repeat = table.table.repeat;
-  const instances = tableInstances(answersOf(submission, repeatPaths), repeat);
+  const instances = tableInstances(answersOf(submission, repeatPaths, leaves), repeat);
   const withProperties = (row: Record<string, Json>, values: Readonly<Record<string, string>>): Record<string, Json> => {
     for (const property of table.properties) row[property.name] = typed(values[property.path], property.type);
     return row;
@@ -268,7 +268,7 @@ export interface ODataPage {
  * client's `$filter`/`$select`/`$count` and replaces `$skip` by a `$skiptoken` (keyset position).
  */
 export async function odataRows(db: Queryable, principal: Principal, projectId: number, xmlFormId: string, tableName: string, query: ODataQuery, base: string): Promise<ODataPage> {
-  const { form, tables } = await feedOf(db, principal, projectId, xmlFormId);
+  const { form, tables, leaves } = await feedOf(db, principal, projectId, xmlFormId);
   const table = tables.find((candidate) => candidate.name === tableName);
   if (table === undefined) throw new AppError('collection.odata.tableUnknown', { formId: xmlFormId, table: tableName.slice(0, 100) });
   const [unknown] = query.unknown ?? [];
@@ -291,7 +291,7 @@ export async function odataRows(db: Queryable, principal: Principal, projectId: 
     const page = await q.odataPage(db, form.id, { after, limit: READ_PAGE, ...filter });
     if (page.length === 0) break;
     for (const submission of page) {
-      const rows = rowsOf(table, tables, submission, repeatPaths);
+      const rows = rowsOf(table, tables, submission, repeatPaths, leaves);
       if (skip >= rows.length) {
         skip -= rows.length;
         after = submission.id;
@@ -311,7 +311,7 @@ export async function odataRows(db: Queryable, principal: Principal, projectId: 
     }
   }
   if (next !== null && next.r === 0 && (await q.odataPage(db, form.id, { after: next.a, limit: 1, ...filter })).length === 0) next = null;
-  if (counting) counted = table.table.repeat === null ? await q.odataCount(db, form.id, filter) : await countRepeatRows(db, form.id, table, tables, filter, repeatPaths);
+  if (counting) counted = table.table.repeat === null ? await q.odataCount(db, form.id, filter) : await countRepeatRows(db, form.id, table, tables, filter, repeatPaths, leaves);
   const projected = select === null ? value : value.map((row) => Object.fromEntries(Object.entries(row).filter(([key]) => select.has(key))));
   const body: ODataPage = { '@odata.context': `${base}/$metadata#${table.name}`, value: projected };
   if (counting) body['@odata.count'] = counted;
@@ -328,13 +328,21 @@ export async function odataRows(db: Queryable, principal: Principal, projectId: 
 }
 
 /** A repeat's rows are inside each submission: counted by reading every submission, a page at a time (flat memory). */
-async function countRepeatRows(db: Queryable, formId: number, table: ODataTable, tables: readonly ODataTable[], filter: SubmissionFilter, repeatPaths: ReadonlySet<string>): Promise<number> {
+async function countRepeatRows(
+  db: Queryable,
+  formId: number,
+  table: ODataTable,
+  tables: readonly ODataTable[],
+  filter: SubmissionFilter,
+  repeatPaths: ReadonlySet<string>,
+  leaves: VersionLeaves,
+): Promise<number> {
   let total = 0;
   let after = 0;
   for (;;) {
     const page = await q.odataPage(db, formId, { after, limit: READ_PAGE, ...filter });
     if (page.length === 0) return total;
-    for (const submission of page) total += rowsOf(table, tables, submission, repeatPaths).length;
+    for (const submission of page) total += rowsOf(table, tables, submission, repeatPaths, leaves).length;
     after = page[page.length - 1]!.id;
   }
 }

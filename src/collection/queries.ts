@@ -3,7 +3,7 @@
  * one spelling PGlite and PostgreSQL read and write alike (as in the DTM upload parts).
  */
 import type { Queryable } from '../core/db.js';
-import type { StoredAnswers } from './submission.js';
+import type { PackedAnswers, StoredAnswers } from './submission.js';
 import type { XFormQuestion } from './xform.js';
 
 export interface ProjectRow {
@@ -321,7 +321,7 @@ export async function insertSubmission(
     appUserId: number | null;
     by: string;
     reviewState: 'received' | 'edited';
-    answers: StoredAnswers;
+    answers: PackedAnswers;
   },
 ): Promise<number | undefined> {
   const [row] = await db.query<{ id: number }>(
@@ -431,8 +431,9 @@ export interface ExportSubmissionRow {
   id: number;
   instance_id: string;
   root_instance_id: string;
+  form_version_id: number;
   /** The answers stored when it was received (null for a submission received before they were). */
-  answers: StoredAnswers | null;
+  answers: StoredAnswers | PackedAnswers | null;
   /** Only for a submission received before answers were stored: read from its XML then. */
   xml: string | null;
   received_at: Date;
@@ -442,7 +443,7 @@ export interface ExportSubmissionRow {
 
 /** A page of current submissions after an id, for exports (keyset paging: each page as quick as the first). */
 /** The stored answers, and the XML only when there are none (a submission received before they were stored). */
-const ANSWERS_OR_XML = 's.answers, CASE WHEN s.answers IS NULL THEN s.xml END AS xml';
+const ANSWERS_OR_XML = 's.form_version_id::int AS form_version_id, s.answers, CASE WHEN s.answers IS NULL THEN s.xml END AS xml';
 
 export async function exportPage(
   db: Queryable,

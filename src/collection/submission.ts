@@ -150,9 +150,73 @@ export function storedAnswers(answers: readonly SubmissionAnswer[], repeats: Rea
 }
 
 
-/** A stored submission's answers: as stored, or read from its XML when it was received before answers were stored. */
-export function answersOf(row: { answers: StoredAnswers | null; xml: string | null }, repeats: ReadonlySet<string>): StoredAnswers {
-  return row.xml === null ? (row.answers ?? {}) : storedAnswers(readSubmission(row.xml, repeats).answers, repeats);
+/**
+ * Answers as stored: each question by its place among its form version's leaves rather than by
+ * its path. Paths were three quarters of the stored text (~23 KB a REACH MSNA submission, more
+ * than its XML), and an export read and parsed them once per answer. A table's answers are flat
+ * pairs `[leaf index, value, …]`; an element the version does not list (a client's own) keeps its
+ * path in place of the index. `#` tells it from the path-keyed answers stored before (still read).
+ */
+export interface PackedAnswers {
+  '#': 1;
+  own: Array<number | string>;
+  /** Each repeat's instances in order: [position, pairs]. */
+  repeats: Record<string, Array<[string, Array<number | string>]>>;
+}
+
+/** The leaves of a form version, in the order of its questions: what packed answers' indexes point at. */
+export const leavesOf = (questions: readonly { path: string; kind: string }[]): string[] => questions.filter((question) => question.kind === 'leaf').map((question) => question.path);
+
+export function packAnswers(stored: StoredAnswers, leaves: readonly string[]): PackedAnswers {
+  const index = new Map(leaves.map((path, at) => [path, at]));
+  const pairs = (values: Readonly<Record<string, string>>): Array<number | string> => Object.entries(values).flatMap(([path, value]) => [index.get(path) ?? path, value]);
+  const packed: PackedAnswers = { '#': 1, own: [], repeats: {} };
+  for (const [table, answers] of Object.entries(stored)) {
+    if (Array.isArray(answers)) packed.repeats[table] = answers.map(([instance, values]) => [instance, pairs(values)]);
+    else if (table === '') packed.own = pairs(answers);
+  }
+  return packed;
+}
+
+const isPacked = (answers: StoredAnswers | PackedAnswers): answers is PackedAnswers => (answers as Partial<PackedAnswers>)['#'] === 1;
+
+function unpackAnswers(packed: PackedAnswers, leaves: readonly string[]): StoredAnswers {
+  const values = (pairs: ReadonlyArray<number | string>): Record<string, string> => {
+    const table: Record<string, string> = {};
+    for (let at = 0; at < pairs.length; at += 2) {
+      const key = pairs[at]!;
+      const path = typeof key === 'number' ? leaves[key] : key;
+      if (path === undefined) throw new Error(`stored answers point at leaf ${key} of a version with ${leaves.length}`);
+      table[path] = pairs[at + 1] as string;
+    }
+    return table;
+  };
+  const stored: StoredAnswers = { '': values(packed.own) };
+  for (const [repeat, instances] of Object.entries(packed.repeats)) stored[repeat] = instances.map(([instance, pairs]): [string, Record<string, string>] => [instance, values(pairs)]);
+  return stored;
+}
+
+/** Leaves of each version of a form by version id, for reading packed answers. */
+export type VersionLeaves = ReadonlyMap<number, readonly string[]>;
+
+export const versionLeaves = (versions: readonly { id: number; questions: readonly { path: string; kind: string }[] }[]): VersionLeaves =>
+  new Map(versions.map((version) => [version.id, leavesOf(version.questions)]));
+
+/**
+ * A stored submission's answers: as stored (packed against its version's leaves, or by path as
+ * stored before), or read from its XML when it was received before answers were stored.
+ */
+export function answersOf(
+  row: { answers: StoredAnswers | PackedAnswers | null; xml: string | null; form_version_id: number },
+  repeats: ReadonlySet<string>,
+  leaves: VersionLeaves,
+): StoredAnswers {
+  if (row.xml !== null) return storedAnswers(readSubmission(row.xml, repeats).answers, repeats);
+  if (row.answers === null) return {};
+  if (!isPacked(row.answers)) return row.answers;
+  const list = leaves.get(row.form_version_id);
+  if (list === undefined) throw new Error(`no leaves given for form version ${row.form_version_id}`);
+  return unpackAnswers(row.answers, list);
 }
 
 /** One export table's rows of a submission: the form's own table has one row (instance null), a repeat's one per instance, in order. */

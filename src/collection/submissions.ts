@@ -17,7 +17,7 @@ import type { Queryable } from '../core/db.js';
 import { AppError, type Language } from '../core/errors.js';
 import * as q from './queries.js';
 import { authoriseProject, md5Hex, sha256Hex } from './service.js';
-import { readSubmission, storedAnswers, SubmissionProblem, type SubmissionAnswer } from './submission.js';
+import { leavesOf, packAnswers, readSubmission, storedAnswers, SubmissionProblem, type SubmissionAnswer } from './submission.js';
 import { readXForm } from './xform.js';
 import { labelIn, readXFormLabels, type XFormLabels } from './xform-labels.js';
 
@@ -109,6 +109,8 @@ export async function receiveSubmission(
   // Stored split by export table, so exports never parse XML again. Positions in repeats need the
   // form's repeats: read with them already unless this form version is new to this process.
   const answers = storedAnswers(repeatsRead === shape.repeats || shape.repeats.size === 0 ? parsed.answers : readSubmission(post.xml, shape.repeats).answers, shape.repeats);
+  // Packed against the leaves as stored with the version (what every reader unpacks with), not as this release would read the XML.
+  const packed = packAnswers(answers, leavesOf(version.questions));
 
   const outcome = await audited(
     db,
@@ -135,7 +137,7 @@ export async function receiveSubmission(
           appUserId: principal.kind === 'app-user' ? principal.appUserId : null,
           by: actorName(actor),
           reviewState: replaced === undefined ? 'received' : 'edited',
-          answers,
+          answers: packed,
         });
         if (id !== undefined) {
           created = true;
