@@ -561,6 +561,42 @@ function shares(rule: { offsets: Int32Array; keys: Uint32Array }, i: number, j: 
   return false;
 }
 
+/** Records below this count pack a key and its record into one double (32 + 21 bits, exact). */
+const PACKED_RECORDS = 2 ** 21;
+
+/**
+ * A rule's keys with their records, sorted by key then record. Packed into one number each and
+ * sorted natively where the registry allows, rather than through a comparator called per
+ * comparison (about 5 % of the CPU of a run at 100,000 people).
+ */
+function sortedEntries(offsets: Int32Array, hashes: Uint32Array): { keys: Uint32Array; owners: Int32Array } {
+  const entries = hashes.length;
+  const keys = new Uint32Array(entries);
+  const owners = new Int32Array(entries);
+  const records = offsets.length - 1;
+  if (records <= PACKED_RECORDS) {
+    const packed = new Float64Array(entries);
+    for (let record = 0; record < records; record++) for (let at = offsets[record]!; at < offsets[record + 1]!; at++) packed[at] = hashes[at]! * PACKED_RECORDS + record;
+    packed.sort();
+    for (let at = 0; at < entries; at++) {
+      const record = packed[at]! % PACKED_RECORDS;
+      owners[at] = record;
+      keys[at] = (packed[at]! - record) / PACKED_RECORDS;
+    }
+    return { keys, owners };
+  }
+  const unsorted = new Int32Array(entries);
+  for (let record = 0; record < records; record++) for (let at = offsets[record]!; at < offsets[record + 1]!; at++) unsorted[at] = record;
+  const order = new Int32Array(entries);
+  for (let position = 0; position < entries; position++) order[position] = position;
+  order.sort((x, y) => hashes[x]! - hashes[y]! || unsorted[x]! - unsorted[y]!);
+  for (let at = 0; at < entries; at++) {
+    keys[at] = hashes[order[at]!]!;
+    owners[at] = unsorted[order[at]!]!;
+  }
+  return { keys, owners };
+}
+
 /**
  * Calls visit(i, j, rule) once for each pair sharing a key of some rule. A pair found by a
  * smaller key of the same rule is skipped, and so is one found by an earlier rule unless
@@ -582,16 +618,12 @@ export function forEachCandidatePair(
     const ruleMaxBlock = Math.min(maxBlock, BLOCKING_RULES[rule]?.maxBlock ?? Infinity);
     const { offsets, keys: hashes } = ruleIndex;
     const entries = hashes.length;
-    const owners = new Int32Array(entries);
-    for (let record = 0; record + 1 < offsets.length; record++) for (let at = offsets[record]!; at < offsets[record + 1]!; at++) owners[at] = record;
-    const order = new Int32Array(entries);
-    for (let position = 0; position < entries; position++) order[position] = position;
-    order.sort((x, y) => hashes[x]! - hashes[y]! || owners[x]! - owners[y]!);
+    const { keys: sortedKeys, owners: sortedOwners } = sortedEntries(offsets, hashes);
     let start = 0;
     walk: while (start < entries) {
-      const key = hashes[order[start]!]!;
+      const key = sortedKeys[start]!;
       let end = start + 1;
-      while (end < entries && hashes[order[end]!] === key) end++;
+      while (end < entries && sortedKeys[end] === key) end++;
       const size = end - start;
       if (size > ruleMaxBlock) {
         skippedBlocks++;
@@ -599,9 +631,9 @@ export function forEachCandidatePair(
       }
       else {
         for (let x = start; x < end; x++) {
-          const i = owners[order[x]!]!;
+          const i = sortedOwners[x]!;
           for (let y = x + 1; y < end; y++) {
-            const j = owners[order[y]!]!;
+            const j = sortedOwners[y]!;
             if (shares(ruleIndex, i, j, skippedKeys[rule]!, key)) continue;
             let earlier = false;
             if (options.everyRule !== true) for (let previous = 0; previous < rule && !earlier; previous++) earlier = shares(index.rules[previous]!, i, j, skippedKeys[previous]!);
