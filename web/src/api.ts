@@ -275,6 +275,13 @@ export interface UploadProgress {
   total: number | null;
 }
 
+/** What an upload's caller hears of it as it goes, and how it stops one. */
+export interface UploadOptions {
+  onProgress?: (progress: UploadProgress) => void;
+  onSent?: () => void;
+  signal?: AbortSignal;
+}
+
 export interface UploadResult<T> {
   status: number;
   data: T;
@@ -288,11 +295,7 @@ export interface UploadResult<T> {
 export function uploadFile<T>(
   url: string,
   body: Blob,
-  options: {
-    onProgress?: (progress: UploadProgress) => void;
-    onSent?: () => void;
-    signal?: AbortSignal;
-  } = {},
+  options: UploadOptions = {},
 ): Promise<UploadResult<T>> {
   return withCsrfRetry(() => uploadOnce<T>(url, body, options));
 }
@@ -300,11 +303,7 @@ export function uploadFile<T>(
 function uploadOnce<T>(
   url: string,
   body: Blob,
-  options: {
-    onProgress?: (progress: UploadProgress) => void;
-    onSent?: () => void;
-    signal?: AbortSignal;
-  } = {},
+  options: UploadOptions = {},
 ): Promise<UploadResult<T>> {
   return new Promise((resolve, reject) => {
     const xhr = new XMLHttpRequest();

@@ -18,7 +18,7 @@ import { EntryNode, isShown } from './controls.js';
 import { formLanguageFor, formTitle, instanceIdOf, instanceNameOf, loadEngine, violationText, type FormNode, type InstanceConfig, type LoadedForm, type PayloadViolation, type RootNode } from './engine.js';
 import { OutboxPanel } from './OutboxPanel.js';
 import { deviceId } from './send.js';
-import { getSubmission, newId, putSubmission, type StoredFile, type StoredSubmission } from './store.js';
+import { getSubmission, newId, NOT_SENT_YET, putSubmission, type StoredFile, type StoredSubmission } from './store.js';
 
 /** The files the instance names now (photos), under the names its XML gives them. */
 function instanceFiles(node: FormNode): StoredFile[] {
@@ -182,11 +182,7 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
       instanceName: instanceNameOf(xml),
       createdAt: existing?.createdAt ?? draft.current.createdAt,
       updatedAt: now,
-      attempts: 0,
-      nextAttemptAt: null,
-      message: null,
-      step: null,
-      sentAt: null,
+      ...NOT_SENT_YET,
     });
     if (draft.current.id === null) {
       draft.current.id = id;
@@ -300,11 +296,7 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
         instanceName: instanceNameOf(xml),
         createdAt: draft.current.createdAt,
         updatedAt: now,
-        attempts: 0,
-        nextAttemptAt: null,
-        message: null,
-        step: null,
-        sentAt: null,
+        ...NOT_SENT_YET,
       });
       void kickOutbox().catch(() => undefined);
       setDone(instanceId);

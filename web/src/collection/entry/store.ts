@@ -43,6 +43,9 @@ export interface StoredSubmission {
   sentAt: string | null;
 }
 
+/** A submission as saved from the form (draft, or finalised into the outbox): no try made yet. */
+export const NOT_SENT_YET = { attempts: 0, nextAttemptAt: null, message: null, step: null, sentAt: null } as const satisfies Partial<StoredSubmission>;
+
 interface CollectionDb extends DBSchema {
   submissions: {
     key: string;
