@@ -244,6 +244,12 @@ const HARMFUL_BODIES: Record<string, unknown> = {
 
 const bodyFor = (route: RouteGuardReport): unknown => HARMFUL_BODIES[`${route.method} ${route.url}`] ?? (route.method === 'GET' || route.method === 'HEAD' ? undefined : {});
 
+/**
+ * The sweeps ask every guarded route in every spelling, one request after another (over a thousand
+ * requests): a bound for a machine shared with other work, not a speed test.
+ */
+const SWEEP_TIMEOUT_MS = 240_000;
+
 describeEachDatabase('the guard on every route in every spelling', (context) => {
   const guarded = (): RouteGuardReport[] => context.app.guardedRoutes.filter((route) => looksLikeApiUrl(route.url) && route.verb !== undefined && route.verb !== 'public');
 
@@ -283,7 +289,7 @@ describeEachDatabase('the guard on every route in every spelling', (context) => 
     // Every refused write that reached a route is on record as a failure.
     expect(refusedWrites).toBeGreaterThan(100);
     expect(await countRows(context.db, 'audit_event', "id > $1 AND outcome = 'failure'", [last])).toBeGreaterThanOrEqual(refusedWrites);
-  });
+  }, SWEEP_TIMEOUT_MS);
 
   it('reaches the same route through the spellings the router accepts: the administrator gets the plain answer', async () => {
     const objects = await existingObjects(context);
@@ -298,5 +304,5 @@ describeEachDatabase('the guard on every route in every spelling', (context) => 
       }
     }
     expect(differing).toEqual([]);
-  });
+  }, SWEEP_TIMEOUT_MS);
 });
