@@ -7,7 +7,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite, type Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
 import { AppError, UNWRITABLE_CODES } from './errors.js';
 
 export type DatabaseKind = 'pglite' | 'postgres';
@@ -310,6 +313,15 @@ export class PgliteDatabase implements Database {
     return translated(() => this.gate.run(() => this.pglite.transaction((tx) => work(pgliteSession(tx)))));
   }
 
+  /** COPY … FROM STDIN of rows in COPY's text format, as one blob (PGlite reads it as /dev/blob). */
+  copyText(table: string, columns: readonly string[], text: string): Promise<void> {
+    return translated(() =>
+      this.gate.run(async () => {
+        await this.pglite.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+      }),
+    );
+  }
+
   /** A raw session on the single connection, for the test harness's per-test rollback. */
   session(): SessionQueryable {
     return pgliteSession(this.pglite);
@@ -396,6 +408,25 @@ export class PostgresDatabase implements Database {
     }
   }
 
+  /** COPY … FROM STDIN of rows in COPY's text format, on a connection of the pool. */
+  async copyText(table: string, columns: readonly string[], text: string): Promise<void> {
+    const client = await translated(() => this.pool.connect());
+    let broken = false;
+    const lost = (): void => {
+      broken = true;
+    };
+    client.on('error', lost);
+    try {
+      await translated(() => pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`))));
+    } catch (error) {
+      broken = true;
+      throw error;
+    } finally {
+      client.removeListener('error', lost);
+      client.release(broken);
+    }
+  }
+
   /** A dedicated connection, for the test harness's per-test rollback. */
   async session(): Promise<{ session: SessionQueryable; release: () => void }> {
     const client = await this.pool.connect();
@@ -406,6 +437,26 @@ export class PostgresDatabase implements Database {
     await this.pool.end();
   }
 }
+
+/**
+ * Rows written with COPY (text format: tab-separated, `\N` for NULL, see copyTextValue) when `db`
+ * is a database of its own; false for a session (a transaction, a test's rolled-back session),
+ * which has no COPY here: the caller writes the rows its own way then.
+ */
+export async function copyRows(db: Queryable, table: string, columns: readonly string[], text: string): Promise<boolean> {
+  if (!(db instanceof PgliteDatabase) && !(db instanceof PostgresDatabase)) return false;
+  await db.copyText(table, columns, text);
+  return true;
+}
+
+/** A value in COPY's text format: NULL as \N, and the backslash, tab, line feed and carriage return escaped. */
+export function copyTextValue(value: string | number | null): string {
+  if (value === null) return '\\N';
+  if (typeof value === 'number') return String(value);
+  return /[\\\t\n\r]/.test(value) ? value.replace(/[\\\t\n\r]/g, (char) => COPY_ESCAPES[char]!) : value;
+}
+
+const COPY_ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
 
 export async function openDatabase(settings: { databaseUrl: string | null; dataDir?: string }): Promise<Database> {
   if (settings.databaseUrl !== null) return PostgresDatabase.open(settings.databaseUrl);
