@@ -10,7 +10,8 @@
  *   SQL run directly.
  * - DTM import, import memory and dashboard: see bench/dtm.ts.
  * - Upload memory: peak RSS of the built server with four 200 MB uploads at once (bench/uploads.ts).
- * - Field collection: submissions over loopback and the CSV zip export (bench/collection.ts).
+ * - Field collection: submissions over loopback and the CSV zip export (bench/collection.ts;
+ *   BENCH_COLLECTION_ON=postgres or pglite for one database only).
  * - 4W: a 200,000-row 5W import and the gaps/overlaps dashboard over it (bench/response.ts).
  * - Assistance duplicates: quality on FEBRL 1–3 and fake_1000 against exact name + birth year
  *   (BENCH_ONLY=linkage), and detection over a generated registry of BENCH_LINKAGE_PEOPLE people
