@@ -10,6 +10,8 @@
  *   candidates written to the review queue); wall time, peak RSS of this process (the database
  *   too when it is PGlite, in-process) and F1 of the queue against the planted truth.
  */
+import { readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { systemActor } from '../src/access/audit.js';
 import { detectDuplicates, DUPLICATE_THRESHOLD } from '../src/assistance/service.js';
@@ -56,6 +58,19 @@ async function withPeakMemory<T>(work: () => Promise<T>): Promise<[T, { rss: num
 }
 
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+
+/**
+ * The process's peak resident memory as the kernel counts it (Linux VmHWM), or null elsewhere:
+ * detection scores synchronously, so the 50 ms sampler sees nothing during the scoring itself.
+ */
+function highWaterMark(): number | null {
+  try {
+    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
+    return match ? Number(match[1]) * 1024 : null;
+  } catch {
+    return null;
+  }
+}
 
 /** The generated households stored in bulk (ids given here, so the planted truth is known by member id). */
 async function storeRegistry(db: Database, people: number, organisations: readonly number[]): Promise<Int32Array> {
@@ -124,8 +139,11 @@ export async function benchLinkageScale(db: Database, label: string): Promise<vo
   global.gc?.();
   const before = process.memoryUsage();
   const started = performance.now();
+  const cpuBefore = process.cpuUsage();
   const [result, peak] = await withPeakMemory(() => detectDuplicates(db, actor));
   const detectMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuBefore);
+  const hwm = highWaterMark();
 
   // Truth: the member pairs of one person (ids are 1-based positions in personOf).
   const byPerson = new Map<number, number[]>();
@@ -143,7 +161,8 @@ export async function benchLinkageScale(db: Database, label: string): Promise<vo
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   console.log(
     `  linkage scale      ${label}: ${personOf.length} registrations (${truth.size} planted pairs), stored in ${(storedMs / 1000).toFixed(0)} s; ` +
-      `detection ${(detectMs / 1000).toFixed(1)} s, ${result.compared} pairs compared, ${result.found} candidates; peak RSS ${mb(peak.rss)} (${mb(before.rss)} before), JS memory ${mb(before.heapUsed + before.arrayBuffers)} → peak ${mb(peak.js)} ` +
+      `detection ${(detectMs / 1000).toFixed(1)} s (this process's CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}), ${result.compared} pairs compared, ${result.found} candidates at threshold ${result.threshold.threshold.toFixed(3)} (${result.threshold.source}, ${result.threshold.labels} decided pairs); ` +
+      `peak RSS ${mb(peak.rss)} sampled${hwm === null ? '' : `, ${mb(hwm)} kernel high-water mark`} (${mb(before.rss)} before), JS memory ${mb(before.heapUsed + before.arrayBuffers)} → peak ${mb(peak.js)} ` +
       `(${Math.round((peak.js - before.heapUsed - before.arrayBuffers) / personOf.length)} bytes per registration); ` +
       `P ${precision.toFixed(3)} R ${recall.toFixed(3)} F1 ${f1.toFixed(3)}`,
   );

@@ -823,13 +823,16 @@ export function scorePattern(model: LinkageModel, detail: PairDetail, a: Prepare
   return { weight, probability: 1 / (1 + Math.pow(2, -weight)) };
 }
 
-/** The comparisons' part of a pair's weight (the sum of log2(m/u)), without the prior odds. */
-function evidenceBits(model: LinkageModel, detail: PairDetail, a: PreparedRecord): number {
+/** The comparisons every member of a household shares: they say which households are alike, not which members. */
+const HOUSEHOLD_FIELDS: readonly number[] = [PLACE, LOCALITY, ADDRESS, HOUSEHOLD];
+
+/** The comparisons' part of a pair's weight (the sum of log2(m/u)), without the prior odds; personOnly: without HOUSEHOLD_FIELDS. */
+function evidenceBits(model: LinkageModel, detail: PairDetail, a: PreparedRecord, personOnly = false): number {
   let weight = 0;
   const { pattern } = detail;
   for (let comparison = 0; comparison < pattern.length; comparison++) {
     const level = pattern[comparison]!;
-    if (level < 0) continue;
+    if (level < 0 || (personOnly && HOUSEHOLD_FIELDS.includes(comparison))) continue;
     const m = model.m[comparison]![level]!;
     let u = model.u[comparison]![level]!;
     if (level === 0 && (comparison === GIVEN || comparison === FAMILY) && model.records > 0) {
@@ -883,7 +886,7 @@ export interface LinkageRun {
  * the prior odds of a million people are ten times smaller than those of 100,000, and a floor in
  * probability left most members of a family registered twice below it.
  */
-export const ALIKE_BITS = 15;
+export const ALIKE_BITS = 14;
 /** Pairs below and above these probabilities (before the household) are taken as different people and as one person when the household weight is learned. */
 const HOUSEHOLD_DIFFERENT = 0.01;
 const HOUSEHOLD_SAME = 0.99;
@@ -922,7 +925,7 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
   const alikeOf = new Map<number, number[]>();
   const best = new Map<number, number>();
   for (let at = 0; at < candidates.length; at++) {
-    if (candidates.evidence[at]! < ALIKE_BITS) continue;
+    if (candidates.person[at]! < ALIKE_BITS) continue;
     const key = householdPair(at);
     if (key === null) continue;
     const list = alikeOf.get(key);
@@ -972,16 +975,18 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
   return weight;
 }
 
-/** Pairs and their evidence in growing typed arrays: millions of them cost 12 bytes each, not an object each. */
+/** Pairs and their evidence in growing typed arrays: millions of them cost 16 bytes each, not an object each. */
 class PairList {
   left = new Int32Array(1024);
   right = new Int32Array(1024);
   evidence = new Float32Array(1024);
+  /** The evidence of the person's own fields (names, birth, sex, phone, document): what "alike" is judged on. */
+  person = new Float32Array(1024);
   /** Set by householdEvidence: 1 where another member of each household is alike. */
   household: Int8Array | null = null;
   length = 0;
 
-  push(i: number, j: number, evidence: number): void {
+  push(i: number, j: number, evidence: number, person: number): void {
     if (this.length === this.left.length) {
       const grow = <T extends Int32Array | Float32Array>(array: T, next: T): T => {
         next.set(array);
@@ -990,10 +995,12 @@ class PairList {
       this.left = grow(this.left, new Int32Array(this.length * 2));
       this.right = grow(this.right, new Int32Array(this.length * 2));
       this.evidence = grow(this.evidence, new Float32Array(this.length * 2));
+      this.person = grow(this.person, new Float32Array(this.length * 2));
     }
     this.left[this.length] = i;
     this.right[this.length] = j;
     this.evidence[this.length] = evidence;
+    this.person[this.length] = person;
     this.length++;
   }
 }
@@ -1036,7 +1043,7 @@ export function linkRecords(records: readonly PreparedRecord[], threshold: numbe
       const key = patternKey(detail.pattern);
       scored.set(key, (scored.get(key) ?? 0) + 1);
       const evidence = evidenceBits(model, detail, records[i]!);
-      if (evidence >= floorBits) candidates.push(i, j, evidence);
+      if (evidence >= floorBits) candidates.push(i, j, evidence, evidenceBits(model, detail, records[i]!, true));
     },
     { maxBlock: options.maxBlock },
   );
