@@ -1,5 +1,6 @@
 import { useTranslation } from 'react-i18next';
 import { Link } from 'wouter';
+import { DataTable } from '../components/DataTable.js';
 import { useFormat } from '../useFormat.js';
 import { typeLabel } from './labels.js';
 import { RoundStatusBadge } from './parts.js';
@@ -21,39 +22,31 @@ export function RoundsList({ rounds, currentRoundId }: { rounds: readonly RoundV
         {unpublished > 0 ? <span className="muted"> · {t('displacement.rounds.unpublished', { count: unpublished })}</span> : null}
       </summary>
       <div className="table-scroll">
-        <table className="data-table">
-          <caption className="visually-hidden">{t('displacement.rounds.caption')}</caption>
-          <thead>
-            <tr>
-              <th scope="col">{t('displacement.round.number')}</th>
-              <th scope="col">{t('displacement.round.type')}</th>
-              <th scope="col">{t('displacement.round.referenceDate')}</th>
-              <th scope="col">{t('displacement.round.collection')}</th>
-              <th scope="col">{t('displacement.round.status')}</th>
+        <DataTable
+          caption={t('displacement.rounds.caption')}
+          captionHidden
+          columns={[t('displacement.round.number'), t('displacement.round.type'), t('displacement.round.referenceDate'), t('displacement.round.collection'), t('displacement.round.status')]}
+        >
+          {sorted.map((round) => (
+            <tr key={round.id} data-round={round.id} className={round.id === currentRoundId ? 'selected' : undefined}>
+              <th scope="row">
+                <Link href={roundPath(round.id)} data-testid={`dtm-round-link-${round.id}`}>
+                  {t('displacement.round.name', { number: round.number, type: round.assessmentType })}
+                </Link>
+              </th>
+              <td>{typeLabel(t, round.assessmentType)}</td>
+              <td className="date">{format.date(round.referenceDate)}</td>
+              <td className="date">
+                {round.collectionStart || round.collectionEnd
+                  ? `${format.date(round.collectionStart) || '…'} – ${format.date(round.collectionEnd) || '…'}`
+                  : t('common.none')}
+              </td>
+              <td>
+                <RoundStatusBadge status={round.status} />
+              </td>
             </tr>
-          </thead>
-          <tbody>
-            {sorted.map((round) => (
-              <tr key={round.id} data-round={round.id} className={round.id === currentRoundId ? 'selected' : undefined}>
-                <th scope="row">
-                  <Link href={roundPath(round.id)} data-testid={`dtm-round-link-${round.id}`}>
-                    {t('displacement.round.name', { number: round.number, type: round.assessmentType })}
-                  </Link>
-                </th>
-                <td>{typeLabel(t, round.assessmentType)}</td>
-                <td className="date">{format.date(round.referenceDate)}</td>
-                <td className="date">
-                  {round.collectionStart || round.collectionEnd
-                    ? `${format.date(round.collectionStart) || '…'} – ${format.date(round.collectionEnd) || '…'}`
-                    : t('common.none')}
-                </td>
-                <td>
-                  <RoundStatusBadge status={round.status} />
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       </div>
     </details>
   );

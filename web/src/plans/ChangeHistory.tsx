@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { DataTable } from '../components/DataTable.js';
 import { LoadOnOpen } from '../components/LoadOnOpen.js';
 import { useFormat, type Formatters } from '../useFormat.js';
 import { planUrl, type ChangesResponse } from './types.js';
@@ -40,33 +41,21 @@ export function ChangeHistory({ code, version }: { code: string; version: number
       empty={t('plans.changes.empty')}
     >
       {(changes) => (
-        <table className="data-table">
-          <thead>
-            <tr>
-              <th scope="col">{t('plans.changes.when')}</th>
-              <th scope="col">{t('plans.changes.who')}</th>
-              <th scope="col">{t('plans.changes.what')}</th>
-              <th scope="col">{t('plans.changes.before')}</th>
-              <th scope="col">{t('plans.changes.after')}</th>
-              <th scope="col">{t('plans.changes.reason')}</th>
+        <DataTable columns={[t('plans.changes.when'), t('plans.changes.who'), t('plans.changes.what'), t('plans.changes.before'), t('plans.changes.after'), t('plans.changes.reason')]}>
+          {changes.map((change) => (
+            <tr key={change.id}>
+              <td className="date">{format.dateTime(change.changedAt)}</td>
+              <td>{change.changedBy}</td>
+              <td>
+                {t(`plans.changes.entities.${change.entity}`, { defaultValue: change.entity })} #{change.entityId} ·{' '}
+                {t(`plans.changes.fields.${change.field}`, { defaultValue: change.field })}
+              </td>
+              <td>{describeValue(change.oldValue, format, none)}</td>
+              <td>{describeValue(change.newValue, format, none)}</td>
+              <td>{change.reason ?? none}</td>
             </tr>
-          </thead>
-          <tbody>
-            {changes.map((change) => (
-              <tr key={change.id}>
-                <td className="date">{format.dateTime(change.changedAt)}</td>
-                <td>{change.changedBy}</td>
-                <td>
-                  {t(`plans.changes.entities.${change.entity}`, { defaultValue: change.entity })} #{change.entityId} ·{' '}
-                  {t(`plans.changes.fields.${change.field}`, { defaultValue: change.field })}
-                </td>
-                <td>{describeValue(change.oldValue, format, none)}</td>
-                <td>{describeValue(change.newValue, format, none)}</td>
-                <td>{change.reason ?? none}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </DataTable>
       )}
     </LoadOnOpen>
   );
