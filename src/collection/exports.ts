@@ -21,7 +21,7 @@ import { AppError, type Language } from '../core/errors.js';
 import { neutraliseFormula } from '../core/exports.js';
 import * as q from './queries.js';
 import { authoriseProject } from './service.js';
-import { answersOf, innermostRepeat, instanceOf, tableInstances, versionLeaves, type StoredAnswers } from './submission.js';
+import { answersOf, innermostRepeat, instanceOf, isPacked, tableInstances, versionLeaves, type PackedAnswers, type StoredAnswers, type VersionLeaves } from './submission.js';
 import type { ReviewState } from './submissions.js';
 import { labelIn, readXFormLabels, type Translations } from './xform-labels.js';
 
@@ -146,15 +146,13 @@ const cell = (value: string | undefined): CsvValue => (value === undefined || va
 
 export const keyOf = (root: string, instance: string): string => `${root}/${instance.split('/').slice(2).join('/')}`;
 
-/**
- * A table's rows of one submission, its cells listed once per export: the form's own table has
- * one row, a repeat's one per instance. Written for the hot loop (every cell of every row of the
- * export passes here): indexed loops, no spread copies.
- */
-function rowsOf(table: Table, listed: ReadonlyArray<[string, Column]>, parentRepeat: string | null, submission: q.ExportSubmissionRow, stored: StoredAnswers): CsvValue[][] {
-  const root = submission.root_instance_id;
-  const instances = tableInstances(stored, table.repeat);
-  const cells = (values: Readonly<Record<string, string>>, extra: number): CsvValue[] => {
+/** A table's cells of one instance (the form's own answers, or a repeat instance's), with `extra` cells left for the keys. */
+type Cells<Values> = (values: Values, extra: number) => CsvValue[];
+
+/** Cells from answers keyed by path (stored before answers were packed, or read from the XML). */
+const cellsByPath =
+  (listed: ReadonlyArray<[string, Column]>): Cells<Readonly<Record<string, string>>> =>
+  (values, extra) => {
     const row: CsvValue[] = new Array<CsvValue>(listed.length + extra);
     for (let index = 0; index < listed.length; index++) {
       const [leaf, column] = listed[index]!;
@@ -162,9 +160,55 @@ function rowsOf(table: Table, listed: ReadonlyArray<[string, Column]>, parentRep
     }
     return row;
   };
+
+/**
+ * Cells straight from packed pairs: each leaf index of the version points at its columns, so an
+ * answer is placed without building an object of paths (the export's main cost once answers were
+ * packed). A column without an answer has what every column gives an absent one: empty.
+ */
+function cellsByPairs(listed: ReadonlyArray<[string, Column]>, leaves: readonly string[]): Cells<ReadonlyArray<number | string>> {
+  const columnsOfPath = new Map<string, number[]>();
+  listed.forEach(([leaf], index) => columnsOfPath.set(leaf, [...(columnsOfPath.get(leaf) ?? []), index]));
+  const columnsOfLeaf = leaves.map((leaf) => columnsOfPath.get(leaf));
+  const empty = listed.map(([, column]) => column.value(undefined));
+  return (pairs, extra) => {
+    const row: CsvValue[] = empty.slice();
+    row.length = listed.length + extra;
+    for (let at = 0; at < pairs.length; at += 2) {
+      const key = pairs[at]!;
+      const columns = typeof key === 'number' ? columnsOfLeaf[key] : columnsOfPath.get(key);
+      if (columns === undefined) continue;
+      const value = pairs[at + 1] as string;
+      for (const index of columns) row[index] = listed[index]![1].value(value);
+    }
+    return row;
+  };
+}
+
+/** Cells from packed pairs for each version of the form, made when a version's first submission is met. */
+function pairCellsOf(listed: ReadonlyArray<[string, Column]>, leaves: VersionLeaves): (versionId: number) => Cells<ReadonlyArray<number | string>> {
+  const byVersion = new Map<number, Cells<ReadonlyArray<number | string>>>();
+  return (versionId) => {
+    let cells = byVersion.get(versionId);
+    if (cells === undefined) {
+      const list = leaves.get(versionId);
+      if (list === undefined) throw new Error(`no leaves given for form version ${versionId}`);
+      byVersion.set(versionId, (cells = cellsByPairs(listed, list)));
+    }
+    return cells;
+  };
+}
+
+/**
+ * A table's rows of one submission: the form's own table has one row, a repeat's one per
+ * instance, then the keys. Written for the hot loop (every cell of every row of the export
+ * passes here): indexed loops, no spread copies.
+ */
+function rowsOf<Values>(table: Table, width: number, parentRepeat: string | null, submission: q.ExportSubmissionRow, instances: ReadonlyArray<[string | null, Values]>, cells: Cells<Values>): CsvValue[][] {
+  const root = submission.root_instance_id;
   if (table.repeat === null) {
     const row = cells(instances[0]![1], 5);
-    const at = listed.length;
+    const at = width;
     row[at] = submission.received_at.toISOString();
     row[at + 1] = cell(submission.submitted_by);
     row[at + 2] = submission.review_state;
@@ -176,8 +220,8 @@ function rowsOf(table: Table, listed: ReadonlyArray<[string, Column]>, parentRep
   for (let index = 0; index < instances.length; index++) {
     const [instance, values] = instances[index]!;
     const row = cells(values, 2);
-    row[listed.length] = parentRepeat === null ? root : keyOf(root, instanceOf(instance!, parentRepeat));
-    row[listed.length + 1] = keyOf(root, instance!);
+    row[width] = parentRepeat === null ? root : keyOf(root, instanceOf(instance!, parentRepeat));
+    row[width + 1] = keyOf(root, instance!);
     rows[index] = row;
   }
   return rows;
@@ -207,12 +251,20 @@ export async function exportSubmissions(db: Queryable, principal: Principal, pro
   const leaves = versionLeaves(versions);
   const columns = new Map(tables.flatMap((table) => table.leaves).map((leaf) => [leaf, columnsOf([leaf], info, options)]));
   // Each table's columns with their question and its parent repeat, listed once per export rather than once per row.
-  const writers = tables.map((table) => ({
-    table,
-    listed: table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column): [string, Column] => [leaf, column])),
-    parentRepeat: table.repeat === null ? null : innermostRepeat(table.repeat, repeatPaths),
-  }));
+  const writers = tables.map((table) => {
+    const listed = table.leaves.flatMap((leaf) => columns.get(leaf)!.map((column): [string, Column] => [leaf, column]));
+    return { table, listed, parentRepeat: table.repeat === null ? null : innermostRepeat(table.repeat, repeatPaths), byPath: cellsByPath(listed), byPairs: pairCellsOf(listed, leaves) };
+  });
   const [formWriter, ...repeatWriters] = writers as [(typeof writers)[number], ...Array<(typeof writers)[number]>];
+  /** A table's rows of a submission, from its packed answers when they are (`stored` otherwise: by path, or read from the XML). */
+  const tableRows = (writer: (typeof writers)[number], submission: q.ExportSubmissionRow, packed: PackedAnswers | null, stored: StoredAnswers | null): CsvValue[][] => {
+    const width = writer.listed.length;
+    if (packed !== null) {
+      const instances: ReadonlyArray<[string | null, ReadonlyArray<number | string>]> = writer.table.repeat === null ? [[null, packed.own]] : (packed.repeats[writer.table.repeat] ?? []);
+      return rowsOf(writer.table, width, writer.parentRepeat, submission, instances, writer.byPairs(submission.form_version_id));
+    }
+    return rowsOf(writer.table, width, writer.parentRepeat, submission, tableInstances(stored!, writer.table.repeat), writer.byPath);
+  };
 
   /**
    * One way of spooling the repeats: `spool` turns a page's rows of a repeat into the temporary
@@ -250,12 +302,13 @@ export async function exportSubmissions(db: Queryable, principal: Principal, pro
           const rows: CsvValue[][] = [];
           const repeatRows = repeatWriters.map((): CsvValue[][] => []);
           for (const submission of page) {
-            const stored = answersOf(submission, repeatPaths, leaves);
-            rows.push(...rowsOf(formWriter.table, formWriter.listed, null, submission, stored));
+            const packed = submission.xml === null && submission.answers !== null && isPacked(submission.answers) ? submission.answers : null;
+            const stored = packed === null ? answersOf(submission, repeatPaths, leaves) : null;
+            rows.push(...tableRows(formWriter, submission, packed, stored));
             if (!spooling) continue;
             for (let index = 0; index < repeatWriters.length; index++) {
               const writer = repeatWriters[index]!;
-              for (const row of rowsOf(writer.table, writer.listed, writer.parentRepeat, submission, stored)) repeatRows[index]!.push(row);
+              for (const row of tableRows(writer, submission, packed, stored)) repeatRows[index]!.push(row);
             }
           }
           spools.forEach((file, index) => writeSync(file, spool(repeatRows[index]!)));

@@ -178,7 +178,7 @@ export function packAnswers(stored: StoredAnswers, leaves: readonly string[]): P
   return packed;
 }
 
-const isPacked = (answers: StoredAnswers | PackedAnswers): answers is PackedAnswers => (answers as Partial<PackedAnswers>)['#'] === 1;
+export const isPacked = (answers: StoredAnswers | PackedAnswers): answers is PackedAnswers => (answers as Partial<PackedAnswers>)['#'] === 1;
 
 function unpackAnswers(packed: PackedAnswers, leaves: readonly string[]): StoredAnswers {
   const values = (pairs: ReadonlyArray<number | string>): Record<string, string> => {
