@@ -115,7 +115,7 @@ export function MappingStep({
                             {t('displacement.mapping.unreadable', { unread: read.unread, filled: read.filled })}
                           </span>
                         ) : (
-                          <span className="muted">{t('displacement.mapping.allRead', { filled: read.filled })}</span>
+                          <span className="muted">{t('displacement.mapping.allRead', { count: read.filled })}</span>
                         )}
                         {names.length > 0 ? (
                           <span className="hint">

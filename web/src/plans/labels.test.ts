@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { en, fr } from '../locales/index.js';
-import { SCOPE_KINDS } from '../../../src/shared/access.js';
+import { SCOPE_KINDS, VERBS } from '../../../src/shared/access.js';
 import { CONTRIBUTION_STATUSES, PLAN_TYPES, SECTOR_CODES, TARGET_GROUPS } from '../../../src/shared/plans.js';
 
 // The code lists come from the shared layer, the words from the locale files: a code the API
@@ -20,5 +20,19 @@ describe('every shared code has a name in both languages', () => {
         for (const code of codes) expect(typeof names[code], `${path}.${code}`).toBe('string');
       });
     }
+  }
+});
+
+// The account and users pages name each permission: a verb without a name showed raw
+// ("assistance.manage") to French and English readers alike.
+describe('every verb has a name in both languages', () => {
+  for (const [language, messages] of [['en', en], ['fr', fr]] as const) {
+    it(`${language}: access.verbs`, () => {
+      const verbs = (messages as unknown as { access: { verbs: Record<string, Record<string, unknown>> } }).access.verbs;
+      for (const verb of VERBS) {
+        const [group, action] = verb.split('.') as [string, string];
+        expect(typeof verbs[group]?.[action], verb).toBe('string');
+      }
+    });
   }
 });
