@@ -380,51 +380,56 @@ export class PostgresDatabase implements Database {
     });
   }
 
-  async transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+  /**
+   * A connection checked out of the pool for `work`, thrown away afterwards if it broke. The pool
+   * stops listening to a client's 'error' while it is checked out: a server restart meanwhile would
+   * otherwise be an unhandled 'error' event that ends the process. The pending query fails anyway
+   * (→ db.unavailable); `work` calls `markBroken` when the client is no longer fit to reuse.
+   */
+  private async withClient<T>(work: (client: pg.PoolClient, markBroken: () => void) => Promise<T>): Promise<T> {
     const client = await translated(() => this.pool.connect());
     let broken = false;
-    // The pool stops listening to a client's 'error' while it is checked out: a server restart
-    // during the transaction would otherwise be an unhandled 'error' event that ends the process.
-    // The pending query fails anyway (→ db.unavailable); the client is then thrown away.
     const lost = (): void => {
       broken = true;
     };
     client.on('error', lost);
     try {
-      await translated(() => client.query('BEGIN'));
-      const result = await work(clientSession(client));
-      await translated(() => client.query('COMMIT'));
-      return result;
-    } catch (error) {
-      try {
-        await client.query('ROLLBACK');
-      } catch {
-        broken = true;
-      }
-      throw translateDbError(error);
+      return await work(client, lost);
     } finally {
       client.removeListener('error', lost);
       client.release(broken);
     }
   }
 
+  transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T> {
+    return this.withClient(async (client, markBroken) => {
+      try {
+        await translated(() => client.query('BEGIN'));
+        const result = await work(clientSession(client));
+        await translated(() => client.query('COMMIT'));
+        return result;
+      } catch (error) {
+        try {
+          await client.query('ROLLBACK');
+        } catch {
+          markBroken();
+        }
+        throw translateDbError(error);
+      }
+    });
+  }
+
   /** COPY … FROM STDIN of rows in COPY's text format, on a connection of the pool. */
-  async copyText(table: string, columns: readonly string[], text: string): Promise<void> {
-    const client = await translated(() => this.pool.connect());
-    let broken = false;
-    const lost = (): void => {
-      broken = true;
-    };
-    client.on('error', lost);
-    try {
-      await translated(() => pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`))));
-    } catch (error) {
-      broken = true;
-      throw error;
-    } finally {
-      client.removeListener('error', lost);
-      client.release(broken);
-    }
+  copyText(table: string, columns: readonly string[], text: string): Promise<void> {
+    return this.withClient(async (client, markBroken) => {
+      try {
+        await translated(() => pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`))));
+      } catch (error) {
+        // A COPY cut off leaves the connection in the middle of the protocol.
+        markBroken();
+        throw error;
+      }
+    });
   }
 
   /** A dedicated connection, for the test harness's per-test rollback. */
