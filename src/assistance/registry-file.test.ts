@@ -29,12 +29,8 @@ describe('registry file rows', () => {
       ['A', 'ML0501', 'Oumar', 'Traoré', 'H', 2012, 'Fils', null, null],
     ]);
     expect(reader.findings[0]).toEqual({ code: 'assistance.import.value', row: 2, params: { row: 2, column: 'Lien avec le chef', value: 'Cheffe de ménage', expected: 'chef, conjoint, enfant, parent, frère/sœur, petit-enfant, autre' } });
-    // Without its head's row, the household is left headless and without consent: said too.
-    expect(reader.findings.map((finding) => [finding.row, finding.code])).toEqual([
-      [2, 'assistance.import.value'],
-      [3, 'assistance.import.household'],
-      [3, 'assistance.import.required'],
-    ]);
+    // The head's row refused for its relation alone: the household is not also called headless or without consent.
+    expect(reader.findings.map((finding) => [finding.row, finding.code])).toEqual([[2, 'assistance.import.value']]);
     const fixed = read([
       ['A', 'ML0501', 'Awa', 'Traoré', 'Femme', 1990, 'Chef de ménage', '76 11 22 33', 'elle-même'],
       ['A', 'ML0501', 'Oumar', 'Traoré', 'H', 2012, 'Fils', null, null],
@@ -63,6 +59,21 @@ describe('registry file rows', () => {
       [4, 'assistance.import.placeConflict'],
       [5, 'assistance.import.household'],
       [6, 'assistance.import.formula'],
+    ]);
+  });
+
+  it('says what is wrong with a head’s row without also calling the household headless or without consent', () => {
+    const { reader } = read([
+      ['E', 'ML0501', 'Mariam', 'Tembely', 'F', 2031, 'Chef', '76 4O 11 2X', 'la cheffe de ménage'],
+      ['E', 'ML0501', 'Aminata', 'Tembely', 'F', 2014, 'Fille', null, null],
+      ['F', 'ML0501', 'Hamidou', 'Guindo', 'H', 1971, 'Fils', null, null],
+    ]);
+    expect(reader.findings.map((finding) => [finding.row, finding.code, finding.params.column])).toEqual([
+      [2, 'assistance.import.phone', 'Téléphone'],
+      [2, 'assistance.import.birthFuture', 'Année de naissance'],
+      // A household that truly has no head and no consent is still told so.
+      [4, 'assistance.import.household', undefined],
+      [4, 'assistance.import.required', 'Consentement donné par'],
     ]);
   });
 

@@ -8,29 +8,10 @@ import type { Cell } from '../core/table-files.js';
 import { AppError } from '../core/errors.js';
 import type { HouseholdInput, MemberInput } from './service.js';
 import { checkMembers, cleanPhone, DISPLACEMENT_STATUSES, MAX_MEMBERS, RELATIONS } from './service.js';
+import { REGISTRY_FIELDS, REQUIRED_REGISTRY_FIELDS, type RegistryField } from '../shared/registry.js';
 
-export const REGISTRY_FIELDS = [
-  'household',
-  'pcode',
-  'site',
-  'status',
-  'givenNames',
-  'familyName',
-  'spokenName',
-  'sex',
-  'birthYear',
-  'birthDate',
-  'relation',
-  'phone',
-  'idDocument',
-  'consentBy',
-  'consentDate',
-] as const;
-export type RegistryField = (typeof REGISTRY_FIELDS)[number];
+export { REGISTRY_FIELDS, type RegistryField };
 export type RegistryColumns = Partial<Record<RegistryField, string>>;
-
-/** Without these a file cannot make a registration (consent included). */
-export const REQUIRED_FIELDS: readonly RegistryField[] = ['household', 'pcode', 'givenNames', 'familyName', 'sex', 'relation', 'consentBy'];
 
 /** Headers folded (case, accents, punctuation) as people write them in French or English. */
 const HEADERS: Record<RegistryField, readonly string[]> = {
@@ -73,7 +54,7 @@ export function recogniseColumns(headers: readonly string[]): RegistryColumns {
 
 export const registryHeaderScore = (cells: readonly string[]): number => Object.keys(recogniseColumns(cells)).length;
 
-export const missingFields = (columns: RegistryColumns): RegistryField[] => REQUIRED_FIELDS.filter((field) => columns[field] === undefined);
+export const missingFields = (columns: RegistryColumns): RegistryField[] => REQUIRED_REGISTRY_FIELDS.filter((field) => columns[field] === undefined);
 
 const SEXES: Record<string, 'f' | 'm'> = { f: 'f', female: 'f', femme: 'f', feminin: 'f', fille: 'f', m: 'm', male: 'm', homme: 'm', masculin: 'm', h: 'm', garcon: 'm' };
 const RELATION_WORDS: Record<string, (typeof RELATIONS)[number]> = {
@@ -160,6 +141,12 @@ export class RegistryReader {
   rows = 0;
   private readonly households = new Map<string, PlannedHousehold>();
   private readonly seen = new Map<string, { first: number; count: number; second: number }>();
+  /**
+   * Each household as the file writes it, every row counted even when one of its cells is refused:
+   * a head whose birth year is wrong is still the head, and saying "no head" would send the
+   * officer after a problem the file does not have.
+   */
+  private readonly written = new Map<string, { firstRow: number; members: number; heads: number; unreadRelations: number; consentBy: string }>();
   private readonly index: Map<RegistryField, number>;
 
   constructor(
@@ -195,6 +182,16 @@ export class RegistryReader {
       return;
     }
     this.seen.set(signature, { first: raw.row, count: 1, second: 0 });
+    const key = text('household');
+    if (key !== '') {
+      const written = this.written.get(key) ?? { firstRow: raw.row, members: 0, heads: 0, unreadRelations: 0, consentBy: '' };
+      written.members += 1;
+      const relation = RELATION_WORDS[fold(text('relation'))];
+      if (relation === 'head') written.heads += 1;
+      else if (relation === undefined) written.unreadRelations += 1;
+      if (written.consentBy === '') written.consentBy = text('consentBy');
+      this.written.set(key, written);
+    }
     let ok = true;
     const flag = (field: RegistryField, code: Finding['code'], params: Record<string, string | number> = {}): void => {
       ok = false;
@@ -205,7 +202,7 @@ export class RegistryReader {
       if (at >= 0 && (formulas.has(at) || (field !== 'phone' && FORMULA_TEXT.test(textOf(raw.cells[at]))))) flag(field, 'assistance.import.formula');
     }
     if (!ok) return;
-    for (const field of REQUIRED_FIELDS) if (text(field) === '' && field !== 'consentBy') flag(field, 'assistance.import.required');
+    for (const field of REQUIRED_REGISTRY_FIELDS) if (text(field) === '' && field !== 'consentBy') flag(field, 'assistance.import.required');
     const sex = SEXES[fold(text('sex'))];
     if (text('sex') !== '' && sex === undefined) flag('sex', 'assistance.import.value', { expected: 'f, m, femme, homme' });
     const relation = RELATION_WORDS[fold(text('relation'))];
@@ -260,7 +257,6 @@ export class RegistryReader {
       flag(field, error.code.startsWith('assistance.member.birth') ? 'assistance.import.value' : 'assistance.import.name', error.code.startsWith('assistance.member.birth') ? { expected: '1900 – ' + this.today.slice(0, 4) } : {});
       return;
     }
-    const key = text('household');
     const household = this.households.get(key);
     const place = { pcode: text('pcode').toUpperCase(), site: text('site') || null };
     if (household === undefined) {
@@ -277,10 +273,11 @@ export class RegistryReader {
     for (const repeat of this.seen.values()) {
       if (repeat.count > 1) this.note({ code: 'assistance.import.repeated', row: repeat.second, params: { row: repeat.second, first: repeat.first, count: repeat.count } });
     }
-    for (const household of this.households.values()) {
-      const heads = household.members.filter((planned) => planned.member.relation === 'head').length;
-      const params = { household: household.key.slice(0, 40), row: household.firstRow, members: household.members.length, heads, max: MAX_MEMBERS };
-      if (heads !== 1 || household.members.length > MAX_MEMBERS) this.note({ code: 'assistance.import.household', row: household.firstRow, params });
+    for (const [key, household] of this.written) {
+      const params = { household: key.slice(0, 40), row: household.firstRow, members: household.members, heads: household.heads, max: MAX_MEMBERS };
+      // A relation the reader could not read is its row's own finding; the count of heads waits for it.
+      const headsWrong = household.unreadRelations === 0 && household.heads !== 1;
+      if (headsWrong || household.members > MAX_MEMBERS) this.note({ code: 'assistance.import.household', row: household.firstRow, params });
       if (household.consentBy === '') this.note({ code: 'assistance.import.required', row: household.firstRow, params: { row: household.firstRow, column: this.header('consentBy'), value: '' } });
     }
     this.findings.sort((a, b) => a.row - b.row);

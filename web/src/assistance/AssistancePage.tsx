@@ -9,6 +9,7 @@ import { useApi } from '../useApi.js';
 import { useFormat } from '../useFormat.js';
 import { useOrganisationChoices } from '../useOrganisationChoices.js';
 import { DistributionsSection } from './DistributionsSection.js';
+import { RegistryImport } from './RegistryImport.js';
 import type { DuplicatesResponse, DuplicateView, HouseholdsResponse, ReviewRecord } from './types.js';
 import { DataTable } from '../components/DataTable.js';
 import { QueueActions } from '../components/QueueActions.js';
@@ -359,6 +360,7 @@ export function AssistancePage() {
       {session.can('assistance.manage') ? (
         <>
           <RegisterForm onSaved={changed} />
+          <RegistryImport onImported={changed} />
           <ReviewQueue version={version} onChanged={changed} />
         </>
       ) : null}
