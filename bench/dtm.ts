@@ -143,10 +143,9 @@ async function fillFigures(db: Database, rounds: number, locations: number): Pro
      SELECT $1, 'L' || g, 'Site ' || g, ($2::text[])[1 + g % $4], ($3::text[])[1 + g % $4], 'site' FROM generate_series(1, $5) g`,
     [operationId, admin2.map(([, parent]) => parent), admin2.map(([pcode]) => pcode), admin2.length, locations],
   );
-  await db.query(
-    `INSERT INTO dtm_upload (file_name, sha256, size_bytes, created_by) VALUES ('bench.csv', repeat('0', 64), 0, 'bench')`,
+  const [upload] = await db.query<{ id: number }>(
+    `INSERT INTO file_upload (module, file_name, sha256, size_bytes, complete, created_by) VALUES ('dtm', 'bench.csv', repeat('0', 64), 0, true, 'bench') RETURNING id::int AS id`,
   );
-  const [upload] = await db.query<{ id: number }>('SELECT max(id)::int AS id FROM dtm_upload');
   const existing = await q.roundsOf(db, operationId);
   const first = Math.max(0, ...existing.map((round) => round.number)) + 1;
   for (let number = first; number < first + rounds; number += 1) {

@@ -2,8 +2,8 @@
  * The generic upload store (migrations/0017): a file written part by part as it arrives
  * (readInParts), owned by the module it was sent to and by its sender, read back whole when a
  * module imports it. And the preview of a received file that every import shares: a CSV from its
- * first part, a workbook or UTF-16 text from its assembled bytes. DTM keeps its own dtm_upload
- * tables for now and shares only the preview.
+ * first part, a workbook or UTF-16 text from its assembled bytes. Every module's uploads live here
+ * (DTM's moved in with migrations/0025): one store, one way to read a file back, one retention rule.
  */
 import type { Queryable } from './db.js';
 import { AppError } from './errors.js';
@@ -11,8 +11,10 @@ import { detectFormat, previewTableFile, type FilePreview, type HeaderScore } fr
 import { readInParts, type ReceivedBody } from './uploads.js';
 
 /**
- * Parts of 1 MB, as DTM's: one part in memory while it is written, and four uploads at once stay
- * well under 400 MB of server memory (bench/uploads.ts).
+ * Parts of 1 MB. An upload holds one part in memory while it is written (with its base64 text
+ * and the database's copy of it), and four uploads at once must stay well under 400 MB of
+ * server memory (bench/uploads.ts); parts of 8 MB took PGlite's memory ~200 MB higher. Parts
+ * may differ in size (DTM's older uploads have 8 MB ones): they are read back in order.
  */
 export const FILE_PART_BYTES = 1024 * 1024;
 
@@ -71,25 +73,66 @@ export async function fileUploadById(db: Queryable, module: string, id: number):
 export async function fileUploadBytes(db: Queryable, upload: Pick<FileUploadRow, 'id' | 'size_bytes' | 'parts'>): Promise<Uint8Array> {
   const bytes = Buffer.allocUnsafe(Number(upload.size_bytes));
   let offset = 0;
-  for (let part = 0; part < upload.parts; part += 1) {
-    const [row] = await db.query<{ bytes: string }>("SELECT encode(bytes, 'base64') AS bytes FROM file_upload_part WHERE upload_id = $1 AND part = $2", [upload.id, part]);
-    offset += Buffer.from(row!.bytes, 'base64').copy(bytes, offset);
-  }
+  for await (const piece of fileUploadPieces(db, upload)) offset += Buffer.from(piece.buffer, piece.byteOffset, piece.byteLength).copy(bytes, offset);
   return new Uint8Array(bytes.buffer, bytes.byteOffset, offset);
 }
 
+/** The uploaded file part by part, in order: one part in memory at a time (a CSV is read this way, never whole). */
+export async function* fileUploadPieces(db: Queryable, upload: Pick<FileUploadRow, 'id' | 'parts'>): AsyncGenerator<Uint8Array> {
+  for (let part = 0; part < upload.parts; part += 1) {
+    const [row] = await db.query<{ bytes: string }>("SELECT encode(bytes, 'base64') AS bytes FROM file_upload_part WHERE upload_id = $1 AND part = $2", [upload.id, part]);
+    yield Buffer.from(row!.bytes, 'base64');
+  }
+}
+
+/** The first bytes of the upload (its format shows there): empty for an empty file. */
+export async function fileUploadHead(db: Queryable, upload: Pick<FileUploadRow, 'id'>): Promise<Uint8Array> {
+  const [row] = await db.query<{ bytes: string }>("SELECT encode(substring(bytes from 1 for 16), 'base64') AS bytes FROM file_upload_part WHERE upload_id = $1 AND part = 0", [upload.id]);
+  return row === undefined ? new Uint8Array(0) : Buffer.from(row.bytes, 'base64');
+}
+
 /**
- * Uploads never used by an import of their module are kept a week; an upload still incomplete
- * after a day was cut by a crash. `usedBy` names the module's table that keeps an upload (its
- * `upload_id` column), a constant of the module's own code, never user input.
+ * Stores a file made by the server (not received), already whole in memory, as a complete upload
+ * in parts as every upload is: meant for the module's audited transaction.
+ */
+export async function storeFileUpload(tx: Queryable, upload: { module: string; fileName: string; scope: string | null; by: string; bytes: Buffer; sha256: string }): Promise<number> {
+  const id = await beginUpload(tx, upload);
+  const parts = Math.max(1, Math.ceil(upload.bytes.length / FILE_PART_BYTES));
+  for (let part = 0; part < parts; part += 1) await storePart(tx, id, part, upload.bytes.subarray(part * FILE_PART_BYTES, (part + 1) * FILE_PART_BYTES));
+  await completeFileUpload(tx, id, { sha256: upload.sha256, sizeBytes: upload.bytes.length, parts });
+  return id;
+}
+
+/** `usedBy`: the module's table that keeps an upload (its `upload_id` column), a constant of the module's own code, never user input. */
+function unusedBy(usedBy: string): string {
+  if (!/^[a-z_]+$/.test(usedBy)) throw new Error(`not a table name: ${usedBy}`);
+  return `NOT EXISTS (SELECT 1 FROM ${usedBy} i WHERE i.upload_id = u.id)`;
+}
+
+/**
+ * The one retention rule of every module's uploads: an upload never used by an import of its
+ * module is kept a week, then dropped (it may hold a whole round or registry); an upload still
+ * incomplete after a day was cut by a crash (no transfer lasts that long:
+ * LIPTAKO_REQUEST_TIMEOUT). One a job is reading (running) is kept whatever its age.
  */
 export async function dropStaleFileUploads(db: Queryable, module: string, usedBy: string): Promise<void> {
-  if (!/^[a-z_]+$/.test(usedBy)) throw new Error(`not a table name: ${usedBy}`);
   await db.query(
     `DELETE FROM file_upload u WHERE u.module = $1 AND (u.created_at < now() - interval '7 days' OR (NOT u.complete AND u.created_at < now() - interval '1 day'))
-        AND NOT EXISTS (SELECT 1 FROM ${usedBy} i WHERE i.upload_id = u.id)
+        AND ${unusedBy(usedBy)}
         AND NOT EXISTS (SELECT 1 FROM job j WHERE j.status IN ('queued', 'running') AND (j.input ->> 'uploadId')::bigint = u.id)`,
     [module],
+  );
+}
+
+/**
+ * Drops a complete upload at once when no import of its module and no job (whatever its state: a
+ * failed one may be retried) took it: a file the server made for an import that then refused to start.
+ */
+export async function dropUnusedFileUpload(db: Queryable, module: string, uploadId: number, usedBy: string): Promise<void> {
+  await db.query(
+    `DELETE FROM file_upload u WHERE u.id = $1 AND u.module = $2 AND ${unusedBy(usedBy)}
+        AND NOT EXISTS (SELECT 1 FROM job j WHERE (j.input ->> 'uploadId')::bigint = u.id)`,
+    [uploadId, module],
   );
 }
 

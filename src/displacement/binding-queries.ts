@@ -1,11 +1,12 @@
 /**
  * The SQL of form bindings (migrations/0020_dtm_form_bindings.sql): a collection form bound to an
- * operation, and the extract of its approved submissions stored as an upload with the submission
- * of each row.
+ * operation, and the extract of its approved submissions stored as an upload (core's store) with
+ * the binding it came from (migrations/0025) and the submission of each row.
  */
 import type { Queryable } from '../core/db.js';
 import type { ColumnMapping } from './fields.js';
-import { UPLOAD_PART_BYTES } from './queries.js';
+import { dropUnusedFileUpload, storeFileUpload } from '../core/file-uploads.js';
+import { UPLOAD_MODULE, UPLOAD_USED_BY, uploadScope } from './queries.js';
 
 export interface BindingRow {
   id: number;
@@ -57,23 +58,15 @@ export async function deleteBinding(tx: Queryable, id: number): Promise<void> {
 }
 
 /**
- * Stores an extract as a complete upload of the operation, in parts as every upload is, with the
- * submission of each data row (row 1 is the header).
+ * Stores an extract as a complete upload of the operation (core's store, in parts as every
+ * upload is), with the binding it came from and the submission of each data row (row 1 is the header).
  */
 export async function storeExtract(
   tx: Queryable,
   extract: { fileName: string; bytes: Buffer; sha256: string; operationId: number; bindingId: number; actor: string; sources: ReadonlyArray<{ row: number; submissionId: number; instanceId: string }> },
 ): Promise<number> {
-  const parts = Math.max(1, Math.ceil(extract.bytes.length / UPLOAD_PART_BYTES));
-  const [row] = await tx.query<{ id: number }>(
-    `INSERT INTO dtm_upload (file_name, sha256, size_bytes, parts, created_by, complete, operation_id, binding_id) VALUES ($1, $2, $3, $4, $5, true, $6, $7) RETURNING id::int AS id`,
-    [extract.fileName, extract.sha256, extract.bytes.length, parts, extract.actor, extract.operationId, extract.bindingId],
-  );
-  const id = row!.id;
-  for (let part = 0; part < parts; part += 1) {
-    const bytes = extract.bytes.subarray(part * UPLOAD_PART_BYTES, (part + 1) * UPLOAD_PART_BYTES);
-    await tx.query("INSERT INTO dtm_upload_part (upload_id, part, bytes) VALUES ($1, $2, decode($3, 'base64'))", [id, part, bytes.toString('base64')]);
-  }
+  const id = await storeFileUpload(tx, { module: UPLOAD_MODULE, fileName: extract.fileName, scope: uploadScope(extract.operationId), by: extract.actor, bytes: extract.bytes, sha256: extract.sha256 });
+  await tx.query('INSERT INTO dtm_binding_extract (upload_id, binding_id) VALUES ($1, $2)', [id, extract.bindingId]);
   await tx.query(
     `INSERT INTO dtm_upload_source (upload_id, source_row, submission_id, instance_id)
      SELECT $1, * FROM unnest($2::int4[], $3::bigint[], $4::text[])`,
@@ -84,19 +77,15 @@ export async function storeExtract(
 
 /** Drops an extract no import job took (the import refused to start): its parts and rows go with it. */
 export async function dropExtract(db: Queryable, uploadId: number): Promise<void> {
-  await db.query(
-    `DELETE FROM dtm_upload u WHERE u.id = $1 AND NOT EXISTS (SELECT 1 FROM dtm_import i WHERE i.upload_id = u.id)
-        AND NOT EXISTS (SELECT 1 FROM job j WHERE (j.input ->> 'uploadId')::bigint = u.id)`,
-    [uploadId],
-  );
+  await dropUnusedFileUpload(db, UPLOAD_MODULE, uploadId, UPLOAD_USED_BY);
 }
 
 /** The rounds made from a binding's extracts, newest first: what the panel links to. */
 export async function roundsOfBinding(db: Queryable, bindingId: number): Promise<Array<{ round_id: number; number: number; assessment_type: 'BA' | 'SA'; status: string; file_name: string; rows_read: number; rows_stored: number; created_at: Date }>> {
   return db.query(
     `SELECT DISTINCT ON (r.id) r.id::int AS round_id, r.number, r.assessment_type, r.status, i.file_name, i.rows_read, i.rows_stored, i.created_at
-       FROM dtm_upload u JOIN dtm_import i ON i.upload_id = u.id AND NOT i.superseded JOIN dtm_round r ON r.operation_id = i.operation_id AND r.id = i.round_id
-      WHERE u.binding_id = $1
+       FROM dtm_binding_extract e JOIN dtm_import i ON i.upload_id = e.upload_id AND NOT i.superseded JOIN dtm_round r ON r.operation_id = i.operation_id AND r.id = i.round_id
+      WHERE e.binding_id = $1
       ORDER BY r.id DESC, i.created_at DESC`,
     [bindingId],
   );

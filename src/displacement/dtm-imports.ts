@@ -8,6 +8,7 @@ import { can, type Principal } from '../access/verbs.js';
 import { withoutWaitLimit, type Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import * as jobs from '../core/jobs.js';
+import * as files from '../core/file-uploads.js';
 import { versionKeys, withVersions } from '../core/versions.js';
 import { bboxOf, containsPoint, type AreaGeometry } from '../geo/rings.js';
 import { headerScore, mappingProblems, suggestMapping, templateKey, type ColumnMapping } from './fields.js';
@@ -139,14 +140,14 @@ export async function retryImport(db: Queryable, jobId: number, options: StartIm
  */
 async function openSheet(db: Queryable, upload: q.UploadRow, sheet: string | null, headerRow: number | null) {
   const fileName = upload.file_name;
-  const format = detectFormat(await q.uploadHead(db, upload), fileName);
+  const format = detectFormat(await files.fileUploadHead(db, upload), fileName);
   if (format === 'csv') {
-    const table = await openTable(readRows(q.uploadPieces(db, upload), format), { headerRow, headerScore });
+    const table = await openTable(readRows(files.fileUploadPieces(db, upload), format), { headerRow, headerScore });
     if (table !== null) return table;
     if (headerRow !== null) throw new AppError('import.headerRowEmpty', { row: headerRow });
     throw new AppError('import.empty');
   }
-  const bytes = await q.uploadBytes(db, upload);
+  const bytes = await files.fileUploadBytes(db, upload);
   const visible = await visibleSheets(bytes);
   if (sheet !== null && !visible.includes(sheet)) throw new AppError('import.sheetNotFound', { sheet: sheet.slice(0, 80), sheets: visible.join(', ') });
   // No sheet named: the one that looks like the data, never just the first (a "read me" sheet).

@@ -8,14 +8,13 @@ import { can } from '../access/verbs.js';
 import { type Queryable } from '../core/db.js';
 import { DEFAULT_UPLOADS } from '../core/config.js';
 import { AppError } from '../core/errors.js';
-import { readInParts, type ReceivedBody } from '../core/uploads.js';
-import { previewReceived as previewReceivedFile } from '../core/file-uploads.js';
+import * as files from '../core/file-uploads.js';
 import { buildNameIndex, CONFIDENT, matchInIndex, type NameIndex } from '../geo/names.js';
 import { readableCounts } from './values.js';
 import { headerScore, mappingProblems, suggestMapping, templateKey, type ColumnMapping } from './fields.js';
 import { DEFAULT_AGE_RANGES, type RoundField, type ValueKind } from '../shared/displacement.js';
 import * as q from './queries.js';
-import { previewTableFile, type FilePreview, type SheetPreview } from '../core/table-files.js';
+import { previewTableFile, type SheetPreview } from '../core/table-files.js';
 import { type KnownUnit } from './validate.js';
 import { authoriseOperation } from './service.js';
 
@@ -124,44 +123,35 @@ export interface ReceiveRequest {
  * read, is too large or does not arrive whole is refused and nothing of it is kept.
  */
 export async function receiveRoundFile(db: Queryable, body: AsyncIterable<Buffer | string> | Iterable<Buffer>, request: ReceiveRequest): Promise<UploadView> {
-  await q.dropStaleUploads(db);
+  await files.dropStaleFileUploads(db, q.UPLOAD_MODULE, q.UPLOAD_USED_BY);
   // The operation is checked before a byte is stored: an upload for a country outside the
   // caller's scope is refused whole.
   const operation = request.operation === undefined ? undefined : await authoriseOperation(db, request.operation, request.actor.principal, 'dtm.import');
-  const id = await q.beginUpload(db, { fileName: request.fileName, actor: actorName(request.actor), operationId: operation?.id ?? null });
-  try {
-    const received = await readInParts(body as AsyncIterable<Buffer | string>, {
-      partBytes: q.UPLOAD_PART_BYTES,
-      limit: request.limit ?? DTM_IMPORT_LIMIT,
-      onPart: (part, bytes) => q.storeUploadPart(db, id, part, bytes),
-    });
-    const preview = await previewReceived(db, id, received, request.fileName);
-    const ageRanges = operation?.age_ranges ?? DEFAULT_AGE_RANGES;
-    const sheets = await Promise.all(preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges, operation?.country ?? null)));
-    // The upload exists for others (import, retry) only once this commits, with its row.
-    await audited(
-      db,
-      request.actor,
-      (tx) => q.completeUpload(tx, id, received),
-      () => ({ action: 'dtm.upload', objectType: 'dtm-upload', objectId: id, summary: { file: request.fileName, bytes: received.sizeBytes, format: preview.format, operation: operation?.code ?? null } }),
-    );
-    return { id, fileName: request.fileName, sha256: received.sha256, sizeBytes: received.sizeBytes, format: preview.format, sheets, suggestedSheet: preview.suggestedSheet };
-  } catch (error) {
-    // If even this fails (database gone), the sweep of stale uploads drops it later.
-    await q.dropUpload(db, id).catch(() => undefined);
-    throw error;
-  }
+  let sheets: SheetView[] = [];
+  // `for await` reads a plain list of buffers (demo data, benchmarks) as it reads a request body.
+  const { uploadId, received, preview } = await files.receiveAndRecord(
+    db,
+    body as AsyncIterable<Buffer | string>,
+    { module: q.UPLOAD_MODULE, fileName: request.fileName, by: actorName(request.actor), scope: q.uploadScope(operation?.id ?? null), limit: request.limit ?? DTM_IMPORT_LIMIT, headerScore },
+    async (complete, file) => {
+      const ageRanges = operation?.age_ranges ?? DEFAULT_AGE_RANGES;
+      sheets = await Promise.all(file.preview.sheets.map((sheet) => sheetView(db, sheet, ageRanges, operation?.country ?? null)));
+      // The upload exists for others (import, retry) only once this commits, with its row.
+      await audited(db, request.actor, complete, () => ({
+        action: 'dtm.upload',
+        objectType: 'dtm-upload',
+        objectId: file.uploadId,
+        summary: { file: request.fileName, bytes: file.received.sizeBytes, format: file.preview.format, operation: operation?.code ?? null },
+      }));
+    },
+  );
+  return { id: uploadId, fileName: request.fileName, sha256: received.sha256, sizeBytes: received.sizeBytes, format: preview.format, sheets, suggestedSheet: preview.suggestedSheet };
 }
 
 /** The same as receiveRoundFile, for bytes already in memory (demo data, benchmarks). */
 export async function uploadRoundFile(db: Queryable, request: ReceiveRequest & { bytes: Uint8Array }): Promise<UploadView> {
   const { bytes, ...rest } = request;
   return receiveRoundFile(db, [Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)], rest);
-}
-
-/** The preview of a received file, as every import reads one (core/file-uploads.ts); the whole file from its parts when needed. */
-async function previewReceived(db: Queryable, id: number, received: ReceivedBody, fileName: string): Promise<FilePreview> {
-  return previewReceivedFile(received, fileName, () => q.uploadBytes(db, { id, size_bytes: received.sizeBytes, parts: received.parts }), headerScore);
 }
 
 /**
@@ -176,7 +166,7 @@ export async function previewUpload(
 ): Promise<SheetView> {
   const { upload, operation: uploadOperation } = await usableUpload(db, uploadId, actor);
   const operation = uploadOperation ?? (request.operation === undefined ? undefined : await authoriseOperation(db, request.operation, actor.principal, 'dtm.import'));
-  const bytes = await q.uploadBytes(db, upload);
+  const bytes = await files.fileUploadBytes(db, upload);
   const preview = await previewTableFile(bytes, upload.file_name, { sheet: request.sheet ?? null, headerRow: request.headerRow ?? null, headerScore });
   const sheet = preview.sheets.find((candidate) => candidate.name === preview.suggestedSheet) ?? preview.sheets[0]!;
   return sheetView(db, sheet, operation?.age_ranges ?? DEFAULT_AGE_RANGES, operation?.country ?? null);

@@ -3,6 +3,7 @@ import type { Queryable } from '../core/db.js';
 import { bumpVersions, versionKeys, versionsChanged } from '../core/versions.js';
 import type { Geometry } from 'geojson';
 import type { ColumnMapping } from './fields.js';
+import { fileUploadById, type FileUploadRow } from '../core/file-uploads.js';
 
 // ---- operations and rounds ----------------------------------------------------------------------
 
@@ -139,107 +140,27 @@ export async function previousRound(db: Queryable, round: Pick<RoundRow, 'operat
 
 // ---- uploads, column maps, imports ------------------------------------------------------------------
 
-export interface UploadRow {
-  id: number;
-  file_name: string;
-  sha256: string;
-  size_bytes: number;
-  parts: number;
-  created_by: string;
+/** DTM's uploads in core's store (core/file-uploads.ts, migrations/0025): their module there. */
+export const UPLOAD_MODULE = 'dtm';
+/** The table whose rows keep an upload (core's retention rule: an upload no import keeps goes after a week). */
+export const UPLOAD_USED_BY = 'dtm_import';
+
+/** A DTM upload: core's row, with the operation it was sent for read from its scope. */
+export interface UploadRow extends FileUploadRow {
   /** The operation it was sent for; null: usable by the person who sent it only. */
   operation_id: number | null;
 }
 
-/**
- * Parts of 1 MB. An upload holds one part in memory while it is written (with its base64 text
- * and the database's copy of it), and four uploads at once must stay well under 400 MB of
- * server memory (bench/uploads.ts); parts of 8 MB took PGlite's memory ~200 MB higher. Parts
- * may differ in size (older uploads have 8 MB ones): they are read back in order.
- */
-export const UPLOAD_PART_BYTES = 1024 * 1024;
+/** The scope a DTM upload is stored with: its operation's id as text (null: none named). */
+export const uploadScope = (operationId: number | null): string | null => (operationId === null ? null : String(operationId));
 
-/**
- * Starts an upload whose parts are written as they arrive (storeUploadPart), then completed
- * (completeUpload) or dropped (dropUpload). Each statement stands alone: on PGlite, one
- * transaction over the whole transfer would hold the only connection for minutes.
- */
-export async function beginUpload(db: Queryable, upload: { fileName: string; actor: string; operationId: number | null }): Promise<number> {
-  const [row] = await db.query<{ id: number }>(
-    'INSERT INTO dtm_upload (file_name, sha256, size_bytes, parts, created_by, complete, operation_id) VALUES ($1, NULL, 0, 0, $2, false, $3) RETURNING id',
-    [upload.fileName, upload.actor, upload.operationId],
-  );
-  return row!.id;
-}
-
-export async function storeUploadPart(db: Queryable, uploadId: number, part: number, bytes: Buffer): Promise<void> {
-  // Sent as base64 text and decoded by the server: PGlite's bytea parameters take a slow
-  // per-byte path (3 s for a 3.5 MB file, against 0.3 s this way).
-  await db.query("INSERT INTO dtm_upload_part (upload_id, part, bytes) VALUES ($1, $2, decode($3, 'base64'))", [uploadId, part, bytes.toString('base64')]);
-}
-
-export async function completeUpload(db: Queryable, uploadId: number, upload: { sha256: string; sizeBytes: number; parts: number }): Promise<void> {
-  await db.query('UPDATE dtm_upload SET sha256 = $2, size_bytes = $3, parts = $4, complete = true WHERE id = $1 AND NOT complete', [
-    uploadId,
-    upload.sha256,
-    upload.sizeBytes,
-    upload.parts,
-  ]);
-}
-
-/** Drops an upload that did not arrive whole or was refused (its parts go with it). */
-export async function dropUpload(db: Queryable, uploadId: number): Promise<void> {
-  await db.query('DELETE FROM dtm_upload WHERE id = $1 AND NOT complete', [uploadId]);
-}
-
+/** A complete DTM upload, or undefined. */
 export async function uploadById(db: Queryable, id: number): Promise<UploadRow | undefined> {
-  const [row] = await db.query<UploadRow>('SELECT id, file_name, sha256, size_bytes, parts, created_by, operation_id FROM dtm_upload WHERE id = $1 AND complete', [id]);
-  return row;
-}
-
-/** The uploaded file, assembled part by part into one buffer (its only copy in memory). */
-export async function uploadBytes(db: Queryable, upload: Pick<UploadRow, 'id' | 'size_bytes' | 'parts'>): Promise<Uint8Array> {
-  const bytes = Buffer.allocUnsafe(Number(upload.size_bytes));
-  let offset = 0;
-  for (let part = 0; part < upload.parts; part += 1) {
-    const [row] = await db.query<{ bytes: string }>("SELECT encode(bytes, 'base64') AS bytes FROM dtm_upload_part WHERE upload_id = $1 AND part = $2", [
-      upload.id,
-      part,
-    ]);
-    offset += Buffer.from(row!.bytes, 'base64').copy(bytes, offset);
-  }
-  return new Uint8Array(bytes.buffer, bytes.byteOffset, offset);
-}
-
-/** The first bytes of the upload (its format shows there): empty for an empty file. */
-export async function uploadHead(db: Queryable, upload: Pick<UploadRow, 'id'>): Promise<Uint8Array> {
-  const [row] = await db.query<{ bytes: string }>("SELECT encode(substring(bytes from 1 for 16), 'base64') AS bytes FROM dtm_upload_part WHERE upload_id = $1 AND part = 0", [
-    upload.id,
-  ]);
-  return row === undefined ? new Uint8Array(0) : Buffer.from(row.bytes, 'base64');
-}
-
-/** The uploaded file part by part, in order: one part in memory at a time (see uploadBytes for the whole). */
-export async function* uploadPieces(db: Queryable, upload: Pick<UploadRow, 'id' | 'parts'>): AsyncGenerator<Uint8Array> {
-  for (let part = 0; part < upload.parts; part += 1) {
-    const [row] = await db.query<{ bytes: string }>("SELECT encode(bytes, 'base64') AS bytes FROM dtm_upload_part WHERE upload_id = $1 AND part = $2", [
-      upload.id,
-      part,
-    ]);
-    yield Buffer.from(row!.bytes, 'base64');
-  }
-}
-
-/**
- * Uploads that were never imported are kept a week, then dropped (they may hold a whole round).
- * An upload still incomplete after a day was cut by a crash: no transfer lasts that long
- * (LIPTAKO_REQUEST_TIMEOUT).
- */
-export async function dropStaleUploads(db: Queryable): Promise<void> {
-  await db.query(
-    `DELETE FROM dtm_upload u WHERE (u.created_at < now() - interval '7 days' OR (NOT u.complete AND u.created_at < now() - interval '1 day'))
-        AND NOT EXISTS (SELECT 1 FROM dtm_import i WHERE i.upload_id = u.id)
-        AND NOT EXISTS (SELECT 1 FROM job j WHERE j.status IN ('queued', 'running') AND (j.input ->> 'uploadId')::bigint = u.id)`,
-  );
+  const row = await fileUploadById(db, UPLOAD_MODULE, id);
+  if (row === undefined) return undefined;
+  // Written only by uploadScope; anything else names no operation (usable by its sender alone).
+  const operationId = row.scope !== null && /^[1-9][0-9]*$/.test(row.scope) ? Number(row.scope) : null;
+  return { ...row, operation_id: operationId };
 }
 
 /** The mapping confirmed for this template in this country (never another country's). */
@@ -316,9 +237,9 @@ export interface NewImport {
 export async function insertImport(tx: Queryable, values: NewImport): Promise<number> {
   const [row] = await tx.query<{ id: number }>(
     `INSERT INTO dtm_import (operation_id, round_id, job_id, file_name, sha256, size_bytes, upload_id, sheet, header_row, mapping, rows_read, rows_stored, created_by)
-     SELECT $1, $2, $3, u.file_name, u.sha256, u.size_bytes, u.id, $5, $6, $7, $8, 0, $9 FROM dtm_upload u WHERE u.id = $4
+     SELECT $1, $2, $3, u.file_name, u.sha256, u.size_bytes, u.id, $5, $6, $7, $8, 0, $9 FROM file_upload u WHERE u.id = $4 AND u.module = $10
      RETURNING id`,
-    [values.operationId, values.roundId, values.jobId, values.uploadId, values.sheet, values.headerRow, values.mapping, values.rowsRead, values.actor],
+    [values.operationId, values.roundId, values.jobId, values.uploadId, values.sheet, values.headerRow, values.mapping, values.rowsRead, values.actor, UPLOAD_MODULE],
   );
   return row!.id;
 }

@@ -229,7 +229,7 @@ const UPLOAD_ROUND: RequestSpec = {
     return {};
   },
   send: (app) => send(app, 'POST', '/api/dtm/uploads?fileName=round.csv', { headers: { 'content-type': 'application/octet-stream' }, payload: Buffer.from(ROUND_CSV) }),
-  observe: (context) => countRows(context.db, 'dtm_upload'),
+  observe: (context) => countRows(context.db, 'file_upload', "module = 'dtm'"),
 };
 
 /** Waits for background jobs (imports run after their 202) so that none writes into the next test's session. */
@@ -309,7 +309,7 @@ const DRAFT_FROM_FORM: RequestSpec = {
   // The round is made after the 202: wait for it, or it would write into the next test's session.
   async observe(context) {
     await jobsSettled(context);
-    return countRows(context.db, 'dtm_upload');
+    return countRows(context.db, 'file_upload', "module = 'dtm'");
   },
 };
 

@@ -64,7 +64,7 @@ async function countOf(context: TestContext, table: string): Promise<number> {
 
 /** What a refused request must leave untouched. */
 const storedCounts = async (context: TestContext): Promise<number[]> =>
-  Promise.all(['dtm_form_binding', 'dtm_upload', 'dtm_upload_source', 'dtm_round', 'dtm_figure', 'dtm_issue', 'job'].map((table) => countOf(context, table)));
+  Promise.all(['dtm_form_binding', 'dtm_binding_extract', 'file_upload', 'dtm_upload_source', 'dtm_round', 'dtm_figure', 'dtm_issue', 'job'].map((table) => countOf(context, table)));
 
 describeEachDatabase('a collection form bound to a DTM operation', (context) => {
   /** The Mali operation and gazetteer, the DTM form published with a phone, 50 submissions sent by the phone and reviewed. */

@@ -22,7 +22,7 @@ async function smallWorkbook(): Promise<Buffer> {
 
 describeEachDatabase('hostile DTM round files', (context) => {
   const nothingStored = async (): Promise<void> => {
-    const [uploads] = await context.db.query<{ count: number }>('SELECT count(*)::int AS count FROM dtm_upload');
+    const [uploads] = await context.db.query<{ count: number }>("SELECT count(*)::int AS count FROM file_upload WHERE module = 'dtm'");
     const [figures] = await context.db.query<{ count: number }>('SELECT count(*)::int AS count FROM dtm_figure');
     const [rounds] = await context.db.query<{ count: number }>('SELECT count(*)::int AS count FROM dtm_round');
     expect({ uploads: uploads!.count, figures: figures!.count, rounds: rounds!.count }).toEqual({ uploads: 0, figures: 0, rounds: 0 });

@@ -103,10 +103,10 @@ describeEachDatabase('DTM imports are scoped to the caller’s countries', (cont
 
   it('refuses an upload sent for another country’s operation before storing a byte', async () => {
     await seed();
-    const uploadsBefore = await countRows(context.db, 'dtm_upload');
+    const uploadsBefore = await countRows(context.db, 'file_upload', "module = 'dtm'");
     const sent = await upload(context.as('enumeratorNiger'), maliFile(), 'into-mali.csv', {}, MALI.code);
     expect(sent.statusCode).toBe(403);
-    expect(await countRows(context.db, 'dtm_upload')).toBe(uploadsBefore);
+    expect(await countRows(context.db, 'file_upload', "module = 'dtm'")).toBe(uploadsBefore);
   });
 
   it('keeps an upload sent without an operation to the person who sent it', async () => {

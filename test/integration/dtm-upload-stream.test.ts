@@ -8,7 +8,8 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
-import { UPLOAD_PART_BYTES, uploadById, uploadBytes } from '../../src/displacement/queries.js';
+import { FILE_PART_BYTES, fileUploadBytes } from '../../src/core/file-uploads.js';
+import { uploadById } from '../../src/displacement/queries.js';
 import { describeEachDatabase, type TestContext } from '../support/harness.js';
 import { upload, type UploadBody } from '../support/dtm.js';
 
@@ -62,7 +63,7 @@ function heldBody(first: Buffer, rest: Buffer): { body: Readable; finish: () => 
 
 async function stored(context: TestContext): Promise<{ uploads: number; parts: number }> {
   const [row] = await context.db.query<{ uploads: number; parts: number }>(
-    'SELECT (SELECT count(*)::int FROM dtm_upload) AS uploads, (SELECT count(*)::int FROM dtm_upload_part) AS parts',
+    "SELECT (SELECT count(*)::int FROM file_upload WHERE module = 'dtm') AS uploads, (SELECT count(*)::int FROM file_upload_part p JOIN file_upload u ON u.id = p.upload_id WHERE u.module = 'dtm') AS parts",
   );
   return row!;
 }
@@ -71,7 +72,7 @@ describeEachDatabase(
   'DTM uploads as streams',
   (context) => {
     it('streams a round file larger than one part into its parts: hash, size and row count as sent', async () => {
-      const file = roundCsv(UPLOAD_PART_BYTES * 2 + UPLOAD_PART_BYTES / 2);
+      const file = roundCsv(FILE_PART_BYTES * 2 + FILE_PART_BYTES / 2);
       const response = await upload(context.app, file, 'big-round.csv');
       expect(response.statusCode, JSON.stringify(response.body)).toBe(201);
       const sent = (response.body as UploadBody & { upload: { sha256: string; sizeBytes: number } }).upload;
@@ -82,7 +83,7 @@ describeEachDatabase(
       expect(sent.sheets[0]!.samples[0]).toEqual(['ML0500', 'L0', 'Site 0', '0']);
       const row = await uploadById(context.db, sent.id);
       expect(row?.parts).toBe(3);
-      const kept = Buffer.from(await uploadBytes(context.db, row!));
+      const kept = Buffer.from(await fileUploadBytes(context.db, row!));
       expect(kept.equals(file)).toBe(true);
     });
 
@@ -110,7 +111,7 @@ describeEachDatabase(
     });
 
     it('refuses a file whose binary bytes come after its first part, and keeps none of its parts', async () => {
-      const file = Buffer.concat([roundCsv(UPLOAD_PART_BYTES * 3), Buffer.from([0, 1, 2, 0]), Buffer.from('\r\n')]);
+      const file = Buffer.concat([roundCsv(FILE_PART_BYTES * 3), Buffer.from([0, 1, 2, 0]), Buffer.from('\r\n')]);
       const response = await upload(context.app, file, 'late-junk.csv');
       expect(response.statusCode).toBe(415);
       expect(response.body.error?.code).toBe('import.notText');

@@ -46,7 +46,7 @@ function open(port: number): Promise<Watched> {
 
 async function countUploads(context: TestContext): Promise<{ uploads: number; parts: number }> {
   const [row] = await context.db.query<{ uploads: number; parts: number }>(
-    'SELECT (SELECT count(*)::int FROM dtm_upload) AS uploads, (SELECT count(*)::int FROM dtm_upload_part) AS parts',
+    "SELECT (SELECT count(*)::int FROM file_upload WHERE module = 'dtm') AS uploads, (SELECT count(*)::int FROM file_upload_part p JOIN file_upload u ON u.id = p.upload_id WHERE u.module = 'dtm') AS parts",
   );
   return row!;
 }

@@ -83,7 +83,7 @@ export async function importPlanVariant(app: LiptakoApp, changes: Parameters<typ
   if (result.statusCode !== 201) throw new Error(`import of ${changes.code} failed: ${result.text}`);
 }
 
-export async function countRows(db: Database, table: 'contribution' | 'app_user' | 'organisation' | 'api_token' | 'plan' | 'admin_unit' | 'audit_event' | 'user_session' | 'dtm_upload' | 'job' | 'response_organisation' | 'response_org_alias' | 'response_sector_label' | 'response_activity' | 'response_period' | 'response_report' | 'collection_project' | 'collection_form_version' | 'collection_app_user' | 'collection_submission', where = 'true', params: unknown[] = []): Promise<number> {
+export async function countRows(db: Database, table: 'contribution' | 'app_user' | 'organisation' | 'api_token' | 'plan' | 'admin_unit' | 'audit_event' | 'user_session' | 'file_upload' | 'job' | 'response_organisation' | 'response_org_alias' | 'response_sector_label' | 'response_activity' | 'response_period' | 'response_report' | 'collection_project' | 'collection_form_version' | 'collection_app_user' | 'collection_submission', where = 'true', params: unknown[] = []): Promise<number> {
   const [row] = await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE ${where}`, params);
   return row?.n ?? 0;
 }
