@@ -942,17 +942,39 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
     // Household ids are below 2^26 (67 million): the pair of them fits a double exactly.
     return a < b ? a * 67_108_864 + b : b * 67_108_864 + a;
   };
-  // The alike pairs of each pair of households.
-  const alikeOf = new Map<number, number[]>();
-  for (let at = 0; at < candidates.length; at++) {
+  // The alike pairs sorted by their pair of households, in typed arrays: at a million people
+  // there are millions of them, and a map of small arrays cost some 100 bytes each.
+  let alikeCount = 0;
+  for (let at = 0; at < candidates.length; at++) if (candidates.person[at]! >= ALIKE_BITS && householdPair(at) !== null) alikeCount++;
+  if (alikeCount === 0) return null;
+  const order = new Int32Array(alikeCount);
+  const unsortedKeys = new Float64Array(alikeCount);
+  for (let at = 0, next = 0; at < candidates.length; at++) {
     if (candidates.person[at]! < ALIKE_BITS) continue;
     const key = householdPair(at);
     if (key === null) continue;
-    const list = alikeOf.get(key);
-    if (list) list.push(at);
-    else alikeOf.set(key, [at]);
+    order[next] = at;
+    unsortedKeys[next++] = key;
   }
-  if (alikeOf.size === 0) return null;
+  const positions = new Int32Array(alikeCount);
+  for (let position = 0; position < alikeCount; position++) positions[position] = position;
+  positions.sort((x, y) => unsortedKeys[x]! - unsortedKeys[y]!);
+  const alikeKeys = new Float64Array(alikeCount);
+  const alikeAt = new Int32Array(alikeCount);
+  for (let position = 0; position < alikeCount; position++) {
+    alikeKeys[position] = unsortedKeys[positions[position]!]!;
+    alikeAt[position] = order[positions[position]!]!;
+  }
+  /** The first position of a key among the sorted alike pairs (alikeCount when it has none). */
+  const firstOf = (key: number): number => {
+    let [low, high] = [0, alikeCount];
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (alikeKeys[middle]! < key) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
   // The level of HOUSEHOLD_LEVELS; -1: no evidence either way.
   const state = new Int8Array(candidates.length).fill(-1);
   const levels = HOUSEHOLD_LEVELS.length;
@@ -977,7 +999,8 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
     // moved was otherwise lost to the namesakes of the cercle it left).
     let bestOfI = -Infinity;
     let bestOfJ = -Infinity;
-    for (const other of alikeOf.get(key) ?? []) {
+    for (let position = firstOf(key); position < alikeCount && alikeKeys[position] === key; position++) {
+      const other = alikeAt[position]!;
       const [k, l] = [candidates.left[other]!, candidates.right[other]!];
       if (k === i || l === i) bestOfI = Math.max(bestOfI, weights[other]!);
       if (k === j || l === j) bestOfJ = Math.max(bestOfJ, weights[other]!);
