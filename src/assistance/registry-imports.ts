@@ -68,6 +68,9 @@ const sheetView = (sheet: FilePreview['sheets'][number]): RegistrySheetView => {
 export async function receiveRegistryFile(db: Queryable, body: AsyncIterable<Buffer | string>, request: { fileName: string; organisationId: number; actor: Actor; limit?: number }): Promise<RegistryUploadView> {
   requireOrganisation(request.actor.principal, request.organisationId);
   if (!(await q.organisationExists(db, request.organisationId))) throw new AppError('response.organisation.notFound', { name: String(request.organisationId) });
+  // A registry file holds names and phones: once its households are in the registry (or it was
+  // never imported) it is not kept past the week every module's uploads are kept.
+  await files.dropStaleFileUploads(db, MODULE, null);
   const { uploadId, received, preview } = await files.receiveAndRecord(
     db,
     body,

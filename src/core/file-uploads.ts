@@ -103,8 +103,12 @@ export async function storeFileUpload(tx: Queryable, upload: { module: string; f
   return id;
 }
 
-/** `usedBy`: the module's table that keeps an upload (its `upload_id` column), a constant of the module's own code, never user input. */
-function unusedBy(usedBy: string): string {
+/**
+ * `usedBy`: the module's table that keeps an upload (its `upload_id` column), a constant of the
+ * module's own code, never user input; null for a module that keeps no file once imported.
+ */
+function unusedBy(usedBy: string | null): string {
+  if (usedBy === null) return 'true';
   if (!/^[a-z_]+$/.test(usedBy)) throw new Error(`not a table name: ${usedBy}`);
   return `NOT EXISTS (SELECT 1 FROM ${usedBy} i WHERE i.upload_id = u.id)`;
 }
@@ -113,9 +117,11 @@ function unusedBy(usedBy: string): string {
  * The one retention rule of every module's uploads: an upload never used by an import of its
  * module is kept a week, then dropped (it may hold a whole round or registry); an upload still
  * incomplete after a day was cut by a crash (no transfer lasts that long:
- * LIPTAKO_REQUEST_TIMEOUT). One a job is reading (running) is kept whatever its age.
+ * LIPTAKO_REQUEST_TIMEOUT). One a job is reading (running) is kept whatever its age. A module
+ * that keeps no raw file (usedBy null: the registry, whose files hold names and phones) has every
+ * upload dropped after that week, imported or not.
  */
-export async function dropStaleFileUploads(db: Queryable, module: string, usedBy: string): Promise<void> {
+export async function dropStaleFileUploads(db: Queryable, module: string, usedBy: string | null): Promise<void> {
   await db.query(
     `DELETE FROM file_upload u WHERE u.module = $1 AND (u.created_at < now() - interval '7 days' OR (NOT u.complete AND u.created_at < now() - interval '1 day'))
         AND ${unusedBy(usedBy)}

@@ -115,6 +115,14 @@ describeEachDatabase('registry file import', (context) => {
     const again = await importFile(partner, seed.tpn, bytes, 'registre-bandiagara.xlsx');
     expect(again.result).toMatchObject({ households: 2, alreadyImported: true });
     expect(await count(context.db, 'assistance_household')).toBe(2);
+
+    // The raw files hold names and phones: a week on, the next upload drops them, imported or not; the households stay.
+    const kept = async () => Number((await context.db.query<{ n: number }>("SELECT count(*)::int AS n FROM file_upload WHERE module = 'assistance'"))[0]!.n);
+    expect(await kept()).toBe(3);
+    await context.db.query("UPDATE file_upload SET created_at = now() - interval '8 days' WHERE module = 'assistance'");
+    expect((await upload(partner, seed.tpn, bytes, 'registre-bandiagara.xlsx')).statusCode).toBe(201);
+    expect(await kept()).toBe(1);
+    expect(await count(context.db, 'assistance_household')).toBe(2);
   }, 120_000);
 
   it('refuses a file with a formula, a malformed phone and date, a birth year in the future: every finding with row and column, in French and English, nothing stored', async () => {
