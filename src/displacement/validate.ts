@@ -196,204 +196,280 @@ function originByName(name: string, level: 1 | 2, rules: RoundRules, parent: str
   return { pcode: null, params: { candidate: best === undefined ? '—' : `${best.name} (${best.pcode})`, confidence: best === undefined ? 0 : Math.round(best.confidence * 100) } };
 }
 
-/** Validates one row. Returns the figures to stage (one per population group present), or none when an error keeps the row out. */
-export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRules): { figures: StagedFigure[]; findings: Finding[] } {
-  const findings: Finding[] = [];
-  const at = (field: RoundField): Cell => {
-    const column = columns[field];
-    return column === undefined ? null : (row.cells[column.index] ?? null);
-  };
-  const header = (field: RoundField): string | null => columns[field]?.header ?? null;
-  const text = (field: RoundField): string => cellText(at(field)).trim();
-  const fail = (field: RoundField | null, rule: Rule, params: Record<string, string | number> = {}): void => {
-    findings.push(finding(row.row, field === null ? null : header(field), field === null ? null : cellText(at(field)) || null, rule, params));
-  };
+const FEMALE_BANDS = ['f1', 'f2', 'f3', 'f4', 'f5'] as const;
+const MALE_BANDS = ['m1', 'm2', 'm3', 'm4', 'm5'] as const;
+const MEASURES: readonly MeasureField[] = ['households', 'individuals', 'females', 'males', ...AGE_BAND_FIELDS, ...AGE_ONLY_FIELDS];
+const ORIGIN_NAMES = [['originAdmin1Name', 1], ['originAdmin2Name', 2]] as const;
 
-  const count = (field: RoundField): number | null => {
-    const parsed = parseCount(at(field));
+/** The field of a measure for one population group's columns: `individuals`, `returnee:individuals`. */
+type FieldsOf = Readonly<Record<MeasureField, RoundField>>;
+const fieldsOf = (prefix: string): FieldsOf => Object.fromEntries(MEASURES.map((measure) => [measure, `${prefix}${measure}` as RoundField])) as FieldsOf;
+const MAIN_FIELDS = fieldsOf('');
+const SIDE_FIELDS = SIDE_GROUPS.map((group) => ({ group, fields: fieldsOf(`${group}:`) }));
+
+/** The groups of columns a row may carry counts for, once per import (a mapping does not change from row to row). */
+interface Layout {
+  main: boolean;
+  /** Side groups with a mapped individuals column: counted even when the row leaves them empty. */
+  sideMapped: ReadonlySet<PopulationGroup>;
+}
+const layouts = new WeakMap<ColumnIndex, Layout>();
+function layoutOf(columns: ColumnIndex): Layout {
+  let layout = layouts.get(columns);
+  if (layout === undefined) {
+    layout = {
+      main: MEASURES.some((measure) => columns[measure] !== undefined),
+      sideMapped: new Set(SIDE_FIELDS.filter(({ fields }) => columns[fields.individuals] !== undefined).map(({ group }) => group)),
+    };
+    layouts.set(columns, layout);
+  }
+  return layout;
+}
+
+interface Counts {
+  group: PopulationGroup;
+  /** The side group the counts come from, or null for the main columns. */
+  side: PopulationGroup | null;
+  fields: FieldsOf;
+  households: number | null;
+  individuals: number | null;
+  females: number | null;
+  males: number | null;
+  bands: Record<AgeBandField, number | null>;
+  ages: Record<AgeOnlyField, number | null>;
+}
+
+/**
+ * One row's cells as the rules read them, and the findings so far. An object per row with its
+ * methods on the prototype: the closures this replaced were made anew for each of a million rows.
+ */
+class RowReader {
+  readonly findings: Finding[] = [];
+
+  constructor(
+    private readonly row: TableRow,
+    private readonly columns: ColumnIndex,
+    private readonly rules: RoundRules,
+  ) {}
+
+  at(field: RoundField): Cell {
+    const column = this.columns[field];
+    return column === undefined ? null : (this.row.cells[column.index] ?? null);
+  }
+
+  header(field: RoundField): string | null {
+    return this.columns[field]?.header ?? null;
+  }
+
+  text(field: RoundField): string {
+    return cellText(this.at(field)).trim();
+  }
+
+  fail(field: RoundField | null, rule: Rule, params: Record<string, string | number> = {}): void {
+    this.findings.push(finding(this.row.row, field === null ? null : this.header(field), field === null ? null : cellText(this.at(field)) || null, rule, params));
+  }
+
+  /** Has a finding been made on this field's column already? */
+  failedOn(field: RoundField): boolean {
+    const column = this.header(field);
+    for (const issue of this.findings) if (issue.column === column) return true;
+    return false;
+  }
+
+  count(field: RoundField): number | null {
+    const parsed = parseCount(this.at(field));
     if ('problem' in parsed) {
-      fail(field, parsed.problem, { max: MAX_COUNT });
+      this.fail(field, parsed.problem, { max: MAX_COUNT });
       return null;
     }
     return parsed.value;
-  };
+  }
 
-  const pcode = (field: RoundField, level: number, parent: string | null): string | null => {
-    const input = at(field);
+  pcode(field: RoundField, level: number, parent: string | null): string | null {
+    const input = this.at(field);
     if (input === null || cellText(input).trim() === '') return null;
     const result = normalisePcode(cellText(input));
     if (result.status === 'missing') return null;
     if (result.status === 'invalid') {
-      fail(field, 'pcodeInvalid', { reason: result.reason });
+      this.fail(field, 'pcodeInvalid', { reason: result.reason });
       return null;
     }
     if (result.status === 'ambiguous') {
-      fail(field, 'pcodeAmbiguous', { candidates: result.candidates.join(', ') });
+      this.fail(field, 'pcodeAmbiguous', { candidates: result.candidates.join(', ') });
       return null;
     }
-    if (result.country !== rules.country) {
-      fail(field, 'pcodeOtherCountry', { pcode: result.pcode, country: rules.country });
+    if (result.country !== this.rules.country) {
+      this.fail(field, 'pcodeOtherCountry', { pcode: result.pcode, country: this.rules.country });
       return null;
     }
-    const unit = rules.units.get(result.pcode);
+    const unit = this.rules.units.get(result.pcode);
     if (unit === undefined || unit.level !== level) {
-      fail(field, 'pcodeUnknown', { pcode: result.pcode, level });
+      this.fail(field, 'pcodeUnknown', { pcode: result.pcode, level });
       return null;
     }
     if (parent !== null && !result.pcode.startsWith(parent) && unit.parent !== parent) {
-      fail(field, 'pcodeNotUnder', { pcode: result.pcode, parent });
+      this.fail(field, 'pcodeNotUnder', { pcode: result.pcode, parent });
       return null;
     }
     return result.pcode;
-  };
+  }
 
-  const choice = <T extends string>(field: 'populationGroup' | 'reason' | 'locationType' | 'settlementType', fallback: T | null): T | null => {
-    const raw = text(field);
+  choice<T extends string>(field: 'populationGroup' | 'reason' | 'locationType' | 'settlementType', fallback: T | null): T | null {
+    const raw = this.text(field);
     if (raw === '') return fallback;
     const value = readChoice(field, raw);
     if (value === null) {
-      fail(field, 'unknownValue', { accepted: acceptedValues(field) });
+      this.fail(field, 'unknownValue', { accepted: acceptedValues(field) });
       return null;
     }
     return value as T;
-  };
+  }
+
+  /** Does the row give any count in this group's columns? */
+  hasAny(fields: FieldsOf): boolean {
+    for (const measure of MEASURES) if (this.text(fields[measure]) !== '') return true;
+    return false;
+  }
+
+  /** A group's counts, with the errors of parts above their totals. */
+  counts(fields: FieldsOf, side: PopulationGroup | null, group: PopulationGroup | null): Counts {
+    const individuals = this.count(fields.individuals);
+    if (individuals === null && !this.failedOn(fields.individuals)) this.fail(fields.individuals, 'missingValue');
+    const households = this.count(fields.households);
+    const females = this.count(fields.females);
+    const males = this.count(fields.males);
+    const bands = {} as Record<AgeBandField, number | null>;
+    for (const band of AGE_BAND_FIELDS) bands[band] = this.count(fields[band]);
+    const ages = {} as Record<AgeOnlyField, number | null>;
+    for (const age of AGE_ONLY_FIELDS) ages[age] = this.count(fields[age]);
+    if (individuals !== null) {
+      const femaleBands = sumOf(bands, FEMALE_BANDS);
+      const maleBands = sumOf(bands, MALE_BANDS);
+      const ageParts = sumOf(ages, AGE_ONLY_FIELDS);
+      let part: MeasureField | null = null;
+      let params: Record<string, number> | null = null;
+      if (females !== null && females > individuals) [part, params] = ['females', { part: females, total: individuals }];
+      else if (males !== null && males > individuals) [part, params] = ['males', { part: males, total: individuals }];
+      else if (females !== null && males !== null && females + males > individuals) params = { part: females + males, total: individuals };
+      else if (households !== null && households > individuals) [part, params] = ['households', { part: households, total: individuals }];
+      else if (femaleBands !== null && females !== null && femaleBands > females) [part, params] = ['females', { part: femaleBands, total: females }];
+      else if (maleBands !== null && males !== null && maleBands > males) [part, params] = ['males', { part: maleBands, total: males }];
+      else if ((femaleBands ?? 0) + (maleBands ?? 0) > individuals) params = { part: (femaleBands ?? 0) + (maleBands ?? 0), total: individuals };
+      else if (ageParts !== null && ageParts > individuals) params = { part: ageParts, total: individuals };
+      if (params !== null) this.fail(part === null ? null : fields[part], 'partsAboveTotal', side === null ? params : { ...params, group: side });
+    }
+    return { group: side ?? group ?? 'idp', side, fields, households, individuals, females, males, bands, ages };
+  }
+
+  /** A warning on a stored group's counts (the row is stored, a reviewer decides). */
+  warn(counts: Counts, measure: MeasureField, value: string, rule: Rule, params: Record<string, string | number>): void {
+    this.findings.push(finding(this.row.row, this.header(counts.fields[measure]), value, rule, counts.side === null ? params : { ...params, group: counts.group }));
+  }
+}
+
+/** Validates one row. Returns the figures to stage (one per population group present), or none when an error keeps the row out. */
+export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRules): { figures: StagedFigure[]; findings: Finding[] } {
+  const read = new RowReader(row, columns, rules);
+  const { findings } = read;
 
   // Where: admin units first, so later rules can name them.
-  let admin2 = pcode('admin2Pcode', 2, null);
-  const admin1Given = pcode('admin1Pcode', 1, null);
-  const admin3 = pcode('admin3Pcode', 3, admin2);
+  let admin2 = read.pcode('admin2Pcode', 2, null);
+  const admin1Given = read.pcode('admin1Pcode', 1, null);
+  const admin3 = read.pcode('admin3Pcode', 3, admin2);
   if (admin2 === null && admin3 !== null) admin2 = rules.units.get(admin3)?.parent ?? null;
-  if (admin2 === null && !findings.some((issue) => issue.column === header('admin2Pcode'))) fail('admin2Pcode', 'missingValue');
+  if (admin2 === null && !read.failedOn('admin2Pcode')) read.fail('admin2Pcode', 'missingValue');
   const admin1 = admin2 === null ? admin1Given : (rules.units.get(admin2)?.parent ?? admin1Given);
-  if (admin1Given !== null && admin1 !== null && admin1Given !== admin1) fail('admin2Pcode', 'pcodeNotUnder', { pcode: admin2 ?? '', parent: admin1Given });
-  let originAdmin1 = pcode('originAdmin1Pcode', 1, null);
-  let originAdmin2 = pcode('originAdmin2Pcode', 2, originAdmin1);
+  if (admin1Given !== null && admin1 !== null && admin1Given !== admin1) read.fail('admin2Pcode', 'pcodeNotUnder', { pcode: admin2 ?? '', parent: admin1Given });
+  let originAdmin1 = read.pcode('originAdmin1Pcode', 1, null);
+  let originAdmin2 = read.pcode('originAdmin2Pcode', 2, originAdmin1);
   const warnings: Finding[] = [];
-  for (const [field, level] of [['originAdmin1Name', 1], ['originAdmin2Name', 2]] as const) {
-    const name = text(field);
+  for (const [field, level] of ORIGIN_NAMES) {
+    const name = read.text(field);
     if (name === '' || (level === 1 ? originAdmin1 : originAdmin2) !== null) continue;
     const matched = originByName(name, level, rules, level === 2 ? originAdmin1 : null);
-    if (matched.pcode === null) warnings.push(finding(row.row, header(field), name, 'originNotMatched', matched.params ?? {}));
+    if (matched.pcode === null) warnings.push(finding(row.row, read.header(field), name, 'originNotMatched', matched.params ?? {}));
     else if (level === 1) originAdmin1 = matched.pcode;
     else originAdmin2 = matched.pcode;
   }
 
   // What: the counts of each population group the row carries, then parts against totals.
-  const measureField = (prefix: string, measure: MeasureField): RoundField => `${prefix}${measure}` as RoundField;
-  const hasAny = (prefix: string): boolean =>
-    (['households', 'individuals', 'females', 'males', ...AGE_BAND_FIELDS, ...AGE_ONLY_FIELDS] as MeasureField[]).some((measure) => text(measureField(prefix, measure)) !== '');
-  const mainMapped = (['individuals', 'households', 'females', 'males', ...AGE_BAND_FIELDS, ...AGE_ONLY_FIELDS] as MeasureField[]).some((measure) => columns[measure] !== undefined);
-  const prefixes: Array<{ prefix: string; group: PopulationGroup | null }> = [
-    ...(mainMapped ? [{ prefix: '', group: null }] : []),
-    ...SIDE_GROUPS.filter((group) => columns[`${group}:individuals` as RoundField] !== undefined || hasAny(`${group}:`)).map((group) => ({ prefix: `${group}:`, group })),
-  ];
-  const present = prefixes.filter(({ prefix }) => hasAny(prefix));
+  const layout = layoutOf(columns);
+  const prefixes: Array<{ fields: FieldsOf; side: PopulationGroup | null; present: boolean }> = [];
+  if (layout.main) prefixes.push({ fields: MAIN_FIELDS, side: null, present: read.hasAny(MAIN_FIELDS) });
+  for (const { group, fields } of SIDE_FIELDS) {
+    const present = read.hasAny(fields);
+    if (present || layout.sideMapped.has(group)) prefixes.push({ fields, side: group, present });
+  }
+  const present = prefixes.filter((prefix) => prefix.present);
   // A row with no count at all is missing its (main) individuals, as before.
   const counted = present.length > 0 ? present : prefixes.slice(0, 1);
 
-  const group = choice<PopulationGroup>('populationGroup', 'idp');
-  const reason = choice<Reason>('reason', 'not-reported');
+  const group = read.choice<PopulationGroup>('populationGroup', 'idp');
+  const reason = read.choice<Reason>('reason', 'not-reported');
   const defaultType: LocationType = rules.assessmentType === 'BA' ? 'admin-area' : 'village';
-  const locationType = choice<LocationType>('locationType', defaultType);
-  const settlementType = choice<SettlementType>('settlementType', null);
+  const locationType = read.choice<LocationType>('locationType', defaultType);
+  const settlementType = read.choice<SettlementType>('settlementType', null);
 
-  const latitude = parseCoordinate(at('latitude'), 90);
-  const longitude = parseCoordinate(at('longitude'), 180);
-  if (latitude === 'invalid') fail('latitude', 'badCoordinates');
-  if (longitude === 'invalid') fail('longitude', 'badCoordinates');
+  const latitude = parseCoordinate(read.at('latitude'), 90);
+  const longitude = parseCoordinate(read.at('longitude'), 180);
+  if (latitude === 'invalid') read.fail('latitude', 'badCoordinates');
+  if (longitude === 'invalid') read.fail('longitude', 'badCoordinates');
 
-  const assessedOn = parseDate(at('assessmentDate'));
-  if (assessedOn === 'invalid') fail('assessmentDate', 'badDate');
+  const assessedOn = parseDate(read.at('assessmentDate'));
+  if (assessedOn === 'invalid') read.fail('assessmentDate', 'badDate');
 
-  interface Counts {
-    group: PopulationGroup;
-    prefix: string;
-    households: number | null;
-    individuals: number | null;
-    females: number | null;
-    males: number | null;
-    bands: Record<AgeBandField, number | null>;
-    ages: Record<AgeOnlyField, number | null>;
-  }
-  const groups: Counts[] = counted.map(({ prefix, group: fixed }) => {
-    const field = (measure: MeasureField): RoundField => measureField(prefix, measure);
-    const individuals = count(field('individuals'));
-    if (individuals === null && !findings.some((issue) => issue.column === header(field('individuals')))) fail(field('individuals'), 'missingValue');
-    const households = count(field('households'));
-    const females = count(field('females'));
-    const males = count(field('males'));
-    const bands = {} as Record<AgeBandField, number | null>;
-    for (const band of AGE_BAND_FIELDS) bands[band] = count(field(band));
-    const ages = {} as Record<AgeOnlyField, number | null>;
-    for (const age of AGE_ONLY_FIELDS) ages[age] = count(field(age));
-    const checkFail = (part: MeasureField | null, params: Record<string, string | number>): void =>
-      fail(part === null ? null : field(part), 'partsAboveTotal', fixed === null ? params : { ...params, group: fixed });
-    if (individuals !== null) {
-      const femaleBands = sumOf(bands, ['f1', 'f2', 'f3', 'f4', 'f5']);
-      const maleBands = sumOf(bands, ['m1', 'm2', 'm3', 'm4', 'm5']);
-      const ageParts = sumOf(ages, AGE_ONLY_FIELDS);
-      if (females !== null && females > individuals) checkFail('females', { part: females, total: individuals });
-      else if (males !== null && males > individuals) checkFail('males', { part: males, total: individuals });
-      else if (females !== null && males !== null && females + males > individuals) checkFail(null, { part: females + males, total: individuals });
-      else if (households !== null && households > individuals) checkFail('households', { part: households, total: individuals });
-      else if (femaleBands !== null && females !== null && femaleBands > females) checkFail('females', { part: femaleBands, total: females });
-      else if (maleBands !== null && males !== null && maleBands > males) checkFail('males', { part: maleBands, total: males });
-      else if ((femaleBands ?? 0) + (maleBands ?? 0) > individuals) checkFail(null, { part: (femaleBands ?? 0) + (maleBands ?? 0), total: individuals });
-      else if (ageParts !== null && ageParts > individuals) checkFail(null, { part: ageParts, total: individuals });
-    }
-    return { group: fixed ?? group ?? 'idp', prefix, households, individuals, females, males, bands, ages };
-  });
+  const groups: Counts[] = [];
+  for (const { fields, side } of counted) groups.push(read.counts(fields, side, group));
 
-  const blocked = findings.some((issue) => issue.severity === 'error');
-  if (blocked || admin2 === null || admin1 === null || group === null || reason === null || locationType === null || groups.some((counts) => counts.individuals === null)) {
-    return { figures: [], findings };
-  }
+  let blocked = admin2 === null || admin1 === null || group === null || reason === null || locationType === null;
+  for (const issue of findings) if (issue.severity === 'error') blocked = true;
+  for (const counts of groups) if (counts.individuals === null) blocked = true;
+  if (blocked || admin2 === null || admin1 === null || reason === null || locationType === null) return { figures: [], findings };
   findings.push(...warnings);
 
   const lat = typeof latitude === 'number' ? latitude : null;
   const lon = typeof longitude === 'number' ? longitude : null;
   if (lat !== null && lon !== null && rules.insideAdmin2) {
     const inside = rules.insideAdmin2(admin2, lon, lat);
-    if (inside === false) findings.push(finding(row.row, header('latitude'), `${lat}, ${lon}`, 'outsideAdminUnit', { pcode: admin2 }));
+    if (inside === false) findings.push(finding(row.row, read.header('latitude'), `${lat}, ${lon}`, 'outsideAdminUnit', { pcode: admin2 }));
   }
   const date = assessedOn !== null && assessedOn !== 'invalid' ? assessedOn.date : null;
   if (date !== null && ((rules.collectionStart !== null && date < rules.collectionStart) || (rules.collectionEnd !== null && date > rules.collectionEnd))) {
     findings.push(
-      finding(row.row, header('assessmentDate'), date, 'dateOutsidePeriod', { start: rules.collectionStart ?? '…', end: rules.collectionEnd ?? '…' }),
+      finding(row.row, read.header('assessmentDate'), date, 'dateOutsidePeriod', { start: rules.collectionStart ?? '…', end: rules.collectionEnd ?? '…' }),
     );
   }
 
   const finest = admin3 ?? admin2;
-  const locationName = text('locationName') || (rules.units.get(finest)?.name ?? finest);
-  const code = text('locationCode');
+  const locationName = read.text('locationName') || (rules.units.get(finest)?.name ?? finest);
+  const code = read.text('locationCode');
   const locationCode = code !== '' ? code.slice(0, 100) : locationType === 'admin-area' ? finest : `${finest}-${foldHeader(locationName).slice(0, 80)}`;
-  const arrival = text('arrivalPeriod');
+  const arrival = read.text('arrivalPeriod');
+  const arrivalPeriod = (arrival === '' ? null : (parseArrivalPeriod(arrival) ?? arrival.slice(0, 40))) || null;
+  const originAdmin1Pcode = originAdmin1 ?? (originAdmin2 === null ? null : (rules.units.get(originAdmin2)?.parent ?? null));
 
-  const figures = groups.map((counts): StagedFigure => {
+  const figures: StagedFigure[] = [];
+  for (const counts of groups) {
     const individuals = counts.individuals!;
     const { households, females, males, bands, ages } = counts;
-    const columnOf = (measure: MeasureField): string | null => header(measureField(counts.prefix, measure));
-    const warn = (column: string | null, value: string, rule: Rule, params: Record<string, string | number>): void => {
-      findings.push(finding(row.row, column, value, rule, counts.prefix === '' ? params : { ...params, group: counts.group }));
-    };
     // Warnings: the row is stored, a reviewer decides.
     if (females !== null && males !== null && females + males !== individuals) {
-      warn(columnOf('individuals'), String(individuals), 'partsDoNotSum', { parts: females + males, total: individuals });
+      read.warn(counts, 'individuals', String(individuals), 'partsDoNotSum', { parts: females + males, total: individuals });
     } else {
-      for (const [sex, total] of [['f', females], ['m', males]] as const) {
-        const sum = sumOf(bands, sex === 'f' ? ['f1', 'f2', 'f3', 'f4', 'f5'] : ['m1', 'm2', 'm3', 'm4', 'm5']);
-        if (sum !== null && total !== null && sum !== total) warn(columnOf(sex === 'f' ? 'females' : 'males'), String(total), 'partsDoNotSum', { parts: sum, total });
-      }
+      const femaleSum = sumOf(bands, FEMALE_BANDS);
+      if (femaleSum !== null && females !== null && femaleSum !== females) read.warn(counts, 'females', String(females), 'partsDoNotSum', { parts: femaleSum, total: females });
+      const maleSum = sumOf(bands, MALE_BANDS);
+      if (maleSum !== null && males !== null && maleSum !== males) read.warn(counts, 'males', String(males), 'partsDoNotSum', { parts: maleSum, total: males });
     }
     const ageParts = sumOf(ages, AGE_ONLY_FIELDS);
-    if (ageParts !== null && ageParts !== individuals) warn(columnOf('individuals'), String(individuals), 'partsDoNotSum', { parts: ageParts, total: individuals });
+    if (ageParts !== null && ageParts !== individuals) read.warn(counts, 'individuals', String(individuals), 'partsDoNotSum', { parts: ageParts, total: individuals });
     if (households !== null && households > 0 && individuals > 0) {
       const size = individuals / households;
       if (size < rules.householdSizeMin || size > rules.householdSizeMax) {
-        warn(columnOf('households'), String(households), 'householdSize', { size: Math.round(size * 10) / 10, min: rules.householdSizeMin, max: rules.householdSizeMax });
+        read.warn(counts, 'households', String(households), 'householdSize', { size: Math.round(size * 10) / 10, min: rules.householdSizeMin, max: rules.householdSizeMax });
       }
     }
-    return {
+    figures.push({
       sourceRow: row.row,
       locationCode,
       locationName: locationName.slice(0, 300),
@@ -412,12 +488,12 @@ export function validateRow(row: TableRow, columns: ColumnIndex, rules: RoundRul
       bands,
       ages,
       reason,
-      originAdmin1Pcode: originAdmin1 ?? (originAdmin2 === null ? null : (rules.units.get(originAdmin2)?.parent ?? null)),
+      originAdmin1Pcode,
       originAdmin2Pcode: originAdmin2,
-      arrivalPeriod: (arrival === '' ? null : (parseArrivalPeriod(arrival) ?? arrival.slice(0, 40))) || null,
+      arrivalPeriod,
       assessedOn: date,
-    };
-  });
+    });
+  }
   return { figures, findings };
 }
 
