@@ -117,9 +117,18 @@ export async function claimJob(db: Queryable, id: number, owner = PROCESS_ID): P
   return rows.length === 1;
 }
 
-/** A running job's process says it is alive (see sweepInterruptedJobs). */
+/**
+ * A running job's process says it is alive (see markInterruptedJobs). A job row locked meanwhile
+ * is being finished by the job's own final transaction (finishJob writes the heartbeat itself, and
+ * a sweeper waits for that transaction and sees it succeeded): the beat is skipped rather than left
+ * waiting seconds on the lock, holding a connection of the pool, behind a large import's commit.
+ */
 export async function heartbeat(db: Queryable, id: number): Promise<void> {
-  await db.query("UPDATE job SET heartbeat_at = now() WHERE id = $1 AND status = 'running'", [id]);
+  await db.query(
+    `UPDATE job SET heartbeat_at = now()
+      WHERE id = (SELECT id FROM job WHERE id = $1 AND status = 'running' FOR NO KEY UPDATE SKIP LOCKED)`,
+    [id],
+  );
 }
 
 /** How often a running job's heartbeat is written, and how old one must be before its job counts as dead. */
