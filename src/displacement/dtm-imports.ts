@@ -327,9 +327,11 @@ async function runImport(
     const errors = Object.entries(byRule).reduce((sum, [rule, count]) => sum + (RULES[rule as keyof typeof RULES] === 'error' ? count : 0), 0);
     if (staged === 0) throw new AppError('dtm.import.noValidRows', { rows: rowsRead, errors }, { details: { byRule, findings: findings.slice(0, 200) } });
     await progress('storing', 0);
+    // The swap joins the staged rows to the locations: with the staged rows' statistics the
+    // planner sees hundreds of thousands of rows, not the few of an empty table, and hashes.
+    await staging.analyzeStage(db);
 
     const result = await withVersions((bump) => audited(db, options.actor, async (tx) => {
-      await q.preferSetJoins(tx);
       let round = await q.findRound(tx, operation.id, target.roundNumber, target.assessmentType, true);
       const values: q.RoundValues = {
         operationId: operation.id,
@@ -402,8 +404,6 @@ async function runImport(
         unmappedColumns: unmapped.map(({ column, filled }) => ({ column, filled })),
       };
       await jobs.finishJob(tx, jobId, outcome);
-      // Back to the planner's own choices for whatever else shares this transaction (savepoints in tests).
-      await q.restoreJoins(tx);
       return outcome;
     }, (outcome) => ({
       action: 'dtm.round.import',

@@ -271,19 +271,6 @@ export async function clearRound(tx: Queryable, operationId: number, roundId: nu
   await tx.query('UPDATE dtm_import SET superseded = true WHERE operation_id = $1 AND round_id = $2 AND NOT superseded', [operationId, roundId]);
 }
 
-/**
- * For the rest of the import's transaction, joins between rounds are hashed or merged: rows
- * written a moment ago have no statistics yet, and a nested loop chosen on a guess of "a few
- * rows" costs minutes on a real round (bench/dtm.ts found 56 s for the demo's change checks).
- */
-export async function preferSetJoins(tx: Queryable): Promise<void> {
-  await tx.query('SET LOCAL enable_nestloop = off');
-}
-
-export async function restoreJoins(tx: Queryable): Promise<void> {
-  await tx.query('RESET enable_nestloop');
-}
-
 // ---- summary -----------------------------------------------------------------------------------------
 
 const MEASURES = ['households', 'individuals', 'females', 'males', 'f1', 'f2', 'f3', 'f4', 'f5', 'm1', 'm2', 'm3', 'm4', 'm5'] as const;

@@ -120,6 +120,11 @@ export async function clearStage(db: Queryable, jobIds: readonly number[]): Prom
   if (jobIds.length > 0) await db.query('DELETE FROM dtm_figure_stage WHERE job_id = ANY($1::bigint[])', [jobIds]);
 }
 
+/** Fresh statistics of the staged rows, for the plans of the swap that reads them. */
+export async function analyzeStage(db: Queryable): Promise<void> {
+  await db.query('ANALYZE dtm_figure_stage');
+}
+
 /**
  * Locations of the staged rows: new codes are added, known ones take the latest name, type and
  * coordinates (a site is matched across rounds by its code).
