@@ -332,6 +332,7 @@ async function runImport(
     await staging.analyzeStage(db);
 
     const result = await withVersions((bump) => audited(db, options.actor, async (tx) => {
+      await staging.sortInMemory(tx);
       let round = await q.findRound(tx, operation.id, target.roundNumber, target.assessmentType, true);
       const values: q.RoundValues = {
         operationId: operation.id,

@@ -120,9 +120,22 @@ export async function clearStage(db: Queryable, jobIds: readonly number[]): Prom
   if (jobIds.length > 0) await db.query('DELETE FROM dtm_figure_stage WHERE job_id = ANY($1::bigint[])', [jobIds]);
 }
 
-/** Fresh statistics of the staged rows, for the plans of the swap that reads them. */
+/**
+ * On PostgreSQL, for the rest of the swap's transaction, the sorts of a round's rows (each location
+ * once, the summary's groups) are done in memory: at the default 4 MB a 200,000-row round spills
+ * them to disk. A budget, not a planner switch: the plans stay the planner's. PGlite keeps its
+ * default: its engine's memory is already the larger part of the process.
+ */
+export async function sortInMemory(tx: Queryable): Promise<void> {
+  if (tx.kind === 'postgres') await tx.query("SET LOCAL work_mem = '64MB'");
+}
+
+/**
+ * Fresh statistics of the staged rows, for the plans of the swap that reads them: of the columns
+ * it filters and joins on only (the sampling is the same, the work per column is not).
+ */
 export async function analyzeStage(db: Queryable): Promise<void> {
-  await db.query('ANALYZE dtm_figure_stage');
+  await db.query('ANALYZE dtm_figure_stage (job_id, location_code)');
 }
 
 /**
@@ -167,7 +180,8 @@ export async function insertFiguresFromStage(tx: Queryable, operationId: number,
   // Fresh statistics: the checks that follow join these rows, and a planner that believes the
   // table is still empty picks nested loops that take minutes on a large round.
   const stored = rows[0]?.stored ?? 0;
-  if (stored >= 5_000) await tx.query('ANALYZE dtm_figure');
+  // Of the columns those checks filter, join and group on: the others' statistics wait for autovacuum.
+  if (stored >= 5_000) await tx.query('ANALYZE dtm_figure (operation_id, round_id, import_id, location_id, population_group, source_row, admin2_pcode)');
   return stored;
 }
 
