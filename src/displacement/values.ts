@@ -44,7 +44,10 @@ const valueKey = (text: string): string => foldHeader(text).replace(/[^a-z0-9]/g
 
 /** A vocabulary value read from its French or English label; null when unknown. */
 export function readChoice(field: ChoiceField, text: string): string | null {
-  return (VALUE_SYNONYMS[field] as Record<string, string>)[valueKey(text)] ?? null;
+  const synonyms = VALUE_SYNONYMS[field] as Record<string, string>;
+  const key = valueKey(text);
+  // Own labels only: a cell reading "constructor" is no vocabulary value (it found Object's).
+  return Object.hasOwn(synonyms, key) ? synonyms[key]! : null;
 }
 
 export function acceptedValues(field: ChoiceField): string {

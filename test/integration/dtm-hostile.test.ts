@@ -129,6 +129,18 @@ describeEachDatabase('hostile DTM round files', (context) => {
     expect(figures!.count).toBe(1);
   });
 
+  it('reads a vocabulary cell spelled like a JavaScript object member as an unknown value, not as a match', async () => {
+    await seedMali(context.app, context.db);
+    const rows = [
+      siteRow('OK', 'ML0501', 500, { Reason: 'conflit' }),
+      siteRow('C1', 'ML0501', 500, { Reason: 'constructor' }),
+      siteRow('C2', 'ML0501', 500, { Reason: ' Constructor ' }),
+    ];
+    const { job } = await importRound(context.app, csvOf(EN_HEADERS, rows), { roundNumber: 1 });
+    expect(job?.status).toBe('succeeded');
+    expect(job?.result).toMatchObject({ rowsStored: 1, byRule: { unknownValue: 2 } });
+  });
+
   it('refuses import bodies that are not what the schema says, and unknown uploads', async () => {
     await seedMali(context.app, context.db);
     const uploaded = await upload(context.app, csvOf(EN_HEADERS, [siteRow('A', 'ML0501', 100)]), 'a.csv');
