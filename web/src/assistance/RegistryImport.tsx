@@ -1,25 +1,20 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { REGISTRY_FIELDS, REQUIRED_REGISTRY_FIELDS, type RegistryField } from '../../../src/shared/registry.js';
-import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
+import { buildUrl } from '../api.js';
 import { DataTable } from '../components/DataTable.js';
-import { OrganisationField } from '../components/FormFields.js';
+import { OrganisationField, SheetField } from '../components/FormFields.js';
 import { ErrorNotice } from '../components/Status.js';
-import { CancelUpload, UploadOutcome, uploadWords, type UploadStage } from '../components/UploadStatus.js';
-import { clearApiCache } from '../useApi.js';
-import { useFileSender } from '../useFileSender.js';
+import { CancelUpload, JobProgress, UploadOutcome, uploadWords } from '../components/UploadStatus.js';
 import { useFormat } from '../useFormat.js';
-import { useJobPoll } from '../useJobPoll.js';
+import { useImportSteps } from '../useImportSteps.js';
 import { useOrganisationChoices } from '../useOrganisationChoices.js';
 import type { RegistryJob, RegistrySheetView, RegistryUploadView } from './types.js';
 
-type Step =
-  | { name: 'form' }
-  | { name: 'sending'; stage: UploadStage }
-  | { name: 'preview'; upload: RegistryUploadView; starting: boolean; error: ApiError | null }
-  | { name: 'running'; upload: RegistryUploadView; job: RegistryJob }
-  | { name: 'finished'; upload: RegistryUploadView; job: RegistryJob }
-  | { name: 'error'; error: ApiError };
+const IMPORT_PATHS = {
+  job: (id: number) => `/api/assistance/imports/jobs/${id}`,
+  start: (upload: RegistryUploadView) => `/api/assistance/imports/uploads/${upload.id}/start`,
+};
 
 /** The column chosen for each field: what the server recognised until the user picks another (or none). */
 type Mapping = Partial<Record<RegistryField, string | null>>;
@@ -40,50 +35,28 @@ export function RegistryImport({ onImported }: { onImported: () => void }) {
   const choices = useOrganisationChoices();
   const [organisation, setOrganisation] = useState('');
   const [file, setFile] = useState<File | null>(null);
-  const [step, setStep] = useState<Step>({ name: 'form' });
   const [sheetName, setSheetName] = useState('');
   const [mapping, setMapping] = useState<Mapping>({});
-  const sender = useFileSender();
-
-  const runningJob = step.name === 'running' ? step.job.id : null;
-  useJobPoll<RegistryJob>(runningJob === null ? null : `/api/assistance/imports/jobs/${runningJob}`, (job, done) => {
-    setStep((previous) => (previous.name !== 'running' || previous.job.id !== job.id ? previous : { ...previous, name: done ? 'finished' : 'running', job }));
-    if (done) {
-      clearApiCache();
-      if (job.status === 'succeeded') onImported();
-    }
-  });
+  const { step, upload, send: sendFile, start: startImport, cancel } = useImportSteps<RegistryUploadView, RegistryJob>(IMPORT_PATHS, onImported);
 
   function send(event: FormEvent) {
     event.preventDefault();
     const organisationId = Number(organisation || choices[0]?.id);
     if (file === null || !Number.isInteger(organisationId)) return;
-    sender.send<{ upload: RegistryUploadView }>(buildUrl('/api/assistance/imports/uploads', { fileName: file.name, organisationId }), file, (stage) => setStep({ name: 'sending', stage })).then(
-      ({ upload }) => {
-        setSheetName(upload.suggestedSheet);
-        setMapping({});
-        setStep({ name: 'preview', upload, starting: false, error: null });
-      },
-      (error: unknown) => {
-        const apiError = asApiError(error);
-        setStep(apiError.kind === 'aborted' ? { name: 'sending', stage: { name: 'cancelled' } } : { name: 'error', error: apiError });
-      },
-    );
+    sendFile(buildUrl('/api/assistance/imports/uploads', { fileName: file.name, organisationId }), file, (sent) => {
+      setSheetName(sent.suggestedSheet);
+      setMapping({});
+    });
   }
 
   function start(upload: RegistryUploadView, sheet: RegistrySheetView) {
-    setStep({ name: 'preview', upload, starting: true, error: null });
-    sendJson<{ job: RegistryJob }>('POST', `/api/assistance/imports/uploads/${upload.id}/start`, {
+    startImport(upload, {
       sheet: upload.format === 'xlsx' ? sheet.name : null,
       headerRow: sheet.headerRow,
       columns: Object.fromEntries(REGISTRY_FIELDS.map((field) => [field, columnOf(sheet, mapping, field)])),
-    }).then(
-      ({ job }) => setStep(job.status === 'running' || job.status === 'queued' ? { name: 'running', upload, job } : { name: 'finished', upload, job }),
-      (error: unknown) => setStep({ name: 'preview', upload, starting: false, error: asApiError(error) }),
-    );
+    });
   }
 
-  const upload = step.name === 'preview' || step.name === 'running' || step.name === 'finished' ? step.upload : null;
   const sheet = upload?.sheets.find((candidate) => candidate.name === sheetName) ?? upload?.sheets[0];
   const missing = sheet === undefined ? [] : REQUIRED_REGISTRY_FIELDS.filter((field) => columnOf(sheet, mapping, field) === null);
   const result = step.name === 'finished' && step.job.status === 'succeeded' ? step.job.result : null;
@@ -104,33 +77,24 @@ export function RegistryImport({ onImported }: { onImported: () => void }) {
           <button type="submit" className="button" disabled={file === null || choices.length === 0 || step.name === 'sending' || step.name === 'running'} data-testid="registry-import-send">
             {t('assistance.import.send')}
           </button>
-          {step.name === 'sending' && step.stage.name === 'uploading' ? <CancelUpload onCancel={sender.cancel} /> : null}
+          {step.name === 'sending' && step.stage.name === 'uploading' ? <CancelUpload onCancel={cancel} /> : null}
         </div>
       </form>
       <UploadOutcome stage={step.name === 'sending' ? step.stage : null} testId="registry-import-progress" {...uploadWords(t, 'assistance.import')} error={step.name === 'error' ? step.error : null} errorTestId="registry-import-error" />
       {upload !== null && sheet !== undefined ? (
         <div data-testid="registry-import-preview">
           <h3>{t('assistance.import.preview', { file: upload.fileName, rows: format.number(sheet.rows) })}</h3>
-          {upload.sheets.length > 1 ? (
-            <div className="field">
-              <label htmlFor={`${id}-sheet`}>{t('assistance.import.sheet')}</label>
-              <select
-                id={`${id}-sheet`}
-                value={sheet.name}
-                onChange={(event) => {
-                  setSheetName(event.target.value);
-                  setMapping({});
-                }}
-                disabled={step.name !== 'preview'}
-              >
-                {upload.sheets.map((candidate) => (
-                  <option key={candidate.name} value={candidate.name}>
-                    {candidate.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          ) : null}
+          <SheetField
+            id={`${id}-sheet`}
+            label={t('assistance.import.sheet')}
+            sheets={upload.sheets}
+            value={sheet.name}
+            disabled={step.name !== 'preview'}
+            onChange={(name) => {
+              setSheetName(name);
+              setMapping({});
+            }}
+          />
           <p>{t('assistance.import.headerRow', { row: sheet.headerRow })}</p>
           <div className="table-scroll">
             <DataTable columns={[t('assistance.import.field'), t('assistance.import.column'), t('assistance.import.sample')]} caption={t('assistance.import.mapping')}>
@@ -175,12 +139,7 @@ export function RegistryImport({ onImported }: { onImported: () => void }) {
           ) : null}
         </div>
       ) : null}
-      {step.name === 'running' ? (
-        <div className="progress" data-testid="registry-import-running">
-          <progress aria-label={t('assistance.import.jobProgress')} {...(step.job.total ? { max: step.job.total, value: step.job.done } : {})} />
-          <p>{t(step.job.phase === 'storing' ? 'assistance.import.storing' : 'assistance.import.readingRows', { done: format.number(step.job.done) })}</p>
-        </div>
-      ) : null}
+      {step.name === 'running' ? <JobProgress job={step.job} prefix="assistance.import" testId="registry-import-running" /> : null}
       {refused !== null ? (
         <div className="notice notice-error" role="alert" data-testid="registry-import-failed" data-code={refused.error?.code}>
           <p>{refused.message}</p>

@@ -76,3 +76,40 @@ export function OrganisationField({
     </Field>
   );
 }
+
+/**
+ * The sheet of a workbook to import, when it has more than one (a notes or lists sheet beside the
+ * data): each sheet by name, or as the page words it (with its row count, say).
+ */
+export function SheetField<Sheet extends { name: string }>({
+  id,
+  label,
+  sheets,
+  value,
+  disabled,
+  onChange,
+  testId,
+  optionLabel = (sheet) => sheet.name,
+}: {
+  id: string;
+  label: ReactNode;
+  sheets: readonly Sheet[];
+  value: string;
+  disabled: boolean;
+  onChange: (name: string) => void;
+  testId?: string;
+  optionLabel?: (sheet: Sheet) => string;
+}) {
+  if (sheets.length < 2) return null;
+  return (
+    <Field id={id} label={label}>
+      <select id={id} data-testid={testId} value={value} disabled={disabled} onChange={(event) => onChange(event.currentTarget.value)}>
+        {sheets.map((sheet) => (
+          <option key={sheet.name} value={sheet.name}>
+            {optionLabel(sheet)}
+          </option>
+        ))}
+      </select>
+    </Field>
+  );
+}

@@ -108,3 +108,18 @@ export function UploadOutcome({
     </>
   );
 }
+
+/**
+ * An import job while it runs, in the words of the page under `prefix` (`jobProgress`, `readingRows`
+ * with done, `storing`): a bar when the job knows its total, rows read so far otherwise.
+ */
+export function JobProgress({ job, prefix, testId }: { job: { phase: string | null; done: number; total: number | null }; prefix: string; testId: string }) {
+  const { t } = useTranslation();
+  const format = useFormat();
+  return (
+    <div className="progress" data-testid={testId}>
+      <progress aria-label={t(`${prefix}.jobProgress`)} {...(job.total ? { max: job.total, value: job.done } : {})} />
+      <p>{t(job.phase === 'storing' ? `${prefix}.storing` : `${prefix}.readingRows`, { done: format.number(job.done) })}</p>
+    </div>
+  );
+}

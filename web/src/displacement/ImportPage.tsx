@@ -5,7 +5,7 @@ import { ApiError, asApiError, buildUrl, sendJson } from '../api.js';
 import { PageGate } from '../components/Access.js';
 import { useFileSender } from '../useFileSender.js';
 import { useJobPoll } from '../useJobPoll.js';
-import { InputField } from '../components/FormFields.js';
+import { InputField, SheetField } from '../components/FormFields.js';
 import { CancelUpload, UploadOutcome, uploadWords } from '../components/UploadStatus.js';
 import { ErrorNotice, LoadingStatus } from '../components/Status.js';
 import { useSession } from '../session.js';
@@ -388,24 +388,16 @@ function ImportForm() {
               date: format.date(step.target.referenceDate, 'long'),
             })}
           </p>
-          {step.upload.sheets.length > 1 ? (
-            <div className="field">
-              <label htmlFor={`${ids.title}-sheet`}>{t('displacement.mapping.sheet')}</label>
-              <select
-                id={`${ids.title}-sheet`}
-                data-testid="dtm-mapping-sheet"
-                value={sheetName ?? step.upload.suggestedSheet}
-                disabled={step.name !== 'mapping' || step.starting}
-                onChange={(event) => setSheetName(event.currentTarget.value)}
-              >
-                {step.upload.sheets.map((sheet) => (
-                  <option key={sheet.name} value={sheet.name}>
-                    {t('displacement.mapping.sheetOption', { name: sheet.name, rows: format.number(sheet.rows) })}
-                  </option>
-                ))}
-              </select>
-            </div>
-          ) : null}
+          <SheetField
+            id={`${ids.title}-sheet`}
+            testId="dtm-mapping-sheet"
+            label={t('displacement.mapping.sheet')}
+            sheets={step.upload.sheets}
+            value={sheetName ?? step.upload.suggestedSheet}
+            disabled={step.name !== 'mapping' || step.starting}
+            onChange={setSheetName}
+            optionLabel={(sheet) => t('displacement.mapping.sheetOption', { name: sheet.name, rows: format.number(sheet.rows) })}
+          />
           {step.name === 'mapping' && chosenSheet ? (
             <HeaderRowField
               key={`${step.upload.id}-${chosenSheet.name}-${chosenSheet.headerRow}`}

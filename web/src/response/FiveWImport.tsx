@@ -1,24 +1,18 @@
 import { useId, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { asApiError, buildUrl, sendJson, type ApiError } from '../api.js';
+import { buildUrl } from '../api.js';
 import { ErrorNotice } from '../components/Status.js';
-import { CancelUpload, UploadOutcome, uploadWords, type UploadStage } from '../components/UploadStatus.js';
+import { CancelUpload, JobProgress, UploadOutcome, uploadWords } from '../components/UploadStatus.js';
 import { useFormat } from '../useFormat.js';
-import { clearApiCache } from '../useApi.js';
-import { useFileSender } from '../useFileSender.js';
-import { useJobPoll } from '../useJobPoll.js';
+import { useImportSteps } from '../useImportSteps.js';
 import { COUNTRIES, type FiveWJob, type FiveWUploadView, type SectorView } from './types.js';
 import { DataTable } from '../components/DataTable.js';
+import { SheetField } from '../components/FormFields.js';
 
-type Step =
-  | { name: 'form' }
-  | { name: 'sending'; stage: UploadStage }
-  | { name: 'preview'; upload: FiveWUploadView; starting: boolean; error: ApiError | null }
-  | { name: 'running'; upload: FiveWUploadView; job: FiveWJob }
-  | { name: 'finished'; upload: FiveWUploadView; job: FiveWJob }
-  | { name: 'error'; error: ApiError };
-
-/** Polls slower as it goes: every request costs on a satellite link. */
+const IMPORT_PATHS = {
+  job: (id: number) => `/api/response/imports/jobs/${id}`,
+  start: (upload: FiveWUploadView) => `/api/response/imports/uploads/${upload.id}/start`,
+};
 
 /**
  * Importing a 5W/3W file (CSV or XLSX): upload with progress, the columns Liptako recognised and
@@ -32,53 +26,29 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
   const id = useId();
   const [country, setCountry] = useState<string>('ML');
   const [file, setFile] = useState<File | null>(null);
-  const [step, setStep] = useState<Step>({ name: 'form' });
   const [sheet, setSheet] = useState<string>('');
   const [month, setMonth] = useState('');
   const [sector, setSector] = useState('');
   const [skip, setSkip] = useState(false);
-  const sender = useFileSender();
-
-  const runningJob = step.name === 'running' ? step.job.id : null;
-  useJobPoll<FiveWJob>(runningJob === null ? null : `/api/response/imports/jobs/${runningJob}`, (job, done) => {
-    setStep((previous) => (previous.name !== 'running' || previous.job.id !== job.id ? previous : { ...previous, name: done ? 'finished' : 'running', job }));
-    if (done) {
-      clearApiCache();
-      if (job.status === 'succeeded') onImported();
-    }
-  });
+  const { step, upload, send: sendFile, start: startImport, cancel } = useImportSteps<FiveWUploadView, FiveWJob>(IMPORT_PATHS, onImported);
 
   function send(event: FormEvent) {
     event.preventDefault();
     if (file === null) return;
-    sender.send<{ upload: FiveWUploadView }>(buildUrl('/api/response/imports/uploads', { fileName: file.name, country }), file, (stage) => setStep({ name: 'sending', stage })).then(
-      (data) => {
-        setSheet(data.upload.suggestedSheet);
-        setStep({ name: 'preview', upload: data.upload, starting: false, error: null });
-      },
-      (error: unknown) => {
-        const apiError = asApiError(error);
-        setStep(apiError.kind === 'aborted' ? { name: 'sending', stage: { name: 'cancelled' } } : { name: 'error', error: apiError });
-      },
-    );
+    sendFile(buildUrl('/api/response/imports/uploads', { fileName: file.name, country }), file, (sent) => setSheet(sent.suggestedSheet));
   }
 
   function start(upload: FiveWUploadView) {
     const chosen = upload.sheets.find((candidate) => candidate.name === sheet) ?? upload.sheets[0];
-    setStep({ name: 'preview', upload, starting: true, error: null });
-    sendJson<{ job: FiveWJob }>('POST', `/api/response/imports/uploads/${upload.id}/start`, {
+    startImport(upload, {
       sheet: upload.format === 'xlsx' ? (chosen?.name ?? null) : null,
       headerRow: chosen?.headerRow ?? null,
       month: month === '' ? null : month,
       sector: sector === '' ? null : sector,
       skipRefusedRows: skip,
-    }).then(
-      ({ job }) => setStep(job.status === 'running' || job.status === 'queued' ? { name: 'running', upload, job } : { name: 'finished', upload, job }),
-      (error: unknown) => setStep({ name: 'preview', upload, starting: false, error: asApiError(error) }),
-    );
+    });
   }
 
-  const upload = step.name === 'preview' || step.name === 'running' || step.name === 'finished' ? step.upload : null;
   const chosen = upload?.sheets.find((candidate) => candidate.name === sheet) ?? upload?.sheets[0];
   const needsMonth = chosen !== undefined && !chosen.hasDates;
   const needsSector = chosen !== undefined && !chosen.hasSector;
@@ -108,7 +78,7 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
           <button type="submit" className="button" disabled={file === null || step.name === 'sending' || step.name === 'running'} data-testid="response-import-send">
             {t('response.import.send')}
           </button>
-          {step.name === 'sending' && step.stage.name === 'uploading' ? <CancelUpload onCancel={sender.cancel} /> : null}
+          {step.name === 'sending' && step.stage.name === 'uploading' ? <CancelUpload onCancel={cancel} /> : null}
         </div>
       </form>
       <UploadOutcome
@@ -121,18 +91,7 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
       {upload !== null && chosen !== undefined ? (
         <div data-testid="response-import-preview">
           <h3>{t('response.import.preview', { file: upload.fileName, rows: chosen.rows })}</h3>
-          {upload.sheets.length > 1 ? (
-            <div className="field">
-              <label htmlFor={`${id}-sheet`}>{t('response.import.sheet')}</label>
-              <select id={`${id}-sheet`} value={chosen.name} onChange={(event) => setSheet(event.target.value)} disabled={step.name !== 'preview'}>
-                {upload.sheets.map((candidate) => (
-                  <option key={candidate.name} value={candidate.name}>
-                    {candidate.name}
-                  </option>
-                ))}
-              </select>
-            </div>
-          ) : null}
+          <SheetField id={`${id}-sheet`} label={t('response.import.sheet')} sheets={upload.sheets} value={chosen.name} disabled={step.name !== 'preview'} onChange={setSheet} />
           <p>{t('response.import.headerRow', { row: chosen.headerRow })}</p>
           <DataTable columns={[t('response.import.field'), t('response.import.column')]} caption={t('response.import.recognised')}>
             {recognised.map(([field, column]) => (
@@ -181,12 +140,7 @@ export function FiveWImport({ sectors, onImported }: { sectors: SectorView[]; on
           ) : null}
         </div>
       ) : null}
-      {step.name === 'running' ? (
-        <div className="progress" data-testid="response-import-running">
-          <progress aria-label={t('response.import.jobProgress')} {...(step.job.total ? { max: step.job.total, value: step.job.done } : {})} />
-          <p>{t(step.job.phase === 'storing' ? 'response.import.storing' : 'response.import.readingRows', { done: format.number(step.job.done) })}</p>
-        </div>
-      ) : null}
+      {step.name === 'running' ? <JobProgress job={step.job} prefix="response.import" testId="response-import-running" /> : null}
       {step.name === 'finished' && step.job.status !== 'succeeded' ? (
         <div className="notice notice-error" role="alert" data-testid="response-import-failed" data-code={step.job.error?.code}>
           <p>{step.job.message}</p>
