@@ -15,9 +15,11 @@
  * - 4W: a 200,000-row 5W import and the gaps/overlaps dashboard over it (bench/response.ts).
  * - Assistance duplicates: quality on FEBRL 1–3 and fake_1000 against exact name + birth year
  *   (BENCH_ONLY=linkage), and detection over a generated registry of BENCH_LINKAGE_PEOPLE people
- *   (BENCH_ONLY=linkage-scale; BENCH_LINKAGE_ON=postgres or pglite for one database only) (bench/linkage.ts).
+ *   (BENCH_ONLY=linkage-scale; BENCH_LINKAGE_ON=postgres or pglite for one database only;
+ *   BENCH_LINKAGE_PGLITE=disk for PGlite in a data folder rather than in memory) (bench/linkage.ts).
  */
 import { loadavg } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { systemActor } from '../src/access/audit.js';
@@ -216,7 +218,15 @@ async function main(): Promise<void> {
   if (linkageQuality) benchLinkageQuality();
   // BENCH_LINKAGE_ON=postgres: a million people do not fit PGlite's in-memory database in a run's memory.
   const linkageOn = (process.env.BENCH_LINKAGE_ON ?? 'pglite,postgres').split(',');
-  if (linkageScale && linkageOn.includes('pglite')) await withFresh(() => PgliteDatabase.open(), (db) => benchLinkageScale(db, 'PGlite'));
+  // BENCH_LINKAGE_PGLITE=disk: PGlite in a data folder of the bench's scratch folder rather than in
+  // memory (the in-memory database of 100,000 people already takes 0.9 GB of the run's memory).
+  const pgliteOnDisk = process.env.BENCH_LINKAGE_PGLITE === 'disk';
+  if (linkageScale && linkageOn.includes('pglite')) {
+    await withFresh(
+      () => PgliteDatabase.open(pgliteOnDisk ? path.join(folder, 'linkage-pglite') : undefined),
+      (db) => benchLinkageScale(db, pgliteOnDisk ? 'PGlite (data folder on disk)' : 'PGlite'),
+    );
+  }
 
   const postgresUrl = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (postgresUrl) {

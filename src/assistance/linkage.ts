@@ -925,8 +925,11 @@ export function householdLevel(othersAlike: number, smaller: number): number {
  * (head, spouse, children), two namesakes do not, or one pair more at most. Learned like the
  * other comparisons: m of each level is how often a pair that is surely one person
  * (≥ HOUSEHOLD_SAME before this) is at that level, u how often a compared pair that is surely two
- * people (≤ HOUSEHOLD_DIFFERENT) is. The compared pairs, not random ones, give u: two Maïga
- * families with a namesake each are far more often alike elsewhere than two families at random.
+ * people (≤ HOUSEHOLD_DIFFERENT) and alike itself is: namesakes, the pairs this evidence has to
+ * tell apart. The compared namesakes, not random pairs, give u: two Maïga families with a
+ * namesake each are far more often alike elsewhere than two families at random, and two unlike
+ * people's households seldom are (u learned from them made "most alike" worth more than namesake
+ * families deserve, at a million people most of the false pairs).
  * Graded rather than "another pair alike or not": at a million people the prior odds are some
  * −20 bits, and a whole family of common names that moved to another cercle was lost under them
  * while two families sharing two namesakes passed. A pair that is not the best alike of both its
@@ -1016,7 +1019,7 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
     const level = householdLevel(others, smaller);
     state[at] = level;
     if (weights[at]! >= sameBits) sameAt[level]!++;
-    else if (weights[at]! <= differentBits) differentAt[level]!++;
+    else if (weights[at]! <= differentBits && candidates.person[at]! >= ALIKE_BITS) differentAt[level]!++;
   }
   // Half a pair of pseudo-counts per level: a registry with no sure pair yet learns nothing extreme.
   const total = (counts: number[]): number => counts.reduce((sum, count) => sum + count, 0) + levels / 2;
