@@ -183,10 +183,10 @@ export class RegistryReader {
     }
     this.seen.set(signature, { first: raw.row, count: 1, second: 0 });
     const key = text('household');
+    const relation = RELATION_WORDS[fold(text('relation'))];
     if (key !== '') {
       const written = this.written.get(key) ?? { firstRow: raw.row, members: 0, heads: 0, unreadRelations: 0, consentBy: '' };
       written.members += 1;
-      const relation = RELATION_WORDS[fold(text('relation'))];
       if (relation === 'head') written.heads += 1;
       else if (relation === undefined) written.unreadRelations += 1;
       if (written.consentBy === '') written.consentBy = text('consentBy');
@@ -205,7 +205,6 @@ export class RegistryReader {
     for (const field of REQUIRED_REGISTRY_FIELDS) if (text(field) === '' && field !== 'consentBy') flag(field, 'assistance.import.required');
     const sex = SEXES[fold(text('sex'))];
     if (text('sex') !== '' && sex === undefined) flag('sex', 'assistance.import.value', { expected: 'f, m, femme, homme' });
-    const relation = RELATION_WORDS[fold(text('relation'))];
     if (text('relation') !== '' && relation === undefined) flag('relation', 'assistance.import.value', { expected: 'chef, conjoint, enfant, parent, frère/sœur, petit-enfant, autre' });
     const statusText = text('status');
     const status = statusText === '' ? 'idp' : STATUS_WORDS[fold(statusText)];
