@@ -77,6 +77,14 @@ describe('registry file rows', () => {
     ]);
   });
 
+  it('refuses values that are the names of JavaScript members as unknown values, cell by cell', () => {
+    const { reader } = read([['G', 'ML0501', 'Awa', 'Traoré', 'constructor', 1990, 'toString', null, 'elle']]);
+    expect(reader.findings.map((finding) => [finding.row, finding.code, finding.params.column])).toEqual([
+      [2, 'assistance.import.value', 'Sexe'],
+      [2, 'assistance.import.value', 'Lien avec le chef'],
+    ]);
+  });
+
   it('reads days from date cells, ISO and French writing, and refuses days that do not exist', () => {
     expect(dayOf(new Date(Date.UTC(2021, 2, 10)))).toBe('2021-03-10');
     expect(dayOf('2021-03-10')).toBe('2021-03-10');

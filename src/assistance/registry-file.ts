@@ -9,6 +9,7 @@ import { AppError } from '../core/errors.js';
 import type { HouseholdInput, MemberInput } from './service.js';
 import { checkMembers, cleanPhone, DISPLACEMENT_STATUSES, MAX_MEMBERS, RELATIONS } from './service.js';
 import { REGISTRY_FIELDS, REQUIRED_REGISTRY_FIELDS, type RegistryField } from '../shared/registry.js';
+import { lookUp } from '../shared/lookup.js';
 
 export { REGISTRY_FIELDS, type RegistryField };
 export type RegistryColumns = Partial<Record<RegistryField, string>>;
@@ -183,7 +184,7 @@ export class RegistryReader {
     }
     this.seen.set(signature, { first: raw.row, count: 1, second: 0 });
     const key = text('household');
-    const relation = RELATION_WORDS[fold(text('relation'))];
+    const relation = lookUp(RELATION_WORDS, fold(text('relation')));
     if (key !== '') {
       const written = this.written.get(key) ?? { firstRow: raw.row, members: 0, heads: 0, unreadRelations: 0, consentBy: '' };
       written.members += 1;
@@ -203,11 +204,11 @@ export class RegistryReader {
     }
     if (!ok) return;
     for (const field of REQUIRED_REGISTRY_FIELDS) if (text(field) === '' && field !== 'consentBy') flag(field, 'assistance.import.required');
-    const sex = SEXES[fold(text('sex'))];
+    const sex = lookUp(SEXES, fold(text('sex')));
     if (text('sex') !== '' && sex === undefined) flag('sex', 'assistance.import.value', { expected: 'f, m, femme, homme' });
     if (text('relation') !== '' && relation === undefined) flag('relation', 'assistance.import.value', { expected: 'chef, conjoint, enfant, parent, frère/sœur, petit-enfant, autre' });
     const statusText = text('status');
-    const status = statusText === '' ? 'idp' : STATUS_WORDS[fold(statusText)];
+    const status = statusText === '' ? 'idp' : lookUp(STATUS_WORDS, fold(statusText));
     if (status === undefined) flag('status', 'assistance.import.value', { expected: 'PDI/IDP, retourné, réfugié, hôte, autre' });
     let phone: string | null = null;
     try {

@@ -12,6 +12,7 @@ import { readZipFiles } from '../core/zip-files.js';
 import * as q from './queries.js';
 import { authoriseProject, md5Hex } from './service.js';
 import { readXForm } from './xform.js';
+import { lookUp } from '../shared/lookup.js';
 
 /** What one upload of media may bring: a zip unpacks to at most this much (photos and lists of villages, not videos). */
 export const FORM_MEDIA_MAX_BYTES = 50 * 1024 * 1024;
@@ -38,7 +39,7 @@ const CONTENT_TYPES: Record<string, string> = {
   xml: 'text/xml',
 };
 
-const contentTypeOf = (name: string): string => CONTENT_TYPES[name.split('.').pop()?.toLowerCase() ?? ''] ?? 'application/octet-stream';
+const contentTypeOf = (name: string): string => lookUp(CONTENT_TYPES, name.split('.').pop()?.toLowerCase() ?? '') ?? 'application/octet-stream';
 
 async function versionOf(db: Queryable, principal: Principal, projectId: number, xmlFormId: string, versionId: number, verb: 'collection.read' | 'collection.manage'): Promise<{ formId: number; expected: string[] }> {
   await authoriseProject(db, principal, projectId, verb);

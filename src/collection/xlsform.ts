@@ -28,6 +28,7 @@
 import { createHash } from 'node:crypto';
 import { readFormSheets, type FormSheet, type SheetRow, type XlsFormProblem } from './xlsform-sheets.js';
 import { OUTPUT, writeXForm, type ChoiceList, type FormElement, type FormModel } from './xlsform-xform.js';
+import { lookUp } from '../shared/lookup.js';
 
 export type { XlsFormProblem } from './xlsform-sheets.js';
 
@@ -66,9 +67,9 @@ export function parseHeader(header: string): Column {
   // `media::image::Français (fr)` is the long spelling of `image::Français (fr)`.
   const [head, ...rest] = header.replace(/^\s*media::(?=image\b)/i, '').split('::');
   const lowered = (head ?? '').trim().toLowerCase();
-  const alias = ALIASES[header.trim().toLowerCase()];
+  const alias = lookUp(ALIASES, header.trim().toLowerCase());
   if (alias !== undefined) return { base: alias, lang: null };
-  const base = ALIASES[lowered] ?? lowered;
+  const base = lookUp(ALIASES, lowered) ?? lowered;
   return { base, lang: rest.length === 0 ? null : rest.join('::').trim() };
 }
 
@@ -200,7 +201,7 @@ export async function convertXlsForm(bytes: Buffer | Uint8Array, options: XlsFor
       listName = rest[0];
       orOther = rest[1] === 'or_other';
       if (listName === undefined || rest.length > (orOther ? 2 : 1)) type = undefined;
-    } else if (words.length === 1) type = QUESTION_TYPES[words[0]!.toLowerCase()];
+    } else if (words.length === 1) type = lookUp(QUESTION_TYPES, words[0]!.toLowerCase());
     if (type === undefined) {
       problems.push({ code: 'collection.xlsform.unknownType', sheet: survey.name, row: row.row, column: letterOf('type'), params: { type: rawType } });
       continue;

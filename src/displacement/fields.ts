@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { parseHxl } from '../core/cells.js';
 import { headerKey } from '../core/tabular.js';
 import { BASE_FIELDS, DEFAULT_AGE_RANGES, MEASURE_FIELDS, REQUIRED_FIELDS, isRoundField, type AgeBandField, type AgeOnlyField, type MeasureField, type RoundField, type SideGroup } from '../shared/displacement.js';
+import { lookUp } from '../shared/lookup.js';
 
 /**
  * Header spellings per field, compared with `headerKey` (case, spaces, `_`, `-`, `.` ignored)
@@ -202,7 +203,7 @@ const MEASURE_WORDS: Record<string, MeasureField> = {
 /** The count a header names once its group word is taken out: `Ménages`, `Femmes`, `0-4 ans`, `F 5-17`. */
 function measureOf(rest: string, ageRanges: readonly string[]): MeasureField | null {
   const cleaned = rest.replace(/^(nombrede|nombred|nombre|nbre|nb|total|des|de|d)(?=.)/, '').replace(/(total|nombre)$/, '');
-  const word = MEASURE_WORDS[cleaned] ?? MEASURE_WORDS[rest];
+  const word = lookUp(MEASURE_WORDS, cleaned) ?? lookUp(MEASURE_WORDS, rest);
   if (word !== undefined) return word;
   const synonym = SYNONYM_INDEX.get(cleaned);
   if (synonym !== undefined && (MEASURE_FIELDS as readonly string[]).includes(synonym)) return synonym as MeasureField;

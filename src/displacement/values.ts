@@ -7,6 +7,7 @@
 import { normalisePcode } from '../geo/pcode.js';
 import { CHOICE_FIELDS, type ChoiceField, type LocationType, type PopulationGroup, type Reason, type SettlementType, type ValueKind } from '../shared/displacement.js';
 import { foldHeader } from './fields.js';
+import { lookUp } from '../shared/lookup.js';
 
 export const VALUE_SYNONYMS = {
   populationGroup: {
@@ -44,10 +45,7 @@ const valueKey = (text: string): string => foldHeader(text).replace(/[^a-z0-9]/g
 
 /** A vocabulary value read from its French or English label; null when unknown. */
 export function readChoice(field: ChoiceField, text: string): string | null {
-  const synonyms = VALUE_SYNONYMS[field] as Record<string, string>;
-  const key = valueKey(text);
-  // Own labels only: a cell reading "constructor" is no vocabulary value (it found Object's).
-  return Object.hasOwn(synonyms, key) ? synonyms[key]! : null;
+  return lookUp(VALUE_SYNONYMS[field] as Record<string, string>, valueKey(text)) ?? null;
 }
 
 export function acceptedValues(field: ChoiceField): string {
@@ -83,7 +81,8 @@ export function parseArrivalPeriod(text: string): string | null {
   match = /^(\d{1,2})[-/](\d{4})$/.exec(folded);
   if (match && year(match[2]) !== null && Number(match[1]) >= 1 && Number(match[1]) <= 12) return `${match[2]}-${match[1]!.padStart(2, '0')}`;
   match = /^([a-z]+)\.?\s*[-/ ]?\s*(\d{4})$/.exec(folded);
-  if (match && MONTHS[match[1]!] !== undefined && year(match[2]) !== null) return `${match[2]}-${String(MONTHS[match[1]!]).padStart(2, '0')}`;
+  const month = match ? lookUp(MONTHS, match[1]!) : undefined;
+  if (match && month !== undefined && year(match[2]) !== null) return `${match[2]}-${String(month).padStart(2, '0')}`;
   match = /^(?:avant|before)\s+(\d{4})$/.exec(folded);
   if (match && year(match[1]) !== null) return `<${match[1]}`;
   if (year(folded) !== null && /^\d{4}$/.test(folded)) return folded;

@@ -8,6 +8,7 @@ import { iso2ToIso3, iso3ToIso2 } from '../geo/pcode.js';
 import { isCalendarDate } from '../shared/dates.js';
 import { NAME_KEYS } from './definition-rules.js';
 import { Problems, type Segment } from './definition-yaml.js';
+import { lookUp } from '../shared/lookup.js';
 
 // Value readers: each reports its own problems and returns a fallback when the value is bad
 // (the fallback is never returned to the caller: any problem ends in an error).
@@ -22,7 +23,7 @@ function isMapping(value: unknown): value is Mapping {
 }
 
 export function own(mapping: Mapping, key: string): unknown {
-  return Object.hasOwn(mapping, key) ? mapping[key] : undefined;
+  return lookUp(mapping, key);
 }
 
 /** A value as it can be shown back to the user; aliases can make cycles, so stringify may throw. */

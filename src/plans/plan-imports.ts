@@ -17,6 +17,7 @@ import { parseFtsRequirementsFunding } from './fts-requirements.js';
 import * as q from './queries.js';
 import type { PlanDefinition } from './types.js';
 import { applyRevision, canInEvery, type RevisionTarget } from './service.js';
+import { lookUp } from '../shared/lookup.js';
 
 // ---- imports -------------------------------------------------------------------------------------
 
@@ -257,7 +258,7 @@ async function storeFtsAppeal(
       code,
       nameEn: appeal.name,
       nameFr: appeal.name,
-      type: PLAN_TYPE_BY_FTS[(appeal.typeName ?? '').toLowerCase()] ?? 'other',
+      type: lookUp(PLAN_TYPE_BY_FTS, (appeal.typeName ?? '').toLowerCase()) ?? 'other',
       startDate: appeal.startDate ?? `${year}-01-01`,
       endDate: appeal.endDate ?? `${year}-12-31`,
       countries: country ? [country] : [],

@@ -17,6 +17,7 @@ import * as geo from '../geo/service.js';
 import * as q from './need-queries.js';
 import { requireCountry } from './service.js';
 import { isSectorCode, SECTORS, type SectorCode } from './vocabulary.js';
+import { lookUp } from '../shared/lookup.js';
 
 /** An HNO file of a country is a few thousand rows; beyond 32 MB it is not one. */
 export const NEEDS_FILE_LIMIT = 32 * 1024 * 1024;
@@ -144,7 +145,7 @@ export async function importNeeds(
     const sector = sectorOf(providerSector);
     if (sector === undefined) problem('sector', 'sectorUnknown');
     const sexText = (cell('sex') ?? 'a').toLowerCase();
-    const sex = SEXES[sexText];
+    const sex = lookUp(SEXES, sexText);
     if (sex === undefined) problem('sex', 'sexUnknown');
     needs.push({
       level: admin2 !== null ? 2 : admin1 !== null ? 1 : 0,
