@@ -7,7 +7,7 @@
  * capped heap: an export whose memory grew with the submissions would fail here, not only show a
  * bigger figure.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { highWaterMark } from './memory.js';
 import { performance } from 'node:perf_hooks';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
@@ -59,8 +59,7 @@ async function main(): Promise<void> {
     const [bytes, ms] = await timedExport(address, exportPath, token).finally(() => clearInterval(sampler));
     // VmHWM, this process's own peak: resourceUsage().maxRSS carries the RSS of the parent it was
     // forked from (1.5 GB after the PGlite part of the bench), which hid the export's own figure.
-    const hwm = /VmHWM:\s+(\d+) kB/.exec(existsSync('/proc/self/status') ? readFileSync('/proc/self/status', 'utf8') : '');
-    const maxRss = hwm === null ? rssPeak / 1024 : Number(hwm[1]);
+    const maxRss = (highWaterMark() ?? rssPeak) / 1024;
     const copy = await copyToStdout(url, Number(formId));
     console.log(`bytes=${bytes} ms=${Math.round(ms)} maxRssMb=${Math.round(maxRss / 1024)} heapPeakMb=${Math.round(heapPeak / 1024 / 1024)} copyMs=${Math.round(copy.ms)} copyBytes=${copy.bytes}`);
   } finally {

@@ -12,6 +12,7 @@ import { migrate } from '../src/core/migrate.js';
 import { importUpload, prepareOperation } from './dtm.js';
 import { receiveRoundFile } from '../src/displacement/dtm-uploads.js';
 import { BENCH, MALI } from './dtm.js';
+import { highWaterMark } from './memory.js';
 
 async function main(): Promise<void> {
   const file = process.argv[2]!;
@@ -22,8 +23,11 @@ async function main(): Promise<void> {
   const db: Database = url ? PostgresDatabase.open(url, { max: 2 }) : await PgliteDatabase.open(folder!);
   // Sampled rather than read once at the end: the heap shrinks after a collection, RSS does not always show it.
   let peakHeap = 0;
+  let peakRss = 0;
   const sample = (): void => {
-    peakHeap = Math.max(peakHeap, process.memoryUsage().heapUsed);
+    const memory = process.memoryUsage();
+    peakHeap = Math.max(peakHeap, memory.heapUsed);
+    peakRss = Math.max(peakRss, memory.rss);
   };
   const sampler = setInterval(sample, 20);
   try {
@@ -35,7 +39,10 @@ async function main(): Promise<void> {
     const upload = await receiveRoundFile(db, createReadStream(file), { fileName: 'bench-1.csv', actor: BENCH, operation: MALI.code });
     await importUpload(db, upload, 1);
     sample();
-    console.log(`maxRssMb=${Math.round(process.resourceUsage().maxRSS / 1024)} peakHeapUsedMb=${Math.round(peakHeap / 1024 / 1024)} rssBeforeImportMb=${Math.round(baseRss / 1024 / 1024)}`);
+    // The kernel's high-water mark of this process (bench/memory.ts: not resourceUsage().maxRSS, which
+    // carries the parent's RSS); the 20 ms samples where there is no /proc.
+    const maxRss = highWaterMark() ?? peakRss;
+    console.log(`maxRssMb=${Math.round(maxRss / 1024 / 1024)} peakHeapUsedMb=${Math.round(peakHeap / 1024 / 1024)} rssBeforeImportMb=${Math.round(baseRss / 1024 / 1024)}`);
   } finally {
     clearInterval(sampler);
     await db.close();

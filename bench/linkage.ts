@@ -10,7 +10,7 @@
  *   candidates written to the review queue); wall time, peak RSS of this process (the database
  *   too when it is PGlite, in-process) and F1 of the queue against the planted truth.
  */
-import { readFileSync } from 'node:fs';
+import { highWaterMark } from './memory.js';
 import { loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { systemActor } from '../src/access/audit.js';
@@ -58,19 +58,6 @@ async function withPeakMemory<T>(work: () => Promise<T>): Promise<[T, { rss: num
 }
 
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
-
-/**
- * The process's peak resident memory as the kernel counts it (Linux VmHWM), or null elsewhere:
- * detection scores synchronously, so the 50 ms sampler sees nothing during the scoring itself.
- */
-function highWaterMark(): number | null {
-  try {
-    const match = /VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'));
-    return match ? Number(match[1]) * 1024 : null;
-  } catch {
-    return null;
-  }
-}
 
 /** The generated households stored in bulk (ids given here, so the planted truth is known by member id). */
 async function storeRegistry(db: Database, people: number, organisations: readonly number[]): Promise<Int32Array> {
