@@ -11,6 +11,7 @@ import { isAppError, formatMessage } from '../core/errors.js';
 import { formatBytes } from '../core/http-kit.js';
 import { pickLanguage } from '../core/i18n.js';
 import { migrate } from '../core/migrate.js';
+import { refreshStatistics } from '../core/statistics.js';
 import { VERSION } from '../core/version.js';
 import { loadDemo } from '../demo/demo.js';
 // Loading the composition root registers every module's catalogue entries, before any command runs.
@@ -88,6 +89,9 @@ async function serve(db: Database, config: Config): Promise<void> {
   const interrupted: number[] = [];
   for (const module of MODULES) if (module.jobs?.recover) interrupted.push(...(await module.jobs.recover(db)));
   if (interrupted.length > 0) console.log(`  ${interrupted.length} import(s) cut short by the last stop were marked interrupted; run them again from the import page or with \`liptako dtm retry\`.`);
+  // PGlite analyses nothing by itself (core/statistics.ts): the demo just loaded, or whatever was
+  // written before the last stop, gets its statistics before the first request is planned.
+  await refreshStatistics(db);
   // Loaded only to serve: the other commands never load Fastify and the routes.
   const { buildApp } = await import('../core/http.js');
   const app = await buildApp({
@@ -112,6 +116,20 @@ async function serve(db: Database, config: Config): Promise<void> {
   };
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (db.kind === 'pglite') {
+    // Writes that are not jobs (a geography or plan import, a day of form submissions) are analysed
+    // within a minute; the check itself reads the catalogue only.
+    const analyse = setInterval(() => {
+      refreshStatistics(db).then(
+        (tables) => {
+          if (tables.length > 0) app.log.info({ tables }, 'statistics refreshed');
+        },
+        (error: unknown) => app.log.warn({ err: error }, 'statistics refresh failed'),
+      );
+    }, 60_000);
+    analyse.unref();
+    app.addHook('onClose', () => clearInterval(analyse));
+  }
   if (db.kind === 'postgres') {
     // Other processes may serve this database: the jobs of one that died are found by their
     // heartbeat's age, now and then, not only at start-up (docs/scaling.md).

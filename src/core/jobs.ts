@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Queryable } from './db.js';
+import { refreshStatistics } from './statistics.js';
 import { AppError, formatMessage, isAppError, type ErrorCode, type Language } from './errors.js';
 
 export type JobStatus = 'queued' | 'running' | 'succeeded' | 'failed' | 'interrupted';
@@ -145,15 +146,23 @@ export async function withHeartbeat<T>(db: Queryable, id: number, work: () => Pr
   }, HEARTBEAT_SECONDS * 1000);
   timer.unref();
   const running = work();
-  const settled = running.then(
-    () => undefined,
-    () => undefined,
-  );
+  // Ended once the work has and, on PGlite, the tables it filled are analysed: a job is what writes
+  // rows by the thousand, and PGlite has no autovacuum to do it (core/statistics.ts). Whoever waits
+  // for jobsIdle() waits for that too, so no ANALYZE runs into the next test's session.
+  const settled = running
+    .then(
+      () => undefined,
+      () => undefined,
+    )
+    .then(async () => {
+      clearInterval(timer);
+      await refreshStatistics(db).catch(() => undefined);
+    });
   inFlight.add(settled);
   try {
     return await running;
   } finally {
-    clearInterval(timer);
+    await settled;
     inFlight.delete(settled);
   }
 }
