@@ -89,9 +89,10 @@ async function serve(db: Database, config: Config): Promise<void> {
   const interrupted: number[] = [];
   for (const module of MODULES) if (module.jobs?.recover) interrupted.push(...(await module.jobs.recover(db)));
   if (interrupted.length > 0) console.log(`  ${interrupted.length} import(s) cut short by the last stop were marked interrupted; run them again from the import page or with \`liptako dtm retry\`.`);
-  // PGlite analyses nothing by itself (core/statistics.ts): the demo just loaded, or whatever was
-  // written before the last stop, gets its statistics before the first request is planned.
-  await refreshStatistics(db);
+  // PGlite analyses nothing by itself and PostgreSQL's autovacuum may be a minute away
+  // (core/statistics.ts): the demo just loaded, or whatever was written before the last stop, gets
+  // its statistics before the first request is planned.
+  await refreshStatistics(db, { atStart: true });
   // Loaded only to serve: the other commands never load Fastify and the routes.
   const { buildApp } = await import('../core/http.js');
   const app = await buildApp({

@@ -3,7 +3,7 @@
  * launcher, so a table is never analysed unless someone says ANALYZE. Without statistics the planner
  * takes a filled table for nearly empty and picks nested loops over whole CTEs: the DTM API's admin2
  * answer of the demo took 5 s instead of tens of milliseconds. PostgreSQL's autovacuum does this on
- * its own, so there this does nothing.
+ * its own, so there this runs at start-up only.
  */
 import type { Queryable } from './db.js';
 
@@ -27,11 +27,13 @@ export function statisticsStale(table: Pick<TableSize, 'analysed_pages' | 'analy
 }
 
 /**
- * Analyses the tables whose statistics are out of date; returns their names. On PostgreSQL it
- * returns at once (autovacuum). Called at start-up, after each job and every minute while serving.
+ * Analyses the tables whose statistics are out of date; returns their names. Called after each job
+ * and every minute while serving; on PostgreSQL it returns at once (autovacuum), unless `atStart`:
+ * the demo just loaded or a restore just made would otherwise be planned blind until autovacuum's
+ * next round, up to a minute later.
  */
-export async function refreshStatistics(db: Queryable): Promise<string[]> {
-  if (db.kind !== 'pglite') return [];
+export async function refreshStatistics(db: Queryable, options: { atStart?: boolean } = {}): Promise<string[]> {
+  if (db.kind !== 'pglite' && options.atStart !== true) return [];
   const tables = await db.query<TableSize>(
     `SELECT c.relname AS name, c.relpages AS analysed_pages, c.reltuples::float8 AS analysed_rows,
             (pg_relation_size(c.oid) / current_setting('block_size')::int)::int AS pages
