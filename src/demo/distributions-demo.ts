@@ -1,6 +1,6 @@
 /**
  * Distributions over the demo registry (all marked "démo"): ABRI-D hands out NFI kits in Mopti
- * against the 2021 plan's shelter-nfi area and its first demo contribution, CR-D a cash transfer;
+ * against the 2021 plan's shelter-nfi area and the demo contribution earmarked to it, CR-D a cash transfer;
  * most listed households receive, and a second receipt for one of them is refused, as the
  * registry refuses it to a partner. Everything goes through the module's ordinary services.
  */
@@ -9,6 +9,7 @@ import * as distributions from '../assistance/distributions.js';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import * as contributions from '../plans/contributions.js';
+import { getPlan } from '../plans/service.js';
 
 const PLAN = 'IOM-CSAHEL-2021';
 
@@ -23,7 +24,10 @@ export async function loadDistributionsDemo(db: Queryable, organisations: Readon
   let donor: number | null = null;
   let plan: { code: string; activityArea: string; contributionId: number | null } | null = null;
   try {
-    donor = (await contributions.listContributions(db, PLAN))[0]?.id ?? null;
+    // The contribution earmarked to shelter and NFI (the plans demo records one), else the plan's first.
+    const recorded = await contributions.listContributions(db, PLAN);
+    const shelter = (await getPlan(db, PLAN)).objectives.flatMap((objective) => objective.areas).find((area) => area.code === 'shelter-nfi');
+    donor = (recorded.find((contribution) => shelter !== undefined && contribution.earmark.activityAreaId === shelter.id) ?? recorded[0])?.id ?? null;
     plan = { code: PLAN, activityArea: 'shelter-nfi', contributionId: donor };
   } catch (error) {
     // Without the plans demo the distributions are simply not traced to a plan.

@@ -14,9 +14,12 @@ describeEachDatabase('assistance demo', (context) => {
     expect(lines.join('\n')).toMatch(/synthetic/);
     // Distributions over the registry: receipts recorded, a second one refused with who and when, traced to the 2021 plan.
     expect(lines.join('\n')).toMatch(/demo distributions: 2 \(démo\), \d+ receipts; second receipt refused: Household \d+ already received/);
-    const trace = await call<{ byActivityArea: Array<{ name: string; households: number }> }>(context.app, 'GET', '/api/assistance/trace/IOM-CSAHEL-2021');
+    const trace = await call<{ byActivityArea: Array<{ name: string; households: number }>; byContribution: Array<{ name: string; households: number }> }>(context.app, 'GET', '/api/assistance/trace/IOM-CSAHEL-2021');
     expect(trace.body.byActivityArea[0]!.name).toContain('shelter-nfi');
     expect(trace.body.byActivityArea[0]!.households).toBeGreaterThan(0);
+    // Funding → activity → people: the NFI kits are paid by the demo contribution earmarked to shelter and NFI.
+    const donor = trace.body.byContribution.find((line) => line.name.includes('Fonds commun humanitaire A (démo)'));
+    expect(donor?.households, JSON.stringify(trace.body.byContribution)).toBeGreaterThan(0);
     const [counts] = await context.db.query<{ households: number; organisations: number; countries: number; pending: number }>(
       `SELECT count(*)::int AS households, count(DISTINCT organisation_id)::int AS organisations, count(DISTINCT country)::int AS countries,
               (SELECT count(*)::int FROM assistance_duplicate WHERE status = 'pending') AS pending
