@@ -1,5 +1,40 @@
 import { availableParallelism } from 'node:os';
+import { relative } from 'node:path';
 import { defineConfig } from 'vitest/config';
+import { BaseSequencer, type TestSpecification } from 'vitest/node';
+
+/**
+ * The files that take longest, longest first: they start child processes (the liptako command)
+ * or make many databases. Vitest orders files by the durations of the last run on this machine
+ * when it knows them, and otherwise, as on CI's clean clone, by size, largest first: these
+ * small files then started last and ran alone for minutes while the other worker had finished.
+ */
+const LONGEST_FIRST = [
+  'test/integration/cli.test.ts',
+  'test/integration/backup.test.ts',
+  'test/integration/access-matrix.test.ts',
+  'test/integration/dtm-crash.test.ts',
+  'test/integration/access-bypass.test.ts',
+  'test/integration/access-security.test.ts',
+  'test/integration/assistance-access.test.ts',
+  'test/integration/query-fuzz.test.ts',
+  'test/integration/migrations.test.ts',
+];
+
+class LongestFirst extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const sorted = await super.sort(files);
+    const rank = (file: TestSpecification): number => {
+      const index = LONGEST_FIRST.indexOf(relative(file.project.config.root, file.moduleId));
+      return index === -1 ? LONGEST_FIRST.length : index;
+    };
+    // Stable: the groups (the browser tier after the others) and the rest of Vitest's order stay.
+    return sorted
+      .map((file, position) => ({ file, position }))
+      .sort((a, b) => a.file.project.config.sequence.groupOrder - b.file.project.config.sequence.groupOrder || rank(a.file) - rank(b.file) || a.position - b.position)
+      .map(({ file }) => file);
+  }
+}
 
 // Three tiers (see CONTRIBUTING.md): unit tests beside the code, integration tests through the
 // HTTP app in-process on PGlite (and PostgreSQL when TEST_DATABASE_URL is set), and browser
@@ -10,6 +45,7 @@ export default defineConfig({
     // Vitest's default leaves a core idle on a 2-core machine (one worker); the tests mostly wait on
     // PGlite's WebAssembly or on PostgreSQL, so two workers keep both cores busy.
     maxWorkers: Math.max(2, availableParallelism() - 1),
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         test: {

@@ -25,6 +25,7 @@ import { DEMO_GAZETTEER_FILE, DEMO_PLAN_FILE, demoGazetteerCsv } from '../../src
 import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { addContribution } from '../../src/plans/contributions.js';
 import { importPlanFile } from '../../src/plans/plan-imports.js';
+import { liptakoEntry } from '../support/cli.js';
 import { databaseKinds, openEmptyDatabase } from '../support/harness.js';
 import { squaresGeoJson } from '../support/geo.js';
 import { CSAHEL } from '../support/plans.js';
@@ -389,7 +390,7 @@ for (const kind of databaseKinds) {
 
 describe('liptako backup and liptako restore', () => {
   function liptako(dataDir: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const result = spawnSync(process.execPath, [...liptakoEntry(), ...args], {
       env: { ...process.env, LIPTAKO_DATA_DIR: dataDir, DATABASE_URL: '', LANG: 'en_GB.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
       encoding: 'utf8',
       timeout: 120_000,
@@ -403,7 +404,7 @@ describe('liptako backup and liptako restore', () => {
     expect(backup.stdout.replace(/\s+/g, ' ')).toMatch(/On PostgreSQL it can run while the server runs/);
   }, 60_000);
 
-  // Seven commands, each starting Node, tsx and PGlite: about a minute, several on a loaded machine.
+  // Seven commands, each starting Node and PGlite (and tsx when the build is not up to date): about a minute, several on a loaded machine.
   it('backs up a PGlite folder and restores it into another; refuses a busy folder, data without --force, and junk', async () => {
     const first = path.join(workDir, 'cli-first');
     const second = path.join(workDir, 'cli-second');

@@ -10,6 +10,7 @@ import { migrate } from '../../src/core/migrate.js';
 import { demoGazetteerCsv } from '../../src/demo/demo.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
 import { importGeoFile } from '../../src/geo/geo-imports.js';
+import { liptakoEntry } from '../support/cli.js';
 import { csvOf, EN_HEADERS, MALI, siteRow } from '../support/dtm.js';
 import { gazetteerCsv, squaresGeoJson } from '../support/geo.js';
 
@@ -21,7 +22,7 @@ function liptako(...args: string[]): { status: number | null; stdout: string; st
 
 /** The command on its own data folder (`folder` under the test's work folder). */
 function liptakoIn(folder: string, ...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+  const result = spawnSync(process.execPath, [...liptakoEntry(), ...args], {
     env: { ...process.env, LIPTAKO_DATA_DIR: path.join(workDir, folder), DATABASE_URL: '', LANG: 'en_GB.UTF-8', LIPTAKO_ADMIN_PASSWORD: 'le fleuve Niger traverse Mopti en crue' },
     encoding: 'utf8',
     timeout: 120_000,
@@ -80,7 +81,7 @@ describe('the liptako command', () => {
     const bad = liptako('geo', 'import', junk);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toMatch(/^liptako: /);
-    expect(bad.stderr).not.toMatch(/at .*\.ts:\d+/);
+    expect(bad.stderr).not.toMatch(/at .*\.[jt]s:\d+/);
 
     const missing = liptako('geo', 'import', path.join(workDir, 'nowhere.csv'));
     expect(missing.status).toBe(1);
@@ -165,7 +166,7 @@ describe('the liptako command', () => {
   it('answers in French when the terminal is French', () => {
     const junk = path.join(workDir, 'empty.csv');
     writeFileSync(junk, '');
-    const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'geo', 'import', junk], {
+    const result = spawnSync(process.execPath, [...liptakoEntry(), 'geo', 'import', junk], {
       env: { ...process.env, LIPTAKO_DATA_DIR: path.join(workDir, 'data'), DATABASE_URL: '', LANG: 'fr_FR.UTF-8', LC_ALL: '', LC_MESSAGES: '' },
       encoding: 'utf8',
       timeout: 120_000,

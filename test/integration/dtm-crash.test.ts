@@ -16,6 +16,7 @@ import { generateBenchRound } from '../../src/demo/dtm-generator.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
 import { writeRoundCsvFile } from '../../src/demo/round-file.js';
 import { importGeoFile } from '../../src/geo/geo-imports.js';
+import { liptakoEntry } from '../support/cli.js';
 import { csvOf, EN_HEADERS, MALI, siteRow } from '../support/dtm.js';
 
 let workDir: string;
@@ -47,14 +48,14 @@ async function snapshot(): Promise<Snapshot> {
 }
 
 function liptako(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], { env: env(), encoding: 'utf8', timeout: 300_000 });
+  const result = spawnSync(process.execPath, [...liptakoEntry(), ...args], { env: env(), encoding: 'utf8', timeout: 300_000 });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
 /** Starts the import and kills it with SIGKILL once it reports having read `rows` rows. */
 function importKilledAfter(file: string, rows: number): Promise<{ killed: boolean; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'dtm', 'import', file, ...IMPORT_ARGS], { env: env() });
+    const child = spawn(process.execPath, [...liptakoEntry(), 'dtm', 'import', file, ...IMPORT_ARGS], { env: env() });
     let stderr = '';
     let killed = false;
     child.stderr.on('data', (chunk: Buffer) => {
