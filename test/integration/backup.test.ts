@@ -26,7 +26,7 @@ import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { addContribution } from '../../src/plans/contributions.js';
 import { importPlanFile } from '../../src/plans/plan-imports.js';
 import { liptakoEntry } from '../support/cli.js';
-import { databaseKinds, openEmptyDatabase } from '../support/harness.js';
+import { databaseKinds, openEmptyDatabase, openMigratedDataFolder, openMigratedEmptyDatabase } from '../support/harness.js';
 import { squaresGeoJson } from '../support/geo.js';
 import { CSAHEL } from '../support/plans.js';
 
@@ -149,8 +149,9 @@ for (const kind of databaseKinds) {
     let token: string;
     let restored: Database;
 
-    const fresh = async (options: { keep?: boolean } = {}): Promise<Database> => {
-      const opened = await openEmptyDatabase(kind);
+    /** A new empty database, or `migrated`: a copy of the run's migrated template without personas. */
+    const fresh = async (options: { keep?: boolean; migrated?: boolean } = {}): Promise<Database> => {
+      const opened = options.migrated === true ? await openMigratedEmptyDatabase(kind) : await openEmptyDatabase(kind);
       (options.keep === true ? disposers : scratch).push(opened.dispose);
       return opened.db;
     };
@@ -162,8 +163,7 @@ for (const kind of databaseKinds) {
     });
 
     beforeAll(async () => {
-      source = await fresh({ keep: true });
-      await migrate(source);
+      source = await fresh({ keep: true, migrated: true });
       ({ token } = await fill(source));
       file = path.join(workDir, `${kind}.liptako-backup.gz`);
       report = await backupDatabase(source, file);
@@ -361,8 +361,7 @@ for (const kind of databaseKinds) {
       expect((await target.query<{ count: number }>('SELECT count(*)::int AS count FROM audit_event'))[0]?.count).toBe(1);
 
       if (codeLevel > 4) {
-        const newerTarget = await fresh();
-        await migrate(newerTarget);
+        const newerTarget = await fresh({ migrated: true });
         const before = await snapshot(newerTarget);
         const error = await refused(restoreDatabase(newerTarget, old));
         expect(error.code).toBe('backup.targetNewer');
@@ -410,9 +409,8 @@ describe('liptako backup and liptako restore', () => {
     const second = path.join(workDir, 'cli-second');
     const file = path.join(workDir, 'cli.liptako-backup.gz');
     // The first folder, filled in-process (one command less to start: each costs seconds).
-    const seeded = await PgliteDatabase.open(first);
+    const seeded = await openMigratedDataFolder(first);
     try {
-      await migrate(seeded);
       await importPlanFile(seeded, { bytes: readFileSync(DEMO_PLAN_FILE), fileName: 'iom-csahel-2021.yaml', actor: TEST });
     } finally {
       await seeded.close();

@@ -6,11 +6,11 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/access/audit.js';
 import { PgliteDatabase } from '../../src/core/db.js';
-import { migrate } from '../../src/core/migrate.js';
 import { demoGazetteerCsv } from '../../src/demo/demo.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
 import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { liptakoEntry } from '../support/cli.js';
+import { openMigratedDataFolder } from '../support/harness.js';
 import { csvOf, EN_HEADERS, MALI, siteRow } from '../support/dtm.js';
 import { gazetteerCsv, squaresGeoJson } from '../support/geo.js';
 
@@ -30,7 +30,9 @@ function liptakoIn(folder: string, ...args: string[]): { status: number | null; 
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-describe('the liptako command', () => {
+// Each command is a synchronous child process of up to 120 s (the timeout below): Vitest cannot
+// interrupt one, and two in a test outlast the tier's 60 s on a loaded machine.
+describe('the liptako command', { timeout: 300_000 }, () => {
   beforeAll(() => {
     workDir = mkdtempSync(path.join(tmpdir(), 'liptako-cli-'));
   });
@@ -121,9 +123,8 @@ describe('the liptako command', () => {
   });
 
   it('records `dtm import --publish` and `dtm retry` in the audit log as system:cli, each in its own transaction', async () => {
-    const seeded = await PgliteDatabase.open(path.join(workDir, 'dtm'));
+    const seeded = await openMigratedDataFolder(path.join(workDir, 'dtm'));
     try {
-      await migrate(seeded);
       await importGeoFile(seeded, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: 'demo-gazetteer.csv', actor: systemActor('test') });
       await upsertOperation(seeded, MALI);
     } finally {

@@ -10,13 +10,13 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { systemActor } from '../../src/access/audit.js';
 import { PgliteDatabase } from '../../src/core/db.js';
-import { migrate } from '../../src/core/migrate.js';
 import { demoGazetteerCsv } from '../../src/demo/demo.js';
 import { generateBenchRound } from '../../src/demo/dtm-generator.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
 import { writeRoundCsvFile } from '../../src/demo/round-file.js';
 import { importGeoFile } from '../../src/geo/geo-imports.js';
 import { liptakoEntry } from '../support/cli.js';
+import { openMigratedDataFolder } from '../support/harness.js';
 import { csvOf, EN_HEADERS, MALI, siteRow } from '../support/dtm.js';
 
 let workDir: string;
@@ -74,9 +74,8 @@ function importKilledAfter(file: string, rows: number): Promise<{ killed: boolea
 describe('an import killed half-way', () => {
   beforeAll(async () => {
     workDir = mkdtempSync(path.join(tmpdir(), 'liptako-crash-'));
-    const db = await PgliteDatabase.open(dataDir());
+    const db = await openMigratedDataFolder(dataDir());
     try {
-      await migrate(db);
       await importGeoFile(db, { bytes: new TextEncoder().encode(demoGazetteerCsv()), fileName: 'demo-gazetteer.csv', actor: systemActor('test') });
       await upsertOperation(db, MALI);
     } finally {

@@ -63,6 +63,45 @@ export async function openEmptyDatabase(kind: DatabaseKind): Promise<{ db: Datab
 }
 
 /**
+ * A database migrated to this version and holding only what the migrations seed (no personas), a
+ * copy of the run's template before its personas were made, or migrated on the spot without it.
+ */
+export async function openMigratedEmptyDatabase(kind: DatabaseKind): Promise<{ db: Database; dispose: () => Promise<void> }> {
+  const templates = runTemplates();
+  if (kind === 'pglite' && templates !== undefined) {
+    const db = await PgliteDatabase.open(undefined, { loadDataDir: await dumpOf(templates.pglite.migratedDumpFile) });
+    return { db, dispose: () => db.close() };
+  }
+  if (kind === 'postgres' && templates?.postgres) {
+    const scratch = await createScratchDatabase(templates.postgres.migratedDatabase);
+    const db = PostgresDatabase.open(scratch.url, { max: 2 });
+    const dispose = async (): Promise<void> => {
+      await db.close();
+      await scratch.drop();
+    };
+    return { db, dispose };
+  }
+  const opened = await openEmptyDatabase(kind);
+  await migrate(opened.db);
+  return opened;
+}
+
+/**
+ * A new PGlite data folder (for a `liptako` command run by the test) at this version's migration
+ * level with only what the migrations seed: the run's template before the personas, or migrated
+ * on the spot without it. Tests of a first start migrate an empty folder through the command.
+ */
+export async function openMigratedDataFolder(dataDir: string): Promise<PgliteDatabase> {
+  const templates = runTemplates();
+  if (templates === undefined) {
+    const db = await PgliteDatabase.open(dataDir);
+    await migrate(db);
+    return db;
+  }
+  return PgliteDatabase.open(dataDir, { loadDataDir: await dumpOf(templates.pglite.migratedDumpFile) });
+}
+
+/**
  * A migrated database with the personas, copied from the run's template when the integration
  * tier's global setup made one (another config, e.g. a single file run with its own, may not).
  */
