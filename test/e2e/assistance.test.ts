@@ -23,9 +23,24 @@ async function chooseOrganisation(select: Locator, acronym: string): Promise<voi
 }
 
 /** Plans a distribution through the page's form and answers its id, read from the confirmation. */
-async function planDistribution(page: Page, fields: { organisation?: string; type: string; quantity: string; place: string; label: string }, labels: { organisation: string; type: string; quantity: string; place: string; label: string; save: string }): Promise<number> {
+async function planDistribution(
+  page: Page,
+  fields: { organisation?: string; type: string; quantity: string; place: string; label: string; plan?: { code: string; area: string; areaLabel: string; contributionLabel: string } },
+  labels: { organisation: string; type: string; quantity: string; place: string; label: string; save: string; plan?: string },
+): Promise<number> {
   const form = page.getByTestId('distribution-plan');
   if (fields.organisation) await chooseOrganisation(form.getByLabel(labels.organisation, { exact: true }), fields.organisation);
+  if (fields.plan && labels.plan) {
+    // The chain funding → activity → people: the plan, its activity area, the donor's contribution.
+    await form.getByLabel(labels.plan, { exact: true }).selectOption(fields.plan.code);
+    const area = form.getByLabel(fields.plan.areaLabel, { exact: true });
+    await expect.poll(() => area.locator('option').count()).toBeGreaterThan(1);
+    await area.selectOption(fields.plan.area);
+    // The plan's first contribution (the first choice is "none named").
+    const donor = form.getByLabel(fields.plan.contributionLabel, { exact: true });
+    await expect.poll(() => donor.locator('option').count()).toBeGreaterThan(1);
+    await donor.selectOption({ index: 1 });
+  }
   await form.getByLabel(labels.type, { exact: true }).selectOption(fields.type);
   await form.getByLabel(labels.quantity, { exact: true }).fill(fields.quantity);
   await form.getByLabel(labels.place, { exact: true }).fill(fields.place);
@@ -70,14 +85,30 @@ describe.skipIf(!browserTestsReady)('assistance registry in Chromium', () => {
     await expect.poll(async () => total(await review.getByTestId('assistance-queue-total').textContent())).toBe(before);
 
     // Plan WASH kits for ABRI-D in Mopti: the list is built from its consenting households there.
-    const fr = { organisation: 'Organisation', type: 'Assistance', quantity: 'Quantité par ménage', place: 'Lieu (P-code d’admin2 ou d’admin3)', label: 'Libellé', save: 'Planifier' };
-    const washId = await planDistribution(officer, { organisation: 'ABRI-D', type: 'wash-kit', quantity: '2', place: 'ML0504', label: 'Kits EHA Mopti (test navigateur)' }, fr);
+    const fr = { organisation: 'Organisation', type: 'Assistance', quantity: 'Quantité par ménage', place: 'Lieu (P-code d’admin2 ou d’admin3)', label: 'Libellé', save: 'Planifier', plan: 'Plan servi' };
+    // Linked to the plan's WASH area and to the plan's first recorded contribution.
+    const washId = await planDistribution(
+      officer,
+      {
+        organisation: 'ABRI-D',
+        type: 'wash-kit',
+        quantity: '2',
+        place: 'ML0504',
+        label: 'Kits EHA Mopti (test navigateur)',
+        plan: { code: 'IOM-CSAHEL-2021', area: 'wash', areaLabel: 'Domaine d’activité du plan', contributionLabel: 'Financée par' },
+      },
+      fr,
+    );
     expect(await officer.getByTestId('distribution-planned').textContent()).toMatch(/^Distribution \d+ planifiée : \d+ ménages sur la liste\.$/);
     const wash = officer.getByTestId(`distribution-${washId}`);
     await expect.poll(() => wash.getByTestId('distribution-list').locator('tbody tr').count()).toBeGreaterThan(1);
     expect(await wash.textContent()).toMatch(/ABRI-D · wash-kit · ML0504 .* 0 ménage sur \d+ a reçu/);
     await wash.getByTestId('distribution-record').first().click();
     await expect.poll(() => wash.getByTestId('distribution-list').locator('tbody tr').first().textContent()).toMatch(/Reçu le .* par chef de ménage/);
+    // The receipt reaches the plan's WASH area in the trace (no demo distribution serves that area).
+    const washArea = officer.getByTestId('distribution-trace').locator('tr').filter({ hasText: 'Eau, hygiène et assainissement (EHA) en situation d’urgence' });
+    await expect.poll(() => washArea.count()).toBe(1);
+    expect(await washArea.locator('td').nth(1).textContent()).toBe('1');
     await wash.scrollIntoViewIfNeeded();
     await officer.screenshot({ path: 'test-results/assistance-distribution-fr.png' });
     expect(officerWatch.problems()).toEqual([]);

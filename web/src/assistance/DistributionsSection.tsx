@@ -9,6 +9,8 @@ import { useAction } from '../useAction.js';
 import { useFormat } from '../useFormat.js';
 import { useOrganisationChoices } from '../useOrganisationChoices.js';
 import { DataTable } from '../components/DataTable.js';
+import { earmarkLabel, localName } from '../plans/labels.js';
+import type { ContributionsResponse, PlanView, PlansResponse } from '../plans/types.js';
 
 interface Distribution {
   id: number;
@@ -74,10 +76,15 @@ function DistributionList({ distribution, canRecord, onChanged }: { distribution
   );
 }
 
+/** What the distributions delivered for one plan, by its activity areas and by donor contribution. */
 function Trace({ version }: { version: number }) {
   const { t } = useTranslation();
   const format = useFormat();
-  const trace = useApi<{ byActivityArea: TraceLine[]; byContribution: TraceLine[] }>('/api/assistance/trace/IOM-CSAHEL-2021', { version });
+  const id = useId();
+  const plans = useApi<PlansResponse>('/api/plans', { cache: true });
+  const [chosen, setChosen] = useState<string | null>(null);
+  const planCode = chosen ?? plans.data?.plans[0]?.code ?? null;
+  const trace = useApi<{ byActivityArea: TraceLine[]; byContribution: TraceLine[] }>(planCode === null ? null : `/api/assistance/trace/${encodeURIComponent(planCode)}`, { version });
   const table = (title: string, lines: TraceLine[]) => (
     <DataTable columns={[t('assistance.distributions.line'), { label: t('assistance.distributions.households'), className: 'number' }, { label: t('assistance.distributions.people'), className: 'number' }, { label: t('assistance.distributions.value'), className: 'number' }]} caption={title}>
       {lines.map((line) => (
@@ -90,10 +97,21 @@ function Trace({ version }: { version: number }) {
       ))}
     </DataTable>
   );
-  if (trace.error) return null;
+  if (trace.error || planCode === null) return null;
   return trace.data ? (
     <div data-testid="distribution-trace">
-      {table(t('assistance.distributions.byArea'), trace.data.byActivityArea)}
+      {(plans.data?.plans.length ?? 0) > 1 ? (
+        <Field id={`${id}-plan`} label={t('assistance.distributions.plan.plan')}>
+          <select id={`${id}-plan`} value={planCode} onChange={(event) => setChosen(event.target.value)}>
+            {(plans.data?.plans ?? []).map((candidate) => (
+              <option key={candidate.code} value={candidate.code}>
+                {candidate.code} — {localName(candidate.name, format.language)}
+              </option>
+            ))}
+          </select>
+        </Field>
+      ) : null}
+      {table(t('assistance.distributions.byArea', { plan: planCode }), trace.data.byActivityArea)}
       {table(t('assistance.distributions.byDonor'), trace.data.byContribution)}
     </div>
   ) : null;
@@ -106,7 +124,13 @@ function PlanForm({ onPlanned }: { onPlanned: (id: number) => void }) {
   const { t, i18n } = useTranslation();
   const types = useApi<{ types: AssistanceType[] }>('/api/assistance/types');
   const choices = useOrganisationChoices();
-  const [draft, setDraft] = useState({ organisation: '', type: 'nfi-kit', quantity: '1', pcode: '', site: '', startsOn: day(0), endsOn: day(30), label: '' });
+  const format = useFormat();
+  const [draft, setDraft] = useState({ organisation: '', type: 'nfi-kit', quantity: '1', pcode: '', site: '', startsOn: day(0), endsOn: day(30), label: '', plan: '', area: '', contribution: '' });
+  // The chain funding → activity → people: which plan area the distribution serves and which donor's money pays for it.
+  const plans = useApi<PlansResponse>('/api/plans', { cache: true });
+  const plan = useApi<PlanView>(draft.plan === '' ? null : `/api/plans/${encodeURIComponent(draft.plan)}`, { cache: true });
+  const donors = useApi<ContributionsResponse>(draft.plan === '' ? null : `/api/plans/${encodeURIComponent(draft.plan)}/contributions`);
+  const linkError = plans.error ?? plan.error ?? donors.error;
   const saving = useAction();
   const [planned, setPlanned] = useState<{ id: number; listed: number } | null>(null);
   const id = useId();
@@ -125,6 +149,7 @@ function PlanForm({ onPlanned }: { onPlanned: (id: number) => void }) {
         startsOn: draft.startsOn,
         endsOn: draft.endsOn,
         label: draft.label,
+        plan: draft.plan === '' ? null : { code: draft.plan, activityArea: draft.area, contributionId: draft.contribution === '' ? null : Number(draft.contribution) },
       });
       setPlanned({ id: result.distribution.id, listed: result.distribution.listed });
       setDraft({ ...draft, label: '' });
@@ -152,7 +177,50 @@ function PlanForm({ onPlanned }: { onPlanned: (id: number) => void }) {
         <InputField id={`${id}-from`} label={t('assistance.distributions.plan.startsOn')} type="date" value={draft.startsOn} onChange={set('startsOn')} required />
         <InputField id={`${id}-to`} label={t('assistance.distributions.plan.endsOn')} type="date" value={draft.endsOn} onChange={set('endsOn')} required />
         <InputField id={`${id}-label`} label={t('assistance.distributions.plan.label')} value={draft.label} onChange={set('label')} required maxLength={200} />
+        <Field id={`${id}-plan`} label={t('assistance.distributions.plan.plan')}>
+          <select id={`${id}-plan`} value={draft.plan} onChange={(event) => setDraft({ ...draft, plan: event.target.value, area: '', contribution: '' })}>
+            <option value="">{t('assistance.distributions.plan.noPlan')}</option>
+            {(plans.data?.plans ?? []).map((candidate) => (
+              <option key={candidate.code} value={candidate.code}>
+                {candidate.code} — {localName(candidate.name, format.language)}
+              </option>
+            ))}
+          </select>
+        </Field>
+        {draft.plan !== '' ? (
+          <>
+            <Field id={`${id}-area`} label={t('assistance.distributions.plan.area')} wide>
+              <select id={`${id}-area`} value={draft.area} onChange={set('area')} required>
+                <option value="">{t('assistance.distributions.plan.chooseArea')}</option>
+                {(plan.data?.objectives ?? []).map((objective) => (
+                  <optgroup key={objective.id} label={`${objective.position}. ${localName(objective.name, format.language)}`}>
+                    {objective.areas.map((area) => (
+                      <option key={area.id} value={area.code}>
+                        {localName(area.name, format.language)}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>
+            </Field>
+            <Field id={`${id}-contribution`} label={t('assistance.distributions.plan.contribution')} wide>
+              <select id={`${id}-contribution`} value={draft.contribution} onChange={set('contribution')}>
+                <option value="">{t('assistance.distributions.plan.noContribution')}</option>
+                {(donors.data?.contributions ?? []).map((contribution) => (
+                  <option key={contribution.id} value={String(contribution.id)}>
+                    {t('assistance.distributions.plan.contributionLine', {
+                      donor: contribution.donor,
+                      amount: format.number(contribution.amountUsd),
+                      earmark: earmarkLabel(t, format, plan.data, contribution.earmark),
+                    })}
+                  </option>
+                ))}
+              </select>
+            </Field>
+          </>
+        ) : null}
       </div>
+      {linkError ? <ErrorNotice error={linkError} /> : null}
       {saving.error ? <ErrorNotice error={saving.error} /> : null}
       {planned !== null ? (
         <p className="notice notice-success" role="status" data-testid="distribution-planned">
