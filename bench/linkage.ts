@@ -127,7 +127,15 @@ export async function benchLinkageScale(db: Database, label: string): Promise<vo
   const before = process.memoryUsage();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const [result, peak] = await withPeakMemory(() => detectDuplicates(db, actor));
+  // Each phase's wall and CPU time: wall far above CPU is waiting (the database, a loaded machine).
+  let [phaseAt, phaseCpu] = [started, process.cpuUsage()];
+  const onPhase = (phase: string): void => {
+    const [now, cpuNow] = [performance.now(), process.cpuUsage()];
+    const used = (cpuNow.user + cpuNow.system - phaseCpu.user - phaseCpu.system) / 1e6;
+    console.log(`    ${phase}: ${((now - phaseAt) / 1000).toFixed(1)} s wall, ${used.toFixed(1)} s CPU, RSS ${mb(process.memoryUsage.rss())} (load ${loadavg()[0]!.toFixed(1)})`);
+    [phaseAt, phaseCpu] = [now, cpuNow];
+  };
+  const [result, peak] = await withPeakMemory(() => detectDuplicates(db, actor, { onPhase }));
   const detectMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   const hwm = highWaterMark();

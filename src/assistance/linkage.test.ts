@@ -5,11 +5,13 @@ import {
   clusterOf,
   COMPARISONS,
   comparePair,
+  estimateLambda,
   forEachCandidatePair,
   HOUSEHOLD_LEVELS,
   householdLevel,
   linkRecords,
   patternKey,
+  PairList,
   patternOf,
   prepareRecord,
   reasonsOf,
@@ -111,14 +113,35 @@ describe('Fellegi–Sunter record linkage', () => {
     expect(skipped.skippedBlocks).toBeGreaterThan(0);
   });
 
-  it('grades household composition by the share of the smaller household alike: none, some, most, all', () => {
-    expect(HOUSEHOLD_LEVELS[householdLevel(0, 5)]).toBe('none alike');
+  it('grades household composition by the members alike: none, some or most of the larger household, all of the smaller, all of both', () => {
+    expect(HOUSEHOLD_LEVELS[householdLevel(0, 5, 5)]).toBe('none alike');
     // Two namesake families of six sharing one more namesake pair.
-    expect(HOUSEHOLD_LEVELS[householdLevel(1, 6)]).toBe('some alike');
-    expect(HOUSEHOLD_LEVELS[householdLevel(2, 5)]).toBe('most alike');
+    expect(HOUSEHOLD_LEVELS[householdLevel(1, 6, 6)]).toBe('some alike');
+    expect(HOUSEHOLD_LEVELS[householdLevel(2, 5, 5)]).toBe('most alike');
     // A couple registered twice; a family of five registered twice, every member alike.
-    expect(HOUSEHOLD_LEVELS[householdLevel(1, 2)]).toBe('all alike');
-    expect(HOUSEHOLD_LEVELS[householdLevel(4, 5)]).toBe('all alike');
+    expect(HOUSEHOLD_LEVELS[householdLevel(1, 2, 2)]).toBe('all alike');
+    expect(HOUSEHOLD_LEVELS[householdLevel(4, 5, 5)]).toBe('all alike');
+    // A namesake couple alike with the parents of a family of seven: all of the smaller only.
+    expect(HOUSEHOLD_LEVELS[householdLevel(1, 2, 7)]).toBe('all of the smaller alike');
+    // Most of the smaller household but under half of the larger: three namesakes of a family of four in one of seven.
+    expect(HOUSEHOLD_LEVELS[householdLevel(2, 4, 7)]).toBe('some alike');
+    expect(HOUSEHOLD_LEVELS[householdLevel(3, 5, 6)]).toBe('most alike');
+  });
+
+  it('keeps in a list of chunks every pair pushed, past the end of a chunk', () => {
+    const list = new PairList();
+    for (let at = 0; at < 70_000; at++) list.push(at, at + 1, at / 2, -at);
+    expect(list.length).toBe(70_000);
+    for (const at of [0, 65_535, 65_536, 69_999]) expect([list.left(at), list.right(at), list.evidence(at), list.person(at)]).toEqual([at, at + 1, at / 2, -at]);
+  });
+
+  it('learns a λ below one in a million when the registry is that large (it was held at 10⁻⁶)', () => {
+    const { records } = plantedRegistry(1_000, 7);
+    const prepared = records.map((record) => prepareRecord(record));
+    const model = linkRecords(prepared, 0.5, { uSamples: 5_000 }).model;
+    // The same sure pair counted among the pairs of a registry of 4 million people.
+    const sure = patternKey(comparePair(prepared[0]!, prepared[0]!).pattern);
+    expect(estimateLambda(model, new Map([[sure, 10]]), 4_000_000)).toBeLessThan(1e-11);
   });
 
   it('joins pairs into people through chains', () => {
@@ -155,6 +178,10 @@ describe('Fellegi–Sunter record linkage', () => {
     const foundSet = new Set(found);
     expect(moved.length).toBeGreaterThan(20);
     expect(moved.filter((pair) => foundSet.has(pair)).length / moved.length).toBeGreaterThanOrEqual(0.8);
+    // The walk keeps fewer pairs than it compares, sized by the λ it assumes: assuming one far too
+    // low drops pairs it then needs, and a second walk must bring them back (the same pairs found).
+    const assumedTooLow = linkRecords(records.map((record) => prepareRecord(record)), 0.5, { uSamples: 50_000, assumedLambda: 1e-12 });
+    expect(assumedTooLow.matches.map(({ i, j, weight }) => `${i}-${j}:${weight.toFixed(3)}`)).toEqual(run.matches.map(({ i, j, weight }) => `${i}-${j}:${weight.toFixed(3)}`));
     // A minute: the rare-name rules compare ten times more pairs than before, 2–3 s alone and over 5 s on a loaded machine.
   }, 60_000);
 

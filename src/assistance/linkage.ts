@@ -88,31 +88,50 @@ function contactKey(contact: string | null): string | null {
 }
 
 /**
- * Strings shared between the records of one run: a registry repeats a few hundred names a
- * million times, and each record would otherwise hold its own copies of their folded, canonical
- * and phonetic forms. One per run (a long-lived one would only grow).
+ * Strings and token lists shared between the records of one run: a registry repeats a few hundred
+ * names a million times, and each record would otherwise hold its own copies of their folded,
+ * canonical and phonetic forms and its own arrays of tokens (some 120 bytes a record). One per run
+ * (a long-lived one would only grow).
  */
-export type InternTable = Map<string, string>;
+export interface InternTable {
+  strings: Map<string, string>;
+  /** Sorted canonical tokens by their joined form. */
+  tokens: Map<string, readonly string[]>;
+}
+
+export const internTable = (): InternTable => ({ strings: new Map(), tokens: new Map() });
 
 const interned = (table: InternTable | undefined, text: string): string => {
   if (table === undefined) return text;
-  const known = table.get(text);
+  const known = table.strings.get(text);
   if (known !== undefined) return known;
-  table.set(text, text);
+  table.strings.set(text, text);
   return text;
 };
 
+/** The sorted canonical tokens of a name and their joined form (the key names are compared and counted on). */
+function tokensOf(table: InternTable | undefined, name: string): { tokens: readonly string[]; key: string } {
+  const tokens = nameTokens(name).sort();
+  const key = interned(table, tokens.join(' '));
+  if (table === undefined) return { tokens, key };
+  const known = table.tokens.get(key);
+  if (known !== undefined) return { tokens: known, key };
+  const shared = tokens.map((token) => interned(table, token));
+  table.tokens.set(key, shared);
+  return { tokens: shared, key };
+}
+
 export function prepareRecord(record: LinkageRecord, table?: InternTable): PreparedRecord {
-  const given = nameTokens(record.givenNames).sort().map((token) => interned(table, token));
-  const family = nameTokens(record.familyName).sort().map((token) => interned(table, token));
+  const { tokens: given, key: givenKey } = tokensOf(table, record.givenNames);
+  const { tokens: family, key: familyKey } = tokensOf(table, record.familyName);
   const date = record.birthDate !== null && /^\d{4}-\d{2}-\d{2}$/.test(record.birthDate) ? record.birthDate.replace(/-/g, '') : null;
   return {
     givenFold: interned(table, foldSpelling(record.givenNames)),
     familyFold: interned(table, foldSpelling(record.familyName)),
     given,
     family,
-    givenKey: interned(table, given.join(' ')),
-    familyKey: interned(table, family.join(' ')),
+    givenKey,
+    familyKey,
     givenSound: interned(table, given.map(phoneticKey).join(' ')),
     familySound: interned(table, family.map(phoneticKey).join(' ')),
     sex: record.sex,
@@ -235,6 +254,8 @@ export interface PairDetail {
   birthGap: number | null;
   /** Another member of each household is alike too (set after scoring, by householdEvidence). */
   household?: boolean;
+  /** The level of HOUSEHOLD_LEVELS between the two households, where there was evidence either way. */
+  householdLevel?: number;
 }
 
 /** The place codes share all but their last two characters: admin1 of an admin2 P-code (ML05 of ML0501), a postcode's district. */
@@ -791,6 +812,9 @@ export function trainModel(records: readonly PreparedRecord[], countsByRule: Rea
  * and every namesake would pass; over all pairs, agreeing names must be outweighed by the odds
  * against any two people being one.
  */
+/** The least λ: one pair of one person among the 5·10¹² pairs of three million people. */
+const LAMBDA_FLOOR = 1e-13;
+
 export function estimateLambda(model: LinkageModel, patternCounts: ReadonlyMap<number, number>, records: number): number {
   const totalPairs = Math.max(1, (records * (records - 1)) / 2);
   const active = COMPARISONS.map(() => true);
@@ -799,7 +823,10 @@ export function estimateLambda(model: LinkageModel, patternCounts: ReadonlyMap<n
   for (let iteration = 0; iteration < 500; iteration++) {
     let matches = 0;
     for (const { ratio, count } of patterns) matches += count / (1 + Math.exp(-(Math.log(lambda / (1 - lambda)) + ratio)));
-    const next = clamp(matches / totalPairs);
+    // Not clamp(): its floor of 10⁻⁶ is above λ from 200,000 people up (10,000 pairs of one person
+    // among 2·10¹⁰ are 5·10⁻⁷; at a million, 10⁻⁷), and held there the prior odds were too high by
+    // up to 3 bits, which let namesakes through as the registry grew.
+    const next = Math.min(0.5, Math.max(LAMBDA_FLOOR, matches / totalPairs));
     if (Math.abs(next - lambda) < lambda * 1e-6) return next;
     lambda = next;
   }
@@ -892,15 +919,24 @@ export interface LinkageRun {
 export const ALIKE_BITS = 10;
 /** Pairs below and above these probabilities (before the household) are taken as different people and as one person when the household weight is learned. */
 const HOUSEHOLD_DIFFERENT = 0.01;
+/**
+ * The most a household level may add: 14 bits, 16,000 to 1 (at 200,000 generated people "all alike"
+ * learns 9.8). A level seen among a handful of namesakes only would otherwise learn odds without
+ * bound from its pseudo-counts, and the walk needs a bound to know which pairs it may drop.
+ */
+export const HOUSEHOLD_MAX_BITS = 14;
 const HOUSEHOLD_SAME = 0.99;
 
 /**
- * Levels of household composition between the households of a pair: how many of the smaller
- * household's members have an alike counterpart in the other (each counted once on each side,
- * the pair itself included). A family registered twice brings most or all of its members alike at
- * once (head, spouse, children); two namesake families bring one or two pairs.
+ * Levels of household composition between the households of a pair: how many members have an
+ * alike counterpart in the other household (each counted once on each side, the pair itself
+ * included), as a share of the larger household (householdLevel). A family registered twice brings most or all of its members alike at
+ * once (head, spouse, children); two namesake families bring one or two pairs. "All" is split by
+ * the larger household: every member of both alike, or all of the smaller only, the other having
+ * more (a couple alike inside a family of seven): at 200,000 generated people most false pairs
+ * at "all alike" were of the second kind, and it learns +0.3 bits where the first learns +9.8.
  */
-export const HOUSEHOLD_LEVELS = ['none alike', 'some alike', 'most alike', 'all alike'] as const;
+export const HOUSEHOLD_LEVELS = ['none alike', 'some alike', 'most alike', 'all of the smaller alike', 'all alike'] as const;
 
 /** The household weight learned from the pairs: m and u of each level of HOUSEHOLD_LEVELS, and its bits. */
 export interface HouseholdWeight {
@@ -911,13 +947,18 @@ export interface HouseholdWeight {
 }
 
 /**
- * The level of household composition from the members alike besides the pair itself: none, less
- * than half of the smaller household, half or more, all of it.
+ * The level of household composition from the members alike besides the pair itself: none; less
+ * than half of the larger household, or half or more; all of the smaller while the larger has
+ * more; all of both. Shares of the larger: three namesakes of a family of four inside a family of
+ * seven are "some", not "most" (at a million generated people most false pairs were "most alike"
+ * between households of unequal size; at 200,000 F1 0.955 → 0.967 with shares of the larger).
  */
-export function householdLevel(othersAlike: number, smaller: number): number {
+export function householdLevel(othersAlike: number, smaller: number, larger = smaller): number {
   if (othersAlike === 0) return 0;
-  const share = (othersAlike + 1) / smaller;
-  return share >= 1 ? 3 : share >= 0.5 ? 2 : 1;
+  const alike = othersAlike + 1;
+  if (alike >= larger) return 4;
+  if (alike >= smaller) return 3;
+  return alike / larger < 0.5 ? 1 : 2;
 }
 
 /**
@@ -940,7 +981,7 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
   const sizes = new Map<number, number>();
   for (const record of records) if (record.household !== null) sizes.set(record.household, (sizes.get(record.household) ?? 0) + 1);
   const householdPair = (at: number): number | null => {
-    const [a, b] = [records[candidates.left[at]!]!.household, records[candidates.right[at]!]!.household];
+    const [a, b] = [records[candidates.left(at)]!.household, records[candidates.right(at)]!.household];
     if (a === null || b === null || a === b) return null;
     // Household ids are below 2^26 (67 million): the pair of them fits a double exactly.
     return a < b ? a * 67_108_864 + b : b * 67_108_864 + a;
@@ -948,12 +989,12 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
   // The alike pairs sorted by their pair of households, in typed arrays: at a million people
   // there are millions of them, and a map of small arrays cost some 100 bytes each.
   let alikeCount = 0;
-  for (let at = 0; at < candidates.length; at++) if (candidates.person[at]! >= ALIKE_BITS && householdPair(at) !== null) alikeCount++;
+  for (let at = 0; at < candidates.length; at++) if (candidates.person(at) >= ALIKE_BITS && householdPair(at) !== null) alikeCount++;
   if (alikeCount === 0) return null;
   const order = new Int32Array(alikeCount);
   const unsortedKeys = new Float64Array(alikeCount);
   for (let at = 0, next = 0; at < candidates.length; at++) {
-    if (candidates.person[at]! < ALIKE_BITS) continue;
+    if (candidates.person(at) < ALIKE_BITS) continue;
     const key = householdPair(at);
     if (key === null) continue;
     order[next] = at;
@@ -990,8 +1031,9 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
   for (let at = 0; at < candidates.length; at++) {
     const key = householdPair(at);
     if (key === null) continue;
-    const [i, j] = [candidates.left[at]!, candidates.right[at]!];
-    const smaller = Math.min(sizes.get(records[i]!.household!) ?? 0, sizes.get(records[j]!.household!) ?? 0);
+    const [i, j] = [candidates.left(at), candidates.right(at)];
+    const [sizeI, sizeJ] = [sizes.get(records[i]!.household!) ?? 0, sizes.get(records[j]!.household!) ?? 0];
+    const smaller = Math.min(sizeI, sizeJ);
     if (smaller < 2) continue;
     // The other members alike, each counted once on each side (a father and his namesake son
     // alike to one registration are one member matched, not two).
@@ -1004,7 +1046,7 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
     let bestOfJ = -Infinity;
     for (let position = firstOf(key); position < alikeCount && alikeKeys[position] === key; position++) {
       const other = alikeAt[position]!;
-      const [k, l] = [candidates.left[other]!, candidates.right[other]!];
+      const [k, l] = [candidates.left(other), candidates.right(other)];
       if (k === i || l === i) bestOfI = Math.max(bestOfI, weights[other]!);
       if (k === j || l === j) bestOfJ = Math.max(bestOfJ, weights[other]!);
       if (k === i || k === j || l === i || l === j) continue;
@@ -1016,48 +1058,73 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
     // Others alike but this pair not the best of its members there: no evidence either way
     // (the cross pairs of a family registered twice, the head and the other side's spouse).
     if (others > 0 && (weights[at]! < bestOfI || weights[at]! < bestOfJ)) continue;
-    const level = householdLevel(others, smaller);
+    const level = householdLevel(others, smaller, Math.max(sizeI, sizeJ));
     state[at] = level;
     if (weights[at]! >= sameBits) sameAt[level]!++;
-    else if (weights[at]! <= differentBits && candidates.person[at]! >= ALIKE_BITS) differentAt[level]!++;
+    else if (weights[at]! <= differentBits && candidates.person(at) >= ALIKE_BITS) differentAt[level]!++;
   }
   // Half a pair of pseudo-counts per level: a registry with no sure pair yet learns nothing extreme.
   const total = (counts: number[]): number => counts.reduce((sum, count) => sum + count, 0) + levels / 2;
   const m = sameAt.map((count) => clamp((count + 0.5) / total(sameAt)));
   const u = differentAt.map((count) => clamp((count + 0.5) / total(differentAt)));
-  const weight: HouseholdWeight = { m, u, bits: m.map((value, level) => Math.log2(value / u[level]!)) };
+  const weight: HouseholdWeight = { m, u, bits: m.map((value, level) => Math.min(HOUSEHOLD_MAX_BITS, Math.log2(value / u[level]!))) };
   for (let at = 0; at < candidates.length; at++) if (state[at]! >= 0) weights[at] = weights[at]! + weight.bits[state[at]!]!;
   candidates.household = state;
   return weight;
 }
 
-/** Pairs and their evidence in growing typed arrays: millions of them cost 16 bytes each, not an object each. */
-class PairList {
-  left = new Int32Array(1024);
-  right = new Int32Array(1024);
-  evidence = new Float32Array(1024);
-  /** The evidence of the person's own fields (names, birth, sex, phone, document): what "alike" is judged on. */
-  person = new Float32Array(1024);
+/** Entries per chunk of a PairList (2^16: 1 MB for the four arrays, little for a small registry). */
+const CHUNK_BITS = 16;
+const CHUNK = 1 << CHUNK_BITS;
+const IN_CHUNK = CHUNK - 1;
+
+/**
+ * Pairs and their evidence in typed arrays of fixed-size chunks: millions of them cost 16 bytes
+ * each, not an object each, and growing never copies (a doubling array held the old and the new
+ * copy at once, up to three times the list: at a million people 16 million pairs, some 400 MB at
+ * the moment it grew).
+ */
+export class PairList {
+  private lefts: Int32Array[] = [];
+  private rights: Int32Array[] = [];
+  private evidences: Float32Array[] = [];
+  private persons: Float32Array[] = [];
   /** Set by householdEvidence: the level of HOUSEHOLD_LEVELS of each pair, -1 where there is none. */
   household: Int8Array | null = null;
   length = 0;
 
   push(i: number, j: number, evidence: number, person: number): void {
-    if (this.length === this.left.length) {
-      const grow = <T extends Int32Array | Float32Array>(array: T, next: T): T => {
-        next.set(array);
-        return next;
-      };
-      this.left = grow(this.left, new Int32Array(this.length * 2));
-      this.right = grow(this.right, new Int32Array(this.length * 2));
-      this.evidence = grow(this.evidence, new Float32Array(this.length * 2));
-      this.person = grow(this.person, new Float32Array(this.length * 2));
+    const offset = this.length & IN_CHUNK;
+    if (offset === 0) {
+      this.lefts.push(new Int32Array(CHUNK));
+      this.rights.push(new Int32Array(CHUNK));
+      this.evidences.push(new Float32Array(CHUNK));
+      this.persons.push(new Float32Array(CHUNK));
     }
-    this.left[this.length] = i;
-    this.right[this.length] = j;
-    this.evidence[this.length] = evidence;
-    this.person[this.length] = person;
+    const chunk = this.length >>> CHUNK_BITS;
+    this.lefts[chunk]![offset] = i;
+    this.rights[chunk]![offset] = j;
+    this.evidences[chunk]![offset] = evidence;
+    this.persons[chunk]![offset] = person;
     this.length++;
+  }
+
+  left(at: number): number {
+    return this.lefts[at >>> CHUNK_BITS]![at & IN_CHUNK]!;
+  }
+
+  right(at: number): number {
+    return this.rights[at >>> CHUNK_BITS]![at & IN_CHUNK]!;
+  }
+
+  /** The pair's evidence (bits, without the prior odds). */
+  evidence(at: number): number {
+    return this.evidences[at >>> CHUNK_BITS]![at & IN_CHUNK]!;
+  }
+
+  /** The evidence of the person's own fields (names, birth, sex, phone, document): what "alike" is judged on. */
+  person(at: number): number {
+    return this.persons[at >>> CHUNK_BITS]![at & IN_CHUNK]!;
   }
 }
 
@@ -1066,8 +1133,22 @@ class PairList {
  * Two walks over the blocks: every rule's pairs (up to trainingPairs each) for EM, then each pair
  * compared once, counted for λ and kept compactly when it could pass; no object per pair compared.
  */
-export function linkRecords(records: readonly PreparedRecord[], threshold: number, options: { maxBlock?: number; uSamples?: number; trainingPairs?: number } = {}): LinkageRun {
+export function linkRecords(
+  records: readonly PreparedRecord[],
+  threshold: number,
+  options: {
+    maxBlock?: number;
+    uSamples?: number;
+    trainingPairs?: number;
+    /** λ the walk assumes when it decides which pairs to keep (tests: a wrong one must not lose pairs). */
+    assumedLambda?: number;
+    /** Called at the end of each phase, for the bench's timings. */
+    onPhase?: (phase: string) => void;
+  } = {},
+): LinkageRun {
+  const phase = options.onPhase ?? ((): void => undefined);
   const index = blockingIndex(records);
+  phase('blocking keys');
   const byRule = BLOCKING_RULES.map(() => new Map<number, number>());
   const seenByRule = BLOCKING_RULES.map(() => 0);
   const limit = options.trainingPairs ?? 2_000_000;
@@ -1084,40 +1165,67 @@ export function linkRecords(records: readonly PreparedRecord[], threshold: numbe
     },
     { maxBlock: options.maxBlock, everyRule: true },
   );
+  phase('training pairs');
   const model = trainModel(records, byRule, { u: estimateU(records, options.uSamples) });
+  phase('EM');
   // One walk compares each pair once: its pattern is counted for λ, and the pair is kept (two
-  // numbers and its evidence, 12 bytes) when its evidence could reach the threshold with the
-  // household's help, or counts as alike for its household.
+  // numbers and its evidence, 16 bytes) when it counts as alike for its household, or when its
+  // evidence could reach the threshold with the prior odds and the most the household can add.
+  // The prior is not known before the walk (λ is learned from its patterns): the walk assumes the
+  // λ of the training pairs, which counts a pair once per rule that finds it and so comes out
+  // higher (three times at 200,000 generated people). Should the walk's λ be higher still, the
+  // pairs are walked again keeping all that could pass at any λ: never a pair lost, and at a
+  // million people half the pairs compared not held.
   const floor = Math.min(threshold, 0.05);
   const floorBits = Math.min(ALIKE_BITS, Math.log2(floor / (1 - floor)));
-  const scored = new Map<number, number>();
-  const candidates = new PairList();
-  const { pairs, skippedBlocks } = forEachCandidatePair(
-    index,
-    (i, j) => {
-      const detail = comparePair(records[i]!, records[j]!);
-      const key = patternKey(detail.pattern);
-      scored.set(key, (scored.get(key) ?? 0) + 1);
-      const evidence = evidenceBits(model, detail, records[i]!);
-      if (evidence >= floorBits) candidates.push(i, j, evidence, evidenceBits(model, detail, records[i]!, true));
-    },
-    { maxBlock: options.maxBlock },
-  );
-  model.lambda = estimateLambda(model, scored, records.length);
+  const merged = new Map<number, number>();
+  for (const counts of byRule) for (const [key, found] of counts) merged.set(key, (merged.get(key) ?? 0) + found);
+  const assumedLambda = options.assumedLambda ?? estimateLambda(model, merged, records.length);
+  const bitsToKeep = (lambda: number): number => Math.max(floorBits, Math.log2(floor / (1 - floor)) - Math.log2(lambda / (1 - lambda)) - HOUSEHOLD_MAX_BITS);
+  const walk = (keepBits: number): { scored: Map<number, number>; candidates: PairList; pairs: number; skippedBlocks: number } => {
+    const scored = new Map<number, number>();
+    const candidates = new PairList();
+    const { pairs, skippedBlocks } = forEachCandidatePair(
+      index,
+      (i, j) => {
+        const detail = comparePair(records[i]!, records[j]!);
+        const key = patternKey(detail.pattern);
+        scored.set(key, (scored.get(key) ?? 0) + 1);
+        const evidence = evidenceBits(model, detail, records[i]!);
+        if (evidence < floorBits) return;
+        const person = evidenceBits(model, detail, records[i]!, true);
+        if (evidence >= keepBits || person >= ALIKE_BITS) candidates.push(i, j, evidence, person);
+      },
+      { maxBlock: options.maxBlock },
+    );
+    return { scored, candidates, pairs, skippedBlocks };
+  };
+  let compared = walk(bitsToKeep(assumedLambda));
+  model.lambda = estimateLambda(model, compared.scored, records.length);
+  phase(`pairs compared (${compared.pairs} pairs, ${compared.candidates.length} kept, λ ${model.lambda.toExponential(2)} where ${assumedLambda.toExponential(2)} was assumed)`);
+  if (model.lambda > assumedLambda) {
+    compared = walk(floorBits);
+    phase(`pairs compared again (${compared.candidates.length} kept)`);
+  }
+  const { candidates, pairs, skippedBlocks } = compared;
   const prior = Math.log2(model.lambda / (1 - model.lambda));
   const weights = new Float32Array(candidates.length);
-  for (let at = 0; at < candidates.length; at++) weights[at] = prior + candidates.evidence[at]!;
+  for (let at = 0; at < candidates.length; at++) weights[at] = prior + candidates.evidence(at);
   model.household = householdEvidence(records, candidates, weights);
+  phase('household');
   const thresholdBits = Math.log2(threshold / (1 - threshold));
   const matches: MatchedPair[] = [];
   for (let at = 0; at < candidates.length; at++) {
     const weight = weights[at]!;
     if (weight < thresholdBits) continue;
-    const [i, j] = [candidates.left[at]!, candidates.right[at]!];
+    const [i, j] = [candidates.left(at), candidates.right(at)];
     const detail = comparePair(records[i]!, records[j]!);
-    if ((candidates.household?.[at] ?? -1) >= 1) detail.household = true;
+    const householdAt = candidates.household?.[at] ?? -1;
+    if (householdAt >= 1) detail.household = true;
+    if (householdAt >= 0) detail.householdLevel = householdAt;
     matches.push({ i, j, weight, probability: 1 / (1 + Math.pow(2, -weight)), detail });
   }
+  phase('matches');
   return { model, compared: pairs, skippedBlocks, matches };
 }
 

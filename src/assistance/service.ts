@@ -10,7 +10,7 @@ import { can, type Principal } from '../access/verbs.js';
 import type { Queryable } from '../core/db.js';
 import { AppError } from '../core/errors.js';
 import * as geo from '../geo/service.js';
-import { linkRecords, prepareRecord, reasonsOf, type InternTable, type PreparedRecord } from './linkage.js';
+import { internTable, linkRecords, prepareRecord, reasonsOf, type InternTable, type PreparedRecord } from './linkage.js';
 import * as q from './queries.js';
 import { chooseThreshold, DEFAULT_THRESHOLD, MIN_THRESHOLD, type LabelledPair, type ThresholdChoice } from './threshold.js';
 
@@ -337,7 +337,8 @@ export interface DetectionResult {
   threshold: ThresholdInForce;
 }
 
-export async function detectDuplicates(db: Queryable, actor: Actor): Promise<DetectionResult> {
+export async function detectDuplicates(db: Queryable, actor: Actor, options: { onPhase?: (phase: string) => void } = {}): Promise<DetectionResult> {
+  const phase = options.onPhase ?? ((): void => undefined);
   return audited(
     db,
     actor,
@@ -346,7 +347,7 @@ export async function detectDuplicates(db: Queryable, actor: Actor): Promise<Det
       const records: PreparedRecord[] = [];
       const memberIds: number[] = [];
       const householdIds: number[] = [];
-      const table: InternTable = new Map();
+      const table = internTable();
       for (let after = 0; ; ) {
         const page = await q.comparableMembers(tx, scope, after, DETECTION_PAGE);
         for (const row of page) {
@@ -359,7 +360,8 @@ export async function detectDuplicates(db: Queryable, actor: Actor): Promise<Det
       }
       // Pairs are kept down to the lowest threshold a choice may give, so that the decided pairs
       // are scored by this run's model (it is learned again each run) before the cut is chosen.
-      const run = linkRecords(records, MIN_THRESHOLD);
+      phase(`members read (${records.length})`);
+      const run = linkRecords(records, MIN_THRESHOLD, { onPhase: phase });
       const probabilityOf = new Map<string, number>();
       for (const { i, j, probability } of run.matches) probabilityOf.set(`${Math.min(memberIds[i]!, memberIds[j]!)}:${Math.max(memberIds[i]!, memberIds[j]!)}`, probability);
       // Only pairs of members this run compares: a withdrawn consent takes its labels with it.
@@ -384,6 +386,7 @@ export async function detectDuplicates(db: Queryable, actor: Actor): Promise<Det
       for (let start = 0; start < candidates.length; start += CANDIDATE_BATCH) added += await q.insertCandidates(tx, candidates.slice(start, start + CANDIDATE_BATCH));
       const threshold: ThresholdInForce = { threshold: choice.threshold, source: choice.source, labels: choice.labels, same: choice.same };
       await q.insertDetectionRun(tx, { by: actorName(actor), ...threshold, compared: run.compared, found: candidates.length, added });
+      phase(`candidates stored (${added} new)`);
       return { compared: run.compared, found: candidates.length, added, threshold };
     },
     (result) => ({ action: 'assistance.duplicates.detect', objectType: 'registry', objectId: null, summary: result }),
