@@ -1171,16 +1171,16 @@ export function linkRecords(
   // One walk compares each pair once: its pattern is counted for λ, and the pair is kept (two
   // numbers and its evidence, 16 bytes) when it counts as alike for its household, or when its
   // evidence could reach the threshold with the prior odds and the most the household can add.
-  // The prior is not known before the walk (λ is learned from its patterns): the walk assumes the
-  // λ of the training pairs, which counts a pair once per rule that finds it and so comes out
-  // higher (three times at 200,000 generated people). Should the walk's λ be higher still, the
-  // pairs are walked again keeping all that could pass at any λ: never a pair lost, and at a
-  // million people half the pairs compared not held.
+  // The prior is not known before the walk (λ is learned from its patterns): the walk assumes four
+  // times the λ of the training pairs. That λ counts a pair once per rule that finds it (three
+  // times the final one at 200,000 generated people) but stops at trainingPairs a rule (0.56 times
+  // the final one at a million). Should the walk's λ be higher still, the pairs are walked again
+  // keeping all that could pass at any λ: never a pair lost.
   const floor = Math.min(threshold, 0.05);
   const floorBits = Math.min(ALIKE_BITS, Math.log2(floor / (1 - floor)));
   const merged = new Map<number, number>();
   for (const counts of byRule) for (const [key, found] of counts) merged.set(key, (merged.get(key) ?? 0) + found);
-  const assumedLambda = options.assumedLambda ?? estimateLambda(model, merged, records.length);
+  const assumedLambda = options.assumedLambda ?? Math.min(0.5, 4 * estimateLambda(model, merged, records.length));
   const bitsToKeep = (lambda: number): number => Math.max(floorBits, Math.log2(floor / (1 - floor)) - Math.log2(lambda / (1 - lambda)) - HOUSEHOLD_MAX_BITS);
   const walk = (keepBits: number): { scored: Map<number, number>; candidates: PairList; pairs: number; skippedBlocks: number } => {
     const scored = new Map<number, number>();
@@ -1204,6 +1204,8 @@ export function linkRecords(
   model.lambda = estimateLambda(model, compared.scored, records.length);
   phase(`pairs compared (${compared.pairs} pairs, ${compared.candidates.length} kept, λ ${model.lambda.toExponential(2)} where ${assumedLambda.toExponential(2)} was assumed)`);
   if (model.lambda > assumedLambda) {
+    // The first walk's pairs let go before the second walk holds its own.
+    compared = { scored: new Map(), candidates: new PairList(), pairs: 0, skippedBlocks: 0 };
     compared = walk(floorBits);
     phase(`pairs compared again (${compared.candidates.length} kept)`);
   }
