@@ -93,12 +93,15 @@ describe.skipIf(!browserTestsReady)('plans and funding in Chromium', () => {
     const expected = report.locator('[data-severity=expected]');
     expect(await expected.count()).toBeGreaterThan(0);
     expect(plain(await expected.first().textContent())).toContain('4 073 000');
-    expect(await page.getByTestId('funding-chart').locator('svg[role=img] title').textContent()).toBe('Financement dans le temps');
+    expect(await page.getByTestId('funding-chart').locator('svg[role=img] > title').textContent()).toBe('Financement dans le temps');
 
     const areaRow = page.getByTestId(`area-${area.code}`);
     const gapOf = async () => Number(await areaRow.getByTestId('area-gap').getAttribute('data-value'));
     const gapBefore = await gapOf();
     expect(gapBefore).toBeGreaterThan(1_200_000);
+    // The demo records funding already: what the form adds is measured against it.
+    const fundedOf = async () => Number(await keyFigures.getByTestId('plan-funded').getAttribute('data-value'));
+    const fundedBefore = await fundedOf();
 
     // 1,000,000 EUR at 1.2 USD per EUR, paid, earmarked to the area.
     const form = page.getByTestId('contribution-form');
@@ -125,6 +128,7 @@ describe.skipIf(!browserTestsReady)('plans and funding in Chromium', () => {
       `${new Intl.NumberFormat('fr-FR').format(gapBefore - 1_200_000).replace(/[\u202f\u00a0]/g, ' ')} $US`,
     );
     expect(Number(await areaRow.getByTestId('area-funded').getAttribute('data-value'))).toBeGreaterThanOrEqual(1_200_000);
+    await expect.poll(fundedOf, { timeout: 15_000 }).toBe(fundedBefore + 1_200_000);
     await expect.poll(() => page.getByTestId('funding-chart').getAttribute('data-points')).not.toBe('0');
     const echo = page.getByTestId('contributions-table').locator('tbody tr', { hasText: 'Union européenne (ECHO)' });
     expect(await echo.count()).toBe(1);
@@ -165,7 +169,8 @@ describe.skipIf(!browserTestsReady)('plans and funding in Chromium', () => {
     await form.getByTestId('contribution-submit').click();
     await expect.poll(async () => plain(await success.textContent()), { timeout: 15_000 }).toContain('Contribution de Coopération luxembourgeoise modifiée');
     await expect.poll(() => xof.getAttribute('data-status'), { timeout: 15_000 }).toBe('paid');
-    expect(await page.getByTestId('contributions-table').locator('tbody tr').count()).toBe(2);
+    // The demo's seven contributions and the two recorded here.
+    expect(await page.getByTestId('contributions-table').locator('tbody tr').count()).toBe(9);
     await page.getByTestId('funding-chart').screenshot({ path: 'test-results/e2e-plan-chart-fr.png' });
     await page.getByTestId('contributions-table').screenshot({ path: 'test-results/e2e-plan-contributions-fr.png' });
     // The change history loads when opened and lists the contributions just recorded and changed.
