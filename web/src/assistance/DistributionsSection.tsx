@@ -76,6 +76,20 @@ function DistributionList({ distribution, canRecord, onChanged }: { distribution
   );
 }
 
+/** A plan per option: its code and its name in the reader's language. */
+function PlanOptions({ plans }: { plans: PlansResponse['plans'] }) {
+  const format = useFormat();
+  return (
+    <>
+      {plans.map((candidate) => (
+        <option key={candidate.code} value={candidate.code}>
+          {candidate.code} — {localName(candidate.name, format.language)}
+        </option>
+      ))}
+    </>
+  );
+}
+
 /** What the distributions delivered for one plan, by its activity areas and by donor contribution. */
 function Trace({ version }: { version: number }) {
   const { t } = useTranslation();
@@ -103,11 +117,7 @@ function Trace({ version }: { version: number }) {
       {(plans.data?.plans.length ?? 0) > 1 ? (
         <Field id={`${id}-plan`} label={t('assistance.distributions.plan.plan')}>
           <select id={`${id}-plan`} value={planCode} onChange={(event) => setChosen(event.target.value)}>
-            {(plans.data?.plans ?? []).map((candidate) => (
-              <option key={candidate.code} value={candidate.code}>
-                {candidate.code} — {localName(candidate.name, format.language)}
-              </option>
-            ))}
+            <PlanOptions plans={plans.data?.plans ?? []} />
           </select>
         </Field>
       ) : null}
@@ -180,11 +190,7 @@ function PlanForm({ onPlanned }: { onPlanned: (id: number) => void }) {
         <Field id={`${id}-plan`} label={t('assistance.distributions.plan.plan')}>
           <select id={`${id}-plan`} value={draft.plan} onChange={(event) => setDraft({ ...draft, plan: event.target.value, area: '', contribution: '' })}>
             <option value="">{t('assistance.distributions.plan.noPlan')}</option>
-            {(plans.data?.plans ?? []).map((candidate) => (
-              <option key={candidate.code} value={candidate.code}>
-                {candidate.code} — {localName(candidate.name, format.language)}
-              </option>
-            ))}
+            <PlanOptions plans={plans.data?.plans ?? []} />
           </select>
         </Field>
         {draft.plan !== '' ? (
