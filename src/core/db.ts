@@ -23,6 +23,8 @@ export interface Queryable {
   exec(script: string): Promise<void>;
   /** Runs `work` in a transaction; nested calls become savepoints. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** COPY … FROM STDIN of rows in COPY's text format (see copyRows), on this connection or transaction. */
+  copyText(table: string, columns: readonly string[], text: string): Promise<void>;
 }
 
 export interface Database extends Queryable {
@@ -99,6 +101,7 @@ export class SessionQueryable implements Queryable {
     readonly kind: DatabaseKind,
     private readonly run: (sql: string, params: readonly unknown[]) => Promise<object[]>,
     private readonly runScript: (script: string) => Promise<void>,
+    private readonly runCopy: (sql: string, text: string) => Promise<void>,
   ) {}
 
   query<Row extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
@@ -107,6 +110,11 @@ export class SessionQueryable implements Queryable {
 
   exec(script: string): Promise<void> {
     return this.inTurn(() => translated(() => this.runScript(script)));
+  }
+
+  /** COPY on the session's own connection, so the rows are the transaction's (and see its temporary tables). */
+  copyText(table: string, columns: readonly string[], text: string): Promise<void> {
+    return this.inTurn(() => translated(() => this.runCopy(copyStatement(table, columns), text)));
   }
 
   private inTurn<T>(statement: () => Promise<T>): Promise<T> {
@@ -129,12 +137,24 @@ export class SessionQueryable implements Queryable {
   }
 }
 
+/** COPY's statement; PGlite reads the rows from the blob given with the query as /dev/blob. */
+function copyStatement(table: string, columns: readonly string[]): string {
+  return `COPY ${table} (${columns.join(', ')}) FROM STDIN`;
+}
+
+function pgliteCopy(sql: string): string {
+  return sql.replace(/FROM STDIN$/, "FROM '/dev/blob'");
+}
+
 function pgliteSession(tx: Pick<PgliteTransaction, 'query' | 'exec'>): SessionQueryable {
   return new SessionQueryable(
     'pglite',
     async (sql, params) => (await tx.query<object>(sql, params as unknown[])).rows,
     async (script) => {
       await tx.exec(script);
+    },
+    async (sql, text) => {
+      await tx.query(pgliteCopy(sql), [], { blob: new Blob([text]) });
     },
   );
 }
@@ -317,7 +337,7 @@ export class PgliteDatabase implements Database {
   copyText(table: string, columns: readonly string[], text: string): Promise<void> {
     return translated(() =>
       this.gate.run(async () => {
-        await this.pglite.query(`COPY ${table} (${columns.join(', ')}) FROM '/dev/blob'`, [], { blob: new Blob([text]) });
+        await this.pglite.query(pgliteCopy(copyStatement(table, columns)), [], { blob: new Blob([text]) });
       }),
     );
   }
@@ -349,6 +369,8 @@ function clientSession(client: pg.ClientBase): SessionQueryable {
     async (script) => {
       await client.query(script);
     },
+    // A COPY refused by the server (a bad value) ends its protocol cleanly: the transaction fails and rolls back as any statement's would.
+    (sql, text) => pipeline(Readable.from([text]), client.query(copyFrom(sql))),
   );
 }
 
@@ -423,7 +445,7 @@ export class PostgresDatabase implements Database {
   copyText(table: string, columns: readonly string[], text: string): Promise<void> {
     return this.withClient(async (client, markBroken) => {
       try {
-        await translated(() => pipeline(Readable.from([text]), client.query(copyFrom(`COPY ${table} (${columns.join(', ')}) FROM STDIN`))));
+        await translated(() => pipeline(Readable.from([text]), client.query(copyFrom(copyStatement(table, columns)))));
       } catch (error) {
         // A COPY cut off leaves the connection in the middle of the protocol.
         markBroken();
@@ -444,14 +466,12 @@ export class PostgresDatabase implements Database {
 }
 
 /**
- * Rows written with COPY (text format: tab-separated, `\N` for NULL, see copyTextValue) when `db`
- * is a database of its own; false for a session (a transaction, a test's rolled-back session),
- * which has no COPY here: the caller writes the rows its own way then.
+ * Rows written with COPY (text format: tab-separated, `\N` for NULL, see copyTextValue): on a
+ * connection of the pool, or on a transaction's own connection when `db` is a transaction (the
+ * rows are then the transaction's, and a temporary table of its session can take them).
  */
-export async function copyRows(db: Queryable, table: string, columns: readonly string[], text: string): Promise<boolean> {
-  if (!(db instanceof PgliteDatabase) && !(db instanceof PostgresDatabase)) return false;
+export async function copyRows(db: Queryable, table: string, columns: readonly string[], text: string): Promise<void> {
   await db.copyText(table, columns, text);
-  return true;
 }
 
 /** A value in COPY's text format: NULL as \N, and the backslash, tab, line feed and carriage return escaped. */

@@ -8,7 +8,8 @@
 import { parse as parseCsvStream, CsvError, type Parser } from 'csv-parse';
 import type yauzl from 'yauzl';
 import { AppError } from './errors.js';
-import { assertText, decodeTextChunks, decodeTextPieces, detectDelimiter, truncateForEcho, uniqueHeader } from './tabular.js';
+import { assertText, decodeTextChunks, decodeTextPieces, detectDelimiter, truncateForEcho, uniqueHeader, type CsvDelimiter } from './tabular.js';
+import { PlainCsvLines, type RecordDelimiter } from './plain-csv.js';
 import { isHxlRow } from './cells.js';
 import { inflateEntry, isBomb, openZip } from './zip-files.js';
 import { readDateStyles, readSharedStrings, worksheetRows, type WorkbookParts } from './xlsx-rows.js';
@@ -297,67 +298,103 @@ const DELIMITER_SAMPLE = 64 * 1024;
 
 async function* csvRows(source: TableFileSource): AsyncGenerator<RowBatch> {
   const chunks: Iterable<string> | AsyncIterable<string> = source instanceof Uint8Array ? textOfBytes(source) : textOfPieces(source);
+  // Lines without a quote are split directly (plain-csv.ts); from the first line with one, csv-parse reads the rest.
+  let plain: PlainCsvLines | null = null;
   let parser: Parser | null = null;
   let row = 0;
-  const records = (): RawRow[] => {
-    const batch: RawRow[] = [];
+  const add = (record: string[], batch: RawRow[]): void => {
+    row += 1;
+    const cells = record as Cell[];
+    for (let index = 0; index < cells.length; index += 1) if (cells[index] === '') cells[index] = null;
+    batch.push({ row, cells });
+  };
+  const numbered = (records: readonly string[][], batch: RawRow[]): RawRow[] => {
+    for (const record of records) add(record, batch);
+    return batch;
+  };
+  const parsed = (batch: RawRow[]): RawRow[] => {
+    if (parser === null) return batch;
     // The parser is a stream, but it parses each written chunk synchronously: its records are
     // drained here at once, so a batch costs one await instead of one per row.
-    for (let record = parser!.read() as string[] | null; record !== null; record = parser!.read() as string[] | null) {
-      row += 1;
-      const cells = record as Cell[];
-      for (let index = 0; index < cells.length; index += 1) if (cells[index] === '') cells[index] = null;
-      batch.push({ row, cells });
-    }
+    for (let record = parser.read() as string[] | null; record !== null; record = parser.read() as string[] | null) add(record, batch);
     return batch;
   };
   let failure: Error | null = null;
   const settle = (): void => {
     if (failure !== null) throw failure;
   };
+  let delimiter: CsvDelimiter = ',';
+  const startParser = (recordDelimiter: RecordDelimiter | null): Parser => {
+    const created = parseCsvStream({
+      delimiter,
+      relax_column_count: true,
+      relax_quotes: true,
+      skip_empty_lines: false,
+      max_record_size: 1024 * 1024,
+      // The line end the plain split already met: csv-parse would otherwise look for one again.
+      ...(recordDelimiter === null ? {} : { record_delimiter: recordDelimiter }),
+    });
+    created.on('error', (error) => {
+      failure = error;
+    });
+    return created;
+  };
+  /** The rows of one more piece of text (`end`: the file's end). */
+  const read = (text: string, end: boolean): RawRow[] => {
+    if (plain !== null) {
+      const { records, handOver } = plain.push(text, end);
+      const batch = numbered(records, []);
+      if (handOver === null) return batch;
+      parser = startParser(plain.recordDelimiter);
+      plain = null;
+      // Not awaited: the stream would hold its callback until its records are read.
+      parser.write(handOver);
+      if (end) parser.end();
+      return parsed(batch);
+    }
+    if (end) parser!.end();
+    else parser!.write(text);
+    return parsed([]);
+  };
   try {
     // The delimiter is told by the file's first 64 KB, however small the pieces it arrives in.
     let head = '';
-    const start = (text: string): Parser => {
-      const created = parseCsvStream({
-        delimiter: detectDelimiter(text.slice(0, DELIMITER_SAMPLE)),
-        relax_column_count: true,
-        relax_quotes: true,
-        skip_empty_lines: false,
-        max_record_size: 1024 * 1024,
-      });
-      created.on('error', (error) => {
-        failure = error;
-      });
-      return created;
-    };
+    let started = false;
     for await (const piece of chunks) {
       let chunk = piece;
-      if (parser === null) {
+      if (!started) {
         head += piece;
         if (head.length < DELIMITER_SAMPLE) continue;
-        parser = start(head);
+        delimiter = detectDelimiter(head.slice(0, DELIMITER_SAMPLE));
+        plain = new PlainCsvLines(delimiter);
+        started = true;
         chunk = head;
         head = '';
       }
-      // Not awaited: the stream would hold its callback until its records are read, below.
-      parser.write(chunk);
-      const batch = records();
+      const batch = read(chunk, false);
       settle();
       if (batch.length > 0) yield { sheet: 'CSV', rows: batch };
       // Let the event loop breathe between chunks: other requests are served meanwhile.
       await new Promise((resolve) => setImmediate(resolve));
     }
-    if (parser === null && head !== '') {
-      parser = start(head);
-      parser.write(head);
+    if (!started) {
+      if (head === '') throw new AppError('import.empty');
+      delimiter = detectDelimiter(head.slice(0, DELIMITER_SAMPLE));
+      plain = new PlainCsvLines(delimiter);
+      started = true;
+      const batch = read(head, false);
+      settle();
+      if (batch.length > 0) yield { sheet: 'CSV', rows: batch };
     }
-    if (parser === null) throw new AppError('import.empty');
-    parser.end();
-    await new Promise((resolve) => setImmediate(resolve));
-    const rest = records();
+    // A stream's end is seen after a turn of the event loop.
+    const wasParsing = parser !== null;
+    const last = read('', true);
+    if (wasParsing || parser !== null) {
+      await new Promise((resolve) => setImmediate(resolve));
+      parsed(last);
+    }
     settle();
-    if (rest.length > 0) yield { sheet: 'CSV', rows: rest };
+    if (last.length > 0) yield { sheet: 'CSV', rows: last };
   } catch (error) {
     if (error instanceof CsvError) {
       if (error.code === 'CSV_QUOTE_NOT_CLOSED') throw new AppError('import.unclosedQuote', { row: row + 1 }, { cause: error });
@@ -365,7 +402,7 @@ async function* csvRows(source: TableFileSource): AsyncGenerator<RowBatch> {
     }
     throw error;
   } finally {
-    parser?.destroy();
+    (parser as Parser | null)?.destroy();
   }
 }
 

@@ -15,7 +15,7 @@ import { headerScore, mappingProblems, suggestMapping, templateKey, type ColumnM
 import * as q from './queries.js';
 import * as staging from './staging-queries.js';
 import { cellText, detectFormat, openTable, previewTableFile, readRows, visibleSheets } from '../core/table-files.js';
-import { columnIndex, DuplicateCheck, RULES, validateRow, type Finding, type RoundRules, type StagedFigure } from './validate.js';
+import { columnIndex, RULES, sameRowDuplicates, validateRow, type Finding, type RoundRules, type StagedFigure } from './validate.js';
 import { authoriseOperation } from './service.js';
 import { BATCH, IMPORT_JOB, MAX_ROWS, MAX_STORED_FINDINGS, nameIndexes, usableUpload } from './dtm-uploads.js';
 
@@ -284,7 +284,9 @@ async function runImport(
     const columns = columnIndex(table.headers, target.mapping);
     // Nothing in a mapped file is dropped silently: each column left unmapped is counted and reported.
     const unmapped = table.headers.flatMap((header, index) => (target.mapping[header] ? [] : [{ column: header, index, filled: 0 }]));
-    const duplicates = new DuplicateCheck();
+    const locationHeader = columns.locationCode?.header ?? columns.admin2Pcode?.header ?? null;
+    // Rows are staged between statements, outside any transaction (docs/scaling.md).
+    const stage = staging.sharedStage(jobId);
     const findings: Finding[] = [];
     const byRule: Record<string, number> = {};
     let findingsTruncated = false;
@@ -307,29 +309,25 @@ async function runImport(
         if (rowsRead > MAX_ROWS) throw new AppError('dtm.import.tooManyRows', { limit: MAX_ROWS });
         const { figures, findings: rowFindings } = validateRow(row, columns, rules);
         rowFindings.forEach(note);
-        for (const figure of figures) {
-          const duplicate = duplicates.check(figure, columns.locationCode?.header ?? columns.admin2Pcode?.header ?? null);
-          if (duplicate !== null) note(duplicate);
-          else batch.push(figure);
-        }
+        if (figures.length > 1) sameRowDuplicates(figures, locationHeader).forEach(note);
+        for (const figure of figures) batch.push(figure);
         for (const column of unmapped) if (cellText(row.cells[column.index]).trim() !== '') column.filled += 1;
       }
       if (batch.length >= BATCH) {
-        await staging.stageFigures(db, jobId, batch);
+        await staging.stageFigures(db, stage, batch);
         staged += batch.length;
         batch = [];
         await progress('reading', rowsRead);
       }
     }
-    await staging.stageFigures(db, jobId, batch);
+    await staging.stageFigures(db, stage, batch);
     staged += batch.length;
     if (rowsRead === 0) throw new AppError('import.empty');
-    const errors = Object.entries(byRule).reduce((sum, [rule, count]) => sum + (RULES[rule as keyof typeof RULES] === 'error' ? count : 0), 0);
-    if (staged === 0) throw new AppError('dtm.import.noValidRows', { rows: rowsRead, errors }, { details: { byRule, findings: findings.slice(0, 200) } });
+    if (staged === 0) throw new AppError('dtm.import.noValidRows', { rows: rowsRead, errors: countOf(byRule, 'error') }, { details: { byRule, findings: findings.slice(0, 200) } });
     await progress('storing', 0);
     // The swap joins the staged rows to the locations: with the staged rows' statistics the
     // planner sees hundreds of thousands of rows, not the few of an empty table, and hashes.
-    await staging.analyzeStage(db);
+    await staging.analyzeStage(db, stage);
 
     const result = await withVersions((bump) => audited(db, options.actor, async (tx) => {
       await staging.sortInMemory(tx);
@@ -362,8 +360,13 @@ async function runImport(
         rowsRead,
         actor: actorName(options.actor),
       });
-      await staging.upsertLocationsFromStage(tx, operation.id, jobId);
-      const stored = await staging.insertFiguresFromStage(tx, operation.id, round.id, importId, jobId);
+      // Rows repeating an earlier row's location and group leave the stage before anything is written from it.
+      const room = MAX_STORED_FINDINGS - findings.length;
+      const duplicates = await staging.removeDuplicateLocations(tx, stage, { operationId: operation.id, roundId: round.id, importId, column: locationHeader, room });
+      if (duplicates > 0) byRule.duplicateLocation = (byRule.duplicateLocation ?? 0) + duplicates;
+      if (duplicates > room) findingsTruncated = true;
+      await staging.upsertLocationsFromStage(tx, operation.id, stage);
+      const stored = await staging.insertFiguresFromStage(tx, operation.id, round.id, importId, stage);
       options.onProgress?.('checking', stored, stored);
       await staging.insertFindings(tx, operation.id, round.id, importId, findings);
       const previous = await q.previousRound(tx, round);
@@ -383,9 +386,10 @@ async function runImport(
       await q.rebuildSummary(tx, operation.id, round.id);
       // The operations list counts rounds of every status. Bumped last: the row stays locked until commit.
       await bump(tx, [versionKeys.dtmRounds]);
-      const warnings = Object.entries(byRule).reduce((sum, [rule, count]) => sum + (RULES[rule as keyof typeof RULES] === 'warning' ? count : 0), 0);
+      const errors = countOf(byRule, 'error');
+      const warnings = countOf(byRule, 'warning');
       await q.finishImport(tx, operation.id, importId, { stored, errors, warnings });
-      await staging.clearStage(tx, [jobId]);
+      await staging.dropStage(tx, stage);
       const outcome: ImportResult = {
         importId,
         roundId: round.id,
@@ -418,6 +422,11 @@ async function runImport(
     await jobs.failJob(db, jobId, error).catch(() => undefined);
     throw error;
   }
+}
+
+/** Findings of one severity, from the counts by rule. */
+function countOf(byRule: Record<string, number>, severity: 'error' | 'warning'): number {
+  return Object.entries(byRule).reduce((sum, [rule, count]) => sum + (RULES[rule as keyof typeof RULES] === severity ? count : 0), 0);
 }
 
 /** At start-up: imports cut short by a crash are marked interrupted and their staged rows swept. */

@@ -47,9 +47,6 @@ const STAGE_COLUMNS = [
   ['assessed_on', 'date'],
 ] as const;
 
-const STAGE_INSERT = `INSERT INTO dtm_figure_stage (job_id, ${STAGE_COLUMNS.map(([name]) => name).join(', ')})
-  SELECT $1::bigint, * FROM unnest(${STAGE_COLUMNS.map(([, type], index) => `$${index + 2}::${type}[]`).join(', ')})`;
-
 /** A staged figure's values in STAGE_COLUMNS order. */
 function stageValues(figure: StagedFigure): Array<string | number | null> {
   const { bands, ages } = figure;
@@ -94,30 +91,35 @@ function stageValues(figure: StagedFigure): Array<string | number | null> {
 
 const COPY_COLUMNS = ['job_id', ...STAGE_COLUMNS.map(([name]) => name)];
 
-/**
- * One statement per batch: COPY where the database gives it (a fifth of the unnest's cost on
- * PostgreSQL, bench/dtm.ts), otherwise column arrays unnested server-side (inside a session).
- */
-export async function stageFigures(db: Queryable, jobId: number, figures: readonly StagedFigure[]): Promise<void> {
+/** Where an import's rows wait for the swap: the shared unlogged table, by job id. */
+export interface Stage {
+  readonly table: string;
+  readonly jobId: number;
+}
+
+export const sharedStage = (jobId: number): Stage => ({ table: 'dtm_figure_stage', jobId });
+
+/** One COPY per batch (a fifth of an unnest's cost on PostgreSQL, bench/dtm.ts). */
+export async function stageFigures(db: Queryable, stage: Stage, figures: readonly StagedFigure[]): Promise<void> {
   if (figures.length === 0) return;
   const rows: string[] = new Array<string>(figures.length);
-  const job = String(jobId);
+  const job = String(stage.jobId);
   for (let index = 0; index < figures.length; index += 1) {
     let line = job;
     for (const value of stageValues(figures[index]!)) line += `\t${copyTextValue(value)}`;
     rows[index] = line;
   }
-  if (await copyRows(db, 'dtm_figure_stage', COPY_COLUMNS, `${rows.join('\n')}\n`)) return;
-  const columns: unknown[][] = STAGE_COLUMNS.map(() => new Array<unknown>(figures.length));
-  for (let row = 0; row < figures.length; row += 1) {
-    const values = stageValues(figures[row]!);
-    for (let column = 0; column < values.length; column += 1) columns[column]![row] = values[column];
-  }
-  await db.query(STAGE_INSERT, [jobId, ...columns]);
+  await copyRows(db, stage.table, COPY_COLUMNS, `${rows.join('\n')}\n`);
 }
 
+/** The staged rows of jobs cut short or finished, from the shared table. */
 export async function clearStage(db: Queryable, jobIds: readonly number[]): Promise<void> {
   if (jobIds.length > 0) await db.query('DELETE FROM dtm_figure_stage WHERE job_id = ANY($1::bigint[])', [jobIds]);
+}
+
+/** At the end of the swap: the job's rows leave the stage. */
+export async function dropStage(tx: Queryable, stage: Stage): Promise<void> {
+  await clearStage(tx, [stage.jobId]);
 }
 
 /**
@@ -134,19 +136,50 @@ export async function sortInMemory(tx: Queryable): Promise<void> {
  * Fresh statistics of the staged rows, for the plans of the swap that reads them: of the columns
  * it filters and joins on only (the sampling is the same, the work per column is not).
  */
-export async function analyzeStage(db: Queryable): Promise<void> {
-  await db.query('ANALYZE dtm_figure_stage (job_id, location_code)');
+export async function analyzeStage(db: Queryable, stage: Stage): Promise<void> {
+  await db.query(`ANALYZE ${stage.table} (job_id, location_code, population_group)`);
+}
+
+/**
+ * The same location and population group on several rows of the file: the first row's figure is
+ * kept, each later one leaves the stage and is an error on its row naming the first. Run over the
+ * staged rows so the import holds no key per location (a million-row file's keys grew its heap by
+ * ~100 MB). At most `room` findings are written (what is left of the import's cap on stored
+ * findings, earliest rows first); the count is of all of them.
+ */
+export async function removeDuplicateLocations(
+  tx: Queryable,
+  stage: Stage,
+  round: { operationId: number; roundId: number; importId: number; column: string | null; room: number },
+): Promise<number> {
+  const [row] = await tx.query<{ duplicates: number }>(
+    `WITH firsts AS (
+       SELECT location_code, population_group, min(source_row) AS first_row
+         FROM ${stage.table} WHERE job_id = $4 GROUP BY location_code, population_group HAVING count(*) > 1),
+     gone AS (
+       DELETE FROM ${stage.table} s USING firsts f
+        WHERE s.job_id = $4 AND s.location_code = f.location_code AND s.population_group = f.population_group AND s.source_row > f.first_row
+       RETURNING s.source_row, s.location_code, f.first_row),
+     noted AS (
+       INSERT INTO dtm_issue (operation_id, round_id, import_id, source_row, column_name, value, rule, severity, params)
+       SELECT $1, $2, $3, source_row, $5, location_code, 'duplicateLocation', 'error', jsonb_build_object('firstRow', first_row)
+         FROM gone ORDER BY source_row LIMIT $6
+       RETURNING 1)
+     SELECT (SELECT count(*)::int FROM gone) AS duplicates, (SELECT count(*)::int FROM noted) AS noted`,
+    [round.operationId, round.roundId, round.importId, stage.jobId, round.column, Math.max(0, round.room)],
+  );
+  return row?.duplicates ?? 0;
 }
 
 /**
  * Locations of the staged rows: new codes are added, known ones take the latest name, type and
  * coordinates (a site is matched across rounds by its code).
  */
-export async function upsertLocationsFromStage(tx: Queryable, operationId: number, jobId: number): Promise<void> {
+export async function upsertLocationsFromStage(tx: Queryable, operationId: number, stage: Stage): Promise<void> {
   await tx.query(
     `INSERT INTO dtm_location (operation_id, code, name, admin1_pcode, admin2_pcode, admin3_pcode, location_type, settlement_type, latitude, longitude)
      SELECT DISTINCT ON (location_code) $1::bigint, location_code, location_name, admin1_pcode, admin2_pcode, admin3_pcode, location_type, settlement_type, latitude, longitude
-       FROM dtm_figure_stage WHERE job_id = $2 ORDER BY location_code, source_row
+       FROM ${stage.table} WHERE job_id = $2 ORDER BY location_code, source_row
      ON CONFLICT (operation_id, code) DO UPDATE SET
        name = EXCLUDED.name, admin1_pcode = EXCLUDED.admin1_pcode, admin2_pcode = EXCLUDED.admin2_pcode,
        admin3_pcode = COALESCE(EXCLUDED.admin3_pcode, dtm_location.admin3_pcode), location_type = EXCLUDED.location_type,
@@ -159,11 +192,11 @@ export async function upsertLocationsFromStage(tx: Queryable, operationId: numbe
         OR (EXCLUDED.settlement_type IS NOT NULL AND EXCLUDED.settlement_type IS DISTINCT FROM dtm_location.settlement_type)
         OR (EXCLUDED.latitude IS NOT NULL AND EXCLUDED.latitude IS DISTINCT FROM dtm_location.latitude)
         OR (EXCLUDED.longitude IS NOT NULL AND EXCLUDED.longitude IS DISTINCT FROM dtm_location.longitude)`,
-    [operationId, jobId],
+    [operationId, stage.jobId],
   );
 }
 
-export async function insertFiguresFromStage(tx: Queryable, operationId: number, roundId: number, importId: number, jobId: number): Promise<number> {
+export async function insertFiguresFromStage(tx: Queryable, operationId: number, roundId: number, importId: number, stage: Stage): Promise<number> {
   const rows = await tx.query<{ stored: number }>(
     `WITH stored AS (
        INSERT INTO dtm_figure (operation_id, round_id, import_id, source_row, location_id, admin1_pcode, admin2_pcode, population_group,
@@ -171,11 +204,11 @@ export async function insertFiguresFromStage(tx: Queryable, operationId: number,
          arrival_period, assessed_on)
        SELECT $1, $2, $3, s.source_row, l.id, s.admin1_pcode, s.admin2_pcode, s.population_group, s.households, s.individuals, s.females, s.males,
          s.f1, s.f2, s.f3, s.f4, s.f5, s.m1, s.m2, s.m3, s.m4, s.m5, s.a1, s.a2, s.a3, s.a4, s.a5, s.reason, s.origin_admin1_pcode, s.origin_admin2_pcode, s.arrival_period, s.assessed_on
-         FROM dtm_figure_stage s JOIN dtm_location l ON l.operation_id = $1 AND l.code = s.location_code
+         FROM ${stage.table} s JOIN dtm_location l ON l.operation_id = $1 AND l.code = s.location_code
         WHERE s.job_id = $4
        RETURNING 1)
      SELECT count(*)::int AS stored FROM stored`,
-    [operationId, roundId, importId, jobId],
+    [operationId, roundId, importId, stage.jobId],
   );
   // Fresh statistics: the checks that follow join these rows, and a planner that believes the
   // table is still empty picks nested loops that take minutes on a large round.

@@ -102,14 +102,20 @@ export interface RoundRules {
 /** A figure larger than any real location or admin area holds: a typo or a hostile value. */
 export const MAX_COUNT = 10_000_000;
 
-export const finding = (row: number, column: string | null, value: string | null, rule: Rule, params: Record<string, string | number> = {}): Finding => ({
-  row,
-  column,
-  value: value === null ? null : value.length > 200 ? `${value.slice(0, 200)}…` : value,
-  rule,
-  severity: RULES[rule],
-  params,
-});
+/**
+ * A copy of a cell's text that does not keep the file's text around it alive: a cell cut from a
+ * piece of the file (the CSV reader's plain split) shares that piece's memory, and a finding kept
+ * to the end of the import would hold its whole piece. Short strings are copies already.
+ */
+const own = (text: string): string => (text.length < 13 ? text : (JSON.parse(JSON.stringify(text)) as string));
+
+export const finding = (row: number, column: string | null, value: string | null, rule: Rule, params: Record<string, string | number> = {}): Finding => {
+  for (const key in params) {
+    const param = params[key];
+    if (typeof param === 'string') params[key] = own(param);
+  }
+  return { row, column, value: value === null ? null : own(value.length > 200 ? `${value.slice(0, 200)}…` : value), rule, severity: RULES[rule], params };
+};
 
 /** Reads a count: `1234`, `1 234`, `1,234`, `12.0`; refuses `n/a`, `12,5,3`, `12.5`, `-3`. */
 export function parseCount(cell: Cell): { value: number | null } | { problem: 'notANumber' | 'notAnInteger' | 'negative' | 'tooLarge' } {
@@ -506,15 +512,20 @@ function sumOf<K extends string>(bands: Record<K, number | null>, fields: readon
   return total;
 }
 
-/** The same location (and population group) twice in one round is an error on the second row. */
-export class DuplicateCheck {
-  private readonly seen = new Map<string, number>();
-
-  check(figure: StagedFigure, locationHeader: string | null): Finding | null {
-    const key = `${figure.locationCode}\u001f${figure.populationGroup}`;
-    const first = this.seen.get(key);
-    if (first !== undefined) return finding(figure.sourceRow, locationHeader, figure.locationCode, 'duplicateLocation', { firstRow: first });
-    this.seen.set(key, figure.sourceRow);
-    return null;
+/**
+ * The same location and population group twice in one row (its main columns name a group whose
+ * own columns it fills too): the second figure is a duplicate of its own row. Across rows the
+ * check runs in SQL over the staged rows (staging-queries.ts `removeDuplicateLocations`), so an
+ * import holds no key per location in memory.
+ */
+export function sameRowDuplicates(figures: StagedFigure[], locationHeader: string | null): Finding[] {
+  const findings: Finding[] = [];
+  for (let index = 1; index < figures.length; index += 1) {
+    const figure = figures[index]!;
+    if (!figures.slice(0, index).some((earlier) => earlier.populationGroup === figure.populationGroup)) continue;
+    findings.push(finding(figure.sourceRow, locationHeader, figure.locationCode, 'duplicateLocation', { firstRow: figure.sourceRow }));
+    figures.splice(index, 1);
+    index -= 1;
   }
+  return findings;
 }

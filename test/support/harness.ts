@@ -144,6 +144,10 @@ class RollbackDatabase implements Database {
     return this.session().exec(script);
   }
 
+  copyText(table: string, columns: readonly string[], text: string): Promise<void> {
+    return this.session().copyText(table, columns, text);
+  }
+
   private queue: Promise<unknown> = Promise.resolve();
 
   /**
