@@ -23,7 +23,7 @@ export interface Queryable {
   exec(script: string): Promise<void>;
   /** Runs `work` in a transaction; nested calls become savepoints. */
   transaction<T>(work: (tx: Queryable) => Promise<T>): Promise<T>;
-  /** COPY … FROM STDIN of rows in COPY's text format (see copyRows), on this connection or transaction. */
+  /** COPY … FROM STDIN of rows in COPY's text format (tab-separated, \N for NULL: copyTextValue), on this connection or transaction. */
   copyText(table: string, columns: readonly string[], text: string): Promise<void>;
 }
 
@@ -463,15 +463,6 @@ export class PostgresDatabase implements Database {
   async close(): Promise<void> {
     await this.pool.end();
   }
-}
-
-/**
- * Rows written with COPY (text format: tab-separated, `\N` for NULL, see copyTextValue): on a
- * connection of the pool, or on a transaction's own connection when `db` is a transaction (the
- * rows are then the transaction's, and a temporary table of its session can take them).
- */
-export async function copyRows(db: Queryable, table: string, columns: readonly string[], text: string): Promise<void> {
-  await db.copyText(table, columns, text);
 }
 
 /** A value in COPY's text format: NULL as \N, and the backslash, tab, line feed and carriage return escaped. */

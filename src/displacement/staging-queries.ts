@@ -2,7 +2,7 @@
  * The SQL of an import's staging (rows written outside the round, then swapped in) and of the
  * data-quality review (findings, decisions, fixes). Operations, rounds, uploads: queries.ts.
  */
-import { copyRows, copyTextValue, type Queryable } from '../core/db.js';
+import { copyTextValue, type Queryable } from '../core/db.js';
 import { FIXABLE_FIELDS, type FixableField } from '../shared/displacement.js';
 import type { Finding, StagedFigure } from './validate.js';
 import { type RoundRow } from './queries.js';
@@ -109,7 +109,7 @@ export async function stageFigures(db: Queryable, stage: Stage, figures: readonl
     for (const value of stageValues(figures[index]!)) line += `\t${copyTextValue(value)}`;
     rows[index] = line;
   }
-  await copyRows(db, stage.table, COPY_COLUMNS, `${rows.join('\n')}\n`);
+  await db.copyText(stage.table, COPY_COLUMNS, `${rows.join('\n')}\n`);
 }
 
 /** The staged rows of jobs cut short or finished, from the shared table. */

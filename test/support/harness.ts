@@ -73,17 +73,22 @@ export async function openMigratedEmptyDatabase(kind: DatabaseKind): Promise<{ d
     return { db, dispose: () => db.close() };
   }
   if (kind === 'postgres' && templates?.postgres) {
-    const scratch = await createScratchDatabase(templates.postgres.migratedDatabase);
-    const db = PostgresDatabase.open(scratch.url, { max: 2 });
-    const dispose = async (): Promise<void> => {
-      await db.close();
-      await scratch.drop();
-    };
-    return { db, dispose };
+    return openScratchCopy(templates.postgres.migratedDatabase);
   }
   const opened = await openEmptyDatabase(kind);
   await migrate(opened.db);
   return opened;
+}
+
+/** A PostgreSQL database copied from a template database of the run, dropped by its dispose. */
+async function openScratchCopy(template: string): Promise<{ db: Database; dispose: () => Promise<void> }> {
+  const scratch = await createScratchDatabase(template);
+  const db = PostgresDatabase.open(scratch.url, { max: 2 });
+  const dispose = async (): Promise<void> => {
+    await db.close();
+    await scratch.drop();
+  };
+  return { db, dispose };
 }
 
 /**
@@ -112,12 +117,7 @@ async function openMigratedDatabase(kind: DatabaseKind): Promise<{ db: Database;
     return { db, dispose: () => db.close(), tokens: templates.pglite.tokens };
   }
   if (kind === 'postgres' && templates?.postgres) {
-    const scratch = await createScratchDatabase(templates.postgres.database);
-    const db = PostgresDatabase.open(scratch.url, { max: 2 });
-    const dispose = async (): Promise<void> => {
-      await db.close();
-      await scratch.drop();
-    };
+    const { db, dispose } = await openScratchCopy(templates.postgres.database);
     return { db, dispose, tokens: templates.postgres.tokens };
   }
   const opened = await openEmptyDatabase(kind);
