@@ -7,10 +7,11 @@ describe('statisticsStale', () => {
     expect(statisticsStale({ analysed_rows: -1, analysed_pages: 0, pages: 1 })).toBe(true);
   });
 
-  it('asks again when the table grew or shrank by more than a tenth and eight pages', () => {
-    expect(statisticsStale({ analysed_rows: 1000, analysed_pages: 100, pages: 118 })).toBe(false);
-    expect(statisticsStale({ analysed_rows: 1000, analysed_pages: 100, pages: 119 })).toBe(true);
-    expect(statisticsStale({ analysed_rows: 1000, analysed_pages: 100, pages: 81 })).toBe(true);
+  it('asks again when the table doubled or halved, and eight pages more', () => {
+    expect(statisticsStale({ analysed_rows: 1000, analysed_pages: 100, pages: 208 })).toBe(false);
+    expect(statisticsStale({ analysed_rows: 1000, analysed_pages: 100, pages: 209 })).toBe(true);
+    expect(statisticsStale({ analysed_rows: 1000, analysed_pages: 100, pages: 46 })).toBe(false);
+    expect(statisticsStale({ analysed_rows: 1000, analysed_pages: 100, pages: 45 })).toBe(true);
     expect(statisticsStale({ analysed_rows: 0, analysed_pages: 0, pages: 8 })).toBe(false);
     expect(statisticsStale({ analysed_rows: 0, analysed_pages: 0, pages: 9 })).toBe(true);
   });

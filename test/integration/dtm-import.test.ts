@@ -126,8 +126,31 @@ describeEachDatabase('DTM round import', (context) => {
     expect(job?.result?.byRule).toEqual({ changeVsPrevious: 1 });
     const issues = await call<IssuesBody>(context.app, 'GET', `/api/dtm/rounds/${job!.result!.roundId as number}/issues`);
     expect(issues.body.issues).toHaveLength(1);
-    expect(issues.body.issues[0]).toMatchObject({ rule: 'changeVsPrevious', value: '3000', severity: 'warning' });
+    expect(issues.body.issues[0]).toMatchObject({
+      rule: 'changeVsPrevious',
+      value: '3000',
+      severity: 'warning',
+      row: 2,
+      location: { code: 'ML0501-0001' },
+      params: { previous: 1200, current: 3000, previousRound: 1, change: '+150 %' },
+    });
+    // The warning points at the figure, so the reviewer can fix it in place.
+    expect(issues.body.issues[0]!.figureId).toEqual(expect.any(Number));
     expect(issues.body.issues[0]!.message).toContain('1200');
+  });
+
+  it('compares each population group of a row with the same group of the previous round', async () => {
+    await ready();
+    // One row, two groups: displaced people unchanged, returnees up from 1,000 to 2,600.
+    const headers = [...EN_HEADERS, 'Returnees'];
+    const first = await importRound(context.app, csvOf(headers, [siteRow('ML0501-0001', 'ML0501', 1200, { Returnees: 1000 })]), { roundNumber: 1 });
+    expect(first.job?.status).toBe('succeeded');
+    const second = csvOf(headers, [siteRow('ML0501-0001', 'ML0501', 1200, { Returnees: 2600 })]);
+    const { job } = await importRound(context.app, second, { roundNumber: 2, referenceDate: '2021-05-31', collectionStart: '2021-03-01', collectionEnd: '2021-05-31' });
+    expect(job?.result?.byRule).toEqual({ changeVsPrevious: 1 });
+    const issues = await call<IssuesBody>(context.app, 'GET', `/api/dtm/rounds/${job!.result!.roundId as number}/issues`);
+    expect(issues.body.issues).toHaveLength(1);
+    expect(issues.body.issues[0]).toMatchObject({ value: '2600', row: 2, params: { previous: 1000, current: 2600, change: '+160 %' } });
   });
 
   it('never adds baseline (BA) and site (SA) figures together', async () => {
