@@ -1,6 +1,7 @@
 /**
  * The `liptako` command: a thin shell over the same services the HTTP API calls.
  */
+import type { PublishedWarmup } from '../core/published-warmup.js';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
@@ -95,6 +96,7 @@ async function serve(db: Database, config: Config): Promise<void> {
   await refreshStatistics(db, { atStart: true });
   // Loaded only to serve: the other commands never load Fastify and the routes.
   const { buildApp } = await import('../core/http.js');
+  const { keepPublishedAnswersWarm } = await import('../core/published-warmup.js');
   const app = await buildApp({
     db,
     modules: MODULES,
@@ -147,7 +149,14 @@ async function serve(db: Database, config: Config): Promise<void> {
     sweep.unref();
     app.addHook('onClose', () => clearInterval(sweep));
   }
+  let warmup: PublishedWarmup | null = null;
+  app.addHook('onClose', (_instance, done) => {
+    warmup?.stop();
+    done();
+  });
   await app.listen({ port: config.port, host: config.host });
+  // The public answers callers ask most, computed before they ask (core/published-warmup.ts).
+  warmup = keepPublishedAnswersWarm(app, MODULES, db);
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.port;
   const shownHost = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;

@@ -73,4 +73,11 @@ export interface LiptakoModule {
    * database as it is, e.g. personal data sealed with keys this process was not given.
    */
   checkAtStart?(db: Queryable): Promise<void>;
+  /**
+   * GET paths of published answers worth computing before anyone asks (each published operation's
+   * DTM API and HAPI answers): a serving process asks them of itself after start-up and again
+   * after each publication (core/http.ts keepPublishedAnswersWarm), so the first caller is
+   * answered from the cache. Anonymous requests: public answers only.
+   */
+  publishedPaths?(db: Queryable): Promise<readonly string[]>;
 }

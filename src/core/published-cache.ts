@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { brotliCompressSync, constants as zlibConstants, gzipSync } from 'node:zlib';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Queryable } from './db.js';
+import { pickLanguage } from './i18n.js';
 import { onVersionsChanged, readVersions } from './versions.js';
 
 export interface PublishedCacheOptions {
@@ -75,6 +76,22 @@ export function pickEncoding(header: string | undefined): Encoding {
   if (accepted.has('br')) return 'br';
   if (accepted.has('gzip') || accepted.has('*')) return 'gzip';
   return 'identity';
+}
+
+/**
+ * The question a request asks, as the route read it: its path parameters and query, keys sorted.
+ * `?Operation=Mali+Conflict`, `?Operation=Mali%20Conflict&` and the same parameters in another
+ * order are one question with one answer and one ETag, and an answer computed ahead of its first
+ * caller (primePublishedAnswers) is found whatever spelling that caller uses.
+ */
+export function questionOf(request: Pick<FastifyRequest, 'params' | 'query'>): string {
+  const sorted = (values: unknown): Array<[string, unknown]> =>
+    values !== null && typeof values === 'object'
+      ? Object.entries(values)
+          .filter(([, value]) => value !== undefined)
+          .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      : [];
+  return JSON.stringify([sorted(request.params), sorted(request.query)]);
 }
 
 function tagMatches(header: string | undefined, tag: string): boolean {
@@ -196,8 +213,7 @@ export class PublishedCache {
     }
     const versions = await this.versions();
     const keys = typeof published.keys === 'function' ? published.keys(versions) : published.keys;
-    const language = (request.headers['accept-language'] ?? '').slice(0, 100);
-    const hash = createHash('sha256').update(`${request.routeOptions.url ?? ''}\0${request.url}\0${language}\0${published.variant ?? ''}`);
+    const hash = createHash('sha256').update(`${request.routeOptions.url ?? ''}\0${questionOf(request)}\0${pickLanguage(request.headers['accept-language'])}\0${published.variant ?? ''}`);
     for (const key of [...keys].sort()) hash.update(`\0${key}=${versions.get(key) ?? '-'}`);
     const tag = `"${hash.digest('base64url').slice(0, 32)}"`;
     let entry = this.entries.get(tag);

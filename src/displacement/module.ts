@@ -8,6 +8,7 @@ import { displacementRoutes } from './routes.js';
 import { bindingRoutes } from './binding-routes.js';
 import { IMPORT_JOB } from './dtm-uploads.js';
 import { recoverInterruptedImports } from './dtm-imports.js';
+import { publishedPaths } from './publishing.js';
 
 export const displacementModule: LiptakoModule = {
   name: 'displacement',
@@ -20,5 +21,6 @@ export const displacementModule: LiptakoModule = {
   verbs: ['dtm.read', 'dtm.import', 'dtm.review', 'dtm.publish', 'export.download', 'hapi.read'] satisfies Verb[],
   jobs: { kinds: [IMPORT_JOB], recover: recoverInterruptedImports },
   demo: displacementDemo,
+  publishedPaths,
   navigation: [{ kind: 'module', id: 'displacement', path: '/displacement', verb: 'dtm.read' }],
 };

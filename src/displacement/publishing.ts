@@ -244,6 +244,18 @@ export async function dtmDisplacement(db: Queryable, level: pq.AdminLevel, query
   return rows.map((row) => dtmRow(row, level));
 }
 
+/**
+ * The public answers scrapers and dashboards ask all day, computed ahead of them (module
+ * publishedPaths): each published operation's DTM API v3 answer at every level, and the HAPI IDPs
+ * of each country and of all.
+ */
+export async function publishedPaths(db: Queryable): Promise<string[]> {
+  const operations = await pq.publishedOperations(db);
+  const dtm = operations.flatMap((operation) => [0, 1, 2].map((level) => `/dtm/v3/displacement/admin${level}?Operation=${encodeURIComponent(operation.name)}`));
+  const countries = [...new Set(operations.map((operation) => iso3(operation.country)))];
+  return [...dtm, '/hapi/v2/affected-people/idps', ...countries.map((country) => `/hapi/v2/affected-people/idps?location_code=${country}`)];
+}
+
 export interface DtmCountry {
   admin0Name: string;
   admin0Pcode: string;

@@ -5,7 +5,10 @@
  */
 import { expect, it, vi } from 'vitest';
 import type { LiptakoApp } from '../../src/core/http-kit.js';
+import { keepPublishedAnswersWarm } from '../../src/core/published-warmup.js';
+import { publishedPaths } from '../../src/displacement/publishing.js';
 import { upsertOperation } from '../../src/displacement/queries.js';
+import { MODULES } from '../../src/modules.js';
 import { describeEachDatabase } from '../support/harness.js';
 import { csvOf, EN_HEADERS, importRound, seedMali, siteRow } from '../support/dtm.js';
 import { CSAHEL, loadCsahelPlan } from '../support/plans.js';
@@ -106,6 +109,54 @@ describeEachDatabase('published answers: ETags, 304 and invalidation', (context)
     for (const url of [NIGER_SUMMARY, DTM_NIGER, HAPI_NIGER, '/api/geo/boundaries?country=ML&level=1']) {
       const after = await get(url, 'anonymous', { 'if-none-match': before.get(url)!.etag! });
       expect(after.status, `${url} must not change`).toBe(304);
+    }
+  });
+
+  it('one question spelled differently is one answer with one ETag, computed once', async () => {
+    await seedMali(context.app, context.db);
+    await round(context.app, 1, 1000, true);
+    const first = await get(DTM_MALI, 'anonymous', { 'accept-language': 'fr-FR,fr;q=0.9' });
+    expect(first.status, first.body).toBe(200);
+    const spellings = [
+      '/dtm/v3/displacement/admin1?Operation=Mali+Conflict',
+      '/dtm/v3/displacement/admin1?Operation=Mali%20Conflict&',
+      '/dtm/v3/displacement/admin1?FromRoundNumber=1&Operation=Mali%20Conflict',
+      '/dtm/v3/displacement/admin1?Operation=Mali%20Conflict&FromRoundNumber=1',
+    ];
+    for (const url of spellings.slice(0, 2)) {
+      let answer: Awaited<ReturnType<typeof get>> | undefined;
+      expect(await statementsDuring(async () => (answer = await get(url, 'anonymous', { 'accept-language': 'fr' }))), url).toBe(0);
+      expect(answer!.etag, url).toBe(first.etag);
+    }
+    const reordered = [await get(spellings[2]!), await get(spellings[3]!)];
+    expect(reordered[1]!.etag).toBe(reordered[0]!.etag);
+    // A different question is a different answer.
+    expect(reordered[0]!.etag).not.toBe(first.etag);
+    expect((await get(DTM_NIGER)).etag).not.toBe(first.etag);
+  });
+
+  it('computes the public answers before their first caller, and again after a publication', async () => {
+    await seedMali(context.app, context.db);
+    await round(context.app, 1, 1000, true);
+    const second = await round(context.app, 2, 1100, false);
+    const warmup = keepPublishedAnswersWarm(context.app, MODULES, context.db, { delayMs: 0 });
+    try {
+      await warmup.idle();
+      const paths = await publishedPaths(context.db);
+      expect(paths).toContain(DTM_MALI);
+      expect(paths).toContain('/hapi/v2/affected-people/idps?location_code=MLI');
+      let answer: Awaited<ReturnType<typeof get>> | undefined;
+      expect(await statementsDuring(async () => (answer = await get(DTM_MALI))), 'the first caller is answered from memory').toBe(0);
+      expect((JSON.parse(answer!.body) as { result: Array<{ roundNumber: number }> }).result.map((row) => row.roundNumber)).not.toContain(2);
+
+      await publishRound(context.app, second);
+      await warmup.idle();
+      expect(await statementsDuring(async () => (answer = await get(DTM_MALI))), 'recomputed after the publication, before anyone asked').toBe(0);
+      expect((JSON.parse(answer!.body) as { result: Array<{ roundNumber: number }> }).result.map((row) => row.roundNumber)).toContain(2);
+      expect(await statementsDuring(async () => (answer = await get('/hapi/v2/affected-people/idps?location_code=MLI')))).toBe(0);
+      expect(answer!.status).toBe(200);
+    } finally {
+      warmup.stop();
     }
   });
 
