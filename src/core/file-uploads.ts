@@ -77,11 +77,22 @@ export async function fileUploadBytes(db: Queryable, upload: Pick<FileUploadRow,
   return new Uint8Array(bytes.buffer, bytes.byteOffset, offset);
 }
 
-/** The uploaded file part by part, in order: one part in memory at a time (a CSV is read this way, never whole). */
+/** The uploaded file part by part, in order: two parts in memory at most, the one read and the next (a CSV is read this way, never whole). */
 export async function* fileUploadPieces(db: Queryable, upload: Pick<FileUploadRow, 'id' | 'parts'>): AsyncGenerator<Uint8Array> {
-  for (let part = 0; part < upload.parts; part += 1) {
+  const read = async (part: number): Promise<Uint8Array> => {
     const [row] = await db.query<{ bytes: string }>("SELECT encode(bytes, 'base64') AS bytes FROM file_upload_part WHERE upload_id = $1 AND part = $2", [upload.id, part]);
-    yield Buffer.from(row!.bytes, 'base64');
+    return Buffer.from(row!.bytes, 'base64');
+  };
+  // The next part is asked for while this one is read: one part ahead, never more.
+  let next = upload.parts > 0 ? read(0) : null;
+  for (let part = 0; part < upload.parts; part += 1) {
+    const current = next!;
+    if (part + 1 < upload.parts) {
+      next = read(part + 1);
+      // A reader that stops early leaves it unread: its failure then concerns no one.
+      next.catch(() => undefined);
+    }
+    yield await current;
   }
 }
 

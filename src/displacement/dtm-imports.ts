@@ -251,6 +251,8 @@ async function runImport(
   target: ImportTarget & { mapping: ColumnMapping },
   options: StartImportOptions,
 ): Promise<void> {
+  // The staging COPY still running, if any (set once rows are read).
+  let stagingInFlight = (): Promise<void> => Promise.resolve();
   try {
     const existing = await q.findRound(db, operation.id, target.roundNumber, target.assessmentType);
     // An import is the file, the round and the way the file is read: a corrected mapping (or sheet,
@@ -303,6 +305,11 @@ async function runImport(
       await jobs.reportProgress(db, jobId, phase, done, phase === 'reading' ? null : staged);
     };
     await progress('reading', 0);
+    // The COPY of a batch runs while the next one is read and validated (the database and
+    // JavaScript each have a core); it is awaited before the next COPY, and before the stage is
+    // cleared when the import fails, so no batch lands after that.
+    let sending: Promise<void> = Promise.resolve();
+    stagingInFlight = () => sending;
     for await (const rows of table.rows) {
       for (const row of rows) {
         rowsRead += 1;
@@ -314,12 +321,16 @@ async function runImport(
         for (const column of unmapped) if (cellText(row.cells[column.index]).trim() !== '') column.filled += 1;
       }
       if (batch.length >= BATCH) {
-        await staging.stageFigures(db, stage, batch);
+        await sending;
+        await progress('reading', rowsRead);
+        sending = staging.stageFigures(db, stage, batch);
+        // Its failure is met at the next await of it; until then it must not count as unhandled.
+        sending.catch(() => undefined);
         staged += batch.length;
         batch = [];
-        await progress('reading', rowsRead);
       }
     }
+    await sending;
     await staging.stageFigures(db, stage, batch);
     staged += batch.length;
     if (rowsRead === 0) throw new AppError('import.empty');
@@ -418,6 +429,7 @@ async function runImport(
     })));
     options.onProgress?.('checking', result.rowsStored, result.rowsStored);
   } catch (error) {
+    await stagingInFlight().catch(() => undefined);
     await staging.clearStage(db, [jobId]).catch(() => undefined);
     await jobs.failJob(db, jobId, error).catch(() => undefined);
     throw error;
