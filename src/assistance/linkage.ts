@@ -962,6 +962,96 @@ export function householdLevel(othersAlike: number, smaller: number, larger = sm
 }
 
 /**
+ * The alike pairs (person's own evidence ≥ ALIKE_BITS, two households) grouped by their pair of
+ * households, for householdEvidence to find the other alike pairs of a pair's two households.
+ * Households are numbered densely (householdOf: -1 for none); the pairs are bucketed by their
+ * lower household (counting sort), each bucket sorted by the higher one: one Int32Array of 4
+ * bytes a pair. At a million people 18 million pairs are alike; sorting them by a pair key held
+ * as doubles took five arrays, some 500 MB at once, and made the household phase the run's peak.
+ */
+export interface AlikeGroups {
+  householdOf: Int32Array;
+  /** Members per dense household. */
+  sizes: Int32Array;
+  /** Positions in the PairList of the alike pairs, by lower household, then higher. */
+  alikeAt: Int32Array;
+  /** The first position of (low, high) in alikeAt, or of the next pair of households of that low one. */
+  firstOf: (low: number, high: number) => number;
+  /** The end of the low household's bucket in alikeAt. */
+  end: (low: number) => number;
+}
+
+export function alikeByHouseholds(records: readonly PreparedRecord[], candidates: PairList, packLimit = 2 ** 53): AlikeGroups | null {
+  const householdOf = new Int32Array(records.length);
+  const dense = new Map<number, number>();
+  records.forEach((record, index) => {
+    if (record.household === null) {
+      householdOf[index] = -1;
+      return;
+    }
+    let number = dense.get(record.household);
+    if (number === undefined) dense.set(record.household, (number = dense.size));
+    householdOf[index] = number;
+  });
+  const households = dense.size;
+  dense.clear();
+  const sizes = new Int32Array(households);
+  for (const number of householdOf) if (number >= 0) sizes[number]!++;
+  const lowOf = (at: number): number => {
+    const [a, b] = [householdOf[candidates.left(at)]!, householdOf[candidates.right(at)]!];
+    return a < 0 || b < 0 || a === b || candidates.person(at) < ALIKE_BITS ? -1 : Math.min(a, b);
+  };
+  const highOf = (at: number): number => Math.max(householdOf[candidates.left(at)]!, householdOf[candidates.right(at)]!);
+  // starts[low] .. starts[low + 1]: the bucket of the pairs whose lower household is low.
+  const starts = new Int32Array(households + 1);
+  for (let at = 0; at < candidates.length; at++) {
+    const low = lowOf(at);
+    if (low >= 0) starts[low + 1]!++;
+  }
+  for (let low = 0; low < households; low++) starts[low + 1]! += starts[low]!;
+  const alikeCount = starts[households] ?? 0;
+  if (alikeCount === 0) return null;
+  const alikeAt = new Int32Array(alikeCount);
+  const filled = starts.slice(0, households);
+  for (let at = 0; at < candidates.length; at++) {
+    const low = lowOf(at);
+    if (low >= 0) alikeAt[filled[low]!++] = at;
+  }
+  // Each bucket by its higher household: packed with the position into one double and sorted
+  // natively where that is exact, else through a comparator.
+  let largest = 0;
+  for (let low = 0; low < households; low++) largest = Math.max(largest, starts[low + 1]! - starts[low]!);
+  const packable = households * candidates.length < packLimit;
+  const packed = new Float64Array(packable ? largest : 0);
+  for (let low = 0; low < households; low++) {
+    const [from, to] = [starts[low]!, starts[low + 1]!];
+    if (to - from < 2) continue;
+    if (packable) {
+      for (let x = from; x < to; x++) packed[x - from] = highOf(alikeAt[x]!) * candidates.length + alikeAt[x]!;
+      const bucket = packed.subarray(0, to - from).sort();
+      for (let x = from; x < to; x++) alikeAt[x] = bucket[x - from]! % candidates.length;
+    } else {
+      alikeAt.subarray(from, to).sort((x, y) => highOf(x) - highOf(y) || x - y);
+    }
+  }
+  return {
+    householdOf,
+    sizes,
+    alikeAt,
+    firstOf: (low, high) => {
+      let [from, to] = [starts[low]!, starts[low + 1]!];
+      while (from < to) {
+        const middle = (from + to) >>> 1;
+        if (highOf(alikeAt[middle]!) < high) from = middle + 1;
+        else to = middle;
+      }
+      return from;
+    },
+    end: (low) => starts[low + 1]!,
+  };
+}
+
+/**
  * Household composition: two registrations of one family bring several members alike at once
  * (head, spouse, children), two namesakes do not, or one pair more at most. Learned like the
  * other comparisons: m of each level is how often a pair that is surely one person
@@ -977,48 +1067,10 @@ export function householdLevel(othersAlike: number, smaller: number, larger = sm
  * members there (a son named after his father, a sister of the same age) gains nothing. Works on
  * the candidates' typed arrays: no object per pair.
  */
-function householdEvidence(records: readonly PreparedRecord[], candidates: PairList, weights: Float32Array): HouseholdWeight | null {
-  const sizes = new Map<number, number>();
-  for (const record of records) if (record.household !== null) sizes.set(record.household, (sizes.get(record.household) ?? 0) + 1);
-  const householdPair = (at: number): number | null => {
-    const [a, b] = [records[candidates.left(at)]!.household, records[candidates.right(at)]!.household];
-    if (a === null || b === null || a === b) return null;
-    // Household ids are below 2^26 (67 million): the pair of them fits a double exactly.
-    return a < b ? a * 67_108_864 + b : b * 67_108_864 + a;
-  };
-  // The alike pairs sorted by their pair of households, in typed arrays: at a million people
-  // there are millions of them, and a map of small arrays cost some 100 bytes each.
-  let alikeCount = 0;
-  for (let at = 0; at < candidates.length; at++) if (candidates.person(at) >= ALIKE_BITS && householdPair(at) !== null) alikeCount++;
-  if (alikeCount === 0) return null;
-  const order = new Int32Array(alikeCount);
-  const unsortedKeys = new Float64Array(alikeCount);
-  for (let at = 0, next = 0; at < candidates.length; at++) {
-    if (candidates.person(at) < ALIKE_BITS) continue;
-    const key = householdPair(at);
-    if (key === null) continue;
-    order[next] = at;
-    unsortedKeys[next++] = key;
-  }
-  const positions = new Int32Array(alikeCount);
-  for (let position = 0; position < alikeCount; position++) positions[position] = position;
-  positions.sort((x, y) => unsortedKeys[x]! - unsortedKeys[y]!);
-  const alikeKeys = new Float64Array(alikeCount);
-  const alikeAt = new Int32Array(alikeCount);
-  for (let position = 0; position < alikeCount; position++) {
-    alikeKeys[position] = unsortedKeys[positions[position]!]!;
-    alikeAt[position] = order[positions[position]!]!;
-  }
-  /** The first position of a key among the sorted alike pairs (alikeCount when it has none). */
-  const firstOf = (key: number): number => {
-    let [low, high] = [0, alikeCount];
-    while (low < high) {
-      const middle = (low + high) >>> 1;
-      if (alikeKeys[middle]! < key) low = middle + 1;
-      else high = middle;
-    }
-    return low;
-  };
+function householdEvidence(records: readonly PreparedRecord[], candidates: PairList): HouseholdWeight | null {
+  const groups = alikeByHouseholds(records, candidates);
+  if (groups === null) return null;
+  const { householdOf, sizes } = groups;
   // The level of HOUSEHOLD_LEVELS; -1: no evidence either way.
   const state = new Int8Array(candidates.length).fill(-1);
   const levels = HOUSEHOLD_LEVELS.length;
@@ -1029,12 +1081,13 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
   const lows = new Set<number>();
   const highs = new Set<number>();
   for (let at = 0; at < candidates.length; at++) {
-    const key = householdPair(at);
-    if (key === null) continue;
     const [i, j] = [candidates.left(at), candidates.right(at)];
-    const [sizeI, sizeJ] = [sizes.get(records[i]!.household!) ?? 0, sizes.get(records[j]!.household!) ?? 0];
+    const [hi, hj] = [householdOf[i]!, householdOf[j]!];
+    if (hi < 0 || hj < 0 || hi === hj) continue;
+    const [sizeI, sizeJ] = [sizes[hi]!, sizes[hj]!];
     const smaller = Math.min(sizeI, sizeJ);
     if (smaller < 2) continue;
+    const weight = candidates.evidence(at);
     // The other members alike, each counted once on each side (a father and his namesake son
     // alike to one registration are one member matched, not two).
     lows.clear();
@@ -1044,31 +1097,34 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
     // moved was otherwise lost to the namesakes of the cercle it left).
     let bestOfI = -Infinity;
     let bestOfJ = -Infinity;
-    for (let position = firstOf(key); position < alikeCount && alikeKeys[position] === key; position++) {
-      const other = alikeAt[position]!;
+    const [low, high] = hi < hj ? [hi, hj] : [hj, hi];
+    for (let position = groups.firstOf(low, high), last = groups.end(low); position < last; position++) {
+      const other = groups.alikeAt[position]!;
       const [k, l] = [candidates.left(other), candidates.right(other)];
-      if (k === i || l === i) bestOfI = Math.max(bestOfI, weights[other]!);
-      if (k === j || l === j) bestOfJ = Math.max(bestOfJ, weights[other]!);
+      if (Math.max(householdOf[k]!, householdOf[l]!) !== high) break;
+      const otherWeight = candidates.evidence(other);
+      if (k === i || l === i) bestOfI = Math.max(bestOfI, otherWeight);
+      if (k === j || l === j) bestOfJ = Math.max(bestOfJ, otherWeight);
       if (k === i || k === j || l === i || l === j) continue;
-      const kLow = records[k]!.household! < records[l]!.household!;
+      const kLow = householdOf[k]! === low;
       lows.add(kLow ? k : l);
       highs.add(kLow ? l : k);
     }
     const others = Math.min(lows.size, highs.size);
     // Others alike but this pair not the best of its members there: no evidence either way
     // (the cross pairs of a family registered twice, the head and the other side's spouse).
-    if (others > 0 && (weights[at]! < bestOfI || weights[at]! < bestOfJ)) continue;
+    if (others > 0 && (weight < bestOfI || weight < bestOfJ)) continue;
     const level = householdLevel(others, smaller, Math.max(sizeI, sizeJ));
     state[at] = level;
-    if (weights[at]! >= sameBits) sameAt[level]!++;
-    else if (weights[at]! <= differentBits && candidates.person(at) >= ALIKE_BITS) differentAt[level]!++;
+    if (weight >= sameBits) sameAt[level]!++;
+    else if (weight <= differentBits && candidates.person(at) >= ALIKE_BITS) differentAt[level]!++;
   }
   // Half a pair of pseudo-counts per level: a registry with no sure pair yet learns nothing extreme.
   const total = (counts: number[]): number => counts.reduce((sum, count) => sum + count, 0) + levels / 2;
   const m = sameAt.map((count) => clamp((count + 0.5) / total(sameAt)));
   const u = differentAt.map((count) => clamp((count + 0.5) / total(differentAt)));
   const weight: HouseholdWeight = { m, u, bits: m.map((value, level) => Math.min(HOUSEHOLD_MAX_BITS, Math.log2(value / u[level]!))) };
-  for (let at = 0; at < candidates.length; at++) if (state[at]! >= 0) weights[at] = weights[at]! + weight.bits[state[at]!]!;
+  for (let at = 0; at < candidates.length; at++) if (state[at]! >= 0) candidates.setEvidence(at, candidates.evidence(at) + weight.bits[state[at]!]!);
   candidates.household = state;
   return weight;
 }
@@ -1117,9 +1173,14 @@ export class PairList {
     return this.rights[at >>> CHUNK_BITS]![at & IN_CHUNK]!;
   }
 
-  /** The pair's evidence (bits, without the prior odds). */
+  /** The pair's evidence (bits, without the prior odds; its weight once linkRecords has added them and the household's). */
   evidence(at: number): number {
     return this.evidences[at >>> CHUNK_BITS]![at & IN_CHUNK]!;
+  }
+
+  /** Replaces the pair's evidence in place (the weight with the prior odds: no second array of them). */
+  setEvidence(at: number, value: number): void {
+    this.evidences[at >>> CHUNK_BITS]![at & IN_CHUNK] = value;
   }
 
   /** The evidence of the person's own fields (names, birth, sex, phone, document): what "alike" is judged on. */
@@ -1147,7 +1208,8 @@ export function linkRecords(
   } = {},
 ): LinkageRun {
   const phase = options.onPhase ?? ((): void => undefined);
-  const index = blockingIndex(records);
+  // Let go once the pairs are walked: at a million people some 130 MB the household phase can use.
+  let index: BlockingIndex | null = blockingIndex(records);
   phase('blocking keys');
   const byRule = BLOCKING_RULES.map(() => new Map<number, number>());
   const seenByRule = BLOCKING_RULES.map(() => 0);
@@ -1186,7 +1248,7 @@ export function linkRecords(
     const scored = new Map<number, number>();
     const candidates = new PairList();
     const { pairs, skippedBlocks } = forEachCandidatePair(
-      index,
+      index!,
       (i, j) => {
         const detail = comparePair(records[i]!, records[j]!);
         const key = patternKey(detail.pattern);
@@ -1209,16 +1271,17 @@ export function linkRecords(
     compared = walk(floorBits);
     phase(`pairs compared again (${compared.candidates.length} kept)`);
   }
+  index = null;
   const { candidates, pairs, skippedBlocks } = compared;
   const prior = Math.log2(model.lambda / (1 - model.lambda));
-  const weights = new Float32Array(candidates.length);
-  for (let at = 0; at < candidates.length; at++) weights[at] = prior + candidates.evidence(at);
-  model.household = householdEvidence(records, candidates, weights);
+  // Each pair's evidence becomes its weight in place (no second array of 4 bytes a pair).
+  for (let at = 0; at < candidates.length; at++) candidates.setEvidence(at, prior + candidates.evidence(at));
+  model.household = householdEvidence(records, candidates);
   phase('household');
   const thresholdBits = Math.log2(threshold / (1 - threshold));
   const matches: MatchedPair[] = [];
   for (let at = 0; at < candidates.length; at++) {
-    const weight = weights[at]!;
+    const weight = candidates.evidence(at);
     if (weight < thresholdBits) continue;
     const [i, j] = [candidates.left(at), candidates.right(at)];
     const detail = comparePair(records[i]!, records[j]!);
