@@ -10,13 +10,15 @@
  *   candidates written to the review queue); wall time, peak RSS of this process (the database
  *   too when it is PGlite, in-process) and F1 of the queue against the planted truth.
  */
+import { spawn } from 'node:child_process';
 import { highWaterMark } from './memory.js';
 import { loadavg } from 'node:os';
+import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { systemActor } from '../src/access/audit.js';
-import { detectDuplicates, DUPLICATE_THRESHOLD } from '../src/assistance/service.js';
+import { detectDuplicates, DUPLICATE_THRESHOLD, type DetectionResult } from '../src/assistance/service.js';
 import { newDataKeyLine, parseDataKeys, seal, useDataKeys } from '../src/core/data-keys.js';
-import type { Database } from '../src/core/db.js';
+import { PgliteDatabase, type Database } from '../src/core/db.js';
 import { generateRegistry, type GeneratedHousehold } from '../src/demo/registry-generator.js';
 import { createOrganisation } from '../src/response/service.js';
 import { evaluate, evaluateChosen, fake1000, febrl, formatChosen, formatEvaluation, halfOfClericalLabels, missingLinkageFiles, queueSample } from '../test/support/record-linkage.js';
@@ -60,9 +62,8 @@ async function withPeakMemory<T>(work: () => Promise<T>): Promise<[T, { rss: num
 const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
 
 /** The generated households stored in bulk (ids given here, so the planted truth is known by member id). */
-async function storeRegistry(db: Database, people: number, organisations: readonly number[]): Promise<Int32Array> {
-  // A key of this run only: the bench's registry is synthetic and dropped after it.
-  useDataKeys(parseDataKeys(newDataKeyLine(), 'bench key'));
+async function storeRegistry(db: Database, people: number, organisations: readonly number[], keyLine: string): Promise<Int32Array> {
+  useDataKeys(parseDataKeys(keyLine, 'bench key'));
   const personOf: number[] = [];
   let householdId = 0;
   let memberId = 0;
@@ -113,32 +114,88 @@ async function storeRegistry(db: Database, people: number, organisations: readon
   return Int32Array.from(personOf);
 }
 
-export async function benchLinkageScale(db: Database, label: string): Promise<void> {
+/** Where detection runs in a child of its own: the database it opens there (PGlite's folder is closed here meanwhile). */
+export type DetectionChild = { url: string } | { folder: string };
+
+interface ChildOutcome {
+  result: DetectionResult;
+  detectMs: number;
+  cpuSeconds: number;
+  hwm: number | null;
+  before: number;
+  engine: number | null;
+}
+
+/** Detection in bench/linkage-child.ts, its phases echoed as they come. */
+function detectInChild(where: DetectionChild, keyLine: string): Promise<ChildOutcome> {
+  const env = { ...process.env, BENCH_CHILD_DATA_KEY: keyLine, ...('url' in where ? { BENCH_CHILD_DATABASE_URL: where.url } : { BENCH_CHILD_PGLITE_FOLDER: where.folder }) };
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'linkage-child.ts')], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  let output = '';
+  child.stdout.setEncoding('utf8');
+  child.stdout.on('data', (text: string) => {
+    output += text;
+    process.stdout.write(text.split('\n').filter((line) => !line.startsWith('result=')).join('\n'));
+  });
+  return new Promise((resolve, reject) => {
+    child.on('error', reject);
+    child.on('close', (status) => {
+      const line = output.split('\n').find((candidate) => candidate.startsWith('result='));
+      if (status !== 0 || line === undefined) reject(new Error(`detection child failed (status ${status})`));
+      else resolve(JSON.parse(line.slice('result='.length)) as ChildOutcome);
+    });
+  });
+}
+
+/**
+ * Stores the generated registry, then detects. With `child`, detection runs in a fresh process that
+ * opens the stored database (its kernel high-water mark is detection's peak, as a server's would
+ * be); without (PGlite in memory, which no other process can open), in this process.
+ */
+export async function benchLinkageScale(db: Database, label: string, child?: DetectionChild): Promise<void> {
   const people = Number(process.env.BENCH_LINKAGE_PEOPLE ?? 1_000_000);
   const actor = systemActor('bench');
   const organisations: number[] = [];
   for (const [acronym, name] of [['BENCH-A', 'Bench partner A'], ['BENCH-B', 'Bench partner B'], ['BENCH-C', 'Bench partner C']] as const) {
     organisations.push((await createOrganisation(db, actor, { acronym, name, orgTypeCode: '441' })).organisation.id);
   }
+  // A key of this run only: the bench's registry is synthetic and dropped after it.
+  const keyLine = newDataKeyLine();
   const storing = performance.now();
-  const personOf = await storeRegistry(db, people, organisations);
+  const personOf = await storeRegistry(db, people, organisations, keyLine);
   const storedMs = performance.now() - storing;
-  global.gc?.();
-  const before = process.memoryUsage();
-  const started = performance.now();
-  const cpuBefore = process.cpuUsage();
-  // Each phase's wall and CPU time: wall far above CPU is waiting (the database, a loaded machine).
-  let [phaseAt, phaseCpu] = [started, process.cpuUsage()];
-  const onPhase = (phase: string): void => {
-    const [now, cpuNow] = [performance.now(), process.cpuUsage()];
-    const used = (cpuNow.user + cpuNow.system - phaseCpu.user - phaseCpu.system) / 1e6;
-    console.log(`    ${phase}: ${((now - phaseAt) / 1000).toFixed(1)} s wall, ${used.toFixed(1)} s CPU, RSS ${mb(process.memoryUsage.rss())} (load ${loadavg()[0]!.toFixed(1)})`);
-    [phaseAt, phaseCpu] = [now, cpuNow];
-  };
-  const [result, peak] = await withPeakMemory(() => detectDuplicates(db, actor, { onPhase }));
-  const detectMs = performance.now() - started;
-  const cpu = process.cpuUsage(cpuBefore);
-  const hwm = highWaterMark();
+  const heapOf = (pglite: PgliteDatabase): number => (pglite.pglite.Module as unknown as { HEAPU8: Uint8Array }).HEAPU8.buffer.byteLength;
+  console.log(`    stored: RSS ${mb(process.memoryUsage.rss())}${db instanceof PgliteDatabase ? `, PGlite heap ${mb(heapOf(db))}` : ''} (load ${loadavg()[0]!.toFixed(1)})`);
+  let outcome: ChildOutcome;
+  let peakLine: string;
+  let reader = db;
+  if (child !== undefined) {
+    if ('folder' in child) await db.close();
+    outcome = await detectInChild(child, keyLine);
+    if ('folder' in child) reader = await PgliteDatabase.open(child.folder);
+    peakLine =
+      `kernel high-water mark of the detecting process ${outcome.hwm === null ? '?' : mb(outcome.hwm)} (${mb(outcome.before)} when opened` +
+      `${outcome.engine === null ? '' : `, PGlite heap ${mb(outcome.engine)} at the end`})`;
+  } else {
+    global.gc?.();
+    const before = process.memoryUsage();
+    const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    let [phaseAt, phaseCpu] = [started, process.cpuUsage()];
+    const onPhase = (phase: string): void => {
+      const [now, cpuNow] = [performance.now(), process.cpuUsage()];
+      const used = (cpuNow.user + cpuNow.system - phaseCpu.user - phaseCpu.system) / 1e6;
+      console.log(`    ${phase}: ${((now - phaseAt) / 1000).toFixed(1)} s wall, ${used.toFixed(1)} s CPU, RSS ${mb(process.memoryUsage.rss())} (load ${loadavg()[0]!.toFixed(1)})`);
+      [phaseAt, phaseCpu] = [now, cpuNow];
+    };
+    const [result, peak] = await withPeakMemory(() => detectDuplicates(db, actor, { onPhase }));
+    const cpu = process.cpuUsage(cpuBefore);
+    const hwm = highWaterMark();
+    outcome = { result, detectMs: performance.now() - started, cpuSeconds: (cpu.user + cpu.system) / 1e6, hwm, before: before.rss, engine: null };
+    peakLine =
+      `peak RSS ${mb(peak.rss)} sampled${hwm === null ? '' : `, ${mb(hwm)} kernel high-water mark`} (${mb(before.rss)} before), JS memory ${mb(before.heapUsed + before.arrayBuffers)} → peak ${mb(peak.js)} ` +
+      `(${Math.round((peak.js - before.heapUsed - before.arrayBuffers) / personOf.length)} bytes per registration)`;
+  }
+  const { result } = outcome;
 
   // Truth: the member pairs of one person (ids are 1-based positions in personOf).
   const byPerson = new Map<number, number[]>();
@@ -149,16 +206,15 @@ export async function benchLinkageScale(db: Database, label: string): Promise<vo
   });
   const truth = new Set<string>();
   for (const ids of byPerson.values()) for (let x = 0; x < ids.length; x++) for (let y = x + 1; y < ids.length; y++) truth.add(`${ids[x]}:${ids[y]}`);
-  const found = await db.query<{ low: number; high: number }>('SELECT member_low::int AS low, member_high::int AS high FROM assistance_duplicate');
+  const found = await reader.query<{ low: number; high: number }>('SELECT member_low::int AS low, member_high::int AS high FROM assistance_duplicate');
+  if (reader !== db) await reader.close();
   const hits = found.filter((pair) => truth.has(`${pair.low}:${pair.high}`)).length;
   const precision = found.length === 0 ? 0 : hits / found.length;
   const recall = truth.size === 0 ? 0 : hits / truth.size;
   const f1 = precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall);
   console.log(
     `  linkage scale      ${label}: ${personOf.length} registrations (${truth.size} planted pairs), stored in ${(storedMs / 1000).toFixed(0)} s; ` +
-      `detection ${(detectMs / 1000).toFixed(1)} s (this process's CPU ${((cpu.user + cpu.system) / 1e6).toFixed(1)} s; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}), ${result.compared} pairs compared, ${result.found} candidates at threshold ${result.threshold.threshold.toFixed(3)} (${result.threshold.source}, ${result.threshold.labels} decided pairs); ` +
-      `peak RSS ${mb(peak.rss)} sampled${hwm === null ? '' : `, ${mb(hwm)} kernel high-water mark`} (${mb(before.rss)} before), JS memory ${mb(before.heapUsed + before.arrayBuffers)} → peak ${mb(peak.js)} ` +
-      `(${Math.round((peak.js - before.heapUsed - before.arrayBuffers) / personOf.length)} bytes per registration); ` +
-      `P ${precision.toFixed(3)} R ${recall.toFixed(3)} F1 ${f1.toFixed(3)}`,
+      `detection ${(outcome.detectMs / 1000).toFixed(1)} s (the detecting process's CPU ${outcome.cpuSeconds.toFixed(1)} s; load average ${loadavg().map((load) => load.toFixed(1)).join(' ')}), ${result.compared} pairs compared, ${result.found} candidates at threshold ${result.threshold.threshold.toFixed(3)} (${result.threshold.source}, ${result.threshold.labels} decided pairs); ` +
+      `${peakLine}; P ${precision.toFixed(3)} R ${recall.toFixed(3)} F1 ${f1.toFixed(3)}`,
   );
 }

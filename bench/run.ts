@@ -224,7 +224,7 @@ async function main(): Promise<void> {
   if (linkageScale && linkageOn.includes('pglite')) {
     await withFresh(
       () => PgliteDatabase.open(pgliteOnDisk ? path.join(folder, 'linkage-pglite') : undefined),
-      (db) => benchLinkageScale(db, pgliteOnDisk ? 'PGlite (data folder on disk)' : 'PGlite'),
+      (db) => (pgliteOnDisk ? benchLinkageScale(db, 'PGlite (data folder on disk)', { folder: path.join(folder, 'linkage-pglite') }) : benchLinkageScale(db, 'PGlite')),
     );
   }
 
@@ -272,7 +272,7 @@ async function main(): Promise<void> {
         await withFresh(() => Promise.resolve(PostgresDatabase.open(scratch.url, { max: 4 })), async (db) => {
           await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public');
           await migrate(db);
-          await benchLinkageScale(db, 'PostgreSQL');
+          await benchLinkageScale(db, 'PostgreSQL', { url: scratch.url });
         });
       }
     } finally {
