@@ -51,6 +51,11 @@ export interface PublishedRequest {
   /** What distinguishes answers besides the URL and the language (default nothing). */
   variant?: string;
   /**
+   * The answer does not depend on the caller's language (the DTM API and HAPI speak English
+   * whatever is asked): one copy and one ETag for every Accept-Language, and no Vary on it.
+   */
+  sameInEveryLanguage?: boolean;
+  /**
    * false: this caller's answer may differ from the shared one (drafts they may see): computed
    * and sent without the cache, neither read nor kept. Default true.
    */
@@ -213,7 +218,8 @@ export class PublishedCache {
     }
     const versions = await this.versions();
     const keys = typeof published.keys === 'function' ? published.keys(versions) : published.keys;
-    const hash = createHash('sha256').update(`${request.routeOptions.url ?? ''}\0${questionOf(request)}\0${pickLanguage(request.headers['accept-language'])}\0${published.variant ?? ''}`);
+    const language = published.sameInEveryLanguage === true ? '*' : pickLanguage(request.headers['accept-language']);
+    const hash = createHash('sha256').update(`${request.routeOptions.url ?? ''}\0${questionOf(request)}\0${language}\0${published.variant ?? ''}`);
     for (const key of [...keys].sort()) hash.update(`\0${key}=${versions.get(key) ?? '-'}`);
     const tag = `"${hash.digest('base64url').slice(0, 32)}"`;
     let entry = this.entries.get(tag);
@@ -232,7 +238,7 @@ export class PublishedCache {
       this.remember(tag, entry);
     }
     // Revalidated on every use (no-cache): the answer is current only as long as its versions.
-    reply.header('etag', tag).header('cache-control', 'public, no-cache').header('vary', 'accept-encoding, accept-language');
+    reply.header('etag', tag).header('cache-control', 'public, no-cache').header('vary', published.sameInEveryLanguage === true ? 'accept-encoding' : 'accept-encoding, accept-language');
     if (tagMatches(request.headers['if-none-match'], tag)) {
       this.stats.notModified += 1;
       return reply.code(304).send();

@@ -173,6 +173,7 @@ function dtmRoutes(app: LiptakoApp, { db, published }: AppContext): void {
         return published.answer(request, reply, {
           keys: (versions) => publishing.dtmVersionKeys(filters, versions),
           compute: async () => ({ body: publishing.dtmSuccess(await publishing.dtmDisplacement(db, level, filters)), store: true }),
+          sameInEveryLanguage: true,
         });
       },
     );
@@ -252,6 +253,7 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
       return published.answer(request, reply, {
         keys: (versions) => publishing.hapiVersionKeys(query, versions),
         compute: async () => ({ body: { data: await publishing.hapiIdps(db, query) }, store: true }),
+        sameInEveryLanguage: true,
       });
     },
   );

@@ -128,6 +128,14 @@ describeEachDatabase('published answers: ETags, 304 and invalidation', (context)
       expect(await statementsDuring(async () => (answer = await get(url, 'anonymous', { 'accept-language': 'fr' }))), url).toBe(0);
       expect(answer!.etag, url).toBe(first.etag);
     }
+    // The DTM API speaks English whatever is asked: one answer for every language, and no Vary on it.
+    const english = await get(DTM_MALI, 'anonymous', { 'accept-language': 'en' });
+    expect(english.etag).toBe(first.etag);
+    expect(english.headers.vary).toBe('accept-encoding');
+    // The dashboards speak the caller's language: one answer per language.
+    const summaries = [await get(MALI_SUMMARY, 'anonymous', { 'accept-language': 'fr' }), await get(MALI_SUMMARY, 'anonymous', { 'accept-language': 'en-GB' })];
+    expect(summaries[1]!.etag).not.toBe(summaries[0]!.etag);
+    expect(summaries[0]!.headers.vary).toBe('accept-encoding, accept-language');
     const reordered = [await get(spellings[2]!), await get(spellings[3]!)];
     expect(reordered[1]!.etag).toBe(reordered[0]!.etag);
     // A different question is a different answer.
