@@ -41,6 +41,12 @@ async function beginUpload(db: Queryable, upload: { module: string; fileName: st
 }
 
 async function storePart(db: Queryable, uploadId: number, part: number, bytes: Buffer): Promise<void> {
+  // PostgreSQL takes the bytes as a binary parameter: base64 text made here and decoded there cost
+  // 2.5 s of a 35 MB upload's 2.95 s (docs/scaling.md), the binary parameter about a third of that.
+  if (db.kind === 'postgres') {
+    await db.query('INSERT INTO file_upload_part (upload_id, part, bytes) VALUES ($1, $2, $3)', [uploadId, part, bytes]);
+    return;
+  }
   // Base64 text decoded by the server: PGlite's bytea parameters take a slow per-byte path.
   await db.query("INSERT INTO file_upload_part (upload_id, part, bytes) VALUES ($1, $2, decode($3, 'base64'))", [uploadId, part, bytes.toString('base64')]);
 }
