@@ -15,11 +15,14 @@ export const PRINTABLE = '^[^\\u0000-\\u001F\\u007F]*$';
 export const TextFilter = (maxLength: number, description?: string) =>
   Type.Optional(Type.String({ maxLength, pattern: PRINTABLE, ...(description === undefined ? {} : { description }) }));
 
+/** The largest page HAPI gives (its `limit`), and its default. */
+export const HAPI_MAX_LIMIT = 10_000;
+
 /** The endpoint's own filters, after HAPI's paging and format parameters. */
 export function hapiQuery<Filters extends TProperties>(filters: Filters) {
   return Type.Object({
     output_format: Type.Union([Type.Literal('json'), Type.Literal('csv')], { default: 'json' }),
-    limit: Type.Integer({ minimum: 1, maximum: 10_000, default: 10_000 }),
+    limit: Type.Integer({ minimum: 1, maximum: HAPI_MAX_LIMIT, default: HAPI_MAX_LIMIT }),
     offset: Type.Integer({ minimum: 0, maximum: 1e9, default: 0 }),
     ...filters,
     app_identifier: TextFilter(200, 'Ignored; accepted as HAPI does'),

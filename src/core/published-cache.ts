@@ -63,6 +63,8 @@ export interface PublishedRequest {
 }
 
 const COMPRESS_ABOVE = 1024;
+/** Values (PublishedCache.value) kept at most, least recently used out first. */
+const VALUES_KEPT = 64;
 /** After a change is announced, how long a request waits for the new versions before answering with the known ones. */
 const STALE_WAIT_MS = 250;
 
@@ -115,6 +117,7 @@ export class PublishedCache {
   private generation = 0;
   private loading: Promise<Map<string, string>> | null = null;
   private readonly entries = new Map<string, Entry>();
+  private readonly values = new Map<string, Promise<unknown>>();
   private bytes = 0;
   private readonly refreshMs: number;
   private readonly maxBytes: number;
@@ -148,6 +151,7 @@ export class PublishedCache {
     this.invalidate();
     this.known = null;
     this.entries.clear();
+    this.values.clear();
     this.bytes = 0;
   }
 
@@ -188,6 +192,33 @@ export class PublishedCache {
       this.load().catch(() => undefined);
     }
     return known;
+  }
+
+  /**
+   * A value computed once per versions of its keys, e.g. the rows every page of one question is
+   * cut from: `?limit=100&offset=200` is then a slice, not the whole aggregate again. `name` says
+   * what the value is and `question` what it was asked with (e.g. the filters without the paging);
+   * at most VALUES_KEPT are kept.
+   */
+  async value<T>(name: string, question: object, keys: (known: ReadonlyMap<string, string>) => readonly string[], compute: () => Promise<T>): Promise<T> {
+    const versions = await this.versions();
+    const asked = questionOf({ params: {}, query: question });
+    const id = [name, asked, ...[...keys(versions)].sort().map((key) => `${key}=${versions.get(key) ?? '-'}`)].join('\0');
+    let value = this.values.get(id);
+    if (value === undefined) {
+      value = compute();
+      // A failed computation is not kept: the next caller tries again.
+      value.catch(() => this.values.delete(id));
+      this.values.set(id, value);
+      for (const oldest of this.values.keys()) {
+        if (this.values.size <= VALUES_KEPT) break;
+        this.values.delete(oldest);
+      }
+    } else {
+      this.values.delete(id);
+      this.values.set(id, value);
+    }
+    return value as Promise<T>;
   }
 
   private remember(tag: string, entry: Entry): void {

@@ -143,6 +143,27 @@ describeEachDatabase('published answers: ETags, 304 and invalidation', (context)
     expect((await get(DTM_NIGER)).etag).not.toBe(first.etag);
   });
 
+  it('cuts every page of a HAPI question from its rows computed once', async () => {
+    await seedMali(context.app, context.db);
+    await round(context.app, 1, 1000, true);
+    await round(context.app, 2, 1100, true);
+    const whole = await get('/hapi/v2/affected-people/idps?location_code=MLI');
+    const rows = (JSON.parse(whole.body) as { data: Array<{ reporting_round: number; admin1_code: string }> }).data;
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    for (const [limit, offset] of [[1, 0], [2, 1], [100, 2], [5, rows.length]]) {
+      let page: Awaited<ReturnType<typeof get>> | undefined;
+      const url = `/hapi/v2/affected-people/idps?location_code=MLI&limit=${limit}&offset=${offset}`;
+      expect(await statementsDuring(async () => (page = await get(url))), url).toBe(0);
+      expect(JSON.parse(page!.body), url).toEqual({ data: rows.slice(offset!, offset! + limit!) });
+    }
+    // Another question is computed on its own, and its pages are its own.
+    const other = await get('/hapi/v2/affected-people/idps?location_code=MLI&reporting_round=1&limit=1&offset=1');
+    expect((JSON.parse(other.body) as { data: Array<{ reporting_round: number }> }).data.map((row) => row.reporting_round)).toEqual([1]);
+    // Past the first 10,000 rows, pages are asked of the database.
+    const far = await get('/hapi/v2/affected-people/idps?location_code=MLI&limit=10000&offset=1');
+    expect(JSON.parse(far.body)).toEqual({ data: rows.slice(1) });
+  });
+
   it('computes the public answers before their first caller, and again after a publication', async () => {
     await seedMali(context.app, context.db);
     await round(context.app, 1, 1000, true);
