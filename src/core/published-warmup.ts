@@ -37,10 +37,13 @@ export function keepPublishedAnswersWarm(
     for (const module of modules) {
       if (module.publishedPaths === undefined) continue;
       for (const url of await module.publishedPaths(db)) {
-        if (stopped) return;
-        const response = await app.inject({ method: 'GET', url });
-        // A path a module names that does not answer is a defect to see in the log, not a reason to stop.
-        if (response.statusCode !== 200) app.log.warn({ url, status: response.statusCode }, 'published answer not computed ahead');
+        // Compressed once per encoding and kept: asked in each, so the first caller waits for neither.
+        for (const encoding of ['br', 'gzip']) {
+          if (stopped) return;
+          const response = await app.inject({ method: 'GET', url, headers: { 'accept-encoding': encoding } });
+          // A path a module names that does not answer is a defect to see in the log, not a reason to stop.
+          if (response.statusCode !== 200) app.log.warn({ url, status: response.statusCode }, 'published answer not computed ahead');
+        }
       }
     }
   };
