@@ -63,7 +63,7 @@ const copyText = (PostgresDatabase.prototype as unknown as { copyText: CopyText 
 (PostgresDatabase.prototype as unknown as { copyText: CopyText }).copyText = async function (table, columns, text) {
   const started = performance.now();
   await copyText.call(this, table, columns, text);
-  note(`COPY ${table} (text built in JS, sent and stored)`, performance.now() - started);
+  note(`COPY ${table} (sent and stored; its text built before)`, performance.now() - started);
 };
 
 async function main(): Promise<void> {
