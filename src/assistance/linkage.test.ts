@@ -133,9 +133,12 @@ describe('Fellegi–Sunter record linkage', () => {
 
   it('keeps in a list of chunks every pair pushed, past the end of a chunk', () => {
     const list = new PairList();
-    for (let at = 0; at < 70_000; at++) list.push(at, at + 1, at / 2, -at);
+    for (let at = 0; at < 70_000; at++) list.push(at, at + 1, at / 2, at % 2 === 0 ? ALIKE_BITS : ALIKE_BITS - 0.001);
     expect(list.length).toBe(70_000);
-    for (const at of [0, 65_535, 65_536, 69_999]) expect([list.left(at), list.right(at), list.evidence(at), list.person(at)]).toEqual([at, at + 1, at / 2, -at]);
+    for (const at of [0, 65_535, 65_536, 69_999]) expect([list.left(at), list.right(at), list.evidence(at), list.alike(at)]).toEqual([at, at + 1, at / 2, at % 2 === 0]);
+    // Alike as the float the list held before judged it: a hair under ALIKE_BITS rounds up to it.
+    list.push(1, 2, 0, ALIKE_BITS - 1e-9);
+    expect(list.alike(70_000)).toBe(true);
   });
 
   it('groups the alike pairs by their two households, lower then higher, and leaves out the rest', () => {

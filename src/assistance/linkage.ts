@@ -999,7 +999,7 @@ export function alikeByHouseholds(records: readonly PreparedRecord[], candidates
   for (const number of householdOf) if (number >= 0) sizes[number]!++;
   const lowOf = (at: number): number => {
     const [a, b] = [householdOf[candidates.left(at)]!, householdOf[candidates.right(at)]!];
-    return a < 0 || b < 0 || a === b || candidates.person(at) < ALIKE_BITS ? -1 : Math.min(a, b);
+    return a < 0 || b < 0 || a === b || !candidates.alike(at) ? -1 : Math.min(a, b);
   };
   const highOf = (at: number): number => Math.max(householdOf[candidates.left(at)]!, householdOf[candidates.right(at)]!);
   // starts[low] .. starts[low + 1]: the bucket of the pairs whose lower household is low.
@@ -1117,7 +1117,7 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
     const level = householdLevel(others, smaller, Math.max(sizeI, sizeJ));
     state[at] = level;
     if (weight >= sameBits) sameAt[level]!++;
-    else if (weight <= differentBits && candidates.person(at) >= ALIKE_BITS) differentAt[level]!++;
+    else if (weight <= differentBits && candidates.alike(at)) differentAt[level]!++;
   }
   // Half a pair of pseudo-counts per level: a registry with no sure pair yet learns nothing extreme.
   const total = (counts: number[]): number => counts.reduce((sum, count) => sum + count, 0) + levels / 2;
@@ -1135,16 +1135,17 @@ const CHUNK = 1 << CHUNK_BITS;
 const IN_CHUNK = CHUNK - 1;
 
 /**
- * Pairs and their evidence in typed arrays of fixed-size chunks: millions of them cost 16 bytes
+ * Pairs and their evidence in typed arrays of fixed-size chunks: millions of them cost 13 bytes
  * each, not an object each, and growing never copies (a doubling array held the old and the new
  * copy at once, up to three times the list: at a million people 16 million pairs, some 400 MB at
- * the moment it grew).
+ * the moment it grew). Of the person's own evidence only whether it reaches ALIKE_BITS is kept
+ * (one byte, not a float: 60 MB less at a million people).
  */
 export class PairList {
   private lefts: Int32Array[] = [];
   private rights: Int32Array[] = [];
   private evidences: Float32Array[] = [];
-  private persons: Float32Array[] = [];
+  private alikes: Uint8Array[] = [];
   /** Set by householdEvidence: the level of HOUSEHOLD_LEVELS of each pair, -1 where there is none. */
   household: Int8Array | null = null;
   length = 0;
@@ -1155,13 +1156,14 @@ export class PairList {
       this.lefts.push(new Int32Array(CHUNK));
       this.rights.push(new Int32Array(CHUNK));
       this.evidences.push(new Float32Array(CHUNK));
-      this.persons.push(new Float32Array(CHUNK));
+      this.alikes.push(new Uint8Array(CHUNK));
     }
     const chunk = this.length >>> CHUNK_BITS;
     this.lefts[chunk]![offset] = i;
     this.rights[chunk]![offset] = j;
     this.evidences[chunk]![offset] = evidence;
-    this.persons[chunk]![offset] = person;
+    // Judged on the float the list held before (a person's evidence a hair under 10 bits rounds to 10).
+    this.alikes[chunk]![offset] = Math.fround(person) >= ALIKE_BITS ? 1 : 0;
     this.length++;
   }
 
@@ -1183,9 +1185,9 @@ export class PairList {
     this.evidences[at >>> CHUNK_BITS]![at & IN_CHUNK] = value;
   }
 
-  /** The evidence of the person's own fields (names, birth, sex, phone, document): what "alike" is judged on. */
-  person(at: number): number {
-    return this.persons[at >>> CHUNK_BITS]![at & IN_CHUNK]!;
+  /** Whether the person's own fields (names, birth, sex, phone, document) bring ALIKE_BITS or more: alike for the households. */
+  alike(at: number): boolean {
+    return this.alikes[at >>> CHUNK_BITS]![at & IN_CHUNK] === 1;
   }
 }
 

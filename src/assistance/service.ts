@@ -362,6 +362,11 @@ export async function detectDuplicates(db: Queryable, actor: Actor, options: { o
       // are scored by this run's model (it is learned again each run) before the cut is chosen.
       phase(`members read (${records.length})`);
       const run = linkRecords(records, MIN_THRESHOLD, { onPhase: phase });
+      // The compared forms are done with (some 200 bytes a member): let them go before the
+      // candidates are written rather than hold them to the end of the transaction.
+      records.length = 0;
+      table.strings.clear();
+      table.tokens.clear();
       const probabilityOf = new Map<string, number>();
       for (const { i, j, probability } of run.matches) probabilityOf.set(`${Math.min(memberIds[i]!, memberIds[j]!)}:${Math.max(memberIds[i]!, memberIds[j]!)}`, probability);
       // Only pairs of members this run compares: a withdrawn consent takes its labels with it.
