@@ -12,9 +12,9 @@ import { systemActor } from '../src/access/audit.js';
 import { detectDuplicates } from '../src/assistance/service.js';
 import { parseDataKeys, useDataKeys } from '../src/core/data-keys.js';
 import { PgliteDatabase, PostgresDatabase, type Database } from '../src/core/db.js';
-import { highWaterMark } from './memory.js';
+import { highWaterMark, megabytes, phasePrinter } from './memory.js';
 
-const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+const mb = megabytes;
 
 async function main(): Promise<void> {
   useDataKeys(parseDataKeys(process.env.BENCH_CHILD_DATA_KEY ?? '', 'bench key'));
@@ -34,17 +34,7 @@ async function main(): Promise<void> {
     console.log(`    opened: RSS ${mb(before)}${engine()}${hwmBefore === null ? '' : `, high-water mark ${mb(hwmBefore)}`} (load ${loadavg()[0]!.toFixed(1)})`);
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    // Each phase's wall and CPU time: wall far above CPU is waiting (the database, a loaded machine).
-    let [phaseAt, phaseCpu] = [started, process.cpuUsage()];
-    const onPhase = (phase: string): void => {
-      const [now, cpuNow] = [performance.now(), process.cpuUsage()];
-      const used = (cpuNow.user + cpuNow.system - phaseCpu.user - phaseCpu.system) / 1e6;
-      const usage = process.memoryUsage();
-      console.log(
-        `    ${phase}: ${((now - phaseAt) / 1000).toFixed(1)} s wall, ${used.toFixed(1)} s CPU, RSS ${mb(usage.rss)}, JS ${mb(usage.heapUsed)} heap + ${mb(usage.arrayBuffers)} buffers${engine()} (load ${loadavg()[0]!.toFixed(1)})`,
-      );
-      [phaseAt, phaseCpu] = [now, cpuNow];
-    };
+    const onPhase = phasePrinter(engine);
     const result = await detectDuplicates(db, systemActor('bench'), { onPhase });
     const cpu = process.cpuUsage(cpuBefore);
     console.log(

@@ -11,7 +11,7 @@
  *   too when it is PGlite, in-process) and F1 of the queue against the planted truth.
  */
 import { spawn } from 'node:child_process';
-import { highWaterMark } from './memory.js';
+import { highWaterMark, megabytes, phasePrinter } from './memory.js';
 import { loadavg } from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -59,7 +59,7 @@ async function withPeakMemory<T>(work: () => Promise<T>): Promise<[T, { rss: num
   }
 }
 
-const mb = (bytes: number): string => `${Math.round(bytes / 1024 / 1024)} MB`;
+const mb = megabytes;
 
 /** The generated households stored in bulk (ids given here, so the planted truth is known by member id). */
 async function storeRegistry(db: Database, people: number, organisations: readonly number[], keyLine: string): Promise<Int32Array> {
@@ -180,13 +180,7 @@ export async function benchLinkageScale(db: Database, label: string, child?: Det
     const before = process.memoryUsage();
     const started = performance.now();
     const cpuBefore = process.cpuUsage();
-    let [phaseAt, phaseCpu] = [started, process.cpuUsage()];
-    const onPhase = (phase: string): void => {
-      const [now, cpuNow] = [performance.now(), process.cpuUsage()];
-      const used = (cpuNow.user + cpuNow.system - phaseCpu.user - phaseCpu.system) / 1e6;
-      console.log(`    ${phase}: ${((now - phaseAt) / 1000).toFixed(1)} s wall, ${used.toFixed(1)} s CPU, RSS ${mb(process.memoryUsage.rss())} (load ${loadavg()[0]!.toFixed(1)})`);
-      [phaseAt, phaseCpu] = [now, cpuNow];
-    };
+    const onPhase = phasePrinter();
     const [result, peak] = await withPeakMemory(() => detectDuplicates(db, actor, { onPhase }));
     const cpu = process.cpuUsage(cpuBefore);
     const hwm = highWaterMark();
