@@ -30,8 +30,10 @@ export function phasePrinter(extra: () => string = () => ''): (phase: string) =>
     const [now, cpuNow] = [performance.now(), process.cpuUsage()];
     const used = (cpuNow.user + cpuNow.system - phaseCpu.user - phaseCpu.system) / 1e6;
     const usage = process.memoryUsage();
+    // The high-water mark so far shows a peak reached inside a phase, which RSS after it hides.
+    const peak = highWaterMark();
     console.log(
-      `    ${phase}: ${((now - phaseAt) / 1000).toFixed(1)} s wall, ${used.toFixed(1)} s CPU, RSS ${megabytes(usage.rss)}, JS ${megabytes(usage.heapUsed)} heap + ${megabytes(usage.arrayBuffers)} buffers${extra()} (load ${loadavg()[0]!.toFixed(1)})`,
+      `    ${phase}: ${((now - phaseAt) / 1000).toFixed(1)} s wall, ${used.toFixed(1)} s CPU, RSS ${megabytes(usage.rss)}${peak === null ? '' : ` (peak ${megabytes(peak)})`}, JS ${megabytes(usage.heapUsed)} heap + ${megabytes(usage.arrayBuffers)} buffers${extra()} (load ${loadavg()[0]!.toFixed(1)})`,
     );
     [phaseAt, phaseCpu] = [now, cpuNow];
   };

@@ -18,6 +18,7 @@ import {
   patternOf,
   prepareRecord,
   reasonsOf,
+  releaseIndex,
   type LinkageRecord,
 } from './linkage.js';
 
@@ -139,6 +140,20 @@ describe('Fellegi–Sunter record linkage', () => {
     // Alike as the float the list held before judged it: a hair under ALIKE_BITS rounds up to it.
     list.push(1, 2, 0, ALIKE_BITS - 1e-9);
     expect(list.alike(70_000)).toBe(true);
+    // Released: the list is empty and its chunks' bytes are given back, not left for the collector.
+    list.release();
+    expect(list.length).toBe(0);
+    list.push(7, 8, 1, 0);
+    expect([list.length, list.left(0), list.right(0)]).toEqual([1, 7, 8]);
+  });
+
+  it('gives the blocking index back once released', () => {
+    const records = ['Awa', 'Aïssata', 'Fanta'].map((given) => prepareRecord(person(given, 'Maïga')));
+    const index = blockingIndex(records);
+    expect(index.rules.every(({ offsets }) => offsets.length === records.length + 1)).toBe(true);
+    expect(index.rules.some(({ keys }) => keys.length > 0)).toBe(true);
+    releaseIndex(index);
+    expect(index.rules.every(({ offsets, keys }) => offsets.length === 0 && keys.length === 0 && keys.buffer.byteLength === 0)).toBe(true);
   });
 
   it('groups the alike pairs by their two households, lower then higher, and leaves out the rest', () => {

@@ -20,6 +20,7 @@
  */
 import { jaroWinkler } from '@skyra/jaro-winkler';
 import { distance } from 'fastest-levenshtein';
+import { release, releasableArray, releasableArrays } from '../core/releasable.js';
 import { foldSpelling, nameTokens, phoneticKey } from './names.js';
 
 /** A registration as the matcher sees it; every field but the names may be missing. */
@@ -547,24 +548,34 @@ export interface BlockingIndex {
 export function blockingIndex(records: readonly PreparedRecord[]): BlockingIndex {
   return {
     rules: BLOCKING_RULES.map((rule) => {
-      const offsets = new Int32Array(records.length + 1);
+      // Released once the pairs are walked (releaseIndex): some 130 MB at a million people.
+      const offsets = releasableArray(Int32Array, records.length + 1);
       // Grown in place (a JS array of numbers would hold them as 8-byte doubles, and then be copied).
-      let keys = new Uint32Array(Math.max(1024, records.length));
+      let keys = releasableArray(Uint32Array, Math.max(1024, records.length));
       let length = 0;
       records.forEach((record, index) => {
         for (const key of new Set(rule.keys(record).map(hashKey))) {
           if (length === keys.length) {
-            const grown = new Uint32Array(keys.length * 2);
+            const grown = releasableArray(Uint32Array, keys.length * 2);
             grown.set(keys);
+            release(keys);
             keys = grown;
           }
           keys[length++] = key;
         }
         offsets[index + 1] = length;
       });
-      return { offsets, keys: keys.slice(0, length) };
+      const exact = releasableArray(Uint32Array, length);
+      exact.set(keys.subarray(0, length));
+      release(keys);
+      return { offsets, keys: exact };
     }),
   };
+}
+
+/** Gives the index's memory back now: it is empty afterwards. */
+export function releaseIndex(index: BlockingIndex): void {
+  for (const rule of index.rules) release(rule.offsets, rule.keys);
 }
 
 /**
@@ -1011,7 +1022,7 @@ export function alikeByHouseholds(records: readonly PreparedRecord[], candidates
   for (let low = 0; low < households; low++) starts[low + 1]! += starts[low]!;
   const alikeCount = starts[households] ?? 0;
   if (alikeCount === 0) return null;
-  const alikeAt = new Int32Array(alikeCount);
+  const alikeAt = releasableArray(Int32Array, alikeCount);
   const filled = starts.slice(0, households);
   for (let at = 0; at < candidates.length; at++) {
     const low = lowOf(at);
@@ -1072,7 +1083,8 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
   if (groups === null) return null;
   const { householdOf, sizes } = groups;
   // The level of HOUSEHOLD_LEVELS; -1: no evidence either way.
-  const state = new Int8Array(candidates.length).fill(-1);
+  // Released with the pairs (PairList.release).
+  const state = releasableArray(Int8Array, candidates.length).fill(-1);
   const levels = HOUSEHOLD_LEVELS.length;
   const sameAt = new Array<number>(levels).fill(0);
   const differentAt = new Array<number>(levels).fill(0);
@@ -1126,6 +1138,7 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
   const weight: HouseholdWeight = { m, u, bits: m.map((value, level) => Math.min(HOUSEHOLD_MAX_BITS, Math.log2(value / u[level]!))) };
   for (let at = 0; at < candidates.length; at++) if (state[at]! >= 0) candidates.setEvidence(at, candidates.evidence(at) + weight.bits[state[at]!]!);
   candidates.household = state;
+  release(groups.alikeAt);
   return weight;
 }
 
@@ -1153,10 +1166,11 @@ export class PairList {
   push(i: number, j: number, evidence: number, person: number): void {
     const offset = this.length & IN_CHUNK;
     if (offset === 0) {
-      this.lefts.push(new Int32Array(CHUNK));
-      this.rights.push(new Int32Array(CHUNK));
-      this.evidences.push(new Float32Array(CHUNK));
-      this.alikes.push(new Uint8Array(CHUNK));
+      const [lefts, rights, evidences, alikes] = releasableArrays(CHUNK, [Int32Array, Int32Array, Float32Array, Uint8Array] as const);
+      this.lefts.push(lefts);
+      this.rights.push(rights);
+      this.evidences.push(evidences);
+      this.alikes.push(alikes);
     }
     const chunk = this.length >>> CHUNK_BITS;
     this.lefts[chunk]![offset] = i;
@@ -1188,6 +1202,15 @@ export class PairList {
   /** Whether the person's own fields (names, birth, sex, phone, document) bring ALIKE_BITS or more: alike for the households. */
   alike(at: number): boolean {
     return this.alikes[at >>> CHUNK_BITS]![at & IN_CHUNK] === 1;
+  }
+
+  /** Gives the pairs' memory back now (core/releasable.ts): the list is empty afterwards. */
+  release(): void {
+    // The four arrays of a chunk share one buffer: releasing the first releases the chunk.
+    release(...this.lefts, this.household);
+    [this.lefts, this.rights, this.evidences, this.alikes] = [[], [], [], []];
+    this.household = null;
+    this.length = 0;
   }
 }
 
@@ -1273,6 +1296,7 @@ export function linkRecords(
     compared = walk(floorBits);
     phase(`pairs compared again (${compared.candidates.length} kept)`);
   }
+  releaseIndex(index);
   index = null;
   const { candidates, pairs, skippedBlocks } = compared;
   const prior = Math.log2(model.lambda / (1 - model.lambda));
@@ -1292,6 +1316,9 @@ export function linkRecords(
     if (householdAt >= 0) detail.householdLevel = householdAt;
     matches.push({ i, j, weight, probability: 1 / (1 + Math.pow(2, -weight)), detail });
   }
+  // Given back now, not at V8's next full collection: that wait, while the caller stored the
+  // candidates, was the peak of a million-person detection (~270 MB of pairs).
+  candidates.release();
   phase('matches');
   return { model, compared: pairs, skippedBlocks, matches };
 }

@@ -370,8 +370,12 @@ export async function detectDuplicates(db: Queryable, actor: Actor, options: { o
       const probabilityOf = new Map<string, number>();
       for (const { i, j, probability } of run.matches) probabilityOf.set(`${Math.min(memberIds[i]!, memberIds[j]!)}:${Math.max(memberIds[i]!, memberIds[j]!)}`, probability);
       // Only pairs of members this run compares: a withdrawn consent takes its labels with it.
-      const present = new Set(memberIds);
-      const labels: LabelledPair[] = (await q.labelledPairs(tx, scope))
+      // (A set of the labelled members found, not of every member: at a million people that set
+      // was some 50 MB more at the run's peak.)
+      const labelled = await q.labelledPairs(tx, scope);
+      const wanted = new Set(labelled.flatMap(({ low, high }) => [low, high]));
+      const present = new Set(memberIds.filter((id) => wanted.has(id)));
+      const labels: LabelledPair[] = labelled
         .filter(({ low, high }) => present.has(low) && present.has(high))
         .map(({ low, high, same }) => ({ probability: probabilityOf.get(`${low}:${high}`) ?? 0, same }));
       const choice = chooseThreshold(labels);
