@@ -118,6 +118,8 @@ export class PublishedCache {
   private loading: Promise<Map<string, string>> | null = null;
   private readonly entries = new Map<string, Entry>();
   private readonly values = new Map<string, Promise<unknown>>();
+  /** Answers being computed, by ETag: the entry once kept, null when it was not for everyone or failed. */
+  private readonly computing = new Map<string, Promise<Entry | null>>();
   private bytes = 0;
   private readonly refreshMs: number;
   private readonly maxBytes: number;
@@ -257,16 +259,38 @@ export class PublishedCache {
     if (entry !== undefined) {
       this.touch(tag, entry);
     } else {
-      const computed = await published.compute();
-      this.stats.computed += 1;
-      const type = published.type ?? 'application/json; charset=utf-8';
-      const identity = Buffer.from(JSON.stringify(computed.body));
-      if (!computed.store) {
-        // Not the same for everyone (drafts, a scoped view): no tag, no copy kept.
-        return reply.header('cache-control', 'private, no-cache').type(type).send(identity);
+      // A publication makes a new answer that a hundred callers of a public API then ask at once:
+      // one computes it, the others wait for it rather than each run the aggregate (a queue of
+      // them behind PGlite's one connection was seconds). Only an answer that would have been
+      // kept is shared, as a cache hit would give it: callers waiting for one that is not for
+      // everyone (a draft, a 404) compute their own, as before.
+      const underway = this.computing.get(tag);
+      if (underway !== undefined) entry = (await underway) ?? undefined;
+    }
+    if (entry === undefined) {
+      let settle: (kept: Entry | null) => void = () => undefined;
+      const first = !this.computing.has(tag);
+      if (first) this.computing.set(tag, new Promise<Entry | null>((resolve) => (settle = resolve)));
+      try {
+        const computed = await published.compute();
+        this.stats.computed += 1;
+        const type = published.type ?? 'application/json; charset=utf-8';
+        const identity = Buffer.from(JSON.stringify(computed.body));
+        if (!computed.store) {
+          settle(null);
+          // Not the same for everyone (drafts, a scoped view): no tag, no copy kept.
+          return reply.header('cache-control', 'private, no-cache').type(type).send(identity);
+        }
+        entry = { type, identity, bytes: identity.length };
+        this.remember(tag, entry);
+        settle(entry);
+      } catch (error) {
+        // The waiting callers try for themselves (and meet the same error if it is theirs too).
+        settle(null);
+        throw error;
+      } finally {
+        if (first) this.computing.delete(tag);
       }
-      entry = { type, identity, bytes: identity.length };
-      this.remember(tag, entry);
     }
     // Revalidated on every use (no-cache): the answer is current only as long as its versions.
     reply.header('etag', tag).header('cache-control', 'public, no-cache').header('vary', published.sameInEveryLanguage === true ? 'accept-encoding' : 'accept-encoding, accept-language');

@@ -143,6 +143,42 @@ describeEachDatabase('published answers: ETags, 304 and invalidation', (context)
     expect((await get(DTM_NIGER)).etag).not.toBe(first.etag);
   });
 
+  it('callers asking a new answer at once wait for one computation of it', async () => {
+    await seedMali(context.app, context.db);
+    await round(context.app, 1, 1000, true);
+    const second = await round(context.app, 2, 1100, false);
+    let alone: Awaited<ReturnType<typeof get>> | undefined;
+    const one = await statementsDuring(async () => (alone = await get(DTM_MALI)));
+    expect(one).toBeGreaterThan(0);
+    // A publication makes the answer new: eight public callers ask it at the same moment.
+    await publishRound(context.app, second);
+    let answers: Array<Awaited<ReturnType<typeof get>>> = [];
+    const eight = await statementsDuring(async () => (answers = await Promise.all(Array.from({ length: 8 }, () => get(DTM_MALI)))));
+    // One computation (and one read of the versions the publication changed), not eight.
+    expect(eight).toBeLessThanOrEqual(one + 2);
+    expect(new Set(answers.map((answer) => answer.etag)).size).toBe(1);
+    expect(new Set(answers.map((answer) => answer.body)).size).toBe(1);
+    expect(answers[0]!.etag).not.toBe(alone!.etag);
+    expect((JSON.parse(answers[0]!.body) as { result: Array<{ roundNumber: number }> }).result.map((row) => row.roundNumber)).toContain(2);
+  });
+
+  it('a caller waiting for an answer that is not for everyone computes their own', async () => {
+    await seedMali(context.app, context.db);
+    await round(context.app, 1, 1000, true);
+    await round(context.app, 2, 5000, false);
+    const url = `${MALI_SUMMARY}?includeDrafts=true`;
+    // The officer's draft view and the anonymous published view asked at the same moment, both ways round.
+    for (const order of [['imOfficerMali', 'anonymous'], ['anonymous', 'imOfficerMali']] as const) {
+      const [first, then] = await Promise.all(order.map((persona) => get(url, persona)));
+      const byPersona = new Map([
+        [order[0], first!],
+        [order[1], then!],
+      ]);
+      expect(JSON.parse(byPersona.get('anonymous')!.body), order.join(' then ')).toMatchObject({ round: { number: 1 } });
+      expect(JSON.parse(byPersona.get('imOfficerMali')!.body), order.join(' then ')).toMatchObject({ round: { number: 2, status: 'draft' } });
+    }
+  });
+
   it('cuts every page of a HAPI question from its rows computed once', async () => {
     await seedMali(context.app, context.db);
     await round(context.app, 1, 1000, true);
