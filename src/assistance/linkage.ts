@@ -563,7 +563,9 @@ export function blockingIndex(records: readonly PreparedRecord[]): BlockingIndex
           }
           keys[length++] = key;
         }
-        offsets[index + 1] = length;
+        // Zero already: a rule no record has a key for (no birth dates, no documents) then
+        // never touches its offsets' pages, which stay out of memory (4 MB a rule at a million).
+        if (length > 0) offsets[index + 1] = length;
       });
       const exact = releasableArray(Uint32Array, length);
       exact.set(keys.subarray(0, length));
