@@ -7,6 +7,7 @@ import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { toCsv, type ExportColumn } from './exports.js';
 import { errorResponses } from './http-kit.js';
+import type { PublishedCache } from './published-cache.js';
 
 /** Control characters refused in filters: they never name a place or an organisation. */
 export const PRINTABLE = '^[^\\u0000-\\u001F\\u007F]*$';
@@ -46,4 +47,31 @@ export function hapiResponses<Row extends TSchema>(row: Row) {
 /** The CSV form of a HAPI answer: HAPI's own columns, no HXL row. */
 export function sendHapiCsv<Row>(reply: FastifyReply, columns: ReadonlyArray<ExportColumn<Row>>, rows: readonly Row[]): FastifyReply {
   return reply.type('text/csv; charset=utf-8').send(toCsv(columns, rows, { hxl: false }));
+}
+
+/** HAPI's paging of a question's rows. */
+export interface HapiPaging {
+  limit: number;
+  offset: number;
+}
+
+/**
+ * One page of a HAPI question. Pages within its first HAPI_MAX_LIMIT rows are slices of those
+ * rows, computed once per versions of `keys` (`name` says which endpoint): `?limit=100`, which
+ * most callers ask, and a client paging through do not run the aggregate again. Pages further on
+ * are asked of the database as they come.
+ */
+export async function hapiPage<Row>(
+  published: PublishedCache,
+  name: string,
+  query: HapiPaging & object,
+  keys: (known: ReadonlyMap<string, string>) => readonly string[],
+  rowsOf: (paging: HapiPaging) => Promise<Row[]>,
+): Promise<Row[]> {
+  const { limit, offset } = query;
+  if (offset + limit > HAPI_MAX_LIMIT) return rowsOf({ limit, offset });
+  // The question without its paging nor what HAPI ignores (undefined values are left out of it).
+  const question = { ...query, limit: undefined, offset: undefined, output_format: undefined, app_identifier: undefined };
+  const first = await published.value(name, question, keys, () => rowsOf({ limit: HAPI_MAX_LIMIT, offset: 0 }));
+  return first.slice(offset, offset + limit);
 }

@@ -7,7 +7,7 @@ import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { AppError, formatMessage, isAppError } from '../core/errors.js';
 import { toCsv, toXlsx } from '../core/exports.js';
-import { HAPI_MAX_LIMIT, hapiQuery, hapiResponses, sendHapiCsv, TextFilter as Text } from '../core/hapi.js';
+import { hapiPage, hapiQuery, hapiResponses, sendHapiCsv, TextFilter as Text } from '../core/hapi.js';
 import { BoundaryGeometry, errorResponses, fileResponse, languageOf, oneOf, XLSX, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import * as aggregate from './aggregate.js';
 import { POPULATION_GROUPS } from '../shared/displacement.js';
@@ -251,19 +251,9 @@ export function displacementPublicRoutes(app: LiptakoApp, context: AppContext): 
         return sendHapiCsv(reply, publishing.HAPI_IDP_COLUMNS, await publishing.hapiIdps(db, query));
       }
       const keys = (versions: ReadonlyMap<string, string>): string[] => publishing.hapiVersionKeys(query, versions);
-      const { limit, offset } = query;
-      // The question without its paging (nor what HAPI ignores): undefined values are left out of it.
-      const filters = { ...query, limit: undefined, offset: undefined, output_format: undefined, app_identifier: undefined };
       return published.answer(request, reply, {
         keys,
-        compute: async () => {
-          if (offset + limit > HAPI_MAX_LIMIT) return { body: { data: await publishing.hapiIdps(db, query) }, store: true };
-          // Every page within the first 10,000 rows is a slice of them, computed once per publication.
-          const first = await published.value('hapi-idps', filters, keys, () =>
-            publishing.hapiIdps(db, { ...query, limit: HAPI_MAX_LIMIT, offset: 0 }),
-          );
-          return { body: { data: first.slice(offset, offset + limit) }, store: true };
-        },
+        compute: async () => ({ body: { data: await hapiPage(published, 'hapi-idps', query, keys, (paging) => publishing.hapiIdps(db, { ...query, ...paging })) }, store: true }),
         sameInEveryLanguage: true,
       });
     },

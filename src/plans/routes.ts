@@ -2,7 +2,7 @@
 import { Type, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
-import { hapiQuery, hapiResponses, sendHapiCsv } from '../core/hapi.js';
+import { hapiPage, hapiQuery, hapiResponses, sendHapiCsv, type HapiPaging } from '../core/hapi.js';
 import { errorResponses, fileResponse, JsonValue, languageOf, oneOf, XLSX, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { fileBody, fileBodyRoutes } from '../core/uploads.js';
 import { versionKeys } from '../core/versions.js';
@@ -543,7 +543,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
     },
     async (request, reply) => {
       const query = request.query;
-      const page = async (): Promise<plans.HapiFundingRow[]> =>
+      const rows = async ({ limit, offset }: HapiPaging): Promise<plans.HapiFundingRow[]> =>
         (await plans.hapiFundingRows(db))
           .filter(
             (row) =>
@@ -551,14 +551,15 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
               (query.location_code === undefined || row.location_code === query.location_code.toUpperCase()) &&
               (query.location_name === undefined || row.location_name.toLowerCase().includes(query.location_name.toLowerCase())),
           )
-          .slice(query.offset, query.offset + query.limit);
+          .slice(offset, offset + limit);
       if (query.output_format === 'csv') {
-        return sendHapiCsv(reply, HAPI_COLUMNS, await page());
+        return sendHapiCsv(reply, HAPI_COLUMNS, await rows(query));
       }
       // Published plans only: the same for everyone until a plan changes.
+      const keys = [versionKeys.plans, versionKeys.planImports];
       return published.answer(request, reply, {
-        keys: [versionKeys.plans, versionKeys.planImports],
-        compute: async () => ({ body: { data: await page() }, store: true }),
+        keys,
+        compute: async () => ({ body: { data: await hapiPage(published, 'hapi-funding', query, () => keys, rows) }, store: true }),
       });
     },
   );

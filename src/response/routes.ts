@@ -1,7 +1,7 @@
 /** HTTP routes of partner activity reporting (4W/5W). */
 import { Type } from '@sinclair/typebox';
 import { toCsv, toXlsx, type ExportColumn } from '../core/exports.js';
-import { hapiQuery, hapiResponses, sendHapiCsv, TextFilter } from '../core/hapi.js';
+import { hapiPage, hapiQuery, hapiResponses, sendHapiCsv, TextFilter } from '../core/hapi.js';
 import { errorResponses, fileResponse, languageOf, XLSX, type AppContext, type LiptakoApp } from '../core/http-kit.js';
 import { versionKeys } from '../core/versions.js';
 import { AGES, GROUPS, MEASURES, SEXES, UNITS } from './aggregate.js';
@@ -165,9 +165,13 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
       const query = request.query;
       if (query.output_format === 'csv') return sendHapiCsv(reply, HAPI_PRESENCE_COLUMNS, await responsePresence.hapiOperationalPresence(db, query));
       // Published reports only: the same for everyone until a report is published.
+      const keys = [versionKeys.responsePublished, versionKeys.geography];
       return published.answer(request, reply, {
-        keys: [versionKeys.responsePublished, versionKeys.geography],
-        compute: async () => ({ body: { data: await responsePresence.hapiOperationalPresence(db, query) }, store: true }),
+        keys,
+        compute: async () => ({
+          body: { data: await hapiPage(published, 'hapi-operational-presence', query, () => keys, (paging) => responsePresence.hapiOperationalPresence(db, { ...query, ...paging })) },
+          store: true,
+        }),
       });
     },
   );

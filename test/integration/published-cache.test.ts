@@ -200,6 +200,23 @@ describeEachDatabase('published answers: ETags, 304 and invalidation', (context)
     expect(JSON.parse(far.body)).toEqual({ data: rows.slice(1) });
   });
 
+  it('cuts the pages of HAPI funding and operational presence from their rows computed once too', async () => {
+    await loadCsahelPlan(context.app);
+    const whole = await get('/hapi/v2/coordination-context/funding');
+    const rows = (JSON.parse(whole.body) as { data: Array<{ location_code: string }> }).data;
+    expect(rows.length).toBeGreaterThanOrEqual(2);
+    for (const [limit, offset] of [[1, 0], [1, 1], [100, 1], [3, rows.length]] as Array<[number, number]>) {
+      let page: Awaited<ReturnType<typeof get>> | undefined;
+      const url = `/hapi/v2/coordination-context/funding?limit=${limit}&offset=${offset}`;
+      expect(await statementsDuring(async () => (page = await get(url))), url).toBe(0);
+      expect(JSON.parse(page!.body), url).toEqual({ data: rows.slice(offset, offset + limit) });
+    }
+    // Operational presence with no published report: its pages are the same empty rows, asked once.
+    expect(JSON.parse((await get('/hapi/v2/coordination-context/operational-presence?location_code=MLI')).body)).toEqual({ data: [] });
+    const presencePage = '/hapi/v2/coordination-context/operational-presence?location_code=MLI&limit=5&offset=2';
+    expect(await statementsDuring(() => get(presencePage))).toBe(0);
+  });
+
   it('computes the public answers before their first caller, and again after a publication', async () => {
     await seedMali(context.app, context.db);
     await round(context.app, 1, 1000, true);
