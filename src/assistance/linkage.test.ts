@@ -147,6 +147,19 @@ describe('Fellegi–Sunter record linkage', () => {
     expect([list.length, list.left(0), list.right(0)]).toEqual([1, 7, 8]);
   });
 
+  it('holds record numbers in three bytes up to 16.7 million records and more beyond, alike or not, either way round', () => {
+    const small = new PairList(1_000_000);
+    small.push(999_999, 65_536, -3.5, ALIKE_BITS);
+    small.push(70_000, 16_777_215, 12.25, 0);
+    expect([small.left(0), small.right(0), small.evidence(0), small.alike(0)]).toEqual([65_536, 999_999, -3.5, true]);
+    expect([small.left(1), small.right(1), small.evidence(1), small.alike(1)]).toEqual([70_000, 16_777_215, 12.25, false]);
+    const large = new PairList(40_000_000);
+    large.push(33_554_431, 16_777_216, 1, ALIKE_BITS + 1);
+    large.push(0, 39_999_999, 2, -1);
+    expect([large.left(0), large.right(0), large.alike(0)]).toEqual([16_777_216, 33_554_431, true]);
+    expect([large.left(1), large.right(1), large.alike(1)]).toEqual([0, 39_999_999, false]);
+  });
+
   it('gives the blocking index back once released', () => {
     const records = ['Awa', 'Aïssata', 'Fanta'].map((given) => prepareRecord(person(given, 'Maïga')));
     const index = blockingIndex(records);

@@ -1144,51 +1144,81 @@ function householdEvidence(records: readonly PreparedRecord[], candidates: PairL
   return weight;
 }
 
-/** Entries per chunk of a PairList (2^16: 1 MB for the four arrays, little for a small registry). */
+/** Entries per chunk of a PairList (2^16: 640 KB for its arrays, little for a small registry). */
 const CHUNK_BITS = 16;
 const CHUNK = 1 << CHUNK_BITS;
 const IN_CHUNK = CHUNK - 1;
+/** Records a PairList numbers in three bytes (two low, one high); beyond, the high part takes two. */
+const THREE_BYTE_RECORDS = 2 ** 24;
 
 /**
- * Pairs and their evidence in typed arrays of fixed-size chunks: millions of them cost 13 bytes
+ * Pairs and their evidence in typed arrays of fixed-size chunks: millions of them cost 10 bytes
  * each, not an object each, and growing never copies (a doubling array held the old and the new
  * copy at once, up to three times the list: at a million people 16 million pairs, some 400 MB at
- * the moment it grew). Of the person's own evidence only whether it reaches ALIKE_BITS is kept
- * (one byte, not a float: 60 MB less at a million people).
+ * the moment it grew). A record's number takes three bytes (a low Uint16 and a high Uint8, up to
+ * 16.7 million records; more take a Uint16 high part). Of the person's own evidence only whether it
+ * reaches ALIKE_BITS is kept, and in no byte of its own: a pair is held as (smaller, larger) record,
+ * and as (larger, smaller) when alike. At a million people, 19.9 million held pairs: 199 MB, where
+ * four-byte numbers and a flag byte took 258 MB.
  */
 export class PairList {
-  private lefts: Int32Array[] = [];
-  private rights: Int32Array[] = [];
+  private leftLows: Uint16Array[] = [];
+  private rightLows: Uint16Array[] = [];
+  private leftHighs: Array<Uint8Array | Uint16Array> = [];
+  private rightHighs: Array<Uint8Array | Uint16Array> = [];
   private evidences: Float32Array[] = [];
-  private alikes: Uint8Array[] = [];
+  private readonly Highs: typeof Uint8Array | typeof Uint16Array;
   /** Set by householdEvidence: the level of HOUSEHOLD_LEVELS of each pair, -1 where there is none. */
   household: Int8Array | null = null;
   length = 0;
 
+  /** `records`: how many records the pairs number (the layout of a record's number depends on it). */
+  constructor(records = 0) {
+    this.Highs = records > THREE_BYTE_RECORDS ? Uint16Array : Uint8Array;
+  }
+
   push(i: number, j: number, evidence: number, person: number): void {
     const offset = this.length & IN_CHUNK;
     if (offset === 0) {
-      const [lefts, rights, evidences, alikes] = releasableArrays(CHUNK, [Int32Array, Int32Array, Float32Array, Uint8Array] as const);
-      this.lefts.push(lefts);
-      this.rights.push(rights);
+      // One buffer for the chunk: the evidence first, for its alignment.
+      const [evidences, leftLows, rightLows, leftHighs, rightHighs] = releasableArrays(CHUNK, [Float32Array, Uint16Array, Uint16Array, this.Highs, this.Highs] as const);
       this.evidences.push(evidences);
-      this.alikes.push(alikes);
+      this.leftLows.push(leftLows);
+      this.rightLows.push(rightLows);
+      this.leftHighs.push(leftHighs);
+      this.rightHighs.push(rightHighs);
     }
     const chunk = this.length >>> CHUNK_BITS;
-    this.lefts[chunk]![offset] = i;
-    this.rights[chunk]![offset] = j;
-    this.evidences[chunk]![offset] = evidence;
     // Judged on the float the list held before (a person's evidence a hair under 10 bits rounds to 10).
-    this.alikes[chunk]![offset] = Math.fround(person) >= ALIKE_BITS ? 1 : 0;
+    const alike = Math.fround(person) >= ALIKE_BITS;
+    const [smaller, larger] = i < j ? [i, j] : [j, i];
+    const [first, second] = alike ? [larger, smaller] : [smaller, larger];
+    this.leftLows[chunk]![offset] = first & 0xffff;
+    this.leftHighs[chunk]![offset] = Math.floor(first / 0x10000);
+    this.rightLows[chunk]![offset] = second & 0xffff;
+    this.rightHighs[chunk]![offset] = Math.floor(second / 0x10000);
+    this.evidences[chunk]![offset] = evidence;
     this.length++;
   }
 
-  left(at: number): number {
-    return this.lefts[at >>> CHUNK_BITS]![at & IN_CHUNK]!;
+  private first(at: number): number {
+    const [chunk, offset] = [at >>> CHUNK_BITS, at & IN_CHUNK];
+    return this.leftHighs[chunk]![offset]! * 0x10000 + this.leftLows[chunk]![offset]!;
   }
 
+  private second(at: number): number {
+    const [chunk, offset] = [at >>> CHUNK_BITS, at & IN_CHUNK];
+    return this.rightHighs[chunk]![offset]! * 0x10000 + this.rightLows[chunk]![offset]!;
+  }
+
+  /** The pair's smaller record. */
+  left(at: number): number {
+    return Math.min(this.first(at), this.second(at));
+  }
+
+  /** The pair's larger record. */
   right(at: number): number {
-    return this.rights[at >>> CHUNK_BITS]![at & IN_CHUNK]!;
+    return Math.max(this.first(at), this.second(at));
   }
 
   /** The pair's evidence (bits, without the prior odds; its weight once linkRecords has added them and the household's). */
@@ -1203,14 +1233,14 @@ export class PairList {
 
   /** Whether the person's own fields (names, birth, sex, phone, document) bring ALIKE_BITS or more: alike for the households. */
   alike(at: number): boolean {
-    return this.alikes[at >>> CHUNK_BITS]![at & IN_CHUNK] === 1;
+    return this.first(at) > this.second(at);
   }
 
   /** Gives the pairs' memory back now (core/releasable.ts): the list is empty afterwards. */
   release(): void {
-    // The four arrays of a chunk share one buffer: releasing the first releases the chunk.
-    release(...this.lefts, this.household);
-    [this.lefts, this.rights, this.evidences, this.alikes] = [[], [], [], []];
+    // The arrays of a chunk share one buffer: releasing one releases the chunk.
+    release(...this.evidences, this.household);
+    [this.evidences, this.leftLows, this.rightLows, this.leftHighs, this.rightHighs] = [[], [], [], [], []];
     this.household = null;
     this.length = 0;
   }
@@ -1273,7 +1303,7 @@ export function linkRecords(
   const bitsToKeep = (lambda: number): number => Math.max(floorBits, Math.log2(floor / (1 - floor)) - Math.log2(lambda / (1 - lambda)) - HOUSEHOLD_MAX_BITS);
   const walk = (keepBits: number): { scored: Map<number, number>; candidates: PairList; pairs: number; skippedBlocks: number } => {
     const scored = new Map<number, number>();
-    const candidates = new PairList();
+    const candidates = new PairList(records.length);
     const { pairs, skippedBlocks } = forEachCandidatePair(
       index!,
       (i, j) => {
@@ -1294,7 +1324,7 @@ export function linkRecords(
   phase(`pairs compared (${compared.pairs} pairs, ${compared.candidates.length} kept, λ ${model.lambda.toExponential(2)} where ${assumedLambda.toExponential(2)} was assumed)`);
   if (model.lambda > assumedLambda) {
     // The first walk's pairs let go before the second walk holds its own.
-    compared = { scored: new Map(), candidates: new PairList(), pairs: 0, skippedBlocks: 0 };
+    compared = { scored: new Map(), candidates: new PairList(records.length), pairs: 0, skippedBlocks: 0 };
     compared = walk(floorBits);
     phase(`pairs compared again (${compared.candidates.length} kept)`);
   }
