@@ -155,10 +155,14 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
   const userId = session.user?.id ?? null;
   const titleRef = useRef('');
 
+  // The save under way, if any: saves run one after the other. Two at once (a slow device, a
+  // change while the last one was still being written) each took the unsaved draft for a new one
+  // and stored it twice, and a save still running when the form was finalised left a draft
+  // beside the finalised submission.
+  const saving = useRef<Promise<void>>(Promise.resolve());
+
   /** Saves the instance as it stands as a draft (nothing for a blank form nobody touched). */
-  const saveDraft = useCallback(async () => {
-    if (saveTimer.current !== null) clearTimeout(saveTimer.current);
-    saveTimer.current = null;
+  const saveDraftNow = useCallback(async () => {
     const root = draft.current.root;
     if (root === null || userId === null) return;
     const xml = root.instanceState.instanceXML;
@@ -190,6 +194,14 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
     }
     setSavedAt(new Date());
   }, [userId, projectId, formId]);
+
+  const saveDraft = useCallback((): Promise<void> => {
+    if (saveTimer.current !== null) clearTimeout(saveTimer.current);
+    saveTimer.current = null;
+    const run = saving.current.then(saveDraftNow);
+    saving.current = run.catch(() => undefined);
+    return run;
+  }, [saveDraftNow]);
 
   const changed = useCallback(() => {
     bump();
@@ -281,6 +293,8 @@ export function FormEntryPage({ projectId, formId }: { projectId: number; formId
       if (instanceId === null || userId === null) throw new Error('the submission has no instanceID');
       if (saveTimer.current !== null) clearTimeout(saveTimer.current);
       saveTimer.current = null;
+      // A save under way finishes first: the finalised submission then replaces its draft.
+      await saving.current;
       const now = new Date().toISOString();
       // Into the outbox (the same record as its draft): from here the outbox owns it.
       await putSubmission({
