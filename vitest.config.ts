@@ -28,17 +28,35 @@ class LongestFirst extends BaseSequencer {
       const index = LONGEST_FIRST.indexOf(relative(file.project.config.root, file.moduleId));
       return index === -1 ? LONGEST_FIRST.length : index;
     };
-    // Stable: the groups (the browser tier after the others) and the rest of Vitest's order stay.
+    // In the last group the browser and fault files take turns (the n-th of each tier, then the
+    // n+1-th): a fault file, which mostly waits on restarts, runs beside a browser file rather than
+    // two browser files beside each other, and the first of them runs while the first browser
+    // file builds the demo data (test/support/server.ts).
+    const turn = new Map<TestSpecification, number>();
+    const seen = new Map<string, number>();
+    for (const file of sorted) {
+      if (file.project.config.sequence.groupOrder === 0) continue;
+      const n = seen.get(file.project.name) ?? 0;
+      seen.set(file.project.name, n + 1);
+      turn.set(file, n);
+    }
+    // Stable: the groups (the browser and fault tiers after the others) and the rest of Vitest's order stay.
     return sorted
       .map((file, position) => ({ file, position }))
-      .sort((a, b) => a.file.project.config.sequence.groupOrder - b.file.project.config.sequence.groupOrder || rank(a.file) - rank(b.file) || a.position - b.position)
+      .sort(
+        (a, b) =>
+          a.file.project.config.sequence.groupOrder - b.file.project.config.sequence.groupOrder ||
+          rank(a.file) - rank(b.file) ||
+          (turn.get(a.file) ?? 0) - (turn.get(b.file) ?? 0) ||
+          a.position - b.position,
+      )
       .map(({ file }) => file);
   }
 }
 
-// Three tiers (see CONTRIBUTING.md): unit tests beside the code, integration tests through the
-// HTTP app in-process on PGlite (and PostgreSQL when TEST_DATABASE_URL is set), and browser
-// end-to-end tests against a running server.
+// Four tiers (see CONTRIBUTING.md): unit tests beside the code, integration tests through the
+// HTTP app in-process on PGlite (and PostgreSQL when TEST_DATABASE_URL is set), browser
+// end-to-end tests against a running server, and fault tests on the built server.
 export default defineConfig({
   test: {
     env: { TZ: 'UTC' },
@@ -73,8 +91,24 @@ export default defineConfig({
           expect: { poll: { timeout: 20_000, interval: 100 } },
           testTimeout: 120_000,
           hookTimeout: 180_000,
-          fileParallelism: false,
-          // After the other tiers, alone: a browser beside two busy workers renders too slowly.
+          // After the unit and integration tiers, beside the fault tests: two files at a time, each
+          // with its own server (a copy of the demo data, a free port) and its own Chromium. A
+          // browser beside two busy integration workers rendered too slowly; a browser file uses
+          // less than a core (it waits on the server and on Chromium), so two of them share two.
+          sequence: { groupOrder: 1 },
+        },
+      },
+      {
+        test: {
+          // Slow fault tests (also alone: `npm run test:faults`): they restart a private PostgreSQL
+          // server, mount filesystems and kill processes, each on its own database, folder and port,
+          // against the built server.
+          name: 'faults',
+          env: { TZ: 'UTC' },
+          include: ['test/faults/**/*.test.ts'],
+          setupFiles: ['test/support/catalogue.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
           sequence: { groupOrder: 1 },
         },
       },

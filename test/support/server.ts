@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,10 +40,20 @@ export interface RunningServer {
   stop: () => Promise<void>;
 }
 
+/** Blocks this thread for `ms` (the callers are synchronous, and only wait on another process). */
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** A build lock older than this was left by a run that was killed: it is taken over. */
+const STALE_BUILD_LOCK_MS = 15 * 60_000;
+
 /**
  * A data folder with the demo loaded, built once per version of the migrations and of the built
  * demo code, then copied for each server: the DTM demo takes most of a minute to load on a busy
- * machine, and every browser test file would otherwise pay for it.
+ * machine, and every browser test file would otherwise pay for it. Browser test files run two at
+ * a time: the first to take the lock (a folder beside the template) builds it, the others wait
+ * for it instead of building it again beside it.
  */
 function demoTemplate(): string {
   const hash = createHash('sha256');
@@ -52,22 +62,45 @@ function demoTemplate(): string {
     for (const file of readdirSync(folder).sort()) if (file.endsWith('.js')) hash.update(readFileSync(path.join(folder, file)));
   }
   const template = path.join(tmpdir(), `liptako-e2e-demo-${hash.digest('hex').slice(0, 16)}`);
-  if (existsSync(template)) return template;
+  const lock = `${template}.lock`;
+  for (;;) {
+    if (existsSync(template)) return template;
+    try {
+      mkdirSync(lock);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      let age = 0;
+      try {
+        age = Date.now() - statSync(lock).mtimeMs;
+      } catch {
+        // released meanwhile: look again
+      }
+      if (age > STALE_BUILD_LOCK_MS) rmSync(lock, { recursive: true, force: true });
+      else sleepSync(250);
+      continue;
+    }
+    try {
+      buildDemoTemplate(template);
+    } finally {
+      rmSync(lock, { recursive: true, force: true });
+    }
+    return template;
+  }
+}
+
+function buildDemoTemplate(template: string): void {
   const building = mkdtempSync(path.join(tmpdir(), 'liptako-e2e-demo-building-'));
   const result = spawnSync(process.execPath, ['bin/liptako.js', 'demo'], {
     env: { ...process.env, LIPTAKO_DATA_DIR: building, DATABASE_URL: '', LOG_LEVEL: 'warn' },
     encoding: 'utf8',
     timeout: 600_000,
   });
-  if (result.status !== 0) throw new Error(`liptako demo failed:\n${result.stdout}\n${result.stderr}`);
-  rmSync(path.join(building, 'liptako.lock'), { force: true });
-  try {
-    renameSync(building, template);
-  } catch {
-    // Another test file built it meanwhile: theirs is as good.
+  if (result.status !== 0) {
     rmSync(building, { recursive: true, force: true });
+    throw new Error(`liptako demo failed:\n${result.stdout}\n${result.stderr}`);
   }
-  return template;
+  rmSync(path.join(building, 'liptako.lock'), { force: true });
+  renameSync(building, template);
 }
 
 /** A fresh data folder holding a copy of the demo template (the caller removes it). */
