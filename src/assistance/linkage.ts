@@ -1288,7 +1288,7 @@ export function linkRecords(
   const model = trainModel(records, byRule, { u: estimateU(records, options.uSamples) });
   phase('EM');
   // One walk compares each pair once: its pattern is counted for λ, and the pair is kept (two
-  // numbers and its evidence, 16 bytes) when it counts as alike for its household, or when its
+  // numbers and its evidence, 10 bytes: PairList) when it counts as alike for its household, or when its
   // evidence could reach the threshold with the prior odds and the most the household can add.
   // The prior is not known before the walk (λ is learned from its patterns): the walk assumes four
   // times the λ of the training pairs. That λ counts a pair once per rule that finds it (three
