@@ -1162,10 +1162,10 @@ const THREE_BYTE_RECORDS = 2 ** 24;
  * four-byte numbers and a flag byte took 258 MB.
  */
 export class PairList {
-  private leftLows: Uint16Array[] = [];
-  private rightLows: Uint16Array[] = [];
-  private leftHighs: Array<Uint8Array | Uint16Array> = [];
-  private rightHighs: Array<Uint8Array | Uint16Array> = [];
+  private firstLows: Uint16Array[] = [];
+  private secondLows: Uint16Array[] = [];
+  private firstHighs: Array<Uint8Array | Uint16Array> = [];
+  private secondHighs: Array<Uint8Array | Uint16Array> = [];
   private evidences: Float32Array[] = [];
   private readonly Highs: typeof Uint8Array | typeof Uint16Array;
   /** Set by householdEvidence: the level of HOUSEHOLD_LEVELS of each pair, -1 where there is none. */
@@ -1181,34 +1181,34 @@ export class PairList {
     const offset = this.length & IN_CHUNK;
     if (offset === 0) {
       // One buffer for the chunk: the evidence first, for its alignment.
-      const [evidences, leftLows, rightLows, leftHighs, rightHighs] = releasableArrays(CHUNK, [Float32Array, Uint16Array, Uint16Array, this.Highs, this.Highs] as const);
+      const [evidences, firstLows, secondLows, firstHighs, secondHighs] = releasableArrays(CHUNK, [Float32Array, Uint16Array, Uint16Array, this.Highs, this.Highs] as const);
       this.evidences.push(evidences);
-      this.leftLows.push(leftLows);
-      this.rightLows.push(rightLows);
-      this.leftHighs.push(leftHighs);
-      this.rightHighs.push(rightHighs);
+      this.firstLows.push(firstLows);
+      this.secondLows.push(secondLows);
+      this.firstHighs.push(firstHighs);
+      this.secondHighs.push(secondHighs);
     }
     const chunk = this.length >>> CHUNK_BITS;
     // Judged on the float the list held before (a person's evidence a hair under 10 bits rounds to 10).
     const alike = Math.fround(person) >= ALIKE_BITS;
     const [smaller, larger] = i < j ? [i, j] : [j, i];
     const [first, second] = alike ? [larger, smaller] : [smaller, larger];
-    this.leftLows[chunk]![offset] = first & 0xffff;
-    this.leftHighs[chunk]![offset] = Math.floor(first / 0x10000);
-    this.rightLows[chunk]![offset] = second & 0xffff;
-    this.rightHighs[chunk]![offset] = Math.floor(second / 0x10000);
+    this.firstLows[chunk]![offset] = first & 0xffff;
+    this.firstHighs[chunk]![offset] = Math.floor(first / 0x10000);
+    this.secondLows[chunk]![offset] = second & 0xffff;
+    this.secondHighs[chunk]![offset] = Math.floor(second / 0x10000);
     this.evidences[chunk]![offset] = evidence;
     this.length++;
   }
 
   private first(at: number): number {
     const [chunk, offset] = [at >>> CHUNK_BITS, at & IN_CHUNK];
-    return this.leftHighs[chunk]![offset]! * 0x10000 + this.leftLows[chunk]![offset]!;
+    return this.firstHighs[chunk]![offset]! * 0x10000 + this.firstLows[chunk]![offset]!;
   }
 
   private second(at: number): number {
     const [chunk, offset] = [at >>> CHUNK_BITS, at & IN_CHUNK];
-    return this.rightHighs[chunk]![offset]! * 0x10000 + this.rightLows[chunk]![offset]!;
+    return this.secondHighs[chunk]![offset]! * 0x10000 + this.secondLows[chunk]![offset]!;
   }
 
   /** The pair's smaller record. */
@@ -1240,7 +1240,7 @@ export class PairList {
   release(): void {
     // The arrays of a chunk share one buffer: releasing one releases the chunk.
     release(...this.evidences, this.household);
-    [this.evidences, this.leftLows, this.rightLows, this.leftHighs, this.rightHighs] = [[], [], [], [], []];
+    [this.evidences, this.firstLows, this.secondLows, this.firstHighs, this.secondHighs] = [[], [], [], [], []];
     this.household = null;
     this.length = 0;
   }

@@ -7,7 +7,7 @@ import { Type, type TProperties, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply } from 'fastify';
 import { toCsv, type ExportColumn } from './exports.js';
 import { errorResponses } from './http-kit.js';
-import type { PublishedCache } from './published-cache.js';
+import type { PublishedCache, PublishedRequest } from './published-cache.js';
 
 /** Control characters refused in filters: they never name a place or an organisation. */
 export const PRINTABLE = '^[^\\u0000-\\u001F\\u007F]*$';
@@ -65,7 +65,7 @@ export async function hapiPage<Row>(
   published: PublishedCache,
   name: string,
   query: HapiPaging & object,
-  keys: (known: ReadonlyMap<string, string>) => readonly string[],
+  keys: PublishedRequest['keys'],
   rowsOf: (paging: HapiPaging) => Promise<Row[]>,
 ): Promise<Row[]> {
   const { limit, offset } = query;

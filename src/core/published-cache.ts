@@ -202,10 +202,10 @@ export class PublishedCache {
    * what the value is and `question` what it was asked with (e.g. the filters without the paging);
    * at most VALUES_KEPT are kept.
    */
-  async value<T>(name: string, question: object, keys: (known: ReadonlyMap<string, string>) => readonly string[], compute: () => Promise<T>): Promise<T> {
+  async value<T>(name: string, question: object, keys: PublishedRequest['keys'], compute: () => Promise<T>): Promise<T> {
     const versions = await this.versions();
     const asked = questionOf({ params: {}, query: question });
-    const id = [name, asked, ...[...keys(versions)].sort().map((key) => `${key}=${versions.get(key) ?? '-'}`)].join('\0');
+    const id = [name, asked, ...[...(typeof keys === 'function' ? keys(versions) : keys)].sort().map((key) => `${key}=${versions.get(key) ?? '-'}`)].join('\0');
     let value = this.values.get(id);
     if (value === undefined) {
       value = compute();

@@ -11,20 +11,14 @@
 
 type TypedArrayKind<View> = { new (buffer: ArrayBuffer, byteOffset?: number, length?: number): View; BYTES_PER_ELEMENT: number };
 
-/** A zeroed typed array of `length` elements that release() can give back at once. */
-export function releasableArray<View extends ArrayBufferView>(kind: TypedArrayKind<View>, length: number): View {
-  const bytes = length * kind.BYTES_PER_ELEMENT;
-  return new kind(new ArrayBuffer(bytes, { maxByteLength: bytes }), 0, length);
-}
+/** The typed arrays that `Kinds` make, in order. */
+type ViewsOf<Kinds extends ReadonlyArray<TypedArrayKind<ArrayBufferView>>> = { [K in keyof Kinds]: Kinds[K] extends TypedArrayKind<infer View> ? View : never };
 
 /**
  * One buffer for several arrays of the same length that end together (a chunk of pairs): one
  * allocation, one release. Each part is `[kind]`, laid out in order, each aligned to 8 bytes.
  */
-export function releasableArrays<Kinds extends ReadonlyArray<TypedArrayKind<ArrayBufferView>>>(
-  length: number,
-  kinds: Kinds,
-): { [K in keyof Kinds]: Kinds[K] extends TypedArrayKind<infer View> ? View : never } {
+export function releasableArrays<Kinds extends ReadonlyArray<TypedArrayKind<ArrayBufferView>>>(length: number, kinds: Kinds): ViewsOf<Kinds> {
   const aligned = (bytes: number): number => Math.ceil(bytes / 8) * 8;
   const total = kinds.reduce((sum, kind) => sum + aligned(length * kind.BYTES_PER_ELEMENT), 0);
   const buffer = new ArrayBuffer(total, { maxByteLength: total });
@@ -33,7 +27,12 @@ export function releasableArrays<Kinds extends ReadonlyArray<TypedArrayKind<Arra
     const view = new kind(buffer, offset, length);
     offset += aligned(length * kind.BYTES_PER_ELEMENT);
     return view;
-  }) as { [K in keyof Kinds]: Kinds[K] extends TypedArrayKind<infer View> ? View : never };
+  }) as ViewsOf<Kinds>;
+}
+
+/** A zeroed typed array of `length` elements that release() can give back at once. */
+export function releasableArray<View extends ArrayBufferView>(kind: TypedArrayKind<View>, length: number): View {
+  return releasableArrays(length, [kind] as const)[0];
 }
 
 /**

@@ -559,7 +559,7 @@ export function planRoutes(app: LiptakoApp, { db, uploads, published }: AppConte
       const keys = [versionKeys.plans, versionKeys.planImports];
       return published.answer(request, reply, {
         keys,
-        compute: async () => ({ body: { data: await hapiPage(published, 'hapi-funding', query, () => keys, rows) }, store: true }),
+        compute: async () => ({ body: { data: await hapiPage(published, 'hapi-funding', query, keys, rows) }, store: true }),
       });
     },
   );

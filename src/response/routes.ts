@@ -169,7 +169,7 @@ export function responseRoutes(app: LiptakoApp, context: AppContext): void {
       return published.answer(request, reply, {
         keys,
         compute: async () => ({
-          body: { data: await hapiPage(published, 'hapi-operational-presence', query, () => keys, (paging) => responsePresence.hapiOperationalPresence(db, { ...query, ...paging })) },
+          body: { data: await hapiPage(published, 'hapi-operational-presence', query, keys, (paging) => responsePresence.hapiOperationalPresence(db, { ...query, ...paging })) },
           store: true,
         }),
       });
